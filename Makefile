@@ -1,0 +1,50 @@
+# HợpTác — the two commands a newcomer needs: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+.PHONY: demo test install lint check pytest pytest-pg browser-deps messages serve clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+demo: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_admin_units
+	$(PY) manage.py load_demo
+	$(PY) manage.py demo_logins
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+check: install
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+browser-deps:
+	@bash scripts/ensure_chromium.sh
+
+pytest: install
+	$(VENV)/bin/pytest -q
+
+pytest-pg: install
+	@bash scripts/run_pg_suite.sh "$(PG_URL)"
+
+test: install lint check browser-deps
+	$(VENV)/bin/pytest -q -p no:cacheprovider
+	@bash scripts/run_pg_suite.sh "$(PG_URL)"
+
+messages: install
+	cd hoptac && ../$(PY) ../manage.py makemessages -l vi --no-obsolete && ../$(PY) ../manage.py compilemessages -l vi
+
+clean:
+	rm -rf $(VENV) db.sqlite3* .pytest_cache

@@ -1,0 +1,46 @@
+"""Users and their roles. A user's scope (which organisations they see and change) is computed in
+one place: `Organisation.objects.restrict(user, action)` (hoptac/registry/scoping.py)."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("System administrator")
+    PROVINCE = "province", _("Provincial officer")
+    COMMUNE = "commune", _("Commune officer")
+    REPRESENTATIVE = "representative", _("Cooperative representative")
+    VIEWER = "viewer", _("Viewer (read-only)")
+
+
+class User(AbstractUser):
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.VIEWER)
+    areas = models.ManyToManyField(
+        "areas.AdminUnit",
+        verbose_name=_("areas"),
+        blank=True,
+        related_name="officers",
+        help_text=_("Communes (or a district/province) a commune officer or viewer is limited to."),
+    )
+    organisation = models.ForeignKey(
+        "registry.Organisation",
+        verbose_name=_("organisation represented"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="representatives",
+    )
+    agency = models.CharField(_("agency"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    @property
+    def is_system_admin(self) -> bool:
+        return self.is_superuser or self.role == Role.ADMIN
+
+    @property
+    def is_read_only(self) -> bool:
+        return self.role == Role.VIEWER and not self.is_superuser

@@ -1,0 +1,56 @@
+"""Vietnamese text helpers shared by every app.
+
+SQLite's LIKE/LOWER only know ASCII, so searchable models keep a *folded* copy of their names:
+lower-case, accents stripped, đ→d. Searching the folded column with the folded query behaves the
+same on SQLite and PostgreSQL: "hop tac xa hai anh" finds "Hợp tác xã Hải Anh".
+"""
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+
+
+def fold(text: str | None) -> str:
+    """Lower-case, strip Vietnamese diacritics (đ→d) and collapse spaces."""
+    if not text:
+        return ""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return _SPACES.sub(" ", stripped).strip().lower()
+
+
+# Vietnamese alphabetical order: a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y,
+# with tones ranked after the base letter (none, huyền, hỏi, ngã, sắc, nặng).
+_ALPHABET = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
+_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+
+
+def sort_key(text: str | None) -> str:
+    """A key that sorts Vietnamese names in dictionary order (Đ after D, not after Z).
+
+    Stored in a plain text column, it orders correctly with any database collation because it only
+    holds ASCII letters: each letter becomes two characters (its rank in the alphabet), and the tones
+    are appended at the end as a tie-breaker.
+    """
+    if not text:
+        return ""
+    base: list[str] = []
+    tones: list[str] = []
+    for ch in unicodedata.normalize("NFC", text.lower()):
+        parts = unicodedata.normalize("NFD", ch)
+        letter = unicodedata.normalize("NFC", "".join(c for c in parts if c not in _TONES))
+        tone = next((_TONES[c] for c in parts if c in _TONES), 0)
+        if letter in _ALPHABET:
+            base.append(
+                chr(ord("a") + _ALPHABET.index(letter) // 26) + chr(ord("a") + _ALPHABET.index(letter) % 26)
+            )
+            tones.append(str(tone))
+        elif letter.isdigit():
+            base.append("0" + letter)
+        elif letter.isspace():
+            base.append("  ")
+        else:
+            base.append("~" + (letter if letter.isascii() else "~"))
+    return "".join(base) + "|" + "".join(tones)

@@ -1,0 +1,23 @@
+"""Error messages of the registry, as constants that tests assert on."""
+
+from django.utils.translation import gettext_lazy as _
+
+COMMUNE_REQUIRED = _("Choose the commune where the organisation is located (on either map).")
+COMMUNE_WRONG_MAP = _("This is not a commune of the expected map.")
+COMMUNE_OUT_OF_SCOPE = _("You may not register organisations in this commune.")
+SUB_SECTOR_ONLY_AGRICULTURE = _("A sub-sector is only given for agriculture.")
+UNION_NOT_LHHTX = _("The union must be an organisation of kind LHHTX.")
+UNION_ONLY_FOR_HTX = _("Only a cooperative (HTX) or a people's credit fund can be a member of a union.")
+CONVERTED_FROM_NOT_THT = _("Only a cooperative group (THT) can become a cooperative.")
+TAX_CODE_FORMAT = _("The tax code has 10 digits, or 10 digits, a hyphen and 3 digits.")
+FUTURE_DATE = _("This date is in the future.")
+REGISTRATION_BEFORE_FOUNDING = _("The registration date cannot be before the founding date.")
+FUTURE_YEAR = _("Data cannot be entered for a year that has not started.")
+OCOP_STARS_WITHOUT_PRODUCTS = _("OCOP stars are given but the number of OCOP products is 0.")
+PROFIT_ABOVE_REVENUE = _("Profit cannot exceed revenue.")
+STATUS_BEFORE_FOUNDING = _("A legal status cannot take effect before the organisation was founded.")
+STATUS_SAME_AS_BEFORE = _("The organisation already has this status on that date.")
+STATUS_AFTER_DISSOLVED = _(
+    "The organisation was dissolved before this date; no later status can be recorded."
+)
+NOT_ALLOWED = _("You do not have the right to make this change.")

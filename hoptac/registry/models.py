@@ -1,0 +1,286 @@
+"""The registry: organisations of the collective economy, their legal status over time and their
+yearly operating data. Every change is kept by django-simple-history (who, when, what)."""
+
+import datetime
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from hoptac.areas.models import AdminMap, AdminUnit, Level
+from hoptac.core.text import fold, sort_key
+
+from .choices import LegalStatus, OrganisationKind, Sector, SubSector
+from .scoping import OrganisationQuerySet
+
+TAX_CODE_RE = re.compile(r"\d{10}(-\d{3})?")
+MONEY = {"max_digits": 18, "decimal_places": 0}
+
+
+class Organisation(models.Model):
+    kind = models.CharField(_("kind"), max_length=10, choices=OrganisationKind.choices)
+    name = models.CharField(_("name"), max_length=255)
+    short_name = models.CharField(_("short name"), max_length=120, blank=True)
+    registration_code = models.CharField(_("registration code"), max_length=30, blank=True, db_index=True)
+    tax_code = models.CharField(_("tax code"), max_length=20, blank=True, db_index=True)
+    registration_date = models.DateField(_("registration date"), null=True, blank=True)
+    founding_date = models.DateField(_("founding date"))
+    registering_office = models.CharField(_("registering office"), max_length=255, blank=True)
+
+    address = models.CharField(_("address (street, hamlet)"), max_length=255, blank=True)
+    commune_legacy = models.ForeignKey(
+        AdminUnit,
+        verbose_name=_("commune (map before 1/7/2025)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="organisations_legacy",
+        limit_choices_to={"map": AdminMap.LEGACY, "level": Level.COMMUNE},
+    )
+    commune_current = models.ForeignKey(
+        AdminUnit,
+        verbose_name=_("commune (map from 1/7/2025)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="organisations_current",
+        limit_choices_to={"map": AdminMap.CURRENT, "level": Level.COMMUNE},
+    )
+
+    sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
+    sub_sector = models.CharField(_("sub-sector"), max_length=20, choices=SubSector.choices, blank=True)
+
+    representative_name = models.CharField(_("legal representative"), max_length=120, blank=True)
+    representative_title = models.CharField(_("representative's title"), max_length=80, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    charter_capital = models.DecimalField(_("charter capital (VND)"), null=True, blank=True, **MONEY)
+
+    union = models.ForeignKey(
+        "self",
+        verbose_name=_("member of union (LHHTX)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="member_cooperatives",
+        limit_choices_to={"kind": OrganisationKind.LHHTX},
+    )
+    converted_from = models.ForeignKey(
+        "self",
+        verbose_name=_("formed from cooperative group (THT)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="converted_to",
+        limit_choices_to={"kind": OrganisationKind.THT},
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    current_status = models.CharField(
+        _("current legal status"),
+        max_length=20,
+        choices=LegalStatus.choices,
+        default=LegalStatus.ACTIVE,
+        editable=False,
+    )
+    name_folded = models.CharField(max_length=255, editable=False, db_index=True)
+    name_sort = models.CharField(max_length=800, editable=False, db_index=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["name_folded", "name_sort", "created_at", "updated_at"])
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name_sort", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration_code"],
+                condition=~Q(registration_code=""),
+                name="unique_registration_code",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_folded = fold(f"{self.name} {self.short_name}")
+        self.name_sort = sort_key(self.name)
+        super().save(*args, **kwargs)
+
+    @property
+    def commune(self) -> AdminUnit | None:
+        return self.commune_current or self.commune_legacy
+
+    def clean(self):
+        from .errors import (
+            COMMUNE_REQUIRED,
+            COMMUNE_WRONG_MAP,
+            CONVERTED_FROM_NOT_THT,
+            FUTURE_DATE,
+            REGISTRATION_BEFORE_FOUNDING,
+            SUB_SECTOR_ONLY_AGRICULTURE,
+            TAX_CODE_FORMAT,
+            UNION_NOT_LHHTX,
+            UNION_ONLY_FOR_HTX,
+        )
+
+        errors: dict[str, str] = {}
+        today = timezone.localdate()
+        if not self.commune_legacy_id and not self.commune_current_id:
+            errors["commune_legacy"] = COMMUNE_REQUIRED
+        if self.commune_legacy_id and (
+            self.commune_legacy.map != AdminMap.LEGACY or self.commune_legacy.level != Level.COMMUNE
+        ):
+            errors["commune_legacy"] = COMMUNE_WRONG_MAP
+        if self.commune_current_id and (
+            self.commune_current.map != AdminMap.CURRENT or self.commune_current.level != Level.COMMUNE
+        ):
+            errors["commune_current"] = COMMUNE_WRONG_MAP
+        if self.sub_sector and self.sector != Sector.AGRICULTURE:
+            errors["sub_sector"] = SUB_SECTOR_ONLY_AGRICULTURE
+        if self.union_id:
+            if self.union.kind != OrganisationKind.LHHTX:
+                errors["union"] = UNION_NOT_LHHTX
+            elif self.kind not in (OrganisationKind.HTX, OrganisationKind.QTDND):
+                errors["union"] = UNION_ONLY_FOR_HTX
+        if self.converted_from_id and self.converted_from.kind != OrganisationKind.THT:
+            errors["converted_from"] = CONVERTED_FROM_NOT_THT
+        if self.tax_code and not TAX_CODE_RE.fullmatch(self.tax_code):
+            errors["tax_code"] = TAX_CODE_FORMAT
+        if self.founding_date and self.founding_date > today:
+            errors["founding_date"] = FUTURE_DATE
+        if self.registration_date and self.registration_date > today:
+            errors["registration_date"] = FUTURE_DATE
+        if self.registration_date and self.founding_date and self.registration_date < self.founding_date:
+            errors["registration_date"] = REGISTRATION_BEFORE_FOUNDING
+        if errors:
+            raise ValidationError(errors)
+
+
+class StatusChange(models.Model):
+    """One step in an organisation's legal-status history: from `effective_from` (inclusive) the
+    organisation has `status` until the next step."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="status_changes"
+    )
+    status = models.CharField(_("legal status"), max_length=20, choices=LegalStatus.choices)
+    effective_from = models.DateField(_("effective from"))
+    decision = models.CharField(_("decision / document"), max_length=255, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("legal status change")
+        verbose_name_plural = _("legal status changes")
+        ordering = ["organisation", "effective_from", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "effective_from"], name="one_status_per_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.get_status_display()} ({self.effective_from:%d/%m/%Y})"
+
+
+def _count(label: str):
+    return models.PositiveIntegerField(label, default=0)
+
+
+def _flag(label: str):
+    return models.BooleanField(label, default=False)
+
+
+class YearlyReport(models.Model):
+    """Yearly operating data an organisation owes by 15/12 (TT 09/2024/TT-BKHĐT Điều 6)."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="yearly_reports"
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(1990), MaxValueValidator(2100)]
+    )
+    # Members by type.
+    official_individuals = _count(_("official members: individuals"))
+    official_households = _count(_("official members: households"))
+    official_legal_entities = _count(_("official members: legal entities"))
+    associate_individuals = _count(_("associate members: individuals"))
+    associate_households = _count(_("associate members: households"))
+    associate_legal_entities = _count(_("associate members: legal entities"))
+    workers = _count(_("workers"))
+    # Finances (VND).
+    revenue = models.DecimalField(_("revenue (VND)"), null=True, blank=True, **MONEY)
+    profit = models.DecimalField(_("profit before tax (VND)"), null=True, blank=True, **MONEY)
+    total_assets = models.DecimalField(_("total assets (VND)"), null=True, blank=True, **MONEY)
+    equity = models.DecimalField(_("equity (VND)"), null=True, blank=True, **MONEY)
+    average_worker_income = models.DecimalField(
+        _("average worker income (VND/person/year)"), null=True, blank=True, **MONEY
+    )
+    # Development indicators.
+    enterprise_link = _flag(_("linked with enterprises"))
+    in_value_chain = _flag(_("in a value chain"))
+    value_chain_partner = models.CharField(_("value-chain partner"), max_length=255, blank=True)
+    high_tech = _flag(_("applies high technology"))
+    traceability = _flag(_("product traceability"))
+    ocop_products = _count(_("OCOP products"))
+    ocop_max_stars = models.PositiveSmallIntegerField(
+        _("highest OCOP stars"), default=0, validators=[MaxValueValidator(5)]
+    )
+    accounting_software = _flag(_("uses accounting software"))
+    e_invoice = _flag(_("uses e-invoices"))
+    e_commerce = _flag(_("sells through e-commerce"))
+    has_website = _flag(_("has a website"))
+    state_support = _flag(_("received state support"))
+    state_support_amount = models.DecimalField(
+        _("state support amount (VND)"), null=True, blank=True, **MONEY
+    )
+    state_support_note = models.CharField(_("state support details"), max_length=255, blank=True)
+    submitted_at = models.DateField(_("submitted on"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("yearly report")
+        verbose_name_plural = _("yearly reports")
+        ordering = ["organisation", "-year"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "year"], name="one_report_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} — {self.year}"
+
+    @property
+    def official_members(self) -> int:
+        return self.official_individuals + self.official_households + self.official_legal_entities
+
+    @property
+    def associate_members(self) -> int:
+        return self.associate_individuals + self.associate_households + self.associate_legal_entities
+
+    @property
+    def total_members(self) -> int:
+        return self.official_members + self.associate_members
+
+    @property
+    def period_end(self) -> datetime.date:
+        return datetime.date(self.year, 12, 14)
+
+    def clean(self):
+        from .errors import FUTURE_YEAR, OCOP_STARS_WITHOUT_PRODUCTS, PROFIT_ABOVE_REVENUE
+
+        errors: dict[str, str] = {}
+        if self.year and self.year > timezone.localdate().year:
+            errors["year"] = FUTURE_YEAR
+        if self.ocop_max_stars and not self.ocop_products:
+            errors["ocop_max_stars"] = OCOP_STARS_WITHOUT_PRODUCTS
+        if self.profit is not None and self.revenue is not None and self.profit > self.revenue:
+            errors["profit"] = PROFIT_ABOVE_REVENUE
+        if errors:
+            raise ValidationError(errors)

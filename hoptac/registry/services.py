@@ -1,0 +1,217 @@
+"""Writes to the registry. Views, API, admin, imports and commands all call these functions; each
+checks the user's right, validates with full_clean() and runs in one transaction. The acting user is
+recorded in the history (django-simple-history) so every change says who, when and what."""
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import update_change_reason
+
+from hoptac.areas.selectors import commune_successor
+
+from . import errors
+from .choices import LegalStatus
+from .models import Organisation, StatusChange, YearlyReport
+from .scoping import scope_filter
+
+ORGANISATION_FIELDS = [
+    "kind",
+    "name",
+    "short_name",
+    "registration_code",
+    "tax_code",
+    "registration_date",
+    "founding_date",
+    "registering_office",
+    "address",
+    "commune_legacy",
+    "commune_current",
+    "sector",
+    "sub_sector",
+    "representative_name",
+    "representative_title",
+    "phone",
+    "email",
+    "website",
+    "charter_capital",
+    "union",
+    "converted_from",
+    "notes",
+]
+# What a cooperative's own representative may change on its record (identity stays with officers).
+REPRESENTATIVE_FIELDS = [
+    "short_name",
+    "address",
+    "representative_name",
+    "representative_title",
+    "phone",
+    "email",
+    "website",
+    "charter_capital",
+    "notes",
+]
+
+
+def _history_user(obj, user) -> None:
+    obj._history_user = user if user and user.is_authenticated else None
+
+
+def user_can(user, action: str, organisation: Organisation) -> bool:
+    condition = scope_filter(user, action)
+    if condition is None:
+        return True
+    return Organisation.objects.filter(pk=organisation.pk).filter(condition).exists()
+
+
+def _check_commune_in_scope(user, organisation: Organisation) -> None:
+    """A commune officer may only place organisations in their own communes."""
+    from hoptac.accounts.models import Role
+
+    from .scoping import user_commune_ids
+
+    if user.is_superuser or user.role != Role.COMMUNE:
+        return
+    ids = user_commune_ids(user)
+    if not ({organisation.commune_legacy_id, organisation.commune_current_id} & ids):
+        raise ValidationError({"commune_legacy": errors.COMMUNE_OUT_OF_SCOPE})
+
+
+def user_can_create(user) -> bool:
+    from hoptac.accounts.models import Role
+
+    return bool(
+        user
+        and user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or user.role in (Role.ADMIN, Role.PROVINCE, Role.COMMUNE))
+    )
+
+
+def _fill_current_commune(organisation: Organisation) -> None:
+    if organisation.commune_legacy_id and not organisation.commune_current_id:
+        successor = commune_successor(old_commune=organisation.commune_legacy)
+        if successor:
+            organisation.commune_current = successor
+
+
+def refresh_current_status(organisation: Organisation) -> None:
+    today = timezone.localdate()
+    latest = (
+        organisation.status_changes.filter(effective_from__lte=today)
+        .order_by("-effective_from", "-pk")
+        .first()
+    )
+    status = latest.status if latest else LegalStatus.ACTIVE
+    if organisation.current_status != status:
+        Organisation.objects.filter(pk=organisation.pk).update(current_status=status)
+        organisation.current_status = status
+
+
+@transaction.atomic
+def organisation_create(
+    *, user, data: dict[str, Any], initial_status: str = LegalStatus.ACTIVE
+) -> Organisation:
+    if not user_can_create(user):
+        raise PermissionDenied(errors.NOT_ALLOWED)
+    organisation = Organisation(**{k: v for k, v in data.items() if k in ORGANISATION_FIELDS})
+    _fill_current_commune(organisation)
+    organisation.full_clean()
+    _check_commune_in_scope(user, organisation)
+    _history_user(organisation, user)
+    organisation.save()
+    start = organisation.registration_date or organisation.founding_date
+    status = StatusChange(organisation=organisation, status=initial_status, effective_from=start)
+    status.full_clean()
+    _history_user(status, user)
+    status.save()
+    refresh_current_status(organisation)
+    return organisation
+
+
+@transaction.atomic
+def organisation_update(
+    *, user, organisation: Organisation, data: dict[str, Any], reason: str = ""
+) -> Organisation:
+    from hoptac.accounts.models import Role
+
+    if not user_can(user, "change", organisation):
+        raise PermissionDenied(errors.NOT_ALLOWED)
+    allowed = (
+        REPRESENTATIVE_FIELDS
+        if user.role == Role.REPRESENTATIVE and not user.is_superuser
+        else ORGANISATION_FIELDS
+    )
+    for field, value in data.items():
+        if field in allowed:
+            setattr(organisation, field, value)
+    if "commune_legacy" in data and "commune_current" not in data:
+        organisation.commune_current = None
+    _fill_current_commune(organisation)
+    organisation.full_clean()
+    _check_commune_in_scope(user, organisation)
+    _history_user(organisation, user)
+    organisation.save()
+    if reason:
+        update_change_reason(organisation, reason)
+    return organisation
+
+
+@transaction.atomic
+def status_change_add(
+    *,
+    user,
+    organisation: Organisation,
+    status: str,
+    effective_from: datetime.date,
+    decision: str = "",
+    note: str = "",
+) -> StatusChange:
+    from hoptac.accounts.models import Role
+
+    if not user_can(user, "change", organisation) or (
+        user.role == Role.REPRESENTATIVE and not user.is_superuser
+    ):
+        raise PermissionDenied(errors.NOT_ALLOWED)
+    if effective_from < organisation.founding_date:
+        raise ValidationError({"effective_from": errors.STATUS_BEFORE_FOUNDING})
+    previous = (
+        organisation.status_changes.filter(effective_from__lte=effective_from)
+        .order_by("-effective_from", "-pk")
+        .first()
+    )
+    if previous and previous.status == status:
+        raise ValidationError({"status": errors.STATUS_SAME_AS_BEFORE})
+    if previous and previous.status == LegalStatus.DISSOLVED and previous.effective_from < effective_from:
+        raise ValidationError({"effective_from": errors.STATUS_AFTER_DISSOLVED})
+    change = StatusChange(
+        organisation=organisation, status=status, effective_from=effective_from, decision=decision, note=note
+    )
+    change.full_clean()
+    _history_user(change, user)
+    change.save()
+    refresh_current_status(organisation)
+    return change
+
+
+@transaction.atomic
+def yearly_report_save(
+    *, user, organisation: Organisation, year: int, data: dict[str, Any], report: YearlyReport | None = None
+) -> YearlyReport:
+    """Create or update the organisation's data for `year`."""
+    if not user_can(user, "change", organisation):
+        raise PermissionDenied(errors.NOT_ALLOWED)
+    if report is None:
+        report = YearlyReport.objects.filter(organisation=organisation, year=year).first() or YearlyReport(
+            organisation=organisation, year=year
+        )
+    report.year = year
+    for field, value in data.items():
+        if field not in ("id", "organisation", "year"):
+            setattr(report, field, value)
+    report.full_clean()
+    _history_user(report, user)
+    report.save()
+    return report

@@ -1,0 +1,71 @@
+import datetime
+
+import factory
+from factory.django import DjangoModelFactory
+
+from hoptac.areas.models import AdminMap, AdminUnit, Level
+from hoptac.areas.selectors import commune_successor
+from hoptac.registry.choices import LegalStatus, OrganisationKind, Sector
+from hoptac.registry.models import Organisation, StatusChange, YearlyReport
+
+
+def _random_nam_dinh_commune():
+    return AdminUnit.objects.filter(map=AdminMap.LEGACY, level=Level.COMMUNE, province__code="36").order_by(
+        "?"
+    )[0]
+
+
+class OrganisationFactory(DjangoModelFactory):
+    """An organisation with an initial 'active' status from its founding date."""
+
+    class Meta:
+        model = Organisation
+        skip_postgeneration_save = True
+
+    kind = OrganisationKind.HTX
+    name = factory.Sequence(lambda n: f"Hợp tác xã Dịch vụ nông nghiệp Thử nghiệm {n}")
+    registration_code = factory.Sequence(lambda n: f"0710{n:06d}")
+    founding_date = datetime.date(2015, 3, 1)
+    registration_date = datetime.date(2015, 3, 15)
+    sector = Sector.AGRICULTURE
+    commune_legacy = factory.LazyFunction(_random_nam_dinh_commune)
+    commune_current = factory.LazyAttribute(
+        lambda o: commune_successor(old_commune=o.commune_legacy) if o.commune_legacy else None
+    )
+
+    @factory.post_generation
+    def status(obj, create, extracted, **kwargs):
+        if not create:
+            return
+        StatusChange.objects.create(
+            organisation=obj,
+            status=extracted or LegalStatus.ACTIVE,
+            effective_from=obj.registration_date or obj.founding_date,
+        )
+        Organisation.objects.filter(pk=obj.pk).update(current_status=extracted or LegalStatus.ACTIVE)
+        obj.current_status = extracted or LegalStatus.ACTIVE
+
+
+class StatusChangeFactory(DjangoModelFactory):
+    class Meta:
+        model = StatusChange
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    status = LegalStatus.SUSPENDED
+    effective_from = datetime.date(2020, 1, 1)
+
+
+class YearlyReportFactory(DjangoModelFactory):
+    class Meta:
+        model = YearlyReport
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    year = 2023
+    official_individuals = 120
+    official_households = 30
+    workers = 12
+    revenue = 2_500_000_000
+    profit = 150_000_000
+    total_assets = 4_000_000_000
+    equity = 1_500_000_000
+    average_worker_income = 60_000_000

@@ -11,3 +11,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         admin_units_load(province_codes=["37"])
     yield
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """PBKDF2 costs ~0.2 s a user; tests create many users."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests use live_server, whose transactional tear-down flushes the database (and with it
+    the administrative map loaded once per session): run them last."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

@@ -1,3 +1,22 @@
-from django.urls import path  # noqa: F401
+"""REST API v1: /api/v1/. The OpenAPI 3 schema is at /api/v1/schema/, docs at /api/v1/docs/."""
 
-urlpatterns: list = []
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from hoptac.areas.api.views import AdminUnitViewSet
+from hoptac.registry.api.views import OrganisationViewSet, YearlyReportViewSet
+
+router = DefaultRouter()
+router.register("organisations", OrganisationViewSet, basename="organisation")
+router.register("yearly-reports", YearlyReportViewSet, basename="yearly-report")
+router.register("areas", AdminUnitViewSet, basename="area")
+
+urlpatterns = [
+    path("", include(router.urls)),
+    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+]

@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
     "django_tables2",
     "simple_history",
@@ -134,6 +135,16 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "REST API của HợpTác: sổ đăng ký tổ chức kinh tế tập thể, đơn vị hành chính, số liệu hằng năm.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and ReDoc are served from our own static files (drf-spectacular-sidecar), no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "LegalStatusEnum": "hoptac.registry.choices.LegalStatus",
+        "OrganisationKindEnum": "hoptac.registry.choices.OrganisationKind",
+        "SectorEnum": "hoptac.registry.choices.Sector",
+    },
 }
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"

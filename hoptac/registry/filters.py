@@ -22,6 +22,7 @@ class OrganisationFilter(django_filters.FilterSet):
     )
     as_of = django_filters.DateFilter(label=_("Status as of"), method="filter_as_of")
     area = django_filters.ModelChoiceFilter(
+        field_name="commune_current",
         label=_("Area (either map)"),
         queryset=AdminUnit.objects.select_related("parent"),
         method="filter_area",

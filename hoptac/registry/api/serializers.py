@@ -1,0 +1,87 @@
+from rest_framework import serializers
+
+from hoptac.areas.api.serializers import AdminUnitBriefSerializer
+from hoptac.areas.models import AdminMap, AdminUnit, Level
+from hoptac.registry.models import Organisation, StatusChange, YearlyReport
+
+
+class CommuneCodeField(serializers.SlugRelatedField):
+    def __init__(self, admin_map: str, **kwargs):
+        super().__init__(
+            slug_field="code",
+            queryset=AdminUnit.objects.filter(map=admin_map, level=Level.COMMUNE),
+            required=False,
+            allow_null=True,
+            **kwargs,
+        )
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    commune_legacy = CommuneCodeField(AdminMap.LEGACY, help_text="Commune code on the map before 1/7/2025.")
+    commune_current = CommuneCodeField(
+        AdminMap.CURRENT,
+        help_text="Commune code on the map from 1/7/2025 (derived from the old one if omitted).",
+    )
+    commune_legacy_detail = AdminUnitBriefSerializer(source="commune_legacy", read_only=True)
+    district_legacy = serializers.CharField(source="commune_legacy.parent.name", read_only=True, default=None)
+    commune_current_detail = AdminUnitBriefSerializer(source="commune_current", read_only=True)
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "id",
+            "kind",
+            "name",
+            "short_name",
+            "registration_code",
+            "tax_code",
+            "registration_date",
+            "founding_date",
+            "registering_office",
+            "address",
+            "commune_legacy",
+            "commune_legacy_detail",
+            "district_legacy",
+            "commune_current",
+            "commune_current_detail",
+            "sector",
+            "sub_sector",
+            "representative_name",
+            "representative_title",
+            "phone",
+            "email",
+            "website",
+            "charter_capital",
+            "union",
+            "converted_from",
+            "notes",
+            "current_status",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["current_status", "created_at", "updated_at"]
+
+
+class StatusChangeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = StatusChange
+        fields = ["id", "status", "effective_from", "decision", "note"]
+
+
+class YearlyReportSerializer(serializers.ModelSerializer):
+    official_members = serializers.IntegerField(read_only=True)
+    associate_members = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = YearlyReport
+        fields = "__all__"
+
+
+class HistoryEntrySerializer(serializers.Serializer):
+    date = serializers.DateTimeField()
+    user = serializers.CharField(allow_null=True)
+    type = serializers.CharField()
+    object = serializers.CharField()
+    label = serializers.CharField()
+    reason = serializers.CharField()
+    changes = serializers.ListField(child=serializers.DictField())

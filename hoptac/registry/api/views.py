@@ -1,0 +1,147 @@
+"""REST API of the registry. Every queryset starts from the same scoping as the pages
+(`Organisation.objects.restrict(user, action)`); writes go through hoptac.registry.services."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from hoptac.registry import selectors, services
+from hoptac.registry.filters import OrganisationFilter, YearlyReportFilter
+
+from .serializers import (
+    HistoryEntrySerializer,
+    OrganisationSerializer,
+    StatusChangeSerializer,
+    YearlyReportSerializer,
+)
+
+
+def as_drf_error(exc: DjangoValidationError) -> serializers.ValidationError:
+    if hasattr(exc, "message_dict"):
+        return serializers.ValidationError({k: [str(m) for m in v] for k, v in exc.message_dict.items()})
+    return serializers.ValidationError([str(m) for m in exc.messages])
+
+
+class OrganisationViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Organisations of the collective economy (HTX, LHHTX, THT, people's credit funds) in the user's scope.
+    Filters are those of the registry list page. Organisations are never deleted: record a status instead."""
+
+    serializer_class = OrganisationSerializer
+    filterset_class = OrganisationFilter
+
+    def get_queryset(self):
+        return selectors.organisation_list(user=self.request.user).select_related("commune_legacy__parent")
+
+    def perform_create(self, serializer):
+        try:
+            serializer.instance = services.organisation_create(
+                user=self.request.user, data=serializer.validated_data
+            )
+        except DjangoValidationError as exc:
+            raise as_drf_error(exc) from exc
+
+    def perform_update(self, serializer):
+        try:
+            serializer.instance = services.organisation_update(
+                user=self.request.user, organisation=serializer.instance, data=serializer.validated_data
+            )
+        except DjangoValidationError as exc:
+            raise as_drf_error(exc) from exc
+
+    @extend_schema(request=StatusChangeSerializer, responses=StatusChangeSerializer(many=True))
+    @action(detail=True, methods=["get", "post"], url_path="status-changes")
+    def status_changes(self, request, pk=None):
+        """The legal-status history (GET), or record a new status from a date (POST)."""
+        organisation = self.get_object()
+        if request.method == "POST":
+            payload = StatusChangeSerializer(data=request.data)
+            payload.is_valid(raise_exception=True)
+            try:
+                change = services.status_change_add(
+                    user=request.user, organisation=organisation, **payload.validated_data
+                )
+            except DjangoValidationError as exc:
+                raise as_drf_error(exc) from exc
+            return Response(StatusChangeSerializer(change).data, status=status.HTTP_201_CREATED)
+        return Response(StatusChangeSerializer(organisation.status_changes.all(), many=True).data)
+
+    @extend_schema(responses=HistoryEntrySerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        """Every change to the organisation, its statuses and its yearly data: who, when, what."""
+        entries = selectors.organisation_history(organisation=self.get_object())
+        for entry in entries:
+            entry["user"] = entry["user"].get_username() if entry["user"] else None
+            for change in entry["changes"]:
+                change["field"] = str(change["field"])
+                change["old"] = None if change["old"] is None else str(change["old"])
+                change["new"] = None if change["new"] is None else str(change["new"])
+        return Response(HistoryEntrySerializer(entries, many=True).data)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("date", str, description="dd/mm/yyyy or yyyy-mm-dd", required=True)],
+        responses={
+            200: {"type": "object", "properties": {"date": {"type": "string"}, "status": {"type": "string"}}}
+        },
+    )
+    @action(detail=True, methods=["get"], url_path="status-on")
+    def status_on(self, request, pk=None):
+        """The legal status in force on a given date (null before the organisation existed)."""
+        from django import forms
+
+        field = forms.DateField(input_formats=["%Y-%m-%d", "%d/%m/%Y"])
+        try:
+            day = field.clean(request.query_params.get("date"))
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError({"date": exc.messages}) from exc
+        return Response(
+            {"date": day.isoformat(), "status": selectors.status_on(organisation=self.get_object(), day=day)}
+        )
+
+
+class YearlyReportViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Yearly operating data (one record per organisation and year), in the user's scope."""
+
+    serializer_class = YearlyReportSerializer
+    filterset_class = YearlyReportFilter
+    ordering_fields = ["year", "revenue", "profit"]
+
+    def get_queryset(self):
+        return selectors.yearly_report_list(user=self.request.user)
+
+    def get_serializer(self, *args, **kwargs):
+        serializer = super().get_serializer(*args, **kwargs)
+        if "organisation" in getattr(serializer, "fields", {}):
+            serializer.fields["organisation"].queryset = selectors.organisation_list(user=self.request.user)
+        return serializer
+
+    def _save(self, serializer, report=None):
+        data = dict(serializer.validated_data)
+        organisation = data.pop("organisation", None) or report.organisation
+        year = data.pop("year", None) or report.year
+        try:
+            serializer.instance = services.yearly_report_save(
+                user=self.request.user, organisation=organisation, year=year, data=data, report=report
+            )
+        except DjangoValidationError as exc:
+            raise as_drf_error(exc) from exc
+
+    def perform_create(self, serializer):
+        self._save(serializer)
+
+    def perform_update(self, serializer):
+        self._save(serializer, report=serializer.instance)

@@ -79,7 +79,7 @@ class AdminUnit(models.Model):
         ]
 
     def __str__(self) -> str:
-        if self.level == Level.COMMUNE and self.parent_id and self.parent.level == Level.DISTRICT:
+        if self.level == Level.COMMUNE and self.parent is not None and self.parent.level == Level.DISTRICT:
             return f"{self.name}, {self.parent.name}"
         return self.name
 

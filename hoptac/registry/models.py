@@ -3,6 +3,7 @@ yearly operating data. Every change is kept by django-simple-history (who, when,
 
 import datetime
 import re
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -18,8 +19,15 @@ from hoptac.core.text import fold, sort_key
 from .choices import LegalStatus, OrganisationKind, Sector, SubSector
 from .scoping import OrganisationQuerySet
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 TAX_CODE_RE = re.compile(r"\d{10}(-\d{3})?")
-MONEY = {"max_digits": 18, "decimal_places": 0}
+
+
+def _money(label: "StrOrPromise", **kwargs: Any) -> models.DecimalField:
+    """An amount in đồng (integer, up to 10^18)."""
+    return models.DecimalField(label, max_digits=18, decimal_places=0, null=True, blank=True, **kwargs)
 
 
 class Organisation(models.Model):
@@ -60,7 +68,7 @@ class Organisation(models.Model):
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("email"), blank=True)
     website = models.URLField(_("website"), blank=True)
-    charter_capital = models.DecimalField(_("charter capital (VND)"), null=True, blank=True, **MONEY)
+    charter_capital = _money(_("charter capital (VND)"))
 
     union = models.ForeignKey(
         "self",
@@ -134,26 +142,30 @@ class Organisation(models.Model):
             UNION_ONLY_FOR_HTX,
         )
 
-        errors: dict[str, str] = {}
+        errors: dict[str, Any] = {}
         today = timezone.localdate()
         if not self.commune_legacy_id and not self.commune_current_id:
             errors["commune_legacy"] = COMMUNE_REQUIRED
         if self.commune_legacy_id and (
-            self.commune_legacy.map != AdminMap.LEGACY or self.commune_legacy.level != Level.COMMUNE
+            self.commune_legacy is None
+            or self.commune_legacy.map != AdminMap.LEGACY
+            or self.commune_legacy.level != Level.COMMUNE
         ):
             errors["commune_legacy"] = COMMUNE_WRONG_MAP
         if self.commune_current_id and (
-            self.commune_current.map != AdminMap.CURRENT or self.commune_current.level != Level.COMMUNE
+            self.commune_current is None
+            or self.commune_current.map != AdminMap.CURRENT
+            or self.commune_current.level != Level.COMMUNE
         ):
             errors["commune_current"] = COMMUNE_WRONG_MAP
         if self.sub_sector and self.sector != Sector.AGRICULTURE:
             errors["sub_sector"] = SUB_SECTOR_ONLY_AGRICULTURE
-        if self.union_id:
+        if self.union is not None:
             if self.union.kind != OrganisationKind.LHHTX:
                 errors["union"] = UNION_NOT_LHHTX
             elif self.kind not in (OrganisationKind.HTX, OrganisationKind.QTDND):
                 errors["union"] = UNION_ONLY_FOR_HTX
-        if self.converted_from_id and self.converted_from.kind != OrganisationKind.THT:
+        if self.converted_from is not None and self.converted_from.kind != OrganisationKind.THT:
             errors["converted_from"] = CONVERTED_FROM_NOT_THT
         if self.tax_code and not TAX_CODE_RE.fullmatch(self.tax_code):
             errors["tax_code"] = TAX_CODE_FORMAT
@@ -192,11 +204,11 @@ class StatusChange(models.Model):
         return f"{self.organisation}: {self.get_status_display()} ({self.effective_from:%d/%m/%Y})"
 
 
-def _count(label: str):
+def _count(label: "StrOrPromise") -> models.PositiveIntegerField:
     return models.PositiveIntegerField(label, default=0)
 
 
-def _flag(label: str):
+def _flag(label: "StrOrPromise") -> models.BooleanField:
     return models.BooleanField(label, default=False)
 
 
@@ -218,13 +230,11 @@ class YearlyReport(models.Model):
     associate_legal_entities = _count(_("associate members: legal entities"))
     workers = _count(_("workers"))
     # Finances (VND).
-    revenue = models.DecimalField(_("revenue (VND)"), null=True, blank=True, **MONEY)
-    profit = models.DecimalField(_("profit before tax (VND)"), null=True, blank=True, **MONEY)
-    total_assets = models.DecimalField(_("total assets (VND)"), null=True, blank=True, **MONEY)
-    equity = models.DecimalField(_("equity (VND)"), null=True, blank=True, **MONEY)
-    average_worker_income = models.DecimalField(
-        _("average worker income (VND/person/year)"), null=True, blank=True, **MONEY
-    )
+    revenue = _money(_("revenue (VND)"))
+    profit = _money(_("profit before tax (VND)"))
+    total_assets = _money(_("total assets (VND)"))
+    equity = _money(_("equity (VND)"))
+    average_worker_income = _money(_("average worker income (VND/person/year)"))
     # Development indicators.
     enterprise_link = _flag(_("linked with enterprises"))
     in_value_chain = _flag(_("in a value chain"))
@@ -240,9 +250,7 @@ class YearlyReport(models.Model):
     e_commerce = _flag(_("sells through e-commerce"))
     has_website = _flag(_("has a website"))
     state_support = _flag(_("received state support"))
-    state_support_amount = models.DecimalField(
-        _("state support amount (VND)"), null=True, blank=True, **MONEY
-    )
+    state_support_amount = _money(_("state support amount (VND)"))
     state_support_note = models.CharField(_("state support details"), max_length=255, blank=True)
     submitted_at = models.DateField(_("submitted on"), null=True, blank=True)
     history = HistoricalRecords()
@@ -275,7 +283,7 @@ class YearlyReport(models.Model):
     def clean(self):
         from .errors import FUTURE_YEAR, OCOP_STARS_WITHOUT_PRODUCTS, PROFIT_ABOVE_REVENUE
 
-        errors: dict[str, str] = {}
+        errors: dict[str, Any] = {}
         if self.year and self.year > timezone.localdate().year:
             errors["year"] = FUTURE_YEAR
         if self.ocop_max_stars and not self.ocop_products:

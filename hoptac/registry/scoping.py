@@ -18,10 +18,10 @@ Action = Literal["view", "change"]
 
 
 def user_commune_ids(user: "User") -> set[int]:
-    cached = getattr(user, "_hoptac_commune_ids", None)
+    cached: set[int] | None = getattr(user, "_hoptac_commune_ids", None)
     if cached is None:
         cached = commune_ids_within(user.areas.all())
-        user._hoptac_commune_ids = cached
+        setattr(user, "_hoptac_commune_ids", cached)  # noqa: B010 — a per-request cache on the user object
     return cached
 
 

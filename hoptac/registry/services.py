@@ -15,7 +15,7 @@ from hoptac.areas.selectors import commune_successor
 from . import errors
 from .choices import LegalStatus
 from .models import Organisation, StatusChange, YearlyReport
-from .scoping import scope_filter
+from .scoping import Action, scope_filter
 
 ORGANISATION_FIELDS = [
     "kind",
@@ -59,7 +59,7 @@ def _history_user(obj, user) -> None:
     obj._history_user = user if user and user.is_authenticated else None
 
 
-def user_can(user, action: str, organisation: Organisation) -> bool:
+def user_can(user, action: Action, organisation: Organisation) -> bool:
     condition = scope_filter(user, action)
     if condition is None:
         return True
@@ -91,7 +91,7 @@ def user_can_create(user) -> bool:
 
 
 def _fill_current_commune(organisation: Organisation) -> None:
-    if organisation.commune_legacy_id and not organisation.commune_current_id:
+    if organisation.commune_legacy is not None and not organisation.commune_current_id:
         successor = commune_successor(old_commune=organisation.commune_legacy)
         if successor:
             organisation.commune_current = successor

@@ -1,0 +1,330 @@
+"""Forms of the registry pages. They only parse and present input: saving goes through
+`hoptac.registry.services`, which validate again and check the user's rights."""
+
+from collections import defaultdict
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from hoptac.areas.models import AdminMap, Level
+
+from . import selectors
+from .choices import OrganisationKind
+from .filters import OrganisationFilter
+from .models import Organisation, StatusChange, YearlyReport
+
+# Dates are typed the Vietnamese way whatever the interface language; ISO is accepted too.
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+DATE_PLACEHOLDER = _("dd/mm/yyyy")
+# Django's own Vietnamese catalog leaves these empty; the project catalog translates them.
+INVALID_CHOICE = _("Select a valid choice. That choice is not one of the available choices.")
+YEAR_ALREADY_ENTERED = _("Data for %(year)s has already been entered; edit that year instead.")
+ALL = _("All")
+
+
+def date_field_setup(field: forms.Field) -> None:
+    """dd/mm/yyyy text input with a placeholder, parsing dd/mm/yyyy in every language."""
+    field.input_formats = DATE_INPUT_FORMATS
+    field.widget = forms.DateInput(
+        format="%d/%m/%Y",
+        attrs={"placeholder": DATE_PLACEHOLDER, "inputmode": "numeric", "autocomplete": "off", "size": 10},
+    )
+
+
+def money_field_setup(field: forms.Field) -> None:
+    """An amount in đồng typed with thousand separators ("1.500.000") and shown back the same way."""
+    field.localize = True
+    field.widget = forms.TextInput(attrs={"inputmode": "numeric", "class": "num"})
+    field.widget.is_localized = True
+
+
+def _period(unit) -> str:
+    return str(_("before 1/7/2025") if unit.map == AdminMap.LEGACY else _("from 1/7/2025"))
+
+
+def grouped_unit_choices(units, *, empty_label=None) -> list:
+    """Choices for a <select> with one <optgroup> per parent unit (the district on the old map, the
+    province on the new one), so a commune can be found under its district."""
+    groups: dict[str, list] = defaultdict(list)
+    order: list[str] = []
+    for unit in units:
+        label = f"{unit.parent.name} — {_period(unit.parent)}" if unit.parent_id else str(_("Provinces"))
+        if label not in groups:
+            order.append(label)
+        groups[label].append((unit.pk, unit.name))
+    choices: list = [("", empty_label)] if empty_label is not None else []
+    return choices + [(label, groups[label]) for label in order]
+
+
+def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Put a ValidationError raised by a service onto the form: on the field when the form has it,
+    otherwise at the top of the form."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error)
+
+
+class OrganisationFilterForm(forms.Form):
+    """The list page's filter form: checkboxes for the short choice lists, areas grouped by map and
+    district, dd/mm/yyyy dates."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("kind", "sector", "status"):
+            field = self.fields[name]
+            widget = forms.CheckboxSelectMultiple()
+            widget.choices = field.choices
+            field.widget = widget
+        self.fields["q"].widget.input_type = "search"
+        self.fields["q"].widget.attrs["placeholder"] = _("Name, registration or tax code")
+        date_field_setup(self.fields["as_of"])
+        self.fields["year"].widget = forms.NumberInput(attrs={"min": 1990, "max": 2100, "step": 1})
+        area = self.fields["area"]
+        area.error_messages["invalid_choice"] = INVALID_CHOICE
+        units = area.queryset.order_by("map", "parent__name_sort", "level", "name_sort")
+        provinces = [u for u in units if u.level == Level.PROVINCE]
+        districts = [u for u in units if u.level == Level.DISTRICT]
+        communes = [u for u in units if u.level == Level.COMMUNE]
+        # Only the widget gets the grouped choices: validation still goes through the queryset.
+        area.widget.choices = (
+            [("", ALL)]
+            + [
+                (
+                    _("Provinces"),
+                    [(u.pk, f"{u.name} — {_period(u)}") for u in provinces],
+                ),
+                (_("Districts (before 1/7/2025)"), [(u.pk, f"{u.name}") for u in districts]),
+            ]
+            + grouped_unit_choices(communes)
+        )
+
+
+class OrganisationListFilter(OrganisationFilter):
+    class Meta(OrganisationFilter.Meta):
+        form = OrganisationFilterForm
+
+
+class HttpsURLField(forms.URLField):
+    """A web address typed without a scheme ("htx.vn") is taken as https://."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("assume_scheme", "https")
+        super().__init__(**kwargs)
+
+
+class OrganisationForm(forms.ModelForm):
+    """Create or edit an organisation. `fields_allowed` narrows the form (a representative only gets
+    services.REPRESENTATIVE_FIELDS); communes are limited to those the user may use."""
+
+    FIELDSETS = [
+        (
+            _("Identity"),
+            [
+                "kind",
+                "name",
+                "short_name",
+                "registration_code",
+                "tax_code",
+                "founding_date",
+                "registration_date",
+                "registering_office",
+            ],
+        ),
+        (_("Address"), ["address", "commune_legacy", "commune_current"]),
+        (_("Sector"), ["sector", "sub_sector"]),
+        (
+            _("Representative and contacts"),
+            ["representative_name", "representative_title", "phone", "email", "website"],
+        ),
+        (_("Capital and relations"), ["charter_capital", "union", "converted_from"]),
+        (_("Notes"), ["notes"]),
+    ]
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "kind",
+            "name",
+            "short_name",
+            "registration_code",
+            "tax_code",
+            "registration_date",
+            "founding_date",
+            "registering_office",
+            "address",
+            "commune_legacy",
+            "commune_current",
+            "sector",
+            "sub_sector",
+            "representative_name",
+            "representative_title",
+            "phone",
+            "email",
+            "website",
+            "charter_capital",
+            "union",
+            "converted_from",
+            "notes",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"website": HttpsURLField}
+        help_texts = {
+            "commune_current": _("Leave empty to use the commune that replaced the old one."),
+            "tax_code": _("10 digits, or 10 digits, a hyphen and 3 digits."),
+            "charter_capital": _("In đồng, e.g. 1.500.000.000"),
+        }
+
+    def __init__(self, *args, user, fields_allowed: list[str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # True when the user may only change part of the record (a cooperative's representative).
+        self.limited = fields_allowed is not None and set(self.fields) - set(fields_allowed) != set()
+        if fields_allowed is not None:
+            for name in list(self.fields):
+                if name not in fields_allowed:
+                    del self.fields[name]
+        for name in ("founding_date", "registration_date"):
+            if name in self.fields:
+                date_field_setup(self.fields[name])
+        if "charter_capital" in self.fields:
+            money_field_setup(self.fields["charter_capital"])
+        for name, admin_map in (("commune_legacy", AdminMap.LEGACY), ("commune_current", AdminMap.CURRENT)):
+            if name in self.fields:
+                field = self.fields[name]
+                field.queryset = selectors.commune_choices(user=user, admin_map=admin_map)
+                field.widget.choices = grouped_unit_choices(field.queryset, empty_label="---------")
+                field.error_messages["invalid_choice"] = INVALID_CHOICE
+        for name, kind in (("union", OrganisationKind.LHHTX), ("converted_from", OrganisationKind.THT)):
+            if name in self.fields:
+                queryset = selectors.organisation_choices(user=user, kind=kind)
+                if self.instance.pk:
+                    queryset = queryset.exclude(pk=self.instance.pk)
+                self.fields[name].queryset = queryset
+                self.fields[name].error_messages["invalid_choice"] = INVALID_CHOICE
+
+    def fieldsets(self):
+        """[(legend, [bound fields])] for the fields this form has."""
+        result = []
+        for legend, names in self.FIELDSETS:
+            bound = [self[name] for name in names if name in self.fields]
+            if bound:
+                result.append((legend, bound))
+        return result
+
+
+class StatusChangeForm(forms.ModelForm):
+    class Meta:
+        model = StatusChange
+        fields = ["status", "effective_from", "decision", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"decision": _("Number and date of the decision or document, if any.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        date_field_setup(self.fields["effective_from"])
+
+
+class StatusAsOfForm(forms.Form):
+    """The detail page's "status on a date" lookup (GET)."""
+
+    as_of = forms.DateField(label=_("Status on"), input_formats=DATE_INPUT_FORMATS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        date_field_setup(self.fields["as_of"])
+
+
+MONEY_REPORT_FIELDS = ["revenue", "profit", "total_assets", "equity", "average_worker_income"]
+
+
+class YearlyReportForm(forms.ModelForm):
+    FIELDSETS = [
+        (
+            _("Members and workers"),
+            [
+                "official_individuals",
+                "official_households",
+                "official_legal_entities",
+                "associate_individuals",
+                "associate_households",
+                "associate_legal_entities",
+                "workers",
+            ],
+        ),
+        (_("Finances"), MONEY_REPORT_FIELDS),
+        (
+            _("Development"),
+            [
+                "enterprise_link",
+                "in_value_chain",
+                "value_chain_partner",
+                "high_tech",
+                "traceability",
+                "ocop_products",
+                "ocop_max_stars",
+            ],
+        ),
+        (_("Digital transformation"), ["accounting_software", "e_invoice", "e_commerce", "has_website"]),
+        (_("State support"), ["state_support", "state_support_amount", "state_support_note"]),
+        (_("Submission"), ["submitted_at"]),
+    ]
+
+    class Meta:
+        model = YearlyReport
+        fields = [
+            "year",
+            "official_individuals",
+            "official_households",
+            "official_legal_entities",
+            "associate_individuals",
+            "associate_households",
+            "associate_legal_entities",
+            "workers",
+            "revenue",
+            "profit",
+            "total_assets",
+            "equity",
+            "average_worker_income",
+            "enterprise_link",
+            "in_value_chain",
+            "value_chain_partner",
+            "high_tech",
+            "traceability",
+            "ocop_products",
+            "ocop_max_stars",
+            "accounting_software",
+            "e_invoice",
+            "e_commerce",
+            "has_website",
+            "state_support",
+            "state_support_amount",
+            "state_support_note",
+            "submitted_at",
+        ]
+
+    def __init__(self, *args, existing_years=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.existing_years = set(existing_years)
+        if self.instance.pk:
+            self.fields["year"].disabled = True
+        else:
+            self.fields["year"].initial = timezone.localdate().year
+        self.fields["year"].widget = forms.NumberInput(attrs={"min": 1990, "max": 2100, "step": 1})
+        for name in [*MONEY_REPORT_FIELDS, "state_support_amount"]:
+            money_field_setup(self.fields[name])
+        for name in self.fields:
+            if isinstance(self.fields[name], forms.IntegerField) and name != "year":
+                self.fields[name].widget.attrs.update({"min": 0, "class": "num"})
+        date_field_setup(self.fields["submitted_at"])
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if not self.instance.pk and year in self.existing_years:
+            raise ValidationError(YEAR_ALREADY_ENTERED, params={"year": year}, code="exists")
+        return year
+
+    def fieldsets(self):
+        return [(legend, [self[name] for name in names]) for legend, names in self.FIELDSETS]

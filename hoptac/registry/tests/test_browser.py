@@ -1,0 +1,197 @@
+"""End to end in headless Chromium: sign in, filter the list, open an organisation, edit it.
+
+Screenshots go to /tmp/hoptac-screens/. live_server tests are transactional and flush the database
+when they end, which would wipe the administrative map conftest.py loads once per session; this module
+loads the map itself and loads it again when it is done (see `_reload_map_after_flush`)."""
+
+import datetime
+import os
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from hoptac.accounts.models import Role
+from hoptac.accounts.tests.factories import UserFactory
+from hoptac.areas.models import AdminUnit
+from hoptac.areas.services import admin_units_load
+from hoptac.areas.tests.factories import legacy_commune
+from hoptac.registry.choices import LegalStatus, OrganisationKind, Sector
+from hoptac.registry.tests.factories import OrganisationFactory
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+SCREENS = Path("/tmp/hoptac-screens")
+PASSWORD = "mat-khau-thu-123"
+WAIT_SECONDS = 15
+
+
+def _unavailable(reason: str):
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"Browser test cannot run under CI: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _reload_map_after_flush(django_db_blocker):
+    yield
+    with django_db_blocker.unblock():
+        if not AdminUnit.objects.exists():
+            admin_units_load(province_codes=["37"])
+
+
+@pytest.fixture
+def browser():
+    for path in (CHROMIUM, CHROMEDRIVER):
+        if not os.path.exists(path):
+            _unavailable(f"{path} is missing (install chromium and chromium-driver: make browser-deps)")
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+    except ImportError as exc:  # pragma: no cover - selenium is a dev dependency
+        _unavailable(f"selenium is not installed: {exc}")
+    options = webdriver.ChromeOptions()
+    for argument in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-dev-shm-usage",
+        "--window-size=1400,1000",
+        "--lang=vi",
+    ):
+        options.add_argument(argument)
+    # Officials' browsers ask for Vietnamese; LocaleMiddleware answers in it.
+    options.add_experimental_option("prefs", {"intl.accept_languages": "vi,vi-VN"})
+    options.binary_location = CHROMIUM
+    try:
+        driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    except Exception as exc:  # any start-up failure means "no browser here"
+        _unavailable(f"Chromium did not start: {exc}")
+    driver.implicitly_wait(0)
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    yield driver
+    driver.quit()
+
+
+def _screenshot(driver, name: str) -> Path:
+    """A full-page screenshot (the window is stretched to the page height for the shot)."""
+    width = driver.get_window_size()["width"]
+    height = driver.execute_script("return document.documentElement.scrollHeight")
+    driver.set_window_size(width, min(max(height, 800), 5000))
+    path = SCREENS / f"{name}.png"
+    driver.save_screenshot(str(path))
+    driver.set_window_size(width, 1000)
+    return path
+
+
+def test_sign_in_filter_open_and_edit_an_organisation(live_server, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    admin_units_load(province_codes=["37"])
+    officer = UserFactory(username="canbo.tinh", role=Role.PROVINCE, first_name="Văn An", last_name="Nguyễn")
+    hai_anh = OrganisationFactory(
+        name="Hợp tác xã Hải Anh",
+        kind=OrganisationKind.HTX,
+        sector=Sector.AGRICULTURE,
+        commune_legacy=legacy_commune("Xã Hải Minh"),
+        founding_date=datetime.date(2022, 10, 13),
+        registration_date=datetime.date(2022, 10, 20),
+        charter_capital=Decimal(1_500_000),
+        representative_name="Trần Thị Bình",
+    )
+    OrganisationFactory(
+        name="Quỹ tín dụng nhân dân Giao Thiện",
+        kind=OrganisationKind.QTDND,
+        sector=Sector.CREDIT,
+        commune_legacy=legacy_commune("Xã Giao Thiện"),
+        charter_capital=Decimal(3_000_000_000),
+    )
+    OrganisationFactory(
+        name="Tổ hợp tác Rau sạch Giao Thiện",
+        kind=OrganisationKind.THT,
+        commune_legacy=legacy_commune("Xã Giao Thiện"),
+        status=LegalStatus.DISSOLVED,
+    )
+    wait = WebDriverWait(browser, WAIT_SECONDS)
+
+    def text() -> str:
+        return browser.find_element(By.TAG_NAME, "body").text
+
+    # Sign in through the form (the list page sends us there first).
+    browser.get(f"{live_server.url}/registry/")
+    wait.until(ec.presence_of_element_located((By.NAME, "username")))
+    assert "Đăng nhập" in browser.title
+    browser.find_element(By.NAME, "username").send_keys(officer.username)
+    browser.find_element(By.NAME, "password").send_keys(PASSWORD)
+    _screenshot(browser, "01-login")
+    browser.find_element(By.CSS_SELECTOR, ".auth-card button[type=submit]").click()
+    wait.until(ec.text_to_be_present_in_element((By.ID, "result-count"), "Tìm thấy 3 tổ chức"))
+    assert "Cán bộ cấp tỉnh" in text()
+    assert "Tổ chức kinh tế tập thể" in text()
+    _screenshot(browser, "02-list")
+
+    # Filter by kind, then search without accents.
+    browser.find_element(By.CSS_SELECTOR, "input[name=kind][value=htx]").click()
+    browser.find_element(By.CSS_SELECTOR, ".filter-form button[type=submit]").click()
+    wait.until(ec.text_to_be_present_in_element((By.ID, "result-count"), "Tìm thấy 1 tổ chức"))
+    assert "Quỹ tín dụng nhân dân Giao Thiện" not in text()
+    browser.find_element(By.CSS_SELECTOR, "input[name=kind][value=htx]").click()
+    search = browser.find_element(By.NAME, "q")
+    search.clear()
+    search.send_keys("hop tac xa hai anh")
+    browser.find_element(By.CSS_SELECTOR, ".filter-form button[type=submit]").click()
+    wait.until(ec.text_to_be_present_in_element((By.ID, "result-count"), "Tìm thấy 1 tổ chức"))
+    rows = browser.find_elements(By.CSS_SELECTOR, "table.data-table tbody tr")
+    assert len(rows) == 1 and "Hợp tác xã Hải Anh" in rows[0].text
+    assert "1.500.000" in rows[0].text and "13/10/2022" in rows[0].text
+    _screenshot(browser, "03-list-filtered")
+
+    # Open the organisation.
+    browser.find_element(By.LINK_TEXT, "Hợp tác xã Hải Anh").click()
+    wait.until(ec.text_to_be_present_in_element((By.TAG_NAME, "h1"), "Hợp tác xã Hải Anh"))
+    assert browser.current_url.endswith(f"/registry/{hai_anh.pk}/")
+    page = text()
+    for expected in (
+        "Hợp tác xã (HTX)",
+        "13/10/2022",
+        "1.500.000 đồng",
+        "Xã Hải Minh",
+        "Huyện Hải Hậu",
+        "Xã Hải Anh",
+        "Đang hoạt động",
+        "Lịch sử tình trạng pháp lý",
+        "Số liệu hằng năm",
+        "Lịch sử thay đổi",
+    ):
+        assert expected in page, expected
+
+    # Status on a date.
+    browser.find_element(By.NAME, "as_of").send_keys("01/01/2023")
+    browser.find_element(By.CSS_SELECTOR, ".as-of-form button[type=submit]").click()
+    wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, ".as-of-result")))
+    assert "Ngày 01/01/2023, tình trạng pháp lý là:" in text()
+    _screenshot(browser, "04-detail")
+
+    # Edit: the form takes dd/mm/yyyy and 1.500.000, and the change shows in the history.
+    browser.find_element(By.LINK_TEXT, "Sửa").click()
+    wait.until(ec.presence_of_element_located((By.NAME, "phone")))
+    assert browser.find_element(By.NAME, "founding_date").get_attribute("value") == "13/10/2022"
+    assert browser.find_element(By.NAME, "charter_capital").get_attribute("value") == "1.500.000"
+    _screenshot(browser, "05-form")
+    browser.find_element(By.NAME, "phone").send_keys("0912 345 678")
+    capital = browser.find_element(By.NAME, "charter_capital")
+    capital.clear()
+    capital.send_keys("2.000.000.000")
+    browser.find_element(By.CSS_SELECTOR, ".form-actions button[type=submit]").click()
+    wait.until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, ".messages"), "Đã lưu các thay đổi."))
+    history = browser.find_element(By.ID, "history").text
+    assert "Sửa đổi: tổ chức" in history
+    assert officer.get_full_name() in history
+    assert "0912 345 678" in history and "2.000.000.000" in history
+    assert "2.000.000.000 đồng" in text()
+    _screenshot(browser, "06-detail-after-edit")

@@ -1,0 +1,269 @@
+"""Pages of the registry. Views only parse requests and call selectors (reads) and services (writes);
+objects outside the user's scope answer 404 (selectors.organisation_get)."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, TemplateView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from hoptac.accounts.models import Role
+
+from . import errors, selectors, services
+from .choices import LegalStatus
+from .forms import (
+    OrganisationForm,
+    OrganisationListFilter,
+    StatusAsOfForm,
+    StatusChangeForm,
+    YearlyReportForm,
+    add_service_errors,
+)
+from .models import YearlyReport
+from .tables import OrganisationTable, organisation_workbook
+
+PAGE_SIZE = 25
+
+
+def role_may_record_status(user) -> bool:
+    # Mirrors services.status_change_add: a representative may edit their record but not its status.
+    return user.is_superuser or user.role != Role.REPRESENTATIVE
+
+
+class OrganisationListView(LoginRequiredMixin, SingleTableMixin, FilterView):
+    table_class = OrganisationTable
+    filterset_class = OrganisationListFilter
+    template_name = "registry/organisation_list.html"
+    table_pagination = {"per_page": PAGE_SIZE}
+
+    def get_queryset(self):
+        return selectors.organisation_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_create"] = services.user_can_create(self.request.user)
+        context["query_string"] = self.request.GET.urlencode()
+        form = self.filterset.form
+        context["as_of"] = form.cleaned_data.get("as_of") if form.is_bound and form.is_valid() else None
+        return context
+
+
+class OrganisationExportView(LoginRequiredMixin, View):
+    """The list page's organisations, with the same scope, filters and sort, as an .xlsx file."""
+
+    def get(self, request):
+        filterset = OrganisationListFilter(
+            data=request.GET or None, queryset=selectors.organisation_list(user=request.user), request=request
+        )
+        if filterset.is_bound and not filterset.is_valid():
+            queryset = filterset.queryset.none()
+        else:
+            queryset = filterset.qs
+        table = OrganisationTable(queryset, order_by=request.GET.get("sort"))
+        as_of = filterset.form.cleaned_data.get("as_of") if filterset.is_bound else None
+        today = timezone.localdate()
+        content = organisation_workbook(
+            table.data,
+            title=_("Collective-economy organisations — exported on %(date)s")
+            % {"date": f"{today:%d/%m/%Y}"},
+            as_of=as_of,
+        )
+        response = HttpResponse(
+            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response["Content-Disposition"] = f'attachment; filename="hoptac-to-chuc-{today:%Y%m%d}.xlsx"'
+        return response
+
+
+class OrganisationDetailView(LoginRequiredMixin, TemplateView):
+    template_name = "registry/organisation_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        organisation = selectors.organisation_get(user=user, pk=self.kwargs["pk"])
+        as_of_form = StatusAsOfForm(self.request.GET or None)
+        status_as_of = None
+        if as_of_form.is_bound and as_of_form.is_valid():
+            code = selectors.status_on(organisation=organisation, day=as_of_form.cleaned_data["as_of"])
+            status_as_of = {"code": code, "label": LegalStatus(code).label if code else None}
+        can_change = services.user_can(user, "change", organisation)
+        context.update(
+            {
+                "organisation": organisation,
+                "relations": selectors.organisation_relations(user=user, organisation=organisation),
+                "status_changes": selectors.organisation_status_changes(organisation=organisation),
+                "yearly_reports": selectors.organisation_yearly_reports(organisation=organisation),
+                "history": selectors.organisation_history_readable(organisation=organisation),
+                "as_of_form": as_of_form,
+                "status_as_of": status_as_of,
+                "can_change": can_change,
+                "can_add_status": can_change and role_may_record_status(user),
+            }
+        )
+        return context
+
+
+def _organisation_fields_for(user) -> list[str]:
+    # The same split as services.organisation_update: a representative edits contact details only.
+    if user.role == Role.REPRESENTATIVE and not user.is_superuser:
+        return services.REPRESENTATIVE_FIELDS
+    return services.ORGANISATION_FIELDS
+
+
+class OrganisationCreateView(LoginRequiredMixin, FormView):
+    form_class = OrganisationForm
+    template_name = "registry/organisation_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not services.user_can_create(request.user):
+            raise PermissionDenied(errors.NOT_ALLOWED)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        try:
+            organisation = services.organisation_create(user=self.request.user, data=form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, _("The organisation “%(name)s” was registered.") % {"name": organisation}
+        )
+        return redirect("registry:organisation_detail", pk=organisation.pk)
+
+
+class OrganisationUpdateView(LoginRequiredMixin, FormView):
+    form_class = OrganisationForm
+    template_name = "registry/organisation_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.organisation = selectors.organisation_get(
+                user=request.user, pk=kwargs["pk"], action="change"
+            )
+            # The form writes its (maybe invalid) input onto the instance: keep the saved name for the title.
+            self.saved_name = self.organisation.name
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "instance": self.organisation,
+            "user": self.request.user,
+            "fields_allowed": _organisation_fields_for(self.request.user),
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(organisation=self.organisation, saved_name=self.saved_name, **kwargs)
+
+    def form_valid(self, form):
+        data = {name: form.cleaned_data[name] for name in form.fields}
+        try:
+            services.organisation_update(user=self.request.user, organisation=self.organisation, data=data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The changes were saved."))
+        return redirect("registry:organisation_detail", pk=self.organisation.pk)
+
+
+class OrganisationChildFormView(LoginRequiredMixin, FormView):
+    """A form about one organisation the user may change (404 otherwise)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.organisation = selectors.organisation_get(
+                user=request.user, pk=kwargs["pk"], action="change"
+            )
+            self.prepare()
+        return super().dispatch(request, *args, **kwargs)
+
+    def prepare(self) -> None:
+        """Runs once the organisation is known: further checks (raise PermissionDenied) or loading."""
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(organisation=self.organisation, **kwargs)
+
+    def detail_url(self, anchor: str) -> str:
+        return reverse("registry:organisation_detail", kwargs={"pk": self.organisation.pk}) + anchor
+
+
+class StatusChangeCreateView(OrganisationChildFormView):
+    form_class = StatusChangeForm
+    template_name = "registry/status_change_form.html"
+
+    def prepare(self) -> None:
+        if not role_may_record_status(self.request.user):
+            raise PermissionDenied(errors.NOT_ALLOWED)
+
+    def form_valid(self, form):
+        try:
+            services.status_change_add(
+                user=self.request.user, organisation=self.organisation, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The legal status change was recorded."))
+        return redirect(self.detail_url("#status"))
+
+
+class YearlyReportFormView(OrganisationChildFormView):
+    form_class = YearlyReportForm
+    template_name = "registry/yearly_report_form.html"
+    report: YearlyReport | None = None
+
+    def get_report(self) -> YearlyReport | None:
+        return None
+
+    def prepare(self) -> None:
+        self.report = self.get_report()
+
+    def get_form_kwargs(self):
+        years = selectors.organisation_yearly_reports(organisation=self.organisation).values_list(
+            "year", flat=True
+        )
+        return {
+            **super().get_form_kwargs(),
+            "instance": self.report or YearlyReport(organisation=self.organisation),
+            "existing_years": list(years),
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(report=self.report, **kwargs)
+
+    def form_valid(self, form):
+        data = {name: value for name, value in form.cleaned_data.items() if name != "year"}
+        year = self.report.year if self.report else form.cleaned_data["year"]
+        try:
+            report = services.yearly_report_save(
+                user=self.request.user,
+                organisation=self.organisation,
+                year=year,
+                data=data,
+                report=self.report,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The data for %(year)s were saved.") % {"year": report.year})
+        return redirect(self.detail_url("#years"))
+
+
+class YearlyReportCreateView(YearlyReportFormView):
+    pass
+
+
+class YearlyReportUpdateView(YearlyReportFormView):
+    def get_report(self) -> YearlyReport:
+        return selectors.yearly_report_get(organisation=self.organisation, year=self.kwargs["year"])

@@ -2,8 +2,9 @@
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
-from django.db import transaction
 from rest_framework.authtoken.models import Token
+
+from . import services
 
 
 class LoginForm(AuthenticationForm):
@@ -16,7 +17,5 @@ class LoginForm(AuthenticationForm):
 class ApiTokenForm(forms.Form):
     """Create the user's API token, or replace it (the old token stops working at once)."""
 
-    @transaction.atomic
     def save(self, *, user) -> Token:
-        Token.objects.filter(user=user).delete()
-        return Token.objects.create(user=user)
+        return services.api_token_renew(user=user)

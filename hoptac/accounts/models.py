@@ -37,6 +37,10 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
+    def get_full_name(self) -> str:
+        """Vietnamese order: family name first ("Nguyễn Văn An")."""
+        return f"{self.last_name} {self.first_name}".strip()
+
     @property
     def is_system_admin(self) -> bool:
         return self.is_superuser or self.role == Role.ADMIN

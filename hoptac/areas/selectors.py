@@ -5,6 +5,7 @@ import datetime
 from collections.abc import Iterable
 
 from django.db.models import QuerySet
+from django.http import Http404
 
 from .models import MAP_SWITCH_DATE, AdminMap, AdminUnit, CommuneSuccession, Level
 
@@ -59,3 +60,26 @@ def area_list(*, admin_map: str | None = None, level: str | None = None, parent_
     if parent_code:
         qs = qs.filter(parent__code=parent_code)
     return qs
+
+
+def admin_unit_list(*, admin_map: str) -> QuerySet[AdminUnit]:
+    return AdminUnit.objects.filter(map=admin_map).select_related("parent").order_by("name_sort")
+
+
+def admin_unit_get(*, pk: int) -> AdminUnit:
+    try:
+        return AdminUnit.objects.select_related("parent", "province").get(pk=pk)
+    except AdminUnit.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def admin_unit_successions(*, unit: AdminUnit) -> QuerySet[CommuneSuccession]:
+    """For a pre-2025 commune, the new communes that took over its territory (default first)."""
+    return unit.successions.select_related("new_commune").order_by("-is_default", "new_commune__name_sort")
+
+
+def admin_unit_predecessions(*, unit: AdminUnit) -> QuerySet[CommuneSuccession]:
+    """For a new commune, the pre-2025 communes it was formed from."""
+    return unit.predecessions.select_related("old_commune__parent").order_by(
+        "old_commune__parent__name_sort", "old_commune__name_sort"
+    )

@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.views.generic import TemplateView
 
-from hoptac.registry import selectors
+from hoptac.registry import selectors as registry_selectors
 
+from . import selectors
 from .models import AdminMap, AdminUnit, Level
 
 
@@ -21,7 +22,7 @@ class AreaNode:
 def area_tree(*, user, admin_map: str) -> tuple[list[AreaNode], dict[int, AreaNode]]:
     """Provinces → (districts →) communes of one map, each with its organisation count."""
     units = list(selectors.admin_unit_list(admin_map=admin_map))
-    counts = selectors.organisation_counts_by_commune(user=user, admin_map=admin_map)
+    counts = registry_selectors.organisation_counts_by_commune(user=user, admin_map=admin_map)
     nodes = {unit.pk: AreaNode(unit=unit, count=counts.get(unit.pk, 0)) for unit in units}
     roots: list[AreaNode] = []
     for unit in units:

@@ -9,6 +9,7 @@ import re
 import unicodedata
 
 _SPACES = re.compile(r"\s+")
+_DIGITS = re.compile(r"\d+")
 
 
 def fold(text: str | None) -> str:
@@ -38,6 +39,8 @@ def sort_key(text: str | None) -> str:
         return ""
     base: list[str] = []
     tones: list[str] = []
+    # Numbers compare by value ("số 2" before "số 10"): pad every run of digits to 12 places.
+    text = _DIGITS.sub(lambda m: m.group().zfill(12), text)
     for ch in unicodedata.normalize("NFC", text.lower()):
         parts = unicodedata.normalize("NFD", ch)
         letter = unicodedata.normalize("NFC", "".join(c for c in parts if c not in _TONES))

@@ -122,7 +122,7 @@ class Organisation(models.Model):
 
     def save(self, *args, **kwargs):
         self.name_folded = fold(f"{self.name} {self.short_name}")
-        self.name_sort = sort_key(self.name)
+        self.name_sort = sort_key(self.name)[:800]
         super().save(*args, **kwargs)
 
     @property

@@ -1,9 +1,14 @@
 """Reads of the registry. Every function takes the user and starts from the scoped queryset."""
 
 import datetime
+from typing import Any
 
-from django.db.models import QuerySet
+from django.db import models
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from hoptac.areas.models import AdminMap, AdminUnit, Level
 
 from .models import Organisation, StatusChange, YearlyReport
 from .scoping import Action, OrganisationQuerySet
@@ -49,55 +54,104 @@ def yearly_report_list(*, user) -> QuerySet[YearlyReport]:
     return qs if condition is None else qs.filter(condition)
 
 
-def organisation_history(*, organisation: Organisation, limit: int = 200) -> list[dict]:
-    """Every recorded change to the organisation, its status history and its yearly data, newest first,
-    each with who, when and which fields changed (old → new)."""
-    entries: list[dict] = []
-    sources = [
-        organisation.history.all(),
-        StatusChange.history.filter(organisation_id=organisation.pk),
-        YearlyReport.history.filter(organisation_id=organisation.pk),
-    ]
-    for records in sources:
-        for record in records.select_related("history_user").order_by("-history_date")[:limit]:
-            changes = []
-            previous = record.prev_record
-            if previous is not None and record.history_type == "~":
-                delta = record.diff_against(previous)
-                changes = [
-                    {
-                        "field": record.instance._meta.get_field(c.field).verbose_name,
-                        "old": c.old,
-                        "new": c.new,
-                    }
-                    for c in delta.changes
-                ]
-            entries.append(
-                {
-                    "date": record.history_date,
-                    "user": record.history_user,
-                    "type": record.get_history_type_display(),
-                    "object": str(record.instance._meta.verbose_name),
-                    "label": str(record),
-                    "changes": changes,
-                    "reason": record.history_change_reason or "",
-                }
-            )
-    entries.sort(key=lambda e: e["date"], reverse=True)
-    return entries[:limit]
-
-
-# --- Read helpers for the web pages (registry and areas). Added by the web-UI work; the area helpers
-# could move to hoptac/areas/selectors.py. Imported here, not at the top, to keep this section apart.
-# ----------------------------------------------------------------------------------------------------
-from django.db import models  # noqa: E402
-from django.db.models import Count, Q  # noqa: E402
-from django.utils.translation import gettext_lazy as _  # noqa: E402
-
-from hoptac.areas.models import AdminMap, AdminUnit, CommuneSuccession, Level  # noqa: E402
-
-# simple-history ships no Vietnamese catalog: these msgids let the project catalog translate its labels.
+# simple-history ships no Vietnamese catalogue: these msgids let the project catalogue translate them.
 HISTORY_TYPE_LABELS = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
+_HISTORY_SKIP = {
+    "id",
+    "organisation",
+    "name_folded",
+    "name_sort",
+    "created_at",
+    "updated_at",
+    "current_status",
+}
+
+
+def _readable(field: models.Field, value: Any, related: dict[Any, dict[Any, Any]]) -> str:
+    from hoptac.core.templatetags.vn import format_number
+
+    if value is None or value == "":
+        return "—"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if field.is_relation:
+        obj = related.get(field.related_model, {}).get(value)
+        return str(obj) if obj is not None else f"#{value}"
+    if isinstance(field, models.BooleanField):
+        return str(_("Yes") if value else _("No"))
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(field, models.DecimalField | models.IntegerField):
+        return format_number(value)
+    return str(value)
+
+
+def organisation_history(*, organisation: Organisation, limit: int = 200) -> list[dict[str, Any]]:
+    """Every recorded change to the organisation, its status history and its yearly data, newest first:
+    when, who (a User or None), what (created/changed/deleted, which object) and, for changes, each field
+    with its old and new value as people read them (choice labels, names instead of ids, dd/mm/yyyy,
+    1.234.567). Three queries for the records plus one per kind of related object, whatever the length."""
+    sources: list[tuple[type[models.Model], Any]] = [
+        (Organisation, organisation.history.all()),
+        (StatusChange, StatusChange.history.filter(organisation_id=organisation.pk)),
+        (YearlyReport, YearlyReport.history.filter(organisation_id=organisation.pk)),
+    ]
+    raw: list[tuple[type[models.Model], Any, Any, list[models.Field]]] = []
+    for model, records in sources:
+        tracked = [f for f in model._meta.concrete_fields if f.name not in _HISTORY_SKIP]
+        previous: dict[Any, Any] = {}
+        for record in records.select_related("history_user").order_by("history_date", "history_id"):
+            raw.append((model, record, previous.get(record.id), tracked))
+            previous[record.id] = record
+    raw.sort(key=lambda item: item[1].history_date, reverse=True)
+    raw = raw[:limit]
+
+    changes_of: list[list[tuple[models.Field, Any, Any]]] = []
+    wanted: dict[Any, set] = {}
+    for _model, record, before, tracked in raw:
+        diff = []
+        if before is not None and record.history_type == "~":
+            for field in tracked:
+                old, new = getattr(before, field.attname, None), getattr(record, field.attname, None)
+                if old != new:
+                    diff.append((field, old, new))
+                    if field.is_relation:
+                        wanted.setdefault(field.related_model, set()).update(
+                            v for v in (old, new) if v is not None
+                        )
+        changes_of.append(diff)
+    related = {model: model._default_manager.in_bulk(ids) for model, ids in wanted.items()}
+
+    entries = []
+    for (model, record, _before, _tracked), diff in zip(raw, changes_of, strict=True):
+        label = f"{organisation.name}" if model is Organisation else _object_label(model, record)
+        entries.append(
+            {
+                "date": record.history_date,
+                "user": record.history_user,
+                "type": str(HISTORY_TYPE_LABELS.get(record.history_type, record.history_type)),
+                "object": str(model._meta.verbose_name),
+                "label": label,
+                "reason": record.history_change_reason or "",
+                "changes": [
+                    {
+                        "field_name": field.name,
+                        "field": str(field.verbose_name),
+                        "old": _readable(field, old, related),
+                        "new": _readable(field, new, related),
+                    }
+                    for field, old, new in diff
+                ],
+            }
+        )
+    return entries
+
+
+def _object_label(model: type[models.Model], record: Any) -> str:
+    if model is StatusChange:
+        status = dict(StatusChange._meta.get_field("status").flatchoices).get(record.status, record.status)
+        return f"{status} ({record.effective_from:%d/%m/%Y})"
+    return str(_("Year %(year)s") % {"year": record.year})
 
 
 def organisation_status_changes(*, organisation: Organisation) -> QuerySet[StatusChange]:
@@ -165,79 +219,3 @@ def organisation_counts_by_commune(*, user, admin_map: str) -> dict[int, int]:
         .annotate(n=Count("pk"))
     )
     return {row[field]: row["n"] for row in rows}
-
-
-def admin_unit_list(*, admin_map: str) -> QuerySet[AdminUnit]:
-    return AdminUnit.objects.filter(map=admin_map).select_related("parent").order_by("name_sort")
-
-
-def admin_unit_get(*, pk: int) -> AdminUnit:
-    try:
-        return AdminUnit.objects.select_related("parent", "province").get(pk=pk)
-    except AdminUnit.DoesNotExist as exc:
-        raise Http404 from exc
-
-
-def admin_unit_successions(*, unit: AdminUnit) -> QuerySet[CommuneSuccession]:
-    """For a pre-2025 commune, the new communes that took over its territory (default first)."""
-    return unit.successions.select_related("new_commune").order_by("-is_default", "new_commune__name_sort")
-
-
-def admin_unit_predecessions(*, unit: AdminUnit) -> QuerySet[CommuneSuccession]:
-    """For a new commune, the pre-2025 communes it was formed from."""
-    return unit.predecessions.select_related("old_commune__parent").order_by(
-        "old_commune__parent__name_sort", "old_commune__name_sort"
-    )
-
-
-def _history_fields() -> dict[str, dict[str, models.Field]]:
-    return {
-        str(model._meta.verbose_name): {str(f.verbose_name): f for f in model._meta.fields}
-        for model in (Organisation, StatusChange, YearlyReport)
-    }
-
-
-def _history_value(field: models.Field | None, value, related: dict) -> str:
-    from hoptac.core.templatetags.vn import format_number
-
-    if value is None or value == "":
-        return "—"
-    if field is None:
-        return str(value)
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if field.is_relation:
-        obj = related.get(field.related_model, {}).get(value)
-        return str(obj) if obj is not None else f"#{value}"
-    if isinstance(field, models.BooleanField):
-        return str(_("Yes") if value else _("No"))
-    if isinstance(value, datetime.date):
-        return value.strftime("%d/%m/%Y")
-    if isinstance(field, models.DecimalField | models.IntegerField):
-        return format_number(value)
-    return str(value)
-
-
-def organisation_history_readable(*, organisation: Organisation, limit: int = 200) -> list[dict]:
-    """`organisation_history` with values shown as people read them: choice labels, names of communes
-    and organisations instead of ids, dd/mm/yyyy dates, 1.234.567 numbers, Yes/No."""
-    entries = organisation_history(organisation=organisation, limit=limit)
-    fields = _history_fields()
-    wanted: dict[type, set] = {}
-    for entry in entries:
-        for change in entry["changes"]:
-            field = fields.get(entry["object"], {}).get(str(change["field"]))
-            change["_field"] = field
-            if field is not None and field.is_relation:
-                wanted.setdefault(field.related_model, set()).update(
-                    v for v in (change["old"], change["new"]) if v is not None
-                )
-    related = {model: model._default_manager.in_bulk(ids) for model, ids in wanted.items()}
-    for entry in entries:
-        # A historical record prints as "<object> as of <ISO timestamp>"; the date has its own column.
-        entry["label"] = entry["label"].rsplit(" as of ", 1)[0]
-        for change in entry["changes"]:
-            field = change.pop("_field")
-            change["old"] = _history_value(field, change["old"], related)
-            change["new"] = _history_value(field, change["new"], related)
-    return entries

@@ -79,6 +79,22 @@ def _check_commune_in_scope(user, organisation: Organisation) -> None:
         raise ValidationError({"commune_legacy": errors.COMMUNE_OUT_OF_SCOPE})
 
 
+def is_representative(user) -> bool:
+    from hoptac.accounts.models import Role
+
+    return user.role == Role.REPRESENTATIVE and not user.is_superuser
+
+
+def editable_fields(user) -> list[str]:
+    """The organisation fields `user` may change: a representative edits contact details only."""
+    return REPRESENTATIVE_FIELDS if is_representative(user) else ORGANISATION_FIELDS
+
+
+def user_can_record_status(user, organisation: Organisation) -> bool:
+    """Legal status is the registering office's act: officers in scope, never the representative."""
+    return not is_representative(user) and user_can(user, "change", organisation)
+
+
 def user_can_create(user) -> bool:
     from hoptac.accounts.models import Role
 
@@ -135,19 +151,14 @@ def organisation_create(
 def organisation_update(
     *, user, organisation: Organisation, data: dict[str, Any], reason: str = ""
 ) -> Organisation:
-    from hoptac.accounts.models import Role
 
     if not user_can(user, "change", organisation):
         raise PermissionDenied(errors.NOT_ALLOWED)
-    allowed = (
-        REPRESENTATIVE_FIELDS
-        if user.role == Role.REPRESENTATIVE and not user.is_superuser
-        else ORGANISATION_FIELDS
-    )
+    allowed = editable_fields(user)
     for field, value in data.items():
         if field in allowed:
             setattr(organisation, field, value)
-    if "commune_legacy" in data and "commune_current" not in data:
+    if "commune_legacy" in data and "commune_legacy" in allowed and "commune_current" not in data:
         organisation.commune_current = None
     _fill_current_commune(organisation)
     organisation.full_clean()
@@ -169,11 +180,7 @@ def status_change_add(
     decision: str = "",
     note: str = "",
 ) -> StatusChange:
-    from hoptac.accounts.models import Role
-
-    if not user_can(user, "change", organisation) or (
-        user.role == Role.REPRESENTATIVE and not user.is_superuser
-    ):
+    if not user_can_record_status(user, organisation):
         raise PermissionDenied(errors.NOT_ALLOWED)
     if effective_from < organisation.founding_date:
         raise ValidationError({"effective_from": errors.STATUS_BEFORE_FOUNDING})

@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -22,8 +21,6 @@ from .choices import LegalStatus
 from .models import Organisation
 
 TABLE_TEMPLATE = "django_tables2/hoptac.html"
-# The unit `vnmoney` (hoptac/core/templatetags/vn.py) prints; makemessages cannot see it inside its f-string.
-MILLION_VND = gettext_noop("mil. VND")
 
 
 def status_code(record: Organisation) -> str:

@@ -14,8 +14,6 @@ from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from hoptac.accounts.models import Role
-
 from . import errors, selectors, services
 from .choices import LegalStatus
 from .forms import (
@@ -30,11 +28,6 @@ from .models import YearlyReport
 from .tables import OrganisationTable, organisation_workbook
 
 PAGE_SIZE = 25
-
-
-def role_may_record_status(user) -> bool:
-    # Mirrors services.status_change_add: a representative may edit their record but not its status.
-    return user.is_superuser or user.role != Role.REPRESENTATIVE
 
 
 class OrganisationListView(LoginRequiredMixin, SingleTableMixin, FilterView):
@@ -101,21 +94,14 @@ class OrganisationDetailView(LoginRequiredMixin, TemplateView):
                 "relations": selectors.organisation_relations(user=user, organisation=organisation),
                 "status_changes": selectors.organisation_status_changes(organisation=organisation),
                 "yearly_reports": selectors.organisation_yearly_reports(organisation=organisation),
-                "history": selectors.organisation_history_readable(organisation=organisation),
+                "history": selectors.organisation_history(organisation=organisation),
                 "as_of_form": as_of_form,
                 "status_as_of": status_as_of,
                 "can_change": can_change,
-                "can_add_status": can_change and role_may_record_status(user),
+                "can_add_status": services.user_can_record_status(user, organisation),
             }
         )
         return context
-
-
-def _organisation_fields_for(user) -> list[str]:
-    # The same split as services.organisation_update: a representative edits contact details only.
-    if user.role == Role.REPRESENTATIVE and not user.is_superuser:
-        return services.REPRESENTATIVE_FIELDS
-    return services.ORGANISATION_FIELDS
 
 
 class OrganisationCreateView(LoginRequiredMixin, FormView):
@@ -160,7 +146,7 @@ class OrganisationUpdateView(LoginRequiredMixin, FormView):
             **super().get_form_kwargs(),
             "instance": self.organisation,
             "user": self.request.user,
-            "fields_allowed": _organisation_fields_for(self.request.user),
+            "fields_allowed": services.editable_fields(self.request.user),
         }
 
     def get_context_data(self, **kwargs):
@@ -203,7 +189,7 @@ class StatusChangeCreateView(OrganisationChildFormView):
     template_name = "registry/status_change_form.html"
 
     def prepare(self) -> None:
-        if not role_may_record_status(self.request.user):
+        if not services.user_can_record_status(self.request.user, self.organisation):
             raise PermissionDenied(errors.NOT_ALLOWED)
 
     def form_valid(self, form):

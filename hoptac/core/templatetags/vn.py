@@ -27,7 +27,8 @@ def vnmoney(value):
     """An amount in đồng shown in millions: 1234567890 → "1.234,6 tr.đ"."""
     if value is None or value == "":
         return "—"
-    return f"{format_number(Decimal(value) / Decimal(1_000_000), 1)} {_('mil. VND')}"
+    unit = _("mil. VND")
+    return f"{format_number(Decimal(value) / Decimal(1_000_000), 1)} {unit}"
 
 
 @register.filter

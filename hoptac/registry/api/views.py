@@ -80,10 +80,6 @@ class OrganisationViewSet(
         entries = selectors.organisation_history(organisation=self.get_object())
         for entry in entries:
             entry["user"] = entry["user"].get_username() if entry["user"] else None
-            for change in entry["changes"]:
-                change["field"] = str(change["field"])
-                change["old"] = None if change["old"] is None else str(change["old"])
-                change["new"] = None if change["new"] is None else str(change["new"])
         return Response(HistoryEntrySerializer(entries, many=True).data)
 
     @extend_schema(

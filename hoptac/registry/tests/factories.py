@@ -9,10 +9,13 @@ from hoptac.registry.choices import LegalStatus, OrganisationKind, Sector
 from hoptac.registry.models import Organisation, StatusChange, YearlyReport
 
 
-def _random_nam_dinh_commune():
-    return AdminUnit.objects.filter(map=AdminMap.LEGACY, level=Level.COMMUNE, province__code="36").order_by(
-        "?"
-    )[0]
+def _default_commune(n: int) -> AdminUnit:
+    """Communes of Huyện Vụ Bản in turn: deterministic, and away from the Hải Hậu and Giao Thủy communes
+    that scoping tests set explicitly."""
+    communes = AdminUnit.objects.filter(
+        map=AdminMap.LEGACY, level=Level.COMMUNE, province__code="36", parent__name="Huyện Vụ Bản"
+    ).order_by("code")
+    return communes[n % communes.count()]
 
 
 class OrganisationFactory(DjangoModelFactory):
@@ -28,7 +31,7 @@ class OrganisationFactory(DjangoModelFactory):
     founding_date = datetime.date(2015, 3, 1)
     registration_date = datetime.date(2015, 3, 15)
     sector = Sector.AGRICULTURE
-    commune_legacy = factory.LazyFunction(_random_nam_dinh_commune)
+    commune_legacy = factory.Sequence(_default_commune)
     commune_current = factory.LazyAttribute(
         lambda o: commune_successor(old_commune=o.commune_legacy) if o.commune_legacy else None
     )

@@ -1,0 +1,11 @@
+"""Writes for user accounts."""
+
+from django.db import transaction
+from rest_framework.authtoken.models import Token
+
+
+@transaction.atomic
+def api_token_renew(*, user) -> Token:
+    """Create the user's API token, or replace it: the old token stops working at once."""
+    Token.objects.filter(user=user).delete()
+    return Token.objects.create(user=user)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hoptac.areas.models import AdminMap, Level
 
-from . import selectors
+from . import selectors, services
 from .choices import OrganisationKind
 from .filters import OrganisationFilter
 from .models import Organisation, StatusChange, YearlyReport
@@ -146,30 +146,7 @@ class OrganisationForm(forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = [
-            "kind",
-            "name",
-            "short_name",
-            "registration_code",
-            "tax_code",
-            "registration_date",
-            "founding_date",
-            "registering_office",
-            "address",
-            "commune_legacy",
-            "commune_current",
-            "sector",
-            "sub_sector",
-            "representative_name",
-            "representative_title",
-            "phone",
-            "email",
-            "website",
-            "charter_capital",
-            "union",
-            "converted_from",
-            "notes",
-        ]
+        fields = services.ORGANISATION_FIELDS
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
         field_classes = {"website": HttpsURLField}
         help_texts = {

@@ -3,6 +3,7 @@ from rest_framework import serializers
 from hoptac.areas.api.serializers import AdminUnitBriefSerializer
 from hoptac.areas.models import AdminMap, AdminUnit, Level
 from hoptac.registry.models import Organisation, StatusChange, YearlyReport
+from hoptac.registry.services import ORGANISATION_FIELDS
 
 
 class CommuneCodeField(serializers.SlugRelatedField):
@@ -30,31 +31,10 @@ class OrganisationSerializer(serializers.ModelSerializer):
         model = Organisation
         fields = [
             "id",
-            "kind",
-            "name",
-            "short_name",
-            "registration_code",
-            "tax_code",
-            "registration_date",
-            "founding_date",
-            "registering_office",
-            "address",
-            "commune_legacy",
+            *ORGANISATION_FIELDS,
             "commune_legacy_detail",
             "district_legacy",
-            "commune_current",
             "commune_current_detail",
-            "sector",
-            "sub_sector",
-            "representative_name",
-            "representative_title",
-            "phone",
-            "email",
-            "website",
-            "charter_capital",
-            "union",
-            "converted_from",
-            "notes",
             "current_status",
             "created_at",
             "updated_at",

@@ -50,8 +50,12 @@ test: install lint check browser-deps
 	$(VENV)/bin/pytest -q -p no:cacheprovider
 	@bash scripts/run_pg_suite.sh "$(PG_URL)"
 
+# Apps with their own locale/ keep their own catalogue; the project catalogue (hoptac/locale) has the rest.
+APP_CATALOGUES := scoring plans
 messages: install
-	cd hoptac && ../$(PY) ../manage.py makemessages -l vi --no-obsolete && ../$(PY) ../manage.py compilemessages -l vi
+	cd hoptac && ../$(PY) ../manage.py makemessages -l vi --no-obsolete $(foreach a,$(APP_CATALOGUES),--ignore=$(a)/*)
+	for a in $(APP_CATALOGUES); do (cd hoptac/$$a && ../../$(PY) ../../manage.py makemessages -l vi --no-obsolete); done
+	cd hoptac && ../$(PY) ../manage.py compilemessages -l vi
 
 clean:
 	rm -rf $(VENV) db.sqlite3* .pytest_cache

@@ -6,7 +6,9 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from hoptac.areas.api.views import AdminUnitViewSet
+from hoptac.plans.api.urls import router as plans_router
 from hoptac.registry.api.views import OrganisationViewSet, YearlyReportViewSet
+from hoptac.scoring.api.urls import router as scoring_router
 
 router = DefaultRouter()
 router.register("organisations", OrganisationViewSet, basename="organisation")
@@ -15,6 +17,8 @@ router.register("areas", AdminUnitViewSet, basename="area")
 
 urlpatterns = [
     path("", include(router.urls)),
+    path("", include(scoring_router.urls)),
+    path("", include(plans_router.urls)),
     path("auth/token/", obtain_auth_token, name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "hoptac.accounts",
     "hoptac.areas",
     "hoptac.registry",
+    "hoptac.scoring",
+    "hoptac.plans",
 ]
 
 MIDDLEWARE = [

@@ -9,5 +9,7 @@ urlpatterns = [
     path("accounts/", include("hoptac.accounts.urls")),
     path("registry/", include("hoptac.registry.urls")),
     path("areas/", include("hoptac.areas.urls")),
+    path("scoring/", include("hoptac.scoring.urls")),
+    path("plans/", include("hoptac.plans.urls")),
     path("api/v1/", include("hoptac.api_urls")),
 ]

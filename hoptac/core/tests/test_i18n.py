@@ -3,15 +3,17 @@
 import re
 from pathlib import Path
 
+import pytest
 from django.utils import translation
 
-PO = Path(__file__).resolve().parents[2] / "locale" / "vi" / "LC_MESSAGES" / "django.po"
+PACKAGE = Path(__file__).resolve().parents[2]
+CATALOGUES = sorted(PACKAGE.glob("**/locale/vi/LC_MESSAGES/django.po"))
 
 
-def _entries() -> list[tuple[str, str, str]]:
+def _entries(po: Path) -> list[tuple[str, str, str]]:
     """(flags, msgid, msgstr) of each entry, multi-line strings joined."""
     entries = []
-    for block in PO.read_text(encoding="utf-8").split("\n\n"):
+    for block in po.read_text(encoding="utf-8").split("\n\n"):
         flags = " ".join(line for line in block.splitlines() if line.startswith("#,"))
         msgid = "".join(re.findall(r'^(?:msgid|msgid_plural)?\s*"(.*)"$', block.split("msgstr")[0], re.M))
         msgstr = "".join(re.findall(r'"(.*)"', block.split("msgstr", 1)[1])) if "msgstr" in block else ""
@@ -20,9 +22,13 @@ def _entries() -> list[tuple[str, str, str]]:
     return entries
 
 
-def test_catalogue_has_no_fuzzy_or_empty_translation():
-    entries = [e for e in _entries() if e[1]]
-    assert len(entries) > 200
+def test_project_catalogue_is_complete():
+    assert len([e for e in _entries(PACKAGE / "locale/vi/LC_MESSAGES/django.po") if e[1]]) > 200
+
+
+@pytest.mark.parametrize("po", CATALOGUES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_catalogue_has_no_fuzzy_or_empty_translation(po):
+    entries = [e for e in _entries(po) if e[1]]
     assert [e[1] for e in entries if "fuzzy" in e[0]] == []
     assert [e[1] for e in entries if not e[2]] == []
 

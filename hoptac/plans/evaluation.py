@@ -1,0 +1,165 @@
+"""From computed values to what officials read: baseline, latest value, progress, linear trend, forecast
+for the deadline year, the yearly pace still needed and a status. The rules are in docs/plan-file.md
+("Status of a target"); this module is their only implementation."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from .choices import Comparator, IndicatorKind, TargetStatus
+from .indicators import Measure, Point, compute, series
+from .models import Plan, QualitativeAssessment, Target
+
+
+def satisfied(target: Target, value: float | None) -> bool:
+    if value is None or target.value is None:
+        return False
+    if target.comparator == Comparator.AT_LEAST:
+        return value > target.value if target.strict else value >= target.value
+    if target.comparator == Comparator.AT_MOST:
+        return value < target.value if target.strict else value <= target.value
+    if target.comparator == Comparator.ABOUT:
+        return abs(value - target.value) <= (target.tolerance or 0)
+    if target.comparator == Comparator.RANGE:
+        return target.value <= value <= (target.value_max if target.value_max is not None else target.value)
+    return False
+
+
+def goal_for(target: Target, value: float | None) -> float | None:
+    """The number to move toward: the target, or for a range its nearer end."""
+    if target.comparator == Comparator.RANGE and value is not None and target.value_max is not None:
+        return target.value_max if value > target.value_max else target.value
+    return target.value
+
+
+def linear_trend(points: list[tuple[int, float]]) -> tuple[float, float] | None:
+    """Least-squares slope and intercept over (year, value); None with fewer than two years."""
+    if len(points) < 2:
+        return None
+    n = len(points)
+    mean_x = sum(x for x, _ in points) / n
+    mean_y = sum(y for _, y in points) / n
+    sxx = sum((x - mean_x) ** 2 for x, _ in points)
+    if sxx == 0:
+        return None
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in points) / sxx
+    return slope, mean_y - slope * mean_x
+
+
+@dataclass
+class TargetResult:
+    target: Target
+    points: list[Point]
+    status: str
+    reason: str
+    latest: Point | None = None
+    baseline: Point | None = None
+    progress: float | None = None
+    expected_now: float | None = None
+    slope: float | None = None
+    forecast: float | None = None
+    pace_needed: float | None = None
+    assessment: QualitativeAssessment | None = None
+    breakdowns: dict[str, dict] = field(default_factory=dict)
+
+    @property
+    def value(self) -> float | None:
+        return self.latest.value if self.latest else None
+
+
+def _status(target: Target, plan: Plan, points: list[Point]) -> TargetResult:
+    complete = [p for p in points if not p.partial and p.value is not None]
+    flow = target.kind == IndicatorKind.FLOW
+    latest = (complete[-1] if complete else None) if flow else (points[-1] if points else None)
+    baseline = next((p for p in points if p.year == plan.baseline_year and p.value is not None), None)
+    result = TargetResult(
+        target=target, points=points, status=TargetStatus.NO_DATA, reason="", latest=latest, baseline=baseline
+    )
+    trend = linear_trend(
+        [(p.year, p.value) for p in complete if p.measure.missing_share <= plan.max_missing_share]
+    )
+    if trend:
+        result.slope = trend[0]
+        result.forecast = trend[0] * target.deadline_year + trend[1]
+    if latest is None or latest.value is None:
+        result.reason = "no_value"
+        return result
+    if latest.measure.missing_share > plan.max_missing_share:
+        result.reason = "missing_data"
+        return result
+    goal = goal_for(target, latest.value)
+    years_left = target.deadline_year - latest.year
+    if goal is not None and not flow:
+        result.pace_needed = (goal - latest.value) / years_left if years_left > 0 else None
+        if baseline is not None and baseline.value is not None and goal != baseline.value:
+            result.progress = (latest.value - baseline.value) / (goal - baseline.value)
+            span = target.deadline_year - plan.baseline_year
+            elapsed = min(max(latest.year - plan.baseline_year, 0), span) / span if span > 0 else 1.0
+            result.expected_now = baseline.value + (goal - baseline.value) * elapsed
+    elif flow:
+        result.pace_needed = goal
+    if satisfied(target, latest.value):
+        result.status, result.reason = TargetStatus.ACHIEVED, "satisfied"
+        return result
+    direction = (
+        1.0
+        if goal is None or baseline is None or baseline.value is None
+        else (1.0 if goal >= baseline.value else -1.0)
+    )
+    if target.comparator == Comparator.AT_MOST:
+        direction = -1.0
+    if not flow and result.expected_now is not None and (latest.value - result.expected_now) * direction >= 0:
+        result.status, result.reason = TargetStatus.ON_TRACK, "on_planned_path"
+    elif result.forecast is not None and (
+        satisfied(target, result.forecast) or (goal is not None and (result.forecast - goal) * direction >= 0)
+    ):
+        result.status, result.reason = TargetStatus.BEHIND, "forecast_reaches_target"
+    elif result.forecast is None:
+        result.status, result.reason = TargetStatus.BEHIND, "no_trend_yet"
+    else:
+        result.status, result.reason = TargetStatus.AT_RISK, "forecast_misses_target"
+    return result
+
+
+def evaluate_plan(
+    plan: Plan, *, as_of: datetime.date, targets: list[Target] | None = None, with_series: bool = True
+) -> list[TargetResult]:
+    targets = list(plan.targets.select_related("section")) if targets is None else targets
+    if with_series:
+        all_points = series(plan, targets, as_of)
+    else:
+        latest = compute(plan, targets, as_of).get(None, {})
+        all_points = {
+            pk: [
+                Point(
+                    year=as_of.year, as_of=as_of, measure=m, partial=as_of < datetime.date(as_of.year, 12, 15)
+                )
+            ]
+            for pk, m in latest.items()
+        }
+    results = []
+    for target in targets:
+        if target.kind == IndicatorKind.QUALITATIVE:
+            assessment = target.assessments.filter(as_of__lte=as_of).order_by("-as_of", "-created_at").first()
+            results.append(
+                TargetResult(
+                    target=target,
+                    points=[],
+                    assessment=assessment,
+                    status=assessment.status if assessment else TargetStatus.NO_DATA,
+                    reason="assessed" if assessment else "not_assessed",
+                )
+            )
+            continue
+        results.append(_status(target, plan, all_points.get(target.pk, [])))
+    return results
+
+
+def breakdown(
+    plan: Plan, targets: list[Target], *, as_of: datetime.date, group_by: str, user=None
+) -> dict[object, dict[int, Measure]]:
+    """Latest values per commune (either map), district or sector. For users limited to some communes the
+    rows are limited to what they may see; the plan-wide totals stay whole."""
+    from hoptac.registry.scoping import scope_filter
+
+    extra = scope_filter(user, "view") if user is not None else None
+    return compute(plan, targets, as_of, group_by=group_by, extra=extra)

@@ -1,0 +1,320 @@
+"""The indicator engine: every numeric target of a plan, computed from the registry as of a date.
+
+One SQL query computes all targets of a plan at one date: the organisations in the plan's scope, each with
+its legal status on that date (subquery), its yearly data and its approved rating of the data year (LEFT
+JOINs through FilteredRelation), and one conditional aggregate per number each target needs. Breakdowns
+are the same query grouped by commune (either map), district or sector.
+
+Which yearly data a date reads: the yearly update covers 15/12 of the previous year to 14/12, so on or
+after 15 December a date reads that year's data, before it the previous year's (`data_year_for`).
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery, Sum
+
+from hoptac.areas.models import AdminMap, AdminUnit
+from hoptac.areas.selectors import commune_ids_within
+from hoptac.registry.choices import EXISTING_STATUSES
+from hoptac.registry.models import Organisation, StatusChange
+
+from .choices import IndicatorKind
+from .models import Plan, ReferenceValue, Target
+from .schema import RATING_BANDS
+
+MEMBER_FIELDS = [
+    "official_individuals",
+    "official_households",
+    "official_legal_entities",
+    "associate_individuals",
+    "associate_households",
+    "associate_legal_entities",
+]
+DIGITAL_FLAGS = ["accounting_software", "e_invoice", "e_commerce", "has_website"]
+GROUPINGS = {
+    "commune_legacy": "commune_legacy",
+    "district_legacy": "commune_legacy__parent",
+    "commune_current": "commune_current",
+    "sector": "sector",
+    "kind": "kind",
+}
+
+
+def data_year_for(day: datetime.date) -> int:
+    return day.year if day >= datetime.date(day.year, 12, 15) else day.year - 1
+
+
+# ----------------------------------------------------------------------------------------------------
+# Conditions → Q over the annotated organisation queryset ("st" status on the date, "yr" yearly data,
+# "rt" approved rating of the data year).
+
+
+def _uses_yearly(conditions: dict) -> bool:
+    from .schema import YEARLY_FLAGS
+
+    return any(key in YEARLY_FLAGS for key in conditions)
+
+
+def _flag_q(flag: str, wanted: bool) -> Q:
+    if flag == "ocop":
+        q = Q(yr__ocop_products__gt=0)
+    elif flag == "digital_any":
+        q = Q()
+        for name in DIGITAL_FLAGS:
+            q |= Q(**{f"yr__{name}": True})
+    else:
+        q = Q(**{f"yr__{flag}": True})
+    return q if wanted else ~q
+
+
+def conditions_q(conditions: dict, *, with_status: bool = True) -> Q:
+    """Organisation-level and yearly-data conditions. Statuses default to 'on the books' on the date."""
+    from .schema import YEARLY_FLAGS
+
+    q = Q()
+    if "kinds" in conditions:
+        q &= Q(kind__in=conditions["kinds"])
+    if "sectors" in conditions:
+        q &= Q(sector__in=conditions["sectors"])
+    if "sub_sectors" in conditions:
+        q &= Q(sub_sector__in=conditions["sub_sectors"])
+    if with_status:
+        q &= Q(st__in=conditions.get("statuses", EXISTING_STATUSES))
+    if "rating" in conditions:
+        q &= Q(rt__band__in=conditions["rating"])
+    for flag in YEARLY_FLAGS:
+        if flag in conditions:
+            q &= _flag_q(flag, conditions[flag])
+    return q
+
+
+def _members_expression():
+    expression = F(f"yr__{MEMBER_FIELDS[0]}")
+    for name in MEMBER_FIELDS[1:]:
+        expression = expression + F(f"yr__{name}")
+    return expression
+
+
+def _figure_expression(name: str):
+    if name == "members":
+        return _members_expression()
+    if name == "official_members":
+        return F("yr__official_individuals") + F("yr__official_households") + F("yr__official_legal_entities")
+    return F(f"yr__{name}")
+
+
+# ----------------------------------------------------------------------------------------------------
+# The one query.
+
+
+def plan_scope_q(plan: Plan) -> Q:
+    """Organisations located in the plan's territory, on the map the plan names. An organisation known only
+    on the other map counts when its commune succeeds (or precedes) a commune of the territory."""
+    ids = commune_ids_within(plan.scope_areas.all())
+    if plan.scope_map == AdminMap.LEGACY:
+        successors = AdminUnit.objects.filter(predecessions__old_commune__in=ids).values("pk")
+        return Q(commune_legacy__in=ids) | Q(commune_legacy__isnull=True, commune_current__in=successors)
+    predecessors = AdminUnit.objects.filter(successions__new_commune__in=ids).values("pk")
+    return Q(commune_current__in=ids) | Q(commune_current__isnull=True, commune_legacy__in=predecessors)
+
+
+def _needs(targets: list[Target]) -> tuple[bool, bool]:
+    yearly = rating = False
+    for target in targets:
+        spec = target.indicator
+        parts = [spec.get("population", {}), spec.get("within", {}), spec.get("of", {})]
+        yearly |= target.kind in (IndicatorKind.SUM, IndicatorKind.PER_CAPITA) or any(
+            map(_uses_yearly, parts)
+        )
+        rating |= any("rating" in p for p in parts)
+    return yearly, rating
+
+
+def annotated_queryset(
+    plan: Plan, day: datetime.date, data_year: int, *, yearly: bool, rating: bool, extra: Q | None = None
+) -> QuerySet:
+    status = (
+        StatusChange.objects.filter(organisation=OuterRef("pk"), effective_from__lte=day)
+        .order_by("-effective_from", "-pk")
+        .values("status")[:1]
+    )
+    qs = Organisation.objects.filter(plan_scope_q(plan))
+    if extra is not None:
+        qs = qs.filter(extra)
+    qs = qs.annotate(st=Subquery(status))
+    if yearly:
+        qs = qs.annotate(yr=FilteredRelation("yearly_reports", condition=Q(yearly_reports__year=data_year)))
+    if rating:
+        qs = qs.annotate(
+            rt=FilteredRelation(
+                "assessments", condition=Q(assessments__year=data_year, assessments__state="approved")
+            )
+        )
+    return qs.order_by()
+
+
+def _aggregates(target: Target, day: datetime.date, year: int) -> dict[str, Any]:
+    """The conditional aggregates one target needs, keyed by f"t{pk}_<part>"."""
+    spec, key = target.indicator, f"t{target.pk}_"
+    population = spec.get("population", {})
+    kind = target.kind
+    if kind == IndicatorKind.COUNT:
+        return {f"{key}value": Count("pk", filter=conditions_q(population))}
+    if kind == IndicatorKind.FLOW:
+        q = conditions_q(population, with_status=False) & Q(
+            founding_date__gte=datetime.date(year, 1, 1), founding_date__lte=day
+        )
+        return {f"{key}value": Count("pk", filter=q)}
+    base = conditions_q(population)
+    if kind in (IndicatorKind.SUM, IndicatorKind.PER_CAPITA):
+        has = Q(yr__id__isnull=False)
+        return {
+            f"{key}value": Sum(_figure_expression(spec["field"]), filter=base & has),
+            f"{key}population": Count("pk", filter=base),
+            f"{key}missing": Count("pk", filter=base & ~has),
+        }
+    # share
+    within, of = spec.get("within", {}), spec["of"]
+    has = Q()
+    if any(map(_uses_yearly, (population, within, of))):
+        has &= Q(yr__id__isnull=False)
+    if any("rating" in part for part in (population, within, of)):
+        has &= Q(rt__band__in=RATING_BANDS)
+    missing = base & ~has if has else Q(pk__in=[])
+    denominator = base & has & conditions_q(within, with_status=False)
+    return {
+        f"{key}population": Count("pk", filter=base),
+        f"{key}missing": Count("pk", filter=missing),
+        f"{key}denominator": Count("pk", filter=denominator),
+        f"{key}numerator": Count("pk", filter=denominator & conditions_q(of, with_status=False)),
+    }
+
+
+@dataclass
+class Measure:
+    """One computed value of one target at one date (and possibly one group)."""
+
+    value: float | None
+    numerator: float | None = None
+    denominator: float | None = None
+    population: int | None = None
+    missing: int = 0
+    reference: float | None = None
+    reference_year: int | None = None
+
+    @property
+    def missing_share(self) -> float:
+        return self.missing / self.population if self.population else 0.0
+
+
+def _reference(
+    plan: Plan, code: str, year: int, area_ids: list[int] | None = None
+) -> tuple[float | None, int | None]:
+    """The reference value (e.g. population) for the plan's areas in `year`, or the latest year before it,
+    else the earliest after it. Returns (value, year used)."""
+    values = ReferenceValue.objects.filter(series__code=code, area__in=area_ids or plan.scope_areas.all())
+    years = sorted(set(values.values_list("year", flat=True)))
+    if not years:
+        return None, None
+    earlier = [y for y in years if y <= year]
+    used = earlier[-1] if earlier else years[0]
+    return sum(values.filter(year=used).values_list("value", flat=True)), used
+
+
+def _measure(target: Target, row: dict[str, Any], plan: Plan, year: int) -> Measure:
+    key = f"t{target.pk}_"
+    if target.kind in (IndicatorKind.COUNT, IndicatorKind.FLOW):
+        return Measure(value=float(row[f"{key}value"] or 0))
+    if target.kind == IndicatorKind.SUM:
+        total = row[f"{key}value"]
+        return Measure(
+            value=float(total) if total is not None else None,
+            population=row[f"{key}population"],
+            missing=row[f"{key}missing"],
+        )
+    if target.kind == IndicatorKind.PER_CAPITA:
+        total = row[f"{key}value"]
+        reference, used = _reference(plan, target.indicator["reference"], year)
+        value = float(total) / reference * 100 if total is not None and reference else None
+        return Measure(
+            value=value,
+            numerator=float(total) if total is not None else None,
+            denominator=reference,
+            population=row[f"{key}population"],
+            missing=row[f"{key}missing"],
+            reference=reference,
+            reference_year=used,
+        )
+    numerator, denominator = row[f"{key}numerator"], row[f"{key}denominator"]
+    return Measure(
+        value=numerator / denominator * 100 if denominator else None,
+        numerator=numerator,
+        denominator=denominator,
+        population=row[f"{key}population"],
+        missing=row[f"{key}missing"],
+    )
+
+
+def compute(
+    plan: Plan,
+    targets: list[Target],
+    day: datetime.date,
+    *,
+    data_year: int | None = None,
+    group_by: str | None = None,
+    extra: Q | None = None,
+) -> dict[Any, dict[int, Measure]]:
+    """Every numeric target at `day` in one query. Returns {group: {target pk: Measure}}; the group is None
+    without `group_by`, else the id/value of the grouping field."""
+    numeric = [t for t in targets if t.kind != IndicatorKind.QUALITATIVE]
+    if not numeric:
+        return {}
+    year = data_year_for(day) if data_year is None else data_year
+    yearly, rating = _needs(numeric)
+    qs = annotated_queryset(plan, day, year, yearly=yearly, rating=rating, extra=extra)
+    aggregates: dict[str, Any] = {}
+    for target in numeric:
+        flow_year = day.year if target.kind == IndicatorKind.FLOW else year
+        aggregates.update(_aggregates(target, day, flow_year))
+    if group_by is None:
+        rows = {None: qs.aggregate(**aggregates)}
+    else:
+        column = GROUPINGS[group_by]
+        rows = {row[column]: row for row in qs.values(column).annotate(**aggregates)}
+    result: dict[Any, dict[int, Measure]] = {}
+    for group, row in rows.items():
+        result[group] = {t.pk: _measure(t, row, plan, year) for t in numeric}
+    return result
+
+
+@dataclass
+class Point:
+    year: int
+    as_of: datetime.date
+    measure: Measure
+    partial: bool = False
+
+    @property
+    def value(self) -> float | None:
+        return self.measure.value
+
+
+@dataclass
+class Series:
+    target: Target
+    points: list[Point] = field(default_factory=list)
+
+
+def series(plan: Plan, targets: list[Target], as_of: datetime.date) -> dict[int, list[Point]]:
+    """Year-end values from the plan's baseline year to `as_of` (the last point, at `as_of` itself, is
+    partial when `as_of` is before the year's 15 December). One query per year for the whole plan."""
+    out: dict[int, list[Point]] = {t.pk: [] for t in targets}
+    for year in range(plan.baseline_year, as_of.year + 1):
+        day = min(datetime.date(year, 12, 31), as_of)
+        partial = day < datetime.date(year, 12, 15)
+        measures = compute(plan, targets, day).get(None, {})
+        for pk, measure in measures.items():
+            out[pk].append(Point(year=year, as_of=day, measure=measure, partial=partial))
+    return out

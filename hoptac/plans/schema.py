@@ -1,0 +1,413 @@
+"""The plan file format (YAML) and its validation. A wrong file is refused whole, with one message per
+problem naming the line, the key path and the reason, in Vietnamese. See docs/plan-file.md."""
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from django.utils.translation import gettext as _
+from jsonschema import Draft202012Validator
+
+from hoptac.registry.choices import LegalStatus, OrganisationKind, Sector, SubSector
+
+from .choices import Comparator, IndicatorKind
+
+# Yearly-data conditions an indicator may use (fields of registry.YearlyReport, or derived).
+YEARLY_FLAGS = [
+    "enterprise_link",
+    "in_value_chain",
+    "high_tech",
+    "traceability",
+    "accounting_software",
+    "e_invoice",
+    "e_commerce",
+    "has_website",
+    "state_support",
+    "ocop",
+    "digital_any",
+]
+# Yearly figures a `sum` or `per_capita` indicator may add up.
+YEARLY_FIGURES = ["members", "official_members", "workers", "revenue", "profit", "total_assets", "equity"]
+RATING_BANDS = ["good", "fair", "average", "weak"]
+
+_CONDITIONS = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "kinds": {"type": "array", "minItems": 1, "items": {"enum": OrganisationKind.values}},
+        "sectors": {"type": "array", "minItems": 1, "items": {"enum": Sector.values}},
+        "sub_sectors": {"type": "array", "minItems": 1, "items": {"enum": SubSector.values}},
+        "statuses": {"type": "array", "minItems": 1, "items": {"enum": LegalStatus.values}},
+        "rating": {"type": "array", "minItems": 1, "items": {"enum": RATING_BANDS}},
+        **{flag: {"type": "boolean"} for flag in YEARLY_FLAGS},
+    },
+}
+_DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+_TEXT = {"type": "string", "minLength": 1}
+
+PLAN_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["schema_version", "plan", "sections", "targets", "tasks"],
+    "properties": {
+        "schema_version": {"const": 1},
+        "plan": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": [
+                "code",
+                "number",
+                "title",
+                "short_title",
+                "issued_on",
+                "issuer",
+                "scope",
+                "baseline_year",
+            ],
+            "properties": {
+                "code": {"type": "string", "pattern": r"^[a-z0-9-]+$", "maxLength": 80},
+                "number": _TEXT,
+                "title": _TEXT,
+                "short_title": _TEXT,
+                "issued_on": _DATE,
+                "issuer": _TEXT,
+                "signer": {"type": "string"},
+                "signer_title": {"type": "string"},
+                "implements": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "required": ["number", "title"],
+                        "properties": {
+                            "number": _TEXT,
+                            "date": _DATE,
+                            "issuer": {"type": "string"},
+                            "title": _TEXT,
+                        },
+                    },
+                },
+                "scope": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["map", "areas"],
+                    "properties": {
+                        "map": {"enum": ["legacy", "current"]},
+                        "areas": {"type": "array", "minItems": 1, "items": {"type": "string"}},
+                        "description": {"type": "string"},
+                    },
+                },
+                "baseline_year": {"type": "integer", "minimum": 1990, "maximum": 2100},
+                "max_missing_share": {"type": "number", "minimum": 0, "maximum": 1},
+            },
+        },
+        "reference_data": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["code", "name", "source", "values"],
+                "properties": {
+                    "code": {"type": "string", "pattern": r"^[a-z0-9-_]+$"},
+                    "name": _TEXT,
+                    "unit": {"type": "string"},
+                    "source": _TEXT,
+                    "values": {
+                        "type": "array",
+                        "minItems": 1,
+                        "items": {
+                            "type": "object",
+                            "additionalProperties": False,
+                            "required": ["map", "area", "year", "value"],
+                            "properties": {
+                                "map": {"enum": ["legacy", "current"]},
+                                "area": {"type": "string"},
+                                "year": {"type": "integer"},
+                                "value": {"type": "number", "exclusiveMinimum": 0},
+                            },
+                        },
+                    },
+                },
+            },
+        },
+        "sections": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["code", "title"],
+                "properties": {"code": _TEXT, "title": _TEXT, "parent": {"type": "string"}},
+            },
+        },
+        "targets": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["code", "section", "name", "text", "deadline_year", "indicator"],
+                "properties": {
+                    "code": _TEXT,
+                    "section": _TEXT,
+                    "name": _TEXT,
+                    "text": _TEXT,
+                    "deadline_year": {"type": "integer", "minimum": 1990, "maximum": 2100},
+                    "unit": {"type": "string"},
+                    "interpretation": {"type": "string"},
+                    "indicator": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "required": ["kind"],
+                        "properties": {
+                            "kind": {"enum": IndicatorKind.values},
+                            "population": _CONDITIONS,
+                            "within": _CONDITIONS,
+                            "of": _CONDITIONS,
+                            "field": {"enum": YEARLY_FIGURES},
+                            "reference": {"type": "string"},
+                        },
+                    },
+                    "target": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "required": ["comparator"],
+                        "properties": {
+                            "comparator": {"enum": Comparator.values},
+                            "value": {"type": "number"},
+                            "min": {"type": "number"},
+                            "max": {"type": "number"},
+                            "tolerance": {"type": "number", "exclusiveMinimum": 0},
+                            "strict": {"type": "boolean"},
+                        },
+                    },
+                },
+            },
+        },
+        "tasks": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["code", "text", "assignment_known"],
+                "properties": {
+                    "code": _TEXT,
+                    "section": {"type": "string"},
+                    "text": _TEXT,
+                    "assignment_known": {"type": "boolean"},
+                    "lead": {"type": ["string", "null"]},
+                    "cooperating": {"type": "array", "items": {"type": "string"}},
+                    "deadline": _DATE,
+                    "recurrence": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "required": ["every"],
+                        "properties": {
+                            "every": {"enum": ["year", "half_year", "quarter", "month"]},
+                            "month": {"type": "integer", "minimum": 1, "maximum": 12},
+                            "day": {"type": "integer", "minimum": 1, "maximum": 31},
+                            "from_year": {"type": "integer"},
+                            "to_year": {"type": "integer"},
+                        },
+                    },
+                    "expected_output": {"type": "string"},
+                    "targets": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+        },
+    },
+}
+
+
+@dataclass
+class Problem:
+    line: int | None
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = _("line %(line)s") % {"line": self.line} if self.line else _("file")
+        return f"{where} — {self.path or '/'}: {self.message}"
+
+
+class PlanFileError(Exception):
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def _plain(value: Any) -> Any:
+    """YAML dates become ISO strings, so the document is plain JSON."""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _line_index(node: yaml.Node, path: tuple = (), index: dict | None = None) -> dict[tuple, int]:
+    index = {} if index is None else index
+    index[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        for key, child in node.value:
+            index[(*path, key.value)] = key.start_mark.line + 1
+            _line_index(child, (*path, key.value), index)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, child in enumerate(node.value):
+            _line_index(child, (*path, i), index)
+    return index
+
+
+def _line_of(lines: dict[tuple, int], path: tuple) -> int | None:
+    while path not in lines and path:
+        path = path[:-1]
+    return lines.get(path)
+
+
+def _dotted(path: tuple) -> str:
+    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
+
+
+def _schema_message(error) -> str:
+    if error.validator == "required":
+        missing = error.message.split("'")[1]
+        return _("the key '%(key)s' is required") % {"key": missing}
+    if error.validator == "additionalProperties":
+        return _("unknown key (allowed: %(keys)s)") % {
+            "keys": ", ".join(sorted(error.schema.get("properties", {})))
+        }
+    if error.validator == "enum":
+        return _("'%(value)s' is not one of: %(allowed)s") % {
+            "value": error.instance,
+            "allowed": ", ".join(map(str, error.validator_value)),
+        }
+    if error.validator == "type":
+        return _("expected %(type)s, found '%(value)s'") % {
+            "type": error.validator_value,
+            "value": error.instance,
+        }
+    if error.validator == "pattern":
+        return _("'%(value)s' does not have the expected form") % {"value": error.instance}
+    if error.validator in ("minItems", "minLength"):
+        return _("must not be empty")
+    if error.validator in ("minimum", "maximum", "exclusiveMinimum"):
+        return _("'%(value)s' is out of range") % {"value": error.instance}
+    if error.validator == "const":
+        return _("must be %(value)s") % {"value": error.validator_value}
+    return error.message
+
+
+def parse_plan_file(text: str) -> tuple[dict[str, Any], dict[tuple, int]]:
+    """Parse and validate the structure. Returns the plain document and the line of every key path."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        document = _plain(yaml.safe_load(text))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise PlanFileError(
+            [Problem(mark.line + 1 if mark else None, "", _("not valid YAML: %(error)s") % {"error": exc})]
+        ) from exc
+    if node is None or not isinstance(document, dict):
+        raise PlanFileError([Problem(1, "", _("the file is empty or is not a mapping of keys"))])
+    lines = _line_index(node)
+    validator = Draft202012Validator(PLAN_SCHEMA)
+    problems = [
+        Problem(_line_of(lines, tuple(e.absolute_path)), _dotted(tuple(e.absolute_path)), _schema_message(e))
+        for e in sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.absolute_path)))
+    ]
+    if problems:
+        raise PlanFileError(problems)
+    problems = check_references(document, lines)
+    if problems:
+        raise PlanFileError(problems)
+    return document, lines
+
+
+def check_references(doc: dict[str, Any], lines: dict[tuple, int]) -> list[Problem]:
+    """Checks the schema cannot express: unique codes, references between parts, coherent targets."""
+    problems: list[Problem] = []
+
+    def problem(path: tuple, message: str) -> None:
+        problems.append(Problem(_line_of(lines, path), _dotted(path), message))
+
+    def unique(part: str) -> set[str]:
+        seen: set[str] = set()
+        for i, item in enumerate(doc.get(part, [])):
+            if item["code"] in seen:
+                problem((part, i, "code"), _("the code '%(code)s' is used twice") % {"code": item["code"]})
+            seen.add(item["code"])
+        return seen
+
+    sections, targets = unique("sections"), unique("targets")
+    unique("tasks")
+    references = {r["code"] for r in doc.get("reference_data", [])}
+    for i, section in enumerate(doc["sections"]):
+        if section.get("parent") and section["parent"] not in sections:
+            problem(
+                ("sections", i, "parent"),
+                _("no section has the code '%(code)s'") % {"code": section["parent"]},
+            )
+    baseline = doc["plan"]["baseline_year"]
+    for i, target in enumerate(doc["targets"]):
+        base = ("targets", i)
+        if target["section"] not in sections:
+            problem((*base, "section"), _("no section has the code '%(code)s'") % {"code": target["section"]})
+        if target["deadline_year"] < baseline:
+            problem((*base, "deadline_year"), _("the deadline is before the baseline year"))
+        problems.extend(_check_indicator(target, base, lines, references))
+    for i, task in enumerate(doc["tasks"]):
+        if task.get("section") and task["section"] not in sections:
+            problem(
+                ("tasks", i, "section"), _("no section has the code '%(code)s'") % {"code": task["section"]}
+            )
+        for j, code in enumerate(task.get("targets", [])):
+            if code not in targets:
+                problem(("tasks", i, "targets", j), _("no target has the code '%(code)s'") % {"code": code})
+        if task["assignment_known"] and not task.get("lead"):
+            problem(("tasks", i, "lead"), _("the plan states the assignment, so the lead agency is required"))
+    return problems
+
+
+def _check_indicator(target: dict, base: tuple, lines: dict, references: set[str]) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def problem(path: tuple, message: str) -> None:
+        problems.append(Problem(_line_of(lines, (*base, *path)), _dotted((*base, *path)), message))
+
+    indicator, goal = target["indicator"], target.get("target")
+    kind = indicator["kind"]
+    if kind == IndicatorKind.QUALITATIVE:
+        if goal:
+            problem(("target",), _("a qualitative target has no numeric target"))
+        return problems
+    if not goal:
+        problem(("target",), _("a numeric target needs 'target' with its comparator"))
+    else:
+        comparator = goal["comparator"]
+        if comparator == Comparator.RANGE:
+            if "min" not in goal or "max" not in goal:
+                problem(("target",), _("a range needs 'min' and 'max'"))
+            elif goal["min"] > goal["max"]:
+                problem(("target", "min"), _("'min' is larger than 'max'"))
+        elif "value" not in goal:
+            problem(("target",), _("the comparator '%(c)s' needs 'value'") % {"c": comparator})
+        if comparator == Comparator.ABOUT and "tolerance" not in goal:
+            problem(("target",), _("'about' needs a 'tolerance' (in the target's unit)"))
+    if kind == IndicatorKind.SHARE and "of" not in indicator:
+        problem(("indicator",), _("a share needs 'of': the condition counted"))
+    if kind in (IndicatorKind.SUM, IndicatorKind.PER_CAPITA) and "field" not in indicator:
+        problem(("indicator",), _("this indicator needs 'field': the yearly figure added up"))
+    if kind == IndicatorKind.PER_CAPITA:
+        if indicator.get("reference") not in references:
+            problem(("indicator", "reference"), _("no reference data has this code"))
+    elif "reference" in indicator:
+        problem(("indicator", "reference"), _("only a ratio to reference data uses 'reference'"))
+    if kind not in (IndicatorKind.SHARE,) and ("of" in indicator or "within" in indicator):
+        problem(("indicator",), _("'of' and 'within' are only used by a share"))
+    if kind == IndicatorKind.FLOW and "statuses" in indicator.get("population", {}):
+        problem(
+            ("indicator", "population", "statuses"), _("a flow counts organisations established in the year")
+        )
+    return problems

@@ -1,0 +1,176 @@
+"""Writes for plans: loading a plan file (all or nothing) and recording qualitative assessments."""
+
+import datetime
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from hoptac.areas.models import AdminUnit
+
+from .choices import IndicatorKind, TargetStatus
+from .models import (
+    Plan,
+    PlanSection,
+    PlanTask,
+    QualitativeAssessment,
+    ReferenceSeries,
+    ReferenceValue,
+    Target,
+)
+from .schema import PlanFileError, Problem, _dotted, _line_of, parse_plan_file
+
+
+def _unit(lines: dict, path: tuple, admin_map: str, code: str, problems: list[Problem]) -> AdminUnit | None:
+    unit = AdminUnit.objects.filter(map=admin_map, code=code).order_by("level").first()
+    if unit is None:
+        problems.append(
+            Problem(
+                _line_of(lines, path),
+                _dotted(path),
+                _("no administrative unit has the code '%(code)s' on this map (run load_admin_units first?)")
+                % {"code": code},
+            )
+        )
+    return unit
+
+
+@transaction.atomic
+def plan_load(*, text: str, source: str = "") -> Plan:
+    """Load (or update) a plan from the text of its file. Everything is checked before anything is written;
+    a wrong file raises PlanFileError and leaves the database as it was."""
+    doc, lines = parse_plan_file(text)
+    head = doc["plan"]
+    problems: list[Problem] = []
+    scope = head["scope"]
+    areas = [
+        _unit(lines, ("plan", "scope", "areas", i), scope["map"], code, problems)
+        for i, code in enumerate(scope["areas"])
+    ]
+    reference_rows: list[tuple[dict, list[tuple[AdminUnit | None, dict]]]] = []
+    for i, series in enumerate(doc.get("reference_data", [])):
+        rows = [
+            (_unit(lines, ("reference_data", i, "values", j, "area"), v["map"], v["area"], problems), v)
+            for j, v in enumerate(series["values"])
+        ]
+        reference_rows.append((series, rows))
+    if problems:
+        raise PlanFileError(problems)
+
+    plan, _created = Plan.objects.update_or_create(
+        code=head["code"],
+        defaults={
+            "number": head["number"],
+            "title": head["title"],
+            "short_title": head["short_title"],
+            "issued_on": datetime.date.fromisoformat(head["issued_on"]),
+            "issuer": head["issuer"],
+            "signer": head.get("signer", ""),
+            "signer_title": head.get("signer_title", ""),
+            "implements": head.get("implements", []),
+            "scope_map": scope["map"],
+            "scope_description": scope.get("description", ""),
+            "baseline_year": head["baseline_year"],
+            "max_missing_share": head.get("max_missing_share", 0.25),
+            "source_file": Path(source).name if source else "",
+            "source_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+            "document": doc,
+        },
+    )
+    plan.scope_areas.set([a for a in areas if a is not None])
+
+    for series, rows in reference_rows:
+        ref, _c = ReferenceSeries.objects.update_or_create(
+            code=series["code"],
+            defaults={"name": series["name"], "unit": series.get("unit", ""), "source": series["source"]},
+        )
+        for area, value in rows:
+            ReferenceValue.objects.update_or_create(
+                series=ref, area=area, year=value["year"], defaults={"value": value["value"]}
+            )
+
+    sections: dict[str, PlanSection] = {}
+    for order, item in enumerate(doc["sections"]):
+        sections[item["code"]], _c = PlanSection.objects.update_or_create(
+            plan=plan, code=item["code"], defaults={"title": item["title"], "order": order, "parent": None}
+        )
+    for item in doc["sections"]:
+        if item.get("parent"):
+            PlanSection.objects.filter(pk=sections[item["code"]].pk).update(parent=sections[item["parent"]])
+
+    targets: dict[str, Target] = {}
+    for order, item in enumerate(doc["targets"]):
+        goal: dict[str, Any] = item.get("target") or {}
+        targets[item["code"]], _c = Target.objects.update_or_create(
+            plan=plan,
+            code=item["code"],
+            defaults={
+                "section": sections[item["section"]],
+                "name": item["name"],
+                "text": item["text"],
+                "deadline_year": item["deadline_year"],
+                "kind": item["indicator"]["kind"],
+                "indicator": item["indicator"],
+                "comparator": goal.get("comparator", ""),
+                "value": goal.get("value", goal.get("min")),
+                "value_max": goal.get("max"),
+                "tolerance": goal.get("tolerance"),
+                "strict": goal.get("strict", False),
+                "unit": item.get("unit", ""),
+                "interpretation": item.get("interpretation", ""),
+                "order": order,
+            },
+        )
+    plan.targets.exclude(code__in=targets).delete()
+
+    task_codes = []
+    for order, item in enumerate(doc["tasks"]):
+        task, _c = PlanTask.objects.update_or_create(
+            plan=plan,
+            code=item["code"],
+            defaults={
+                "section": sections.get(item.get("section") or ""),
+                "text": item["text"],
+                "lead_agency": item.get("lead") or "",
+                "cooperating_agencies": item.get("cooperating", []),
+                "assignment_known": item["assignment_known"],
+                "deadline": datetime.date.fromisoformat(item["deadline"]) if item.get("deadline") else None,
+                "recurrence": item.get("recurrence", {}),
+                "expected_output": item.get("expected_output", ""),
+                "order": order,
+            },
+        )
+        task.targets.set([targets[c] for c in item.get("targets", [])])
+        task_codes.append(item["code"])
+    plan.tasks.exclude(code__in=task_codes).delete()
+    plan.sections.exclude(code__in=sections).delete()
+    return plan
+
+
+def plan_load_file(*, path: str | Path) -> Plan:
+    return plan_load(text=Path(path).read_text(encoding="utf-8"), source=str(path))
+
+
+@transaction.atomic
+def qualitative_assess(
+    *, user, target: Target, as_of: datetime.date, status: str, note: str
+) -> QualitativeAssessment:
+    """Record an officer's assessment of a qualitative target (provincial officers and administrators)."""
+    from hoptac.accounts.models import Role
+
+    if not (user.is_superuser or user.role in (Role.ADMIN, Role.PROVINCE)):
+        raise PermissionDenied(_("Only provincial officers assess qualitative targets."))
+    if target.kind != IndicatorKind.QUALITATIVE:
+        raise ValidationError({"target": _("This target is computed from the registry, not assessed.")})
+    assessment = QualitativeAssessment(
+        target=target, as_of=as_of, status=status, note=note.strip(), assessed_by=user
+    )
+    if status not in TargetStatus.values:
+        raise ValidationError({"status": _("Unknown status.")})
+    assessment.full_clean()
+    assessment._history_user = user  # type: ignore[attr-defined]
+    assessment.save()
+    return assessment

@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from hoptac.plans.schema import PlanFileError
 from hoptac.plans.services import plan_load_file
@@ -11,6 +13,7 @@ class Command(BaseCommand):
         parser.add_argument("paths", nargs="+")
 
     def handle(self, *args, paths, **options):
+        translation.activate(settings.LANGUAGE_CODE)
         for path in paths:
             try:
                 plan = plan_load_file(path=path)

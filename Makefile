@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: demo test install lint check pytest pytest-pg browser-deps messages serve clean
+.PHONY: demo test install lint check pytest pytest-pg browser-deps messages serve clean bench
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,7 @@ demo: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_admin_units
 	$(PY) manage.py load_demo
+	$(PY) manage.py load_demo_scoring
 	$(PY) manage.py demo_logins
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
@@ -56,6 +57,12 @@ messages: install
 	cd hoptac && ../$(PY) ../manage.py makemessages -l vi --no-obsolete $(foreach a,$(APP_CATALOGUES),--ignore=$(a)/*)
 	for a in $(APP_CATALOGUES); do (cd hoptac/$$a && ../../$(PY) ../../manage.py makemessages -l vi --no-obsolete); done
 	cd hoptac && ../$(PY) ../manage.py compilemessages -l vi
+
+# Benchmarks write their figures under benchmarks/results/ (commit them). A scratch SQLite database is used.
+bench: install
+	mkdir -p benchmarks/.work
+	rm -f benchmarks/.work/bench.sqlite3*
+	DATABASE_URL=sqlite:///$(CURDIR)/benchmarks/.work/bench.sqlite3 $(PY) benchmarks/plan_evaluation.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3* .pytest_cache

@@ -1,8 +1,8 @@
 """The indicator engine: every numeric target of a plan, computed from the registry as of a date.
 
 One SQL query computes all targets of a plan at one date: the organisations in the plan's scope, each with
-its legal status on that date (subquery), its yearly data and its approved rating of the data year (LEFT
-JOINs through FilteredRelation), and one conditional aggregate per number each target needs. Breakdowns
+its legal status on that date, its yearly data and its approved rating of the data year (LEFT
+JOINs through FilteredRelation; the status through StatusChange.effective_to), and one conditional aggregate per number each target needs. Breakdowns
 are the same query grouped by commune (either map), district or sector.
 
 Which yearly data a date reads: the yearly update covers 15/12 of the previous year to 14/12, so on or
@@ -13,12 +13,12 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, F, FilteredRelation, Q, QuerySet, Sum
 
 from hoptac.areas.models import AdminMap, AdminUnit
 from hoptac.areas.selectors import commune_ids_within
 from hoptac.registry.choices import EXISTING_STATUSES
-from hoptac.registry.models import Organisation, StatusChange
+from hoptac.registry.models import Organisation
 
 from .choices import IndicatorKind
 from .models import Plan, ReferenceValue, Target
@@ -47,7 +47,7 @@ def data_year_for(day: datetime.date) -> int:
 
 
 # ----------------------------------------------------------------------------------------------------
-# Conditions → Q over the annotated organisation queryset ("st" status on the date, "yr" yearly data,
+# Conditions → Q over the annotated organisation queryset ("sc" status change in force, "yr" yearly data,
 # "rt" approved rating of the data year).
 
 
@@ -81,7 +81,7 @@ def conditions_q(conditions: dict, *, with_status: bool = True) -> Q:
     if "sub_sectors" in conditions:
         q &= Q(sub_sector__in=conditions["sub_sectors"])
     if with_status:
-        q &= Q(st__in=conditions.get("statuses", EXISTING_STATUSES))
+        q &= Q(sc__status__in=conditions.get("statuses", EXISTING_STATUSES))
     if "rating" in conditions:
         q &= Q(rt__band__in=conditions["rating"])
     for flag in YEARLY_FLAGS:
@@ -135,15 +135,14 @@ def _needs(targets: list[Target]) -> tuple[bool, bool]:
 def annotated_queryset(
     plan: Plan, day: datetime.date, data_year: int, *, yearly: bool, rating: bool, extra: Q | None = None
 ) -> QuerySet:
-    status = (
-        StatusChange.objects.filter(organisation=OuterRef("pk"), effective_from__lte=day)
-        .order_by("-effective_from", "-pk")
-        .values("status")[:1]
-    )
     qs = Organisation.objects.filter(plan_scope_q(plan))
     if extra is not None:
         qs = qs.filter(extra)
-    qs = qs.annotate(st=Subquery(status))
+    # The status in force on `day`: the one change whose period [effective_from, effective_to) holds the day.
+    in_force = Q(status_changes__effective_from__lte=day) & (
+        Q(status_changes__effective_to__isnull=True) | Q(status_changes__effective_to__gt=day)
+    )
+    qs = qs.annotate(sc=FilteredRelation("status_changes", condition=in_force))
     if yearly:
         qs = qs.annotate(yr=FilteredRelation("yearly_reports", condition=Q(yearly_reports__year=data_year)))
     if rating:

@@ -37,7 +37,7 @@ from hoptac.areas.selectors import commune_successor
 from hoptac.core.text import fold, sort_key
 
 from .choices import EXISTING_STATUSES, LegalStatus, OrganisationKind, Sector, SubSector
-from .models import Organisation, StatusChange, YearlyReport
+from .models import Organisation, StatusChange, YearlyReport, status_periods_refresh
 
 D = datetime.date
 DEMO_SEED = 139
@@ -1560,6 +1560,7 @@ def demo_load(*, seed: int = DEMO_SEED, scale: float = 1.0, reset: bool = False)
         bulk_create_with_history(
             changes, StatusChange, batch_size=BATCH, default_user=loader, default_change_reason=reason
         )
+        status_periods_refresh()
         for report in reports:
             report.organisation_id = report.organisation.pk
         bulk_create_with_history(

@@ -188,9 +188,14 @@ class StatusChange(models.Model):
     )
     status = models.CharField(_("legal status"), max_length=20, choices=LegalStatus.choices)
     effective_from = models.DateField(_("effective from"))
+    # The day the next status takes effect (exclusive), kept by status_periods_refresh(); None for the status
+    # in force now. It lets "status on day D" be a plain join instead of a correlated subquery.
+    effective_to = models.DateField(
+        _("effective until"), null=True, blank=True, editable=False, db_index=True
+    )
     decision = models.CharField(_("decision / document"), max_length=255, blank=True)
     note = models.TextField(_("note"), blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["effective_to"])
 
     class Meta:
         verbose_name = _("legal status change")
@@ -202,6 +207,21 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation}: {self.get_status_display()} ({self.effective_from:%d/%m/%Y})"
+
+
+def status_periods_refresh(organisation_ids=None) -> None:
+    """Recompute `effective_to` (the next change's `effective_from`) for the organisations given, or all."""
+    following = (
+        StatusChange.objects.filter(
+            organisation=models.OuterRef("organisation"), effective_from__gt=models.OuterRef("effective_from")
+        )
+        .order_by("effective_from")
+        .values("effective_from")[:1]
+    )
+    changes = StatusChange.objects.all()
+    if organisation_ids is not None:
+        changes = changes.filter(organisation_id__in=list(organisation_ids))
+    changes.update(effective_to=models.Subquery(following))
 
 
 def _count(label: "StrOrPromise") -> models.PositiveIntegerField:

@@ -146,6 +146,9 @@ SPECTACULAR_SETTINGS = {
         "LegalStatusEnum": "hoptac.registry.choices.LegalStatus",
         "OrganisationKindEnum": "hoptac.registry.choices.OrganisationKind",
         "SectorEnum": "hoptac.registry.choices.Sector",
+        "TargetStatusEnum": "hoptac.plans.choices.TargetStatus",
+        "IndicatorKindEnum": "hoptac.plans.choices.IndicatorKind",
+        "ComparatorEnum": "hoptac.plans.choices.Comparator",
     },
 }
 

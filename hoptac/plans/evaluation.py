@@ -79,9 +79,12 @@ def _status(target: Target, plan: Plan, points: list[Point]) -> TargetResult:
     )
     if trend:
         result.slope = trend[0]
-        result.forecast = trend[0] * target.deadline_year + trend[1]
+        # Counts, sums and shares cannot go below 0 (nor shares above 100) whatever a straight line says.
+        forecast = max(trend[0] * target.deadline_year + trend[1], 0.0)
+        result.forecast = min(forecast, 100.0) if target.is_percentage else forecast
     if latest is None or latest.value is None:
-        result.reason = "no_value"
+        all_missing = latest is not None and latest.measure.population and latest.measure.missing
+        result.reason = "missing_data" if all_missing else "no_value"
         return result
     if latest.measure.missing_share > plan.max_missing_share:
         result.reason = "missing_data"

@@ -213,7 +213,8 @@ def _reference(
 ) -> tuple[float | None, int | None]:
     """The reference value (e.g. population) for the plan's areas in `year`, or the latest year before it,
     else the earliest after it. Returns (value, year used)."""
-    values = ReferenceValue.objects.filter(series__code=code, area__in=area_ids or plan.scope_areas.all())
+    areas = plan.scope_areas.all() if area_ids is None else area_ids
+    values = ReferenceValue.objects.filter(series__code=code, area__in=areas)
     years = sorted(set(values.values_list("year", flat=True)))
     if not years:
         return None, None
@@ -222,7 +223,9 @@ def _reference(
     return sum(values.filter(year=used).values_list("value", flat=True)), used
 
 
-def _measure(target: Target, row: dict[str, Any], plan: Plan, year: int) -> Measure:
+def _measure(
+    target: Target, row: dict[str, Any], plan: Plan, year: int, area_id: int | None = None
+) -> Measure:
     key = f"t{target.pk}_"
     if target.kind in (IndicatorKind.COUNT, IndicatorKind.FLOW):
         return Measure(value=float(row[f"{key}value"] or 0))
@@ -235,7 +238,10 @@ def _measure(target: Target, row: dict[str, Any], plan: Plan, year: int) -> Meas
         )
     if target.kind == IndicatorKind.PER_CAPITA:
         total = row[f"{key}value"]
-        reference, used = _reference(plan, target.indicator["reference"], year)
+        # Plan-wide: the plan's areas. By commune/district: that area's own reference value, or none.
+        reference, used = _reference(
+            plan, target.indicator["reference"], year, [area_id] if area_id else None
+        )
         value = float(total) / reference * 100 if total is not None and reference else None
         return Measure(
             value=value,
@@ -283,8 +289,14 @@ def compute(
         column = GROUPINGS[group_by]
         rows = {row[column]: row for row in qs.values(column).annotate(**aggregates)}
     result: dict[Any, dict[int, Measure]] = {}
+    by_area = group_by in ("commune_legacy", "district_legacy", "commune_current")
     for group, row in rows.items():
-        result[group] = {t.pk: _measure(t, row, plan, year) for t in numeric}
+        if group_by is None:
+            result[group] = {t.pk: _measure(t, row, plan, year) for t in numeric}
+        else:
+            # A group without an area of its own (a sector, a kind) has no reference value: area_id -1.
+            area = group if by_area and group is not None else -1
+            result[group] = {t.pk: _measure(t, row, plan, year, area) for t in numeric}
     return result
 
 

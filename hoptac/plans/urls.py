@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "plans"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.PlanListView.as_view(), name="plan_list"),
+    path("<slug:code>/", views.PlanDetailView.as_view(), name="plan_detail"),
+    path("<slug:code>/export.xlsx", views.PlanExportView.as_view(), name="plan_export"),
+    path("<slug:code>/targets/<str:target>/", views.TargetDetailView.as_view(), name="target_detail"),
+    path("<slug:code>/targets/<str:target>/assess/", views.TargetAssessView.as_view(), name="target_assess"),
+]

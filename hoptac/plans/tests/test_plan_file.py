@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from hoptac.plans.models import Plan, PlanTask, Target
 from hoptac.plans.schema import PlanFileError
@@ -117,7 +118,7 @@ def test_unknown_area_code_refuses_the_file():
     ],
 )
 def test_malformed_files(bad, expected):
-    with pytest.raises(PlanFileError) as exc:
+    with translation.override("en"), pytest.raises(PlanFileError) as exc:
         plan_load(text=bad)
     assert expected in str(exc.value) or any(expected in p.path for p in exc.value.problems)
 

@@ -1,0 +1,190 @@
+"""Serializers of the plans API. Read-only, with explicit fields so the OpenAPI schema describes them.
+Evaluations (hoptac.plans.evaluation.TargetResult, indicators.Point/Measure) are dataclasses, not models."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from hoptac.areas.api.serializers import AdminUnitBriefSerializer
+from hoptac.plans import tables
+from hoptac.plans.choices import Comparator, IndicatorKind, TargetStatus
+from hoptac.plans.forms import INVALID_DATE
+from hoptac.plans.models import Plan, PlanSection
+from hoptac.plans.selectors import BREAKDOWNS
+
+MAPS = ["legacy", "current"]
+
+
+class DocumentSerializer(serializers.Serializer):
+    number = serializers.CharField()
+    date = serializers.DateField(allow_null=True, required=False)
+    issuer = serializers.CharField(required=False, allow_blank=True)
+    title = serializers.CharField()
+
+
+class SectionSerializer(serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+
+    class Meta:
+        model = PlanSection
+        fields = ["code", "title", "parent"]
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    implements = serializers.SerializerMethodField(help_text="Documents the plan implements.")
+    scope_map = serializers.CharField(
+        read_only=True,
+        help_text="Map the plan's territory is stated on: legacy (before 1/7/2025) or current.",
+    )
+    scope_areas = AdminUnitBriefSerializer(many=True, read_only=True)
+    sections = SectionSerializer(many=True, read_only=True)
+    target_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Plan
+        fields = [
+            "id",
+            "code",
+            "number",
+            "title",
+            "short_title",
+            "issued_on",
+            "issuer",
+            "signer",
+            "signer_title",
+            "implements",
+            "scope_map",
+            "scope_description",
+            "scope_areas",
+            "baseline_year",
+            "max_missing_share",
+            "source_file",
+            "loaded_at",
+            "sections",
+            "target_count",
+        ]
+
+    def get_implements(self, plan: Plan) -> list[dict]:
+        return DocumentSerializer(plan.implements or [], many=True).data
+
+
+class GoalSerializer(serializers.Serializer):
+    comparator = serializers.ChoiceField(choices=Comparator.choices, allow_blank=True)
+    value = serializers.FloatField(allow_null=True, help_text="The target value (the lower end of a range).")
+    max = serializers.FloatField(source="value_max", allow_null=True, help_text="Upper end of a range.")
+    tolerance = serializers.FloatField(allow_null=True, help_text="'about': accepted distance, in the unit.")
+    strict = serializers.BooleanField(help_text="'at least'/'at most' exclude the value itself.")
+    text = serializers.SerializerMethodField(help_text="The target in words, in the request's language.")
+
+    def get_text(self, target) -> str:
+        return tables.goal_text(target)
+
+
+class PointSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    as_of = serializers.DateField(help_text="The date the value is read on (31 December, or the as_of date).")
+    value = serializers.FloatField(allow_null=True, help_text="Percent (0–100) for shares and ratios.")
+    numerator = serializers.FloatField(source="measure.numerator", allow_null=True)
+    denominator = serializers.FloatField(source="measure.denominator", allow_null=True)
+    population = serializers.IntegerField(
+        source="measure.population", allow_null=True, help_text="Organisations considered."
+    )
+    missing = serializers.IntegerField(
+        source="measure.missing", help_text="Organisations considered without the data needed."
+    )
+    partial = serializers.BooleanField(help_text="True for a year not complete at the as_of date.")
+
+
+class AssessmentSerializer(serializers.Serializer):
+    as_of = serializers.DateField()
+    status = serializers.CharField(help_text="A target status: achieved, on_track, behind, at_risk, no_data.")
+    status_label = serializers.CharField(source="get_status_display")
+    note = serializers.CharField()
+    assessed_by = serializers.CharField(source="assessed_by.get_username", allow_null=True, default=None)
+    created_at = serializers.DateTimeField()
+
+
+class BreakdownRowSerializer(serializers.Serializer):
+    area_id = serializers.SerializerMethodField(help_text="The administrative unit's id (commune, district).")
+    code = serializers.CharField(help_text="Official code of the unit, or the sector's code.")
+    name = serializers.CharField()
+    parent = serializers.CharField(help_text="The district of a commune on the map before 1/7/2025.")
+    value = serializers.FloatField(allow_null=True)
+    numerator = serializers.FloatField(allow_null=True)
+    denominator = serializers.FloatField(allow_null=True)
+    population = serializers.IntegerField(allow_null=True)
+    missing = serializers.IntegerField()
+
+    def get_area_id(self, row) -> int | None:
+        return row["area_id"]
+
+
+class TargetResultSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="target.pk")
+    code = serializers.CharField(source="target.code")
+    name = serializers.CharField(source="target.name")
+    text = serializers.CharField(source="target.text", help_text="The plan's own words.")
+    section = serializers.CharField(source="target.section.code")
+    unit = serializers.CharField(source="target.unit")
+    kind = serializers.ChoiceField(source="target.kind", choices=IndicatorKind.choices)
+    deadline_year = serializers.IntegerField(source="target.deadline_year")
+    interpretation = serializers.CharField(source="target.interpretation")
+    goal = GoalSerializer(source="target")
+    status = serializers.ChoiceField(choices=TargetStatus.choices)
+    status_label = serializers.SerializerMethodField()
+    reason = serializers.CharField(
+        help_text="Why the status: satisfied, on_planned_path, forecast_reaches_target, no_trend_yet, "
+        "forecast_misses_target, no_value, missing_data, assessed, not_assessed, rating_unavailable."
+    )
+    reason_text = serializers.SerializerMethodField()
+    latest = PointSerializer(allow_null=True, help_text="The value the status is judged on.")
+    baseline = PointSerializer(allow_null=True, help_text="The value in the plan's baseline year.")
+    progress = serializers.FloatField(
+        allow_null=True, help_text="Share of the way from the baseline to the target (1.0 = reached)."
+    )
+    expected_now = serializers.FloatField(
+        allow_null=True, help_text="Where a steady path from the baseline to the target would be now."
+    )
+    slope = serializers.FloatField(allow_null=True, help_text="Linear trend, per year.")
+    forecast = serializers.FloatField(allow_null=True, help_text="Trend value in the deadline year.")
+    pace_needed = serializers.FloatField(allow_null=True, help_text="Yearly change still needed.")
+    points = PointSerializer(many=True, help_text="Year-end values from the baseline year to as_of.")
+    assessment = AssessmentSerializer(
+        allow_null=True, help_text="Qualitative targets: the latest assessment."
+    )
+    breakdown = BreakdownRowSerializer(
+        many=True,
+        allow_null=True,
+        help_text="With ?breakdown=: the latest value per group, limited to the user's scope.",
+    )
+
+    def get_status_label(self, result) -> str:
+        return tables.status_label(result.status)
+
+    def get_reason_text(self, result) -> str:
+        return tables.reason_text(result, self.context["plan"])
+
+
+class PlanEvaluationSerializer(serializers.Serializer):
+    plan = serializers.IntegerField(source="plan.pk")
+    plan_code = serializers.CharField(source="plan.code")
+    as_of = serializers.DateField()
+    data_year = serializers.IntegerField(help_text="The year of yearly data read at as_of.")
+    map = serializers.CharField(help_text="Map of the commune breakdown: legacy or current.")
+    breakdown = serializers.CharField(allow_null=True, help_text="commune, district, sector or null.")
+    targets = TargetResultSerializer(many=True)
+
+
+class TargetQuerySerializer(serializers.Serializer):
+    """The query parameters of /plans/{id}/targets/, validated (400 with a message per parameter)."""
+
+    as_of = serializers.DateField(
+        required=False, input_formats=["%Y-%m-%d", "%d/%m/%Y"], error_messages={"invalid": INVALID_DATE}
+    )
+    map = serializers.ChoiceField(
+        choices=MAPS, required=False, error_messages={"invalid_choice": _("Use legacy or current.")}
+    )
+    breakdown = serializers.ChoiceField(
+        choices=BREAKDOWNS,
+        required=False,
+        error_messages={"invalid_choice": _("Use commune, district or sector.")},
+    )

@@ -1,0 +1,65 @@
+"""Forms of the plan pages: the "as of" date and map of the plan and target pages (GET), and a provincial
+officer's assessment of a qualitative target (POST, saved by services.qualitative_assess)."""
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from hoptac.areas.models import AdminMap
+from hoptac.registry.forms import DATE_INPUT_FORMATS, date_field_setup
+
+from .choices import TargetStatus
+from .selectors import default_map
+
+MAP_CHOICES = [
+    ("", _("The map in force on that date")),
+    (AdminMap.LEGACY, _("Communes and districts before 1/7/2025")),
+    (AdminMap.CURRENT, _("Communes from 1/7/2025")),
+]
+INVALID_DATE = _("Enter a valid date: dd/mm/yyyy (or YYYY-MM-DD).")
+
+
+class PlanViewForm(forms.Form):
+    """`?as_of=dd/mm/yyyy&map=legacy|current`. Without a date: today; without a map: the one in force on
+    the date."""
+
+    as_of = forms.DateField(
+        label=_("As of"),
+        required=False,
+        input_formats=DATE_INPUT_FORMATS,
+        error_messages={"invalid": INVALID_DATE},
+    )
+    map = forms.ChoiceField(label=_("Map for breakdowns"), choices=MAP_CHOICES, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        date_field_setup(self.fields["as_of"])
+        self.fields["map"].error_messages["invalid_choice"] = _("Choose one of the two maps.")
+
+    def values(self) -> tuple[datetime.date, str, str]:
+        """(as_of, map to use, map chosen or "") from the valid input, else the defaults."""
+        data: dict = {}
+        if self.is_bound:
+            self.is_valid()
+            data = self.cleaned_data  # the fields that are valid: a wrong date keeps the chosen map
+        as_of = data.get("as_of") or timezone.localdate()
+        chosen = data.get("map") or ""
+        return as_of, chosen or default_map(as_of), chosen
+
+
+class QualitativeAssessmentForm(forms.Form):
+    as_of = forms.DateField(
+        label=_("Assessed as of"), input_formats=DATE_INPUT_FORMATS, error_messages={"invalid": INVALID_DATE}
+    )
+    status = forms.ChoiceField(label=_("Assessment"), choices=[("", "---------"), *TargetStatus.choices])
+    note = forms.CharField(
+        label=_("Comments and evidence"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What was done, what is still missing, and the documents it rests on."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        date_field_setup(self.fields["as_of"])

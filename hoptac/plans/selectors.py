@@ -1,0 +1,195 @@
+"""Reads for the plan pages, the API and the Excel export. Plan figures are aggregates: every signed-in role
+may read them; breakdown rows are limited to the user's scope by `evaluation.breakdown(user=...)`."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from hoptac.areas.models import AdminMap, AdminUnit
+from hoptac.areas.selectors import map_in_force_on
+from hoptac.registry.choices import OrganisationKind, Sector
+from hoptac.registry.models import Organisation
+
+from .choices import IndicatorKind, TargetStatus
+from .evaluation import TargetResult, breakdown, evaluate_plan
+from .indicators import Measure
+from .models import Plan, PlanSection, QualitativeAssessment, Target
+
+# The breakdowns a page or the API offers, and the engine grouping each one uses on each map.
+BREAKDOWNS = ["commune", "district", "sector"]
+BREAKDOWN_LABELS = {
+    "commune": _("By commune"),
+    "district": _("By district (before 1/7/2025)"),
+    "sector": _("By sector"),
+}
+REASON_RATING_UNAVAILABLE = "rating_unavailable"
+NOT_LOCATED = _("No commune on this map")
+UNKNOWN_GROUP = _("Not stated")
+
+
+def grouping_for(breakdown_name: str, admin_map: str) -> str:
+    """The `group_by` of evaluation.breakdown for a breakdown name on a map."""
+    if breakdown_name == "commune":
+        return "commune_current" if admin_map == AdminMap.CURRENT else "commune_legacy"
+    if breakdown_name == "district":
+        return "district_legacy"
+    return "sector"
+
+
+def default_map(as_of: datetime.date) -> str:
+    """Breakdowns follow the map in force on the date looked at, unless the user picks the other."""
+    return map_in_force_on(as_of)
+
+
+# ----------------------------------------------------------------------------------------------------
+# Plans and targets
+
+
+def plan_list() -> QuerySet[Plan]:
+    return Plan.objects.annotate(target_count=Count("targets")).order_by("-issued_on", "code")
+
+
+def plan_get(*, code: str | None = None, pk: int | None = None) -> Plan:
+    lookup = {"code": code} if code is not None else {"pk": pk}
+    try:
+        return Plan.objects.prefetch_related("scope_areas").get(**lookup)
+    except Plan.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def plan_targets(*, plan: Plan) -> list[Target]:
+    return list(plan.targets.select_related("section").order_by("order"))
+
+
+def target_get(*, plan: Plan, code: str) -> Target:
+    try:
+        return plan.targets.select_related("section").get(code=code)
+    except Target.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def section_path(section: PlanSection, sections: dict[int, PlanSection]) -> list[PlanSection]:
+    """The section and its parents, outermost first."""
+    path = [section]
+    while path[0].parent_id and path[0].parent_id in sections and len(path) < 10:
+        path.insert(0, sections[path[0].parent_id])
+    return path
+
+
+def plan_sections(*, plan: Plan) -> dict[int, PlanSection]:
+    return {s.pk: s for s in plan.sections.all()}
+
+
+def target_assessments(*, target: Target) -> QuerySet[QualitativeAssessment]:
+    return target.assessments.select_related("assessed_by").order_by("-as_of", "-created_at")
+
+
+# ----------------------------------------------------------------------------------------------------
+# Evaluation
+
+
+def rating_available() -> bool:
+    """Ratings (the scoring app's approved assessments) are what `rating` conditions read. Until that model
+    exists, targets that need them cannot be computed; they are shown as "not enough data"."""
+    return hasattr(Organisation, "assessments")
+
+
+def needs_rating(target: Target) -> bool:
+    spec = target.indicator or {}
+    return any("rating" in (spec.get(part) or {}) for part in ("population", "within", "of"))
+
+
+def computable(targets: list[Target]) -> list[Target]:
+    if rating_available():
+        return targets
+    return [t for t in targets if not needs_rating(t)]
+
+
+def plan_evaluate(
+    *, plan: Plan, as_of: datetime.date, targets: list[Target] | None = None, with_series: bool = True
+) -> list[TargetResult]:
+    """evaluate_plan, in the plan's order, with targets that cannot be computed yet (ratings not recorded
+    in the system) answered as "not enough data" instead of failing the whole page."""
+    targets = plan_targets(plan=plan) if targets is None else targets
+    usable = computable(targets)
+    results = {
+        r.target.pk: r for r in evaluate_plan(plan, as_of=as_of, targets=usable, with_series=with_series)
+    }
+    return [
+        results.get(t.pk)
+        or TargetResult(target=t, points=[], status=TargetStatus.NO_DATA, reason=REASON_RATING_UNAVAILABLE)
+        for t in targets
+    ]
+
+
+@dataclass
+class BreakdownRow:
+    """One group of a breakdown: a commune, a district or a sector, with one Measure per target."""
+
+    key: object
+    code: str
+    name: str
+    parent: str = ""
+    measures: dict[int, Measure] = field(default_factory=dict)
+    sort: tuple = ()
+
+    def measure(self, target: Target) -> Measure | None:
+        return self.measures.get(target.pk)
+
+
+def _labels(group_by: str, keys: list) -> dict[object, tuple[str, str, str, tuple]]:
+    """(code, name, parent name, sort key) of each group key."""
+    out: dict[object, tuple[str, str, str, tuple]] = {}
+    if group_by in ("commune_legacy", "commune_current", "district_legacy"):
+        units = AdminUnit.objects.filter(pk__in=[k for k in keys if k is not None]).select_related("parent")
+        for unit in units:
+            parent = unit.parent.name if group_by == "commune_legacy" and unit.parent_id else ""
+            parent_sort = unit.parent.name_sort if group_by == "commune_legacy" and unit.parent_id else ""
+            out[unit.pk] = (unit.code, unit.name, parent, (0, parent_sort, unit.name_sort))
+        missing_label = str(NOT_LOCATED)
+    else:
+        choices = dict(Sector.choices if group_by == "sector" else OrganisationKind.choices)
+        order = list(choices)
+        for key in keys:
+            if key is not None:
+                label = str(choices.get(key, key))
+                out[key] = (str(key), label, "", (0, order.index(key) if key in order else 99, label))
+        missing_label = str(UNKNOWN_GROUP)
+    for key in keys:
+        out.setdefault(key, ("", missing_label, "", (1, "", "")))
+    return out
+
+
+def plan_breakdown(
+    *, plan: Plan, targets: list[Target], as_of: datetime.date, group_by: str, user
+) -> list[BreakdownRow]:
+    """Latest values per group for the numeric targets that can be computed, rows named and sorted (by
+    district then commune in Vietnamese order, sectors in their usual order), limited to the user's scope."""
+    numeric = [t for t in computable(targets) if t.kind != IndicatorKind.QUALITATIVE]
+    if not numeric:
+        return []
+    groups = breakdown(plan, numeric, as_of=as_of, group_by=group_by, user=user)
+    labels = _labels(group_by, list(groups))
+    rows = [
+        BreakdownRow(
+            key=key,
+            code=labels[key][0],
+            name=labels[key][1],
+            parent=labels[key][2],
+            measures=measures,
+            sort=labels[key][3],
+        )
+        for key, measures in groups.items()
+    ]
+    rows.sort(key=lambda r: r.sort)
+    return rows
+
+
+def user_can_assess(user) -> bool:
+    """Who may record a qualitative assessment: the same rule services.qualitative_assess enforces."""
+    from hoptac.accounts.models import Role
+
+    return bool(user.is_authenticated and (user.is_superuser or user.role in (Role.ADMIN, Role.PROVINCE)))

@@ -1,0 +1,637 @@
+"""What officials read of a plan's evaluation: values in Vietnamese formats (1.234,5; 8,7%), the target in
+words ("khoảng 700 (±35)"), status labels and reasons, chart data for charts.js, breakdown tables and the
+Excel workbook. Numbers come from hoptac.plans.evaluation; nothing here computes a figure."""
+
+import datetime
+import io
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from hoptac.core.templatetags.vn import format_number
+
+from .choices import Comparator, IndicatorKind, TargetStatus
+from .evaluation import TargetResult
+from .indicators import Measure, Point, data_year_for
+from .models import Plan, PlanSection, QualitativeAssessment, Target
+from .selectors import REASON_RATING_UNAVAILABLE, BreakdownRow, section_path
+
+REASONS = {
+    "no_value": gettext_lazy("No value can be computed at this date."),
+    "missing_data": gettext_lazy(
+        "Too many organisations lack the data needed: %(missing)s of %(population)s, more than %(limit)s."
+    ),
+    "satisfied": gettext_lazy("The value at this date meets the target."),
+    "on_planned_path": gettext_lazy("At or ahead of a steady path from the baseline to the target."),
+    "forecast_reaches_target": gettext_lazy(
+        "Behind a steady path, but the present trend reaches the target by %(year)s."
+    ),
+    "no_trend_yet": gettext_lazy("Behind a steady path; too few complete years for a trend."),
+    "forecast_misses_target": gettext_lazy("At the present trend the target is not reached by %(year)s."),
+    "assessed": gettext_lazy("Assessed by a provincial officer."),
+    "not_assessed": gettext_lazy("Not assessed yet."),
+    REASON_RATING_UNAVAILABLE: gettext_lazy(
+        "Ratings of organisations are not recorded in the system yet, so this target cannot be computed."
+    ),
+}
+STATUS_ORDER = [
+    TargetStatus.ACHIEVED,
+    TargetStatus.ON_TRACK,
+    TargetStatus.BEHIND,
+    TargetStatus.AT_RISK,
+    TargetStatus.NO_DATA,
+]
+YEARLY_KINDS = (IndicatorKind.SUM, IndicatorKind.PER_CAPITA, IndicatorKind.SHARE)
+
+
+# ----------------------------------------------------------------------------------------------------
+# Numbers and words
+
+
+def decimals_for(target: Target, value: float | None) -> int:
+    """Percentages keep one decimal (8,7%); counts show whole numbers unless the value has a fraction."""
+    if target.is_percentage:
+        return 1
+    if value is None or abs(value - round(value)) < 0.05:
+        return 0
+    return 1
+
+
+def unit_parts(target: Target) -> tuple[str, str]:
+    """("%", "dân số") for "% dân số"; ("", "hợp tác xã") for a count."""
+    unit = (target.unit or "").strip()
+    if target.is_percentage or unit.startswith("%"):
+        return "%", unit.removeprefix("%").strip()
+    return "", unit
+
+
+def _no_negative_zero(value: float, decimals: int) -> float:
+    """-0.004 shown with one decimal is "0,0", not "-0,0"."""
+    return 0.0 if round(value, decimals) == 0 else value
+
+
+def number(target: Target, value: float | None, *, signed: bool = False) -> str:
+    """The bare number with a "%" where the target is a percentage: "1.234", "8,7%", "+1,6%"."""
+    if value is None:
+        return "—"
+    percent, _words = unit_parts(target)
+    decimals = decimals_for(target, value)
+    value = _no_negative_zero(value, decimals)
+    text = format_number(value, decimals)
+    if signed and value > 0:
+        text = f"+{text}"
+    return f"{text}{percent}"
+
+
+def quantity(target: Target, value: float | None, *, signed: bool = False) -> str:
+    """The number with its unit: "559 hợp tác xã", "20,2% dân số", "8,7%"."""
+    if value is None:
+        return "—"
+    _percent, words = unit_parts(target)
+    text = number(target, value, signed=signed)
+    return f"{text} {words}" if words else text
+
+
+def plain_number(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return format_number(value, 0 if abs(value - round(value)) < 0.005 else 1)
+
+
+def goal_text(target: Target, *, with_unit: bool = True) -> str:
+    """The target in words: "ít nhất 5", "trên 60%", "khoảng 700 (±35)", "từ 15 đến 20", "tối đa 0"."""
+    if target.kind == IndicatorKind.QUALITATIVE or target.value is None:
+        return str(_("qualitative target, assessed by an officer"))
+    percent_sign, words = unit_parts(target)
+
+    def show(value: float) -> str:
+        return f"{plain_number(value)}{percent_sign}"
+
+    comparator = target.comparator
+    if comparator == Comparator.AT_LEAST:
+        text = (_("more than %(value)s") if target.strict else _("at least %(value)s")) % {
+            "value": show(target.value)
+        }
+    elif comparator == Comparator.AT_MOST:
+        text = (_("less than %(value)s") if target.strict else _("at most %(value)s")) % {
+            "value": show(target.value)
+        }
+    elif comparator == Comparator.ABOUT:
+        text = _("about %(value)s (±%(tolerance)s)") % {
+            "value": show(target.value),
+            "tolerance": plain_number(target.tolerance or 0),
+        }
+    else:
+        text = _("from %(min)s to %(max)s") % {
+            "min": show(target.value),
+            "max": show(target.value_max if target.value_max is not None else target.value),
+        }
+    return f"{text} {words}" if with_unit and words else text
+
+
+def per_year(target: Target, value: float | None, *, signed: bool = True) -> str:
+    """A yearly change, compact (the unit is shown with the value): "+35,3/năm", "+1,6 điểm %/năm"."""
+    if value is None:
+        return "—"
+    decimals = 1 if target.is_percentage else decimals_for(target, value)
+    value = _no_negative_zero(value, decimals)
+    text = format_number(value, decimals)
+    text = f"+{text}" if signed and value > 0 else text
+    if target.is_percentage:
+        return _("%(value)s percentage points a year") % {"value": text}
+    return _("%(value)s a year") % {"value": text}
+
+
+def percent(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{format_number(_no_negative_zero(value * 100, 1), 1)}%"
+
+
+def status_label(code: str) -> str:
+    return str(TargetStatus(code).label)
+
+
+def reason_text(result: TargetResult, plan: Plan) -> str:
+    latest = result.latest.measure if result.latest else None
+    reason = result.reason
+    if reason == "no_value" and latest is not None and latest.missing_share > plan.max_missing_share:
+        reason = "missing_data"  # no value *because* the data is missing: say so
+    template = REASONS.get(reason)
+    if template is None:
+        return ""
+    return str(template) % {
+        "year": result.target.deadline_year,
+        "missing": plain_number(latest.missing if latest else None),
+        "population": plain_number(latest.population if latest else None),
+        "limit": f"{format_number(plan.max_missing_share * 100, 0)}%",
+    }
+
+
+def missing_text(measure: Measure | None) -> str:
+    if measure is None or not measure.missing:
+        return ""
+    return ngettext(
+        "data missing for %(count)s organisation",
+        "data missing for %(count)s organisations",
+        measure.missing,
+    ) % {"count": format_number(measure.missing)}
+
+
+def point_when(target: Target, point: Point | None) -> str:
+    """When a value stands: "tại ngày 27/11/2026 (số liệu năm 2025)", "trong năm 2025"."""
+    if point is None:
+        return ""
+    if target.kind == IndicatorKind.FLOW:
+        return _("established in %(year)s") % {"year": point.year}
+    text = _("on %(date)s") % {"date": point.as_of.strftime("%d/%m/%Y")}
+    if target.kind in YEARLY_KINDS:
+        text += " " + _("(yearly data of %(year)s)") % {"year": data_year_for(point.as_of)}
+    return text
+
+
+# ----------------------------------------------------------------------------------------------------
+# Chart data (read by static/plans/charts.js through json_script)
+
+
+def chart_labels() -> dict[str, str]:
+    return {
+        "value": _("Value"),
+        "trend": _("Trend and forecast"),
+        "target": _("Target"),
+        "band": _("Accepted range"),
+        "partial": _("provisional, up to"),
+        "year": _("Year"),
+    }
+
+
+def line_chart(result: TargetResult, plan: Plan) -> dict[str, Any] | None:
+    target = result.target
+    if target.kind == IndicatorKind.QUALITATIVE or not result.points:
+        return None
+    percent_sign, words = unit_parts(target)
+    points = [
+        {
+            "x": p.year,
+            "y": p.value,
+            "partial": p.partial,
+            "date": p.as_of.strftime("%d/%m/%Y"),
+        }
+        for p in result.points
+    ]
+    trend = None
+    if result.slope is not None and result.forecast is not None:
+        intercept = result.forecast - result.slope * target.deadline_year
+        start = plan.baseline_year
+        trend = [
+            {"x": start, "y": result.slope * start + intercept},
+            {"x": target.deadline_year, "y": result.forecast},
+        ]
+    goal: dict[str, Any] = {}
+    if target.value is not None:
+        if target.comparator == Comparator.RANGE:
+            goal = {"low": target.value, "high": target.value_max}
+        elif target.comparator == Comparator.ABOUT and target.tolerance:
+            goal = {
+                "value": target.value,
+                "low": target.value - target.tolerance,
+                "high": target.value + target.tolerance,
+            }
+        else:
+            goal = {"value": target.value}
+    return {
+        "type": "line",
+        "percent": bool(percent_sign),
+        "decimals": 1 if target.is_percentage else 0,
+        "unit": words,
+        "xmin": plan.baseline_year,
+        "xmax": max(target.deadline_year, result.points[-1].year),
+        "points": points,
+        "trend": trend,
+        "goal": goal,
+        "labels": chart_labels(),
+    }
+
+
+def bar_chart(target: Target, rows: list[BreakdownRow], *, limit: int | None = None) -> dict[str, Any]:
+    """Bars of one target's value per group; with `limit`, the groups with the highest values."""
+    percent_sign, words = unit_parts(target)
+    data = [(r, r.measure(target)) for r in rows]
+    data = [(r, m.value) for r, m in data if m is not None and m.value is not None]
+    if limit is not None:
+        data = sorted(data, key=lambda item: -item[1])[:limit]
+    return {
+        "type": "bar",
+        "percent": bool(percent_sign),
+        "decimals": 1 if target.is_percentage else 0,
+        "unit": words,
+        "bars": [{"label": f"{r.name}" + (f" ({r.parent})" if r.parent else ""), "y": v} for r, v in data],
+        "goal": {"value": target.value} if target.value is not None and target.comparator else {},
+        "labels": chart_labels(),
+    }
+
+
+# ----------------------------------------------------------------------------------------------------
+# Cards of the plan page
+
+
+@dataclass
+class TargetCard:
+    result: TargetResult
+    target: Target
+    status: str
+    status_label: str
+    reason: str
+    value: str = "—"
+    unit: str = ""
+    when: str = ""
+    goal: str = ""
+    baseline: str = "—"
+    progress: str = "—"
+    expected_now: str = "—"
+    forecast: str = "—"
+    pace_needed: str = "—"
+    slope: str = "—"
+    missing: str = ""
+    chart: dict[str, Any] | None = None
+    assessment: QualitativeAssessment | None = None
+    form: Any = None
+
+    @property
+    def chart_id(self) -> str:
+        return f"chart-data-{self.target.pk}"
+
+    @property
+    def qualitative(self) -> bool:
+        return self.target.kind == IndicatorKind.QUALITATIVE
+
+    @property
+    def has_value(self) -> bool:
+        return self.result.value is not None
+
+    @property
+    def has_series(self) -> bool:
+        """Some year has a value (else the card shows no chart and no figures)."""
+        return any(p.value is not None for p in self.result.points)
+
+
+def target_card(result: TargetResult, plan: Plan) -> TargetCard:
+    target = result.target
+    card = TargetCard(
+        result=result,
+        target=target,
+        status=result.status,
+        status_label=status_label(result.status),
+        reason=reason_text(result, plan),
+        goal=goal_text(target),
+        assessment=result.assessment,
+    )
+    if target.kind == IndicatorKind.QUALITATIVE:
+        return card
+    percent_sign, words = unit_parts(target)
+    card.value = number(target, result.value)
+    card.unit = words
+    card.when = point_when(target, result.latest)
+    card.baseline = number(target, result.baseline.value if result.baseline else None)
+    card.progress = percent(result.progress)
+    card.expected_now = number(target, result.expected_now)
+    card.forecast = number(target, result.forecast)
+    card.slope = per_year(target, result.slope)
+    card.pace_needed = per_year(target, result.pace_needed, signed=target.kind != IndicatorKind.FLOW)
+    card.missing = missing_text(result.latest.measure if result.latest else None)
+    card.chart = line_chart(result, plan)
+    return card
+
+
+@dataclass
+class SectionGroup:
+    section: PlanSection
+    path: list[PlanSection]
+    cards: list[TargetCard] = field(default_factory=list)
+
+
+def section_groups(cards: list[TargetCard], sections: dict[int, PlanSection]) -> list[SectionGroup]:
+    groups: dict[int, SectionGroup] = {}
+    for card in cards:
+        section = card.target.section
+        if section.pk not in groups:
+            groups[section.pk] = SectionGroup(section=section, path=section_path(section, sections))
+        groups[section.pk].cards.append(card)
+    return list(groups.values())
+
+
+def status_summary(results: list[TargetResult]) -> list[dict[str, Any]]:
+    counts = Counter(r.status for r in results)
+    return [{"code": s, "label": status_label(s), "count": counts[s]} for s in STATUS_ORDER if counts[s]]
+
+
+# ----------------------------------------------------------------------------------------------------
+# Breakdown and series tables of the target page
+
+
+@dataclass
+class BreakdownLine:
+    row: BreakdownRow
+    value: str
+    numerator: str
+    denominator: str
+    population: str
+    missing: str
+
+
+def breakdown_lines(target: Target, rows: list[BreakdownRow]) -> list[BreakdownLine]:
+    lines = []
+    for row in rows:
+        m = row.measure(target)
+        if m is None:
+            continue
+        lines.append(
+            BreakdownLine(
+                row=row,
+                value=number(target, m.value),
+                numerator=plain_number(m.numerator),
+                denominator=plain_number(m.denominator),
+                population=plain_number(m.population),
+                missing=plain_number(m.missing) if m.population is not None else "—",
+            )
+        )
+    return lines
+
+
+def has_ratio(target: Target) -> bool:
+    return target.kind in (IndicatorKind.SHARE, IndicatorKind.PER_CAPITA)
+
+
+def has_population(target: Target) -> bool:
+    return target.kind in (IndicatorKind.SHARE, IndicatorKind.PER_CAPITA, IndicatorKind.SUM)
+
+
+@dataclass
+class SeriesLine:
+    point: Point
+    value: str
+    numerator: str
+    denominator: str
+    population: str
+    missing: str
+    data_year: int
+
+
+def series_lines(result: TargetResult) -> list[SeriesLine]:
+    target = result.target
+    return [
+        SeriesLine(
+            point=p,
+            value=number(target, p.value),
+            numerator=plain_number(p.measure.numerator),
+            denominator=plain_number(p.measure.denominator),
+            population=plain_number(p.measure.population),
+            missing=plain_number(p.measure.missing) if p.measure.population is not None else "—",
+            data_year=data_year_for(p.as_of),
+        )
+        for p in result.points
+    ]
+
+
+# ----------------------------------------------------------------------------------------------------
+# Excel
+
+
+HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
+DATE_FORMAT = "DD/MM/YYYY"
+
+
+def _excel_value(target: Target, value: float | None) -> float | None:
+    """Percentages as fractions (shown with the percent format), counts as numbers."""
+    if value is None:
+        return None
+    return value / 100 if target.is_percentage else value
+
+
+def _excel_format(target: Target) -> str:
+    return "0.0%" if target.is_percentage else "#,##0.##"
+
+
+def _header(sheet, row: int, headers: list[tuple[str, int]]) -> None:
+    for index, (text, width) in enumerate(headers, start=1):
+        cell = sheet.cell(row=row, column=index, value=text)
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        sheet.column_dimensions[get_column_letter(index)].width = width
+
+
+def _title(sheet, plan: Plan, title: str, as_of: datetime.date) -> None:
+    sheet.cell(row=1, column=1, value=title).font = Font(bold=True, size=13)
+    sheet.cell(row=2, column=1, value=f"{plan.number} — {plan.short_title}")
+    sheet.cell(row=3, column=1, value=str(_("As of")))
+    cell = sheet.cell(row=3, column=2, value=as_of)
+    cell.number_format = DATE_FORMAT
+    cell.alignment = Alignment(horizontal="left")
+
+
+HEADER_ROW = 5
+
+
+def _targets_sheet(sheet, plan: Plan, results: list[TargetResult], as_of: datetime.date) -> None:
+    _title(sheet, plan, str(_("Targets of the plan")), as_of)
+    years = list(range(plan.baseline_year, as_of.year + 1))
+    headers = [
+        (str(_("Code")), 18),
+        (str(_("Section")), 10),
+        (str(_("Short name")), 34),
+        (str(_("Text of the plan")), 60),
+        (str(_("Unit")), 14),
+        (str(_("Baseline (%(year)s)") % {"year": plan.baseline_year}), 14),
+        *[(str(_("Year %(year)s") % {"year": y}), 11) for y in years],
+        (str(_("Latest value")), 13),
+        (str(_("Date of the latest value")), 13),
+        (str(_("Target")), 24),
+        (str(_("Target value")), 12),
+        (str(_("Deadline year")), 10),
+        (str(_("Status")), 22),
+        (str(_("Progress")), 11),
+        (str(_("Forecast for the deadline year")), 14),
+        (str(_("Trend per year")), 12),
+        (str(_("Pace needed per year")), 12),
+        (str(_("Organisations without the data")), 14),
+        (str(_("Note")), 50),
+    ]
+    _header(sheet, HEADER_ROW, headers)
+    row = HEADER_ROW
+    for result in results:
+        row += 1
+        t = result.target
+        by_year: dict[int, Point] = {p.year: p for p in result.points}
+        numeric = t.kind != IndicatorKind.QUALITATIVE
+        fmt = _excel_format(t)
+        note = reason_text(result, plan)
+        if result.assessment is not None:
+            note = f"{result.assessment.as_of:%d/%m/%Y}: {result.assessment.note}"
+        cells: list[tuple[Any, str | None]] = [
+            (t.code, None),
+            (t.section.code, None),
+            (t.name, None),
+            (t.text, None),
+            (t.unit or None, None),
+            (_excel_value(t, result.baseline.value if result.baseline else None), fmt),
+            *[(_excel_value(t, by_year[y].value) if y in by_year else None, fmt) for y in years],
+            (_excel_value(t, result.value), fmt),
+            (result.latest.as_of if result.latest else None, DATE_FORMAT),
+            (goal_text(t), None),
+            (_excel_value(t, t.value) if numeric else None, fmt),
+            (t.deadline_year, "0"),
+            (status_label(result.status), None),
+            (result.progress, "0.0%"),
+            (_excel_value(t, result.forecast), fmt),
+            (_excel_value(t, result.slope), fmt),
+            (_excel_value(t, result.pace_needed), fmt),
+            (
+                result.latest.measure.missing if result.latest and result.latest.measure.population else None,
+                "0",
+            ),
+            (note or None, None),
+        ]
+        for index, (value, number_format) in enumerate(cells, start=1):
+            cell = sheet.cell(row=row, column=index, value=value)
+            if number_format and value is not None:
+                cell.number_format = number_format
+            if index in (3, 4) or index == len(cells):
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            else:
+                cell.alignment = Alignment(vertical="top")
+    sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=4)
+    sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(headers))}{row}"
+
+
+def _breakdown_sheet(
+    sheet,
+    plan: Plan,
+    title: str,
+    group_header: str,
+    targets: list[Target],
+    rows: list[BreakdownRow],
+    as_of: datetime.date,
+    *,
+    with_parent: bool,
+) -> None:
+    _title(sheet, plan, title, as_of)
+    headers = [(str(_("Code")), 10), (group_header, 30)]
+    if with_parent:
+        headers.append((str(_("District (before 1/7/2025)")), 22))
+    fixed = len(headers)
+    headers += [(f"{t.code} — {t.name}" + (f" ({t.unit})" if t.unit else ""), 16) for t in targets]
+    _header(sheet, HEADER_ROW, headers)
+    sheet.row_dimensions[HEADER_ROW].height = 60
+    row = HEADER_ROW
+    for line in rows:
+        row += 1
+        sheet.cell(row=row, column=1, value=line.code or None)
+        sheet.cell(row=row, column=2, value=line.name)
+        if with_parent:
+            sheet.cell(row=row, column=3, value=line.parent or None)
+        for index, target in enumerate(targets, start=fixed + 1):
+            measure = line.measure(target)
+            value = _excel_value(target, measure.value if measure else None)
+            cell = sheet.cell(row=row, column=index, value=value)
+            if value is not None:
+                cell.number_format = _excel_format(target)
+    sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=fixed + 1)
+    sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(headers))}{row}"
+
+
+def _sheet_name(text: str) -> str:
+    """Excel refuses \\ / ? * [ ] : in sheet names and more than 31 characters."""
+    for char in "\\/?*[]:":
+        text = text.replace(char, "-")
+    return text[:31]
+
+
+@dataclass
+class BreakdownSheet:
+    sheet_name: str
+    title: str
+    group_header: str
+    rows: list[BreakdownRow]
+    with_parent: bool = False
+
+
+def plan_workbook(
+    *,
+    plan: Plan,
+    results: list[TargetResult],
+    breakdowns: list[BreakdownSheet],
+    as_of: datetime.date,
+) -> bytes:
+    """An .xlsx: the targets (baseline, each year's value, latest, target, status, forecast, pace), then one
+    sheet per breakdown with a column per numeric target. Real numbers (percent format for percentages)
+    and real dates."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = str(_("Targets"))[:31]
+    _targets_sheet(sheet, plan, results, as_of)
+    numeric = [
+        r.target
+        for r in results
+        if r.target.kind != IndicatorKind.QUALITATIVE and r.reason != REASON_RATING_UNAVAILABLE
+    ]
+    for spec in breakdowns:
+        _breakdown_sheet(
+            workbook.create_sheet(_sheet_name(spec.sheet_name)),
+            plan,
+            spec.title,
+            spec.group_header,
+            numeric,
+            spec.rows,
+            as_of,
+            with_parent=spec.with_parent,
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

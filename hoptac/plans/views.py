@@ -1,0 +1,268 @@
+"""Pages of the plans: the list, a plan's dashboard (a card per target, grouped by the plan's sections), a
+target's drill-down (breakdowns by commune, district and sector, the series by year), recording a
+qualitative assessment, and the Excel export. Views parse the request and call selectors (reads),
+services (writes) and tables (presentation); the figures come from hoptac.plans.evaluation."""
+
+import datetime
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from hoptac.areas.models import AdminMap
+from hoptac.registry.forms import add_service_errors
+from hoptac.registry.scoping import scope_filter
+
+from . import selectors, services, tables
+from .choices import IndicatorKind
+from .forms import PlanViewForm, QualitativeAssessmentForm
+
+COMMUNE_CHART_LIMIT = 20
+SHEET_NAMES = {
+    "commune": gettext_lazy("By commune"),
+    "district": gettext_lazy("By district"),
+    "sector": gettext_lazy("By sector"),
+}
+
+
+def _map_label(admin_map: str) -> str:
+    return str(_("before 1/7/2025") if admin_map == AdminMap.LEGACY else _("from 1/7/2025"))
+
+
+def breakdown_title(name: str, admin_map: str) -> str:
+    if name == "commune":
+        return _("By commune (map %(period)s)") % {"period": _map_label(admin_map)}
+    return str(selectors.BREAKDOWN_LABELS[name])
+
+
+def group_header(name: str) -> str:
+    return {"commune": _("Commune"), "district": _("District"), "sector": _("Sector")}[name]
+
+
+def implemented_documents(plan) -> list[dict]:
+    """The documents the plan implements, their ISO dates as dates (shown dd/mm/yyyy)."""
+    documents = []
+    for document in plan.implements or []:
+        day = document.get("date")
+        documents.append({**document, "date": datetime.date.fromisoformat(day) if day else None})
+    return documents
+
+
+class PlanListView(LoginRequiredMixin, TemplateView):
+    template_name = "plans/plan_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        rows = []
+        for plan in selectors.plan_list():
+            results = selectors.plan_evaluate(plan=plan, as_of=today)
+            rows.append({"plan": plan, "summary": tables.status_summary(results)})
+        context.update({"rows": rows, "today": today})
+        return context
+
+
+class PlanMixin(LoginRequiredMixin):
+    """The plan of the URL (404 if unknown) and the `?as_of=&map=` of the request."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.plan = selectors.plan_get(code=kwargs["code"])
+            self.view_form = PlanViewForm(request.GET or None)
+            self.as_of, self.admin_map, self.map_choice = self.view_form.values()
+        return super().dispatch(request, *args, **kwargs)
+
+    def query_string(self) -> str:
+        """The date and the map, if one was chosen, for links to the plan's other pages."""
+        query = {"as_of": self.as_of.strftime("%d/%m/%Y")}
+        if self.map_choice:
+            query["map"] = self.map_choice
+        return urlencode(query)
+
+    def plan_context(self) -> dict:
+        return {
+            "plan": self.plan,
+            "view_form": self.view_form,
+            "as_of": self.as_of,
+            "admin_map": self.admin_map,
+            "map_choice": self.map_choice,
+            "map_label": _map_label(self.admin_map),
+            "query_string": self.query_string(),
+            "is_today": self.as_of == timezone.localdate(),
+            "can_assess": selectors.user_can_assess(self.request.user),
+        }
+
+
+def assessment_form(target, as_of: datetime.date) -> QualitativeAssessmentForm:
+    return QualitativeAssessmentForm(initial={"as_of": as_of}, auto_id=f"id_t{target.pk}_%s")
+
+
+class PlanDetailView(PlanMixin, TemplateView):
+    template_name = "plans/plan_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(self.plan_context())
+        results = selectors.plan_evaluate(plan=self.plan, as_of=self.as_of)
+        cards = [tables.target_card(result, self.plan) for result in results]
+        if context["can_assess"]:
+            for card in cards:
+                if card.qualitative:
+                    card.form = assessment_form(card.target, self.as_of)
+        context.update(
+            {
+                "groups": tables.section_groups(cards, selectors.plan_sections(plan=self.plan)),
+                "summary": tables.status_summary(results),
+                "target_count": len(results),
+                "scope_areas": list(self.plan.scope_areas.all()),
+                "implements": implemented_documents(self.plan),
+            }
+        )
+        return context
+
+
+class TargetDetailView(PlanMixin, TemplateView):
+    template_name = "plans/target_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(self.plan_context())
+        target = selectors.target_get(plan=self.plan, code=self.kwargs["target"])
+        result = selectors.plan_evaluate(plan=self.plan, as_of=self.as_of, targets=[target])[0]
+        card = tables.target_card(result, self.plan)
+        if context["can_assess"] and card.qualitative:
+            card.form = assessment_form(target, self.as_of)
+        breakdowns = []
+        if target.kind != IndicatorKind.QUALITATIVE and result.reason != selectors.REASON_RATING_UNAVAILABLE:
+            for name in selectors.BREAKDOWNS:
+                rows = selectors.plan_breakdown(
+                    plan=self.plan,
+                    targets=[target],
+                    as_of=self.as_of,
+                    group_by=selectors.grouping_for(name, self.admin_map),
+                    user=self.request.user,
+                )
+                limit = COMMUNE_CHART_LIMIT if name == "commune" else None
+                breakdowns.append(
+                    {
+                        "name": name,
+                        "title": breakdown_title(name, self.admin_map),
+                        "group_header": group_header(name),
+                        "with_parent": name == "commune" and self.admin_map == AdminMap.LEGACY,
+                        "lines": tables.breakdown_lines(target, rows),
+                        "chart": tables.bar_chart(target, rows, limit=limit),
+                        "limited": limit is not None and len(rows) > limit,
+                        "limit": limit,
+                    }
+                )
+        context.update(
+            {
+                "target": target,
+                "card": card,
+                "result": result,
+                "series": tables.series_lines(result),
+                "breakdowns": breakdowns,
+                "scoped": scope_filter(self.request.user, "view") is not None,
+                "hide_map": target.kind == IndicatorKind.QUALITATIVE,
+                "has_ratio": tables.has_ratio(target),
+                "has_population": tables.has_population(target),
+                "per_capita": target.kind == IndicatorKind.PER_CAPITA,
+                "assessments": (
+                    selectors.target_assessments(target=target)
+                    if target.kind == IndicatorKind.QUALITATIVE
+                    else []
+                ),
+                "section_path": selectors.section_path(
+                    target.section, selectors.plan_sections(plan=self.plan)
+                ),
+            }
+        )
+        return context
+
+
+class TargetAssessView(LoginRequiredMixin, FormView):
+    """A provincial officer records an assessment of a qualitative target (POST from the plan or target
+    page; errors are shown on a page of their own)."""
+
+    form_class = QualitativeAssessmentForm
+    template_name = "plans/assessment_form.html"
+    http_method_names = ["get", "post"]
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.plan = selectors.plan_get(code=kwargs["code"])
+            self.target = selectors.target_get(plan=self.plan, code=kwargs["target"])
+            if not selectors.user_can_assess(request.user):
+                raise PermissionDenied(_("Only provincial officers assess qualitative targets."))
+            if self.target.kind != IndicatorKind.QUALITATIVE:
+                raise PermissionDenied(_("This target is computed from the registry, not assessed."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        return {"as_of": timezone.localdate()}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(plan=self.plan, target=self.target, next=self._next(), **kwargs)
+
+    def _next(self) -> str:
+        candidate = self.request.POST.get("next") or self.request.GET.get("next") or ""
+        if candidate and url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts={self.request.get_host()}, require_https=self.request.is_secure()
+        ):
+            return candidate
+        return reverse("plans:plan_detail", args=[self.plan.code]) + f"#target-{self.target.pk}"
+
+    def form_valid(self, form):
+        try:
+            services.qualitative_assess(user=self.request.user, target=self.target, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, _("The assessment of “%(name)s” was recorded.") % {"name": self.target.name}
+        )
+        return redirect(self._next())
+
+
+class PlanExportView(PlanMixin, View):
+    """The plan's targets as of the date, and the breakdowns (limited to the user's scope), as .xlsx."""
+
+    def get(self, request, *args, **kwargs):
+        results = selectors.plan_evaluate(plan=self.plan, as_of=self.as_of)
+        targets = [r.target for r in results]
+        sheets = []
+        for name in selectors.BREAKDOWNS:
+            rows = selectors.plan_breakdown(
+                plan=self.plan,
+                targets=targets,
+                as_of=self.as_of,
+                group_by=selectors.grouping_for(name, self.admin_map),
+                user=request.user,
+            )
+            sheets.append(
+                tables.BreakdownSheet(
+                    sheet_name=str(SHEET_NAMES[name]),
+                    title=breakdown_title(name, self.admin_map),
+                    group_header=group_header(name),
+                    rows=rows,
+                    with_parent=name == "commune" and self.admin_map == AdminMap.LEGACY,
+                )
+            )
+        content = tables.plan_workbook(plan=self.plan, results=results, breakdowns=sheets, as_of=self.as_of)
+        response = HttpResponse(
+            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="hoptac-{self.plan.code}-{self.as_of:%Y%m%d}.xlsx"'
+        )
+        return response

@@ -9,6 +9,7 @@ from hoptac.areas.api.views import AdminUnitViewSet
 from hoptac.plans.api.urls import router as plans_router
 from hoptac.registry.api.views import OrganisationViewSet, YearlyReportViewSet
 from hoptac.scoring.api.urls import router as scoring_router
+from hoptac.tasks.api.urls import router as tasks_router
 
 router = DefaultRouter()
 router.register("organisations", OrganisationViewSet, basename="organisation")
@@ -19,6 +20,7 @@ urlpatterns = [
     path("", include(router.urls)),
     path("", include(scoring_router.urls)),
     path("", include(plans_router.urls)),
+    path("", include(tasks_router.urls)),
     path("auth/token/", obtain_auth_token, name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

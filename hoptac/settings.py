@@ -29,12 +29,15 @@ INSTALLED_APPS = [
     "django_tables2",
     "simple_history",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "hoptac.core",
     "hoptac.accounts",
     "hoptac.areas",
     "hoptac.registry",
     "hoptac.scoring",
     "hoptac.plans",
+    "hoptac.tasks",
 ]
 
 MIDDLEWARE = [
@@ -157,6 +160,15 @@ DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 # The province this installation serves, by its code on the current (post-1/7/2025) map.
 # `load_admin_units` loads it and every pre-2025 province merged into it.
 HOPTAC_PROVINCE_CODES = env.list("HOPTAC_PROVINCE_CODES", default=["37"])
+
+# Background work (reminders, large imports) through Django's tasks API (django-tasks) with its database
+# backend: no extra service; `manage.py db_worker` runs the worker.
+TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
+
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="HợpTác <khong-tra-loi@hoptac.local>")
+MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+MEDIA_URL = "media/"
 
 LOGGING = {
     "version": 1,

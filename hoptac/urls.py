@@ -11,5 +11,6 @@ urlpatterns = [
     path("areas/", include("hoptac.areas.urls")),
     path("scoring/", include("hoptac.scoring.urls")),
     path("plans/", include("hoptac.plans.urls")),
+    path("tasks/", include("hoptac.tasks.urls")),
     path("api/v1/", include("hoptac.api_urls")),
 ]

@@ -1,0 +1,687 @@
+"""Import organisations and their yearly data from the Excel (.xlsx) or .csv lists officials already keep.
+
+Real-world files are matched leniently: headers with or without diacritics and in several wordings, title rows
+and merged cells above the header, dates as Excel dates or "13/10/2022" text, numbers written "1.234.567".
+Every row goes through the same services as the pages (hoptac.registry.services), inside one transaction:
+a dry run rolls it back and reports what would be created, changed (field by field) and refused; a commit
+keeps everything or, if any row is refused, nothing. Rows outside the user's scope are refused.
+Errors read "Dòng N – cột X: lý do".
+"""
+
+import csv
+import datetime
+import io
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from hoptac.areas.models import AdminMap, AdminUnit, Level
+from hoptac.core.text import fold
+
+from . import services
+from .choices import OrganisationKind, Sector, SubSector
+from .models import Organisation, YearlyReport
+
+MAX_HEADER_SCAN = 15
+
+
+class CellError(Exception):
+    pass
+
+
+# ---- value parsers -----------------------------------------------------------------------------------------
+
+
+def parse_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def parse_code(value: Any) -> str:
+    """Codes keep their leading zeros; Excel may have turned them into numbers."""
+    text = parse_text(value)
+    return text[:-2] if re.fullmatch(r"\d+\.0", text) else text
+
+
+def parse_date(value: Any) -> datetime.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, int | float):  # an Excel serial day number
+        if 1 <= value < 80000:
+            return datetime.date(1899, 12, 30) + datetime.timedelta(days=int(value))
+        raise CellError(_("not a date"))
+    text = str(value).strip()
+    for pattern in ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%d/%m/%y"):
+        try:
+            return datetime.datetime.strptime(text, pattern).date()  # noqa: DTZ007 — a calendar date
+        except ValueError:
+            continue
+    raise CellError(_("'%(value)s' is not a date (write dd/mm/yyyy)") % {"value": text})
+
+
+def parse_number(value: Any) -> Decimal | None:
+    """1.234.567 / 1.234.567,5 / 1234567 / 12,5 (Vietnamese) and 1,234,567.5 (English) all read right."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, bool):
+        raise CellError(_("not a number"))
+    if isinstance(value, int | float | Decimal):
+        return Decimal(str(value))
+    text = re.sub(r"[\s\u00a0đ₫]|VND|vnd|đồng", "", str(value))
+    if text in ("", "-", "—"):
+        return None
+    if "," in text and "." in text:
+        decimal_sep = "," if text.rfind(",") > text.rfind(".") else "."
+        thousands = "." if decimal_sep == "," else ","
+        text = text.replace(thousands, "").replace(decimal_sep, ".")
+    elif "." in text:
+        if re.fullmatch(r"-?\d{1,3}(\.\d{3})+", text):
+            text = text.replace(".", "")
+    elif "," in text:
+        text = (
+            text.replace(",", "") if re.fullmatch(r"-?\d{1,3}(,\d{3}){2,}", text) else text.replace(",", ".")
+        )
+    try:
+        return Decimal(text)
+    except InvalidOperation as exc:
+        raise CellError(_("'%(value)s' is not a number") % {"value": value}) from exc
+
+
+def parse_integer(value: Any) -> int:
+    number = parse_number(value)
+    if number is None:
+        return 0
+    if not number.is_finite() or number != number.to_integral_value() or number < 0 or number > 10**9:
+        raise CellError(_("'%(value)s' is not a whole number of 0 or more") % {"value": value})
+    return int(number)
+
+
+MONEY_LIMIT = Decimal(10) ** 17
+
+
+def parse_money(value: Any) -> Decimal | None:
+    number = parse_number(value)
+    if number is None:
+        return None
+    if not number.is_finite() or abs(number) >= MONEY_LIMIT:
+        raise CellError(_("'%(value)s' is too large for an amount in đồng") % {"value": value})
+    return number.quantize(Decimal(1))
+
+
+TRUE_WORDS = {"co", "x", "yes", "y", "1", "true", "dung", "da", "co tham gia", "v", "✓"}
+FALSE_WORDS = {"khong", "no", "n", "0", "false", "chua", "sai", ""}
+
+
+def parse_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    word = fold(parse_text(value))
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise CellError(_("'%(value)s' is not yes/no (write Có or Không)") % {"value": value})
+
+
+def _choice_parser(choices, aliases: dict[str, str]) -> Callable[[Any], str]:
+    def parse(value: Any) -> str:
+        word = fold(parse_text(value))
+        if not word:
+            return ""
+        from django.utils import translation
+
+        table = dict(aliases)
+        for code, label in choices.choices:
+            table[fold(code)] = code
+            with translation.override("vi"):
+                table[fold(str(label))] = code
+            table[fold(str(label))] = code
+        if word in table:
+            return table[word]
+        raise CellError(
+            _("'%(value)s' is not one of the allowed values (see the sheet of allowed values)")
+            % {"value": value}
+        )
+
+    return parse
+
+
+parse_kind = _choice_parser(
+    OrganisationKind,
+    {
+        "htx": "htx",
+        "hop tac xa": "htx",
+        "lhhtx": "lhhtx",
+        "lien hiep hop tac xa": "lhhtx",
+        "lien hiep htx": "lhhtx",
+        "tht": "tht",
+        "to hop tac": "tht",
+        "qtdnd": "qtdnd",
+        "quy tin dung nhan dan": "qtdnd",
+        "quy tin dung": "qtdnd",
+    },
+)
+parse_sector = _choice_parser(
+    Sector,
+    {
+        "nong nghiep": "agriculture",
+        "nong lam thuy san": "agriculture",
+        "nong lam nghiep, thuy san": "agriculture",
+        "cn-tttcn": "industry",
+        "cn - tttcn": "industry",
+        "cn–tttcn": "industry",
+        "cong nghiep": "industry",
+        "tieu thu cong nghiep": "industry",
+        "xay dung": "construction",
+        "thuong mai": "trade",
+        "thuong mai dich vu": "trade",
+        "dich vu": "trade",
+        "van tai": "transport",
+        "tin dung": "credit",
+        "moi truong": "environment",
+        "nha o": "housing",
+        "khac": "other",
+    },
+)
+parse_sub_sector = _choice_parser(
+    SubSector,
+    {
+        "trong trot": "crops",
+        "chan nuoi": "livestock",
+        "thuy san": "aquaculture",
+        "nuoi trong thuy san": "aquaculture",
+        "lam nghiep": "forestry",
+        "diem nghiep": "salt",
+        "muoi": "salt",
+        "san xuat muoi": "salt",
+        "dich vu tong hop": "general_services",
+        "dich vu nong nghiep": "general_services",
+    },
+)
+
+
+# ---- columns -------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str
+    header: str  # the template's header
+    aliases: tuple[str, ...]
+    parse: Callable[[Any], Any]
+    part: str  # "org", "year", "place" or "key"
+
+
+COLUMNS = [
+    Column(
+        "registration_code",
+        "Mã số đăng ký",
+        (
+            "ma so dang ky",
+            "ma so htx",
+            "so dkkd",
+            "so giay chung nhan dang ky",
+            "ma dang ky",
+            "so dang ky",
+            "ma so",
+        ),
+        parse_code,
+        "key",
+    ),
+    Column(
+        "name",
+        "Tên tổ chức",
+        ("ten to chuc", "ten hop tac xa", "ten htx", "ten", "ten don vi"),
+        parse_text,
+        "org",
+    ),
+    Column("kind", "Loại hình", ("loai hinh", "loai", "loai hinh to chuc"), parse_kind, "org"),
+    Column("short_name", "Tên viết tắt", ("ten viet tat",), parse_text, "org"),
+    Column("tax_code", "Mã số thuế", ("ma so thue", "mst"), parse_code, "org"),
+    Column("founding_date", "Ngày thành lập", ("ngay thanh lap",), parse_date, "org"),
+    Column(
+        "registration_date", "Ngày đăng ký", ("ngay dang ky", "ngay cap", "ngay cap dkkd"), parse_date, "org"
+    ),
+    Column("registering_office", "Cơ quan đăng ký", ("co quan dang ky", "noi cap"), parse_text, "org"),
+    Column("address", "Địa chỉ", ("dia chi", "dia chi tru so", "thon xom"), parse_text, "org"),
+    Column(
+        "commune",
+        "Xã/phường",
+        ("xa phuong", "xa", "phuong xa", "xa phuong thi tran", "ma xa", "don vi hanh chinh"),
+        parse_text,
+        "place",
+    ),
+    Column(
+        "district",
+        "Huyện (trước 1/7/2025)",
+        ("huyen", "quan huyen", "huyen thanh pho", "huyen cu"),
+        parse_text,
+        "place",
+    ),
+    Column(
+        "sector", "Lĩnh vực", ("linh vuc", "nganh", "linh vuc hoat dong", "nganh nghe"), parse_sector, "org"
+    ),
+    Column("sub_sector", "Phân ngành", ("phan nganh", "linh vuc nong nghiep"), parse_sub_sector, "org"),
+    Column(
+        "representative_name",
+        "Người đại diện",
+        ("nguoi dai dien", "nguoi dai dien theo phap luat", "giam doc", "chu tich hdqt", "to truong"),
+        parse_text,
+        "org",
+    ),
+    Column("phone", "Điện thoại", ("dien thoai", "so dien thoai", "sdt"), parse_code, "org"),
+    Column("email", "Thư điện tử", ("email", "thu dien tu"), parse_text, "org"),
+    Column(
+        "charter_capital",
+        "Vốn điều lệ (đồng)",
+        ("von dieu le", "von dieu le dong", "von dieu le (dong)"),
+        parse_money,
+        "org",
+    ),
+    Column("year", "Năm số liệu", ("nam so lieu", "nam", "nam bao cao"), parse_integer, "year"),
+    Column(
+        "official_individuals",
+        "TV chính thức: cá nhân",
+        (
+            "tv chinh thuc ca nhan",
+            "thanh vien chinh thuc ca nhan",
+            "thanh vien ca nhan",
+            "so thanh vien",
+            "thanh vien",
+        ),
+        parse_integer,
+        "year",
+    ),
+    Column(
+        "official_households",
+        "TV chính thức: hộ gia đình",
+        ("tv chinh thuc ho gia dinh", "thanh vien ho gia dinh", "thanh vien chinh thuc ho gia dinh"),
+        parse_integer,
+        "year",
+    ),
+    Column(
+        "official_legal_entities",
+        "TV chính thức: pháp nhân",
+        ("tv chinh thuc phap nhan", "thanh vien phap nhan", "thanh vien chinh thuc phap nhan"),
+        parse_integer,
+        "year",
+    ),
+    Column(
+        "associate_individuals", "TV liên kết", ("tv lien ket", "thanh vien lien ket"), parse_integer, "year"
+    ),
+    Column(
+        "workers", "Lao động", ("lao dong", "so lao dong", "lao dong thuong xuyen"), parse_integer, "year"
+    ),
+    Column(
+        "revenue", "Doanh thu (đồng)", ("doanh thu", "doanh thu dong", "tong doanh thu"), parse_money, "year"
+    ),
+    Column(
+        "profit", "Lợi nhuận (đồng)", ("loi nhuan", "loi nhuan truoc thue", "lai lo"), parse_money, "year"
+    ),
+    Column("total_assets", "Tổng tài sản (đồng)", ("tong tai san", "tong nguon von"), parse_money, "year"),
+    Column("equity", "Vốn chủ sở hữu (đồng)", ("von chu so huu",), parse_money, "year"),
+    Column(
+        "average_worker_income",
+        "Thu nhập bình quân lao động (đồng/năm)",
+        ("thu nhap binh quan", "thu nhap binh quan lao dong", "thu nhap binh quan nguoi lao dong"),
+        parse_money,
+        "year",
+    ),
+    Column(
+        "enterprise_link",
+        "Liên kết doanh nghiệp",
+        ("lien ket doanh nghiep", "lien ket voi doanh nghiep"),
+        parse_bool,
+        "year",
+    ),
+    Column(
+        "in_value_chain",
+        "Tham gia chuỗi giá trị",
+        ("tham gia chuoi gia tri", "chuoi gia tri", "lien ket chuoi"),
+        parse_bool,
+        "year",
+    ),
+    Column(
+        "high_tech",
+        "Ứng dụng công nghệ cao",
+        ("ung dung cong nghe cao", "cong nghe cao", "cnc"),
+        parse_bool,
+        "year",
+    ),
+    Column("traceability", "Truy xuất nguồn gốc", ("truy xuat nguon goc",), parse_bool, "year"),
+    Column(
+        "ocop_products",
+        "Số sản phẩm OCOP",
+        ("so san pham ocop", "san pham ocop", "ocop"),
+        parse_integer,
+        "year",
+    ),
+    Column(
+        "ocop_max_stars",
+        "Số sao OCOP cao nhất",
+        ("so sao ocop", "sao ocop", "so sao ocop cao nhat"),
+        parse_integer,
+        "year",
+    ),
+    Column("e_invoice", "Hóa đơn điện tử", ("hoa don dien tu",), parse_bool, "year"),
+    Column("accounting_software", "Phần mềm kế toán", ("phan mem ke toan",), parse_bool, "year"),
+    Column(
+        "e_commerce", "Thương mại điện tử", ("thuong mai dien tu", "ban hang truc tuyen"), parse_bool, "year"
+    ),
+]
+COLUMN_BY_FIELD = {c.field: c for c in COLUMNS}
+
+
+def _header_key(value: Any) -> str:
+    return re.sub(r"[^a-z0-9 ]+", " ", fold(parse_text(value))).strip()
+
+
+_ALIASES = {}
+for _column in COLUMNS:
+    for _alias in (*_column.aliases, _header_key(_column.header)):
+        _ALIASES.setdefault(re.sub(r"\s+", " ", re.sub(r"[^a-z0-9 ]+", " ", _alias)).strip(), _column)
+
+
+def match_header(value: Any) -> Column | None:
+    key = re.sub(r"\s+", " ", _header_key(value))
+    return _ALIASES.get(key)
+
+
+# ---- reading a file -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Sheet:
+    rows: list[tuple[int, list[Any]]]  # (1-based row number in the file, cells)
+    header_row: int
+    columns: dict[int, Column]  # cell index → column
+    headers: dict[int, str]  # cell index → header as written
+
+
+def read_table(content: bytes, filename: str) -> Sheet:
+    """The data rows of the first sheet (or the CSV), the header row found among the first rows."""
+    if filename.lower().endswith(".csv"):
+        text = content.decode("utf-8-sig", errors="replace")
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else csv.excel
+        raw = [(i + 1, list(r)) for i, r in enumerate(csv.reader(io.StringIO(text), dialect))]
+    else:
+        from openpyxl import load_workbook
+
+        try:
+            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        except Exception as exc:  # noqa: BLE001 — any unreadable file gets the same message
+            raise ValidationError(_("The file is not an Excel workbook (.xlsx) or a CSV file.")) from exc
+        sheet = workbook.worksheets[0]
+        raw = [(i + 1, list(r)) for i, r in enumerate(sheet.iter_rows(values_only=True))]
+        workbook.close()
+    best: tuple[int, int, dict[int, Column], dict[int, str]] = (0, -1, {}, {})
+    for index, (_number, cells) in enumerate(raw[:MAX_HEADER_SCAN]):
+        found: dict[int, Column] = {}
+        headers: dict[int, str] = {}
+        for i, cell in enumerate(cells):
+            column = match_header(cell)
+            if column and column not in found.values():
+                found[i], headers[i] = column, parse_text(cell)
+        if len(found) > best[0]:
+            best = (len(found), index, found, headers)
+    count, index, columns, headers = best
+    fields = {c.field for c in columns.values()}
+    if count < 2 or not ({"name", "registration_code"} & fields):
+        raise ValidationError(
+            _("No header row found: the first %(n)s rows have no column 'Tên tổ chức' or 'Mã số đăng ký'.")
+            % {"n": MAX_HEADER_SCAN}
+        )
+    rows = [(n, cells) for n, cells in raw[index + 1 :] if any(parse_text(c) for c in cells)]
+    return Sheet(rows=rows, header_row=raw[index][0], columns=columns, headers=headers)
+
+
+# ---- the import ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class RowResult:
+    row: int
+    action: str = ""  # create, update, unchanged, error
+    organisation: str = ""
+    changes: list[tuple[str, str, str]] = field(default_factory=list)  # (field label, old, new)
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportResult:
+    rows: list[RowResult]
+    committed: bool
+    header_row: int = 0
+    columns: list[str] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[str]:
+        return [e for r in self.rows for e in r.errors]
+
+    def count(self, action: str) -> int:
+        return sum(1 for r in self.rows if r.action == action)
+
+
+class ImportRefused(Exception):
+    def __init__(self, result: ImportResult):
+        self.result = result
+        super().__init__("\n".join(result.errors))
+
+
+def _message(row: int, header: str, reason: str) -> str:
+    return _("Row %(row)s – column %(column)s: %(reason)s") % {"row": row, "column": header, "reason": reason}
+
+
+class _Communes:
+    def __init__(self):
+        self.units = list(
+            AdminUnit.objects.filter(level=Level.COMMUNE)
+            .select_related("parent")
+            .only(
+                "id", "code", "map", "name", "short_name", "name_folded", "parent__name", "parent__short_name"
+            )
+        )
+
+    def find(self, commune: str, district: str) -> AdminUnit:
+        if re.fullmatch(r"\d{4,5}", commune):
+            found = [u for u in self.units if u.code == commune.zfill(5)]
+        else:
+            wanted = fold(commune)
+            found = [u for u in self.units if wanted in (u.name_folded, fold(u.short_name))]
+            if district:
+                wanted_district = fold(district)
+                found = [
+                    u
+                    for u in found
+                    if u.parent and wanted_district in (fold(u.parent.name), fold(u.parent.short_name))
+                ]
+            legacy = [u for u in found if u.map == AdminMap.LEGACY]
+            if len(found) > 1 and len(legacy) == 1:
+                found = legacy
+        if not found:
+            raise CellError(_("no commune '%(value)s' on either map") % {"value": commune})
+        if len(found) > 1:
+            raise CellError(
+                _("'%(value)s' names several communes: give the district or the commune code")
+                % {"value": commune}
+            )
+        return found[0]
+
+
+def _show(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def _row_values(sheet: Sheet, number: int, cells: list[Any], result: RowResult) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for index, column in sheet.columns.items():
+        raw = cells[index] if index < len(cells) else None
+        try:
+            values[column.field] = column.parse(raw)
+        except CellError as exc:
+            result.errors.append(_message(number, sheet.headers[index], str(exc)))
+    return values
+
+
+def _apply_row(user, sheet: Sheet, number: int, cells: list[Any], communes: _Communes) -> RowResult:
+    result = RowResult(row=number)
+    values = _row_values(sheet, number, cells, result)
+    if result.errors:
+        return result
+    header_of = {c.field: sheet.headers[i] for i, c in sheet.columns.items()}
+    data = {c.field: values[c.field] for c in sheet.columns.values() if c.part == "org" and c.field in values}
+    if values.get("commune"):
+        try:
+            unit = communes.find(values["commune"], values.get("district", ""))
+        except CellError as exc:
+            result.errors.append(_message(number, header_of["commune"], str(exc)))
+            return result
+        if unit.map == AdminMap.LEGACY:
+            data["commune_legacy"], data["commune_current"] = unit, None
+        else:
+            data["commune_current"] = unit
+    code = values.get("registration_code", "")
+    existing = Organisation.objects.filter(registration_code=code).first() if code else None
+    try:
+        if existing is not None:
+            visible = Organisation.objects.restrict(user, "change").filter(pk=existing.pk).exists()
+            if not visible:
+                raise PermissionDenied
+            before = {f: getattr(existing, f) for f in data}
+            organisation = services.organisation_update(user=user, organisation=existing, data=data)
+            result.changes = [
+                (
+                    str(Organisation._meta.get_field(f).verbose_name),
+                    _show(before[f]),
+                    _show(getattr(organisation, f)),
+                )
+                for f in data
+                if before[f] != getattr(organisation, f)
+            ]
+            result.action = "update" if result.changes else "unchanged"
+        else:
+            if code:
+                data["registration_code"] = code
+            organisation = services.organisation_create(user=user, data=data)
+            result.action = "create"
+        result.organisation = organisation.name
+        if values.get("year"):
+            yearly = {
+                c.field: values[c.field]
+                for c in sheet.columns.values()
+                if c.part == "year" and c.field != "year"
+            }
+            old = YearlyReport.objects.filter(organisation=organisation, year=values["year"]).first()
+            before_year = {f: getattr(old, f) for f in yearly} if old else {}
+            report = services.yearly_report_save(
+                user=user, organisation=organisation, year=values["year"], data=yearly
+            )
+            for f in yearly:
+                if before_year.get(f) != getattr(report, f) and (
+                    old or getattr(report, f) not in (None, 0, False, "")
+                ):
+                    label = f"{values['year']}: {YearlyReport._meta.get_field(f).verbose_name}"
+                    result.changes.append((label, _show(before_year.get(f)), _show(getattr(report, f))))
+            if result.action == "unchanged" and result.changes:
+                result.action = "update"
+    except PermissionDenied:
+        result.errors.append(
+            _message(
+                number,
+                header_of.get("registration_code", header_of.get("name", "")),
+                _("this organisation is outside your area: you may not change it"),
+            )
+        )
+    except ValidationError as exc:
+        for name, messages in getattr(exc, "message_dict", {None: exc.messages}).items():
+            column = COLUMN_BY_FIELD.get(name or "")
+            header = header_of.get(name or "", column.header if column else "")
+            if name in ("commune_legacy", "commune_current"):
+                header = header_of.get("commune", _("Commune"))
+            for message in messages:
+                result.errors.append(_message(number, header or "—", message))
+    if result.errors:
+        result.action = "error"
+    return result
+
+
+def import_registry(
+    *, user, content: bytes, filename: str, commit: bool, progress: Callable[[int, int], None] | None = None
+) -> ImportResult:
+    """Dry run (`commit=False`) or commit. A commit with any refused row raises ImportRefused and writes nothing."""
+    if not services.user_can_create(user) and not Organisation.objects.restrict(user, "change").exists():
+        raise PermissionDenied(_("You may not import into the registry."))
+    sheet = read_table(content, filename)
+    communes = _Communes()
+    rows: list[RowResult] = []
+    seen_codes: dict[str, int] = {}
+    with transaction.atomic():
+        for position, (number, cells) in enumerate(sheet.rows, start=1):
+            code_index = next((i for i, c in sheet.columns.items() if c.field == "registration_code"), None)
+            code = parse_code(cells[code_index]) if code_index is not None and code_index < len(cells) else ""
+            if code and code in seen_codes:
+                rows.append(
+                    RowResult(
+                        row=number,
+                        action="error",
+                        errors=[
+                            _message(
+                                number,
+                                sheet.headers[code_index],
+                                _("the same registration code is on row %(row)s") % {"row": seen_codes[code]},
+                            )
+                        ],
+                    )
+                )
+                continue
+            if code:
+                seen_codes[code] = number
+            with transaction.atomic():
+                row = _apply_row(user, sheet, number, cells, communes)
+                if row.errors:
+                    transaction.set_rollback(True)
+            rows.append(row)
+            if progress:
+                progress(position, len(sheet.rows))
+        result = ImportResult(
+            rows=rows,
+            committed=False,
+            header_row=sheet.header_row,
+            columns=[sheet.headers[i] for i in sorted(sheet.columns)],
+        )
+        if not commit or result.errors:
+            transaction.set_rollback(True)
+            if commit:
+                raise ImportRefused(result)
+            return result
+        result.committed = True
+        return result
+
+
+def iter_allowed_values() -> Iterable[tuple[str, list[str]]]:
+    from django.utils import translation
+
+    with translation.override("vi"):
+        yield _("Kind"), [str(label) for _c, label in OrganisationKind.choices]
+        yield _("Sector"), [str(label) for _c, label in Sector.choices]
+        yield _("Sub-sector"), [str(label) for _c, label in SubSector.choices]
+        yield _("Yes/No"), ["Có", "Không"]

@@ -1,0 +1,48 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+
+from hoptac.registry.importer import ImportRefused, import_registry
+
+
+class Command(BaseCommand):
+    help = "Import organisations and yearly data from an .xlsx or .csv file (all rows or none)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path")
+        parser.add_argument("--dry-run", action="store_true", help="Only check and show what would change.")
+        parser.add_argument(
+            "--user", default=None, help="Username the changes are recorded for (default: a superuser)."
+        )
+
+    def handle(self, *args, path, dry_run, user, **options):
+        translation.activate(settings.LANGUAGE_CODE)
+        users = get_user_model().objects
+        actor = users.filter(username=user).first() if user else users.filter(is_superuser=True).first()
+        if actor is None:
+            raise CommandError("Không tìm thấy người dùng để ghi nhận thay đổi (--user).")
+        try:
+            result = import_registry(
+                user=actor, content=Path(path).read_bytes(), filename=path, commit=not dry_run
+            )
+        except FileNotFoundError as exc:
+            raise CommandError(f"Không tìm thấy tệp {path}") from exc
+        except ImportRefused as exc:
+            lines = "\n".join(f"  - {e}" for e in exc.result.errors)
+            raise CommandError(f"Tệp bị từ chối, không có gì được ghi:\n{lines}") from exc
+        except (ValidationError, PermissionDenied) as exc:
+            raise CommandError("; ".join(getattr(exc, "messages", [str(exc)]))) from exc
+        for row in result.rows:
+            for error in row.errors:
+                self.stdout.write(f"  - {error}")
+        verb = "Sẽ" if dry_run else "Đã"
+        self.stdout.write(
+            f"{verb} tạo {result.count('create')}, cập nhật {result.count('update')}, giữ nguyên "
+            f"{result.count('unchanged')}; {result.count('error')} dòng bị từ chối."
+        )
+        if dry_run and result.errors:
+            raise CommandError("Có dòng bị từ chối: sửa tệp rồi chạy lại.")

@@ -1,0 +1,273 @@
+"""Importing the Excel/CSV lists officials keep: real-world variants, errors named by row and column,
+all-or-nothing commits, scope."""
+
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import translation
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import Workbook
+
+from hoptac.accounts.models import Role
+from hoptac.accounts.tests.factories import UserFactory
+from hoptac.areas.tests.factories import legacy_commune
+from hoptac.registry.importer import ImportRefused, import_registry, parse_date, parse_number
+from hoptac.registry.models import Organisation, YearlyReport
+from hoptac.registry.tests.factories import OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def xlsx(rows, title_rows=0, merge_title=False) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    for i in range(title_rows):
+        sheet.append(["DANH SÁCH HỢP TÁC XÃ NĂM 2024" if i == 0 else ""])
+    if merge_title and title_rows:
+        sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=6)
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+HEADER = [
+    "Mã số đăng ký",
+    "Tên tổ chức",
+    "Loại hình",
+    "Ngày thành lập",
+    "Xã/phường",
+    "Huyện",
+    "Lĩnh vực",
+    "Năm số liệu",
+    "Doanh thu (đồng)",
+    "Tham gia chuỗi giá trị",
+]
+
+
+@pytest.fixture
+def officer():
+    return UserFactory(role=Role.PROVINCE)
+
+
+def test_parsers_read_vietnamese_and_excel_forms():
+    assert parse_number("1.234.567") == Decimal(1234567)
+    assert parse_number("1.234.567,5") == Decimal("1234567.5")
+    assert parse_number("12,5") == Decimal("12.5")
+    assert parse_number("1,234,567") == Decimal(1234567)
+    assert parse_number("2.500.000 đ") == Decimal(2500000)
+    assert parse_date("13/10/2022") == datetime.date(2022, 10, 13)
+    assert parse_date(datetime.datetime(2022, 10, 13, 0, 0)) == datetime.date(2022, 10, 13)
+    assert parse_date(44847) == datetime.date(2022, 10, 13)  # an Excel serial number
+
+
+def test_dry_run_then_commit_creates_and_updates(officer):
+    existing = OrganisationFactory(
+        registration_code="0607000001",
+        name="HTX cũ",
+        commune_legacy=legacy_commune("Xã Hải Minh", "Huyện Hải Hậu"),
+    )
+    content = xlsx(
+        [
+            # header without diacritics and in other words, under two title rows with a merged cell
+            [
+                "Ma so HTX",
+                "Ten HTX",
+                "Loai hinh",
+                "Ngay thanh lap",
+                "Xa",
+                "Huyen",
+                "Linh vuc",
+                "Nam",
+                "Doanh thu",
+                "Chuoi gia tri",
+            ],
+            [
+                "0607000001",
+                "HTX Dịch vụ nông nghiệp Hải Minh",
+                "HTX",
+                "01/02/2015",
+                "Hải Minh",
+                "Hải Hậu",
+                "Nông nghiệp",
+                2024,
+                "1.500.000.000",
+                "Có",
+            ],
+            [
+                "0607000002",
+                "Hợp tác xã Muối Văn Lý",
+                "Hợp tác xã",
+                datetime.datetime(2018, 5, 4),
+                "Xã Hải Đông",
+                "Huyện Hải Hậu",
+                "nong nghiep",
+                2024,
+                350000000,
+                "không",
+            ],
+        ],
+        title_rows=2,
+        merge_title=True,
+    )
+    preview = import_registry(user=officer, content=content, filename="ds.xlsx", commit=False)
+    assert [r.action for r in preview.rows] == ["update", "create"] and not preview.errors
+    assert preview.header_row == 3
+    assert ("Tên", "HTX cũ", "HTX Dịch vụ nông nghiệp Hải Minh") in [
+        (str(f), o, n) for f, o, n in preview.rows[0].changes
+    ] or any(o == "HTX cũ" for _f, o, _n in preview.rows[0].changes)
+    assert not Organisation.objects.filter(registration_code="0607000002").exists()  # dry run wrote nothing
+
+    result = import_registry(user=officer, content=content, filename="ds.xlsx", commit=True)
+    assert result.committed
+    existing.refresh_from_db()
+    assert existing.name == "HTX Dịch vụ nông nghiệp Hải Minh"
+    created = Organisation.objects.get(registration_code="0607000002")
+    assert created.founding_date == datetime.date(2018, 5, 4) and created.commune_legacy.name == "Xã Hải Đông"
+    assert YearlyReport.objects.get(organisation=existing, year=2024).revenue == 1_500_000_000
+    assert created.history.first().history_user == officer
+
+
+def test_errors_name_row_and_column_and_nothing_is_written(officer):
+    content = xlsx(
+        [
+            HEADER,
+            [
+                "0607000010",
+                "HTX Tốt",
+                "HTX",
+                "13/10/2022",
+                "Xã Hải Minh",
+                "Huyện Hải Hậu",
+                "Nông nghiệp",
+                2024,
+                "1.000",
+                "Có",
+            ],
+            [
+                "0607000011",
+                "HTX Lỗi",
+                "Công ty",
+                "32/13/2022",
+                "Xã Không Có",
+                "",
+                "Nông nghiệp",
+                2024,
+                "abc",
+                "Có",
+            ],
+        ]
+    )
+    with translation.override("vi"):
+        preview = import_registry(user=officer, content=content, filename="x.xlsx", commit=False)
+        errors = preview.rows[1].errors
+        assert "Dòng 3 – cột Loại hình: " in errors[0]
+        assert any(e.startswith("Dòng 3 – cột Ngày thành lập:") for e in errors)
+        assert any(e.startswith("Dòng 3 – cột Doanh thu (đồng):") for e in errors)
+        with pytest.raises(ImportRefused):
+            import_registry(user=officer, content=content, filename="x.xlsx", commit=True)
+    assert not Organisation.objects.filter(registration_code__in=["0607000010", "0607000011"]).exists()
+
+
+def test_rows_outside_the_officers_communes_are_refused(officer):
+    commune_officer = UserFactory(role=Role.COMMUNE, areas=[legacy_commune("Xã Hải Minh", "Huyện Hải Hậu")])
+    OrganisationFactory(
+        registration_code="0607000020", commune_legacy=legacy_commune("Xã Giao Xuân", "Huyện Giao Thủy")
+    )
+    content = xlsx(
+        [
+            HEADER,
+            [
+                "0607000020",
+                "Đổi tên",
+                "HTX",
+                "13/10/2012",
+                "Xã Giao Xuân",
+                "Huyện Giao Thủy",
+                "Nông nghiệp",
+                "",
+                "",
+                "",
+            ],
+            [
+                "0607000021",
+                "HTX mới ngoài xã",
+                "HTX",
+                "13/10/2022",
+                "Xã Giao Xuân",
+                "Huyện Giao Thủy",
+                "Nông nghiệp",
+                "",
+                "",
+                "",
+            ],
+        ]
+    )
+    preview = import_registry(user=commune_officer, content=content, filename="x.xlsx", commit=False)
+    assert [r.action for r in preview.rows] == ["error", "error"]
+    assert Organisation.objects.get(registration_code="0607000020").name != "Đổi tên"
+
+
+def test_csv_with_semicolons_and_command(officer, tmp_path):
+    path = tmp_path / "ds.csv"
+    path.write_text(
+        "Mã số đăng ký;Tên tổ chức;Loại hình;Ngày thành lập;Xã/phường;Huyện;Lĩnh vực\n"
+        "0607000030;Tổ hợp tác chăn nuôi Đồng Tâm;THT;05/06/2023;Xã Hải Minh;Huyện Hải Hậu;Nông nghiệp\n",
+        encoding="utf-8-sig",
+    )
+    call_command("import_registry", str(path), "--dry-run", "--user", officer.username)
+    assert not Organisation.objects.filter(registration_code="0607000030").exists()
+    call_command("import_registry", str(path), "--user", officer.username)
+    assert Organisation.objects.get(registration_code="0607000030").kind == "tht"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Tên tổ chức;Loại hình\nA;Công ty\n", encoding="utf-8")
+    with pytest.raises(CommandError):
+        call_command("import_registry", str(bad), "--user", officer.username)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(
+        st.one_of(
+            st.none(),
+            st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs")), max_size=12),
+            st.integers(-(10**6), 10**12),
+            st.floats(allow_nan=False),
+            st.dates().map(lambda d: datetime.datetime(d.year, d.month, d.day)),
+        ),
+        min_size=len(HEADER),
+        max_size=len(HEADER),
+    )
+)
+def test_random_cells_never_crash_nor_write_partially(officer, cells):
+    before = Organisation.objects.count()
+    content = xlsx(
+        [
+            HEADER,
+            [
+                "0607999999",
+                "HTX Thử",
+                "HTX",
+                "13/10/2022",
+                "Xã Hải Minh",
+                "Huyện Hải Hậu",
+                "Nông nghiệp",
+                2024,
+                1,
+                "Có",
+            ],
+            cells,
+        ]
+    )
+    try:
+        result = import_registry(user=officer, content=content, filename="f.xlsx", commit=True)
+    except ImportRefused:
+        assert Organisation.objects.count() == before
+    else:
+        assert result.committed
+        Organisation.objects.filter(registration_code="0607999999").delete()

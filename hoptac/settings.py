@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "hoptac.scoring",
     "hoptac.plans",
     "hoptac.tasks",
+    "hoptac.reports",
 ]
 
 MIDDLEWARE = [

@@ -409,6 +409,10 @@ class Sheet:
     header_row: int
     columns: dict[int, Column]  # cell index → column
     headers: dict[int, str]  # cell index → header as written
+    raw: list[tuple[int, list[Any]]] = field(default_factory=list)  # every row, title rows included
+
+    def rows_with_header(self) -> list[tuple[int, list[Any]]]:
+        return self.raw
 
 
 def read_table(content: bytes, filename: str) -> Sheet:
@@ -445,7 +449,7 @@ def read_table(content: bytes, filename: str) -> Sheet:
             % {"n": MAX_HEADER_SCAN}
         )
     rows = [(n, cells) for n, cells in raw[index + 1 :] if any(parse_text(c) for c in cells)]
-    return Sheet(rows=rows, header_row=raw[index][0], columns=columns, headers=headers)
+    return Sheet(rows=rows, header_row=raw[index][0], columns=columns, headers=headers, raw=raw)
 
 
 # ---- the import ---------------------------------------------------------------------------------------------

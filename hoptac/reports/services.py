@@ -1,0 +1,123 @@
+"""Imports as jobs: upload → dry run (check) → commit, each run inline for small files and as a background
+task (django-tasks) for large ones. Progress is written to a small file beside the upload, because the import
+itself runs in one database transaction that other connections cannot see into until it ends."""
+
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from hoptac.registry.importer import ImportRefused, import_registry
+from hoptac.registry.services import user_can_create
+
+from .models import ImportJob
+
+MAX_UPLOAD = 20 * 1024 * 1024
+INLINE_LIMIT = 64 * 1024  # files smaller than this are checked at once, larger ones in the background
+ALLOWED = (".xlsx", ".csv")
+
+
+def _progress_path(job: ImportJob) -> Path:
+    return Path(settings.MEDIA_ROOT) / "imports" / f"job-{job.pk}.progress.json"
+
+
+def job_progress(job: ImportJob) -> dict:
+    """{"done": n, "total": n, "state": ...} read from the progress file, else from the row."""
+    try:
+        data = json.loads(_progress_path(job).read_text())
+    except (OSError, ValueError):
+        data = {"done": job.done, "total": job.total}
+    return {**data, "state": job.state}
+
+
+def import_job_start(
+    *, user, upload: UploadedFile | None = None, source: ImportJob | None = None, commit: bool = False
+) -> ImportJob:
+    """Start checking an uploaded file, or committing a file already checked (`source`)."""
+    from hoptac.registry.models import Organisation
+
+    if not (user_can_create(user) or Organisation.objects.restrict(user, "change").exists()):
+        raise PermissionDenied(_("You may not import into the registry."))
+    if source is not None:
+        if source.user_id != user.pk:
+            raise PermissionDenied
+        job = ImportJob.objects.create(
+            user=user, file=source.file.name, filename=source.filename, commit=commit
+        )
+    else:
+        if upload is None:
+            raise ValidationError({"file": _("Choose a file.")})
+        if not upload.name.lower().endswith(ALLOWED):
+            raise ValidationError({"file": _("Only .xlsx and .csv files can be imported.")})
+        if upload.size > MAX_UPLOAD:
+            raise ValidationError({"file": _("The file is larger than 20 MB.")})
+        job = ImportJob.objects.create(user=user, file=upload, filename=upload.name, commit=commit)
+    if job.file.size <= INLINE_LIMIT:
+        import_job_run(job_id=job.pk)
+    else:
+        run_import_job.enqueue(job_id=job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def import_job_run(*, job_id: int) -> None:
+    job = ImportJob.objects.select_related("user").get(pk=job_id)
+    if job.state not in (ImportJob.State.QUEUED,):
+        return
+    ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.RUNNING)
+    progress_file = _progress_path(job)
+    progress_file.parent.mkdir(parents=True, exist_ok=True)
+
+    def progress(done: int, total: int) -> None:
+        if done == total or done % 50 == 0:
+            progress_file.write_text(json.dumps({"done": done, "total": total}))
+
+    with job.file.open("rb") as handle:
+        content = handle.read()
+    state, error = ImportJob.State.CHECKED, ""
+    try:
+        result = import_registry(
+            user=job.user, content=content, filename=job.filename, commit=job.commit, progress=progress
+        )
+        if job.commit:
+            state = ImportJob.State.COMMITTED
+        elif result.errors:
+            state = ImportJob.State.REFUSED
+    except ImportRefused as exc:
+        result, state = exc.result, ImportJob.State.REFUSED
+    except (ValidationError, PermissionDenied) as exc:
+        result, state, error = None, ImportJob.State.FAILED, "; ".join(getattr(exc, "messages", [str(exc)]))
+    except Exception as exc:  # noqa: BLE001 — whatever went wrong, the transaction rolled back; say so
+        result, state, error = None, ImportJob.State.FAILED, _("Unexpected error: %(error)s") % {"error": exc}
+    payload = {}
+    if result is not None:
+        payload = {
+            "header_row": result.header_row,
+            "columns": result.columns,
+            "counts": {a: result.count(a) for a in ("create", "update", "unchanged", "error")},
+            "rows": [
+                {
+                    "row": r.row,
+                    "action": r.action,
+                    "organisation": r.organisation,
+                    "changes": [list(c) for c in r.changes],
+                    "errors": r.errors,
+                }
+                for r in result.rows
+            ],
+        }
+    total = len(payload.get("rows", []))
+    ImportJob.objects.filter(pk=job.pk).update(
+        state=state, result=payload, error=error, done=total, total=total, finished_at=timezone.now()
+    )
+    progress_file.unlink(missing_ok=True)
+
+
+@task()
+def run_import_job(job_id: int) -> None:
+    import_job_run(job_id=job_id)

@@ -1,0 +1,92 @@
+"""Pages of the import: upload, check (dry run) with a preview and an annotated copy, commit."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from . import services
+from .forms import ImportUploadForm
+from .models import ImportJob
+from .workbooks import annotated_copy, import_template
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _job(request, pk: int) -> ImportJob:
+    try:
+        return ImportJob.objects.get(pk=pk, user=request.user)
+    except ImportJob.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+class ImportStartView(LoginRequiredMixin, FormView):
+    form_class = ImportUploadForm
+    template_name = "reports/import_start.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(jobs=ImportJob.objects.filter(user=self.request.user)[:10], **kwargs)
+
+    def form_valid(self, form):
+        try:
+            job = services.import_job_start(user=self.request.user, upload=form.cleaned_data["file"])
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error("file", message)
+            return self.form_invalid(form)
+        return redirect("reports:import_job", pk=job.pk)
+
+
+class ImportJobView(LoginRequiredMixin, TemplateView):
+    template_name = "reports/import_job.html"
+
+    def get_context_data(self, **kwargs):
+        job = _job(self.request, kwargs["pk"])
+        rows = job.result.get("rows", [])
+        return super().get_context_data(
+            job=job,
+            progress=services.job_progress(job),
+            counts=job.result.get("counts", {}),
+            refused=[r for r in rows if r["errors"]],
+            changed=[r for r in rows if not r["errors"] and r["action"] in ("create", "update")],
+            can_commit=job.state == ImportJob.State.CHECKED and not job.commit,
+            **kwargs,
+        )
+
+    def post(self, request, pk):
+        source = _job(request, pk)
+        if source.state != ImportJob.State.CHECKED or source.commit:
+            raise Http404
+        job = services.import_job_start(user=request.user, source=source, commit=True)
+        if job.state == ImportJob.State.COMMITTED:
+            messages.success(request, _("The file was imported."))
+        return redirect("reports:import_job", pk=job.pk)
+
+
+class ImportProgressView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        return JsonResponse(services.job_progress(_job(request, pk)))
+
+
+class ImportAnnotatedView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        job = _job(request, pk)
+        if not job.result:
+            raise Http404
+        with job.file.open("rb") as handle:
+            content = annotated_copy(handle.read(), job.filename, job.result)
+        response = HttpResponse(content, content_type=XLSX)
+        stem = job.filename.rsplit(".", 1)[0]
+        response["Content-Disposition"] = f'attachment; filename="{stem}-ket-qua-kiem-tra.xlsx"'
+        return response
+
+
+class ImportTemplateView(LoginRequiredMixin, View):
+    def get(self, request):
+        response = HttpResponse(import_template(), content_type=XLSX)
+        response["Content-Disposition"] = 'attachment; filename="mau-nhap-so-dang-ky.xlsx"'
+        return response

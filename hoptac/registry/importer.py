@@ -12,6 +12,7 @@ import csv
 import datetime
 import io
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -499,19 +500,30 @@ class _Communes:
             )
         )
 
+    def _by_name(self, commune: str, district: str, *, exact: bool) -> list[AdminUnit]:
+        """Exact names first ("Trực Hùng" and "Trực Hưng" fold to the same letters), then without accents."""
+
+        def norm(text: str) -> str:
+            return unicodedata.normalize("NFC", text).lower().strip() if exact else fold(text)
+
+        wanted = norm(commune)
+        found = [u for u in self.units if wanted in (norm(u.name), norm(u.short_name))]
+        if district:
+            wanted_district = norm(district)
+            found = [
+                u
+                for u in found
+                if u.parent and wanted_district in (norm(u.parent.name), norm(u.parent.short_name))
+            ]
+        return found
+
     def find(self, commune: str, district: str) -> AdminUnit:
         if re.fullmatch(r"\d{4,5}", commune):
             found = [u for u in self.units if u.code == commune.zfill(5)]
         else:
-            wanted = fold(commune)
-            found = [u for u in self.units if wanted in (u.name_folded, fold(u.short_name))]
-            if district:
-                wanted_district = fold(district)
-                found = [
-                    u
-                    for u in found
-                    if u.parent and wanted_district in (fold(u.parent.name), fold(u.parent.short_name))
-                ]
+            found = self._by_name(commune, district, exact=True) or self._by_name(
+                commune, district, exact=False
+            )
             legacy = [u for u in found if u.map == AdminMap.LEGACY]
             if len(found) > 1 and len(legacy) == 1:
                 found = legacy

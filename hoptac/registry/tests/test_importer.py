@@ -271,3 +271,39 @@ def test_random_cells_never_crash_nor_write_partially(officer, cells):
     else:
         assert result.committed
         Organisation.objects.filter(registration_code="0607999999").delete()
+
+
+def test_communes_whose_names_differ_only_by_accents(officer):
+    content = xlsx(
+        [
+            HEADER,
+            [
+                "0607000040",
+                "HTX Trực Hùng",
+                "HTX",
+                "13/10/2022",
+                "Xã Trực Hùng",
+                "Huyện Trực Ninh",
+                "Nông nghiệp",
+                "",
+                "",
+                "",
+            ],
+            [
+                "0607000041",
+                "HTX Trực Hưng",
+                "HTX",
+                "13/10/2022",
+                "Xã Trực Hưng",
+                "Huyện Trực Ninh",
+                "Nông nghiệp",
+                "",
+                "",
+                "",
+            ],
+        ]
+    )
+    result = import_registry(user=officer, content=content, filename="x.xlsx", commit=True)
+    assert result.committed
+    assert Organisation.objects.get(registration_code="0607000040").commune_legacy.name == "Xã Trực Hùng"
+    assert Organisation.objects.get(registration_code="0607000041").commune_legacy.name == "Xã Trực Hưng"

@@ -1,0 +1,42 @@
+"""One FilterSet for assessments: the API's ?field= parameters (the calendar page filters the
+organisations with the same area logic, `selectors.organisations_in_area`)."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from hoptac.areas.models import AdminUnit
+from hoptac.registry.choices import OrganisationKind, Sector
+
+from .choices import AssessmentState, Band
+from .models import Assessment
+
+
+class AssessmentFilter(django_filters.FilterSet):
+    year = django_filters.NumberFilter(label=_("Year"))
+    state = django_filters.MultipleChoiceFilter(label=_("Step"), choices=AssessmentState.choices)
+    band = django_filters.MultipleChoiceFilter(label=_("Rating"), choices=Band.choices)
+    scheme = django_filters.CharFilter(label=_("Scheme"), field_name="scheme__code")
+    organisation = django_filters.NumberFilter(label=_("Organisation"), field_name="organisation_id")
+    kind = django_filters.MultipleChoiceFilter(
+        label=_("Kind"), field_name="organisation__kind", choices=OrganisationKind.choices
+    )
+    sector = django_filters.MultipleChoiceFilter(
+        label=_("Sector"), field_name="organisation__sector", choices=Sector.choices
+    )
+    area = django_filters.NumberFilter(
+        label=_("Area (id of a commune or district, either map)"), method="filter_area"
+    )
+
+    class Meta:
+        model = Assessment
+        fields = ["year", "state", "band", "scheme", "organisation", "kind", "sector", "area"]
+
+    def filter_area(self, queryset, name, value):
+        from hoptac.registry.models import Organisation
+
+        from .selectors import organisations_in_area
+
+        unit = AdminUnit.objects.filter(pk=value).first() if value else None
+        if unit is None:
+            return queryset if not value else queryset.none()
+        return queryset.filter(organisation__in=organisations_in_area(Organisation.objects.all(), unit))

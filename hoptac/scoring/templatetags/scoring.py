@@ -1,0 +1,94 @@
+"""Template filters of the scoring pages: points, badges and figures the Vietnamese way."""
+
+from decimal import Decimal
+
+from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from hoptac.core.templatetags.vn import format_number, vnmoney
+
+from ..choices import AssessmentState, Band, SizeClass
+
+register = template.Library()
+
+
+@register.filter
+def pts(value):
+    """Points: 6 → "6", 5.5 → "5,5", None → "—"."""
+    if value is None or value == "":
+        return "—"
+    value = Decimal(str(value))
+    return format_number(value, 0 if value == value.to_integral_value() else 1)
+
+
+@register.filter
+def band_badge(code):
+    if not code:
+        return "—"
+    return format_html('<span class="badge band-{}">{}</span>', code, Band(code).label)
+
+
+@register.filter
+def state_badge(code):
+    if not code:
+        return format_html('<span class="badge state-not_started">{}</span>', _("Not started"))
+    return format_html('<span class="badge state-{}">{}</span>', code, AssessmentState(code).label)
+
+
+@register.filter
+def size_label(code):
+    return SizeClass(code).label if code else "—"
+
+
+@register.filter
+def figure(value, unit):
+    """A yearly-data figure in its unit: money in millions, percentages, yes/no, counts."""
+    if value is None:
+        return "—"
+    if unit == "vnd":
+        return vnmoney(value)
+    if unit == "pct":
+        return f"{format_number(value, 1)}%"
+    if unit == "bool":
+        return _("Yes") if value else _("No")
+    return format_number(value)
+
+
+@register.filter
+def amount(value, unit):
+    """A rule threshold: money in millions of đồng, other units as they are."""
+    if value is None:
+        return ""
+    if unit == "vnd":
+        return vnmoney(value)
+    if unit == "pct":
+        return f"{format_number(value, 1)}%"
+    return format_number(value)
+
+
+@register.filter
+def sector_label(code):
+    from hoptac.registry.choices import Sector
+
+    return Sector(code).label if code else "—"
+
+
+@register.filter
+def get(mapping, key):
+    return mapping.get(key) if mapping else None
+
+
+@register.filter
+def percent(value):
+    if value is None:
+        return "—"
+    return f"{format_number(value, 1)}%"
+
+
+@register.filter
+def bar_width(value):
+    """A percentage (0–100) as a CSS width, clamped."""
+    if value is None:
+        return "0%"
+    return f"{max(0.0, min(100.0, float(value))):.1f}%"

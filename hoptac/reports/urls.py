@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -9,4 +9,5 @@ urlpatterns = [
     path("import/<int:pk>/", views.ImportJobView.as_view(), name="import_job"),
     path("import/<int:pk>/progress.json", views.ImportProgressView.as_view(), name="import_progress"),
     path("import/<int:pk>/annotated.xlsx", views.ImportAnnotatedView.as_view(), name="import_annotated"),
+    path("annual/", include("hoptac.reports.annual_urls")),
 ]

@@ -1,0 +1,386 @@
+"""The Excel annexes (biểu phụ lục) of the yearly report: one sheet per table of the report with the rows
+behind it. Numbers are real numbers (formats #,##0, 0.0 and 0.0%); every total is a SUM formula over the rows
+above it, and derived columns (ceased = start + new − end, averages, shares) are formulas too, so an officer
+who corrects a cell sees the totals follow."""
+
+import datetime
+import io
+from collections.abc import Callable
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from hoptac.plans.choices import IndicatorKind
+
+from .data import KIND_LABELS, KINDS, SCORE_BANDS, AnnualReport, GridRow
+from .docx import ANNEXES, MILLION, subject
+
+INTEGER = "#,##0"
+DECIMAL = "#,##0.0"
+PERCENT = "0.0%"
+HEAD_FILL = PatternFill("solid", fgColor="DCE6F1")
+THIN = Side(style="thin", color="808080")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+FONT_NAME = "Times New Roman"
+HEADER_ROW = 6
+
+
+def _font(**kwargs) -> Font:
+    return Font(name=FONT_NAME, size=kwargs.pop("size", 12), **kwargs)
+
+
+class Sheet:
+    """One annex: title block, a header row, data rows, an optional total row."""
+
+    def __init__(self, workbook: Workbook, report: AnnualReport, code: str, title: str, unit: str = ""):
+        self.report = report
+        self.ws: Worksheet = workbook.create_sheet(code)
+        self.row = HEADER_ROW
+        lh = report.letterhead
+        self.ws["A1"] = lh.issuer_name.upper()
+        self.ws["A1"].font = _font(bold=True)
+        self.ws["A2"] = f"{code}. {title.upper()}"
+        self.ws["A2"].font = _font(bold=True, size=13)
+        self.ws["A3"] = f"(Kèm theo Báo cáo số {lh.number or '      '}/{lh.symbol}: {subject(report)})"
+        self.ws["A3"].font = _font(italic=True)
+        self.ws["A4"] = (
+            f"Số liệu đến ngày {report.as_of:%d/%m/%Y}; số liệu hằng năm năm {report.data_year}"
+            + (f"; đơn vị tính: {unit}" if unit else "")
+        )
+        self.ws["A4"].font = _font(italic=True, size=11)
+
+    def header(self, headers: list[tuple[str, float]]) -> None:
+        for index, (text, width) in enumerate(headers, start=1):
+            cell = self.ws.cell(row=HEADER_ROW, column=index, value=text)
+            cell.font = _font(bold=True, size=11)
+            cell.fill = HEAD_FILL
+            cell.border = BOX
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            self.ws.column_dimensions[get_column_letter(index)].width = width
+        self.ws.row_dimensions[HEADER_ROW].height = 45
+        self.ws.freeze_panes = self.ws.cell(row=HEADER_ROW + 1, column=1)
+        self.columns = len(headers)
+
+    def add(self, values: list[Any], formats: list[str | None], *, bold: bool = False) -> int:
+        self.row += 1
+        for index, (value, number_format) in enumerate(zip(values, formats, strict=True), start=1):
+            cell = self.ws.cell(row=self.row, column=index, value=value)
+            cell.border = BOX
+            cell.font = _font(size=11, bold=bold)
+            if number_format:
+                cell.number_format = number_format
+                cell.alignment = Alignment(vertical="top")
+            else:
+                cell.alignment = Alignment(vertical="top", wrap_text=True)
+        return self.row
+
+    @property
+    def first(self) -> int:
+        return HEADER_ROW + 1
+
+    def sum(self, column: int, last: int) -> str:
+        letter = get_column_letter(column)
+        return f"=SUM({letter}{self.first}:{letter}{last})"
+
+
+def _ref(column: int, row: int) -> str:
+    return f"{get_column_letter(column)}{row}"
+
+
+def _kinds_sheet(workbook: Workbook, report: AnnualReport) -> None:
+    code, title = ANNEXES[0]
+    sheet = Sheet(workbook, report, code, title, "tổ chức")
+    sheet.header(
+        [
+            ("TT", 6),
+            ("Loại hình", 32),
+            (f"Đầu năm ({datetime.date(report.year - 1, 12, 31):%d/%m/%Y})", 14),
+            ("Thành lập mới trong năm", 14),
+            ("Giải thể, chấm dứt trong năm", 14),
+            (f"Cuối năm ({report.as_of:%d/%m/%Y})", 14),
+            ("Trong đó đang hoạt động", 14),
+        ]
+    )
+    fmt = [None, None, INTEGER, INTEGER, INTEGER, INTEGER, INTEGER]
+    last = sheet.first
+    for number, row in enumerate(report.situation.kinds, start=1):
+        r = sheet.row + 1
+        last = sheet.add(
+            [
+                number,
+                row.label,
+                row.start,
+                row.new,
+                f"={_ref(3, r)}+{_ref(4, r)}-{_ref(6, r)}",
+                row.end,
+                row.active,
+            ],
+            fmt,
+        )
+    sheet.add(["", "Tổng cộng", *[sheet.sum(c, last) for c in range(3, 8)]], fmt, bold=True)
+
+
+def _grid_sheet(
+    workbook: Workbook, report: AnnualReport, index: int, rows: list[GridRow], label: str, *, parent: str = ""
+) -> None:
+    code, title = ANNEXES[index]
+    sheet = Sheet(workbook, report, code, title, "tổ chức")
+    headers = [("TT", 6), (label, 34)]
+    if parent:
+        headers.append((parent, 24))
+    fixed = len(headers)
+    headers += [(KIND_LABELS[k], 13) for k in KINDS] + [("Tổng số", 12)]
+    sheet.header(headers)
+    fmt = [None] * fixed + [INTEGER] * (len(KINDS) + 1)
+    last = sheet.first
+    for number, row in enumerate(rows, start=1):
+        r = sheet.row + 1
+        total = f"=SUM({_ref(fixed + 1, r)}:{_ref(fixed + len(KINDS), r)})"
+        values = [number, row.label] + ([row.parent] if parent else [])
+        last = sheet.add([*values, *[row.counts.get(k, 0) for k in KINDS], total], fmt)
+    sheet.add(
+        [
+            "",
+            "Tổng cộng",
+            *([""] if parent else []),
+            *[sheet.sum(c, last) for c in range(fixed + 1, fixed + len(KINDS) + 2)],
+        ],
+        fmt,
+        bold=True,
+    )
+
+
+def _finance_sheet(workbook: Workbook, report: AnnualReport) -> None:
+    code, title = ANNEXES[4]
+    sheet = Sheet(workbook, report, code, title, "người; triệu đồng")
+    sheet.header(
+        [
+            ("Loại hình", 28),
+            ("Số tổ chức", 11),
+            ("Tổ chức có số liệu năm", 13),
+            ("Thành viên", 13),
+            ("Trong đó thành viên chính thức", 14),
+            ("Lao động", 12),
+            ("Doanh thu (triệu đồng)", 15),
+            ("Lợi nhuận (triệu đồng)", 15),
+            ("Doanh thu bình quân (triệu đồng/tổ chức)", 15),
+            ("Lợi nhuận bình quân (triệu đồng/tổ chức)", 15),
+        ]
+    )
+    fmt = [None, INTEGER, INTEGER, INTEGER, INTEGER, INTEGER, INTEGER, INTEGER, DECIMAL, DECIMAL]
+
+    def averages(r: int) -> list[str]:
+        return [
+            f'=IF({_ref(3, r)}>0,{_ref(7, r)}/{_ref(3, r)},"")',
+            f'=IF({_ref(3, r)}>0,{_ref(8, r)}/{_ref(3, r)},"")',
+        ]
+
+    last = sheet.first
+    for row in report.situation.finance:
+        r = sheet.row + 1
+        last = sheet.add(
+            [
+                row.label,
+                row.organisations,
+                row.with_data,
+                row.members,
+                row.official_members,
+                row.workers,
+                row.revenue / MILLION,
+                row.profit / MILLION,
+                *averages(r),
+            ],
+            fmt,
+        )
+    r = sheet.row + 1
+    sheet.add(["Tổng cộng", *[sheet.sum(c, last) for c in range(2, 9)], *averages(r)], fmt, bold=True)
+    sheet.ws.cell(
+        row=sheet.row + 2,
+        column=1,
+        value="Tổ chức chưa cập nhật số liệu năm không được tính (không coi là 0).",
+    ).font = _font(italic=True, size=11)
+
+
+def _ratings_sheet(workbook: Workbook, report: AnnualReport) -> None:
+    code, title = ANNEXES[5]
+    ratings = report.situation.ratings
+    sheet = Sheet(workbook, report, code, f"{title} năm {report.data_year}", "tổ chức")
+    sheet.header([("TT", 6), ("Xếp loại", 46), ("Số tổ chức", 13), ("Tỷ lệ (% số được xếp loại)", 16)])
+    fmt = [None, None, INTEGER, PERCENT]
+    if not ratings.available:
+        sheet.add(["", "Chưa có kết quả đánh giá, xếp loại trong hệ thống", None, None], fmt)
+        return
+    first = sheet.first
+    score_rows = first + len(SCORE_BANDS) - 1  # the four bands of a score come first
+    rated = f"SUM({_ref(3, first)}:{_ref(3, score_rows)})"
+    for number, row in enumerate(ratings.rows, start=1):
+        r = sheet.row + 1
+        share = f'=IF({rated}>0,{_ref(3, r)}/{rated},"")' if row.band in SCORE_BANDS else None
+        sheet.add([number, row.label, row.count, share], fmt)
+    band_last = sheet.row
+    population_row = band_last + 2
+    sheet.add(
+        [
+            len(ratings.rows) + 1,
+            "Chưa có kết quả đánh giá được phê duyệt",
+            f"={_ref(3, population_row)}-SUM({_ref(3, first)}:{_ref(3, band_last)})",
+            None,
+        ],
+        fmt,
+    )
+    sheet.add(["", "Tổng số hợp tác xã, liên hiệp hợp tác xã", ratings.population, None], fmt, bold=True)
+    sheet.add(["", "Số được xếp loại (tốt, khá, trung bình, yếu)", f"={rated}", None], fmt, bold=True)
+    good_fair = f"{_ref(3, first)}+{_ref(3, first + 1)}"
+    sheet.add(
+        [
+            "",
+            "Số đạt loại tốt, khá; tỷ lệ trên số được xếp loại",
+            f"={good_fair}",
+            f'=IF({rated}>0,({good_fair})/{rated},"")',
+        ],
+        fmt,
+        bold=True,
+    )
+
+
+def _excel_value(target, value: float | None) -> float | None:
+    if value is None:
+        return None
+    return value / 100 if target.is_percentage else value
+
+
+def _targets_sheet(workbook: Workbook, report: AnnualReport) -> None:
+    code, title = ANNEXES[6]
+    sheet = Sheet(workbook, report, code, title)
+    plan = report.plan
+    years = list(range(plan.baseline_year, report.as_of.year + 1))
+    sheet.header(
+        [
+            ("TT", 6),
+            ("Mã", 18),
+            ("Mục tiêu (nguyên văn Kế hoạch)", 50),
+            ("Đơn vị tính", 14),
+            *[(f"Năm {y}", 11) for y in years],
+            ("Mục tiêu", 20),
+            ("Giá trị mục tiêu", 11),
+            ("Năm đích", 8),
+            ("Tình trạng", 18),
+            ("Tiến độ so với năm gốc", 11),
+            ("Dự báo năm đích", 11),
+            ("Mức tăng cần đạt mỗi năm", 12),
+            ("Tổ chức thiếu số liệu", 11),
+            ("Ghi chú", 50),
+        ]
+    )
+    for line in report.targets:
+        target = line.target
+        result = line.result
+        numeric = target.kind != IndicatorKind.QUALITATIVE
+        fmt_value = PERCENT if target.is_percentage else "#,##0.##"
+        by_year = {p.year: p for p in result.points}
+        values: list[Any] = [line.number, target.code, target.text, target.unit or None]
+        formats: list[str | None] = [None, None, None, None]
+        for year in years:
+            point = by_year.get(year)
+            values.append(_excel_value(target, point.value) if point else None)
+            formats.append(fmt_value)
+        values += [
+            line.goal,
+            _excel_value(target, target.value) if numeric else None,
+            target.deadline_year,
+            line.status_label,
+            result.progress,
+            _excel_value(target, result.forecast),
+            _excel_value(target, result.pace_needed),
+            result.latest.measure.missing if result.latest and result.latest.measure.population else None,
+            line.note or None,
+        ]
+        formats += [None, fmt_value, "0", None, PERCENT, fmt_value, fmt_value, INTEGER, None]
+        sheet.add(values, formats)
+
+
+def _tasks_sheet(workbook: Workbook, report: AnnualReport) -> None:
+    code, title = ANNEXES[7]
+    tasks = report.tasks
+    sheet = Sheet(workbook, report, code, f"{title} năm {report.year}", "kỳ báo cáo")
+    sheet.header(
+        [
+            ("TT", 6),
+            ("Mã", 10),
+            ("Nhiệm vụ", 60),
+            ("Cơ quan chủ trì", 28),
+            ("Kỳ báo cáo đến hạn trong năm", 12),
+            ("Đúng hạn", 10),
+            ("Trễ hạn", 10),
+            ("Quá hạn chưa nộp", 10),
+            ("Chưa đến hạn", 10),
+            ("Tiến độ (báo cáo gần nhất)", 18),
+        ]
+    )
+    fmt = [None, None, None, None, INTEGER, INTEGER, INTEGER, INTEGER, INTEGER, None]
+    last = sheet.first
+    for line in tasks.lines:
+        last = sheet.add(
+            [
+                line.number,
+                line.code,
+                line.text,
+                line.lead,
+                line.due,
+                line.on_time,
+                line.late,
+                line.overdue,
+                line.upcoming,
+                line.progress or None,
+            ],
+            fmt,
+        )
+    sheet.add(["", "", "Tổng cộng", "", *[sheet.sum(c, last) for c in range(5, 10)], None], fmt, bold=True)
+    if tasks.difficulties:
+        row = sheet.row + 2
+        sheet.ws.cell(row=row, column=3, value="Khó khăn, vướng mắc nêu trong báo cáo tiến độ").font = _font(
+            bold=True
+        )
+        for offset, item in enumerate(tasks.difficulties, start=1):
+            sheet.ws.cell(row=row + offset, column=2, value=item.task_code)
+            sheet.ws.cell(row=row + offset, column=3, value=item.text).alignment = Alignment(wrap_text=True)
+            sheet.ws.cell(row=row + offset, column=4, value=f"{item.agency} ({item.period})")
+
+
+SHEETS: list[Callable[[Workbook, AnnualReport], None]] = [
+    _kinds_sheet,
+    lambda wb, r: _grid_sheet(wb, r, 1, r.situation.sectors, "Lĩnh vực"),
+    lambda wb, r: _grid_sheet(wb, r, 2, r.situation.districts, "Huyện, thành phố (trước 01/7/2025)"),
+    lambda wb, r: _grid_sheet(
+        wb,
+        r,
+        3,
+        r.situation.communes,
+        "Xã, phường" + (" (từ 01/7/2025)" if r.map_now == "current" else ""),
+        parent="" if r.map_now == "current" else "Huyện, thành phố",
+    ),
+    _finance_sheet,
+    _ratings_sheet,
+    _targets_sheet,
+    _tasks_sheet,
+]
+
+
+def workbook(report: AnnualReport) -> bytes:
+    book = Workbook()
+    book.remove(book.active)
+    for build in SHEETS:
+        build(book, report)
+    for ws in book.worksheets:
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -1,0 +1,407 @@
+"""The yearly report: the .docx and .xlsx produced for a small registry and the real Plan 139 file, parsed
+back (python-docx, openpyxl) and checked against counts made here by hand and against the indicator engine;
+the layout of Decree 30/2020; the command; the page's rights."""
+
+import datetime
+import io
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from docx import Document
+from docx.shared import Mm
+from openpyxl import load_workbook
+
+from hoptac.accounts.models import Role
+from hoptac.accounts.tests.factories import UserFactory
+from hoptac.areas.models import AdminMap, AdminUnit, Level
+from hoptac.areas.tests.factories import legacy_commune
+from hoptac.plans import tables
+from hoptac.plans.evaluation import evaluate_plan
+from hoptac.plans.services import plan_load_file
+from hoptac.registry.choices import LegalStatus
+from hoptac.registry.models import StatusChange
+from hoptac.registry.tests.factories import OrganisationFactory, YearlyReportFactory
+from hoptac.reports.annual.build import build_annual_report
+from hoptac.reports.annual.docx import subject
+from hoptac.scoring.models import Assessment, Scheme
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+PLAN_FILE = Path(settings.BASE_DIR) / "plans" / "nam-dinh-139-KH-UBND-2022.yaml"
+YEAR = 2024
+BEFORE_MERGER = D(2025, 3, 1)  # issued while Nam Định still existed
+AFTER_MERGER = D(2026, 2, 10)
+
+
+@pytest.fixture
+def plan():
+    return plan_load_file(path=PLAN_FILE)
+
+
+def _org(name, kind, sector, commune, founded, *changes):
+    org = OrganisationFactory(
+        name=name,
+        kind=kind,
+        sector=sector,
+        commune_legacy=commune,
+        founding_date=founded,
+        registration_date=founded,
+    )
+    for status, day in changes:
+        StatusChange.objects.create(organisation=org, status=status, effective_from=day)
+    return org
+
+
+def _yearly(org, *, members, workers, revenue, profit, associate=0):
+    return YearlyReportFactory(
+        organisation=org,
+        year=YEAR,
+        official_individuals=members,
+        official_households=0,
+        associate_individuals=associate,
+        workers=workers,
+        revenue=revenue,
+        profit=profit,
+    )
+
+
+@pytest.fixture
+def registry():
+    """Former Nam Định: Hải Hậu (A, B, F, G, Q) and Giao Thủy (C, D, E, H); X lies in former Hà Nam."""
+    hai_minh = legacy_commune("Xã Hải Minh", "Huyện Hải Hậu")
+    giao_xuan = legacy_commune("Xã Giao Xuân", "Huyện Giao Thủy")
+    ha_nam = AdminUnit.objects.filter(map=AdminMap.LEGACY, level=Level.COMMUNE, province__code="35").order_by(
+        "code"
+    )[0]
+    orgs = {
+        "A": _org("A", "htx", "agriculture", hai_minh, D(2015, 1, 1)),
+        "B": _org("B", "htx", "agriculture", hai_minh, D(2016, 1, 1)),
+        "C": _org(
+            "C", "htx", "agriculture", giao_xuan, D(2017, 1, 1), (LegalStatus.SUSPENDED, D(2023, 3, 1))
+        ),
+        "D": _org("D", "htx", "transport", giao_xuan, D(2024, 5, 1)),
+        "E": _org(
+            "E", "htx", "agriculture", giao_xuan, D(2018, 1, 1), (LegalStatus.DISSOLVED, D(2024, 6, 1))
+        ),
+        "F": _org("F", "lhhtx", "agriculture", hai_minh, D(2019, 1, 1)),
+        "G": _org("G", "tht", "agriculture", hai_minh, D(2020, 1, 1)),
+        "H": _org("H", "tht", "agriculture", giao_xuan, D(2024, 3, 1)),
+        "Q": _org("Q", "qtdnd", "credit", hai_minh, D(2010, 1, 1)),
+        "X": _org("X", "htx", "agriculture", ha_nam, D(2015, 1, 1)),
+    }
+    _yearly(orgs["A"], members=100, associate=20, workers=10, revenue=2_000_000_000, profit=100_000_000)
+    _yearly(orgs["B"], members=50, workers=5, revenue=1_000_000_000, profit=50_000_000)
+    _yearly(orgs["D"], members=20, workers=8, revenue=500_000_000, profit=20_000_000)
+    _yearly(orgs["F"], members=3, workers=2, revenue=300_000_000, profit=10_000_000)
+    _yearly(orgs["G"], members=10, workers=0, revenue=None, profit=None)
+    _yearly(orgs["Q"], members=900, workers=6, revenue=4_000_000_000, profit=800_000_000)
+    _yearly(orgs["X"], members=999, workers=99, revenue=9_000_000_000, profit=900_000_000)
+    scheme = Scheme.objects.create(
+        code="test",
+        version=1,
+        name="Test",
+        short_name="Test",
+        kinds=["htx", "lhhtx"],
+        year_from=2020,
+        total_points=Decimal(100),
+    )
+    for key, band in {"A": "good", "B": "fair", "C": "average", "F": "weak", "X": "good"}.items():
+        Assessment.objects.create(
+            organisation=orgs[key], year=YEAR, scheme=scheme, state="approved", band=band
+        )
+    Assessment.objects.create(organisation=orgs["D"], year=YEAR, scheme=scheme, state="submitted")
+    return orgs
+
+
+# Expected by construction, at 31/12/2024 (start: 31/12/2023).
+KINDS = {  # kind: (start, new, ceased, end, active)
+    "Hợp tác xã": (4, 1, 1, 4, 3),
+    "Liên hiệp hợp tác xã": (1, 0, 0, 1, 1),
+    "Tổ hợp tác": (1, 1, 0, 2, 2),
+    "Quỹ tín dụng nhân dân": (1, 0, 0, 1, 1),
+}
+SECTORS = {"Nông nghiệp": (3, 1, 2, 0, 6), "Vận tải": (1, 0, 0, 0, 1), "Tín dụng": (0, 0, 0, 1, 1)}
+DISTRICTS = {"Huyện Hải Hậu": (2, 1, 1, 1, 5), "Huyện Giao Thủy": (2, 0, 1, 0, 3)}
+
+
+def vn(value) -> str:
+    return f"{value:,}".replace(",", ".")
+
+
+def _document(files):
+    return Document(io.BytesIO(files.docx))
+
+
+def _table(document, *header_words):
+    for table in document.tables:
+        header = [c.text for c in table.rows[0].cells]
+        if all(any(word in h for h in header) for word in header_words):
+            return table
+    raise AssertionError(f"no table with {header_words}")
+
+
+def _rows(table) -> dict[str, list[str]]:
+    """Rows keyed by their label (the first cell that is not a row number)."""
+    out = {}
+    for row in table.rows[1:]:
+        cells = [c.text.strip() for c in row.cells]
+        label = cells[1] if cells[0].isdigit() or cells[0] == "" else cells[0]
+        out[label] = cells
+    return out
+
+
+def _text(document) -> str:
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            parts += [c.text for c in row.cells]
+    return "\n".join(parts)
+
+
+@pytest.fixture
+def files(plan, registry):
+    return build_annual_report(plan, YEAR, today=BEFORE_MERGER)
+
+
+def _results(plan):
+    return {r.target.code: r for r in evaluate_plan(plan, as_of=D(YEAR, 12, 31))}
+
+
+def test_situation_tables_match_hand_counts_and_the_engine(plan, files):
+    document = _document(files)
+    results = _results(plan)
+    kinds = _rows(_table(document, "Loại hình", "Đầu năm"))
+    for label, expected in KINDS.items():
+        assert kinds[label][2:] == [vn(v) for v in expected], label
+    assert kinds["Tổng cộng"][2:] == [vn(v) for v in (7, 2, 1, 8, 7)]
+    # The engine's own targets give the same numbers.
+    assert kinds["Hợp tác xã"][5] == vn(int(results["2030.HTX"].value))
+    assert kinds["Liên hiệp hợp tác xã"][5] == vn(int(results["2030.LHHTX"].value))
+
+    sectors = _rows(_table(document, "Lĩnh vực", "QTDND"))
+    for label, expected in SECTORS.items():
+        assert sectors[label][2:] == [vn(v) for v in expected], label
+    assert sectors["Tổng cộng"][-1] == "8"
+    districts = _rows(_table(document, "Huyện, thành phố", "QTDND"))
+    for label, expected in DISTRICTS.items():
+        assert districts[label][2:] == [vn(v) for v in expected], label
+
+    finance = _rows(_table(document, "Thành viên", "Lao động"))
+    # Members of every kind: the numerator of the "20% of the population" target.
+    members = 120 + 50 + 20 + 3 + 10 + 900
+    assert finance["Tổng cộng"][2] == vn(members)
+    assert results["2045.DAN-SO"].latest.measure.numerator == members
+    assert finance["Hợp tác xã"][1] == "3/4"  # C has no yearly data: left out, not counted as 0
+    assert finance["Hợp tác xã"][4] == vn(3_500)  # revenue, millions of đồng
+    assert finance["Tổng cộng"][4] == vn(2_000 + 1_000 + 500 + 300 + 4_000)
+
+    ratings = _rows(_table(document, "Xếp loại", "Số tổ chức"))
+    assert [ratings[b][2] for b in ("Tốt", "Khá", "Trung bình", "Yếu")] == ["1", "1", "1", "1"]
+    assert ratings["Chưa có kết quả đánh giá được phê duyệt"][2] == "1"  # D: submitted, not approved
+    share = results["2030.TOT-KHA"].value
+    assert share == 50.0
+    assert f"Tỷ lệ đạt loại tốt, khá là {tables.number(results['2030.TOT-KHA'].target, share)}" in _text(
+        document
+    )
+
+
+def test_rating_distribution_of_the_scoring_app_agrees(files):
+    """Inside the plan's territory the scoring app's distribution (scoped to a commune officer of the two
+    communes) gives the same bands as the report."""
+    from hoptac.scoring.selectors import rating_distribution
+
+    officer = UserFactory(
+        role=Role.COMMUNE, areas=[legacy_commune("Xã Hải Minh"), legacy_commune("Xã Giao Xuân")]
+    )
+    distribution = rating_distribution(user=officer, year=YEAR)
+    ratings = files.report.situation.ratings
+    assert {b: ratings.count(b) for b in ("good", "fair", "average", "weak")} == {
+        b: distribution[b] for b in ("good", "fair", "average", "weak")
+    }
+    assert ratings.share_good_fair == distribution["share_good_fair_pct"]
+
+
+def test_every_target_in_the_table_with_the_engine_values(plan, files):
+    document = _document(files)
+    table = _table(document, "Nội dung mục tiêu", "Tình trạng", "Dự báo")
+    body = [[c.text.strip() for c in row.cells] for row in table.rows[1:]]
+    results = list(evaluate_plan(plan, as_of=D(YEAR, 12, 31)))
+    ordered = sorted(results, key=lambda r: r.target.order)
+    assert len(body) == len(ordered) == plan.targets.count()
+    from django.utils.translation import override
+
+    with override("vi"):
+        for cells, result in zip(body, ordered, strict=True):
+            target = result.target
+            assert cells[1].startswith(target.text.split()[0])
+            assert cells[6] == tables.status_label(result.status)
+            if target.kind != "qualitative":
+                assert cells[4] == tables.number(target, result.value)
+                assert cells[7] == tables.number(target, result.forecast)
+    assert len(document.inline_shapes) == 3  # sectors, ratings, targets
+
+
+def test_annexes_have_sum_formulas_and_engine_values(plan, files):
+    book = load_workbook(io.BytesIO(files.xlsx))
+    assert book.sheetnames == [f"Biểu 0{i}" for i in range(1, 9)]
+
+    sheet = book["Biểu 01"]
+    assert sheet["B7"].value == "Hợp tác xã"
+    assert [sheet.cell(row=7, column=c).value for c in (3, 4, 6, 7)] == [4, 1, 4, 3]
+    assert sheet["E7"].value == "=C7+D7-F7"
+    assert sheet["F11"].value == "=SUM(F7:F10)"
+    assert sum(sheet.cell(row=r, column=6).value for r in range(7, 11)) == 8
+    assert sheet["F7"].number_format == "#,##0"
+
+    sheet = book["Biểu 02"]
+    totals = {sheet.cell(row=r, column=2).value: r for r in range(7, sheet.max_row + 1)}
+    last = totals["Tổng cộng"]
+    assert sheet.cell(row=last, column=7).value == f"=SUM(G7:G{last - 1})"
+    assert sheet.cell(row=7, column=7).value == "=SUM(C7:F7)"
+
+    results = _results(plan)
+    sheet = book["Biểu 05"]
+    rows = {sheet.cell(row=r, column=1).value: r for r in range(7, sheet.max_row + 1)}
+    total = rows["Tổng cộng"]
+    assert sheet.cell(row=total, column=4).value == f"=SUM(D7:D{total - 1})"
+    members = sum(sheet.cell(row=r, column=4).value for r in range(7, total))
+    assert members == results["2045.DAN-SO"].latest.measure.numerator
+    htx = rows["Hợp tác xã"]
+    assert sheet.cell(row=htx, column=7).value == 3_500  # revenue of the HTX with data, millions of đồng
+    assert sheet.cell(row=htx, column=9).value == f'=IF(C{htx}>0,G{htx}/C{htx},"")'
+
+    sheet = book["Biểu 06"]
+    counts = [sheet.cell(row=r, column=3).value for r in range(7, 12)]
+    assert counts == [1, 1, 1, 1, 0]
+    assert sheet["D7"].value == '=IF(SUM(C7:C10)>0,C7/SUM(C7:C10),"")'
+    assert sheet["D7"].number_format == "0.0%"
+    good_fair = sheet.cell(row=sheet.max_row, column=4).value
+    assert good_fair == '=IF(SUM(C7:C10)>0,(C7+C8)/SUM(C7:C10),"")'
+    assert (counts[0] + counts[1]) / sum(counts[:4]) * 100 == results["2030.TOT-KHA"].value
+
+    sheet = book["Biểu 07"]
+    header = [c.value for c in sheet[6]]
+    value_column = header.index(f"Năm {YEAR}") + 1
+    for row in range(7, sheet.max_row + 1):
+        code = sheet.cell(row=row, column=2).value
+        result = results[code]
+        expected = result.value
+        if result.target.is_percentage and expected is not None:
+            expected /= 100
+        assert sheet.cell(row=row, column=value_column).value == pytest.approx(expected), code
+
+
+def test_layout_of_decree_30(plan, files):
+    document = _document(files)
+    section = document.sections[0]
+    assert abs(section.page_width - Mm(210)) < Mm(1) and abs(section.page_height - Mm(297)) < Mm(1)
+
+    def within(value, low, high):  # millimetres, to a tenth (Word stores twentieths of a point)
+        return Mm(low - 0.1) <= value <= Mm(high + 0.1)
+
+    assert within(section.top_margin, 20, 25) and within(section.bottom_margin, 20, 25)
+    assert within(section.left_margin, 30, 35) and within(section.right_margin, 15, 20)
+    normal = document.styles["Normal"]
+    assert normal.font.name == "Times New Roman" and normal.font.size.pt in (13, 14)
+    letterhead = document.tables[0]
+    text = "\n".join(c.text for row in letterhead.rows for c in row.cells)
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
+    motto = next(p for p in letterhead.rows[0].cells[1].paragraphs if "Độc lập" in p.text)
+    assert motto.text == "Độc lập - Tự do - Hạnh phúc" and motto.runs[0].underline
+    assert "ỦY BAN NHÂN DÂN\nTỈNH NAM ĐỊNH" in text  # issued before 1/7/2025: Nam Định's committee
+    assert "/BC-UBND" in text and "Nam Định, ngày" in text
+    body = _text(document)
+    assert "BÁO CÁO" in body and subject(files.report) in body
+    for heading in ("I. TÌNH HÌNH KINH TẾ TẬP THỂ", "II. KẾT QUẢ", "III. TÌNH HÌNH THỰC HIỆN", "IV. ĐỀ XUẤT"):
+        assert heading in body
+    assert "Nơi nhận:" in body and "TM. ỦY BAN NHÂN DÂN" in body and plan.signer in body
+    assert "{{" not in body and "{%" not in body
+
+
+def test_after_the_merger_ninh_binh_issues_it(plan, registry):
+    files = build_annual_report(plan, YEAR, today=AFTER_MERGER, letterhead={"signer_name": "Nguyễn Văn A"})
+    document = _document(files)
+    text = _text(document)
+    assert "TỈNH NINH BÌNH" in text and "Ninh Bình, ngày" in text
+    assert "Từ ngày 01/7/2025, địa bàn tỉnh Nam Định thuộc tỉnh Ninh Bình" in text
+    assert "Bộ Tài chính (để báo cáo);" in text
+    assert "Nguyễn Văn A" in text and plan.signer not in text
+
+
+def test_tasks_and_their_reports(plan, registry):
+    from hoptac.tasks.models import Agency, ProgressReport, ReportingPeriod, TaskAssignment
+
+    agency = Agency.objects.create(code="so-nn", name="Sở Nông nghiệp và Môi trường", kind="department")
+    task = plan.tasks.get(code="III.1.a")
+    assignment = TaskAssignment.objects.create(plan_task=task, lead_agency=agency, every="quarter")
+    due = [D(YEAR, 4, 15), D(YEAR, 7, 15), D(YEAR, 10, 15)]
+    submitted = [D(YEAR, 4, 10), D(YEAR, 7, 20), None]
+    for index, (day, sent) in enumerate(zip(due, submitted, strict=True)):
+        period = ReportingPeriod.objects.create(
+            assignment=assignment,
+            agency=agency,
+            every="quarter",
+            start=D(YEAR, 3 * index + 1, 1),
+            end=D(YEAR, 3 * index + 3, 28),
+            due=day,
+            first_submitted_on=sent,
+        )
+        if sent:
+            text = "Đã tập huấn 3 lớp. Khó khăn: thiếu kinh phí hỗ trợ. Đề xuất: bổ sung kinh phí."
+            report = ProgressReport.objects.create(
+                period=period, agency=agency, status="in_progress", text=text
+            )
+            if hasattr(report, "difficulties"):  # a field of its own, when the tasks app has one
+                report.difficulties = "thiếu kinh phí hỗ trợ."
+                report.save()
+    files = build_annual_report(plan, YEAR, today=BEFORE_MERGER)
+    # Quoted once although two reports state it.
+    assert _text(_document(files)).count("“thiếu kinh phí hỗ trợ.”") == 1
+    rows = _rows(_table(_document(files), "Nhiệm vụ", "Cơ quan chủ trì"))
+    line = next(cells for label, cells in rows.items() if label.startswith("III.1.a"))
+    assert line[2] == "Sở Nông nghiệp và Môi trường"
+    assert line[3:7] == ["3", "1", "1", "1"]  # due, on time, late, overdue
+    assert rows["Tổng cộng"][3:7] == ["3", "1", "1", "1"]
+    sheet = load_workbook(io.BytesIO(files.xlsx))["Biểu 08"]
+    assert [sheet.cell(row=7, column=c).value for c in range(5, 9)] == [3, 1, 1, 1]
+    assert sheet.cell(row=10, column=5).value == "=SUM(E7:E9)"
+
+
+def test_command_writes_the_files(plan, registry, tmp_path):
+    out = tmp_path / "bao-cao.docx"
+    call_command("annual_report", plan=plan.code, year=YEAR, out=str(out), number="12", stdout=io.StringIO())
+    document = Document(out)
+    assert "Số: 12/BC-UBND" in _text(document)
+    assert load_workbook(out.with_suffix(".xlsx")).sheetnames[0] == "Biểu 01"
+    archive = tmp_path / "bao-cao.zip"
+    call_command("annual_report", plan=plan.code, year=YEAR, out=str(archive), stdout=io.StringIO())
+    assert len(zipfile.ZipFile(archive).namelist()) == 2
+
+
+def test_page_is_for_provincial_officers(client, plan, registry):
+    commune = UserFactory(role=Role.COMMUNE, areas=[legacy_commune("Xã Hải Minh")])
+    client.force_login(commune)
+    assert client.get(f"/reports/annual/{plan.code}/").status_code == 403
+    assert client.get(f"/reports/annual/{plan.code}/download/?year={YEAR}").status_code == 403
+    assert "annual-report-link" not in client.get(f"/plans/{plan.code}/").content.decode()
+
+    client.force_login(UserFactory(role=Role.PROVINCE))
+    assert "annual-report-link" in client.get(f"/plans/{plan.code}/").content.decode()
+    page = client.get(f"/reports/annual/{plan.code}/")
+    assert page.status_code == 200 and "annual-report-form" in page.content.decode()
+    response = client.get(f"/reports/annual/{plan.code}/download/?year={YEAR}")
+    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
+    assert sorted(n.rsplit(".", 1)[1] for n in names) == ["docx", "xlsx"]
+    assert client.get(f"/reports/annual/{plan.code}/download/?year=1999").status_code == 400
+
+
+def test_a_year_without_approved_ratings_says_so(plan, registry):
+    files = build_annual_report(plan, 2023, today=BEFORE_MERGER)
+    text = _text(_document(files))
+    assert "chưa có kết quả đánh giá, xếp loại năm 2023 được phê duyệt" in text
+    assert "Bảng 5." not in text and len(_document(files).inline_shapes) == 2

@@ -19,7 +19,9 @@ demo: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_admin_units
 	$(PY) manage.py load_demo
+	$(PY) manage.py load_plan plans/nam-dinh-139-KH-UBND-2022.yaml
 	$(PY) manage.py load_demo_scoring
+	$(PY) manage.py load_demo_tasks
 	$(PY) manage.py demo_logins
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
@@ -52,7 +54,7 @@ test: install lint check browser-deps
 	@bash scripts/run_pg_suite.sh "$(PG_URL)"
 
 # Apps with their own locale/ keep their own catalogue; the project catalogue (hoptac/locale) has the rest.
-APP_CATALOGUES := scoring plans
+APP_CATALOGUES := scoring plans tasks reports
 messages: install
 	cd hoptac && ../$(PY) ../manage.py makemessages -l vi --no-obsolete $(foreach a,$(APP_CATALOGUES),--ignore=$(a)/*)
 	for a in $(APP_CATALOGUES); do (cd hoptac/$$a && ../../$(PY) ../../manage.py makemessages -l vi --no-obsolete); done
@@ -63,6 +65,8 @@ bench: install
 	mkdir -p benchmarks/.work
 	rm -f benchmarks/.work/bench.sqlite3*
 	DATABASE_URL=sqlite:///$(CURDIR)/benchmarks/.work/bench.sqlite3 $(PY) benchmarks/plan_evaluation.py
+	rm -f benchmarks/.work/report.sqlite3*
+	DATABASE_URL=sqlite:///$(CURDIR)/benchmarks/.work/report.sqlite3 $(PY) benchmarks/report_generation.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3* .pytest_cache

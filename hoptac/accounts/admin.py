@@ -7,10 +7,11 @@ from .models import User
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ["username", "get_full_name", "role", "organisation", "is_active"]
+    list_display = ["username", "get_full_name", "role", "agency", "organisation", "is_active"]
     list_filter = ["role", "is_active", "is_staff"]
     filter_horizontal = ["areas", "groups", "user_permissions"]
     raw_id_fields = ["organisation"]
+    autocomplete_fields = ["agency"]
     fieldsets = (
         *BaseUserAdmin.fieldsets,
         (_("Role and scope"), {"fields": ("role", "agency", "areas", "organisation")}),

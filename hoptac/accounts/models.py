@@ -31,7 +31,15 @@ class User(AbstractUser):
         on_delete=models.SET_NULL,
         related_name="representatives",
     )
-    agency = models.CharField(_("agency"), max_length=255, blank=True)
+    agency = models.ForeignKey(
+        "plan_tasks.Agency",
+        verbose_name=_("agency"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="users",
+        help_text=_("The department, alliance or People's Committee the user works for and reports for."),
+    )
 
     class Meta:
         verbose_name = _("user")

@@ -99,7 +99,7 @@ class DemoUser:
     scope_label: str
     last_name: str
     first_name: str
-    agency: str = ""
+    agency: str = ""  # the agency's name; `load_demo_tasks` links the user to it (hoptac.tasks.demo)
     areas: tuple[tuple[str, str, str], ...] = ()  # (map, level, code)
     organisation_name: str = ""
     superuser: bool = False
@@ -1493,7 +1493,6 @@ def demo_users_ensure() -> list:
                 "role": spec.role,
                 "first_name": spec.first_name,
                 "last_name": spec.last_name,
-                "agency": spec.agency,
                 "is_superuser": spec.superuser,
                 "is_staff": spec.superuser,
                 "is_active": True,

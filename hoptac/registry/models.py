@@ -5,6 +5,7 @@ import datetime
 import re
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -224,6 +225,16 @@ def status_periods_refresh(organisation_ids=None) -> None:
     changes.update(effective_to=models.Subquery(following))
 
 
+class YearlyReportState(models.TextChoices):
+    """The yearly data's way from the organisation to the commune office: the representative (or an officer
+    on their behalf) submits, the commune officer accepts or returns it; an accepted year is locked."""
+
+    DRAFT = "draft", _("Draft, not submitted")
+    SUBMITTED = "submitted", _("Submitted, waiting for the commune's review")
+    RETURNED = "returned", _("Returned for corrections")
+    ACCEPTED = "accepted", _("Accepted, locked")
+
+
 def _count(label: "StrOrPromise") -> models.PositiveIntegerField:
     return models.PositiveIntegerField(label, default=0)
 
@@ -273,6 +284,36 @@ class YearlyReport(models.Model):
     state_support_amount = _money(_("state support amount (VND)"))
     state_support_note = models.CharField(_("state support details"), max_length=255, blank=True)
     submitted_at = models.DateField(_("submitted on"), null=True, blank=True)
+    # Submit → review → accept (registry.services.yearly_report_submit/_review). Rows that existed before
+    # the workflow were taken as accepted (migration 0003).
+    review_state = models.CharField(
+        _("review state"),
+        max_length=10,
+        choices=YearlyReportState.choices,
+        default=YearlyReportState.DRAFT,
+        editable=False,
+        db_index=True,
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True, editable=False)
+    review_comment = models.TextField(_("review comment"), blank=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -299,6 +340,10 @@ class YearlyReport(models.Model):
     @property
     def period_end(self) -> datetime.date:
         return datetime.date(self.year, 12, 14)
+
+    @property
+    def is_locked(self) -> bool:
+        return self.review_state == YearlyReportState.ACCEPTED
 
     def clean(self):
         from .errors import FUTURE_YEAR, OCOP_STARS_WITHOUT_PRODUCTS, PROFIT_ABOVE_REVENUE

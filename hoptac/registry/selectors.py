@@ -1,6 +1,7 @@
 """Reads of the registry. Every function takes the user and starts from the scoped queryset."""
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.db import models
@@ -219,3 +220,120 @@ def organisation_counts_by_commune(*, user, admin_map: str) -> dict[int, int]:
         .annotate(n=Count("pk"))
     )
     return {row[field]: row["n"] for row in rows}
+
+
+# ---------------------------------------------------------------------------------------------
+# The yearly data's review: what changed against the previous year, field by field.
+
+YEARLY_DIFF_FIELDS = [
+    "official_individuals",
+    "official_households",
+    "official_legal_entities",
+    "associate_individuals",
+    "associate_households",
+    "associate_legal_entities",
+    "workers",
+    "revenue",
+    "profit",
+    "total_assets",
+    "equity",
+    "average_worker_income",
+    "enterprise_link",
+    "in_value_chain",
+    "value_chain_partner",
+    "high_tech",
+    "traceability",
+    "ocop_products",
+    "ocop_max_stars",
+    "accounting_software",
+    "e_invoice",
+    "e_commerce",
+    "has_website",
+    "state_support",
+    "state_support_amount",
+    "state_support_note",
+]
+# A change of at least this share (in %) of a number is flagged for the reviewer's attention.
+YEARLY_DIFF_NOTABLE_PCT = 30
+
+
+def yearly_report_previous(*, report: YearlyReport) -> YearlyReport | None:
+    """The organisation's data of the latest earlier year (normally the year before)."""
+    return (
+        YearlyReport.objects.filter(organisation_id=report.organisation_id, year__lt=report.year)
+        .order_by("-year")
+        .first()
+    )
+
+
+def _diff_value(field: models.Field, value: Any) -> str:
+    if isinstance(field, models.DecimalField):
+        from hoptac.core.templatetags.vn import format_number
+
+        return "—" if value is None else format_number(value)
+    return _readable(field, value, {})
+
+
+def yearly_report_diff(*, report: YearlyReport, previous: YearlyReport | None) -> list[dict[str, Any]]:
+    """One row per field (and the member totals): label, previous and new value as people read them,
+    whether it changed, and for numbers the change in % (None when the previous value is 0 or missing)."""
+    rows: list[dict[str, Any]] = []
+
+    def add(name: str, label: str, old: Any, new: Any, field: models.Field | None) -> None:
+        numeric = field is None or isinstance(field, models.DecimalField | models.IntegerField)
+        pct = None
+        if numeric and old not in (None, 0) and new is not None:
+            pct = round(float((Decimal(new) - Decimal(old)) / abs(Decimal(old)) * 100), 1)
+        if field is None:
+            from hoptac.core.templatetags.vn import format_number
+
+            old_text, new_text = format_number(old) if old is not None else "—", format_number(new)
+        else:
+            old_text, new_text = _diff_value(field, old), _diff_value(field, new)
+        rows.append(
+            {
+                "name": name,
+                "label": label,
+                "old": old_text if previous is not None else "—",
+                "new": new_text,
+                "changed": previous is not None and old != new,
+                "numeric": numeric,
+                "change_pct": pct if previous is not None else None,
+                "notable": pct is not None and abs(pct) >= YEARLY_DIFF_NOTABLE_PCT,
+            }
+        )
+
+    for name in YEARLY_DIFF_FIELDS:
+        field = YearlyReport._meta.get_field(name)
+        assert isinstance(field, models.Field)  # concrete fields only (for the type checker)
+        old = getattr(previous, name) if previous is not None else None
+        add(name, str(field.verbose_name), old, getattr(report, name), field)
+        if name == "official_legal_entities":
+            add(
+                "official_members",
+                str(_("official members: total")),
+                previous.official_members if previous else None,
+                report.official_members,
+                None,
+            )
+        if name == "associate_legal_entities":
+            add(
+                "associate_members",
+                str(_("associate members: total")),
+                previous.associate_members if previous else None,
+                report.associate_members,
+                None,
+            )
+    return rows
+
+
+def yearly_reports_to_review(*, user, year: int | None = None) -> QuerySet[YearlyReport]:
+    """Submitted yearly data waiting for review, in the user's scope."""
+    from .models import YearlyReportState
+
+    qs = yearly_report_list(user=user).filter(review_state=YearlyReportState.SUBMITTED)
+    if year:
+        qs = qs.filter(year=year)
+    return qs.select_related(
+        "organisation__commune_legacy__parent", "organisation__commune_current", "submitted_by"
+    ).order_by("submitted_at", "organisation__name_sort")

@@ -8,13 +8,14 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.utils import update_change_reason
 
 from hoptac.areas.selectors import commune_successor
 
 from . import errors
 from .choices import LegalStatus
-from .models import Organisation, StatusChange, YearlyReport
+from .models import Organisation, StatusChange, YearlyReport, YearlyReportState
 from .scoping import Action, scope_filter
 
 ORGANISATION_FIELDS = [
@@ -203,22 +204,143 @@ def status_change_add(
     return change
 
 
+# The yearly data's review flow (submit → review → accept). Messages as constants that tests assert on.
+YEAR_LOCKED = _(
+    "The data for this year were accepted and are locked; a provincial officer can reopen them, giving a reason."
+)
+YEAR_WAITING_REVIEW = _(
+    "The data for this year were submitted and are waiting for review; they cannot be changed now."
+)
+YEAR_CANNOT_SUBMIT = _("Only data not yet submitted, or returned for corrections, can be submitted.")
+YEAR_NOT_SUBMITTED = _("Only submitted data can be accepted or returned.")
+YEAR_RETURN_COMMENT = _("Say what must be corrected.")
+YEAR_REOPEN_REASON = _("Give the reason for reopening the year.")
+YEAR_NOT_ACCEPTED = _("Only accepted data can be reopened.")
+# Fields the review flow sets; never taken from a form or the API.
+WORKFLOW_FIELDS = {
+    "id",
+    "organisation",
+    "year",
+    "review_state",
+    "submitted_by",
+    "reviewed_by",
+    "reviewed_at",
+    "review_comment",
+}
+
+
 @transaction.atomic
 def yearly_report_save(
     *, user, organisation: Organisation, year: int, data: dict[str, Any], report: YearlyReport | None = None
 ) -> YearlyReport:
-    """Create or update the organisation's data for `year`."""
+    """Create or update the organisation's data for `year`. Accepted years are locked, and submitted data
+    wait for the commune officer's review (yearly_report_review)."""
     if not user_can(user, "change", organisation):
         raise PermissionDenied(errors.NOT_ALLOWED)
     if report is None:
         report = YearlyReport.objects.filter(organisation=organisation, year=year).first() or YearlyReport(
             organisation=organisation, year=year
         )
+    if report.review_state == YearlyReportState.ACCEPTED:
+        raise ValidationError(YEAR_LOCKED)
+    if report.review_state == YearlyReportState.SUBMITTED:
+        raise ValidationError(YEAR_WAITING_REVIEW)
     report.year = year
     for field, value in data.items():
-        if field not in ("id", "organisation", "year"):
+        if field not in WORKFLOW_FIELDS:
             setattr(report, field, value)
     report.full_clean()
     _history_user(report, user)
     report.save()
+    return report
+
+
+def user_can_review_yearly(user, organisation: Organisation) -> bool:
+    """The commune officer of the organisation's commune reviews its yearly data (provincial officers and
+    administrators may too); representatives and viewers never."""
+    from hoptac.accounts.models import Role
+
+    if not user or not user.is_authenticated or not user.is_active:
+        return False
+    if not (user.is_superuser or user.role in (Role.ADMIN, Role.PROVINCE, Role.COMMUNE)):
+        return False
+    return user_can(user, "change", organisation)
+
+
+def user_can_reopen_yearly(user) -> bool:
+    from hoptac.accounts.models import Role
+
+    return bool(
+        user
+        and user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or user.role in (Role.ADMIN, Role.PROVINCE))
+    )
+
+
+def _locked_report(report: YearlyReport) -> YearlyReport:
+    return YearlyReport.objects.select_for_update().select_related("organisation").get(pk=report.pk)
+
+
+@transaction.atomic
+def yearly_report_submit(*, user, report: YearlyReport) -> YearlyReport:
+    """The representative (or an officer in scope, for data brought on paper) submits the year's data for
+    review. The submission day is recorded unless one was already entered (a paper submission's day, or
+    the first submission of data later returned)."""
+    report = _locked_report(report)
+    if not user_can(user, "change", report.organisation):
+        raise PermissionDenied(errors.NOT_ALLOWED)
+    if report.review_state not in (YearlyReportState.DRAFT, YearlyReportState.RETURNED):
+        raise ValidationError(YEAR_CANNOT_SUBMIT)
+    report.review_state = YearlyReportState.SUBMITTED
+    report.submitted_by = user
+    if report.submitted_at is None:  # the first submission counts for timeliness
+        report.submitted_at = timezone.localdate()
+    _history_user(report, user)
+    report.save()
+    return report
+
+
+@transaction.atomic
+def yearly_report_review(*, user, report: YearlyReport, accept: bool, comment: str = "") -> YearlyReport:
+    """The commune officer accepts the submitted data (the year is then locked) or returns them with a
+    comment saying what to correct."""
+    report = _locked_report(report)
+    if not user_can_review_yearly(user, report.organisation):
+        raise PermissionDenied(errors.NOT_ALLOWED)
+    if report.review_state != YearlyReportState.SUBMITTED:
+        raise ValidationError(YEAR_NOT_SUBMITTED)
+    comment = (comment or "").strip()
+    if not accept and not comment:
+        raise ValidationError({"comment": YEAR_RETURN_COMMENT})
+    report.review_state = YearlyReportState.ACCEPTED if accept else YearlyReportState.RETURNED
+    report.reviewed_by = user
+    report.reviewed_at = timezone.now()
+    report.review_comment = comment
+    _history_user(report, user)
+    report.save()
+    if comment:
+        update_change_reason(report, comment[:100])
+    return report
+
+
+@transaction.atomic
+def yearly_report_reopen(*, user, report: YearlyReport, reason: str) -> YearlyReport:
+    """A provincial officer reopens an accepted year for corrections, with a reason (kept in the history
+    and shown to the organisation as the review comment)."""
+    report = _locked_report(report)
+    if not user_can_reopen_yearly(user):
+        raise PermissionDenied(errors.NOT_ALLOWED)
+    if report.review_state != YearlyReportState.ACCEPTED:
+        raise ValidationError(YEAR_NOT_ACCEPTED)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": YEAR_REOPEN_REASON})
+    report.review_state = YearlyReportState.RETURNED
+    report.review_comment = reason
+    report.reviewed_by = user
+    report.reviewed_at = timezone.now()
+    _history_user(report, user)
+    report.save()
+    update_change_reason(report, reason[:100])
     return report

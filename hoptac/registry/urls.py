@@ -12,4 +12,10 @@ urlpatterns = [
     path("<int:pk>/status/new/", views.StatusChangeCreateView.as_view(), name="status_change_create"),
     path("<int:pk>/years/new/", views.YearlyReportCreateView.as_view(), name="yearly_report_create"),
     path("<int:pk>/years/<int:year>/", views.YearlyReportUpdateView.as_view(), name="yearly_report_update"),
+    path(
+        "<int:pk>/years/<int:year>/review/",
+        views.YearlyReportReviewView.as_view(),
+        name="yearly_report_review",
+    ),
+    path("yearly-reviews/", views.YearlyReviewListView.as_view(), name="yearly_review_list"),
 ]

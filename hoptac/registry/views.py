@@ -21,10 +21,12 @@ from .forms import (
     OrganisationListFilter,
     StatusAsOfForm,
     StatusChangeForm,
+    YearlyReopenForm,
     YearlyReportForm,
+    YearlyReviewForm,
     add_service_errors,
 )
-from .models import YearlyReport
+from .models import YearlyReport, YearlyReportState
 from .tables import OrganisationTable, organisation_workbook
 
 PAGE_SIZE = 25
@@ -253,3 +255,121 @@ class YearlyReportCreateView(YearlyReportFormView):
 class YearlyReportUpdateView(YearlyReportFormView):
     def get_report(self) -> YearlyReport:
         return selectors.yearly_report_get(organisation=self.organisation, year=self.kwargs["year"])
+
+    def get(self, request, *args, **kwargs):
+        return self._unless_locked() or super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        return self._unless_locked() or super().post(request, *args, **kwargs)
+
+    def _unless_locked(self):
+        """Accepted or submitted data are not edited: show them on the review page instead."""
+        if self.report and self.report.review_state in (
+            YearlyReportState.ACCEPTED,
+            YearlyReportState.SUBMITTED,
+        ):
+            message = services.YEAR_LOCKED if self.report.is_locked else services.YEAR_WAITING_REVIEW
+            messages.warning(self.request, message)
+            return redirect("registry:yearly_report_review", pk=self.organisation.pk, year=self.report.year)
+        return None
+
+
+class YearlyReportReviewView(LoginRequiredMixin, TemplateView):
+    """The year's data against the previous year, field by field, with the review state; the commune
+    officer accepts or returns submitted data here, the organisation submits, a provincial officer
+    reopens an accepted year."""
+
+    template_name = "registry/yearly_report_review.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.organisation = selectors.organisation_get(user=request.user, pk=kwargs["pk"])
+            self.report = selectors.yearly_report_get(organisation=self.organisation, year=kwargs["year"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        previous = selectors.yearly_report_previous(report=self.report)
+        can_change = services.user_can(user, "change", self.organisation)
+        state = self.report.review_state
+        context = super().get_context_data(**kwargs)
+        context.update(
+            {
+                "organisation": self.organisation,
+                "report": self.report,
+                "previous": previous,
+                "diff": selectors.yearly_report_diff(report=self.report, previous=previous),
+                "can_edit": can_change and state in (YearlyReportState.DRAFT, YearlyReportState.RETURNED),
+                "can_submit": can_change and state in (YearlyReportState.DRAFT, YearlyReportState.RETURNED),
+                "can_review": state == YearlyReportState.SUBMITTED
+                and services.user_can_review_yearly(user, self.organisation),
+                "can_reopen": state == YearlyReportState.ACCEPTED and services.user_can_reopen_yearly(user),
+                "review_form": kwargs.get("review_form") or YearlyReviewForm(),
+                "reopen_form": kwargs.get("reopen_form") or YearlyReopenForm(),
+                "notable_pct": selectors.YEARLY_DIFF_NOTABLE_PCT,
+            }
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        action = request.POST.get("action")
+        user = request.user
+        back = redirect("registry:yearly_report_review", pk=self.organisation.pk, year=self.report.year)
+        try:
+            if action == "submit":
+                services.yearly_report_submit(user=user, report=self.report)
+                messages.success(
+                    request,
+                    _("The data for %(year)s were submitted for review.") % {"year": self.report.year},
+                )
+                return back
+            if action == "review":
+                form = YearlyReviewForm(request.POST)
+                if not form.is_valid():
+                    return self.render_to_response(self.get_context_data(review_form=form))
+                accept = form.cleaned_data["decision"] == YearlyReviewForm.ACCEPT
+                try:
+                    services.yearly_report_review(
+                        user=user, report=self.report, accept=accept, comment=form.cleaned_data["comment"]
+                    )
+                except ValidationError as error:
+                    add_service_errors(form, error)
+                    return self.render_to_response(self.get_context_data(review_form=form))
+                messages.success(
+                    request,
+                    _("The data for %(year)s were accepted and locked.") % {"year": self.report.year}
+                    if accept
+                    else _("The data for %(year)s were returned for corrections.")
+                    % {"year": self.report.year},
+                )
+                return back
+            if action == "reopen":
+                form = YearlyReopenForm(request.POST)
+                if not form.is_valid():
+                    return self.render_to_response(self.get_context_data(reopen_form=form))
+                services.yearly_report_reopen(
+                    user=user, report=self.report, reason=form.cleaned_data["reason"]
+                )
+                messages.success(
+                    request, _("The data for %(year)s were reopened.") % {"year": self.report.year}
+                )
+                return back
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return back
+        return back
+
+
+class YearlyReviewListView(LoginRequiredMixin, TemplateView):
+    """Yearly data waiting for the commune officer's review, in the user's scope."""
+
+    template_name = "registry/yearly_review_list.html"
+
+    def get_context_data(self, **kwargs):
+        try:
+            year = int(self.request.GET.get("year") or 0) or None
+        except ValueError:
+            year = None
+        reports = selectors.yearly_reports_to_review(user=self.request.user, year=year)
+        return super().get_context_data(reports=reports, year=year, **kwargs)

@@ -1,0 +1,336 @@
+"""REST API of the tasks app: agencies, task assignments, reporting periods, progress reports (with the
+workflow as actions) and the calendar of everything due. Periods and reports start from the same scoping
+as the pages (hoptac.tasks.scoping); writes go through hoptac.tasks.services; outside the scope an object
+is absent (404)."""
+
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from hoptac.areas.models import AdminUnit
+from hoptac.registry.api.views import as_drf_error
+from hoptac.tasks import selectors, services
+from hoptac.tasks.choices import ItemKind
+from hoptac.tasks.models import Agency
+from hoptac.tasks.recurrence import Schedule
+
+from .serializers import (
+    AgencySerializer,
+    AssignInput,
+    AttachmentInput,
+    AttachmentSerializer,
+    CalendarItemSerializer,
+    CommentInput,
+    ProgressReportSerializer,
+    ReportingPeriodSerializer,
+    TaskAssignmentSerializer,
+)
+
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+
+
+def _call(function, **kwargs):
+    try:
+        return function(**kwargs)
+    except DjangoValidationError as exc:
+        raise as_drf_error(exc) from exc
+
+
+def _date(request, name: str, default: datetime.date | None = None) -> datetime.date | None:
+    value = request.query_params.get(name)
+    if not value:
+        return default
+    try:
+        return forms.DateField(input_formats=DATE_FORMATS).clean(value)
+    except DjangoValidationError as exc:
+        raise serializers.ValidationError({name: exc.messages}) from exc
+
+
+def _today(request) -> datetime.date:
+    return _date(request, "today", timezone.localdate())
+
+
+TODAY = OpenApiParameter(
+    "today", str, description="The day the situation is computed for (yyyy-mm-dd); default today."
+)
+
+
+class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
+    """Agencies (departments, the Cooperative Alliance, People's Committees) with validity dates and
+    successors. `?on=yyyy-mm-dd` keeps those in existence that day; `?kind=`; `?q=` searches names."""
+
+    serializer_class = AgencySerializer
+    lookup_field = "code"
+    filterset_fields: list[str] = []
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("on", str, description="In existence on this day (yyyy-mm-dd)."),
+            OpenApiParameter("kind", str, description="Agency kind."),
+            OpenApiParameter("q", str, description="Search in names (accents optional)."),
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def get_queryset(self):
+        qs = selectors.agency_list(on=_date(self.request, "on"))
+        if self.request.query_params.get("kind"):
+            qs = qs.filter(kind=self.request.query_params["kind"])
+        if self.request.query_params.get("q"):
+            qs = qs.search(self.request.query_params["q"])
+        return qs
+
+
+class TaskAssignmentViewSet(viewsets.ReadOnlyModelViewSet):
+    """The plan's tasks as the plan states them, with their follow-up: lead and co-operating agencies
+    (`from_plan` false: assigned by an officer, never the plan's statement) and the reporting schedule.
+    POST `assign` (coordinating provincial officers) sets the lead, co-operating agencies and schedule."""
+
+    serializer_class = TaskAssignmentSerializer
+    filterset_fields: list[str] = []
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return selectors.assignment_list().none()
+        services.assignments_ensure()
+        qs = selectors.assignment_list()
+        if self.request.query_params.get("plan"):
+            qs = qs.filter(plan_task__plan__code=self.request.query_params["plan"])
+        return qs
+
+    @extend_schema(
+        parameters=[OpenApiParameter("plan", str, description="Plan code.")],
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=AssignInput, responses=TaskAssignmentSerializer)
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        assignment = self.get_object()
+        payload = AssignInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        schedule = None
+        if "every" in data or "deadline" in data:
+            schedule = Schedule(
+                every=data.get("every") or "",
+                month=data.get("due_month"),
+                day=data.get("due_day"),
+                from_year=data.get("from_year"),
+                to_year=data.get("to_year"),
+                deadline=data.get("deadline") if not data.get("every") else None,
+            )
+        _call(
+            services.assignment_save,
+            user=request.user,
+            assignment=assignment,
+            lead_agency=data["lead_agency"],
+            cooperating=data.get("cooperating_agencies", []),
+            note=data.get("note") or "",
+            expected_output=data.get("expected_output"),
+            schedule=schedule,
+        )
+        return Response(TaskAssignmentSerializer(selectors.assignment_get(pk=assignment.pk)).data)
+
+
+class ReportingPeriodViewSet(viewsets.ReadOnlyModelViewSet):
+    """Reports owed (task, local and summary reports), in the user's scope. Filters: `due_from`, `due_to`,
+    `agency` (code), `kind`, `overdue=true` (past due and not submitted on `today`)."""
+
+    serializer_class = ReportingPeriodSerializer
+    filterset_fields: list[str] = []
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "today": _today(self.request)}
+
+    def get_queryset(self):
+        request = self.request
+        qs = selectors.period_list(user=request.user)
+        due_from, due_to = _date(request, "due_from"), _date(request, "due_to")
+        if due_from:
+            qs = qs.filter(due__gte=due_from)
+        if due_to:
+            qs = qs.filter(due__lte=due_to)
+        if request.query_params.get("agency"):
+            qs = qs.filter(agency__code=request.query_params["agency"])
+        if request.query_params.get("kind"):
+            qs = qs.filter(kind=request.query_params["kind"])
+        if request.query_params.get("overdue") in ("true", "1"):
+            qs = qs.filter(due__lt=_today(request), first_submitted_on__isnull=True)
+        return qs.order_by("due", "pk")
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("due_from", str),
+            OpenApiParameter("due_to", str),
+            OpenApiParameter("agency", str, description="Agency code."),
+            OpenApiParameter("kind", str, enum=ItemKind.values),
+            OpenApiParameter("overdue", bool),
+            TODAY,
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+
+class ProgressReportViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Progress reports of the periods in the user's scope. Create (or update) the draft as the period's
+    agency; POST `submit`; a provincial officer of the coordinating agency POSTs `accept` or `return`
+    (with a comment); `attachments` uploads a file (multipart)."""
+
+    serializer_class = ProgressReportSerializer
+    filterset_fields: list[str] = []
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        return selectors.report_list(user=self.request.user).order_by("-period__due", "pk")
+
+    def get_serializer(self, *args, **kwargs):
+        serializer = super().get_serializer(*args, **kwargs)
+        if "period" in getattr(serializer, "fields", {}):
+            serializer.fields["period"].queryset = selectors.period_list(user=self.request.user)
+        return serializer
+
+    def _data(self, serializer) -> dict:
+        data = dict(serializer.validated_data)
+        result = {}
+        if "status" in data:
+            result["status"] = data["status"]
+        if "text" in data:
+            result["text"] = data["text"]
+        if "figures" in data:
+            result["figures"] = [dict(row) for row in data["figures"]]
+        return result
+
+    def perform_create(self, serializer):
+        period = serializer.validated_data["period"]
+        serializer.instance = _call(
+            services.progress_report_save, user=self.request.user, period=period, data=self._data(serializer)
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = _call(
+            services.progress_report_save,
+            user=self.request.user,
+            period=serializer.instance.period,
+            data=self._data(serializer),
+        )
+
+    def _respond(self, report):
+        return Response(
+            ProgressReportSerializer(selectors.report_list(user=self.request.user).get(pk=report.pk)).data
+        )
+
+    @extend_schema(request=None, responses=ProgressReportSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        return self._respond(
+            _call(services.progress_report_submit, user=request.user, report=self.get_object())
+        )
+
+    @extend_schema(request=CommentInput, responses=ProgressReportSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        payload = CommentInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        report = _call(
+            services.progress_report_accept,
+            user=request.user,
+            report=self.get_object(),
+            comment=payload.validated_data["comment"],
+        )
+        return self._respond(report)
+
+    @extend_schema(request=CommentInput, responses=ProgressReportSerializer)
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_(self, request, pk=None):
+        payload = CommentInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        report = _call(
+            services.progress_report_return,
+            user=request.user,
+            report=self.get_object(),
+            comment=payload.validated_data["comment"],
+        )
+        return self._respond(report)
+
+    @extend_schema(request={"multipart/form-data": AttachmentInput}, responses={201: AttachmentSerializer})
+    @action(detail=True, methods=["post"])
+    def attachments(self, request, pk=None):
+        payload = AttachmentInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        attachment = _call(
+            services.attachment_add,
+            user=request.user,
+            report=self.get_object(),
+            file=payload.validated_data["file"],
+        )
+        return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
+
+
+class CalendarItemViewSet(viewsets.GenericViewSet):
+    """Everything due between `start` and `end` that the user may see: task, local and summary reports,
+    organisations' yearly data (aggregated, with counts) and evaluations; each with where it stands on
+    `today` (on time, late, overdue, due soon, upcoming)."""
+
+    serializer_class = CalendarItemSerializer
+    pagination_class = None
+    filterset_fields: list[str] = []
+
+    def get_queryset(self):  # pragma: no cover - the items are not a queryset
+        return Agency.objects.none()
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "start", str, description="First due day (yyyy-mm-dd); default 1 January last year."
+            ),
+            OpenApiParameter("end", str, description="Last due day; default 31 December this year."),
+            OpenApiParameter("kind", str, many=True, enum=ItemKind.values),
+            OpenApiParameter("agency", str, description="Agency code."),
+            OpenApiParameter("area", int, description="Administrative unit id."),
+            OpenApiParameter("overdue", bool),
+            TODAY,
+        ],
+        responses=CalendarItemSerializer(many=True),
+    )
+    def list(self, request):
+        today = _today(request)
+        start = _date(request, "start", datetime.date(today.year - 1, 1, 1))
+        end = _date(request, "end", datetime.date(today.year, 12, 31))
+        agency = None
+        if request.query_params.get("agency"):
+            agency = Agency.objects.filter(code=request.query_params["agency"]).first()
+            if agency is None:
+                raise serializers.ValidationError({"agency": ["Unknown agency code."]})
+        area = None
+        if request.query_params.get("area"):
+            area = AdminUnit.objects.filter(pk=request.query_params["area"]).first()
+            if area is None:
+                raise serializers.ValidationError({"area": ["Unknown area."]})
+        kinds = [k for k in request.query_params.getlist("kind") if k in ItemKind.values]
+        flt = selectors.CalendarFilter(
+            start=start,
+            end=end,
+            kinds=kinds,
+            agency=agency,
+            area=area,
+            only_overdue=request.query_params.get("overdue") in ("true", "1"),
+        )
+        items = selectors.calendar_items(user=request.user, flt=flt, today=today)
+        return Response(CalendarItemSerializer(items, many=True).data)

@@ -1,0 +1,623 @@
+"""Writes of the tasks app. Pages, API, admin and commands call these functions; each checks the user's
+right (hoptac.tasks.scoping), validates with full_clean() and runs in one transaction, recording the acting
+user in the history (django-simple-history)."""
+
+import datetime
+import logging
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.utils import update_change_reason
+
+from . import errors
+from .choices import ItemKind, ReportState, ScheduleSource
+from .loader import parse_agency_file
+from .models import (
+    ATTACHMENT_MAX_BYTES,
+    Agency,
+    AgencyMerge,
+    Attachment,
+    Obligation,
+    ProgressReport,
+    ReportingPeriod,
+    TaskAssignment,
+)
+from .recurrence import DEFAULT_EVERY, Schedule, generate_periods
+from .scoping import can_assign, can_report_for, can_review, is_coordinator
+
+logger = logging.getLogger(__name__)
+
+
+def _history_user(obj, user) -> None:
+    obj._history_user = user if user is not None and user.is_authenticated else None
+
+
+def _actor(user):
+    return user if user is not None and user.is_authenticated else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Agencies.
+
+
+@dataclass
+class LoadResult:
+    created: int = 0
+    updated: int = 0
+    obligations: int = 0
+    agencies: list[str] = field(default_factory=list)
+
+
+@transaction.atomic
+def agency_file_load(*, text: str) -> LoadResult:
+    """Load (or update, by code) the agencies file. Nothing is written when any problem is found
+    (AgencyFileError). Agencies missing from the file are kept: tasks and reports may point at them."""
+    parsed = parse_agency_file(text)
+    result = LoadResult()
+    by_code: dict[str, Agency] = {}
+    for row in parsed.agencies:
+        agency = Agency.objects.filter(code=row.code).first()
+        if agency is None:
+            agency = Agency(code=row.code)
+            result.created += 1
+        else:
+            result.updated += 1
+        for key, value in row.values.items():
+            setattr(agency, key, value)
+        agency.full_clean(exclude=["successor"])
+        agency.save()
+        by_code[row.code] = agency
+        result.agencies.append(row.code)
+    for row in parsed.agencies:
+        successor = None
+        if row.successor:
+            successor = by_code.get(row.successor) or Agency.objects.get(code=row.successor)
+        if by_code[row.code].successor_id != (successor.pk if successor else None):
+            by_code[row.code].successor = successor
+            by_code[row.code].save(update_fields=["successor"])
+    for item in parsed.obligations:
+        recurrence = item["recurrence"]
+        agency = None
+        if item.get("agency"):
+            agency = by_code.get(item["agency"]) or Agency.objects.get(code=item["agency"])
+        Obligation.objects.update_or_create(
+            code=item["code"],
+            defaults={
+                "name": item["name"],
+                "description": item.get("description", "") or item.get("note", ""),
+                "kind": item["kind"],
+                "agency": agency,
+                "agency_kinds": item.get("agency_kinds", []),
+                "recipient": item.get("recipient", ""),
+                "plan": item["plan_obj"],
+                "every": recurrence["every"],
+                "due_month": recurrence.get("month"),
+                "due_day": recurrence.get("day"),
+                "from_year": recurrence.get("from_year"),
+                "to_year": recurrence.get("to_year"),
+                "deadline": None,
+                "source": item.get("source", ""),
+                "verified": item.get("verified", False),
+            },
+        )
+        result.obligations += 1
+    return result
+
+
+def agency_file_load_path(*, path: str | Path) -> LoadResult:
+    return agency_file_load(text=Path(path).read_text(encoding="utf-8"))
+
+
+def agency_in_force(agency: Agency | None, day: datetime.date) -> Agency | None:
+    """`agency`, or the successor (followed along the chain) that holds its duties on `day`; None when the
+    agency ended without a successor."""
+    seen: set[int] = set()
+    while agency is not None and agency.pk not in seen:
+        if agency.valid_to is None or day <= agency.valid_to:
+            return agency
+        seen.add(agency.pk)
+        agency = agency.successor
+    return None
+
+
+def _save_assignment(
+    assignment: TaskAssignment, user, *, cooperating: list[Agency], reason: str = ""
+) -> None:
+    """Save the assignment and its co-operating agencies as one history record (the co-operating agencies
+    are kept with it by simple-history's m2m tracking)."""
+    assignment.skip_history_when_saving = True  # the m2m change alone would make records of its own
+    try:
+        assignment.cooperating_agencies.set(cooperating)
+    finally:
+        del assignment.skip_history_when_saving
+    _history_user(assignment, user)
+    if reason:
+        assignment._change_reason = reason[:100]
+    assignment.save()
+
+
+def _assignment_open(assignment: TaskAssignment, day: datetime.date) -> bool:
+    """Whether the task still has work on or after `day`: an open period, or a schedule reaching it."""
+    if assignment.periods.exclude(report_state=ReportState.ACCEPTED).exists():
+        return True
+    if assignment.every:
+        return assignment.to_year is None or assignment.to_year >= day.year
+    return assignment.deadline is not None and assignment.deadline >= day
+
+
+@transaction.atomic
+def agency_merge(*, user=None, agency: Agency, effective_on: datetime.date | None = None) -> AgencyMerge:
+    """Hand an agency's open work to its successor on the merger day (default: the day after it ended):
+    the lead and co-operating roles of its open tasks, its periods not yet accepted (with their draft or
+    returned reports) and its users. Accepted periods stay with it. Every move is kept in the history
+    (assignments, periods) and summed up in an AgencyMerge row. `user` None: run by a command."""
+    from hoptac.accounts.models import User
+
+    if user is not None and not is_coordinator(user):
+        raise PermissionDenied(errors.NOT_ALLOWED)
+    agency = Agency.objects.select_for_update().get(pk=agency.pk)
+    if agency.merged_on is not None:
+        raise ValidationError(errors.AGENCY_ALREADY_MERGED)
+    if agency.successor_id is None:
+        raise ValidationError(errors.AGENCY_NO_SUCCESSOR)
+    if effective_on is None:
+        effective_on = (agency.valid_to or timezone.localdate()) + datetime.timedelta(days=1)
+    successor = agency_in_force(agency.successor, effective_on)
+    if successor is None:
+        raise ValidationError(errors.AGENCY_SUCCESSOR_NOT_IN_FORCE)
+    # simple-history keeps at most 100 characters of reason: short names.
+    reason = (
+        f"Kế thừa: {agency.short_name or agency.name} → {successor.short_name or successor.name}"
+        f" từ {effective_on:%d/%m/%Y}"
+    )[:100]
+    merge = AgencyMerge(agency=agency, successor=successor, effective_on=effective_on, done_by=_actor(user))
+
+    touched = TaskAssignment.objects.filter(Q(lead_agency=agency) | Q(cooperating_agencies=agency)).distinct()
+    for assignment in touched.order_by("pk"):
+        if not _assignment_open(assignment, effective_on):
+            continue
+        cooperating = list(assignment.cooperating_agencies.all())
+        if agency in cooperating:
+            cooperating.remove(agency)
+            if successor not in cooperating:
+                cooperating.append(successor)
+            merge.cooperations_moved += 1
+        if assignment.lead_agency_id == agency.pk:
+            assignment.lead_agency = successor
+            merge.assignments_moved += 1
+        cooperating = [
+            a for a in cooperating if a.pk != assignment.lead_agency_id
+        ]  # the lead does not co-operate
+        _save_assignment(assignment, user, cooperating=cooperating, reason=reason)
+    for period in ReportingPeriod.objects.filter(agency=agency).exclude(report_state=ReportState.ACCEPTED):
+        if period.report_state == ReportState.SUBMITTED:
+            continue  # waiting for review: it is reviewed as filed, then the next period moves
+        period.agency = successor
+        _history_user(period, user)
+        period._change_reason = reason
+        period.save()
+        ProgressReport.objects.filter(period=period).update(agency=successor)
+        merge.periods_moved += 1
+    merge.users_moved = User.objects.filter(agency=agency).update(agency=successor)
+    agency.merged_on = effective_on
+    _history_user(agency, user)
+    agency._change_reason = reason
+    agency.save()
+    merge.save()
+    return merge
+
+
+def agency_successions_apply(*, user=None, today: datetime.date) -> list[AgencyMerge]:
+    """Every succession due by `today` and not yet applied, oldest first (so chains follow through)."""
+    merges = []
+    due = Agency.objects.filter(successor__isnull=False, merged_on__isnull=True, valid_to__lt=today)
+    for agency in due.order_by("valid_to", "code"):
+        try:
+            merges.append(agency_merge(user=user, agency=agency))
+        except ValidationError:  # e.g. the successor does not exist yet: left for the next run
+            logger.warning("Open work of %s not handed over: no successor in existence", agency.code)
+    return merges
+
+
+# ---------------------------------------------------------------------------------------------
+# Task assignments and their schedule.
+
+
+def default_schedule(plan) -> Schedule:
+    """Yearly by 15 December from the year after the plan was issued: the yearly update's date, used
+    until an officer sets the task's schedule (docs/decisions/0004-tasks.md)."""
+    return Schedule(every=DEFAULT_EVERY, month=12, day=15, from_year=plan.issued_on.year + 1)
+
+
+def _plan_lead(plan_task) -> Agency | None:
+    """The agency the plan text names as lead, when the file's name matches one agency in existence on
+    the plan's date; None otherwise (an officer then picks it)."""
+    name = (plan_task.lead_agency or "").strip()
+    if not plan_task.assignment_known or not name:
+        return None
+    candidates = Agency.objects.in_force_on(plan_task.plan.issued_on).filter(
+        Q(name__iexact=name) | Q(short_name__iexact=name) | Q(code=name)
+    )
+    return candidates.first() if candidates.count() == 1 else None
+
+
+def assignments_ensure(*, plan=None) -> int:
+    """Create the follow-up row of every plan task that has none, as the plan states it: the lead only
+    when the plan names it, the plan's deadline or recurrence, else the default schedule."""
+    from hoptac.plans.models import PlanTask
+
+    tasks = PlanTask.objects.filter(assignment__isnull=True).select_related("plan")
+    if plan is not None:
+        tasks = tasks.filter(plan=plan)
+    created = 0
+    for task in tasks:
+        schedule = Schedule.from_recurrence(task.recurrence, task.deadline)
+        source = ScheduleSource.PLAN
+        if schedule.is_empty:
+            schedule, source = default_schedule(task.plan), ScheduleSource.DEFAULT
+        assignment = TaskAssignment(
+            plan_task=task,
+            from_plan=task.assignment_known,
+            lead_agency=_plan_lead(task),
+            schedule_source=source,
+        )
+        assignment.set_schedule(schedule)
+        assignment.full_clean()
+        assignment.save()
+        created += 1
+    return created
+
+
+@transaction.atomic
+def assignment_save(
+    *,
+    user,
+    assignment: TaskAssignment,
+    lead_agency: Agency | None,
+    cooperating: list[Agency] | None = None,
+    note: str = "",
+    expected_output: str | None = None,
+    schedule: Schedule | None = None,
+    today: datetime.date | None = None,
+) -> TaskAssignment:
+    """An officer assigns (or re-assigns) a task. Recorded as assigned by that officer — never as the
+    plan's statement — with the day and a note. Open periods not yet submitted move to the new lead."""
+    if not can_assign(user):
+        raise PermissionDenied(errors.NOT_ALLOWED)
+    today = today or timezone.localdate()
+    cooperating = list(cooperating or [])
+    problems: dict[str, Any] = {}
+    if lead_agency is None:
+        problems["lead_agency"] = errors.LEAD_REQUIRED
+    elif not lead_agency.in_force_on(today):
+        problems["lead_agency"] = errors.AGENCY_ENDED
+    if lead_agency is not None and lead_agency in cooperating:
+        problems["cooperating_agencies"] = errors.LEAD_ALSO_COOPERATING
+    if any(not a.in_force_on(today) for a in cooperating):
+        problems["cooperating_agencies"] = errors.AGENCY_ENDED
+    if problems:
+        raise ValidationError(problems)
+    previous_lead = assignment.lead_agency_id
+    assignment.lead_agency = lead_agency
+    assignment.from_plan = assignment.plan_task.assignment_known
+    assignment.assigned_by = user
+    assignment.assigned_at = timezone.now()
+    assignment.note = note.strip()
+    if expected_output is not None:
+        assignment.expected_output = expected_output.strip()
+    if schedule is not None and schedule != assignment.schedule:
+        assignment.set_schedule(schedule)
+        assignment.schedule_source = ScheduleSource.OFFICER
+    assignment.full_clean()
+    _save_assignment(assignment, user, cooperating=cooperating)
+    if previous_lead and previous_lead != lead_agency.pk:
+        for period in assignment.periods.filter(
+            report_state__in=["", ReportState.DRAFT, ReportState.RETURNED], agency_id=previous_lead
+        ):
+            period.agency = lead_agency
+            _history_user(period, user)
+            period.save()
+            ProgressReport.objects.filter(period=period).update(agency=lead_agency)
+    periods_refresh(today=today, assignments=[assignment], obligations=[])
+    return assignment
+
+
+# ---------------------------------------------------------------------------------------------
+# Reporting periods.
+
+
+@dataclass
+class RefreshResult:
+    created: int = 0
+    updated: int = 0
+    removed: int = 0
+    unassigned: int = 0  # periods that no agency can hold (the lead ended without a successor)
+
+
+def horizon(today: datetime.date) -> datetime.date:
+    """Periods are generated up to the end of the current year."""
+    return datetime.date(today.year, 12, 31)
+
+
+def _sync(existing: dict, wanted: dict, make, result: RefreshResult) -> None:
+    for key, (spec, agency) in wanted.items():
+        period = existing.pop(key, None)
+        if period is None:
+            make(spec, agency).save()
+            result.created += 1
+        elif period.is_open and (period.due != spec.due or period.end != spec.end):
+            period.due, period.end = spec.due, spec.end
+            period.save(update_fields=["due", "end"])
+            result.updated += 1
+    for period in existing.values():
+        if period.report_state == "" and not ProgressReport.objects.filter(period=period).exists():
+            period.delete()
+            result.removed += 1
+
+
+@transaction.atomic
+def periods_refresh(*, today: datetime.date, assignments=None, obligations=None) -> RefreshResult:
+    """Create the reporting periods due up to the end of `today`'s year from each task's schedule and each
+    obligation; move the due day of open periods when a schedule changed; remove periods no longer in a
+    schedule unless something was filed for them. The agency of a new period is the lead (or the
+    obligation's agency) followed to whoever holds its duties on the due day. Idempotent."""
+    assignments_ensure()
+    result = RefreshResult()
+    last_day = horizon(today)
+    if assignments is None:
+        assignments = TaskAssignment.objects.select_related("plan_task__plan", "lead_agency")
+    for assignment in assignments:
+        if assignment.lead_agency_id is None:
+            continue
+        specs = generate_periods(
+            assignment.schedule, first_day=assignment.plan_task.plan.issued_on, last_day=last_day
+        )
+        wanted = {}
+        for spec in specs:
+            agency = agency_in_force(assignment.lead_agency, spec.due)
+            if agency is None:
+                result.unassigned += 1
+                continue
+            wanted[(spec.start, spec.every)] = (spec, agency)
+        existing = {(p.start, p.every): p for p in assignment.periods.all()}
+
+        def make(spec, agency, assignment=assignment):
+            return ReportingPeriod(
+                assignment=assignment,
+                agency=agency,
+                kind=ItemKind.TASK_REPORT,
+                every=spec.every,
+                start=spec.start,
+                end=spec.end,
+                due=spec.due,
+            )
+
+        _sync(existing, wanted, make, result)
+
+    if obligations is None:
+        obligations = Obligation.objects.select_related("agency", "plan")
+    for obligation in obligations:
+        first_day = datetime.date(obligation.from_year or today.year, 1, 1)
+        specs = generate_periods(obligation.schedule, first_day=first_day, last_day=last_day)
+        # One agency (followed through its successors): one period per start, whoever holds it now.
+        # Every agency of some kinds: one per start and agency it was first owed by, so a period handed to
+        # a successor by a merger keeps its place.
+        wanted = {}
+        for spec in specs:
+            if obligation.agency_id:
+                agency = agency_in_force(obligation.agency, spec.due)
+                if agency is None:
+                    result.unassigned += 1
+                else:
+                    wanted[(spec.start, spec.every)] = (spec, agency)
+            else:
+                for agency in Agency.objects.in_force_on(spec.due).filter(kind__in=obligation.agency_kinds):
+                    wanted[(agency.pk, spec.start, spec.every)] = (spec, agency)
+        if obligation.agency_id:
+            existing = {(p.start, p.every): p for p in obligation.periods.all()}
+        else:
+            existing = {(p.original_agency_id, p.start, p.every): p for p in obligation.periods.all()}
+
+        def make_obligation(spec, agency, obligation=obligation):
+            return ReportingPeriod(
+                obligation=obligation,
+                agency=agency,
+                kind=obligation.kind,
+                every=spec.every,
+                start=spec.start,
+                end=spec.end,
+                due=spec.due,
+            )
+
+        _sync(existing, wanted, make_obligation, result)
+    return result
+
+
+def _refresh_period_cache(period: ReportingPeriod, report: ProgressReport) -> None:
+    """Copy the report's state onto its period (read again from the database: the caller's instance may be
+    stale). The first submission day is kept once set: timeliness counts the first submission."""
+    current = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    current.report_state = report.state
+    if report.state != ReportState.DRAFT and current.first_submitted_on is None and report.submitted_at:
+        current.first_submitted_on = timezone.localdate(report.submitted_at)
+    current.accepted_on = (
+        timezone.localdate(report.reviewed_at) if report.state == ReportState.ACCEPTED else None
+    )
+    current.save(update_fields=["report_state", "first_submitted_on", "accepted_on"])
+    period.report_state = current.report_state
+    period.first_submitted_on = current.first_submitted_on
+    period.accepted_on = current.accepted_on
+
+
+# ---------------------------------------------------------------------------------------------
+# Progress reports.
+
+REPORT_FIELDS = ["status", "text", "figures"]
+
+
+@transaction.atomic
+def progress_report_save(
+    *, user, period: ReportingPeriod, data: dict[str, Any], today: datetime.date | None = None
+) -> ProgressReport:
+    """Create or change the draft (or returned) report of a period, for the period's agency."""
+    if not can_report_for(user, period.agency_id):
+        raise PermissionDenied(errors.NOT_ALLOWED)
+    today = today or timezone.localdate()
+    if today < period.start:
+        raise ValidationError(errors.PERIOD_NOT_OPEN)
+    report = ProgressReport.objects.select_for_update().filter(period=period).first()
+    if report is None:
+        report = ProgressReport(period=period, agency=period.agency, created_by=_actor(user))
+    elif report.state == ReportState.ACCEPTED:
+        raise ValidationError(errors.REPORT_LOCKED)
+    elif report.state == ReportState.SUBMITTED:
+        raise ValidationError(errors.REPORT_WAITING)
+    for name in REPORT_FIELDS:
+        if name in data:
+            value = data[name]
+            setattr(report, name, value.strip() if isinstance(value, str) else value)
+    report.agency = period.agency
+    report.full_clean()
+    _history_user(report, user)
+    report.save()
+    _refresh_period_cache(period, report)
+    return report
+
+
+@transaction.atomic
+def progress_report_submit(*, user, report: ProgressReport) -> ProgressReport:
+    if not can_report_for(user, report.period.agency_id):
+        raise PermissionDenied(errors.NOT_ALLOWED)
+    report = ProgressReport.objects.select_for_update().get(pk=report.pk)
+    if report.state not in (ReportState.DRAFT, ReportState.RETURNED):
+        raise ValidationError(errors.REPORT_CANNOT_SUBMIT)
+    if not report.text.strip():
+        raise ValidationError({"text": errors.REPORT_TEXT_REQUIRED})
+    report.state = ReportState.SUBMITTED
+    report.submitted_by = user
+    report.submitted_at = timezone.now()
+    _history_user(report, user)
+    report.save()
+    _refresh_period_cache(report.period, report)
+    return report
+
+
+def _review(user, report: ProgressReport, state: str, comment: str) -> ProgressReport:
+    report = ProgressReport.objects.select_for_update().select_related("period").get(pk=report.pk)
+    if not can_review(user):
+        raise PermissionDenied(errors.NOT_ALLOWED)
+    if not can_review(user, report):
+        raise PermissionDenied(errors.OWN_REPORT)
+    if report.state != ReportState.SUBMITTED:
+        raise ValidationError(errors.REPORT_NOT_SUBMITTED)
+    report.state = state
+    report.reviewed_by = user
+    report.reviewed_at = timezone.now()
+    report.review_comment = comment.strip()
+    _history_user(report, user)
+    report.save()
+    if comment.strip():
+        update_change_reason(report, comment.strip()[:100])
+    _refresh_period_cache(report.period, report)
+    return report
+
+
+@transaction.atomic
+def progress_report_accept(*, user, report: ProgressReport, comment: str = "") -> ProgressReport:
+    """A provincial officer of the coordinating agency accepts a submitted report: it is locked."""
+    return _review(user, report, ReportState.ACCEPTED, comment)
+
+
+@transaction.atomic
+def progress_report_return(*, user, report: ProgressReport, comment: str) -> ProgressReport:
+    """…or returns it to the agency with a comment saying what to change."""
+    if not (comment or "").strip():
+        if not can_review(user):
+            raise PermissionDenied(errors.NOT_ALLOWED)
+        raise ValidationError({"comment": errors.RETURN_COMMENT_REQUIRED})
+    return _review(user, report, ReportState.RETURNED, comment)
+
+
+# ---------------------------------------------------------------------------------------------
+# Attachments.
+
+# Extension → (content type, check of the first bytes / the archive's members).
+ALLOWED_FILES: dict[str, tuple[str, tuple[bytes, ...], str]] = {
+    ".pdf": ("application/pdf", (b"%PDF-",), ""),
+    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",), ""),
+    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",), ""),
+    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",), ""),
+    ".docx": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        (b"PK\x03\x04",),
+        "word/document.xml",
+    ),
+    ".xlsx": (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        (b"PK\x03\x04",),
+        "xl/workbook.xml",
+    ),
+}
+
+
+def check_file(file, field_name: str = "file") -> str:
+    """Refuse a file by its extension, size or content (a .docx/.xlsx must be an Office Open XML archive
+    of that kind). Returns the content type."""
+    extension = Path(file.name or "").suffix.lower()
+    if extension not in ALLOWED_FILES:
+        raise ValidationError({field_name: errors.FILE_TYPE})
+    if file.size is None or file.size > ATTACHMENT_MAX_BYTES:
+        raise ValidationError({field_name: errors.FILE_TOO_BIG})
+    content_type, magics, member = ALLOWED_FILES[extension]
+    file.seek(0)
+    head = file.read(8)
+    file.seek(0)
+    ok = any(head.startswith(magic) for magic in magics)
+    if ok and member:
+        try:
+            with zipfile.ZipFile(file) as archive:
+                ok = member in archive.namelist()
+        except zipfile.BadZipFile:
+            ok = False
+        file.seek(0)
+    if not ok:
+        raise ValidationError({field_name: errors.FILE_CONTENT})
+    return content_type
+
+
+def _check_editable(user, report: ProgressReport) -> None:
+    if not can_report_for(user, report.period.agency_id):
+        raise PermissionDenied(errors.NOT_ALLOWED)
+    if report.state == ReportState.ACCEPTED:
+        raise ValidationError(errors.REPORT_LOCKED)
+    if report.state == ReportState.SUBMITTED:
+        raise ValidationError(errors.REPORT_WAITING)
+
+
+@transaction.atomic
+def attachment_add(*, user, report: ProgressReport, file) -> Attachment:
+    _check_editable(user, report)
+    content_type = check_file(file)
+    attachment = Attachment(
+        report=report,
+        original_name=Path(file.name).name[:255],
+        size=file.size,
+        content_type=content_type,
+        uploaded_by=_actor(user),
+    )
+    attachment.file.save(attachment.original_name, file, save=False)
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def attachment_delete(*, user, attachment: Attachment) -> None:
+    _check_editable(user, attachment.report)
+    attachment.file.delete(save=False)
+    attachment.delete()

@@ -296,14 +296,8 @@ class CriterionScore(models.Model):
 
 
 class EvidenceStorage(FileSystemStorage):
-    """Evidence files under MEDIA_ROOT, or `<BASE_DIR>/media` while settings have no MEDIA_ROOT. They are
-    served only through the scoped download view, never as public media."""
-
-    @cached_property
-    def base_location(self):
-        return self._value_or_setting(self._location, settings.MEDIA_ROOT) or str(
-            Path(settings.BASE_DIR) / "media"
-        )
+    """Evidence files under MEDIA_ROOT. They are served only through the scoped download view, never as
+    public media (no URL pattern serves MEDIA_URL)."""
 
 
 def evidence_storage() -> FileSystemStorage:

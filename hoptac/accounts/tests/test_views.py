@@ -8,6 +8,7 @@ from hoptac.accounts.models import Role
 from hoptac.accounts.tests.factories import UserFactory
 from hoptac.areas.tests.factories import legacy_commune
 from hoptac.registry.tests.factories import OrganisationFactory
+from hoptac.tasks.tests.factories import AgencyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +82,13 @@ def test_profile_shows_role_and_scope_of_a_commune_officer(client):
     hai_minh = legacy_commune("Xã Hải Minh")
     OrganisationFactory(commune_legacy=hai_minh)
     OrganisationFactory(commune_legacy=legacy_commune("Xã Giao Thiện"))
-    client.force_login(UserFactory(role=Role.COMMUNE, areas=[hai_minh], agency="UBND xã Hải Anh"))
+    client.force_login(
+        UserFactory(
+            role=Role.COMMUNE,
+            areas=[hai_minh],
+            agency=AgencyFactory(code="ubnd-xa-hai-anh", name="UBND xã Hải Anh"),
+        )
+    )
     page = html(client.get(PROFILE))
     assert "Cán bộ cấp xã" in page
     assert "UBND xã Hải Anh" in page

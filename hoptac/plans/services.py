@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from hoptac.areas.models import AdminUnit
@@ -145,7 +146,20 @@ def plan_load(*, text: str, source: str = "") -> Plan:
         )
         task.targets.set([targets[c] for c in item.get("targets", [])])
         task_codes.append(item["code"])
-    plan.tasks.exclude(code__in=task_codes).delete()
+    try:
+        plan.tasks.exclude(code__in=task_codes).delete()
+    except ProtectedError as exc:
+        codes = sorted({obj.plan_task.code for obj in exc.protected_objects if hasattr(obj, "plan_task")})
+        raise PlanFileError(
+            [
+                Problem(
+                    _line_of(lines, ("tasks",)),
+                    "tasks",
+                    _("tasks %(codes)s are being followed up (assigned, reported on): keep them in the file")
+                    % {"codes": ", ".join(codes) or "?"},
+                )
+            ]
+        ) from exc
     plan.sections.exclude(code__in=sections).delete()
     return plan
 

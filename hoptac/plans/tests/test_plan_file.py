@@ -133,3 +133,31 @@ def test_command_loads_and_reports_errors_in_vietnamese(tmp_path, capsys):
     with pytest.raises(CommandError) as exc:
         call_command("load_plan", str(bad))
     assert "bị từ chối" in str(exc.value) and "dòng" in str(exc.value)
+
+
+def test_a_task_being_followed_up_cannot_be_dropped_from_the_file():
+    from hoptac.accounts.models import Role
+    from hoptac.accounts.tests.factories import UserFactory
+    from hoptac.tasks.models import TaskAssignment
+
+    plan = plan_load_file(path=TEST_PLAN)
+    task = plan.tasks.get(code="NV1")
+    TaskAssignment.objects.create(plan_task=task, **_assignment_defaults(UserFactory(role=Role.PROVINCE)))
+    text = TEST_PLAN.read_text(encoding="utf-8")
+    without_task = text[: text.index("tasks:")] + "tasks: []\n"
+    with translation.override("en"), pytest.raises(PlanFileError) as exc:
+        plan_load(text=without_task)
+    assert "NV1" in str(exc.value)
+    assert plan.tasks.filter(code="NV1").exists()
+
+
+def _assignment_defaults(user):
+    from hoptac.tasks.models import TaskAssignment
+
+    required = {}
+    for field in TaskAssignment._meta.concrete_fields:
+        if field.name in ("id", "plan_task") or field.has_default() or field.null or field.blank:
+            continue
+        if field.name.endswith("_by"):
+            required[field.name] = user
+    return required

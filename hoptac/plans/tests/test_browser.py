@@ -153,7 +153,11 @@ def test_plan_dashboard_charts_and_drill_down(live_server, browser):
     plan = plan_load_file(path=PLAN_FILE)
     _registry()
     officer = UserFactory(username="canbo.tinh", role=Role.PROVINCE, first_name="Văn An", last_name="Nguyễn")
-    wait = WebDriverWait(browser, WAIT_SECONDS)
+    # While a page is replaced, Chromium may answer "node does not belong to the document" (a plain
+    # WebDriverException, not a stale-element one): keep waiting through it.
+    from selenium.common.exceptions import WebDriverException
+
+    wait = WebDriverWait(browser, WAIT_SECONDS, ignored_exceptions=(WebDriverException,))
 
     def text() -> str:
         return browser.find_element(By.TAG_NAME, "body").text

@@ -117,7 +117,11 @@ def test_sign_in_filter_open_and_edit_an_organisation(live_server, browser):
         commune_legacy=legacy_commune("Xã Giao Thiện"),
         status=LegalStatus.DISSOLVED,
     )
-    wait = WebDriverWait(browser, WAIT_SECONDS)
+    # While a page is replaced, Chromium may answer "node does not belong to the document" (a plain
+    # WebDriverException, not a stale-element one): keep waiting through it.
+    from selenium.common.exceptions import WebDriverException
+
+    wait = WebDriverWait(browser, WAIT_SECONDS, ignored_exceptions=(WebDriverException,))
 
     def text() -> str:
         return browser.find_element(By.TAG_NAME, "body").text

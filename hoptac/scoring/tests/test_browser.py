@@ -105,7 +105,11 @@ def test_one_assessment_from_self_score_to_approval(live_server, browser, settin
         first_name="Hùng",
         last_name="Nguyễn Văn",
     )
-    wait = WebDriverWait(browser, WAIT_SECONDS)
+    # While a page is replaced, Chromium may answer "node does not belong to the document" (a plain
+    # WebDriverException, not a stale-element one): keep waiting through it.
+    from selenium.common.exceptions import WebDriverException
+
+    wait = WebDriverWait(browser, WAIT_SECONDS, ignored_exceptions=(WebDriverException,))
 
     def text() -> str:
         return browser.find_element(By.TAG_NAME, "body").text

@@ -121,7 +121,11 @@ def test_a_lead_agency_files_a_report_and_the_province_accepts_it(live_server, b
     )
     attachment = tmp_path / "bao-cao-ket-qua.pdf"
     attachment.write_bytes(PDF)
-    wait = WebDriverWait(browser, WAIT_SECONDS)
+    # While a page is replaced, Chromium may answer "node does not belong to the document" (a plain
+    # WebDriverException, not a stale-element one): keep waiting through it.
+    from selenium.common.exceptions import WebDriverException
+
+    wait = WebDriverWait(browser, WAIT_SECONDS, ignored_exceptions=(WebDriverException,))
 
     def text() -> str:
         return browser.find_element(By.TAG_NAME, "body").text

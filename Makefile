@@ -23,7 +23,9 @@ demo: install
 	$(PY) manage.py load_demo_scoring
 	$(PY) manage.py load_demo_tasks
 	$(PY) manage.py demo_logins
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@echo "The background worker (reminders, large imports) runs beside the server; Ctrl-C stops both."
+	$(PY) manage.py db_worker & WORKER=$$!; trap "kill $$WORKER" EXIT INT TERM; \
+		$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The domain code (models, services, selectors, scoping) is type-checked with mypy + django-stubs.
 TYPED := hoptac/core hoptac/areas/models.py hoptac/areas/services.py hoptac/areas/selectors.py \

@@ -60,6 +60,7 @@ class TargetResult:
     pace_needed: float | None = None
     assessment: QualitativeAssessment | None = None
     breakdowns: dict[str, dict] = field(default_factory=dict)
+    earlier_year: bool = False  # the latest point lacked data: `latest` is the newest sufficient year
 
     @property
     def value(self) -> float | None:
@@ -70,6 +71,17 @@ def _status(target: Target, plan: Plan, points: list[Point]) -> TargetResult:
     complete = [p for p in points if not p.partial and p.value is not None]
     flow = target.kind == IndicatorKind.FLOW
     latest = (complete[-1] if complete else None) if flow else (points[-1] if points else None)
+    # When the newest year's data is not in yet (e.g. ratings still being approved), judge on the newest year
+    # whose data is sufficient, and say so, rather than showing nothing.
+    usable = [p for p in points if p.value is not None and p.measure.missing_share <= plan.max_missing_share]
+    earlier = bool(
+        latest is not None
+        and usable
+        and usable[-1] is not latest
+        and (latest.value is None or latest.measure.missing_share > plan.max_missing_share)
+    )
+    if earlier:
+        latest = usable[-1]
     baseline = next((p for p in points if p.year == plan.baseline_year and p.value is not None), None)
     result = TargetResult(
         target=target, points=points, status=TargetStatus.NO_DATA, reason="", latest=latest, baseline=baseline
@@ -100,6 +112,7 @@ def _status(target: Target, plan: Plan, points: list[Point]) -> TargetResult:
             result.expected_now = baseline.value + (goal - baseline.value) * elapsed
     elif flow:
         result.pace_needed = goal
+    result.earlier_year = earlier
     if satisfied(target, latest.value):
         result.status, result.reason = TargetStatus.ACHIEVED, "satisfied"
         return result

@@ -345,6 +345,11 @@ def target_card(result: TargetResult, plan: Plan) -> TargetCard:
     card.slope = per_year(target, result.slope)
     card.pace_needed = per_year(target, result.pace_needed, signed=target.kind != IndicatorKind.FLOW)
     card.missing = missing_text(result.latest.measure if result.latest else None)
+    newest = result.points[-1] if result.points else None
+    if result.earlier_year and newest is not None:
+        card.missing = _(
+            "the newest data are not sufficient (%(missing)s): the value shown is the newest sufficient one"
+        ) % {"missing": missing_text(newest.measure)}
     card.chart = line_chart(result, plan)
     return card
 

@@ -129,3 +129,17 @@ def test_linear_trend():
     assert linear_trend([(2022, 1.0)]) is None
     slope, intercept = linear_trend([(2022, 10.0), (2023, 12.0), (2024, 14.0)])
     assert slope == pytest.approx(2.0) and slope * 2030 + intercept == pytest.approx(26.0)
+
+
+def test_a_year_whose_data_is_not_in_yet_falls_back_to_the_newest_sufficient_year():
+    pts = points([50, 55, 62])
+    pts.append(
+        Point(
+            year=2025,
+            as_of=datetime.date(2025, 12, 31),
+            measure=Measure(value=None, population=100, missing=100),
+        )
+    )
+    result = _status(target(Comparator.AT_LEAST, 60), PLAN, pts)
+    assert result.latest.year == 2024 and result.earlier_year
+    assert result.status == TargetStatus.ACHIEVED

@@ -69,6 +69,8 @@ bench: install
 	DATABASE_URL=sqlite:///$(CURDIR)/benchmarks/.work/bench.sqlite3 $(PY) benchmarks/plan_evaluation.py
 	rm -f benchmarks/.work/report.sqlite3*
 	DATABASE_URL=sqlite:///$(CURDIR)/benchmarks/.work/report.sqlite3 $(PY) benchmarks/report_generation.py
+	rm -f benchmarks/.work/import.sqlite3*
+	DATABASE_URL=sqlite:///$(CURDIR)/benchmarks/.work/import.sqlite3 $(PY) benchmarks/import_registry.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3* .pytest_cache

@@ -23,3 +23,25 @@ def pytest_collection_modifyitems(config, items):
     """Browser tests use live_server, whose transactional tear-down flushes the database (and with it
     the administrative map loaded once per session): run them last."""
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+@pytest.fixture
+def browser():
+    """A headless Chromium (hoptac/core/browser.py)."""
+    from hoptac.core.browser import start_browser
+
+    yield from start_browser()
+
+
+@pytest.fixture(autouse=True)
+def _reload_map_after_flush(request, django_db_blocker):
+    """live_server tests flush the database when they end, map included: load it again for what follows."""
+    yield
+    if request.node.get_closest_marker("browser") is None:
+        return
+    from hoptac.areas.models import AdminUnit
+    from hoptac.areas.services import admin_units_load
+
+    with django_db_blocker.unblock():
+        if not AdminUnit.objects.exists():
+            admin_units_load(province_codes=["37"])

@@ -6,7 +6,6 @@ when they end, which would wipe the administrative map conftest.py loads once pe
 loads the map itself and loads it again when it is done (as hoptac/registry/tests/test_browser.py does)."""
 
 import datetime
-import os
 import re
 from pathlib import Path
 
@@ -15,18 +14,15 @@ from django.conf import settings
 
 from hoptac.accounts.models import Role
 from hoptac.accounts.tests.factories import UserFactory
-from hoptac.areas.models import AdminUnit
 from hoptac.areas.services import admin_units_load
 from hoptac.areas.tests.factories import legacy_commune
+from hoptac.core.browser import screenshot
 from hoptac.plans.services import plan_load_file
 from hoptac.registry.choices import OrganisationKind, Sector
 from hoptac.registry.tests.factories import OrganisationFactory, YearlyReportFactory
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
-SCREENS = Path("/tmp/hoptac-screens")
 PASSWORD = "mat-khau-thu-123"
 WAIT_SECONDS = 20
 PLAN_FILE = settings.BASE_DIR / "plans/nam-dinh-139-KH-UBND-2022.yaml"
@@ -48,62 +44,8 @@ return canvases.map((canvas) => {
 """
 
 
-def _unavailable(reason: str):
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"Browser test cannot run under CI: {reason}")
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _reload_map_after_flush(django_db_blocker):
-    yield
-    with django_db_blocker.unblock():
-        if not AdminUnit.objects.exists():
-            admin_units_load(province_codes=["37"])
-
-
-@pytest.fixture
-def browser():
-    for path in (CHROMIUM, CHROMEDRIVER):
-        if not os.path.exists(path):
-            _unavailable(f"{path} is missing (install chromium and chromium-driver: make browser-deps)")
-    try:
-        from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
-    except ImportError as exc:  # pragma: no cover - selenium is a dev dependency
-        _unavailable(f"selenium is not installed: {exc}")
-    options = webdriver.ChromeOptions()
-    for argument in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-dev-shm-usage",
-        "--window-size=1400,1000",
-        "--lang=vi",
-    ):
-        options.add_argument(argument)
-    options.add_experimental_option("prefs", {"intl.accept_languages": "vi,vi-VN"})
-    options.binary_location = CHROMIUM
-    try:
-        driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    except Exception as exc:  # any start-up failure means "no browser here"
-        _unavailable(f"Chromium did not start: {exc}")
-    driver.implicitly_wait(0)
-    SCREENS.mkdir(parents=True, exist_ok=True)
-    yield driver
-    driver.quit()
-
-
 def _screenshot(driver, name: str) -> Path:
-    """A full-page screenshot (the window is stretched to the page height for the shot)."""
-    width = driver.get_window_size()["width"]
-    height = driver.execute_script("return document.documentElement.scrollHeight")
-    driver.set_window_size(width, min(max(height, 800), 9000))
-    path = SCREENS / f"{name}.png"
-    driver.save_screenshot(str(path))
-    driver.set_window_size(width, 1000)
-    return path
+    return screenshot(driver, f"{name}", max_height=9000)
 
 
 def _registry():

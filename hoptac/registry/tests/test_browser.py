@@ -2,10 +2,9 @@
 
 Screenshots go to /tmp/hoptac-screens/. live_server tests are transactional and flush the database
 when they end, which would wipe the administrative map conftest.py loads once per session; this module
-loads the map itself and loads it again when it is done (see `_reload_map_after_flush`)."""
+loads the map itself, and the root conftest.py loads it again when the test is done."""
 
 import datetime
-import os
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,78 +12,20 @@ import pytest
 
 from hoptac.accounts.models import Role
 from hoptac.accounts.tests.factories import UserFactory
-from hoptac.areas.models import AdminUnit
 from hoptac.areas.services import admin_units_load
 from hoptac.areas.tests.factories import legacy_commune
+from hoptac.core.browser import screenshot
 from hoptac.registry.choices import LegalStatus, OrganisationKind, Sector
 from hoptac.registry.tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
-SCREENS = Path("/tmp/hoptac-screens")
 PASSWORD = "mat-khau-thu-123"
 WAIT_SECONDS = 15
 
 
-def _unavailable(reason: str):
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"Browser test cannot run under CI: {reason}")
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _reload_map_after_flush(django_db_blocker):
-    yield
-    with django_db_blocker.unblock():
-        if not AdminUnit.objects.exists():
-            admin_units_load(province_codes=["37"])
-
-
-@pytest.fixture
-def browser():
-    for path in (CHROMIUM, CHROMEDRIVER):
-        if not os.path.exists(path):
-            _unavailable(f"{path} is missing (install chromium and chromium-driver: make browser-deps)")
-    try:
-        from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
-    except ImportError as exc:  # pragma: no cover - selenium is a dev dependency
-        _unavailable(f"selenium is not installed: {exc}")
-    options = webdriver.ChromeOptions()
-    for argument in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-dev-shm-usage",
-        "--window-size=1400,1000",
-        "--lang=vi",
-    ):
-        options.add_argument(argument)
-    # Officials' browsers ask for Vietnamese; LocaleMiddleware answers in it.
-    options.add_experimental_option("prefs", {"intl.accept_languages": "vi,vi-VN"})
-    options.binary_location = CHROMIUM
-    try:
-        driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    except Exception as exc:  # any start-up failure means "no browser here"
-        _unavailable(f"Chromium did not start: {exc}")
-    driver.implicitly_wait(0)
-    SCREENS.mkdir(parents=True, exist_ok=True)
-    yield driver
-    driver.quit()
-
-
 def _screenshot(driver, name: str) -> Path:
-    """A full-page screenshot (the window is stretched to the page height for the shot)."""
-    width = driver.get_window_size()["width"]
-    height = driver.execute_script("return document.documentElement.scrollHeight")
-    driver.set_window_size(width, min(max(height, 800), 5000))
-    path = SCREENS / f"{name}.png"
-    driver.save_screenshot(str(path))
-    driver.set_window_size(width, 1000)
-    return path
+    return screenshot(driver, name, max_height=5000)
 
 
 def test_sign_in_filter_open_and_edit_an_organisation(live_server, browser):

@@ -6,13 +6,10 @@ Screenshots go to /tmp/hoptac-screens/scoring-*.png. live_server flushes the dat
 which would wipe the administrative map conftest.py loads once per session: the module loads it again
 (as the registry's browser test does)."""
 
-import os
-
 import pytest
 
 from hoptac.accounts.models import Role
 from hoptac.accounts.tests.factories import UserFactory
-from hoptac.areas.models import AdminUnit
 from hoptac.areas.services import admin_units_load
 from hoptac.areas.tests.factories import legacy_commune
 
@@ -20,63 +17,12 @@ from .factories import cooperative, load_shipped
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
 PASSWORD = "mat-khau-thu-123"
 WAIT_SECONDS = 15
 
 
-def _unavailable(reason: str):
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"Browser test cannot run under CI: {reason}")
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _reload_map_after_flush(django_db_blocker):
-    yield
-    with django_db_blocker.unblock():
-        if not AdminUnit.objects.exists():
-            admin_units_load(province_codes=["37"])
-
-
-@pytest.fixture
-def browser():
-    for path in (CHROMIUM, CHROMEDRIVER):
-        if not os.path.exists(path):
-            _unavailable(f"{path} is missing (install chromium and chromium-driver: make browser-deps)")
-    try:
-        from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
-    except ImportError as exc:  # pragma: no cover - selenium is a dev dependency
-        _unavailable(f"selenium is not installed: {exc}")
-    options = webdriver.ChromeOptions()
-    for argument in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-dev-shm-usage",
-        "--window-size=1400,1000",
-        "--lang=vi",
-    ):
-        options.add_argument(argument)
-    options.add_experimental_option("prefs", {"intl.accept_languages": "vi,vi-VN"})
-    options.binary_location = CHROMIUM
-    try:
-        driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    except Exception as exc:  # any start-up failure means "no browser here"
-        _unavailable(f"Chromium did not start: {exc}")
-    driver.implicitly_wait(0)
-    from hoptac.registry.tests.test_browser import SCREENS
-
-    SCREENS.mkdir(parents=True, exist_ok=True)
-    yield driver
-    driver.quit()
-
-
 def _screenshot(driver, name: str) -> None:
-    from hoptac.registry.tests.test_browser import _screenshot as shoot
+    from hoptac.core.browser import screenshot as shoot
 
     shoot(driver, f"scoring-{name}")
 

@@ -4,7 +4,6 @@ and submits it; a provincial officer of the coordinating agency accepts it. Scre
 administrative map conftest.py loads once per session: this module loads it again afterwards."""
 
 import datetime
-import os
 from pathlib import Path
 
 import pytest
@@ -12,8 +11,8 @@ from django.utils import timezone
 
 from hoptac.accounts.models import Role
 from hoptac.accounts.tests.factories import UserFactory
-from hoptac.areas.models import AdminUnit
 from hoptac.areas.services import admin_units_load
+from hoptac.core.browser import screenshot
 from hoptac.tasks import services
 from hoptac.tasks.choices import ReportState
 from hoptac.tasks.models import ProgressReport, TaskAssignment
@@ -23,70 +22,14 @@ from .factories import AgencyFactory, PlanFactory, plan_task
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
-SCREENS = Path("/tmp/hoptac-screens")
 PASSWORD = "mat-khau-thu-123"
 WAIT_SECONDS = 15
 LATE_DAYS = 30
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 
 
-def _unavailable(reason: str):
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"Browser test cannot run under CI: {reason}")
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _reload_map_after_flush(django_db_blocker):
-    yield
-    with django_db_blocker.unblock():
-        if not AdminUnit.objects.exists():
-            admin_units_load(province_codes=["37"])
-
-
-@pytest.fixture
-def browser():
-    for path in (CHROMIUM, CHROMEDRIVER):
-        if not os.path.exists(path):
-            _unavailable(f"{path} is missing (install chromium and chromium-driver: make browser-deps)")
-    try:
-        from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
-    except ImportError as exc:  # pragma: no cover - selenium is a dev dependency
-        _unavailable(f"selenium is not installed: {exc}")
-    options = webdriver.ChromeOptions()
-    for argument in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-dev-shm-usage",
-        "--window-size=1400,1000",
-        "--lang=vi",
-    ):
-        options.add_argument(argument)
-    options.add_experimental_option("prefs", {"intl.accept_languages": "vi,vi-VN"})
-    options.binary_location = CHROMIUM
-    try:
-        driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    except Exception as exc:  # any start-up failure means "no browser here"
-        _unavailable(f"Chromium did not start: {exc}")
-    driver.implicitly_wait(0)
-    SCREENS.mkdir(parents=True, exist_ok=True)
-    yield driver
-    driver.quit()
-
-
 def _screenshot(driver, name: str) -> Path:
-    width = driver.get_window_size()["width"]
-    height = driver.execute_script("return document.documentElement.scrollHeight")
-    driver.set_window_size(width, min(max(height, 800), 5000))
-    path = SCREENS / f"tasks-{name}.png"
-    driver.save_screenshot(str(path))
-    driver.set_window_size(width, 1000)
-    return path
+    return screenshot(driver, f"tasks-{name}", max_height=5000)
 
 
 def test_a_lead_agency_files_a_report_and_the_province_accepts_it(live_server, browser, settings, tmp_path):

@@ -13,7 +13,7 @@ from hoptac.areas.models import AdminMap, Level
 from . import selectors, services
 from .choices import OrganisationKind
 from .filters import OrganisationFilter
-from .models import Organisation, StatusChange, YearlyReport
+from .models import YEARLY_DATA_FIELDS, Organisation, StatusChange, YearlyReport
 
 # Dates are typed the Vietnamese way whatever the interface language; ISO is accepted too.
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
@@ -251,36 +251,7 @@ class YearlyReportForm(forms.ModelForm):
 
     class Meta:
         model = YearlyReport
-        fields = [
-            "year",
-            "official_individuals",
-            "official_households",
-            "official_legal_entities",
-            "associate_individuals",
-            "associate_households",
-            "associate_legal_entities",
-            "workers",
-            "revenue",
-            "profit",
-            "total_assets",
-            "equity",
-            "average_worker_income",
-            "enterprise_link",
-            "in_value_chain",
-            "value_chain_partner",
-            "high_tech",
-            "traceability",
-            "ocop_products",
-            "ocop_max_stars",
-            "accounting_software",
-            "e_invoice",
-            "e_commerce",
-            "has_website",
-            "state_support",
-            "state_support_amount",
-            "state_support_note",
-            "submitted_at",
-        ]
+        fields = ["year", *YEARLY_DATA_FIELDS, "submitted_at"]
 
     def __init__(self, *args, existing_years=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -243,6 +243,37 @@ def _flag(label: "StrOrPromise") -> models.BooleanField:
     return models.BooleanField(label, default=False)
 
 
+# The yearly figures an organisation reports (forms, API, the review diff).
+YEARLY_DATA_FIELDS = [
+    "official_individuals",
+    "official_households",
+    "official_legal_entities",
+    "associate_individuals",
+    "associate_households",
+    "associate_legal_entities",
+    "workers",
+    "revenue",
+    "profit",
+    "total_assets",
+    "equity",
+    "average_worker_income",
+    "enterprise_link",
+    "in_value_chain",
+    "value_chain_partner",
+    "high_tech",
+    "traceability",
+    "ocop_products",
+    "ocop_max_stars",
+    "accounting_software",
+    "e_invoice",
+    "e_commerce",
+    "has_website",
+    "state_support",
+    "state_support_amount",
+    "state_support_note",
+]
+
+
 class YearlyReport(models.Model):
     """Yearly operating data an organisation owes by 15/12 (TT 09/2024/TT-BKHĐT Điều 6)."""
 

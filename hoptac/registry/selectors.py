@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hoptac.areas.models import AdminMap, AdminUnit, Level
 
-from .models import Organisation, StatusChange, YearlyReport
+from .models import YEARLY_DATA_FIELDS, Organisation, StatusChange, YearlyReport
 from .scoping import Action, OrganisationQuerySet
 
 
@@ -225,34 +225,7 @@ def organisation_counts_by_commune(*, user, admin_map: str) -> dict[int, int]:
 # ---------------------------------------------------------------------------------------------
 # The yearly data's review: what changed against the previous year, field by field.
 
-YEARLY_DIFF_FIELDS = [
-    "official_individuals",
-    "official_households",
-    "official_legal_entities",
-    "associate_individuals",
-    "associate_households",
-    "associate_legal_entities",
-    "workers",
-    "revenue",
-    "profit",
-    "total_assets",
-    "equity",
-    "average_worker_income",
-    "enterprise_link",
-    "in_value_chain",
-    "value_chain_partner",
-    "high_tech",
-    "traceability",
-    "ocop_products",
-    "ocop_max_stars",
-    "accounting_software",
-    "e_invoice",
-    "e_commerce",
-    "has_website",
-    "state_support",
-    "state_support_amount",
-    "state_support_note",
-]
+YEARLY_DIFF_FIELDS = YEARLY_DATA_FIELDS
 # A change of at least this share (in %) of a number is flagged for the reviewer's attention.
 YEARLY_DIFF_NOTABLE_PCT = 30
 

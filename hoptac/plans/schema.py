@@ -1,14 +1,11 @@
 """The plan file format (YAML) and its validation. A wrong file is refused whole, with one message per
 problem naming the line, the key path and the reason, in Vietnamese. See docs/plan-file.md."""
 
-import datetime
-from dataclasses import dataclass
 from typing import Any
 
-import yaml
 from django.utils.translation import gettext as _
-from jsonschema import Draft202012Validator
 
+from hoptac.core.datafiles import DataFileError, Problem, load_yaml, problem_at
 from hoptac.registry.choices import LegalStatus, OrganisationKind, Sector, SubSector
 
 from .choices import Comparator, IndicatorKind
@@ -219,106 +216,13 @@ PLAN_SCHEMA: dict[str, Any] = {
 }
 
 
-@dataclass
-class Problem:
-    line: int | None
-    path: str
-    message: str
-
-    def __str__(self) -> str:
-        where = _("line %(line)s") % {"line": self.line} if self.line else _("file")
-        return f"{where} — {self.path or '/'}: {self.message}"
-
-
-class PlanFileError(Exception):
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
-
-
-def _plain(value: Any) -> Any:
-    """YAML dates become ISO strings, so the document is plain JSON."""
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
-
-
-def _line_index(node: yaml.Node, path: tuple = (), index: dict | None = None) -> dict[tuple, int]:
-    index = {} if index is None else index
-    index[path] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        for key, child in node.value:
-            index[(*path, key.value)] = key.start_mark.line + 1
-            _line_index(child, (*path, key.value), index)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, child in enumerate(node.value):
-            _line_index(child, (*path, i), index)
-    return index
-
-
-def _line_of(lines: dict[tuple, int], path: tuple) -> int | None:
-    while path not in lines and path:
-        path = path[:-1]
-    return lines.get(path)
-
-
-def _dotted(path: tuple) -> str:
-    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
-
-
-def _schema_message(error) -> str:
-    if error.validator == "required":
-        missing = error.message.split("'")[1]
-        return _("the key '%(key)s' is required") % {"key": missing}
-    if error.validator == "additionalProperties":
-        return _("unknown key (allowed: %(keys)s)") % {
-            "keys": ", ".join(sorted(error.schema.get("properties", {})))
-        }
-    if error.validator == "enum":
-        return _("'%(value)s' is not one of: %(allowed)s") % {
-            "value": error.instance,
-            "allowed": ", ".join(map(str, error.validator_value)),
-        }
-    if error.validator == "type":
-        return _("expected %(type)s, found '%(value)s'") % {
-            "type": error.validator_value,
-            "value": error.instance,
-        }
-    if error.validator == "pattern":
-        return _("'%(value)s' does not have the expected form") % {"value": error.instance}
-    if error.validator in ("minItems", "minLength"):
-        return _("must not be empty")
-    if error.validator in ("minimum", "maximum", "exclusiveMinimum"):
-        return _("'%(value)s' is out of range") % {"value": error.instance}
-    if error.validator == "const":
-        return _("must be %(value)s") % {"value": error.validator_value}
-    return error.message
+class PlanFileError(DataFileError):
+    pass
 
 
 def parse_plan_file(text: str) -> tuple[dict[str, Any], dict[tuple, int]]:
     """Parse and validate the structure. Returns the plain document and the line of every key path."""
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        document = _plain(yaml.safe_load(text))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise PlanFileError(
-            [Problem(mark.line + 1 if mark else None, "", _("not valid YAML: %(error)s") % {"error": exc})]
-        ) from exc
-    if node is None or not isinstance(document, dict):
-        raise PlanFileError([Problem(1, "", _("the file is empty or is not a mapping of keys"))])
-    lines = _line_index(node)
-    validator = Draft202012Validator(PLAN_SCHEMA)
-    problems = [
-        Problem(_line_of(lines, tuple(e.absolute_path)), _dotted(tuple(e.absolute_path)), _schema_message(e))
-        for e in sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.absolute_path)))
-    ]
-    if problems:
-        raise PlanFileError(problems)
+    document, lines = load_yaml(text, PLAN_SCHEMA, PlanFileError)
     problems = check_references(document, lines)
     if problems:
         raise PlanFileError(problems)
@@ -330,7 +234,7 @@ def check_references(doc: dict[str, Any], lines: dict[tuple, int]) -> list[Probl
     problems: list[Problem] = []
 
     def problem(path: tuple, message: str) -> None:
-        problems.append(Problem(_line_of(lines, path), _dotted(path), message))
+        problems.append(problem_at(lines, path, message))
 
     def unique(part: str) -> set[str]:
         seen: set[str] = set()
@@ -374,7 +278,7 @@ def _check_indicator(target: dict, base: tuple, lines: dict, references: set[str
     problems: list[Problem] = []
 
     def problem(path: tuple, message: str) -> None:
-        problems.append(Problem(_line_of(lines, (*base, *path)), _dotted((*base, *path)), message))
+        problems.append(problem_at(lines, (*base, *path), message))
 
     indicator, goal = target["indicator"], target.get("target")
     kind = indicator["kind"]

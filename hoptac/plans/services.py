@@ -11,6 +11,7 @@ from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from hoptac.areas.models import AdminUnit
+from hoptac.core.datafiles import Problem, problem_at
 
 from .choices import IndicatorKind, TargetStatus
 from .models import (
@@ -22,16 +23,16 @@ from .models import (
     ReferenceValue,
     Target,
 )
-from .schema import PlanFileError, Problem, _dotted, _line_of, parse_plan_file
+from .schema import PlanFileError, parse_plan_file
 
 
 def _unit(lines: dict, path: tuple, admin_map: str, code: str, problems: list[Problem]) -> AdminUnit | None:
     unit = AdminUnit.objects.filter(map=admin_map, code=code).order_by("level").first()
     if unit is None:
         problems.append(
-            Problem(
-                _line_of(lines, path),
-                _dotted(path),
+            problem_at(
+                lines,
+                path,
                 _("no administrative unit has the code '%(code)s' on this map (run load_admin_units first?)")
                 % {"code": code},
             )
@@ -152,9 +153,9 @@ def plan_load(*, text: str, source: str = "") -> Plan:
         codes = sorted({obj.plan_task.code for obj in exc.protected_objects if hasattr(obj, "plan_task")})
         raise PlanFileError(
             [
-                Problem(
-                    _line_of(lines, ("tasks",)),
-                    "tasks",
+                problem_at(
+                    lines,
+                    ("tasks",),
                     _("tasks %(codes)s are being followed up (assigned, reported on): keep them in the file")
                     % {"codes": ", ".join(codes) or "?"},
                 )

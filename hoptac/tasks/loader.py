@@ -7,12 +7,10 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
 from django.utils.translation import gettext as _
-from jsonschema import Draft202012Validator
 
 from hoptac.areas.models import AdminMap, AdminUnit, CommuneSuccession, Level
-from hoptac.plans.schema import Problem, _dotted, _line_index, _line_of, _plain, _schema_message
+from hoptac.core.datafiles import DataFileError, Problem, line_of, load_yaml, problem_at
 
 from .choices import AgencyKind, Every, ItemKind
 
@@ -106,10 +104,8 @@ AGENCY_FILE_SCHEMA: dict[str, Any] = {
 }
 
 
-class AgencyFileError(Exception):
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
+class AgencyFileError(DataFileError):
+    pass
 
 
 @dataclass
@@ -139,27 +135,11 @@ def _commune_committee_name(unit: AdminUnit) -> tuple[str, str]:
 def parse_agency_file(text: str) -> ParsedFile:
     """Parse, validate and resolve the file against the database (areas, existing agencies, plans).
     Raises AgencyFileError listing every problem; writes nothing."""
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        document = _plain(yaml.safe_load(text))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise AgencyFileError(
-            [Problem(mark.line + 1 if mark else None, "", _("not valid YAML: %(error)s") % {"error": exc})]
-        ) from exc
-    if node is None or not isinstance(document, dict):
-        raise AgencyFileError([Problem(1, "", _("the file is empty or is not a mapping of keys"))])
-    lines = _line_index(node)
-    validator = Draft202012Validator(AGENCY_FILE_SCHEMA)
-    problems = [
-        Problem(_line_of(lines, tuple(e.absolute_path)), _dotted(tuple(e.absolute_path)), _schema_message(e))
-        for e in sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.absolute_path)))
-    ]
-    if problems:
-        raise AgencyFileError(problems)
+    document, lines = load_yaml(text, AGENCY_FILE_SCHEMA, AgencyFileError)
+    problems: list[Problem] = []
 
     def problem(path: tuple, message: str) -> None:
-        problems.append(Problem(_line_of(lines, path), _dotted(path), message))
+        problems.append(problem_at(lines, path, message))
 
     def unit_of(path: tuple, area: dict) -> AdminUnit | None:
         unit = AdminUnit.objects.filter(map=area["map"], code=area["code"]).order_by("level").first()
@@ -188,7 +168,7 @@ def parse_agency_file(text: str) -> ParsedFile:
         row = AgencyRow(
             code=item["code"],
             successor=item.get("successor", ""),
-            line=_line_of(lines, base),
+            line=line_of(lines, base),
             values={
                 "name": item["name"],
                 "short_name": item.get("short_name", ""),
@@ -232,7 +212,7 @@ def parse_agency_file(text: str) -> ParsedFile:
             name, short_name = _commune_committee_name(unit)
             row = AgencyRow(
                 code=code,
-                line=_line_of(lines, base),
+                line=line_of(lines, base),
                 values={
                     "name": name,
                     "short_name": short_name,

@@ -5,6 +5,7 @@ lower-case, accents stripped, đ→d. Searching the folded column with the folde
 same on SQLite and PostgreSQL: "hop tac xa hai anh" finds "Hợp tác xã Hải Anh".
 """
 
+import functools
 import re
 import unicodedata
 
@@ -42,18 +43,24 @@ def sort_key(text: str | None) -> str:
     # Numbers compare by value ("số 2" before "số 10"): pad every run of digits to 12 places.
     text = _DIGITS.sub(lambda m: m.group().zfill(12), text)
     for ch in unicodedata.normalize("NFC", text.lower()):
-        parts = unicodedata.normalize("NFD", ch)
-        letter = unicodedata.normalize("NFC", "".join(c for c in parts if c not in _TONES))
-        tone = next((_TONES[c] for c in parts if c in _TONES), 0)
-        if letter in _ALPHABET:
-            base.append(
-                chr(ord("a") + _ALPHABET.index(letter) // 26) + chr(ord("a") + _ALPHABET.index(letter) % 26)
-            )
-            tones.append(str(tone))
-        elif letter.isdigit():
-            base.append("0" + letter)
-        elif letter.isspace():
-            base.append("  ")
-        else:
-            base.append("~" + (letter if letter.isascii() else "~"))
+        letter_key, tone = _char_key(ch)
+        base.append(letter_key)
+        if tone:
+            tones.append(tone)
     return "".join(base) + "|" + "".join(tones)
+
+
+@functools.lru_cache(maxsize=4096)
+def _char_key(ch: str) -> tuple[str, str]:
+    """One character's two-character rank and, for letters of the alphabet, its tone digit."""
+    parts = unicodedata.normalize("NFD", ch)
+    letter = unicodedata.normalize("NFC", "".join(c for c in parts if c not in _TONES))
+    tone = next((_TONES[c] for c in parts if c in _TONES), 0)
+    if letter in _ALPHABET:
+        rank = _ALPHABET.index(letter)
+        return chr(ord("a") + rank // 26) + chr(ord("a") + rank % 26), str(tone)
+    if letter.isdigit():
+        return "0" + letter, ""
+    if letter.isspace():
+        return "  ", ""
+    return "~" + (letter if letter.isascii() else "~"), ""

@@ -2,17 +2,20 @@
 
 Real-world files are matched leniently: headers with or without diacritics and in several wordings, title rows
 and merged cells above the header, dates as Excel dates or "13/10/2022" text, numbers written "1.234.567".
-Every row goes through the same services as the pages (hoptac.registry.services), inside one transaction:
-a dry run rolls it back and reports what would be created, changed (field by field) and refused; a commit
-keeps everything or, if any row is refused, nothing. Rows outside the user's scope are refused.
+Every row is checked in memory by the same rules as the pages (model clean(), the user's scope and editable
+fields, the yearly lock — shared with hoptac.registry.services), from a few queries that load what the file
+refers to. A dry run stops there and reports what would be created, changed (field by field) and refused; a
+commit writes all rows in bulk, with their history, in one transaction — or, if any row is refused, nothing.
 Errors read "Dòng N – cột X: lý do".
 """
 
+import copy
 import csv
 import datetime
 import io
 import re
 import unicodedata
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -20,14 +23,17 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from hoptac.areas.models import AdminMap, AdminUnit, Level
+from hoptac.areas.models import AdminMap, AdminUnit, CommuneSuccession, Level
 from hoptac.core.text import fold
 
 from . import services
-from .choices import OrganisationKind, Sector, SubSector
-from .models import Organisation, YearlyReport
+from .choices import LegalStatus, OrganisationKind, Sector, SubSector
+from .models import Organisation, StatusChange, YearlyReport
+from .scoping import scope_filter
 
 MAX_HEADER_SCAN = 15
 
@@ -138,20 +144,30 @@ def parse_bool(value: Any) -> bool:
 
 
 def _choice_parser(choices, aliases: dict[str, str]) -> Callable[[Any], str]:
+    """A parser accepting a choice's code, its label in English or Vietnamese, or an alias (all folded)."""
+    tables: dict[str, dict[str, str]] = {}  # by active language: labels are translated
+
+    def table() -> dict[str, str]:
+        from django.utils import translation
+
+        language = translation.get_language() or ""
+        if language not in tables:
+            known = dict(aliases)
+            for code, label in choices.choices:
+                known[fold(code)] = code
+                with translation.override("vi"):
+                    known[fold(str(label))] = code
+                known[fold(str(label))] = code
+            tables[language] = known
+        return tables[language]
+
     def parse(value: Any) -> str:
         word = fold(parse_text(value))
         if not word:
             return ""
-        from django.utils import translation
-
-        table = dict(aliases)
-        for code, label in choices.choices:
-            table[fold(code)] = code
-            with translation.override("vi"):
-                table[fold(str(label))] = code
-            table[fold(str(label))] = code
-        if word in table:
-            return table[word]
+        known = table()
+        if word in known:
+            return known[word]
         raise CellError(
             _("'%(value)s' is not one of the allowed values (see the sheet of allowed values)")
             % {"value": value}
@@ -490,36 +506,48 @@ def _message(row: int, header: str, reason: str) -> str:
     return _("Row %(row)s – column %(column)s: %(reason)s") % {"row": row, "column": header, "reason": reason}
 
 
+def _exact(text: str) -> str:
+    return unicodedata.normalize("NFC", text).lower().strip()
+
+
 class _Communes:
+    """Every commune of both maps, indexed once per import by code and by name (exact, then without
+    accents: "Trực Hùng" and "Trực Hưng" fold to the same letters), with each lookup remembered."""
+
     def __init__(self):
-        self.units = list(
+        units = list(
             AdminUnit.objects.filter(level=Level.COMMUNE)
             .select_related("parent")
             .only(
                 "id", "code", "map", "name", "short_name", "name_folded", "parent__name", "parent__short_name"
             )
         )
+        self.by_code: dict[str, list[AdminUnit]] = defaultdict(list)
+        self.by_exact: dict[str, list[AdminUnit]] = defaultdict(list)
+        self.by_folded: dict[str, list[AdminUnit]] = defaultdict(list)
+        for unit in units:
+            self.by_code[unit.code].append(unit)
+            names = [n for n in (unit.name, unit.short_name) if n]
+            for key in {_exact(n) for n in names}:
+                self.by_exact[key].append(unit)
+            for key in {fold(n) for n in names}:
+                self.by_folded[key].append(unit)
+        self._memo: dict[tuple[str, str], AdminUnit | CellError] = {}
+        self._successors: dict[int, AdminUnit] | None = None
 
     def _by_name(self, commune: str, district: str, *, exact: bool) -> list[AdminUnit]:
-        """Exact names first ("Trực Hùng" and "Trực Hưng" fold to the same letters), then without accents."""
-
-        def norm(text: str) -> str:
-            return unicodedata.normalize("NFC", text).lower().strip() if exact else fold(text)
-
-        wanted = norm(commune)
-        found = [u for u in self.units if wanted in (norm(u.name), norm(u.short_name))]
+        norm = _exact if exact else fold
+        found = (self.by_exact if exact else self.by_folded).get(norm(commune), [])
         if district:
-            wanted_district = norm(district)
+            wanted = norm(district)
             found = [
-                u
-                for u in found
-                if u.parent and wanted_district in (norm(u.parent.name), norm(u.parent.short_name))
+                u for u in found if u.parent and wanted in (norm(u.parent.name), norm(u.parent.short_name))
             ]
         return found
 
-    def find(self, commune: str, district: str) -> AdminUnit:
+    def _find(self, commune: str, district: str) -> AdminUnit:
         if re.fullmatch(r"\d{4,5}", commune):
-            found = [u for u in self.units if u.code == commune.zfill(5)]
+            found = list(self.by_code.get(commune.zfill(5), []))
         else:
             found = self._by_name(commune, district, exact=True) or self._by_name(
                 commune, district, exact=False
@@ -535,6 +563,28 @@ class _Communes:
                 % {"value": commune}
             )
         return found[0]
+
+    def find(self, commune: str, district: str) -> AdminUnit:
+        key = (commune, district)
+        if key not in self._memo:
+            try:
+                self._memo[key] = self._find(commune, district)
+            except CellError as exc:
+                self._memo[key] = exc
+        found = self._memo[key]
+        if isinstance(found, CellError):
+            raise found
+        return found
+
+    def successor(self, old_commune: AdminUnit) -> AdminUnit | None:
+        """The default new commune of an old one (areas.selectors.commune_successor), from one query."""
+        if self._successors is None:
+            self._successors = {}
+            for succession in CommuneSuccession.objects.select_related("new_commune").order_by(
+                "old_commune_id", "-is_default", "new_commune__code"
+            ):
+                self._successors.setdefault(succession.old_commune_id, succession.new_commune)
+        return self._successors.get(old_commune.pk)
 
 
 def _show(value: Any) -> str:
@@ -558,139 +608,291 @@ def _row_values(sheet: Sheet, number: int, cells: list[Any], result: RowResult) 
     return values
 
 
-def _apply_row(user, sheet: Sheet, number: int, cells: list[Any], communes: _Communes) -> RowResult:
-    result = RowResult(row=number)
-    values = _row_values(sheet, number, cells, result)
-    if result.errors:
-        return result
-    header_of = {c.field: sheet.headers[i] for i, c in sheet.columns.items()}
-    data = {c.field: values[c.field] for c in sheet.columns.values() if c.part == "org" and c.field in values}
-    if values.get("commune"):
-        try:
-            unit = communes.find(values["commune"], values.get("district", ""))
-        except CellError as exc:
-            result.errors.append(_message(number, header_of["commune"], str(exc)))
+# Foreign keys are set from preloaded objects (communes) or not at all (union, converted_from), so the
+# per-row existence queries of full_clean() are skipped; registration codes are checked against the
+# database and the file up front instead of by validate_unique().
+ORGANISATION_FKS = ["commune_legacy", "commune_current", "union", "converted_from"]
+YEARLY_FKS = ["organisation", "submitted_by", "reviewed_by"]
+
+
+@dataclass
+class _Plan:
+    """What a commit writes: rows checked in memory, written in bulk."""
+
+    created: list[Organisation] = field(default_factory=list)
+    updated: list[Organisation] = field(default_factory=list)
+    updated_fields: set[str] = field(default_factory=set)
+    reports_created: list[YearlyReport] = field(default_factory=list)
+    reports_updated: list[YearlyReport] = field(default_factory=list)
+    report_fields: set[str] = field(default_factory=set)
+
+
+def _chunks(items: list, size: int = 500) -> Iterable[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class _Importer:
+    """Checks every row by the same rules as the services (model clean(), the user's scope and editable
+    fields, the yearly lock) with all it needs loaded in a few queries, then writes the rows in bulk, with
+    their history, in one transaction."""
+
+    def __init__(self, user, sheet: Sheet):
+        self.user = user
+        self.sheet = sheet
+        self.communes = _Communes()
+        self.header_of = {c.field: sheet.headers[i] for i, c in sheet.columns.items()}
+        self.code_index = next((i for i, c in sheet.columns.items() if c.field == "registration_code"), None)
+        self.can_create = services.user_can_create(user)
+        self.allowed = set(services.editable_fields(user))
+        self.plan = _Plan()
+        codes = sorted({self.code(cells) for _n, cells in sheet.rows} - {""})
+        self.existing: dict[str, Organisation] = {}
+        for chunk in _chunks(codes):
+            for organisation in Organisation.objects.filter(registration_code__in=chunk).select_related(
+                "union", "converted_from", "commune_legacy", "commune_current"
+            ):
+                self.existing[organisation.registration_code] = organisation
+        ids = [o.pk for o in self.existing.values()]
+        self.changeable: set[int] = set()
+        self.reports: dict[tuple[int, int], YearlyReport] = {}
+        for chunk in _chunks(ids):
+            restricted = Organisation.objects.restrict(user, "change").filter(pk__in=chunk)
+            self.changeable.update(restricted.values_list("pk", flat=True))
+            for report in YearlyReport.objects.filter(organisation_id__in=chunk):
+                self.reports[(report.organisation_id, report.year)] = report
+
+    def code(self, cells: list[Any]) -> str:
+        index = self.code_index
+        return parse_code(cells[index]) if index is not None and index < len(cells) else ""
+
+    def header(self, name: str | None) -> str:
+        if name in ("commune_legacy", "commune_current"):
+            return self.header_of.get("commune", str(_("Commune")))
+        column = COLUMN_BY_FIELD.get(name or "")
+        return self.header_of.get(name or "", column.header if column else "") or "—"
+
+    def check(self, number: int, cells: list[Any]) -> RowResult:
+        """The row's outcome; a row without errors is added to the plan."""
+        result = RowResult(row=number)
+        values = _row_values(self.sheet, number, cells, result)
+        if result.errors:
+            result.action = "error"
             return result
-        if unit.map == AdminMap.LEGACY:
-            data["commune_legacy"], data["commune_current"] = unit, None
+        data = {
+            c.field: values[c.field]
+            for c in self.sheet.columns.values()
+            if c.part == "org" and c.field in values
+        }
+        if values.get("commune"):
+            try:
+                unit = self.communes.find(values["commune"], values.get("district", ""))
+            except CellError as exc:
+                result.errors.append(_message(number, self.header("commune"), str(exc)))
+                result.action = "error"
+                return result
+            if unit.map == AdminMap.LEGACY:
+                data["commune_legacy"], data["commune_current"] = unit, None
+            else:
+                data["commune_current"] = unit
+        plan = _Plan()
+        try:
+            organisation = self._organisation(result, plan, values.get("registration_code", ""), data)
+            if values.get("year"):
+                self._yearly(result, plan, organisation, values)
+        except PermissionDenied:
+            header = self.header_of.get("registration_code", self.header_of.get("name", ""))
+            reason = _("this organisation is outside your area: you may not change it")
+            result.errors.append(_message(number, header, reason))
+        except ValidationError as exc:
+            for name, messages in getattr(exc, "message_dict", {None: exc.messages}).items():
+                for message in messages:
+                    result.errors.append(_message(number, self.header(name), message))
+        if result.errors:
+            result.action = "error"
         else:
-            data["commune_current"] = unit
-    code = values.get("registration_code", "")
-    existing = Organisation.objects.filter(registration_code=code).first() if code else None
-    try:
-        if existing is not None:
-            visible = Organisation.objects.restrict(user, "change").filter(pk=existing.pk).exists()
-            if not visible:
+            self._keep(plan)
+        return result
+
+    def _keep(self, row: _Plan) -> None:
+        self.plan.created += row.created
+        self.plan.updated += row.updated
+        self.plan.updated_fields |= row.updated_fields
+        self.plan.reports_created += row.reports_created
+        self.plan.reports_updated += row.reports_updated
+        self.plan.report_fields |= row.report_fields
+
+    def _organisation(self, result: RowResult, plan: _Plan, code: str, data: dict[str, Any]) -> Organisation:
+        existing = self.existing.get(code) if code else None
+        if existing is None:
+            if not self.can_create:
                 raise PermissionDenied
-            before = {f: getattr(existing, f) for f in data}
-            organisation = services.organisation_update(user=user, organisation=existing, data=data)
+            if code:
+                data["registration_code"] = code
+            organisation = Organisation(
+                **{k: v for k, v in data.items() if k in services.ORGANISATION_FIELDS}
+            )
+            self._validate(organisation)
+            result.action = "create"
+            plan.created.append(organisation)
+        else:
+            if existing.pk not in self.changeable:
+                raise PermissionDenied
+            organisation = copy.copy(existing)
+            for name, value in data.items():
+                if name in self.allowed:
+                    setattr(organisation, name, value)
+            self._validate(organisation)
+            changed = [
+                f for f in services.ORGANISATION_FIELDS if getattr(existing, f) != getattr(organisation, f)
+            ]
             result.changes = [
                 (
                     str(Organisation._meta.get_field(f).verbose_name),
-                    _show(before[f]),
+                    _show(getattr(existing, f)),
                     _show(getattr(organisation, f)),
                 )
-                for f in data
-                if before[f] != getattr(organisation, f)
+                for f in changed
+                if f in data
             ]
-            result.action = "update" if result.changes else "unchanged"
-        else:
-            if code:
-                data["registration_code"] = code
-            organisation = services.organisation_create(user=user, data=data)
-            result.action = "create"
+            result.action = "update" if changed else "unchanged"
+            if changed:
+                plan.updated.append(organisation)
+                plan.updated_fields.update(changed)
         result.organisation = organisation.name
-        if values.get("year"):
-            yearly = {
-                c.field: values[c.field]
-                for c in sheet.columns.values()
-                if c.part == "year" and c.field != "year"
-            }
-            old = YearlyReport.objects.filter(organisation=organisation, year=values["year"]).first()
-            before_year = {f: getattr(old, f) for f in yearly} if old else {}
-            report = services.yearly_report_save(
-                user=user, organisation=organisation, year=values["year"], data=yearly
-            )
-            for f in yearly:
-                if before_year.get(f) != getattr(report, f) and (
-                    old or getattr(report, f) not in (None, 0, False, "")
-                ):
-                    label = f"{values['year']}: {YearlyReport._meta.get_field(f).verbose_name}"
-                    result.changes.append((label, _show(before_year.get(f)), _show(getattr(report, f))))
-            if result.action == "unchanged" and result.changes:
-                result.action = "update"
-    except PermissionDenied:
-        result.errors.append(
-            _message(
-                number,
-                header_of.get("registration_code", header_of.get("name", "")),
-                _("this organisation is outside your area: you may not change it"),
-            )
+        return organisation
+
+    def _validate(self, organisation: Organisation) -> None:
+        services.fill_current_commune(organisation, self.communes.successor)
+        organisation.full_clean(exclude=ORGANISATION_FKS, validate_unique=False, validate_constraints=False)
+        services.check_commune_in_scope(self.user, organisation)
+
+    def _yearly(
+        self, result: RowResult, plan: _Plan, organisation: Organisation, values: dict[str, Any]
+    ) -> None:
+        year = values["year"]
+        yearly = {
+            c.field: values[c.field]
+            for c in self.sheet.columns.values()
+            if c.part == "year" and c.field != "year" and c.field not in services.WORKFLOW_FIELDS
+        }
+        old = self.reports.get((organisation.pk, year)) if organisation.pk else None
+        if old is None:
+            report = YearlyReport(organisation=organisation, year=year, **yearly)
+        else:
+            try:
+                services.yearly_report_check_open(old)
+            except ValidationError as exc:
+                raise ValidationError({"year": exc.messages}) from exc
+            report = copy.copy(old)
+            for name, value in yearly.items():
+                setattr(report, name, value)
+        report.full_clean(exclude=YEARLY_FKS, validate_unique=False, validate_constraints=False)
+        changed = [n for n in yearly if old is not None and getattr(old, n) != getattr(report, n)]
+        shown = (
+            changed
+            if old is not None
+            else [n for n in yearly if getattr(report, n) not in (None, 0, False, "")]
         )
-    except ValidationError as exc:
-        for name, messages in getattr(exc, "message_dict", {None: exc.messages}).items():
-            column = COLUMN_BY_FIELD.get(name or "")
-            header = header_of.get(name or "", column.header if column else "")
-            if name in ("commune_legacy", "commune_current"):
-                header = header_of.get("commune", _("Commune"))
-            for message in messages:
-                result.errors.append(_message(number, header or "—", message))
-    if result.errors:
-        result.action = "error"
-    return result
+        for name in shown:
+            label = f"{year}: {YearlyReport._meta.get_field(name).verbose_name}"
+            before = getattr(old, name) if old is not None else None
+            result.changes.append((label, _show(before), _show(getattr(report, name))))
+        if old is None:
+            plan.reports_created.append(report)
+        elif changed:
+            plan.reports_updated.append(report)
+            plan.report_fields.update(changed)
+        if result.action == "unchanged" and (old is None or changed):
+            result.action = "update"
+
+    def write(self) -> None:
+        """Everything in the plan, in bulk and with history (who: the importing user)."""
+        plan, user = self.plan, self.user if self.user.is_authenticated else None
+        now = timezone.now()
+        for organisation in plan.created + plan.updated:
+            organisation.fill_derived_fields()
+        bulk_create_with_history(plan.created, Organisation, batch_size=BATCH, default_user=user)
+        if plan.updated:
+            for organisation in plan.updated:
+                organisation.updated_at = now
+            fields = sorted(plan.updated_fields | {"name_folded", "name_sort", "updated_at"})
+            bulk_update_with_history(plan.updated, Organisation, fields, batch_size=BATCH, default_user=user)
+        statuses = [
+            StatusChange(
+                organisation=o,
+                status=LegalStatus.ACTIVE,
+                effective_from=o.registration_date or o.founding_date,
+            )
+            for o in plan.created
+        ]
+        bulk_create_with_history(statuses, StatusChange, batch_size=BATCH, default_user=user)
+        for report in plan.reports_created:
+            report.organisation = report.organisation  # the organisation now has its id
+        bulk_create_with_history(plan.reports_created, YearlyReport, batch_size=BATCH, default_user=user)
+        if plan.reports_updated:
+            fields = sorted(plan.report_fields)
+            bulk_update_with_history(
+                plan.reports_updated, YearlyReport, fields, batch_size=BATCH, default_user=user
+            )
+        # What was written must still be inside the user's scope (a last check against the database).
+        ids = [o.pk for o in plan.created + plan.updated]
+        if scope_filter(self.user, "change") is not None:
+            for chunk in _chunks(ids):
+                if Organisation.objects.restrict(self.user, "change").filter(pk__in=chunk).count() != len(
+                    chunk
+                ):
+                    raise PermissionDenied(_("You may not import into the registry."))
+
+
+BATCH = 500
 
 
 def import_registry(
     *, user, content: bytes, filename: str, commit: bool, progress: Callable[[int, int], None] | None = None
 ) -> ImportResult:
-    """Dry run (`commit=False`) or commit. A commit with any refused row raises ImportRefused and writes nothing."""
+    """Dry run (`commit=False`) or commit. Every row is checked first, in memory; a dry run stops there and
+    writes nothing. A commit with any refused row raises ImportRefused and writes nothing; otherwise all rows
+    are written in one transaction, so a failure part-way leaves the database as it was."""
     if not services.user_can_create(user) and not Organisation.objects.restrict(user, "change").exists():
         raise PermissionDenied(_("You may not import into the registry."))
     sheet = read_table(content, filename)
-    communes = _Communes()
+    importer = _Importer(user, sheet)
     rows: list[RowResult] = []
     seen_codes: dict[str, int] = {}
-    with transaction.atomic():
-        for position, (number, cells) in enumerate(sheet.rows, start=1):
-            code_index = next((i for i, c in sheet.columns.items() if c.field == "registration_code"), None)
-            code = parse_code(cells[code_index]) if code_index is not None and code_index < len(cells) else ""
-            if code and code in seen_codes:
-                rows.append(
-                    RowResult(
-                        row=number,
-                        action="error",
-                        errors=[
-                            _message(
-                                number,
-                                sheet.headers[code_index],
-                                _("the same registration code is on row %(row)s") % {"row": seen_codes[code]},
-                            )
-                        ],
-                    )
+    total = len(sheet.rows)
+    for position, (number, cells) in enumerate(sheet.rows, start=1):
+        code = importer.code(cells)
+        if code and code in seen_codes:
+            reason = _("the same registration code is on row %(row)s") % {"row": seen_codes[code]}
+            rows.append(
+                RowResult(
+                    row=number,
+                    action="error",
+                    errors=[_message(number, importer.header("registration_code"), reason)],
                 )
-                continue
+            )
+        else:
             if code:
                 seen_codes[code] = number
-            with transaction.atomic():
-                row = _apply_row(user, sheet, number, cells, communes)
-                if row.errors:
-                    transaction.set_rollback(True)
-            rows.append(row)
-            if progress:
-                progress(position, len(sheet.rows))
-        result = ImportResult(
-            rows=rows,
-            committed=False,
-            header_row=sheet.header_row,
-            columns=[sheet.headers[i] for i in sorted(sheet.columns)],
-        )
-        if not commit or result.errors:
-            transaction.set_rollback(True)
-            if commit:
-                raise ImportRefused(result)
-            return result
+            rows.append(importer.check(number, cells))
+        if progress and position < total:
+            progress(position, total)
+    result = ImportResult(
+        rows=rows,
+        committed=False,
+        header_row=sheet.header_row,
+        columns=[sheet.headers[i] for i in sorted(sheet.columns)],
+    )
+    if commit and result.errors:
+        raise ImportRefused(result)
+    if commit:
+        with transaction.atomic():
+            importer.write()
         result.committed = True
-        return result
+    if progress:
+        progress(total, total)
+    return result
 
 
 def iter_allowed_values() -> Iterable[tuple[str, list[str]]]:

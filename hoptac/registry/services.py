@@ -67,7 +67,7 @@ def user_can(user, action: Action, organisation: Organisation) -> bool:
     return Organisation.objects.filter(pk=organisation.pk).filter(condition).exists()
 
 
-def _check_commune_in_scope(user, organisation: Organisation) -> None:
+def check_commune_in_scope(user, organisation: Organisation) -> None:
     """A commune officer may only place organisations in their own communes."""
     from hoptac.accounts.models import Role
 
@@ -107,9 +107,14 @@ def user_can_create(user) -> bool:
     )
 
 
-def _fill_current_commune(organisation: Organisation) -> None:
+def fill_current_commune(organisation: Organisation, successor_of=None) -> None:
+    """An organisation placed on the old map also gets the new commune its address now belongs to.
+    `successor_of` (old commune → new commune or None) lets bulk imports pass a preloaded table."""
     if organisation.commune_legacy is not None and not organisation.commune_current_id:
-        successor = commune_successor(old_commune=organisation.commune_legacy)
+        if successor_of is None:
+            successor = commune_successor(old_commune=organisation.commune_legacy)
+        else:
+            successor = successor_of(organisation.commune_legacy)
         if successor:
             organisation.commune_current = successor
 
@@ -134,9 +139,9 @@ def organisation_create(
     if not user_can_create(user):
         raise PermissionDenied(errors.NOT_ALLOWED)
     organisation = Organisation(**{k: v for k, v in data.items() if k in ORGANISATION_FIELDS})
-    _fill_current_commune(organisation)
+    fill_current_commune(organisation)
     organisation.full_clean()
-    _check_commune_in_scope(user, organisation)
+    check_commune_in_scope(user, organisation)
     _history_user(organisation, user)
     organisation.save()
     start = organisation.registration_date or organisation.founding_date
@@ -161,9 +166,9 @@ def organisation_update(
             setattr(organisation, field, value)
     if "commune_legacy" in data and "commune_legacy" in allowed and "commune_current" not in data:
         organisation.commune_current = None
-    _fill_current_commune(organisation)
+    fill_current_commune(organisation)
     organisation.full_clean()
-    _check_commune_in_scope(user, organisation)
+    check_commune_in_scope(user, organisation)
     _history_user(organisation, user)
     organisation.save()
     if reason:
@@ -229,6 +234,14 @@ WORKFLOW_FIELDS = {
 }
 
 
+def yearly_report_check_open(report: YearlyReport) -> None:
+    """Accepted years are locked; submitted data wait for review. Raises ValidationError otherwise."""
+    if report.review_state == YearlyReportState.ACCEPTED:
+        raise ValidationError(YEAR_LOCKED)
+    if report.review_state == YearlyReportState.SUBMITTED:
+        raise ValidationError(YEAR_WAITING_REVIEW)
+
+
 @transaction.atomic
 def yearly_report_save(
     *, user, organisation: Organisation, year: int, data: dict[str, Any], report: YearlyReport | None = None
@@ -241,10 +254,7 @@ def yearly_report_save(
         report = YearlyReport.objects.filter(organisation=organisation, year=year).first() or YearlyReport(
             organisation=organisation, year=year
         )
-    if report.review_state == YearlyReportState.ACCEPTED:
-        raise ValidationError(YEAR_LOCKED)
-    if report.review_state == YearlyReportState.SUBMITTED:
-        raise ValidationError(YEAR_WAITING_REVIEW)
+    yearly_report_check_open(report)
     report.year = year
     for field, value in data.items():
         if field not in WORKFLOW_FIELDS:

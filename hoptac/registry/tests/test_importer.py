@@ -307,3 +307,103 @@ def test_communes_whose_names_differ_only_by_accents(officer):
     assert result.committed
     assert Organisation.objects.get(registration_code="0607000040").commune_legacy.name == "Xã Trực Hùng"
     assert Organisation.objects.get(registration_code="0607000041").commune_legacy.name == "Xã Trực Hưng"
+
+
+def _rows(n: int, start: int = 0) -> list[list]:
+    return [
+        [
+            f"06079{i:05d}",
+            f"HTX thử số {i}",
+            "HTX",
+            "13/10/2020",
+            "Xã Hải Minh",
+            "Huyện Hải Hậu",
+            "Nông nghiệp",
+            2024,
+            "1.000.000",
+            "Có",
+        ]
+        for i in range(start, start + n)
+    ]
+
+
+def test_checking_rows_takes_the_same_queries_for_5_or_50_rows(officer, django_assert_max_num_queries):
+    """Rows are checked in memory from a few queries, never one query (or more) per row."""
+    OrganisationFactory(
+        registration_code="0607900001", registration_date=None
+    )  # an update among the creations
+    small, large = xlsx([HEADER, *_rows(5)]), xlsx([HEADER, *_rows(50)])
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        import_registry(user=officer, content=small, filename="x.xlsx", commit=False)
+    with django_assert_max_num_queries(len(queries)):
+        preview = import_registry(user=officer, content=large, filename="x.xlsx", commit=False)
+    assert preview.count("create") == 49 and preview.count("update") == 1, preview.errors
+
+
+def test_commit_writes_history_for_every_row_with_the_importing_user(officer):
+    existing = OrganisationFactory(registration_code="0607900000", name="Tên cũ", registration_date=None)
+    result = import_registry(user=officer, content=xlsx([HEADER, *_rows(3)]), filename="x.xlsx", commit=True)
+    assert [r.action for r in result.rows] == ["update", "create", "create"]
+    created = Organisation.objects.get(registration_code="0607900002")
+    assert created.name_folded == "htx thu so 2" and created.name_sort  # derived columns filled in bulk
+    assert created.current_status == "active" and created.commune_current is not None
+    assert created.history.get().history_type == "+" and created.history.get().history_user == officer
+    status = created.status_changes.get()
+    assert (
+        status.effective_from == datetime.date(2020, 10, 13) and status.history.get().history_user == officer
+    )
+    report = YearlyReport.objects.get(organisation=created, year=2024)
+    assert report.revenue == 1_000_000 and report.in_value_chain
+    assert report.history.get().history_user == officer
+    existing.refresh_from_db()
+    assert existing.name == "HTX thử số 0"
+    latest = existing.history.first()
+    assert latest.history_type == "~" and latest.history_user == officer and latest.name == "HTX thử số 0"
+    assert Organisation.objects.search("htx thu so 2").get() == created
+
+
+def test_a_failure_while_writing_leaves_the_database_as_it_was(officer, monkeypatch):
+    from hoptac.registry import importer
+
+    real = importer.bulk_create_with_history
+
+    def fail_on_yearly(objs, model, **kwargs):
+        if model is YearlyReport:
+            raise RuntimeError("disk full")
+        return real(objs, model, **kwargs)
+
+    monkeypatch.setattr(importer, "bulk_create_with_history", fail_on_yearly)
+    before = Organisation.objects.count()
+    with pytest.raises(RuntimeError):
+        import_registry(user=officer, content=xlsx([HEADER, *_rows(4)]), filename="x.xlsx", commit=True)
+    assert Organisation.objects.count() == before
+    assert not Organisation.history.filter(registration_code__startswith="06079").exists()
+
+
+def test_accepted_years_are_locked_against_imports(officer):
+    from hoptac.registry.models import YearlyReportState
+    from hoptac.registry.tests.factories import YearlyReportFactory
+
+    organisation = OrganisationFactory(registration_code="0607900000", registration_date=None)
+    YearlyReportFactory(organisation=organisation, year=2024, review_state=YearlyReportState.ACCEPTED)
+    with translation.override("vi"):
+        preview = import_registry(
+            user=officer, content=xlsx([HEADER, *_rows(1)]), filename="x.xlsx", commit=False
+        )
+    assert preview.rows[0].action == "error"
+    assert preview.errors[0].startswith("Dòng 2 – cột Năm số liệu: ")
+    assert "khóa" in preview.errors[0] or "khoá" in preview.errors[0]
+
+
+def test_same_code_twice_in_a_file_is_refused(officer):
+    rows = _rows(2)
+    rows[1][0] = rows[0][0]
+    with translation.override("vi"):
+        preview = import_registry(
+            user=officer, content=xlsx([HEADER, *rows]), filename="x.xlsx", commit=False
+        )
+    assert [r.action for r in preview.rows] == ["create", "error"]
+    assert preview.errors == ["Dòng 3 – cột Mã số đăng ký: mã số đăng ký này đã có ở dòng 2"]

@@ -9,7 +9,30 @@ from django.utils.translation import gettext_lazy as _
 from hoptac.areas.models import AdminMap, AdminUnit, Level
 
 from .choices import LegalStatus, OrganisationKind, Sector, SubSector
-from .models import Organisation, YearlyReport
+from .models import Organisation, YearlyReport, YearlyReportState
+from .scoping import search_filter
+
+
+def area_filter(unit: AdminUnit, *, prefix: str = "") -> Q:
+    """A Q over Organisation fields (with `prefix`, e.g. "organisation__") for the organisations located in
+    `unit` (a province, district or commune of either map), read on the map the unit belongs to."""
+    from hoptac.areas.selectors import commune_ids_within
+
+    ids = commune_ids_within([unit])
+    field = "commune_legacy__in" if unit.map == AdminMap.LEGACY else "commune_current__in"
+    return Q(**{f"{prefix}{field}": ids})
+
+
+def area_code_filter(code: str, admin_map: str, *, prefix: str = "") -> Q:
+    """As area_filter, for the unit(s) with this code on `admin_map` (nothing when there is none)."""
+    result = Q(pk__in=[])
+    for unit in AdminUnit.objects.filter(code=code, map=admin_map):
+        result |= area_filter(unit, prefix=prefix)
+    return result
+
+
+def _area_queryset():
+    return AdminUnit.objects.select_related("parent")
 
 
 class OrganisationFilter(django_filters.FilterSet):
@@ -24,7 +47,7 @@ class OrganisationFilter(django_filters.FilterSet):
     area = django_filters.ModelChoiceFilter(
         field_name="commune_current",
         label=_("Area (either map)"),
-        queryset=AdminUnit.objects.select_related("parent"),
+        queryset=_area_queryset(),
         method="filter_area",
     )
     area_code = django_filters.CharFilter(label=_("Area code"), method="filter_area_code")
@@ -75,41 +98,93 @@ class OrganisationFilter(django_filters.FilterSet):
         # Organisations that existed (were founded) by that date; the status filter reads it too.
         return queryset.with_status_on(value).filter(status_on__isnull=False)
 
-    def _by_area(self, queryset, unit: AdminUnit):
-        from hoptac.areas.selectors import commune_ids_within
-
-        ids = commune_ids_within([unit])
-        field = "commune_legacy__in" if unit.map == AdminMap.LEGACY else "commune_current__in"
-        return queryset.filter(**{field: ids})
-
     def filter_area(self, queryset, name, value):
-        return self._by_area(queryset, value) if value else queryset
+        return queryset.filter(area_filter(value)) if value else queryset
 
     def filter_area_code(self, queryset, name, value):
-        map_code = self.data.get("map") or AdminMap.CURRENT
-        units = AdminUnit.objects.filter(code=value, map=map_code)
-        if not units:
-            return queryset.none()
-        result = Q(pk__in=[])
-        for unit in units:
-            result |= Q(pk__in=self._by_area(queryset, unit).values("pk"))
-        return queryset.filter(result)
+        return queryset.filter(area_code_filter(value, self.data.get("map") or AdminMap.CURRENT))
 
     def filter_year(self, queryset, name, value):
         return queryset.filter(yearly_reports__year=value).distinct() if value else queryset
 
 
 class YearlyReportFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter()
-    organisation = django_filters.NumberFilter(field_name="organisation_id")
-    kind = django_filters.MultipleChoiceFilter(
-        field_name="organisation__kind", choices=OrganisationKind.choices
+    """The yearly data's list page, its Excel export and the API's ?field= parameters. Areas, kinds, sectors
+    and the search read the organisation the data belong to, as OrganisationFilter does."""
+
+    q = django_filters.CharFilter(label=_("Search"), method="filter_search")
+    year = django_filters.NumberFilter(label=_("Year"))
+    organisation = django_filters.NumberFilter(field_name="organisation_id", label=_("Organisation (id)"))
+    area = django_filters.ModelChoiceFilter(
+        field_name="organisation__commune_current",
+        label=_("Area (either map)"),
+        queryset=_area_queryset(),
+        method="filter_area",
     )
-    sector = django_filters.MultipleChoiceFilter(field_name="organisation__sector", choices=Sector.choices)
+    area_code = django_filters.CharFilter(label=_("Area code"), method="filter_area_code")
+    kind = django_filters.MultipleChoiceFilter(
+        field_name="organisation__kind", label=_("Kind"), choices=OrganisationKind.choices
+    )
+    sector = django_filters.MultipleChoiceFilter(
+        field_name="organisation__sector", label=_("Sector"), choices=Sector.choices
+    )
+    review_state = django_filters.MultipleChoiceFilter(
+        label=_("Review state"), choices=YearlyReportState.choices
+    )
+    in_value_chain = django_filters.BooleanFilter(label=_("In a value chain"))
+    high_tech = django_filters.BooleanFilter(label=_("Applies high technology"))
+    ordering = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=(
+            ("organisation__name_sort", "name"),
+            ("organisation__registration_code", "registration_code"),
+            ("organisation__commune_current__name_sort", "commune"),
+            ("year", "year"),
+            ("official_total", "official_members"),
+            ("workers", "workers"),
+            ("revenue", "revenue"),
+            ("profit", "profit"),
+            ("average_worker_income", "average_worker_income"),
+            ("ocop_products", "ocop_products"),
+        ),
+        field_labels={
+            "organisation__name_sort": _("Name"),
+            "organisation__registration_code": _("Registration code"),
+            "organisation__commune_current__name_sort": _("Commune"),
+            "year": _("Year"),
+            "official_total": _("Official members"),
+            "workers": _("Workers"),
+            "revenue": _("Revenue"),
+            "profit": _("Profit before tax"),
+            "average_worker_income": _("Average worker income"),
+            "ocop_products": _("OCOP products"),
+        },
+    )
 
     class Meta:
         model = YearlyReport
-        fields = ["year", "organisation", "kind", "sector", "in_value_chain", "high_tech"]
+        fields = [
+            "q",
+            "year",
+            "organisation",
+            "area",
+            "kind",
+            "sector",
+            "review_state",
+            "in_value_chain",
+            "high_tech",
+        ]
+
+    def filter_search(self, queryset, name, value):
+        condition = search_filter(value, prefix="organisation__")
+        return queryset if condition is None else queryset.filter(condition)
+
+    def filter_area(self, queryset, name, value):
+        return queryset.filter(area_filter(value, prefix="organisation__")) if value else queryset
+
+    def filter_area_code(self, queryset, name, value):
+        admin_map = self.data.get("map") or AdminMap.CURRENT
+        return queryset.filter(area_code_filter(value, admin_map, prefix="organisation__"))
 
 
 def commune_choices_queryset():

@@ -12,7 +12,7 @@ from hoptac.areas.models import AdminMap, Level
 
 from . import selectors, services
 from .choices import OrganisationKind
-from .filters import OrganisationFilter
+from .filters import OrganisationFilter, YearlyReportFilter
 from .models import YEARLY_DATA_FIELDS, Organisation, StatusChange, YearlyReport
 
 # Dates are typed the Vietnamese way whatever the interface language; ISO is accepted too.
@@ -83,29 +83,59 @@ class OrganisationFilterForm(forms.Form):
         self.fields["q"].widget.attrs["placeholder"] = _("Name, registration or tax code")
         date_field_setup(self.fields["as_of"])
         self.fields["year"].widget = forms.NumberInput(attrs={"min": 1990, "max": 2100, "step": 1})
-        area = self.fields["area"]
-        area.error_messages["invalid_choice"] = INVALID_CHOICE
-        units = area.queryset.order_by("map", "parent__name_sort", "level", "name_sort")
-        provinces = [u for u in units if u.level == Level.PROVINCE]
-        districts = [u for u in units if u.level == Level.DISTRICT]
-        communes = [u for u in units if u.level == Level.COMMUNE]
-        # Only the widget gets the grouped choices: validation still goes through the queryset.
-        area.widget.choices = (
-            [("", ALL)]
-            + [
-                (
-                    _("Provinces"),
-                    [(u.pk, f"{u.name} — {_period(u)}") for u in provinces],
-                ),
-                (_("Districts (before 1/7/2025)"), [(u.pk, f"{u.name}") for u in districts]),
-            ]
-            + grouped_unit_choices(communes)
-        )
+        area_field_setup(self.fields["area"])
+
+
+def area_field_setup(area: forms.ModelChoiceField) -> None:
+    """The "area (either map)" filter: provinces, then the old districts, then the communes grouped under
+    their district (old map) or province (new map)."""
+    area.error_messages["invalid_choice"] = INVALID_CHOICE
+    units = area.queryset.order_by("map", "parent__name_sort", "level", "name_sort")
+    provinces = [u for u in units if u.level == Level.PROVINCE]
+    districts = [u for u in units if u.level == Level.DISTRICT]
+    communes = [u for u in units if u.level == Level.COMMUNE]
+    # Only the widget gets the grouped choices: validation still goes through the queryset.
+    area.widget.choices = (
+        [("", ALL)]
+        + [
+            (
+                _("Provinces"),
+                [(u.pk, f"{u.name} — {_period(u)}") for u in provinces],
+            ),
+            (_("Districts (before 1/7/2025)"), [(u.pk, f"{u.name}") for u in districts]),
+        ]
+        + grouped_unit_choices(communes)
+    )
 
 
 class OrganisationListFilter(OrganisationFilter):
     class Meta(OrganisationFilter.Meta):
         form = OrganisationFilterForm
+
+
+class YearlyReportFilterForm(forms.Form):
+    """The yearly data page's filter form, built like the organisation list's: checkboxes for the short
+    choice lists, areas grouped by map and district, "All / Yes / No" for the yes-no questions."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("kind", "sector", "review_state"):
+            field = self.fields[name]
+            widget = forms.CheckboxSelectMultiple()
+            widget.choices = field.choices
+            field.widget = widget
+        self.fields["q"].widget.input_type = "search"
+        self.fields["q"].widget.attrs["placeholder"] = _("Name, registration or tax code")
+        self.fields["year"].widget = forms.NumberInput(attrs={"min": 1990, "max": 2100, "step": 1})
+        for name in ("in_value_chain", "high_tech"):
+            # NullBooleanSelect reads "unknown" as "no filter", "true"/"false" as yes/no.
+            self.fields[name].widget.choices = [("unknown", ALL), ("true", _("Yes")), ("false", _("No"))]
+        area_field_setup(self.fields["area"])
+
+
+class YearlyReportListFilter(YearlyReportFilter):
+    class Meta(YearlyReportFilter.Meta):
+        form = YearlyReportFilterForm
 
 
 class HttpsURLField(forms.URLField):

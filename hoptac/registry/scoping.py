@@ -71,13 +71,22 @@ class OrganisationQuerySet(models.QuerySet):
         return self.with_status_on(day).filter(status_on__in=EXISTING_STATUSES)
 
     def search(self, text: str) -> "OrganisationQuerySet":
-        from hoptac.core.text import fold
+        condition = search_filter(text)
+        return self if condition is None else self.filter(condition)
 
-        folded = fold(text)
-        if not folded:
-            return self
-        return self.filter(
-            Q(name_folded__contains=folded)
-            | Q(registration_code__icontains=text.strip())
-            | Q(tax_code__icontains=text.strip())
-        )
+
+def search_filter(text: str, *, prefix: str = "") -> Q | None:
+    """A Q over Organisation fields (with `prefix`, e.g. "organisation__") finding `text` in the folded name
+    (without accents: "hop tac xa" finds "Hợp tác xã"), the registration code or the tax code; None when
+    there is nothing to search for."""
+    from hoptac.core.text import fold
+
+    folded = fold(text)
+    if not folded:
+        return None
+    code = text.strip()
+    return (
+        Q(**{f"{prefix}name_folded__contains": folded})
+        | Q(**{f"{prefix}registration_code__icontains": code})
+        | Q(**{f"{prefix}tax_code__icontains": code})
+    )

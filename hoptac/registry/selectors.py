@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -48,10 +48,21 @@ def status_on(*, organisation: Organisation, day: datetime.date) -> str | None:
 
 
 def yearly_report_list(*, user) -> QuerySet[YearlyReport]:
+    """Yearly data of the organisations the user may see, with the organisation and its communes joined and
+    `official_total` (official members of every type) annotated for sorting; newest year first, then by
+    the organisation's name in Vietnamese order."""
     from .scoping import scope_filter
 
     condition = scope_filter(user, "view", prefix="organisation__")
-    qs = YearlyReport.objects.select_related("organisation")
+    qs = (
+        YearlyReport.objects.select_related(
+            "organisation__commune_legacy__parent", "organisation__commune_current"
+        )
+        .annotate(
+            official_total=F("official_individuals") + F("official_households") + F("official_legal_entities")
+        )
+        .order_by("-year", "organisation__name_sort", "organisation_id")
+    )
     return qs if condition is None else qs.filter(condition)
 
 

@@ -23,11 +23,12 @@ from .forms import (
     StatusChangeForm,
     YearlyReopenForm,
     YearlyReportForm,
+    YearlyReportListFilter,
     YearlyReviewForm,
     add_service_errors,
 )
 from .models import YearlyReport, YearlyReportState
-from .tables import OrganisationTable, organisation_workbook
+from .tables import OrganisationTable, YearlyReportTable, organisation_workbook, yearly_report_workbook
 
 PAGE_SIZE = 25
 
@@ -50,31 +51,95 @@ class OrganisationListView(LoginRequiredMixin, SingleTableMixin, FilterView):
         return context
 
 
-class OrganisationExportView(LoginRequiredMixin, View):
-    """The list page's organisations, with the same scope, filters and sort, as an .xlsx file."""
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class ListExportView(LoginRequiredMixin, View):
+    """A list page's rows, with the same scope, filters and sort (the table's ?sort=), as an .xlsx file."""
+
+    filterset_class: type
+    table_class: type
+    filename_stem: str
+
+    def get_queryset(self):
+        raise NotImplementedError
+
+    def workbook(self, rows, filterset, today) -> bytes:
+        raise NotImplementedError
 
     def get(self, request):
-        filterset = OrganisationListFilter(
-            data=request.GET or None, queryset=selectors.organisation_list(user=request.user), request=request
+        filterset = self.filterset_class(
+            data=request.GET or None, queryset=self.get_queryset(), request=request
         )
         if filterset.is_bound and not filterset.is_valid():
             queryset = filterset.queryset.none()
         else:
             queryset = filterset.qs
-        table = OrganisationTable(queryset, order_by=request.GET.get("sort"))
-        as_of = filterset.form.cleaned_data.get("as_of") if filterset.is_bound else None
+        table = self.table_class(queryset, order_by=request.GET.get("sort"))
         today = timezone.localdate()
-        content = organisation_workbook(
-            table.data,
+        response = HttpResponse(self.workbook(table.data, filterset, today), content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="{self.filename_stem}-{today:%Y%m%d}.xlsx"'
+        return response
+
+
+class OrganisationExportView(ListExportView):
+    """The organisation list as an .xlsx file."""
+
+    filterset_class = OrganisationListFilter
+    table_class = OrganisationTable
+    filename_stem = "hoptac-to-chuc"
+
+    def get_queryset(self):
+        return selectors.organisation_list(user=self.request.user)
+
+    def workbook(self, rows, filterset, today) -> bytes:
+        as_of = filterset.form.cleaned_data.get("as_of") if filterset.is_bound else None
+        return organisation_workbook(
+            rows,
             title=_("Collective-economy organisations — exported on %(date)s")
             % {"date": f"{today:%d/%m/%Y}"},
             as_of=as_of,
         )
-        response = HttpResponse(
-            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response["Content-Disposition"] = f'attachment; filename="hoptac-to-chuc-{today:%Y%m%d}.xlsx"'
-        return response
+
+
+class YearlyReportListView(LoginRequiredMixin, SingleTableMixin, FilterView):
+    """The yearly operating data of the organisations in the user's scope, one row per organisation and
+    year, with the registry's filters; exported by YearlyReportExportView."""
+
+    table_class = YearlyReportTable
+    filterset_class = YearlyReportListFilter
+    template_name = "registry/yearly_report_list.html"
+    table_pagination = {"per_page": PAGE_SIZE}
+
+    def get_queryset(self):
+        return selectors.yearly_report_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["query_string"] = self.request.GET.urlencode()
+        return context
+
+
+class YearlyReportExportView(ListExportView):
+    """The yearly data list as an .xlsx file."""
+
+    filterset_class = YearlyReportListFilter
+    table_class = YearlyReportTable
+    filename_stem = "hoptac-so-lieu-hang-nam"
+
+    def get_queryset(self):
+        return selectors.yearly_report_list(user=self.request.user)
+
+    def workbook(self, rows, filterset, today) -> bytes:
+        year = filterset.form.cleaned_data.get("year") if filterset.is_bound else None
+        if year:
+            note = _("Data of %(year)s; amounts in đồng.") % {"year": int(year)}
+        else:
+            note = _("Amounts in đồng.")
+        title = _("Yearly operating data of collective-economy organisations — exported on %(date)s") % {
+            "date": f"{today:%d/%m/%Y}"
+        }
+        return yearly_report_workbook(rows, title=title, note=note)
 
 
 class OrganisationDetailView(LoginRequiredMixin, TemplateView):

@@ -2,6 +2,7 @@
 (`Organisation.objects.restrict(user, action)`); writes go through hoptac.registry.services."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -14,7 +15,9 @@ from .serializers import (
     HistoryEntrySerializer,
     OrganisationSerializer,
     StatusChangeSerializer,
+    YearlyReopenSerializer,
     YearlyReportSerializer,
+    YearlyReviewSerializer,
 )
 
 
@@ -110,11 +113,14 @@ class YearlyReportViewSet(
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Yearly operating data (one record per organisation and year), in the user's scope."""
+    """Yearly operating data (one record per organisation and year), in the user's scope. Filters (and
+    ?ordering=) are those of the yearly data page. The data are submitted, then accepted or returned by the
+    commune officer; a provincial officer may reopen an accepted year."""
 
     serializer_class = YearlyReportSerializer
     filterset_class = YearlyReportFilter
-    ordering_fields = ["year", "revenue", "profit"]
+    # The FilterSet's own `ordering` (as on the page) sorts; DRF's OrderingFilter would read it a second time.
+    filter_backends = [DjangoFilterBackend]
 
     def get_queryset(self):
         return selectors.yearly_report_list(user=self.request.user)
@@ -141,3 +147,42 @@ class YearlyReportViewSet(
 
     def perform_update(self, serializer):
         self._save(serializer, report=serializer.instance)
+
+    def _workflow(self, step, report, **kwargs) -> Response:
+        """Run one step of the review flow on the report and answer with it as it now is. The service checks
+        the right (PermissionDenied: 403) and whether the step applies (ValidationError: 400, its message)."""
+        try:
+            report = step(user=self.request.user, report=report, **kwargs)
+        except DjangoValidationError as exc:
+            raise as_drf_error(exc) from exc
+        return Response(YearlyReportSerializer(report).data)
+
+    @extend_schema(request=None, responses=YearlyReportSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        """Submit the year's data for the commune's review (data not yet submitted, or returned)."""
+        return self._workflow(services.yearly_report_submit, self.get_object())
+
+    @extend_schema(request=YearlyReviewSerializer, responses=YearlyReportSerializer)
+    @action(detail=True, methods=["post"])
+    def review(self, request, pk=None):
+        """Accept the submitted data (the year is then locked) or return them with a comment saying what to
+        correct. Commune officers of the organisation's commune, provincial officers and administrators."""
+        report = self.get_object()  # outside the user's scope: 404 before anything else
+        payload = YearlyReviewSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        return self._workflow(
+            services.yearly_report_review,
+            report,
+            accept=payload.validated_data["accept"],
+            comment=payload.validated_data["comment"],
+        )
+
+    @extend_schema(request=YearlyReopenSerializer, responses=YearlyReportSerializer)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        """Reopen an accepted year for corrections, giving the reason. Provincial officers and administrators."""
+        report = self.get_object()
+        payload = YearlyReopenSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        return self._workflow(services.yearly_report_reopen, report, reason=payload.validated_data["reason"])

@@ -140,3 +140,58 @@ def test_sign_in_filter_open_and_edit_an_organisation(live_server, browser):
     assert "0912 345 678" in history and "2.000.000.000" in history
     assert "2.000.000.000 đồng" in text()
     _screenshot(browser, "06-detail-after-edit")
+
+
+def test_yearly_data_page_filter_and_export_link(live_server, browser):
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from hoptac.registry.models import YearlyReportState
+    from hoptac.registry.tests.factories import YearlyReportFactory
+
+    admin_units_load(province_codes=["37"])
+    officer = UserFactory(username="canbo.tinh", role=Role.PROVINCE, first_name="Văn An", last_name="Nguyễn")
+    hai_anh = OrganisationFactory(name="Hợp tác xã Hải Anh", commune_legacy=legacy_commune("Xã Hải Minh"))
+    giao_thien = OrganisationFactory(
+        name="Quỹ tín dụng nhân dân Giao Thiện",
+        kind=OrganisationKind.QTDND,
+        sector=Sector.CREDIT,
+        commune_legacy=legacy_commune("Xã Giao Thiện"),
+    )
+    YearlyReportFactory(
+        organisation=hai_anh,
+        year=2024,
+        revenue=3_200_000_000,
+        in_value_chain=True,
+        ocop_products=2,
+        ocop_max_stars=4,
+        review_state=YearlyReportState.SUBMITTED,
+        submitted_at=datetime.date(2024, 12, 10),
+    )
+    YearlyReportFactory(organisation=hai_anh, year=2023, review_state=YearlyReportState.ACCEPTED)
+    YearlyReportFactory(organisation=giao_thien, year=2024, revenue=1_000_000_000, high_tech=True)
+    wait = WebDriverWait(browser, WAIT_SECONDS, ignored_exceptions=(WebDriverException,))
+
+    browser.get(f"{live_server.url}/registry/years/")
+    wait.until(ec.presence_of_element_located((By.NAME, "username")))
+    browser.find_element(By.NAME, "username").send_keys(officer.username)
+    browser.find_element(By.NAME, "password").send_keys(PASSWORD)
+    browser.find_element(By.CSS_SELECTOR, ".auth-card button[type=submit]").click()
+    wait.until(ec.text_to_be_present_in_element((By.ID, "result-count"), "Tìm thấy 3 bản số liệu hằng năm"))
+    assert browser.find_element(By.CSS_SELECTOR, ".main-nav [aria-current=page]").text == "Số liệu hằng năm"
+    first = browser.find_elements(By.CSS_SELECTOR, "table.data-table tbody tr")[0].text
+    assert "3.200.000.000" in first and "Đã nộp, chờ xã xem xét" in first and "10/12/2024" in first
+    _screenshot(browser, "07-yearly-list")
+
+    # Search without accents, restricted to 2024.
+    browser.find_element(By.NAME, "q").send_keys("hop tac xa hai anh")
+    browser.find_element(By.NAME, "year").send_keys("2024")
+    browser.find_element(By.CSS_SELECTOR, ".filter-form button[type=submit]").click()
+    wait.until(ec.text_to_be_present_in_element((By.ID, "result-count"), "Tìm thấy 1 bản số liệu hằng năm"))
+    rows = browser.find_elements(By.CSS_SELECTOR, "table.data-table tbody tr")
+    assert len(rows) == 1 and "Hợp tác xã Hải Anh" in rows[0].text
+    export = browser.find_element(By.LINK_TEXT, "Xuất Excel").get_attribute("href")
+    assert "/registry/years/export.xlsx?" in export and "year=2024" in export
+    _screenshot(browser, "08-yearly-list-filtered")

@@ -52,8 +52,7 @@ pytest-pg: install
 	@bash scripts/run_pg_suite.sh "$(PG_URL)"
 
 test: install lint check browser-deps
-	$(VENV)/bin/pytest -q -p no:cacheprovider
-	@bash scripts/run_pg_suite.sh "$(PG_URL)"
+	@bash scripts/run_suites.sh "$(PG_URL)"
 
 # Apps with their own locale/ keep their own catalogue; the project catalogue (hoptac/locale) has the rest.
 APP_CATALOGUES := scoring plans tasks reports

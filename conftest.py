@@ -45,3 +45,15 @@ def _reload_map_after_flush(request, django_db_blocker):
     with django_db_blocker.unblock():
         if not AdminUnit.objects.exists():
             admin_units_load(province_codes=["37"])
+
+
+@pytest.fixture(scope="session")
+def _session_media(tmp_path_factory):
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, _session_media):
+    """Uploaded and generated files go to this run's temporary folder, never to the project's media/ (the
+    SQLite and PostgreSQL runs of `make test` run side by side and would share it)."""
+    settings.MEDIA_ROOT = _session_media

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# `make test`'s two runs of the suite side by side: SQLite in the foreground, PostgreSQL (scripts/run_pg_suite.sh)
+# in the background with its output shown when both are done. Fails if either fails.
+set -u
+pg_url="$1"
+log="$(mktemp -t hoptac-pg-XXXXXX.log)"
+bash scripts/run_pg_suite.sh "$pg_url" >"$log" 2>&1 &
+pg_pid=$!
+echo "== pytest on SQLite (PostgreSQL runs alongside; its output follows)"
+.venv/bin/pytest -q -p no:cacheprovider
+sqlite_status=$?
+wait "$pg_pid"
+pg_status=$?
+cat "$log"
+rm -f "$log"
+if [ "$sqlite_status" -ne 0 ] || [ "$pg_status" -ne 0 ]; then
+  echo "Test suite failed: SQLite exit $sqlite_status, PostgreSQL exit $pg_status." >&2
+  exit 1
+fi

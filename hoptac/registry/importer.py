@@ -849,9 +849,15 @@ BATCH = 500
 
 
 def import_registry(
-    *, user, content: bytes, filename: str, commit: bool, progress: Callable[[int, int], None] | None = None
+    *,
+    user,
+    content: bytes,
+    filename: str,
+    commit: bool,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> ImportResult:
-    """Dry run (`commit=False`) or commit. Every row is checked first, in memory; a dry run stops there and
+    """Dry run (`commit=False`) or commit. `progress(done, total, stage)` hears of each checked row ("check"),
+    the start of the writing ("write") and the end ("done"). Every row is checked first, in memory; a dry run stops there and
     writes nothing. A commit with any refused row raises ImportRefused and writes nothing; otherwise all rows
     are written in one transaction, so a failure part-way leaves the database as it was."""
     if not services.user_can_create(user) and not Organisation.objects.restrict(user, "change").exists():
@@ -877,7 +883,7 @@ def import_registry(
                 seen_codes[code] = number
             rows.append(importer.check(number, cells))
         if progress and position < total:
-            progress(position, total)
+            progress(position, total, "check")
     result = ImportResult(
         rows=rows,
         committed=False,
@@ -887,11 +893,13 @@ def import_registry(
     if commit and result.errors:
         raise ImportRefused(result)
     if commit:
+        if progress:
+            progress(total, total, "write")
         with transaction.atomic():
             importer.write()
         result.committed = True
     if progress:
-        progress(total, total)
+        progress(total, total, "done")
     return result
 
 

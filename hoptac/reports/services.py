@@ -73,9 +73,9 @@ def import_job_run(*, job_id: int) -> None:
     progress_file = _progress_path(job)
     progress_file.parent.mkdir(parents=True, exist_ok=True)
 
-    def progress(done: int, total: int) -> None:
-        if done == total or done % 50 == 0:
-            progress_file.write_text(json.dumps({"done": done, "total": total}))
+    def progress(done: int, total: int, stage: str) -> None:
+        if stage != "check" or done % 50 == 0:
+            progress_file.write_text(json.dumps({"done": done, "total": total, "stage": stage}))
 
     with job.file.open("rb") as handle:
         content = handle.read()

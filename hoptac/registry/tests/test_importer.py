@@ -407,3 +407,17 @@ def test_same_code_twice_in_a_file_is_refused(officer):
         )
     assert [r.action for r in preview.rows] == ["create", "error"]
     assert preview.errors == ["Dòng 3 – cột Mã số đăng ký: mã số đăng ký này đã có ở dòng 2"]
+
+
+def test_progress_tells_checking_from_writing(officer):
+    heard: list[tuple[int, int, str]] = []
+    content = xlsx([HEADER, *_rows(3)])
+    import_registry(
+        user=officer, content=content, filename="x.xlsx", commit=False, progress=lambda *a: heard.append(a)
+    )
+    assert heard == [(1, 3, "check"), (2, 3, "check"), (3, 3, "done")]
+    heard.clear()
+    import_registry(
+        user=officer, content=content, filename="x.xlsx", commit=True, progress=lambda *a: heard.append(a)
+    )
+    assert heard[-2:] == [(3, 3, "write"), (3, 3, "done")]

@@ -94,6 +94,14 @@ def test_large_files_run_in_the_background(client, monkeypatch):
     html = client.get(f"/reports/import/{job.pk}/").content.decode()
     assert 'id="progress"' in html
     assert client.get(f"/reports/import/{job.pk}/progress.json").json()["state"] == "queued"
+    # While the worker writes, the page says so (the progress file is the worker's).
+    progress_file = services._progress_path(job)
+    progress_file.parent.mkdir(parents=True, exist_ok=True)
+    progress_file.write_text('{"done": 1, "total": 1, "stage": "write"}')
+    html = client.get(f"/reports/import/{job.pk}/").content.decode()
+    assert "1 / 1 đã kiểm tra xong mọi dòng; đang ghi vào cơ sở dữ liệu…" in html
+    assert client.get(f"/reports/import/{job.pk}/progress.json").json()["stage"] == "write"
+    progress_file.unlink()
     # The worker's task (django-tasks; the immediate backend in tests) finishes the job.
     monkeypatch.undo()
     services.run_import_job.enqueue(job_id=job.pk)

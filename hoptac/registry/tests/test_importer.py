@@ -421,3 +421,83 @@ def test_progress_tells_checking_from_writing(officer):
         user=officer, content=content, filename="x.xlsx", commit=True, progress=lambda *a: heard.append(a)
     )
     assert heard[-2:] == [(3, 3, "write"), (3, 3, "done")]
+
+
+ERROR_HEADER = [*HEADER[:8], "Lao động", "Doanh thu (đồng)", "Tham gia chuỗi giá trị"]
+GOOD_ROW = [
+    "0607950001",
+    "HTX thử lỗi",
+    "HTX",
+    "13/10/2020",
+    "Xã Hải Minh",
+    "Huyện Hải Hậu",
+    "Nông nghiệp",
+    2024,
+    "12",
+    "1.000.000",
+    "Có",
+]
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        ("Ngày thành lập", "31/02/2020", "'31/02/2020' không phải là ngày (ghi theo dạng dd/mm/yyyy)"),
+        ("Ngày thành lập", 99999, "không phải là ngày"),
+        ("Doanh thu (đồng)", "mười triệu", "'mười triệu' không phải là số"),
+        ("Doanh thu (đồng)", True, "không phải là số"),
+        (
+            "Doanh thu (đồng)",
+            "1" + "0" * 20,
+            "'1" + "0" * 20 + "' quá lớn đối với một số tiền tính bằng đồng",
+        ),
+        ("Lao động", "-3", "'-3' không phải là số nguyên từ 0 trở lên"),
+        ("Lao động", "2,5", "'2,5' không phải là số nguyên từ 0 trở lên"),
+        ("Tham gia chuỗi giá trị", "có lẽ", "'có lẽ' không phải là có/không (ghi Có hoặc Không)"),
+        ("Loại hình", "Công ty", "'Công ty' không thuộc các giá trị hợp lệ (xem trang Giá trị hợp lệ)"),
+        ("Xã/phường", "Xã Không Có", "không có xã/phường 'Xã Không Có' trên bản đồ nào"),
+        ("Năm số liệu", datetime.date.today().year + 1, "Không thể nhập số liệu cho năm chưa bắt đầu."),
+    ],
+)
+def test_each_cell_error_names_row_column_and_reason(officer, column, value, message):
+    row = list(GOOD_ROW)
+    row[ERROR_HEADER.index(column)] = value
+    with translation.override("vi"):
+        preview = import_registry(
+            user=officer, content=xlsx([ERROR_HEADER, row]), filename="x.xlsx", commit=False
+        )
+    assert preview.errors == [f"Dòng 2 – cột {column}: {message}"]
+
+
+def test_a_commune_name_shared_by_two_districts_needs_the_district(officer):
+    row = list(GOOD_ROW)
+    row[4:6] = ["Xã Hồng Quang", ""]
+    with translation.override("vi"):
+        preview = import_registry(
+            user=officer, content=xlsx([ERROR_HEADER, row]), filename="x.xlsx", commit=False
+        )
+    assert preview.errors == [
+        "Dòng 2 – cột Xã/phường: 'Xã Hồng Quang' trùng tên nhiều xã/phường: hãy ghi thêm huyện hoặc mã xã"
+    ]
+    row[5] = "Huyện Nam Trực"
+    assert not import_registry(
+        user=officer, content=xlsx([ERROR_HEADER, row]), filename="x.xlsx", commit=False
+    ).errors
+
+
+def test_files_that_cannot_be_read_say_why(officer):
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    with translation.override("vi"):
+        with pytest.raises(ValidationError) as not_excel:
+            import_registry(user=officer, content=b"PK\x03\x04 broken", filename="x.xlsx", commit=False)
+        assert not_excel.value.messages == ["Tệp không phải là sổ Excel (.xlsx) hay tệp CSV."]
+        with pytest.raises(ValidationError) as no_header:
+            import_registry(user=officer, content=xlsx([["a", "b"], [1, 2]]), filename="x.xlsx", commit=False)
+        assert no_header.value.messages[0].startswith("Không tìm thấy dòng tiêu đề: 15 dòng đầu")
+        viewer = UserFactory(role=Role.VIEWER)
+        with pytest.raises(PermissionDenied) as refused:
+            import_registry(
+                user=viewer, content=xlsx([ERROR_HEADER, GOOD_ROW]), filename="x.xlsx", commit=False
+            )
+        assert str(refused.value) == "Bạn không có quyền nhập dữ liệu vào sổ đăng ký."

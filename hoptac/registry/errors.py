@@ -21,3 +21,17 @@ STATUS_AFTER_DISSOLVED = _(
     "The organisation was dissolved before this date; no later status can be recorded."
 )
 NOT_ALLOWED = _("You do not have the right to make this change.")
+YEAR_ALREADY_ENTERED = _("Data for %(year)s has already been entered; edit that year instead.")
+
+# The yearly data's review flow (submit → review → accept).
+YEAR_LOCKED = _(
+    "The data for this year were accepted and are locked; a provincial officer can reopen them, giving a reason."
+)
+YEAR_WAITING_REVIEW = _(
+    "The data for this year were submitted and are waiting for review; they cannot be changed now."
+)
+YEAR_CANNOT_SUBMIT = _("Only data not yet submitted, or returned for corrections, can be submitted.")
+YEAR_NOT_SUBMITTED = _("Only submitted data can be accepted or returned.")
+YEAR_RETURN_COMMENT = _("Say what must be corrected.")
+YEAR_REOPEN_REASON = _("Give the reason for reopening the year.")
+YEAR_NOT_ACCEPTED = _("Only accepted data can be reopened.")

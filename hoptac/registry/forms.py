@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hoptac.areas.models import AdminMap, Level
 
-from . import selectors, services
+from . import errors, selectors, services
 from .choices import OrganisationKind
 from .filters import OrganisationFilter, YearlyReportFilter
 from .models import YEARLY_DATA_FIELDS, Organisation, StatusChange, YearlyReport
@@ -20,7 +20,6 @@ DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 DATE_PLACEHOLDER = _("dd/mm/yyyy")
 # Django's own Vietnamese catalog leaves these empty; the project catalog translates them.
 INVALID_CHOICE = _("Select a valid choice. That choice is not one of the available choices.")
-YEAR_ALREADY_ENTERED = _("Data for %(year)s has already been entered; edit that year instead.")
 ALL = _("All")
 
 
@@ -301,7 +300,7 @@ class YearlyReportForm(forms.ModelForm):
     def clean_year(self):
         year = self.cleaned_data["year"]
         if not self.instance.pk and year in self.existing_years:
-            raise ValidationError(YEAR_ALREADY_ENTERED, params={"year": year}, code="exists")
+            raise ValidationError(errors.YEAR_ALREADY_ENTERED, params={"year": year}, code="exists")
         return year
 
     def fieldsets(self):

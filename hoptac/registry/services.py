@@ -8,7 +8,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from simple_history.utils import update_change_reason
 
 from hoptac.areas.selectors import commune_successor
@@ -209,18 +208,6 @@ def status_change_add(
     return change
 
 
-# The yearly data's review flow (submit → review → accept). Messages as constants that tests assert on.
-YEAR_LOCKED = _(
-    "The data for this year were accepted and are locked; a provincial officer can reopen them, giving a reason."
-)
-YEAR_WAITING_REVIEW = _(
-    "The data for this year were submitted and are waiting for review; they cannot be changed now."
-)
-YEAR_CANNOT_SUBMIT = _("Only data not yet submitted, or returned for corrections, can be submitted.")
-YEAR_NOT_SUBMITTED = _("Only submitted data can be accepted or returned.")
-YEAR_RETURN_COMMENT = _("Say what must be corrected.")
-YEAR_REOPEN_REASON = _("Give the reason for reopening the year.")
-YEAR_NOT_ACCEPTED = _("Only accepted data can be reopened.")
 # Fields the review flow sets; never taken from a form or the API.
 WORKFLOW_FIELDS = {
     "id",
@@ -237,9 +224,9 @@ WORKFLOW_FIELDS = {
 def yearly_report_check_open(report: YearlyReport) -> None:
     """Accepted years are locked; submitted data wait for review. Raises ValidationError otherwise."""
     if report.review_state == YearlyReportState.ACCEPTED:
-        raise ValidationError(YEAR_LOCKED)
+        raise ValidationError(errors.YEAR_LOCKED)
     if report.review_state == YearlyReportState.SUBMITTED:
-        raise ValidationError(YEAR_WAITING_REVIEW)
+        raise ValidationError(errors.YEAR_WAITING_REVIEW)
 
 
 @transaction.atomic
@@ -301,7 +288,7 @@ def yearly_report_submit(*, user, report: YearlyReport) -> YearlyReport:
     if not user_can(user, "change", report.organisation):
         raise PermissionDenied(errors.NOT_ALLOWED)
     if report.review_state not in (YearlyReportState.DRAFT, YearlyReportState.RETURNED):
-        raise ValidationError(YEAR_CANNOT_SUBMIT)
+        raise ValidationError(errors.YEAR_CANNOT_SUBMIT)
     report.review_state = YearlyReportState.SUBMITTED
     report.submitted_by = user
     if report.submitted_at is None:  # the first submission counts for timeliness
@@ -319,10 +306,10 @@ def yearly_report_review(*, user, report: YearlyReport, accept: bool, comment: s
     if not user_can_review_yearly(user, report.organisation):
         raise PermissionDenied(errors.NOT_ALLOWED)
     if report.review_state != YearlyReportState.SUBMITTED:
-        raise ValidationError(YEAR_NOT_SUBMITTED)
+        raise ValidationError(errors.YEAR_NOT_SUBMITTED)
     comment = (comment or "").strip()
     if not accept and not comment:
-        raise ValidationError({"comment": YEAR_RETURN_COMMENT})
+        raise ValidationError({"comment": errors.YEAR_RETURN_COMMENT})
     report.review_state = YearlyReportState.ACCEPTED if accept else YearlyReportState.RETURNED
     report.reviewed_by = user
     report.reviewed_at = timezone.now()
@@ -342,10 +329,10 @@ def yearly_report_reopen(*, user, report: YearlyReport, reason: str) -> YearlyRe
     if not user_can_reopen_yearly(user):
         raise PermissionDenied(errors.NOT_ALLOWED)
     if report.review_state != YearlyReportState.ACCEPTED:
-        raise ValidationError(YEAR_NOT_ACCEPTED)
+        raise ValidationError(errors.YEAR_NOT_ACCEPTED)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": YEAR_REOPEN_REASON})
+        raise ValidationError({"reason": errors.YEAR_REOPEN_REASON})
     report.review_state = YearlyReportState.RETURNED
     report.review_comment = reason
     report.reviewed_by = user

@@ -333,7 +333,7 @@ class YearlyReportUpdateView(YearlyReportFormView):
             YearlyReportState.ACCEPTED,
             YearlyReportState.SUBMITTED,
         ):
-            message = services.YEAR_LOCKED if self.report.is_locked else services.YEAR_WAITING_REVIEW
+            message = errors.YEAR_LOCKED if self.report.is_locked else errors.YEAR_WAITING_REVIEW
             messages.warning(self.request, message)
             return redirect("registry:yearly_report_review", pk=self.organisation.pk, year=self.report.year)
         return None

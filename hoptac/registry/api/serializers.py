@@ -2,8 +2,9 @@ from rest_framework import serializers
 
 from hoptac.areas.api.serializers import AdminUnitBriefSerializer
 from hoptac.areas.models import AdminMap, AdminUnit, Level
+from hoptac.registry.errors import YEAR_REOPEN_REASON
 from hoptac.registry.models import Organisation, StatusChange, YearlyReport
-from hoptac.registry.services import ORGANISATION_FIELDS, YEAR_REOPEN_REASON
+from hoptac.registry.services import ORGANISATION_FIELDS
 
 
 class CommuneCodeField(serializers.SlugRelatedField):

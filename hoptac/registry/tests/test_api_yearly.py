@@ -6,7 +6,7 @@ from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
 from hoptac.areas.tests.factories import current_commune, district
-from hoptac.registry import services
+from hoptac.registry import errors, services
 from hoptac.registry.choices import OrganisationKind, Sector
 from hoptac.registry.models import YearlyReport, YearlyReportState
 from hoptac.registry.tests.factories import OrganisationFactory, YearlyReportFactory
@@ -150,16 +150,16 @@ def test_wrong_steps_are_refused_in_vietnamese(two_communes, draft):
     province = client_for(two_communes["province"])
     # A draft cannot be reviewed, nor reopened.
     response = post(officer, draft, "review", {"accept": True})
-    assert response.status_code == 400 and response.json() == [vi(services.YEAR_NOT_SUBMITTED)]
+    assert response.status_code == 400 and response.json() == [vi(errors.YEAR_NOT_SUBMITTED)]
     response = post(province, draft, "reopen", {"reason": "Sửa số liệu."})
-    assert response.status_code == 400 and response.json() == [vi(services.YEAR_NOT_ACCEPTED)]
+    assert response.status_code == 400 and response.json() == [vi(errors.YEAR_NOT_ACCEPTED)]
     # Submitted data cannot be submitted again; returning them needs a comment; a decision is required.
     post(client_for(two_communes["representative_a"]), draft, "submit")
     response = post(officer, draft, "submit")
-    assert response.status_code == 400 and response.json() == [vi(services.YEAR_CANNOT_SUBMIT)]
+    assert response.status_code == 400 and response.json() == [vi(errors.YEAR_CANNOT_SUBMIT)]
     assert response.json()[0].startswith("Chỉ")
     response = post(officer, draft, "review", {"accept": False, "comment": "  "})
-    assert response.status_code == 400 and response.json() == {"comment": [vi(services.YEAR_RETURN_COMMENT)]}
+    assert response.status_code == 400 and response.json() == {"comment": [vi(errors.YEAR_RETURN_COMMENT)]}
     assert response.json()["comment"] == ["Hãy nêu nội dung cần sửa."]
     response = post(officer, draft, "review", {"comment": "Đồng ý"})
     assert response.status_code == 400 and "accept" in response.json()

@@ -12,7 +12,7 @@ from django.urls import reverse
 from hoptac.accounts.models import Role
 from hoptac.accounts.tests.factories import UserFactory
 from hoptac.areas.tests.factories import legacy_commune
-from hoptac.registry import selectors, services
+from hoptac.registry import errors, selectors, services
 from hoptac.registry.models import YearlyReport, YearlyReportState
 from hoptac.registry.tests.factories import OrganisationFactory, YearlyReportFactory
 
@@ -77,13 +77,13 @@ def test_the_flow_and_who_may_do_each_step(yearly):
         services.yearly_report_save(
             user=yearly["representative"], organisation=yearly["org"], year=2025, data={"workers": 11}
         )
-    assert services.YEAR_WAITING_REVIEW in waiting.value.messages
+    assert errors.YEAR_WAITING_REVIEW in waiting.value.messages
     for name in ("representative", "viewer", "other_commune"):
         with pytest.raises(PermissionDenied):
             services.yearly_report_review(user=yearly[name], report=report, accept=True)
     with pytest.raises(ValidationError) as no_comment:
         services.yearly_report_review(user=yearly["commune"], report=report, accept=False)
-    assert services.YEAR_RETURN_COMMENT in no_comment.value.message_dict["comment"]
+    assert errors.YEAR_RETURN_COMMENT in no_comment.value.message_dict["comment"]
     report = services.yearly_report_review(
         user=yearly["commune"], report=report, accept=False, comment="Kiểm tra doanh thu"
     )
@@ -107,12 +107,12 @@ def test_acceptance_locks_the_year_and_reopening_needs_a_provincial_officer_and_
             services.yearly_report_save(
                 user=user, organisation=yearly["org"], year=2025, data={"workers": 12}
             )
-        assert services.YEAR_LOCKED in locked.value.messages
+        assert errors.YEAR_LOCKED in locked.value.messages
     with pytest.raises(PermissionDenied):
         services.yearly_report_reopen(user=yearly["commune"], report=report, reason="Sai số")
     with pytest.raises(ValidationError) as no_reason:
         services.yearly_report_reopen(user=yearly["province"], report=report, reason="")
-    assert services.YEAR_REOPEN_REASON in no_reason.value.message_dict["reason"]
+    assert errors.YEAR_REOPEN_REASON in no_reason.value.message_dict["reason"]
     report = services.yearly_report_reopen(
         user=yearly["province"], report=report, reason="Thanh tra phát hiện sai doanh thu"
     )

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from hoptac.areas.models import AdminMap, AdminUnit, CommuneSuccession, Level
+from hoptac.core.templatetags.vn import format_number
 from hoptac.core.text import fold
 
 from . import services
@@ -594,6 +595,8 @@ def _show(value: Any) -> str:
         return _("Yes") if value else _("No")
     if isinstance(value, datetime.date):
         return value.strftime("%d/%m/%Y")
+    if isinstance(value, int | Decimal):
+        return format_number(value)
     return str(value)
 
 
@@ -676,9 +679,6 @@ class _Importer:
         """The row's outcome; a row without errors is added to the plan."""
         result = RowResult(row=number)
         values = _row_values(self.sheet, number, cells, result)
-        if result.errors:
-            result.action = "error"
-            return result
         data = {
             c.field: values[c.field]
             for c in self.sheet.columns.values()
@@ -689,12 +689,14 @@ class _Importer:
                 unit = self.communes.find(values["commune"], values.get("district", ""))
             except CellError as exc:
                 result.errors.append(_message(number, self.header("commune"), str(exc)))
-                result.action = "error"
-                return result
-            if unit.map == AdminMap.LEGACY:
-                data["commune_legacy"], data["commune_current"] = unit, None
             else:
-                data["commune_current"] = unit
+                if unit.map == AdminMap.LEGACY:
+                    data["commune_legacy"], data["commune_current"] = unit, None
+                else:
+                    data["commune_current"] = unit
+        if result.errors:  # every unreadable cell of the row is reported at once
+            result.action = "error"
+            return result
         plan = _Plan()
         try:
             organisation = self._organisation(result, plan, values.get("registration_code", ""), data)

@@ -54,6 +54,7 @@ class ImportJobView(LoginRequiredMixin, TemplateView):
             refused=[r for r in rows if r["errors"]],
             changed=[r for r in rows if not r["errors"] and r["action"] in ("create", "update")],
             can_commit=job.state == ImportJob.State.CHECKED and not job.commit,
+            done=job.state == ImportJob.State.COMMITTED,
             **kwargs,
         )
 

@@ -70,6 +70,7 @@ bench: install
 	DATABASE_URL=sqlite:///$(CURDIR)/benchmarks/.work/report.sqlite3 $(PY) benchmarks/report_generation.py
 	rm -f benchmarks/.work/import.sqlite3*
 	DATABASE_URL=sqlite:///$(CURDIR)/benchmarks/.work/import.sqlite3 $(PY) benchmarks/import_registry.py
+	@bash scripts/bench_pg_import.sh "$(PG_URL)"
 
 clean:
 	rm -rf $(VENV) db.sqlite3* .pytest_cache

@@ -32,7 +32,7 @@ def job_progress(job: ImportJob) -> dict:
         data = json.loads(_progress_path(job).read_text())
     except (OSError, ValueError):
         data = {"done": job.done, "total": job.total}
-    return {**data, "state": job.state}
+    return {**data, "state": job.state, "state_label": str(job.get_state_display())}
 
 
 def import_job_start(

@@ -93,7 +93,8 @@ def test_large_files_run_in_the_background(client, monkeypatch):
     assert queued == [{"job_id": job.pk}] and job.state == ImportJob.State.QUEUED
     html = client.get(f"/reports/import/{job.pk}/").content.decode()
     assert 'id="progress"' in html
-    assert client.get(f"/reports/import/{job.pk}/progress.json").json()["state"] == "queued"
+    progress = client.get(f"/reports/import/{job.pk}/progress.json").json()
+    assert progress["state"] == "queued" and progress["state_label"] == "Đang chờ"
     # While the worker writes, the page says so (the progress file is the worker's).
     progress_file = services._progress_path(job)
     progress_file.parent.mkdir(parents=True, exist_ok=True)

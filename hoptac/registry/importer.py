@@ -31,7 +31,7 @@ from hoptac.areas.models import AdminMap, AdminUnit, CommuneSuccession, Level
 from hoptac.core.templatetags.vn import format_number
 from hoptac.core.text import fold
 
-from . import services
+from . import errors, services
 from .choices import LegalStatus, OrganisationKind, Sector, SubSector
 from .models import Organisation, StatusChange, YearlyReport
 from .scoping import scope_filter
@@ -740,10 +740,19 @@ class _Importer:
         else:
             if existing.pk not in self.changeable:
                 raise PermissionDenied
+            derived = (
+                {"commune_current"}
+                if data.get("commune_legacy") and data.get("commune_current") is None
+                else set()
+            )
+            kept = [
+                n for n, v in data.items() if n not in self.allowed | derived and getattr(existing, n) != v
+            ]
+            if kept:  # e.g. a representative renaming their cooperative: identity stays with officers
+                raise ValidationError({n: errors.FIELD_KEPT_BY_OFFICERS for n in kept})
             organisation = copy.copy(existing)
             for name, value in data.items():
-                if name in self.allowed:
-                    setattr(organisation, name, value)
+                setattr(organisation, name, value)
             self._validate(organisation)
             changed = [
                 f for f in services.ORGANISATION_FIELDS if getattr(existing, f) != getattr(organisation, f)

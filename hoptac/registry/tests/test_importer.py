@@ -501,3 +501,33 @@ def test_files_that_cannot_be_read_say_why(officer):
                 user=viewer, content=xlsx([ERROR_HEADER, GOOD_ROW]), filename="x.xlsx", commit=False
             )
         assert str(refused.value) == "Bạn không có quyền nhập dữ liệu vào sổ đăng ký."
+
+
+def test_a_representative_updates_contact_details_but_not_identity():
+    from hoptac.registry.tests.factories import YearlyReportFactory
+
+    organisation = OrganisationFactory(
+        registration_code="0607960001",
+        name="HTX Hải Minh",
+        commune_legacy=legacy_commune("Xã Hải Minh", "Huyện Hải Hậu"),
+        founding_date=datetime.date(2020, 10, 13),
+        registration_date=None,
+    )
+    YearlyReportFactory(organisation=organisation, year=2023)
+    representative = UserFactory(role=Role.REPRESENTATIVE, organisation=organisation)
+    header = ["Mã số đăng ký", "Tên tổ chức", "Xã/phường", "Huyện", "Điện thoại", "Năm số liệu", "Lao động"]
+    same = ["0607960001", "HTX Hải Minh", "Xã Hải Minh", "Huyện Hải Hậu", "0228 3877 123", 2024, 9]
+    result = import_registry(
+        user=representative, content=xlsx([header, same]), filename="x.xlsx", commit=True
+    )
+    organisation.refresh_from_db()
+    assert result.committed and organisation.phone == "0228 3877 123"
+    assert YearlyReport.objects.get(organisation=organisation, year=2024).workers == 9
+    renamed = [*same[:1], "HTX Đổi Tên", *same[2:]]
+    with translation.override("vi"):
+        preview = import_registry(
+            user=representative, content=xlsx([header, renamed]), filename="x.xlsx", commit=False
+        )
+    assert preview.errors == [
+        "Dòng 2 – cột Tên tổ chức: bạn không được thay đổi trường này: trường này do cơ quan đăng ký quản lý"
+    ]

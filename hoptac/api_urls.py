@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 from hoptac.areas.api.views import AdminUnitViewSet
 from hoptac.plans.api.urls import router as plans_router
 from hoptac.registry.api.views import OrganisationViewSet, YearlyReportViewSet
+from hoptac.reports.api.urls import router as reports_router
 from hoptac.scoring.api.urls import router as scoring_router
 from hoptac.tasks.api.urls import router as tasks_router
 
@@ -21,6 +22,7 @@ urlpatterns = [
     path("", include(scoring_router.urls)),
     path("", include(plans_router.urls)),
     path("", include(tasks_router.urls)),
+    path("", include(reports_router.urls)),
     path("auth/token/", obtain_auth_token, name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -153,6 +153,9 @@ SPECTACULAR_SETTINGS = {
         "TargetStatusEnum": "hoptac.plans.choices.TargetStatus",
         "IndicatorKindEnum": "hoptac.plans.choices.IndicatorKind",
         "ComparatorEnum": "hoptac.plans.choices.Comparator",
+        "ImportJobStateEnum": "hoptac.reports.models.ImportJob.State",
+        "AssessmentStateEnum": "hoptac.scoring.choices.AssessmentState",
+        "ProgressReportStateEnum": "hoptac.tasks.choices.ReportState",
     },
 }
 

@@ -213,9 +213,11 @@ def list_workbook(
 
 
 def organisation_workbook(
-    organisations: Iterable[Organisation], *, title: str, as_of: datetime.date | None = None
+    organisations: Iterable[Organisation], *, today: datetime.date, as_of: datetime.date | None = None
 ) -> bytes:
-    """The organisations as an .xlsx (list_workbook), with the "status as of" date when there is one."""
+    """The organisations as an .xlsx (list_workbook), with the "status as of" date when there is one.
+    The list page's export and the API's both call it."""
+    title = _("Collective-economy organisations — exported on %(date)s") % {"date": f"{today:%d/%m/%Y}"}
     note = str(_("Legal status as of %(date)s")) % {"date": f"{as_of:%d/%m/%Y}"} if as_of else None
     return list_workbook(
         organisations, _export_columns(), title=title, sheet_title=str(_("Organisations")), note=note
@@ -389,9 +391,16 @@ def _yearly_export_columns() -> list[ExportColumn]:
     ]
 
 
-def yearly_report_workbook(reports: Iterable[YearlyReport], *, title: str, note: str | None = None) -> bytes:
+def yearly_report_workbook(
+    reports: Iterable[YearlyReport], *, today: datetime.date, year: int | None = None
+) -> bytes:
     """The yearly data as an .xlsx (list_workbook): the organisation, its communes, every figure reported
-    (amounts in đồng), yes/no answers as Có/Không, the submission day and the review state."""
+    (amounts in đồng), yes/no answers as Có/Không, the submission day and the review state. The list page's
+    export and the API's both call it."""
+    note = _("Data of %(year)s; amounts in đồng.") % {"year": year} if year else _("Amounts in đồng.")
+    title = _("Yearly operating data of collective-economy organisations — exported on %(date)s") % {
+        "date": f"{today:%d/%m/%Y}"
+    }
     return list_workbook(
         reports, _yearly_export_columns(), title=title, sheet_title=str(_("Yearly data")), note=note
     )

@@ -4,7 +4,6 @@ objects outside the user's scope answer 404 (selectors.organisation_get)."""
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +12,8 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
+
+from hoptac.core.downloads import XLSX, attachment
 
 from . import errors, selectors, services
 from .choices import LegalStatus
@@ -51,9 +52,6 @@ class OrganisationListView(LoginRequiredMixin, SingleTableMixin, FilterView):
         return context
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
 class ListExportView(LoginRequiredMixin, View):
     """A list page's rows, with the same scope, filters and sort (the table's ?sort=), as an .xlsx file."""
 
@@ -77,9 +75,11 @@ class ListExportView(LoginRequiredMixin, View):
             queryset = filterset.qs
         table = self.table_class(queryset, order_by=request.GET.get("sort"))
         today = timezone.localdate()
-        response = HttpResponse(self.workbook(table.data, filterset, today), content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="{self.filename_stem}-{today:%Y%m%d}.xlsx"'
-        return response
+        return attachment(
+            self.workbook(table.data, filterset, today),
+            content_type=XLSX,
+            filename=f"{self.filename_stem}-{today:%Y%m%d}.xlsx",
+        )
 
 
 class OrganisationExportView(ListExportView):
@@ -94,12 +94,7 @@ class OrganisationExportView(ListExportView):
 
     def workbook(self, rows, filterset, today) -> bytes:
         as_of = filterset.form.cleaned_data.get("as_of") if filterset.is_bound else None
-        return organisation_workbook(
-            rows,
-            title=_("Collective-economy organisations — exported on %(date)s")
-            % {"date": f"{today:%d/%m/%Y}"},
-            as_of=as_of,
-        )
+        return organisation_workbook(rows, today=today, as_of=as_of)
 
 
 class YearlyReportListView(LoginRequiredMixin, SingleTableMixin, FilterView):
@@ -132,14 +127,7 @@ class YearlyReportExportView(ListExportView):
 
     def workbook(self, rows, filterset, today) -> bytes:
         year = filterset.form.cleaned_data.get("year") if filterset.is_bound else None
-        if year:
-            note = _("Data of %(year)s; amounts in đồng.") % {"year": int(year)}
-        else:
-            note = _("Amounts in đồng.")
-        title = _("Yearly operating data of collective-economy organisations — exported on %(date)s") % {
-            "date": f"{today:%d/%m/%Y}"
-        }
-        return yearly_report_workbook(rows, title=title, note=note)
+        return yearly_report_workbook(rows, today=today, year=int(year) if year else None)
 
 
 class OrganisationDetailView(LoginRequiredMixin, TemplateView):

@@ -3,18 +3,18 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from hoptac.core.downloads import XLSX, attachment
+
 from . import services
 from .forms import ImportUploadForm
 from .models import ImportJob
 from .workbooks import annotated_copy, import_template
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _job(request, pk: int) -> ImportJob:
@@ -80,14 +80,10 @@ class ImportAnnotatedView(LoginRequiredMixin, View):
             raise Http404
         with job.file.open("rb") as handle:
             content = annotated_copy(handle.read(), job.filename, job.result)
-        response = HttpResponse(content, content_type=XLSX)
         stem = job.filename.rsplit(".", 1)[0]
-        response["Content-Disposition"] = f'attachment; filename="{stem}-ket-qua-kiem-tra.xlsx"'
-        return response
+        return attachment(content, content_type=XLSX, filename=f"{stem}-ket-qua-kiem-tra.xlsx")
 
 
 class ImportTemplateView(LoginRequiredMixin, View):
     def get(self, request):
-        response = HttpResponse(import_template(), content_type=XLSX)
-        response["Content-Disposition"] = 'attachment; filename="mau-nhap-so-dang-ky.xlsx"'
-        return response
+        return attachment(import_template(), content_type=XLSX, filename="mau-nhap-so-dang-ky.xlsx")

@@ -215,3 +215,42 @@ def test_actions_are_documented_in_the_schema(two_communes):
         "in_value_chain",
         "high_tech",
     } <= parameters
+
+
+def test_exports_through_the_api_follow_filters_and_scope(two_communes):
+    """GET /api/v1/organisations/export/ and /api/v1/yearly-reports/export/: the .xlsx of the pages, filtered
+    like the list endpoints, never beyond the user's scope."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from hoptac.registry.models import Organisation
+
+    def sheet(response):
+        assert response.status_code == 200, response.content[:300]
+        assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+        rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+        return rows[2], [r for r in rows[3:] if r[0] is not None]
+
+    a, b = two_communes["a"], two_communes["b"]
+    YearlyReportFactory(organisation=a, year=2024)
+    YearlyReportFactory(organisation=a, year=2023)
+    YearlyReportFactory(organisation=b, year=2024)
+    officer = two_communes["commune_a"]
+    client = client_for(officer)
+    with translation.override("vi"):
+        header, rows = sheet(client.get("/api/v1/organisations/export/", HTTP_ACCEPT_LANGUAGE="vi"))
+        assert {r[header.index("Mã số đăng ký")] for r in rows} == {a.registration_code}
+        header, rows = sheet(
+            client.get("/api/v1/yearly-reports/export/", {"year": 2024}, HTTP_ACCEPT_LANGUAGE="vi")
+        )
+        assert [(r[header.index("Mã số đăng ký")], r[header.index("Năm")]) for r in rows] == [
+            (a.registration_code, 2024)
+        ]
+        province = client_for(two_communes["province"])
+        header, rows = sheet(
+            province.get("/api/v1/yearly-reports/export/", {"year": 2024}, HTTP_ACCEPT_LANGUAGE="vi")
+        )
+        assert len(rows) == 2
+        assert sheet(client_for(two_communes["no_scope"]).get("/api/v1/organisations/export/"))[1] == []
+    assert Organisation.objects.count() == 2

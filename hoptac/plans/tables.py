@@ -14,8 +14,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from hoptac.areas.models import AdminMap
 from hoptac.core.templatetags.vn import format_number
 
+from . import selectors
 from .choices import Comparator, IndicatorKind, TargetStatus
 from .evaluation import TargetResult
 from .indicators import Measure, Point, data_year_for
@@ -640,3 +642,55 @@ def plan_workbook(
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+SHEET_NAMES = {
+    "commune": gettext_lazy("By commune"),
+    "district": gettext_lazy("By district"),
+    "sector": gettext_lazy("By sector"),
+}
+
+
+def map_label(admin_map: str) -> str:
+    return str(_("before 1/7/2025") if admin_map == AdminMap.LEGACY else _("from 1/7/2025"))
+
+
+def breakdown_title(name: str, admin_map: str) -> str:
+    if name == "commune":
+        return _("By commune (map %(period)s)") % {"period": map_label(admin_map)}
+    return str(selectors.BREAKDOWN_LABELS[name])
+
+
+def group_header(name: str) -> str:
+    return {"commune": _("Commune"), "district": _("District"), "sector": _("Sector")}[name]
+
+
+def plan_export(*, plan: Plan, as_of: datetime.date, admin_map: str, user) -> bytes:
+    """The .xlsx of the plan page's "Xuất Excel" and of the API's targets/export: every target as of the
+    date (plan-wide aggregates) and the breakdowns by commune, district and sector, limited to the user's
+    scope, communes on `admin_map`."""
+    results = selectors.plan_evaluate(plan=plan, as_of=as_of)
+    targets = [r.target for r in results]
+    sheets = []
+    for name in selectors.BREAKDOWNS:
+        rows = selectors.plan_breakdown(
+            plan=plan,
+            targets=targets,
+            as_of=as_of,
+            group_by=selectors.grouping_for(name, admin_map),
+            user=user,
+        )
+        sheets.append(
+            BreakdownSheet(
+                sheet_name=str(SHEET_NAMES[name]),
+                title=breakdown_title(name, admin_map),
+                group_header=group_header(name),
+                rows=rows,
+                with_parent=name == "commune" and admin_map == AdminMap.LEGACY,
+            )
+        )
+    return plan_workbook(plan=plan, results=results, breakdowns=sheets, as_of=as_of)
+
+
+def export_filename(plan: Plan, as_of: datetime.date) -> str:
+    return f"hoptac-{plan.code}-{as_of:%Y%m%d}.xlsx"

@@ -9,17 +9,16 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from hoptac.areas.models import AdminMap
+from hoptac.core.downloads import XLSX, attachment
 from hoptac.registry.forms import add_service_errors
 from hoptac.registry.scoping import scope_filter
 
@@ -28,25 +27,9 @@ from .choices import IndicatorKind
 from .forms import PlanViewForm, QualitativeAssessmentForm
 
 COMMUNE_CHART_LIMIT = 20
-SHEET_NAMES = {
-    "commune": gettext_lazy("By commune"),
-    "district": gettext_lazy("By district"),
-    "sector": gettext_lazy("By sector"),
-}
-
-
-def _map_label(admin_map: str) -> str:
-    return str(_("before 1/7/2025") if admin_map == AdminMap.LEGACY else _("from 1/7/2025"))
-
-
-def breakdown_title(name: str, admin_map: str) -> str:
-    if name == "commune":
-        return _("By commune (map %(period)s)") % {"period": _map_label(admin_map)}
-    return str(selectors.BREAKDOWN_LABELS[name])
-
-
-def group_header(name: str) -> str:
-    return {"commune": _("Commune"), "district": _("District"), "sector": _("Sector")}[name]
+_map_label = tables.map_label
+breakdown_title = tables.breakdown_title
+group_header = tables.group_header
 
 
 def implemented_documents(plan) -> list[dict]:
@@ -238,31 +221,7 @@ class PlanExportView(PlanMixin, View):
     """The plan's targets as of the date, and the breakdowns (limited to the user's scope), as .xlsx."""
 
     def get(self, request, *args, **kwargs):
-        results = selectors.plan_evaluate(plan=self.plan, as_of=self.as_of)
-        targets = [r.target for r in results]
-        sheets = []
-        for name in selectors.BREAKDOWNS:
-            rows = selectors.plan_breakdown(
-                plan=self.plan,
-                targets=targets,
-                as_of=self.as_of,
-                group_by=selectors.grouping_for(name, self.admin_map),
-                user=request.user,
-            )
-            sheets.append(
-                tables.BreakdownSheet(
-                    sheet_name=str(SHEET_NAMES[name]),
-                    title=breakdown_title(name, self.admin_map),
-                    group_header=group_header(name),
-                    rows=rows,
-                    with_parent=name == "commune" and self.admin_map == AdminMap.LEGACY,
-                )
-            )
-        content = tables.plan_workbook(plan=self.plan, results=results, breakdowns=sheets, as_of=self.as_of)
-        response = HttpResponse(
-            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        content = tables.plan_export(
+            plan=self.plan, as_of=self.as_of, admin_map=self.admin_map, user=request.user
         )
-        response["Content-Disposition"] = (
-            f'attachment; filename="hoptac-{self.plan.code}-{self.as_of:%Y%m%d}.xlsx"'
-        )
-        return response
+        return attachment(content, content_type=XLSX, filename=tables.export_filename(self.plan, self.as_of))

@@ -1,37 +1,32 @@
 """Pages of the yearly report: a form (year, optional number and signer) and the download, a .zip with the
 report (.docx) and its Excel annexes. Generated inline: a few hundred milliseconds on the demo
-(benchmarks/results/report-generation.md). Provincial officers and administrators only."""
+(benchmarks/results/report-generation.md). Provincial officers and administrators only. The rule, the years and
+the generation are hoptac.reports.annual.service, which the API (GET /api/v1/plans/{id}/annual-report/) calls
+too."""
 
 import datetime
 
 from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from hoptac.core.downloads import ZIP, attachment
 from hoptac.plans import selectors as plan_selectors
 from hoptac.plans.models import Plan
+from hoptac.reports.annual.service import (
+    NOT_ALLOWED,
+    annual_report_generate,
+    default_year,
+    report_years,
+    user_can_generate,
+)
 
-
-def user_can_generate(user) -> bool:
-    """The yearly report covers the whole territory: provincial officers and administrators."""
-    from hoptac.accounts.models import Role
-
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and (user.is_superuser or user.role in (Role.ADMIN, Role.PROVINCE))
-    )
-
-
-def default_year(today: datetime.date) -> int:
-    """The last year whose yearly update (15 December) has closed."""
-    return today.year if today >= datetime.date(today.year, 12, 15) else today.year - 1
+__all__ = ["AnnualReportDownloadView", "AnnualReportForm", "AnnualReportFormView", "user_can_generate"]
 
 
 class AnnualReportForm(forms.Form):
@@ -51,8 +46,7 @@ class AnnualReportForm(forms.Form):
 
     def __init__(self, *args, plan: Plan, today: datetime.date, **kwargs):
         super().__init__(*args, **kwargs)
-        years = range(today.year, plan.baseline_year - 1, -1)
-        self.fields["year"].choices = [(y, str(y)) for y in years]
+        self.fields["year"].choices = [(y, str(y)) for y in report_years(plan, today)]
         self.fields["year"].initial = max(default_year(today), plan.baseline_year)
 
 
@@ -60,9 +54,7 @@ class AnnualReportMixin(LoginRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             if not user_can_generate(request.user):
-                raise PermissionDenied(
-                    _("Only provincial officers and administrators generate the yearly report.")
-                )
+                raise PermissionDenied(NOT_ALLOWED)
             self.plan = plan_selectors.plan_get(code=kwargs["code"])
             self.today = timezone.localdate()
         return super().dispatch(request, *args, **kwargs)
@@ -82,21 +74,16 @@ class AnnualReportFormView(AnnualReportMixin, TemplateView):
 
 class AnnualReportDownloadView(AnnualReportMixin, View):
     def get(self, request, *args, **kwargs):
-        from django.shortcuts import render
-
-        from hoptac.reports.annual.build import build_annual_report
-
         form = AnnualReportForm(request.GET, plan=self.plan, today=self.today)
         if not form.is_valid():
             return render(request, "reports/annual_form.html", {"plan": self.plan, "form": form}, status=400)
         data = form.cleaned_data
-        files = build_annual_report(
-            self.plan,
-            data["year"],
+        files = annual_report_generate(
             user=request.user,
+            plan=self.plan,
+            year=data["year"],
             today=self.today,
-            letterhead={"number": data["number"], "signer_name": data["signer_name"]},
+            number=data["number"],
+            signer_name=data["signer_name"],
         )
-        response = HttpResponse(files.zip(), content_type="application/zip")
-        response["Content-Disposition"] = f'attachment; filename="{files.zip_name}"'
-        return response
+        return attachment(files.zip(), content_type=ZIP, filename=files.zip_name)

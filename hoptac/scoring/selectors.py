@@ -455,6 +455,17 @@ def first_assessed_year() -> int | None:
     return Assessment.objects.order_by("year").values_list("year", flat=True).first()
 
 
+RESULT_YEARS = 5
+
+
+def results_years(*, year: int, latest: int) -> list[int]:
+    """The years of the results by year: up to RESULT_YEARS, ending with `year` or `latest` (the last rated
+    year), whichever is later, and starting no earlier than the first year assessed."""
+    first = first_assessed_year() or year
+    last = max(year, latest)
+    return list(range(max(first, last - RESULT_YEARS + 1), last + 1))
+
+
 def results_rows(*, user, year: int) -> QuerySet[Assessment]:
     """Approved assessments of the year, for the export."""
     return approved_assessments(user=user, year=year).order_by("organisation__name_sort")

@@ -17,7 +17,8 @@ from openpyxl.utils import get_column_letter
 from hoptac.core.templatetags.vn import format_number
 from hoptac.registry.models import Organisation
 
-from .choices import SCORE_BANDS, AssessmentState, Band
+from . import selectors
+from .choices import SCORE_BANDS, AssessmentState, Band, GroupBy
 
 TABLE_TEMPLATE = "django_tables2/hoptac.html"
 
@@ -210,3 +211,23 @@ def results_workbook(
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def results_export(*, user, year: int, group_by: str, latest: int) -> bytes:
+    """The .xlsx of the results page's export and of the API's rating-results/export, in the user's scope:
+    the distribution by year (selectors.results_years), by group in `year`, and the approved assessments
+    of `year`, one per line."""
+    return results_workbook(
+        title=_("Ratings of collective-economy organisations"),
+        by_year=selectors.rating_by_year(user=user, years=selectors.results_years(year=year, latest=latest)),
+        grouped=selectors.rating_distribution(user=user, year=year, group_by=group_by),
+        group_label=str(GroupBy(group_by).label),
+        year=year,
+        assessments=selectors.results_rows(user=user, year=year).select_related(
+            "organisation__commune_current", "organisation__commune_legacy__parent", "scheme"
+        ),
+    )
+
+
+def results_filename(year: int) -> str:
+    return f"hoptac-xep-loai-{year}.xlsx"

@@ -13,6 +13,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 from django_tables2 import RequestConfig
 
+from hoptac.core.downloads import XLSX, attachment
 from hoptac.registry import selectors as registry_selectors
 from hoptac.registry.forms import add_service_errors
 
@@ -33,10 +34,9 @@ from .forms import (
 )
 from .loader import SchemeFileError
 from .metrics import METRICS
-from .tables import CalendarTable, results_workbook
+from .tables import CalendarTable, results_export, results_filename
 
 PAGE_SIZE = 50
-RESULT_YEARS = 5
 
 
 def _year(request, key: str = "year") -> int:
@@ -478,19 +478,23 @@ class OrganisationYearView(LoginRequiredMixin, View):
 # Results.
 
 
-def _results(request):
+def _results_query(request) -> tuple[ResultsFilterForm, int, GroupBy, int]:
+    """The form of `?year=&group_by=`, the year and grouping to show, and the last rated year in scope."""
     latest = selectors.latest_rated_year(user=request.user) or default_year()
     data = {"year": latest, "group_by": GroupBy.DISTRICT_LEGACY, **request.GET.dict()}
     form = ResultsFilterForm(data)
     year, group_by = latest, GroupBy.DISTRICT_LEGACY
     if form.is_valid():
         year, group_by = form.cleaned_data["year"], form.cleaned_data["group_by"]
-    first = selectors.first_assessed_year() or year
-    last = max(year, latest)
-    years = list(range(max(first, last - RESULT_YEARS + 1), last + 1))
+    return form, year, GroupBy(group_by), latest
+
+
+def _results(request):
+    form, year, group_by, latest = _results_query(request)
+    years = selectors.results_years(year=year, latest=latest)
     by_year = selectors.rating_by_year(user=request.user, years=years)
     grouped = selectors.rating_distribution(user=request.user, year=year, group_by=group_by)
-    return form, year, GroupBy(group_by), by_year, grouped
+    return form, year, group_by, by_year, grouped
 
 
 class ResultsView(LoginRequiredMixin, TemplateView):
@@ -518,22 +522,9 @@ class ResultsView(LoginRequiredMixin, TemplateView):
 
 class ResultsExportView(LoginRequiredMixin, View):
     def get(self, request):
-        form, year, group_by, by_year, grouped = _results(request)
-        content = results_workbook(
-            title=_("Ratings of collective-economy organisations"),
-            by_year=by_year,
-            grouped=grouped,
-            group_label=str(group_by.label),
-            year=year,
-            assessments=selectors.results_rows(user=request.user, year=year).select_related(
-                "organisation__commune_current", "organisation__commune_legacy__parent", "scheme"
-            ),
-        )
-        response = HttpResponse(
-            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response["Content-Disposition"] = f'attachment; filename="hoptac-xep-loai-{year}.xlsx"'
-        return response
+        _form, year, group_by, latest = _results_query(request)
+        content = results_export(user=request.user, year=year, group_by=group_by, latest=latest)
+        return attachment(content, content_type=XLSX, filename=results_filename(year))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from . import selectors
 from .selectors import CalendarFilter, CalendarItem
 
 HEADER_FILL = PatternFill("solid", fgColor="0D3D70")
@@ -147,3 +148,24 @@ def calendar_workbook(
     buffer = BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def calendar_export(*, user, flt: CalendarFilter, past: CalendarFilter, today: datetime.date) -> bytes:
+    """The .xlsx of the calendar's "Xuất Excel" and of the API's calendar-items/export, in the user's scope:
+    what is due under `flt`; the overdue lists and the scorecard under `past` (the same filter, but from the
+    beginning when no start was given; overdue: until today)."""
+    overdue = CalendarFilter(**{**past.__dict__, "end": min(past.end, today)})
+    return calendar_workbook(
+        items=selectors.calendar_items(user=user, flt=flt, today=today),
+        by_agency=selectors.overdue_by_agency(user=user, today=today, flt=overdue),
+        by_area=selectors.overdue_by_area(user=user, today=today, flt=overdue),
+        scorecard=selectors.scorecard(
+            user=user, today=today, start=past.start, end=past.end, agency=past.agency
+        ),
+        flt=flt,
+        today=today,
+    )
+
+
+def calendar_filename(today: datetime.date) -> str:
+    return f"hoptac-lich-bao-cao-{today:%Y%m%d}.xlsx"

@@ -9,18 +9,19 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from hoptac.core.downloads import XLSX, attachment
 from hoptac.registry.forms import add_service_errors
 
 from . import errors, selectors, services
 from .choices import ReportState, Timeliness
-from .exports import calendar_workbook
+from .exports import calendar_export, calendar_filename
 from .forms import EARLIEST, AssignmentForm, CalendarFilterForm, MergeForm, ProgressReportForm, ReviewForm
 from .labels import schedule_label
 from .rules import days_overdue, timeliness
@@ -149,25 +150,10 @@ class ExportView(LoginRequiredMixin, View):
     def get(self, request):
         today = _today()
         form = _filter_form(request, today)
-        flt = form.filter()
-        user = request.user
-        past = form.filter(all_past=True)
-        overdue_flt = selectors.CalendarFilter(**{**past.__dict__, "end": min(past.end, today)})
-        content = calendar_workbook(
-            items=selectors.calendar_items(user=user, flt=flt, today=today),
-            by_agency=selectors.overdue_by_agency(user=user, today=today, flt=overdue_flt),
-            by_area=selectors.overdue_by_area(user=user, today=today, flt=overdue_flt),
-            scorecard=selectors.scorecard(
-                user=user, today=today, start=past.start, end=past.end, agency=past.agency
-            ),
-            flt=flt,
-            today=today,
+        content = calendar_export(
+            user=request.user, flt=form.filter(), past=form.filter(all_past=True), today=today
         )
-        response = HttpResponse(
-            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response["Content-Disposition"] = f'attachment; filename="hoptac-lich-bao-cao-{today:%Y%m%d}.xlsx"'
-        return response
+        return attachment(content, content_type=XLSX, filename=calendar_filename(today))
 
 
 class YearlyDataView(TasksMixin, TemplateView):

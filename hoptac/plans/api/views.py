@@ -1,18 +1,31 @@
-"""REST API of the plans: the plans (read-only) and their targets evaluated as of a date. Plan figures
-are aggregates every signed-in role may read; breakdown rows are limited to the user's scope."""
+"""REST API of the plans: the plans (read-only), their targets evaluated as of a date, the targets' .xlsx
+export and the yearly report. Plan figures are aggregates every signed-in role may read; breakdown rows
+are limited to the user's scope; the yearly report is for provincial officers and administrators."""
+
+import datetime
 
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import serializers, viewsets
+from rest_framework import exceptions, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 
-from hoptac.plans import selectors
+from hoptac.core.downloads import DOCX, XLSX, ZIP, attachment
+from hoptac.plans import selectors, tables
 from hoptac.plans.choices import IndicatorKind
 from hoptac.plans.indicators import data_year_for
+from hoptac.reports.annual.service import NOT_ALLOWED, annual_report_generate, report_years, user_can_generate
 
-from .serializers import MAPS, PlanEvaluationSerializer, PlanSerializer, TargetQuerySerializer
+from .serializers import (
+    ANNUAL_REPORT_FORMATS,
+    MAPS,
+    AnnualReportQuerySerializer,
+    PlanEvaluationSerializer,
+    PlanSerializer,
+    TargetQuerySerializer,
+)
 
 QUERY_ERROR = inline_serializer(
     name="PlanTargetsQueryError",
@@ -22,6 +35,35 @@ QUERY_ERROR = inline_serializer(
         "breakdown": serializers.ListField(child=serializers.CharField(), required=False),
     },
 )
+
+
+ANNUAL_REPORT_ERROR = inline_serializer(
+    name="AnnualReportQueryError",
+    fields={
+        "year": serializers.ListField(child=serializers.CharField(), required=False),
+        "number": serializers.ListField(child=serializers.CharField(), required=False),
+        "signer_name": serializers.ListField(child=serializers.CharField(), required=False),
+        "format": serializers.ListField(child=serializers.CharField(), required=False),
+    },
+)
+DETAIL = inline_serializer(name="PlanFileErrorDetail", fields={"detail": serializers.CharField()})
+AS_OF = OpenApiParameter(
+    "as_of", OpenApiTypes.STR, description="YYYY-MM-DD or dd/mm/yyyy; today when omitted."
+)
+MAP = OpenApiParameter(
+    "map",
+    OpenApiTypes.STR,
+    enum=MAPS,
+    description="Map of the commune breakdown; by default the one in force on as_of.",
+)
+
+
+class FileNegotiation(DefaultContentNegotiation):
+    """For the file actions: `?format=` chooses the file (docx, xlsx, zip), not a renderer, and any Accept
+    header is welcome; errors are answered in JSON."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
 
 
 def _breakdown_rows(rows, target) -> list[dict]:
@@ -58,17 +100,8 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         summary="Every target of the plan evaluated as of a date",
         parameters=[
-            OpenApiParameter(
-                "as_of",
-                OpenApiTypes.STR,
-                description="YYYY-MM-DD or dd/mm/yyyy; today when omitted.",
-            ),
-            OpenApiParameter(
-                "map",
-                OpenApiTypes.STR,
-                enum=MAPS,
-                description="Map of the commune breakdown; by default the one in force on as_of.",
-            ),
+            AS_OF,
+            MAP,
             OpenApiParameter(
                 "breakdown",
                 OpenApiTypes.STR,
@@ -84,11 +117,8 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
         """Status, latest and baseline values, progress, trend, forecast, pace needed and the series by year
         of every target; with `breakdown`, the values per group."""
         plan = self.get_object()
-        query = TargetQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        as_of = query.validated_data.get("as_of") or timezone.localdate()
-        admin_map = query.validated_data.get("map") or selectors.default_map(as_of)
-        breakdown_name = query.validated_data.get("breakdown")
+        as_of, admin_map, query = self._query(request)
+        breakdown_name = query.get("breakdown")
         targets = selectors.plan_targets(plan=plan)
         results = selectors.plan_evaluate(plan=plan, as_of=as_of, targets=targets)
         rows = None
@@ -112,3 +142,100 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
             "targets": results,
         }
         return Response(PlanEvaluationSerializer(payload, context={"plan": plan, "request": request}).data)
+
+    def _query(self, request) -> tuple[datetime.date, str, dict]:
+        """(as_of, map, the validated query) of `?as_of=&map=&breakdown=`; 400 with a message per parameter."""
+        query = TargetQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        as_of = query.validated_data.get("as_of") or timezone.localdate()
+        return as_of, query.validated_data.get("map") or selectors.default_map(as_of), query.validated_data
+
+    @extend_schema(
+        summary="The targets as an Excel file",
+        parameters=[AS_OF, MAP],
+        responses={(200, XLSX): OpenApiTypes.BINARY, 400: QUERY_ERROR},
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="targets/export",
+        url_name="targets-export",
+        pagination_class=None,
+        filter_backends=[],
+        content_negotiation_class=FileNegotiation,
+    )
+    def targets_export(self, request, pk=None):
+        """The .xlsx of the plan page's "Xuất Excel": every target as of the date (plan-wide figures), then
+        the latest values by commune, district and sector, limited to the user's scope."""
+        plan = self.get_object()
+        as_of, admin_map, _query = self._query(request)
+        content = tables.plan_export(plan=plan, as_of=as_of, admin_map=admin_map, user=request.user)
+        return attachment(content, content_type=XLSX, filename=tables.export_filename(plan, as_of))
+
+    @extend_schema(
+        summary="The yearly report on the plan's implementation",
+        parameters=[
+            OpenApiParameter(
+                "year",
+                OpenApiTypes.INT,
+                required=True,
+                description="From the plan's baseline year to this year.",
+            ),
+            OpenApiParameter(
+                "number",
+                OpenApiTypes.STR,
+                description="Document number (at most 20 characters); empty: filled in when issued.",
+            ),
+            OpenApiParameter(
+                "signer_name",
+                OpenApiTypes.STR,
+                description="Full name of the signer (at most 120 characters).",
+            ),
+            OpenApiParameter(
+                "format",
+                OpenApiTypes.STR,
+                enum=ANNUAL_REPORT_FORMATS,
+                description="zip (default): the report and its annexes; docx: the report; xlsx: the annexes.",
+            ),
+        ],
+        responses={
+            (200, ZIP): OpenApiTypes.BINARY,
+            (200, DOCX): OpenApiTypes.BINARY,
+            (200, XLSX): OpenApiTypes.BINARY,
+            400: ANNUAL_REPORT_ERROR,
+            403: DETAIL,
+        },
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="annual-report",
+        url_name="annual-report",
+        pagination_class=None,
+        filter_backends=[],
+        content_negotiation_class=FileNegotiation,
+    )
+    def annual_report(self, request, pk=None):
+        """The files of the yearly report page (/reports/annual/{code}/): the report in the format of
+        Decree 30/2020/NĐ-CP (.docx) and its annexes (.xlsx), by default both in one .zip. Provincial
+        officers and administrators only."""
+        plan = self.get_object()
+        if not user_can_generate(request.user):
+            raise exceptions.PermissionDenied(NOT_ALLOWED)
+        today = timezone.localdate()
+        query = AnnualReportQuerySerializer(data=request.query_params, years=report_years(plan, today))
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        files = annual_report_generate(
+            user=request.user,
+            plan=plan,
+            year=data["year"],
+            today=today,
+            number=data["number"],
+            signer_name=data["signer_name"],
+        )
+        if data["format"] == "docx":
+            return attachment(files.docx, content_type=DOCX, filename=files.docx_name)
+        if data["format"] == "xlsx":
+            return attachment(files.xlsx, content_type=XLSX, filename=files.xlsx_name)
+        return attachment(files.zip(), content_type=ZIP, filename=files.zip_name)

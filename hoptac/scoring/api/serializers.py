@@ -229,6 +229,16 @@ class ResultsQuery(serializers.Serializer):
     group_by = serializers.ChoiceField(choices=GroupBy.choices, required=False)
 
 
+class ResultsExportQuery(serializers.Serializer):
+    """`?year=&group_by=` of the export; by default the last rated year and the former districts, as on the
+    results page."""
+
+    year = serializers.IntegerField(min_value=1990, max_value=2100, required=False)
+    group_by = serializers.ChoiceField(
+        choices=GroupBy.choices, required=False, default=GroupBy.DISTRICT_LEGACY
+    )
+
+
 class SurveySerializer(serializers.ModelSerializer):
     satisfied_pct = serializers.DecimalField(max_digits=5, decimal_places=1, read_only=True)
     response_pct = serializers.DecimalField(max_digits=5, decimal_places=1, read_only=True)

@@ -3,23 +3,29 @@ member satisfaction surveys. Every queryset starts from the registry's scoping, 
 hoptac.scoring.services; outside the scope an object is absent (404)."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from hoptac.core.downloads import XLSX, attachment
 from hoptac.registry import selectors as registry_selectors
 from hoptac.registry.api.views import as_drf_error
 from hoptac.registry.scoping import scope_filter
 from hoptac.scoring import selectors, services
+from hoptac.scoring.choices import GroupBy
 from hoptac.scoring.filters import AssessmentFilter
+from hoptac.scoring.forms import default_year
 from hoptac.scoring.models import SatisfactionSurvey
+from hoptac.scoring.tables import results_export, results_filename
 
 from .serializers import (
     DistributionSerializer,
     EventSerializer,
     NoteInput,
     ReasonInput,
+    ResultsExportQuery,
     ResultsQuery,
     ReviewInput,
     SchemeDetailSerializer,
@@ -225,6 +231,29 @@ class RatingResultViewSet(viewsets.ViewSet):
         )
         rows = result if isinstance(result, list) else [result]
         return Response(DistributionSerializer(rows, many=True).data)
+
+    @extend_schema(
+        summary="The ratings as an Excel file",
+        parameters=[
+            OpenApiParameter(
+                "year", int, required=False, description="Default: the last year with approved ratings."
+            ),
+            OpenApiParameter("group_by", str, required=False, enum=GroupBy.values),
+        ],
+        responses={(200, XLSX): OpenApiTypes.BINARY},
+    )
+    @action(detail=False, methods=["get"])
+    def export(self, request):
+        """The .xlsx of the results page's "Xuất Excel": the distribution over up to five years, by group in
+        the year, and the approved assessments of the year, one per line — all in the user's scope."""
+        query = ResultsExportQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        latest = selectors.latest_rated_year(user=request.user) or default_year()
+        year = query.validated_data.get("year") or latest
+        content = results_export(
+            user=request.user, year=year, group_by=query.validated_data["group_by"], latest=latest
+        )
+        return attachment(content, content_type=XLSX, filename=results_filename(year))
 
 
 class SurveyViewSet(

@@ -1,5 +1,8 @@
 """The REST API: scoped like the pages, the workflow through the same services."""
 
+import io
+
+import openpyxl
 import pytest
 from rest_framework.test import APIClient
 
@@ -118,3 +121,57 @@ def test_surveys_through_the_api(people):
         == 400
     )
     assert api(people["representative_b"]).get("/api/v1/satisfaction-surveys/").json()["count"] == 0
+
+
+def _rated(people):
+    scheme = Scheme.objects.first()
+    Assessment.objects.create(
+        organisation=people["a"], year=2024, scheme=scheme, state="approved", band="good"
+    )
+    Assessment.objects.create(
+        organisation=people["b"], year=2024, scheme=scheme, state="approved", band="weak"
+    )
+    Assessment.objects.create(
+        organisation=people["a"], year=2023, scheme=scheme, state="approved", band="fair"
+    )
+
+
+def _listed(response) -> list[str]:
+    """The organisations of the export's list sheet (the third: by year, by group, the year's list)."""
+    assert response.status_code == 200, response.content[:300]
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    return [row[1] for row in book.worksheets[2].iter_rows(min_row=2, values_only=True)]
+
+
+def test_ratings_export_is_the_pages_workbook(client, people):
+    _rated(people)
+    response = api(people["province"]).get("/api/v1/rating-results/export/?year=2024&group_by=commune_legacy")
+    assert response["Content-Disposition"] == 'attachment; filename="hoptac-xep-loai-2024.xlsx"'
+    assert sorted(_listed(response)) == sorted([people["a"].name, people["b"].name])
+    client.force_login(people["province"])
+    page = client.get("/scoring/results/export.xlsx?year=2024&group_by=commune_legacy")
+    book, page_book = (openpyxl.load_workbook(io.BytesIO(r.content)) for r in (response, page))
+    assert book.sheetnames == page_book.sheetnames
+    for sheet, page_sheet in zip(book.worksheets, page_book.worksheets, strict=True):
+        assert list(sheet.values) == list(page_sheet.values), sheet.title
+
+
+def test_ratings_export_is_filtered_and_scoped(people):
+    _rated(people)
+    assert _listed(api(people["province"]).get("/api/v1/rating-results/export/?year=2023")) == [
+        people["a"].name
+    ]
+    # Without a year: the last year rated in the user's scope, as on the page.
+    assert len(_listed(api(people["province"]).get("/api/v1/rating-results/export/"))) == 2
+    assert _listed(api(people["commune"]).get("/api/v1/rating-results/export/?year=2024")) == [
+        people["a"].name
+    ]
+    assert _listed(api(people["commune_b"]).get("/api/v1/rating-results/export/?year=2024")) == [
+        people["b"].name
+    ]
+    assert _listed(api(people["representative"]).get("/api/v1/rating-results/export/?year=2024")) == [
+        people["a"].name
+    ]
+    assert api(people["province"]).get("/api/v1/rating-results/export/?group_by=nowhere").status_code == 400
+    assert APIClient().get("/api/v1/rating-results/export/").status_code in (401, 403)

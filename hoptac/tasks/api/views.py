@@ -8,6 +8,8 @@ import datetime
 from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -15,9 +17,12 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from hoptac.areas.models import AdminUnit
+from hoptac.core.downloads import XLSX, attachment
 from hoptac.registry.api.views import as_drf_error
 from hoptac.tasks import selectors, services
 from hoptac.tasks.choices import ItemKind
+from hoptac.tasks.exports import calendar_export, calendar_filename
+from hoptac.tasks.forms import EARLIEST
 from hoptac.tasks.models import Agency
 from hoptac.tasks.recurrence import Schedule
 
@@ -283,6 +288,45 @@ class ProgressReportViewSet(
         return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
 
 
+CALENDAR_PARAMETERS = [
+    OpenApiParameter("start", str, description="First due day (yyyy-mm-dd); default 1 January last year."),
+    OpenApiParameter("end", str, description="Last due day; default 31 December this year."),
+    OpenApiParameter("kind", str, many=True, enum=ItemKind.values),
+    OpenApiParameter("agency", str, description="Agency code."),
+    OpenApiParameter("area", int, description="Administrative unit id."),
+    OpenApiParameter("overdue", bool),
+    TODAY,
+]
+
+
+def _calendar_filters(
+    request, today: datetime.date
+) -> tuple[selectors.CalendarFilter, selectors.CalendarFilter]:
+    """The calendar's filter of `?start=&end=&kind=&agency=&area=&overdue=`, and the same from the beginning
+    (EARLIEST) when no start is given: the filter of the overdue lists and the scorecard, as on the pages."""
+    start = _date(request, "start")
+    end = _date(request, "end", datetime.date(today.year, 12, 31))
+    agency = None
+    if request.query_params.get("agency"):
+        agency = Agency.objects.filter(code=request.query_params["agency"]).first()
+        if agency is None:
+            raise serializers.ValidationError({"agency": [_("Unknown agency code.")]})
+    area = None
+    if request.query_params.get("area"):
+        area = AdminUnit.objects.filter(pk=request.query_params["area"]).first()
+        if area is None:
+            raise serializers.ValidationError({"area": [_("Unknown area.")]})
+    flt = selectors.CalendarFilter(
+        start=start or datetime.date(today.year - 1, 1, 1),
+        end=end,
+        kinds=[k for k in request.query_params.getlist("kind") if k in ItemKind.values],
+        agency=agency,
+        area=area,
+        only_overdue=request.query_params.get("overdue") in ("true", "1"),
+    )
+    return flt, selectors.CalendarFilter(**{**flt.__dict__, "start": start or EARLIEST})
+
+
 class CalendarItemViewSet(viewsets.GenericViewSet):
     """Everything due between `start` and `end` that the user may see: task, local and summary reports,
     organisations' yearly data (aggregated, with counts) and evaluations; each with where it stands on
@@ -296,41 +340,26 @@ class CalendarItemViewSet(viewsets.GenericViewSet):
         return Agency.objects.none()
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "start", str, description="First due day (yyyy-mm-dd); default 1 January last year."
-            ),
-            OpenApiParameter("end", str, description="Last due day; default 31 December this year."),
-            OpenApiParameter("kind", str, many=True, enum=ItemKind.values),
-            OpenApiParameter("agency", str, description="Agency code."),
-            OpenApiParameter("area", int, description="Administrative unit id."),
-            OpenApiParameter("overdue", bool),
-            TODAY,
-        ],
+        parameters=CALENDAR_PARAMETERS,
         responses=CalendarItemSerializer(many=True),
     )
     def list(self, request):
         today = _today(request)
-        start = _date(request, "start", datetime.date(today.year - 1, 1, 1))
-        end = _date(request, "end", datetime.date(today.year, 12, 31))
-        agency = None
-        if request.query_params.get("agency"):
-            agency = Agency.objects.filter(code=request.query_params["agency"]).first()
-            if agency is None:
-                raise serializers.ValidationError({"agency": ["Unknown agency code."]})
-        area = None
-        if request.query_params.get("area"):
-            area = AdminUnit.objects.filter(pk=request.query_params["area"]).first()
-            if area is None:
-                raise serializers.ValidationError({"area": ["Unknown area."]})
-        kinds = [k for k in request.query_params.getlist("kind") if k in ItemKind.values]
-        flt = selectors.CalendarFilter(
-            start=start,
-            end=end,
-            kinds=kinds,
-            agency=agency,
-            area=area,
-            only_overdue=request.query_params.get("overdue") in ("true", "1"),
-        )
+        flt, _past = _calendar_filters(request, today)
         items = selectors.calendar_items(user=request.user, flt=flt, today=today)
         return Response(CalendarItemSerializer(items, many=True).data)
+
+    @extend_schema(
+        summary="The calendar, the overdue lists and the scorecard as an Excel file",
+        parameters=CALENDAR_PARAMETERS,
+        responses={(200, XLSX): OpenApiTypes.BINARY},
+    )
+    @action(detail=False, methods=["get"])
+    def export(self, request):
+        """The .xlsx of the calendar page's "Xuất Excel", with the list's filters and in the user's scope:
+        everything due between `start` and `end`; the overdue lists (by agency, by area) and the agencies'
+        scorecard over the same filters, from the beginning when `start` is not given."""
+        today = _today(request)
+        flt, past = _calendar_filters(request, today)
+        content = calendar_export(user=request.user, flt=flt, past=past, today=today)
+        return attachment(content, content_type=XLSX, filename=calendar_filename(today))

@@ -2,7 +2,9 @@
 actions, and calendar items — scoped like the pages."""
 
 import datetime
+import io
 
+import openpyxl
 import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -144,3 +146,68 @@ def _file(name, content):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, content)
+
+
+def _book(response):
+    assert response.status_code == 200, response.content[:300]
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return openpyxl.load_workbook(io.BytesIO(response.content))
+
+
+def _calendar_rows(book) -> list[tuple]:
+    """(due, item, period, agency) of the calendar sheet (the note, a blank row, the header, then items)."""
+    return [
+        (r[0].date(), r[2], r[3], r[4]) for r in book["Lịch báo cáo"].iter_rows(min_row=4, values_only=True)
+    ]
+
+
+def _listed(items) -> list[tuple]:
+    return [(D.fromisoformat(i["due"]), i["title"], i["label"], i["agency"]["name"]) for i in items]
+
+
+def test_calendar_export_is_the_pages_workbook(api, client, assigned, monkeypatch):
+    from hoptac.tasks import views
+
+    monkeypatch.setattr(views, "_today", lambda: D(2026, 1, 20))
+    api.force_authenticate(assigned["coordinator"])
+    response = api.get(reverse("calendar-item-export"), {"today": "2026-01-20"})
+    assert response["Content-Disposition"] == 'attachment; filename="hoptac-lich-bao-cao-20260120.xlsx"'
+    book = _book(response)
+    client.force_login(assigned["coordinator"])
+    page = openpyxl.load_workbook(io.BytesIO(client.get(reverse("tasks:export")).content))
+    assert book.sheetnames == page.sheetnames
+    for name in book.sheetnames:
+        assert list(book[name].values) == list(page[name].values), name
+
+
+def test_calendar_export_has_the_lists_filtered_rows(api, assigned):
+    api.force_authenticate(assigned["coordinator"])
+    query = {"today": "2026-01-20", "start": "2025-01-01", "end": "2025-12-31", "kind": "task_report"}
+    items = api.get(reverse("calendar-item-list"), query).json()
+    rows = _calendar_rows(_book(api.get(reverse("calendar-item-export"), query)))
+    assert rows and rows == _listed(items)
+    assert all(D(2025, 1, 1) <= row[0] <= D(2025, 12, 31) for row in rows)
+    everything = _calendar_rows(_book(api.get(reverse("calendar-item-export"), {"today": "2026-01-20"})))
+    assert len(everything) > len(rows)
+    one_agency = {**query, "agency": "so-khac"}
+    rows = _calendar_rows(_book(api.get(reverse("calendar-item-export"), one_agency)))
+    assert rows and {row[3] for row in rows} == {"Sở Công Thương"}
+    assert rows == _listed(api.get(reverse("calendar-item-list"), one_agency).json())
+    assert api.get(reverse("calendar-item-export"), {"agency": "nowhere"}).status_code == 400
+
+
+def test_calendar_export_stays_in_the_users_scope(api, assigned):
+    query = {"today": "2026-01-20"}
+    api.force_authenticate(assigned["coordinator"])
+    province = _book(api.get(reverse("calendar-item-export"), query))
+    assert "Sở Công Thương" in {row[3] for row in _calendar_rows(province)}
+    assert "Sở Công Thương" in {
+        r[0] for r in province["Quá hạn theo cơ quan"].iter_rows(min_row=4, values_only=True)
+    }
+    api.force_authenticate(assigned["commune"])
+    commune = _book(api.get(reverse("calendar-item-export"), query))
+    assert _calendar_rows(commune) == _listed(api.get(reverse("calendar-item-list"), query).json())
+    assert "Sở Công Thương" not in {row[3] for row in _calendar_rows(commune)}
+    assert list(commune["Quá hạn theo cơ quan"].iter_rows(min_row=4, values_only=True)) == []
+    api.force_authenticate(None)
+    assert api.get(reverse("calendar-item-export")).status_code in (401, 403)

@@ -1,0 +1,61 @@
+"""The yearly report of a plan as the page (hoptac.reports.annual_views) and the API (hoptac.plans.api) make
+it: who may generate it, the years it may cover, and the files."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from hoptac.plans.models import Plan
+
+from .build import AnnualReportFiles, build_annual_report
+
+NOT_ALLOWED = _("Only provincial officers and administrators generate the yearly report.")
+
+
+def user_can_generate(user) -> bool:
+    """The yearly report covers the whole territory: provincial officers and administrators."""
+    from hoptac.accounts.models import Role
+
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or user.role in (Role.ADMIN, Role.PROVINCE))
+    )
+
+
+def default_year(today: datetime.date) -> int:
+    """The last year whose yearly update (15 December) has closed."""
+    return today.year if today >= datetime.date(today.year, 12, 15) else today.year - 1
+
+
+def report_years(plan: Plan, today: datetime.date) -> range:
+    """The years a report may cover, latest first: this year back to the plan's baseline year."""
+    return range(today.year, plan.baseline_year - 1, -1)
+
+
+def annual_report_generate(
+    *,
+    user,
+    plan: Plan,
+    year: int,
+    today: datetime.date | None = None,
+    number: str = "",
+    signer_name: str = "",
+) -> AnnualReportFiles:
+    """The report (.docx) and its annexes (.xlsx) of `year`; `number` and `signer_name` fill the letterhead
+    and the signature block (empty: left to fill in Word). PermissionDenied for other roles; ValueError for a
+    year outside report_years()."""
+    if not user_can_generate(user):
+        raise PermissionDenied(NOT_ALLOWED)
+    today = today or timezone.localdate()
+    if year not in report_years(plan, today):
+        raise ValueError(f"year {year} outside {plan.baseline_year}–{today.year}")
+    return build_annual_report(
+        plan,
+        year,
+        user=user,
+        today=today,
+        letterhead={"number": number, "signer_name": signer_name},
+    )

@@ -531,3 +531,31 @@ def test_a_representative_updates_contact_details_but_not_identity():
     assert preview.errors == [
         "Dòng 2 – cột Tên tổ chức: bạn không được thay đổi trường này: trường này do cơ quan đăng ký quản lý"
     ]
+
+
+def test_a_yearly_figures_only_list_updates_the_years_of_known_organisations(officer):
+    """The list a district collects each December: registration code, year and figures, no identity."""
+    known = OrganisationFactory(registration_code="0607970001", registration_date=None)
+    before = known.history.count()
+    header = ["Mã số HTX", "Năm báo cáo", "Số thành viên", "Doanh thu", "Lợi nhuận", "Công nghệ cao"]
+    rows = [["0607970001", 2024, "1.250", "2.500.000.000", "120.000.000", "x"]]
+    with translation.override("vi"):
+        result = import_registry(user=officer, content=xlsx([header, *rows]), filename="x.xlsx", commit=True)
+        unknown = import_registry(
+            user=officer,
+            content=xlsx([header, ["0607970999", 2024, 3, "", "", ""]]),
+            filename="x.xlsx",
+            commit=False,
+        )
+    assert [r.action for r in result.rows] == ["update"]
+    report = YearlyReport.objects.get(organisation=known, year=2024)
+    assert (report.official_individuals, report.revenue, report.profit, report.high_tech) == (
+        1250,
+        2_500_000_000,
+        120_000_000,
+        True,
+    )
+    assert known.history.count() == before  # the organisation itself did not change
+    # A code nobody registered cannot create an organisation without its name, kind, sector and commune.
+    assert unknown.rows[0].action == "error"
+    assert any(e.startswith("Dòng 2 – cột Tên tổ chức: ") for e in unknown.errors)

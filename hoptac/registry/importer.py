@@ -694,6 +694,8 @@ class _Importer:
                     data["commune_legacy"], data["commune_current"] = unit, None
                 else:
                     data["commune_current"] = unit
+        if not values.get("year") and self._has_yearly_figures(cells):
+            result.errors.append(_message(number, self.header("year"), str(errors.IMPORT_YEAR_MISSING)))
         if result.errors:  # every unreadable cell of the row is reported at once
             result.action = "error"
             return result
@@ -715,6 +717,14 @@ class _Importer:
         else:
             self._keep(plan)
         return result
+
+    def _has_yearly_figures(self, cells: list[Any]) -> bool:
+        """Figures without the year they belong to would otherwise be dropped without a word."""
+        return any(
+            parse_text(cells[i]) if i < len(cells) else ""
+            for i, column in self.sheet.columns.items()
+            if column.part == "year" and column.field != "year"
+        )
 
     def _keep(self, row: _Plan) -> None:
         self.plan.created += row.created

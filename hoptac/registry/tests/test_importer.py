@@ -559,3 +559,18 @@ def test_a_yearly_figures_only_list_updates_the_years_of_known_organisations(off
     # A code nobody registered cannot create an organisation without its name, kind, sector and commune.
     assert unknown.rows[0].action == "error"
     assert any(e.startswith("Dòng 2 – cột Tên tổ chức: ") for e in unknown.errors)
+
+
+def test_figures_without_a_year_are_refused_not_dropped(officer):
+    OrganisationFactory(registration_code="0607980001", registration_date=None)
+    header = ["Mã số đăng ký", "Doanh thu (đồng)"]  # no year column at all
+    with translation.override("vi"):
+        preview = import_registry(
+            user=officer,
+            content=xlsx([header, ["0607980001", "900.000.000"]]),
+            filename="x.xlsx",
+            commit=False,
+        )
+    assert preview.errors == [
+        "Dòng 2 – cột Năm số liệu: dòng có số liệu năm nhưng không ghi năm: hãy ghi năm của số liệu"
+    ]

@@ -428,6 +428,7 @@ class Sheet:
     columns: dict[int, Column]  # cell index → column
     headers: dict[int, str]  # cell index → header as written
     raw: list[tuple[int, list[Any]]] = field(default_factory=list)  # every row, title rows included
+    ignored: list[str] = field(default_factory=list)  # headers of the header row no column matched
 
     def rows_with_header(self) -> list[tuple[int, list[Any]]]:
         return self.raw
@@ -467,7 +468,10 @@ def read_table(content: bytes, filename: str) -> Sheet:
             % {"n": MAX_HEADER_SCAN}
         )
     rows = [(n, cells) for n, cells in raw[index + 1 :] if any(parse_text(c) for c in cells)]
-    return Sheet(rows=rows, header_row=raw[index][0], columns=columns, headers=headers, raw=raw)
+    ignored = [parse_text(c) for i, c in enumerate(raw[index][1]) if i not in columns and parse_text(c)]
+    return Sheet(
+        rows=rows, header_row=raw[index][0], columns=columns, headers=headers, raw=raw, ignored=ignored
+    )
 
 
 # ---- the import ---------------------------------------------------------------------------------------------
@@ -488,6 +492,7 @@ class ImportResult:
     committed: bool
     header_row: int = 0
     columns: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)  # columns of the file that were not read
 
     @property
     def errors(self) -> list[str]:
@@ -910,6 +915,7 @@ def import_registry(
         committed=False,
         header_row=sheet.header_row,
         columns=[sheet.headers[i] for i in sorted(sheet.columns)],
+        ignored=sheet.ignored,
     )
     if commit and result.errors:
         raise ImportRefused(result)

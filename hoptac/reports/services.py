@@ -99,6 +99,7 @@ def import_job_run(*, job_id: int) -> None:
         payload = {
             "header_row": result.header_row,
             "columns": result.columns,
+            "ignored": result.ignored,
             "counts": {a: result.count(a) for a in ("create", "update", "unchanged", "error")},
             "rows": [
                 {

@@ -24,6 +24,7 @@ class ImportJobSerializer(serializers.ModelSerializer):
     rows = serializers.SerializerMethodField()
     header_row = serializers.SerializerMethodField()
     columns = serializers.SerializerMethodField()
+    ignored = serializers.SerializerMethodField()
 
     class Meta:
         model = ImportJob
@@ -38,6 +39,7 @@ class ImportJobSerializer(serializers.ModelSerializer):
             "counts",
             "header_row",
             "columns",
+            "ignored",
             "rows",
             "created_at",
             "finished_at",
@@ -55,6 +57,10 @@ class ImportJobSerializer(serializers.ModelSerializer):
 
     def get_columns(self, job) -> list[str]:
         return job.result.get("columns", [])
+
+    def get_ignored(self, job) -> list[str]:
+        """Headers of the file's header row that match no known column: those columns were not read."""
+        return job.result.get("ignored", [])
 
     def get_rows(self, job) -> list[dict]:
         return ImportRowSerializer(job.result.get("rows", []), many=True).data

@@ -117,6 +117,10 @@ def test_upload_preview_and_import_a_list(live_server, browser, tmp_path):
     assert browser.find_element(By.ID, "count-update").text == "1"
     assert "HTX Nông nghiệp Hải Minh" in page and "HTX Dịch vụ nông nghiệp Hải Minh" in page  # old → new name
     assert "2024: doanh thu (đồng): — → 1.500.000.000" in page
+    assert "Dòng tiêu đề: 2; các cột đã đọc: Mã số HTX, Tên hợp tác xã" in page
+    assert browser.find_element(By.ID, "import-ignored").text.startswith(
+        "Các cột không nhận ra, không được đọc: STT."
+    )
     screenshot(browser, "09-import-preview")
     assert not Organisation.objects.filter(registration_code="0607000078").exists()  # nothing written yet
 

@@ -41,6 +41,11 @@ def test_check_read_annotate_and_import():
     job = checked.json()
     assert job["state"] == "checked" and job["commit"] is False and job["counts"]["create"] == 1
     assert job["rows"][0]["action"] == "create" and job["rows"][0]["errors"] == []
+    assert (
+        job["header_row"] == 1
+        and job["columns"][:2] == ["Mã số đăng ký", "Tên tổ chức"]
+        and job["ignored"] == []
+    )
     assert not Organisation.objects.filter(registration_code=GOOD[0]).exists()  # a check writes nothing
     assert client.get(f"/api/v1/imports/{job['id']}/").json()["state_label"] == "Đã kiểm tra"
     annotated = client.get(f"/api/v1/imports/{job['id']}/annotated/")

@@ -216,11 +216,14 @@ def test_rows_outside_the_officers_communes_are_refused(officer):
 def test_csv_with_semicolons_and_command(officer, tmp_path):
     path = tmp_path / "ds.csv"
     path.write_text(
-        "Mã số đăng ký;Tên tổ chức;Loại hình;Ngày thành lập;Xã/phường;Huyện;Lĩnh vực\n"
-        "0607000030;Tổ hợp tác chăn nuôi Đồng Tâm;THT;05/06/2023;Xã Hải Minh;Huyện Hải Hậu;Nông nghiệp\n",
+        "Mã số đăng ký;Tên tổ chức;Loại hình;Ngày thành lập;Xã/phường;Huyện;Lĩnh vực;Ghi chú\n"
+        "0607000030;Tổ hợp tác chăn nuôi Đồng Tâm;THT;05/06/2023;Xã Hải Minh;Huyện Hải Hậu;Nông nghiệp;mới\n",
         encoding="utf-8-sig",
     )
-    call_command("import_registry", str(path), "--dry-run", "--user", officer.username)
+    out = io.StringIO()
+    call_command("import_registry", str(path), "--dry-run", "--user", officer.username, stdout=out)
+    assert "Các cột không nhận ra, không được đọc: Ghi chú." in out.getvalue()
+    assert "Sẽ tạo 1, cập nhật 0" in out.getvalue()
     assert not Organisation.objects.filter(registration_code="0607000030").exists()
     call_command("import_registry", str(path), "--user", officer.username)
     assert Organisation.objects.get(registration_code="0607000030").kind == "tht"

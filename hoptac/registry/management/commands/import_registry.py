@@ -36,6 +36,8 @@ class Command(BaseCommand):
             raise CommandError(f"Tệp bị từ chối, không có gì được ghi:\n{lines}") from exc
         except (ValidationError, PermissionDenied) as exc:
             raise CommandError("; ".join(getattr(exc, "messages", [str(exc)]))) from exc
+        if result.ignored:
+            self.stdout.write(f"Các cột không nhận ra, không được đọc: {', '.join(result.ignored)}.")
         for row in result.rows:
             for error in row.errors:
                 self.stdout.write(f"  - {error}")

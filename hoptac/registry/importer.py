@@ -662,13 +662,26 @@ class _Importer:
             ):
                 self.existing[organisation.registration_code] = organisation
         ids = [o.pk for o in self.existing.values()]
+        years = sorted(self._years())  # only the years the file speaks of are loaded
         self.changeable: set[int] = set()
         self.reports: dict[tuple[int, int], YearlyReport] = {}
         for chunk in _chunks(ids):
             restricted = Organisation.objects.restrict(user, "change").filter(pk__in=chunk)
             self.changeable.update(restricted.values_list("pk", flat=True))
-            for report in YearlyReport.objects.filter(organisation_id__in=chunk):
+            for report in YearlyReport.objects.filter(organisation_id__in=chunk, year__in=years):
                 self.reports[(report.organisation_id, report.year)] = report
+
+    def _years(self) -> set[int]:
+        index = next((i for i, c in self.sheet.columns.items() if c.field == "year"), None)
+        years: set[int] = set()
+        if index is None:
+            return years
+        for _number, cells in self.sheet.rows:
+            try:
+                years.add(parse_integer(cells[index] if index < len(cells) else None))
+            except CellError:
+                continue
+        return years - {0}
 
     def code(self, cells: list[Any]) -> str:
         index = self.code_index

@@ -525,9 +525,19 @@ class _Communes:
             AdminUnit.objects.filter(level=Level.COMMUNE)
             .select_related("parent")
             .only(
-                "id", "code", "map", "name", "short_name", "name_folded", "parent__name", "parent__short_name"
+                "id",
+                "code",
+                "map",
+                "level",
+                "name",
+                "short_name",
+                "name_folded",
+                "parent__name",
+                "parent__short_name",
+                "parent__level",
             )
         )
+        self.by_id = {unit.pk: unit for unit in units}
         self.by_code: dict[str, list[AdminUnit]] = defaultdict(list)
         self.by_exact: dict[str, list[AdminUnit]] = defaultdict(list)
         self.by_folded: dict[str, list[AdminUnit]] = defaultdict(list)
@@ -586,10 +596,12 @@ class _Communes:
         """The default new commune of an old one (areas.selectors.commune_successor), from one query."""
         if self._successors is None:
             self._successors = {}
-            for succession in CommuneSuccession.objects.select_related("new_commune").order_by(
+            successions = CommuneSuccession.objects.order_by(
                 "old_commune_id", "-is_default", "new_commune__code"
-            ):
-                self._successors.setdefault(succession.old_commune_id, succession.new_commune)
+            )
+            for old_id, new_id in successions.values_list("old_commune_id", "new_commune_id"):
+                if new_id in self.by_id:
+                    self._successors.setdefault(old_id, self.by_id[new_id])
         return self._successors.get(old_commune.pk)
 
 
@@ -603,6 +615,15 @@ def _show(value: Any) -> str:
     if isinstance(value, int | Decimal):
         return format_number(value)
     return str(value)
+
+
+def _shown(instance, name: str) -> str:
+    """A field of a record as the preview shows it: choices by their label, the rest by _show()."""
+    field = instance._meta.get_field(name)
+    value = getattr(instance, name)
+    if field.choices and value not in (None, ""):
+        return str(dict(field.flatchoices).get(value, value))
+    return _show(value)
 
 
 def _row_values(sheet: Sheet, number: int, cells: list[Any], result: RowResult) -> dict[str, Any]:
@@ -658,7 +679,7 @@ class _Importer:
         self.existing: dict[str, Organisation] = {}
         for chunk in _chunks(codes):
             for organisation in Organisation.objects.filter(registration_code__in=chunk).select_related(
-                "union", "converted_from", "commune_legacy", "commune_current"
+                "union", "converted_from", "commune_legacy__parent", "commune_current__parent"
             ):
                 self.existing[organisation.registration_code] = organisation
         ids = [o.pk for o in self.existing.values()]
@@ -764,6 +785,11 @@ class _Importer:
             )
             self._validate(organisation)
             result.action = "create"
+            result.changes = [  # what the new record will hold, the communes as matched
+                (str(Organisation._meta.get_field(f).verbose_name), "—", _shown(organisation, f))
+                for f in services.ORGANISATION_FIELDS
+                if getattr(organisation, f) not in (None, "")
+            ]
             plan.created.append(organisation)
         else:
             if existing.pk not in self.changeable:
@@ -788,8 +814,8 @@ class _Importer:
             result.changes = [
                 (
                     str(Organisation._meta.get_field(f).verbose_name),
-                    _show(getattr(existing, f)),
-                    _show(getattr(organisation, f)),
+                    _shown(existing, f),
+                    _shown(organisation, f),
                 )
                 for f in changed
                 if f in data

@@ -34,11 +34,25 @@ from .tables import OrganisationTable, YearlyReportTable, organisation_workbook,
 PAGE_SIZE = 25
 
 
-class OrganisationListView(LoginRequiredMixin, SingleTableMixin, FilterView):
+class ListPageMixin(LoginRequiredMixin, SingleTableMixin, FilterView):
+    """A list page: a table filtered by a FilterSet, the filter column (includes/filter_panel.html) showing
+    `filter_fields` in that order, and the query string the export link carries."""
+
+    filter_fields: tuple[str, ...] = ()
+    table_pagination = {"per_page": PAGE_SIZE}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter_fields"] = [self.filterset.form[name] for name in self.filter_fields]
+        context["query_string"] = self.request.GET.urlencode()
+        return context
+
+
+class OrganisationListView(ListPageMixin):
     table_class = OrganisationTable
     filterset_class = OrganisationListFilter
     template_name = "registry/organisation_list.html"
-    table_pagination = {"per_page": PAGE_SIZE}
+    filter_fields = ("q", "area", "kind", "status", "as_of", "sector", "year")
 
     def get_queryset(self):
         return selectors.organisation_list(user=self.request.user)
@@ -46,7 +60,6 @@ class OrganisationListView(LoginRequiredMixin, SingleTableMixin, FilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["can_create"] = services.user_can_create(self.request.user)
-        context["query_string"] = self.request.GET.urlencode()
         form = self.filterset.form
         context["as_of"] = form.cleaned_data.get("as_of") if form.is_bound and form.is_valid() else None
         return context
@@ -97,22 +110,19 @@ class OrganisationExportView(ListExportView):
         return organisation_workbook(rows, today=today, as_of=as_of)
 
 
-class YearlyReportListView(LoginRequiredMixin, SingleTableMixin, FilterView):
+class YearlyReportListView(ListPageMixin):
     """The yearly operating data of the organisations in the user's scope, one row per organisation and
     year, with the registry's filters; exported by YearlyReportExportView."""
 
     table_class = YearlyReportTable
     filterset_class = YearlyReportListFilter
     template_name = "registry/yearly_report_list.html"
-    table_pagination = {"per_page": PAGE_SIZE}
+    filter_fields = (
+        "q", "year", "area", "kind", "sector", "review_state", "in_value_chain", "high_tech"
+    )  # fmt: skip
 
     def get_queryset(self):
         return selectors.yearly_report_list(user=self.request.user)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["query_string"] = self.request.GET.urlencode()
-        return context
 
 
 class YearlyReportExportView(ListExportView):

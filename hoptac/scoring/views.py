@@ -4,7 +4,7 @@ assessments and organisations outside the user's scope answer 404."""
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -593,10 +593,10 @@ class SchemeDetailView(LoginRequiredMixin, TemplateView):
 class SchemeFileView(LoginRequiredMixin, View):
     def get(self, request, pk):
         scheme = selectors.scheme_get(pk=pk)
-        response = HttpResponse(scheme.source_text, content_type="application/x-yaml; charset=utf-8")
         name = scheme.source_name or f"{scheme.code.lower()}.yaml"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+        return attachment(
+            scheme.source_text.encode(), content_type="application/x-yaml; charset=utf-8", filename=name
+        )
 
 
 class SchemeUploadView(LoginRequiredMixin, FormView):

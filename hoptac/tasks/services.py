@@ -15,6 +15,8 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import update_change_reason
 
+from hoptac.core.downloads import DOCX, XLSX
+
 from . import errors
 from .choices import ItemKind, ReportState, ScheduleSource
 from .loader import parse_agency_file
@@ -554,12 +556,12 @@ ALLOWED_FILES: dict[str, tuple[str, tuple[bytes, ...], str]] = {
     ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",), ""),
     ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",), ""),
     ".docx": (
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        DOCX,
         (b"PK\x03\x04",),
         "word/document.xml",
     ),
     ".xlsx": (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        XLSX,
         (b"PK\x03\x04",),
         "xl/workbook.xml",
     ),

@@ -10,6 +10,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from hoptac.core.api import as_drf_error
 from hoptac.core.downloads import XLSX, attachment
 from hoptac.registry import selectors, services
 from hoptac.registry.filters import OrganisationFilter, YearlyReportFilter
@@ -23,12 +24,6 @@ from .serializers import (
     YearlyReportSerializer,
     YearlyReviewSerializer,
 )
-
-
-def as_drf_error(exc: DjangoValidationError) -> serializers.ValidationError:
-    if hasattr(exc, "message_dict"):
-        return serializers.ValidationError({k: [str(m) for m in v] for k, v in exc.message_dict.items()})
-    return serializers.ValidationError([str(m) for m in exc.messages])
 
 
 class OrganisationViewSet(

@@ -11,8 +11,8 @@ from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from hoptac.core.api import as_drf_error
 from hoptac.core.downloads import XLSX, attachment
-from hoptac.registry.api.views import as_drf_error
 from hoptac.reports import services
 from hoptac.reports.models import ImportJob
 from hoptac.reports.workbooks import annotated_copy, import_template

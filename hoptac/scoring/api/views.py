@@ -9,9 +9,9 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from hoptac.core.api import as_drf_error
 from hoptac.core.downloads import XLSX, attachment
 from hoptac.registry import selectors as registry_selectors
-from hoptac.registry.api.views import as_drf_error
 from hoptac.registry.scoping import scope_filter
 from hoptac.scoring import selectors, services
 from hoptac.scoring.choices import GroupBy

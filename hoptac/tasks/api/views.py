@@ -17,8 +17,8 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from hoptac.areas.models import AdminUnit
+from hoptac.core.api import as_drf_error
 from hoptac.core.downloads import XLSX, attachment
-from hoptac.registry.api.views import as_drf_error
 from hoptac.tasks import selectors, services
 from hoptac.tasks.choices import ItemKind
 from hoptac.tasks.exports import calendar_export, calendar_filename

@@ -1,5 +1,5 @@
-"""Users and their roles. A user's scope (which organisations they see and change) is computed in
-one place: `Organisation.objects.restrict(user, action)` (hoptac/registry/scoping.py)."""
+"""Users and their roles. What a role may do is decided in one module, hoptac.accounts.roles; which rows a
+user reaches, by the scoping framework (hoptac.core.scoping) from the rules of that module."""
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -48,11 +48,3 @@ class User(AbstractUser):
     def get_full_name(self) -> str:
         """Vietnamese order: family name first ("Nguyễn Văn An")."""
         return f"{self.last_name} {self.first_name}".strip()
-
-    @property
-    def is_system_admin(self) -> bool:
-        return self.is_superuser or self.role == Role.ADMIN
-
-    @property
-    def is_read_only(self) -> bool:
-        return self.role == Role.VIEWER and not self.is_superuser

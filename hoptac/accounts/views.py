@@ -10,8 +10,8 @@ from rest_framework.authtoken.models import Token
 
 from hoptac.registry import selectors
 
+from . import roles
 from .forms import ApiTokenForm, LoginForm
-from .models import Role
 
 
 class LoginView(auth_views.LoginView):
@@ -36,7 +36,8 @@ class ProfileView(LoginRequiredMixin, TemplateView):
                 "token": Token.objects.filter(user=user).first(),
                 "areas": user.areas.select_related("parent").order_by("map", "level", "name_sort"),
                 "visible_count": selectors.organisation_list(user=user).count(),
-                "Role": Role,
+                "role_label": roles.role_label(user),
+                "scope_description": roles.scope_description(user),
             }
         )
         return context

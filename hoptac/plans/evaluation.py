@@ -171,11 +171,19 @@ def evaluate_plan(
 
 
 def breakdown(
-    plan: Plan, targets: list[Target], *, as_of: datetime.date, group_by: str, user=None
+    plan: Plan, targets: list[Target], *, as_of: datetime.date, group_by: str, user
 ) -> dict[object, dict[int, Measure]]:
-    """Latest values per commune (either map), district or sector. For users limited to some communes the
-    rows are limited to what they may see; the plan-wide totals stay whole."""
-    from hoptac.registry.scoping import scope_filter
+    """Latest values per commune (either map), district or sector, counting only the organisations `user`
+    may see (the plan-wide totals, computed by `evaluate`, stay whole)."""
+    from hoptac.registry.models import Organisation
 
-    extra = scope_filter(user, "view") if user is not None else None
+    extra = Organisation.scope.condition(user, "view")
     return compute(plan, targets, as_of, group_by=group_by, extra=extra)
+
+
+def breakdown_whole_territory(
+    plan: Plan, targets: list[Target], *, as_of: datetime.date, group_by: str
+) -> dict[object, dict[int, Measure]]:
+    """As `breakdown`, over every organisation of the plan's territory whoever asks: the province's own
+    yearly report, which only provincial officers generate."""
+    return compute(plan, targets, as_of, group_by=group_by)

@@ -135,7 +135,9 @@ def _needs(targets: list[Target]) -> tuple[bool, bool]:
 def annotated_queryset(
     plan: Plan, day: datetime.date, data_year: int, *, yearly: bool, rating: bool, extra: Q | None = None
 ) -> QuerySet:
-    qs = Organisation.objects.filter(plan_scope_q(plan))
+    qs = Organisation.objects.unrestricted(
+        "a plan's figures cover its whole territory; a breakdown narrows them to the user by `extra`"
+    ).filter(plan_scope_q(plan))
     if extra is not None:
         qs = qs.filter(extra)
     # The status in force on `day`: the one change whose period [effective_from, effective_to) holds the day.

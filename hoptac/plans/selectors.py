@@ -3,6 +3,7 @@ may read them; breakdown rows are limited to the user's scope by `evaluation.bre
 
 import datetime
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, QuerySet
 from django.http import Http404
@@ -14,7 +15,7 @@ from hoptac.registry.choices import OrganisationKind, Sector
 from hoptac.registry.models import Organisation
 
 from .choices import IndicatorKind, TargetStatus
-from .evaluation import TargetResult, breakdown, evaluate_plan
+from .evaluation import TargetResult, breakdown, breakdown_whole_territory, evaluate_plan
 from .indicators import Measure
 from .models import Plan, PlanSection, QualitativeAssessment, Target
 
@@ -171,7 +172,21 @@ def plan_breakdown(
     numeric = [t for t in computable(targets) if t.kind != IndicatorKind.QUALITATIVE]
     if not numeric:
         return []
-    groups = breakdown(plan, numeric, as_of=as_of, group_by=group_by, user=user)
+    return _breakdown_rows(group_by, breakdown(plan, numeric, as_of=as_of, group_by=group_by, user=user))
+
+
+def plan_breakdown_whole_territory(
+    *, plan: Plan, targets: list[Target], as_of: datetime.date, group_by: str
+) -> list[BreakdownRow]:
+    """As `plan_breakdown`, over the plan's whole territory whoever asks (the province's yearly report)."""
+    numeric = [t for t in computable(targets) if t.kind != IndicatorKind.QUALITATIVE]
+    if not numeric:
+        return []
+    groups = breakdown_whole_territory(plan, numeric, as_of=as_of, group_by=group_by)
+    return _breakdown_rows(group_by, groups)
+
+
+def _breakdown_rows(group_by: str, groups: dict[Any, dict[int, Measure]]) -> list[BreakdownRow]:
     labels = _labels(group_by, list(groups))
     rows = [
         BreakdownRow(
@@ -186,10 +201,3 @@ def plan_breakdown(
     ]
     rows.sort(key=lambda r: r.sort)
     return rows
-
-
-def user_can_assess(user) -> bool:
-    """Who may record a qualitative assessment: the same rule services.qualitative_assess enforces."""
-    from hoptac.accounts.models import Role
-
-    return bool(user.is_authenticated and (user.is_superuser or user.role in (Role.ADMIN, Role.PROVINCE)))

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
+from hoptac.accounts import roles
 from hoptac.areas.models import AdminUnit
 from hoptac.core.datafiles import Problem, problem_at
 
@@ -174,9 +175,7 @@ def qualitative_assess(
     *, user, target: Target, as_of: datetime.date, status: str, note: str
 ) -> QualitativeAssessment:
     """Record an officer's assessment of a qualitative target (provincial officers and administrators)."""
-    from hoptac.accounts.models import Role
-
-    if not (user.is_superuser or user.role in (Role.ADMIN, Role.PROVINCE)):
+    if not roles.can_manage_plans(user):
         raise PermissionDenied(_("Only provincial officers assess qualitative targets."))
     if target.kind != IndicatorKind.QUALITATIVE:
         raise ValidationError({"target": _("This target is computed from the registry, not assessed.")})

@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from hoptac.accounts import roles
 from hoptac.areas.models import AdminMap
 from hoptac.core.downloads import XLSX, attachment
 from hoptac.registry.forms import add_service_errors
-from hoptac.registry.scoping import scope_filter
 
 from . import selectors, services, tables
 from .choices import IndicatorKind
@@ -82,7 +82,7 @@ class PlanMixin(LoginRequiredMixin):
             "map_label": _map_label(self.admin_map),
             "query_string": self.query_string(),
             "is_today": self.as_of == timezone.localdate(),
-            "can_assess": selectors.user_can_assess(self.request.user),
+            "can_assess": roles.can_manage_plans(self.request.user),
         }
 
 
@@ -155,7 +155,7 @@ class TargetDetailView(PlanMixin, TemplateView):
                 "result": result,
                 "series": tables.series_lines(result),
                 "breakdowns": breakdowns,
-                "scoped": scope_filter(self.request.user, "view") is not None,
+                "scoped": not roles.organisation_reach(self.request.user, "view").everything,
                 "hide_map": target.kind == IndicatorKind.QUALITATIVE,
                 "has_ratio": tables.has_ratio(target),
                 "has_population": tables.has_population(target),
@@ -185,7 +185,7 @@ class TargetAssessView(LoginRequiredMixin, FormView):
         if request.user.is_authenticated:
             self.plan = selectors.plan_get(code=kwargs["code"])
             self.target = selectors.target_get(plan=self.plan, code=kwargs["target"])
-            if not selectors.user_can_assess(request.user):
+            if not roles.can_manage_plans(request.user):
                 raise PermissionDenied(_("Only provincial officers assess qualitative targets."))
             if self.target.kind != IndicatorKind.QUALITATIVE:
                 raise PermissionDenied(_("This target is computed from the registry, not assessed."))

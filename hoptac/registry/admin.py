@@ -3,6 +3,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from hoptac.core.admin import ScopedAdminMixin
+
 from . import services
 from .models import Organisation, StatusChange, YearlyReport
 
@@ -14,16 +16,13 @@ class StatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "kind", "sector", "commune_current", "current_status", "founding_date"]
     list_filter = ["kind", "sector", "current_status"]
     search_fields = ["name_folded", "registration_code", "tax_code"]
     raw_id_fields = ["commune_legacy", "commune_current", "union", "converted_from"]
     readonly_fields = ["current_status"]
     inlines = [StatusChangeInline]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).restrict(request.user, "view")
 
     def save_model(self, request, obj, form, change):
         data = {
@@ -53,7 +52,7 @@ class OrganisationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(YearlyReport)
-class YearlyReportAdmin(SimpleHistoryAdmin):
+class YearlyReportAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["organisation", "year", "revenue", "profit", "workers", "in_value_chain", "high_tech"]
     list_filter = ["year", "in_value_chain", "high_tech", "organisation__kind"]
     search_fields = ["organisation__name_folded"]

@@ -9,25 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from hoptac.areas.models import AdminMap, AdminUnit, Level
 
 from .choices import LegalStatus, OrganisationKind, Sector, SubSector
-from .models import Organisation, YearlyReport, YearlyReportState
-from .scoping import search_filter
-
-
-def area_filter(unit: AdminUnit, *, prefix: str = "") -> Q:
-    """A Q over Organisation fields (with `prefix`, e.g. "organisation__") for the organisations located in
-    `unit` (a province, district or commune of either map), read on the map the unit belongs to."""
-    from hoptac.areas.selectors import commune_ids_within
-
-    ids = commune_ids_within([unit])
-    field = "commune_legacy__in" if unit.map == AdminMap.LEGACY else "commune_current__in"
-    return Q(**{f"{prefix}{field}": ids})
+from .models import Organisation, YearlyReport, YearlyReportState, area_condition, search_condition
 
 
 def area_code_filter(code: str, admin_map: str, *, prefix: str = "") -> Q:
-    """As area_filter, for the unit(s) with this code on `admin_map` (nothing when there is none)."""
+    """As `area_condition`, for the unit(s) with this code on `admin_map` (nothing when there is none)."""
     result = Q(pk__in=[])
     for unit in AdminUnit.objects.filter(code=code, map=admin_map):
-        result |= area_filter(unit, prefix=prefix)
+        result |= area_condition(unit, prefix=prefix)
     return result
 
 
@@ -99,7 +88,7 @@ class OrganisationFilter(django_filters.FilterSet):
         return queryset.with_status_on(value).filter(status_on__isnull=False)
 
     def filter_area(self, queryset, name, value):
-        return queryset.filter(area_filter(value)) if value else queryset
+        return queryset.in_area(value)
 
     def filter_area_code(self, queryset, name, value):
         return queryset.filter(area_code_filter(value, self.data.get("map") or AdminMap.CURRENT))
@@ -176,11 +165,11 @@ class YearlyReportFilter(django_filters.FilterSet):
         ]
 
     def filter_search(self, queryset, name, value):
-        condition = search_filter(value, prefix="organisation__")
+        condition = search_condition(value, prefix="organisation__")
         return queryset if condition is None else queryset.filter(condition)
 
     def filter_area(self, queryset, name, value):
-        return queryset.filter(area_filter(value, prefix="organisation__")) if value else queryset
+        return queryset.filter(area_condition(value, prefix="organisation__")) if value else queryset
 
     def filter_area_code(self, queryset, name, value):
         admin_map = self.data.get("map") or AdminMap.CURRENT

@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from hoptac.accounts import roles
 from hoptac.areas.models import AdminMap, AdminUnit, CommuneSuccession, Level
 from hoptac.core.templatetags.vn import format_number
 from hoptac.core.text import fold
@@ -34,7 +35,6 @@ from hoptac.core.text import fold
 from . import errors, services
 from .choices import LegalStatus, OrganisationKind, Sector, SubSector
 from .models import Organisation, StatusChange, YearlyReport
-from .scoping import scope_filter
 
 MAX_HEADER_SCAN = 15
 
@@ -672,14 +672,18 @@ class _Importer:
         self.communes = _Communes()
         self.header_of = {c.field: sheet.headers[i] for i, c in sheet.columns.items()}
         self.code_index = next((i for i, c in sheet.columns.items() if c.field == "registration_code"), None)
-        self.can_create = services.user_can_create(user)
+        self.can_create = roles.can_register_organisations(user)
         self.allowed = set(services.editable_fields(user))
         self.plan = _Plan()
         codes = sorted({self.code(cells) for _n, cells in sheet.rows} - {""})
         self.existing: dict[str, Organisation] = {}
         for chunk in _chunks(codes):
-            for organisation in Organisation.objects.filter(registration_code__in=chunk).select_related(
-                "union", "converted_from", "commune_legacy__parent", "commune_current__parent"
+            for organisation in (
+                Organisation.objects.unrestricted("a registration code is unique across the province")
+                .filter(registration_code__in=chunk)
+                .select_related(
+                    "union", "converted_from", "commune_legacy__parent", "commune_current__parent"
+                )
             ):
                 self.existing[organisation.registration_code] = organisation
         ids = [o.pk for o in self.existing.values()]
@@ -902,7 +906,7 @@ class _Importer:
             )
         # What was written must still be inside the user's scope (a last check against the database).
         ids = [o.pk for o in plan.created + plan.updated]
-        if scope_filter(self.user, "change") is not None:
+        if Organisation.scope.condition(self.user, "change") is not None:
             for chunk in _chunks(ids):
                 if Organisation.objects.restrict(self.user, "change").filter(pk__in=chunk).count() != len(
                     chunk
@@ -925,7 +929,7 @@ def import_registry(
     the start of the writing ("write") and the end ("done"). Every row is checked first, in memory; a dry run stops there and
     writes nothing. A commit with any refused row raises ImportRefused and writes nothing; otherwise all rows
     are written in one transaction, so a failure part-way leaves the database as it was."""
-    if not services.user_can_create(user) and not Organisation.objects.restrict(user, "change").exists():
+    if not roles.can_import(user):
         raise PermissionDenied(_("You may not import into the registry."))
     sheet = read_table(content, filename)
     importer = _Importer(user, sheet)

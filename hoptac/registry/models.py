@@ -14,11 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from hoptac.accounts import roles
 from hoptac.areas.models import AdminMap, AdminUnit, Level
+from hoptac.areas.selectors import commune_ids_within
+from hoptac.core.scoping import Scope, ScopedModel, ScopedQuerySet
 from hoptac.core.text import fold, sort_key
 
-from .choices import LegalStatus, OrganisationKind, Sector, SubSector
-from .scoping import OrganisationQuerySet
+from .choices import EXISTING_STATUSES, LegalStatus, OrganisationKind, Sector, SubSector
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -31,7 +33,53 @@ def _money(label: "StrOrPromise", **kwargs: Any) -> models.DecimalField:
     return models.DecimalField(label, max_digits=18, decimal_places=0, null=True, blank=True, **kwargs)
 
 
-class Organisation(models.Model):
+def search_condition(text: str, *, prefix: str = "") -> Q | None:
+    """A Q over Organisation fields (with `prefix`, e.g. "organisation__") finding `text` in the folded name
+    (without accents: "hop tac xa" finds "Hợp tác xã"), the registration code or the tax code; None when
+    there is nothing to search for."""
+    folded = fold(text)
+    if not folded:
+        return None
+    code = text.strip()
+    return (
+        Q(**{f"{prefix}name_folded__contains": folded})
+        | Q(**{f"{prefix}registration_code__icontains": code})
+        | Q(**{f"{prefix}tax_code__icontains": code})
+    )
+
+
+def area_condition(unit: AdminUnit, *, prefix: str = "") -> Q:
+    """A Q over Organisation fields (with `prefix`, e.g. "organisation__") for the organisations located in
+    `unit` (a province, district or commune of either map), read on the map the unit belongs to."""
+    ids = commune_ids_within([unit])
+    field = "commune_legacy__in" if unit.map == AdminMap.LEGACY else "commune_current__in"
+    return Q(**{f"{prefix}{field}": ids})
+
+
+class OrganisationQuerySet(ScopedQuerySet["Organisation"]):
+    def with_status_on(self, day: datetime.date) -> "OrganisationQuerySet":
+        """Annotate `status_on`: the legal status in force on `day` (None before the first record)."""
+        latest = (
+            StatusChange.objects.filter(organisation=models.OuterRef("pk"), effective_from__lte=day)
+            .order_by("-effective_from", "-pk")
+            .values("status")[:1]
+        )
+        return self.annotate(status_on=models.Subquery(latest))
+
+    def existing_on(self, day: datetime.date) -> "OrganisationQuerySet":
+        """Organisations on the books on `day`: founded by then and not (yet) dissolved."""
+        return self.with_status_on(day).filter(status_on__in=EXISTING_STATUSES)
+
+    def search(self, text: str) -> "OrganisationQuerySet":
+        condition = search_condition(text)
+        return self if condition is None else self.filter(condition)
+
+    def in_area(self, unit: AdminUnit | None) -> "OrganisationQuerySet":
+        """Organisations located in `unit` (every organisation when None)."""
+        return self if unit is None else self.filter(area_condition(unit))
+
+
+class Organisation(ScopedModel):
     kind = models.CharField(_("kind"), max_length=10, choices=OrganisationKind.choices)
     name = models.CharField(_("name"), max_length=255)
     short_name = models.CharField(_("short name"), max_length=120, blank=True)
@@ -105,6 +153,10 @@ class Organisation(models.Model):
 
     history = HistoricalRecords(excluded_fields=["name_folded", "name_sort", "created_at", "updated_at"])
     objects = OrganisationQuerySet.as_manager()
+    scope = Scope(
+        roles.organisation_reach,
+        {"communes": ("commune_legacy", "commune_current"), "organisations": ("pk",)},
+    )
 
     class Meta:
         verbose_name = _("organisation")
@@ -184,9 +236,11 @@ class Organisation(models.Model):
             raise ValidationError(errors)
 
 
-class StatusChange(models.Model):
+class StatusChange(ScopedModel):
     """One step in an organisation's legal-status history: from `effective_from` (inclusive) the
     organisation has `status` until the next step."""
+
+    scope = Organisation.scope.via("organisation")
 
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="status_changes"
@@ -278,8 +332,10 @@ YEARLY_DATA_FIELDS = [
 ]
 
 
-class YearlyReport(models.Model):
+class YearlyReport(ScopedModel):
     """Yearly operating data an organisation owes by 15/12 (TT 09/2024/TT-BKHĐT Điều 6)."""
+
+    scope = Organisation.scope.via("organisation")
 
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="yearly_reports"

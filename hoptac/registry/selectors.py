@@ -9,10 +9,11 @@ from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from hoptac.accounts import roles
 from hoptac.areas.models import AdminMap, AdminUnit, Level
+from hoptac.core.scoping import Action
 
-from .models import YEARLY_DATA_FIELDS, Organisation, StatusChange, YearlyReport
-from .scoping import Action, OrganisationQuerySet
+from .models import YEARLY_DATA_FIELDS, Organisation, OrganisationQuerySet, StatusChange, YearlyReport
 
 
 def organisation_list(*, user) -> OrganisationQuerySet:
@@ -51,19 +52,14 @@ def yearly_report_list(*, user) -> QuerySet[YearlyReport]:
     """Yearly data of the organisations the user may see, with the organisation and its communes joined and
     `official_total` (official members of every type) annotated for sorting; newest year first, then by
     the organisation's name in Vietnamese order."""
-    from .scoping import scope_filter
-
-    condition = scope_filter(user, "view", prefix="organisation__")
-    qs = (
-        YearlyReport.objects.select_related(
-            "organisation__commune_legacy__parent", "organisation__commune_current"
-        )
+    return (
+        YearlyReport.objects.restrict(user, "view")
+        .select_related("organisation__commune_legacy__parent", "organisation__commune_current")
         .annotate(
             official_total=F("official_individuals") + F("official_households") + F("official_legal_entities")
         )
         .order_by("-year", "organisation__name_sort", "organisation_id")
     )
-    return qs if condition is None else qs.filter(condition)
 
 
 # simple-history ships no Vietnamese catalogue: these msgids let the project catalogue translate them.
@@ -205,14 +201,11 @@ def organisation_choices(*, user, kind: str) -> QuerySet[Organisation]:
 def commune_choices(*, user, admin_map: str) -> QuerySet[AdminUnit]:
     """Communes of `admin_map` a user may place an organisation in: every commune, or for a commune
     officer their own communes and the communes on the other map that they succeed or precede."""
-    from hoptac.accounts.models import Role
-
-    from .scoping import user_commune_ids
-
     qs = AdminUnit.objects.filter(map=admin_map, level=Level.COMMUNE).select_related("parent")
-    if user.is_superuser or user.role != Role.COMMUNE:
+    reach = roles.commune_choice_reach(user, "change")
+    if reach.everything:
         return qs.order_by("parent__name_sort", "name_sort")
-    ids = user_commune_ids(user)
+    ids = reach.ids["communes"]
     if admin_map == AdminMap.LEGACY:
         linked = Q(successions__new_commune__in=ids)
     else:

@@ -10,12 +10,13 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import update_change_reason
 
+from hoptac.accounts import roles
 from hoptac.areas.selectors import commune_successor
+from hoptac.core.scoping import Action, can_reach
 
 from . import errors
 from .choices import LegalStatus
 from .models import Organisation, StatusChange, YearlyReport, YearlyReportState
-from .scoping import Action, scope_filter
 
 ORGANISATION_FIELDS = [
     "kind",
@@ -60,50 +61,25 @@ def _history_user(obj, user) -> None:
 
 
 def user_can(user, action: Action, organisation: Organisation) -> bool:
-    condition = scope_filter(user, action)
-    if condition is None:
-        return True
-    return Organisation.objects.filter(pk=organisation.pk).filter(condition).exists()
+    """Whether the saved `organisation` is in `user`'s scope for `action`."""
+    return can_reach(user, action, organisation)
 
 
 def check_commune_in_scope(user, organisation: Organisation) -> None:
-    """A commune officer may only place organisations in their own communes."""
-    from hoptac.accounts.models import Role
-
-    from .scoping import user_commune_ids
-
-    if user.is_superuser or user.role != Role.COMMUNE:
-        return
-    ids = user_commune_ids(user)
-    if not ({organisation.commune_legacy_id, organisation.commune_current_id} & ids):
+    """An organisation may only be placed where its writer reaches (a commune officer: their communes),
+    judged on the values about to be saved."""
+    if not Organisation.scope.covers(user, "change", organisation):
         raise ValidationError({"commune_legacy": errors.COMMUNE_OUT_OF_SCOPE})
-
-
-def is_representative(user) -> bool:
-    from hoptac.accounts.models import Role
-
-    return user.role == Role.REPRESENTATIVE and not user.is_superuser
 
 
 def editable_fields(user) -> list[str]:
     """The organisation fields `user` may change: a representative edits contact details only."""
-    return REPRESENTATIVE_FIELDS if is_representative(user) else ORGANISATION_FIELDS
+    return REPRESENTATIVE_FIELDS if roles.edits_contact_details_only(user) else ORGANISATION_FIELDS
 
 
 def user_can_record_status(user, organisation: Organisation) -> bool:
     """Legal status is the registering office's act: officers in scope, never the representative."""
-    return not is_representative(user) and user_can(user, "change", organisation)
-
-
-def user_can_create(user) -> bool:
-    from hoptac.accounts.models import Role
-
-    return bool(
-        user
-        and user.is_authenticated
-        and user.is_active
-        and (user.is_superuser or user.role in (Role.ADMIN, Role.PROVINCE, Role.COMMUNE))
-    )
+    return roles.can_register_organisations(user) and user_can(user, "change", organisation)
 
 
 def fill_current_commune(organisation: Organisation, successor_of=None) -> None:
@@ -135,7 +111,7 @@ def refresh_current_status(organisation: Organisation) -> None:
 def organisation_create(
     *, user, data: dict[str, Any], initial_status: str = LegalStatus.ACTIVE
 ) -> Organisation:
-    if not user_can_create(user):
+    if not roles.can_register_organisations(user):
         raise PermissionDenied(errors.NOT_ALLOWED)
     organisation = Organisation(**{k: v for k, v in data.items() if k in ORGANISATION_FIELDS})
     fill_current_commune(organisation)
@@ -255,24 +231,7 @@ def yearly_report_save(
 def user_can_review_yearly(user, organisation: Organisation) -> bool:
     """The commune officer of the organisation's commune reviews its yearly data (provincial officers and
     administrators may too); representatives and viewers never."""
-    from hoptac.accounts.models import Role
-
-    if not user or not user.is_authenticated or not user.is_active:
-        return False
-    if not (user.is_superuser or user.role in (Role.ADMIN, Role.PROVINCE, Role.COMMUNE)):
-        return False
-    return user_can(user, "change", organisation)
-
-
-def user_can_reopen_yearly(user) -> bool:
-    from hoptac.accounts.models import Role
-
-    return bool(
-        user
-        and user.is_authenticated
-        and user.is_active
-        and (user.is_superuser or user.role in (Role.ADMIN, Role.PROVINCE))
-    )
+    return roles.can_review_yearly_data(user) and user_can(user, "change", organisation)
 
 
 def _locked_report(report: YearlyReport) -> YearlyReport:
@@ -326,7 +285,7 @@ def yearly_report_reopen(*, user, report: YearlyReport, reason: str) -> YearlyRe
     """A provincial officer reopens an accepted year for corrections, with a reason (kept in the history
     and shown to the organisation as the review comment)."""
     report = _locked_report(report)
-    if not user_can_reopen_yearly(user):
+    if not roles.can_reopen_yearly_data(user):
         raise PermissionDenied(errors.NOT_ALLOWED)
     if report.review_state != YearlyReportState.ACCEPTED:
         raise ValidationError(errors.YEAR_NOT_ACCEPTED)

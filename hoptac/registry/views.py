@@ -13,6 +13,7 @@ from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from hoptac.accounts import roles
 from hoptac.core.downloads import XLSX, attachment
 
 from . import errors, selectors, services
@@ -59,7 +60,7 @@ class OrganisationListView(ListPageMixin):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["can_create"] = services.user_can_create(self.request.user)
+        context["can_create"] = roles.can_register_organisations(self.request.user)
         form = self.filterset.form
         context["as_of"] = form.cleaned_data.get("as_of") if form.is_bound and form.is_valid() else None
         return context
@@ -174,7 +175,7 @@ class OrganisationCreateView(LoginRequiredMixin, FormView):
     template_name = "registry/organisation_form.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not services.user_can_create(request.user):
+        if request.user.is_authenticated and not roles.can_register_organisations(request.user):
             raise PermissionDenied(errors.NOT_ALLOWED)
         return super().dispatch(request, *args, **kwargs)
 
@@ -366,7 +367,7 @@ class YearlyReportReviewView(LoginRequiredMixin, TemplateView):
                 "can_submit": can_change and state in (YearlyReportState.DRAFT, YearlyReportState.RETURNED),
                 "can_review": state == YearlyReportState.SUBMITTED
                 and services.user_can_review_yearly(user, self.organisation),
-                "can_reopen": state == YearlyReportState.ACCEPTED and services.user_can_reopen_yearly(user),
+                "can_reopen": state == YearlyReportState.ACCEPTED and roles.can_reopen_yearly_data(user),
                 "review_form": kwargs.get("review_form") or YearlyReviewForm(),
                 "reopen_form": kwargs.get("reopen_form") or YearlyReopenForm(),
                 "notable_pct": selectors.YEARLY_DIFF_NOTABLE_PCT,

@@ -4,8 +4,13 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from hoptac.accounts import roles
+from hoptac.core.scoping import Scope, ScopedModel
 
-class ImportJob(models.Model):
+
+class ImportJob(ScopedModel):
+    """Only its owner sees an import: the file may hold anything, including rows outside anyone's scope."""
+
     class State(models.TextChoices):
         QUEUED = "queued", _("Waiting")
         RUNNING = "running", _("Running")
@@ -25,6 +30,8 @@ class ImportJob(models.Model):
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    scope = Scope(roles.owner_reach, {"users": ("user",)})
 
     class Meta:
         verbose_name = _("import")

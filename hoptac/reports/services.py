@@ -8,12 +8,15 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models import QuerySet
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from hoptac.accounts import roles
+from hoptac.core.scoping import can_reach
 from hoptac.registry.importer import ImportRefused, import_registry
-from hoptac.registry.services import user_can_create
 
 from .models import ImportJob
 
@@ -24,6 +27,18 @@ ALLOWED = (".xlsx", ".csv")
 
 def _progress_path(job: ImportJob) -> Path:
     return Path(settings.MEDIA_ROOT) / "imports" / f"job-{job.pk}.progress.json"
+
+
+def import_job_list(*, user) -> QuerySet[ImportJob]:
+    """The user's own imports, newest first."""
+    return ImportJob.objects.restrict(user, "view")
+
+
+def import_job_get(*, user, pk: int) -> ImportJob:
+    try:
+        return import_job_list(user=user).get(pk=pk)
+    except ImportJob.DoesNotExist as exc:
+        raise Http404 from exc
 
 
 def job_progress(job: ImportJob) -> dict:
@@ -39,12 +54,10 @@ def import_job_start(
     *, user, upload: UploadedFile | None = None, source: ImportJob | None = None, commit: bool = False
 ) -> ImportJob:
     """Start checking an uploaded file, or committing a file already checked (`source`)."""
-    from hoptac.registry.models import Organisation
-
-    if not (user_can_create(user) or Organisation.objects.restrict(user, "change").exists()):
+    if not roles.can_import(user):
         raise PermissionDenied(_("You may not import into the registry."))
     if source is not None:
-        if source.user_id != user.pk:
+        if not can_reach(user, "change", source):
             raise PermissionDenied
         job = ImportJob.objects.create(
             user=user, file=source.file.name, filename=source.filename, commit=commit

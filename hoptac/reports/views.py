@@ -18,10 +18,7 @@ from .workbooks import annotated_copy, import_template
 
 
 def _job(request, pk: int) -> ImportJob:
-    try:
-        return ImportJob.objects.get(pk=pk, user=request.user)
-    except ImportJob.DoesNotExist as exc:
-        raise Http404 from exc
+    return services.import_job_get(user=request.user, pk=pk)
 
 
 class ImportStartView(LoginRequiredMixin, FormView):
@@ -29,7 +26,7 @@ class ImportStartView(LoginRequiredMixin, FormView):
     template_name = "reports/import_start.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(jobs=ImportJob.objects.filter(user=self.request.user)[:10], **kwargs)
+        return super().get_context_data(jobs=services.import_job_list(user=self.request.user)[:10], **kwargs)
 
     def form_valid(self, form):
         try:

@@ -3,7 +3,7 @@ pages, the API or the commands (hoptac.scoring.services), which check rights and
 
 from django.contrib import admin
 
-from hoptac.registry.scoping import scope_filter
+from hoptac.core.admin import ScopedAdminMixin
 
 from .models import Assessment, AssessmentEvent, CriterionScore, SatisfactionSurvey, Scheme
 
@@ -51,11 +51,8 @@ class EventInline(admin.TabularInline):
     can_delete = False
 
 
-class ScopedReadOnlyAdmin(ReadOnlyAdmin):
-    def get_queryset(self, request):
-        condition = scope_filter(request.user, "view", prefix="organisation__")
-        qs = super().get_queryset(request)
-        return qs if condition is None else qs.filter(condition)
+class ScopedReadOnlyAdmin(ScopedAdminMixin, ReadOnlyAdmin):
+    pass
 
 
 @admin.register(Assessment)

@@ -26,7 +26,6 @@ from simple_history.utils import bulk_create_with_history
 
 from hoptac.registry.demo import FIXED_HTX, LOADER_USERNAME
 from hoptac.registry.models import Organisation, YearlyReport
-from hoptac.registry.scoping import scope_filter
 
 from . import engine, selectors
 from .choices import SCORE_BANDS, AssessmentState, Band, EventAction, InputKind
@@ -208,9 +207,8 @@ def _reviewers(users: dict) -> dict[int, object]:
     reviewers: dict[int, object] = {}
     for name in ("xa_haianh", "xa_haihau"):
         user = users.get(name)
-        condition = scope_filter(user, "change") if user is not None else None
-        if condition is not None:
-            for pk in Organisation.objects.filter(condition).values_list("pk", flat=True):
+        if user is not None and Organisation.scope.condition(user, "change") is not None:
+            for pk in Organisation.objects.restrict(user, "change").values_list("pk", flat=True):
                 reviewers[pk] = user
     return reviewers
 

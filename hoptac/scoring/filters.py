@@ -1,11 +1,12 @@
 """One FilterSet for assessments: the API's ?field= parameters (the calendar page filters the
-organisations with the same area logic, `selectors.organisations_in_area`)."""
+organisations with the same area logic, `registry.models.area_condition`)."""
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from hoptac.areas.models import AdminUnit
 from hoptac.registry.choices import OrganisationKind, Sector
+from hoptac.registry.models import area_condition
 
 from .choices import AssessmentState, Band
 from .models import Assessment
@@ -32,11 +33,7 @@ class AssessmentFilter(django_filters.FilterSet):
         fields = ["year", "state", "band", "scheme", "organisation", "kind", "sector", "area"]
 
     def filter_area(self, queryset, name, value):
-        from hoptac.registry.models import Organisation
-
-        from .selectors import organisations_in_area
-
         unit = AdminUnit.objects.filter(pk=value).first() if value else None
         if unit is None:
             return queryset if not value else queryset.none()
-        return queryset.filter(organisation__in=organisations_in_area(Organisation.objects.all(), unit))
+        return queryset.filter(area_condition(unit, prefix="organisation__"))

@@ -22,6 +22,9 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from hoptac.core.scoping import ScopedModel
+from hoptac.registry.models import Organisation
+
 from .choices import AssessmentState, Band, EventAction, InputKind, NodeKind, SizeClass
 from .engine import Node, SchemeTree
 
@@ -191,7 +194,9 @@ class SizeClassRules(models.Model):
         return f"{self.name} (v{self.version})"
 
 
-class Assessment(models.Model):
+class Assessment(ScopedModel):
+    scope = Organisation.scope.via("organisation")
+
     organisation = models.ForeignKey(
         "registry.Organisation",
         verbose_name=_("organisation"),
@@ -263,9 +268,11 @@ class Assessment(models.Model):
             raise ValidationError({"band": errors.WRONG_STATE % {"state": self.get_state_display()}})
 
 
-class CriterionScore(models.Model):
+class CriterionScore(ScopedModel):
     """The points of one leaf criterion in one assessment: self-score, proposal from the data and
     official score (with the reason when it differs from the self-score)."""
+
+    scope = Assessment.scope.via("assessment")
 
     assessment = models.ForeignKey(
         Assessment, verbose_name=_("assessment"), on_delete=models.CASCADE, related_name="scores"
@@ -324,9 +331,11 @@ def evidence_path(instance: "Evidence", filename: str) -> str:
     )
 
 
-class Evidence(models.Model):
+class Evidence(ScopedModel):
     """A file attached to an assessment, for one criterion or for the whole assessment (e.g. the fine
     decision or the survey minutes)."""
+
+    scope = Assessment.scope.via("assessment")
 
     assessment = models.ForeignKey(
         Assessment, verbose_name=_("assessment"), on_delete=models.CASCADE, related_name="evidence"
@@ -357,8 +366,10 @@ class Evidence(models.Model):
         return self.original_name
 
 
-class AssessmentEvent(models.Model):
+class AssessmentEvent(ScopedModel):
     """One step of the workflow: who did what, when, from which step to which, and why."""
+
+    scope = Assessment.scope.via("assessment")
 
     assessment = models.ForeignKey(
         Assessment, verbose_name=_("assessment"), on_delete=models.CASCADE, related_name="events"
@@ -386,9 +397,11 @@ class AssessmentEvent(models.Model):
         return f"{self.assessment}: {self.get_action_display()}"
 
 
-class SatisfactionSurvey(models.Model):
+class SatisfactionSurvey(ScopedModel):
     """The members' satisfaction survey that opens TT 09/2017's yearly procedure (step 1) and feeds
     its criterion 6: who was asked, who answered, and what they answered."""
+
+    scope = Organisation.scope.via("organisation")
 
     organisation = models.ForeignKey(
         "registry.Organisation",

@@ -1,6 +1,6 @@
-"""Reads of the scoring app. Everything about organisations starts from the registry's scoping
-(`Organisation.objects.restrict(user, action)` / `scope_filter(..., prefix="organisation__")`):
-outside a user's scope, assessments are simply absent (404)."""
+"""Reads of the scoring app. Everything about organisations starts from the scoping framework
+(`Assessment.objects.restrict(user, action)`, hoptac.core.scoping): outside a user's scope, assessments are
+simply absent (404)."""
 
 import datetime
 from dataclasses import dataclass, field
@@ -11,11 +11,10 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from hoptac.areas.models import AdminMap, AdminUnit
-from hoptac.areas.selectors import commune_ids_within
+from hoptac.areas.models import AdminUnit
+from hoptac.core.scoping import Action
 from hoptac.registry.choices import OrganisationKind, Sector
 from hoptac.registry.models import Organisation, YearlyReport
-from hoptac.registry.scoping import Action, scope_filter
 
 from . import engine
 from .choices import GOOD_OR_FAIR, SCORE_BANDS, AssessmentState, Band, GroupBy
@@ -91,11 +90,9 @@ def evaluable_organisations(*, user, year: int, action: Action = "view") -> Quer
 
 
 def assessment_list(*, user, action: Action = "view") -> QuerySet[Assessment]:
-    condition = scope_filter(user, action, prefix="organisation__")
-    qs = Assessment.objects.select_related(
+    return Assessment.objects.restrict(user, action).select_related(
         "organisation", "scheme", "organisation__commune_current", "organisation__commune_legacy__parent"
     )
-    return qs if condition is None else qs.filter(condition)
 
 
 def assessment_get(*, user, pk: int, action: Action = "view") -> Assessment:
@@ -122,12 +119,8 @@ def assessment_evidence(*, assessment: Assessment) -> QuerySet[Evidence]:
 
 
 def evidence_get(*, user, pk: int) -> Evidence:
-    condition = scope_filter(user, "view", prefix="assessment__organisation__")
-    qs = Evidence.objects.select_related("assessment")
-    if condition is not None:
-        qs = qs.filter(condition)
     try:
-        return qs.get(pk=pk)
+        return Evidence.objects.restrict(user, "view").select_related("assessment").get(pk=pk)
     except Evidence.DoesNotExist as exc:
         raise Http404 from exc
 
@@ -309,20 +302,12 @@ CALENDAR_STATES = [
 ]
 
 
-def organisations_in_area(queryset: QuerySet[Organisation], area: AdminUnit | None) -> QuerySet[Organisation]:
-    if area is None:
-        return queryset
-    ids = commune_ids_within([area])
-    field_name = "commune_legacy__in" if area.map == AdminMap.LEGACY else "commune_current__in"
-    return queryset.filter(**{field_name: ids})
-
-
 def calendar(*, user, year: int, area: AdminUnit | None = None) -> QuerySet[Organisation]:
     """The organisations rated for `year` in the user's scope (and `area`), each annotated with its
     assessment of that year: `assessment_id`, `assessment_state` (None: not started), `assessment_band`,
     totals and submission time."""
     own = Assessment.objects.filter(organisation=OuterRef("pk"), year=year)
-    qs = organisations_in_area(evaluable_organisations(user=user, year=year), area)
+    qs = evaluable_organisations(user=user, year=year).in_area(area)
     return qs.annotate(
         assessment_id=Subquery(own.values("pk")[:1]),
         assessment_state=Subquery(own.values("state")[:1]),

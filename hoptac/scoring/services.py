@@ -27,6 +27,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from hoptac.accounts import roles
 from hoptac.registry.models import Organisation, YearlyReport
 from hoptac.registry.services import user_can
 
@@ -62,36 +63,7 @@ def _history_user(obj, user) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Roles.
-
-
-def _role(user) -> str | None:
-    return getattr(user, "role", None)
-
-
-def is_province(user) -> bool:
-    from hoptac.accounts.models import Role
-
-    return bool(user and user.is_authenticated and user.is_active) and (
-        user.is_superuser or _role(user) in (Role.ADMIN, Role.PROVINCE)
-    )
-
-
-def is_officer(user) -> bool:
-    """Commune or provincial officer, or administrator: may review and start evaluations."""
-    from hoptac.accounts.models import Role
-
-    return is_province(user) or bool(
-        user and user.is_authenticated and user.is_active and _role(user) == Role.COMMUNE
-    )
-
-
-def is_representative(user) -> bool:
-    from hoptac.accounts.models import Role
-
-    return (
-        bool(user and user.is_authenticated) and not user.is_superuser and _role(user) == Role.REPRESENTATIVE
-    )
+# Who may do what (the role rules are hoptac.accounts.roles'; the steps are the workflow's).
 
 
 def can(user, action: str, assessment: Assessment) -> bool:
@@ -103,25 +75,25 @@ def can(user, action: str, assessment: Assessment) -> bool:
     if not user_can(user, "change", organisation):
         return False
     if action in ("self_edit", "submit"):
-        return state in SELF_EDIT_STATES and (is_representative(user) or is_officer(user))
+        return state in SELF_EDIT_STATES and roles.can_self_assess(user)
     if action == "review":
-        return state in REVIEW_EDIT_STATES and is_officer(user)
+        return state in REVIEW_EDIT_STATES and roles.can_review_ratings(user)
     if action == "return":
         if state in (AssessmentState.SUBMITTED, AssessmentState.REOPENED):
-            return is_officer(user)
-        return state == AssessmentState.REVIEWED and is_province(user)
+            return roles.can_review_ratings(user)
+        return state == AssessmentState.REVIEWED and roles.can_approve_ratings(user)
     if action == "approve":
-        return state == AssessmentState.REVIEWED and is_province(user)
+        return state == AssessmentState.REVIEWED and roles.can_approve_ratings(user)
     if action == "reopen":
-        return state == AssessmentState.APPROVED and is_province(user)
+        return state == AssessmentState.APPROVED and roles.can_approve_ratings(user)
     if action == "change_scheme":
-        return state in SELF_EDIT_STATES and is_officer(user)
+        return state in SELF_EDIT_STATES and roles.can_review_ratings(user)
     if action in ("evidence", "survey"):
         if state == AssessmentState.APPROVED:
             return False
-        if is_representative(user):
-            return state in SELF_EDIT_STATES
-        return is_officer(user)
+        if roles.can_review_ratings(user):
+            return True
+        return state in SELF_EDIT_STATES and roles.can_self_assess(user)
     return False
 
 
@@ -137,10 +109,10 @@ def _require(user, action: str, assessment: Assessment) -> None:
 
 def _role_allows(user, action: str) -> bool:
     if action in ("approve", "reopen"):
-        return is_province(user)
+        return roles.can_approve_ratings(user)
     if action in ("review", "return", "change_scheme"):
-        return is_officer(user)
-    return is_officer(user) or is_representative(user)
+        return roles.can_review_ratings(user)
+    return roles.can_self_assess(user)
 
 
 def _event(assessment: Assessment, user, action: str, from_state: str, note: str = "") -> AssessmentEvent:
@@ -217,7 +189,7 @@ def assessment_create(
     *, user, organisation: Organisation, year: int, scheme: Scheme | None = None
 ) -> Assessment:
     """Start one organisation's evaluation of `year` (officers in scope)."""
-    if not is_officer(user) or not user_can(user, "change", organisation):
+    if not roles.can_review_ratings(user) or not user_can(user, "change", organisation):
         raise PermissionDenied(errors.NOT_ALLOWED)
     if year > timezone.localdate().year:
         raise ValidationError({"year": errors.YEAR_NOT_STARTED})
@@ -253,7 +225,7 @@ def evaluation_year_start(
     """Start the year's evaluation for every organisation the user may change (optionally narrowed to
     `organisations`, e.g. an area) that is on the books at the end of the year, is subject to a scheme
     and has no assessment for that year yet. One transaction, a few queries per hundred organisations."""
-    if not is_officer(user):
+    if not roles.can_review_ratings(user):
         raise PermissionDenied(errors.NOT_ALLOWED)
     if year > timezone.localdate().year:
         raise ValidationError({"year": errors.YEAR_NOT_STARTED})
@@ -705,7 +677,7 @@ def survey_save(*, user, organisation: Organisation, year: int, data: dict[str, 
     )
     if assessment is not None:
         _require(user, "survey", assessment)
-    elif not user_can(user, "change", organisation) or not (is_officer(user) or is_representative(user)):
+    elif not user_can(user, "change", organisation) or not roles.can_self_assess(user):
         raise PermissionDenied(errors.NOT_ALLOWED)
     survey = SatisfactionSurvey.objects.filter(
         organisation=organisation, year=year
@@ -741,7 +713,7 @@ class LoadResult:
 
 
 def _may_load(user) -> bool:
-    return user is None or is_province(user)
+    return user is None or roles.can_manage_plans(user)
 
 
 def _criterion_rows(parsed: ParsedScheme, scheme: Scheme) -> list[tuple[Criterion, str | None]]:

@@ -13,6 +13,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 from django_tables2 import RequestConfig
 
+from hoptac.accounts import roles
 from hoptac.core.downloads import XLSX, attachment
 from hoptac.registry import selectors as registry_selectors
 from hoptac.registry.forms import add_service_errors
@@ -87,7 +88,7 @@ class CalendarView(LoginRequiredMixin, TemplateView):
                 "table": table,
                 "schemes": schemes,
                 "deadlines": _deadlines(schemes, year),
-                "can_start": services.is_officer(user) and counts[selectors.NOT_STARTED] > 0,
+                "can_start": roles.can_review_ratings(user) and counts[selectors.NOT_STARTED] > 0,
                 "base_query": query.urlencode(),
                 "tab": "calendar",
             }
@@ -138,9 +139,7 @@ class YearStartView(LoginRequiredMixin, View):
         year, area = form.cleaned_data["year"], form.cleaned_data["area"]
         organisations = None
         if area is not None:
-            organisations = selectors.organisations_in_area(
-                registry_selectors.organisation_list(user=request.user), area
-            )
+            organisations = registry_selectors.organisation_list(user=request.user).in_area(area)
         try:
             result = services.evaluation_year_start(user=request.user, year=year, organisations=organisations)
         except ValidationError as exc:
@@ -437,7 +436,7 @@ class OrganisationAssessmentsView(LoginRequiredMixin, TemplateView):
         organisation = registry_selectors.organisation_get(user=user, pk=self.kwargs["pk"])
         assessments = list(selectors.assessments_of(user=user, organisation=organisation))
         done = {a.year for a in assessments}
-        can_start = services.is_officer(user) and services.user_can(user, "change", organisation)
+        can_start = roles.can_review_ratings(user) and services.user_can(user, "change", organisation)
         startable = []
         if can_start:
             for year in range(timezone.localdate().year, timezone.localdate().year - 6, -1):
@@ -537,7 +536,7 @@ class SchemeListView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             schemes=selectors.scheme_list(),
-            can_upload=services.is_province(self.request.user),
+            can_upload=roles.can_manage_plans(self.request.user),
             tab="schemes",
             **kwargs,
         )
@@ -607,7 +606,7 @@ class SchemeUploadView(LoginRequiredMixin, FormView):
     template_name = "scoring/scheme_upload.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not services.is_province(request.user):
+        if request.user.is_authenticated and not roles.can_manage_plans(request.user):
             raise PermissionDenied(errors.NOT_ALLOWED)
         return super().dispatch(request, *args, **kwargs)
 

@@ -14,11 +14,16 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from hoptac.accounts import roles
 from hoptac.areas.models import AdminUnit
+from hoptac.core.scoping import Scope, ScopedModel
 from hoptac.core.text import fold, sort_key
 
 from .choices import AgencyKind, Every, ItemKind, ProgressStatus, ReminderWhen, ReportState, ScheduleSource
 from .recurrence import Schedule
+
+# People's Committees below the province: their reports are written by the commune officers of their area.
+LOCAL_KINDS = [AgencyKind.COMMUNE_COMMITTEE, AgencyKind.DISTRICT_COMMITTEE]
 
 
 class AgencyQuerySet(models.QuerySet):
@@ -101,6 +106,11 @@ class Agency(models.Model):
         return (self.valid_from is None or self.valid_from <= day) and (
             self.valid_to is None or day <= self.valid_to
         )
+
+    @property
+    def governs_locally(self) -> bool:
+        """A People's Committee of a district or commune: commune officers of its area report for it."""
+        return self.kind in LOCAL_KINDS
 
     def clean(self):
         from . import errors
@@ -297,10 +307,12 @@ class TaskAssignment(ScheduleFields):
             raise ValidationError(problems)
 
 
-class ReportingPeriod(models.Model):
+class ReportingPeriod(ScopedModel):
     """One report owed: for a task (through its assignment) or an obligation, by one agency, for a period,
     by a due day. `report_state` and `first_submitted_on` copy the report's, so lists and scorecards are
     one query."""
+
+    scope = Scope(roles.agency_reach, {"agencies": ("agency",), "areas": ("agency__area",)})
 
     assignment = models.ForeignKey(
         TaskAssignment,
@@ -400,10 +412,12 @@ class ReportingPeriod(models.Model):
         return self.report_state != ReportState.ACCEPTED
 
 
-class ProgressReport(models.Model):
+class ProgressReport(ScopedModel):
     """The lead agency's report for one period: status, text, figures and attachments. Submitted by the
     agency, accepted or returned (with a comment) by a provincial officer of the coordinating agency;
     accepted reports are locked. Every change is kept by django-simple-history."""
+
+    scope = ReportingPeriod.scope.via("period")
 
     period = models.OneToOneField(
         ReportingPeriod, verbose_name=_("period"), on_delete=models.CASCADE, related_name="report"
@@ -485,9 +499,11 @@ def attachment_path(instance: "Attachment", filename: str) -> str:
     return f"tasks/reports/{instance.report.period.due:%Y}/{uuid.uuid4().hex}{extension}"
 
 
-class Attachment(models.Model):
+class Attachment(ScopedModel):
     """A file attached to a progress report: pdf, docx, xlsx, jpg or png, at most 10 MB, checked by its
     extension and its content. Served only through the scoped download view."""
+
+    scope = ProgressReport.scope.via("report")
 
     report = models.ForeignKey(
         ProgressReport, verbose_name=_("report"), on_delete=models.CASCADE, related_name="attachments"

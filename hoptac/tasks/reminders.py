@@ -20,6 +20,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from hoptac.accounts import roles
+
 from .choices import ItemKind, ReminderWhen
 from .models import Reminder, ReportingPeriod
 
@@ -122,7 +124,7 @@ def period_candidates(*, today: datetime.date, window: int) -> list[Candidate]:
 def yearly_data_candidates(*, today: datetime.date, window: int) -> list[Candidate]:
     """Organisations that have not submitted the yearly data due 15/12 within the window: their
     representatives (user accounts) and the organisation's own e-mail."""
-    from hoptac.accounts.models import Role, User
+    from hoptac.accounts.models import User
     from hoptac.registry.models import Organisation, YearlyReport, YearlyReportState
 
     from .selectors import yearly_data_due
@@ -134,15 +136,14 @@ def yearly_data_candidates(*, today: datetime.date, window: int) -> list[Candida
             continue
         sent = YearlyReport.objects.filter(year=year).exclude(review_state=YearlyReportState.DRAFT)
         orgs = (
-            Organisation.objects.existing_on(due)
+            Organisation.objects.unrestricted("every organisation that owes its yearly data is reminded")
+            .existing_on(due)
             .exclude(pk__in=sent.values("organisation"))
             .only("pk", "name", "email")
             .order_by("pk")
         )
         reps: dict[int, list[str]] = {}
-        for user in User.objects.filter(
-            role=Role.REPRESENTATIVE, organisation__in=orgs, is_active=True
-        ).exclude(email=""):
+        for user in User.objects.filter(roles.representatives_of(orgs)).exclude(email=""):
             reps.setdefault(user.organisation_id, []).append(user.email)
         for org in orgs:
             recipients = list(reps.get(org.pk, []))
@@ -172,7 +173,7 @@ def evaluation_candidates(*, today: datetime.date, window: int) -> list[Candidat
         from hoptac.scoring.models import Assessment
     except ImportError:  # pragma: no cover
         return []
-    from hoptac.accounts.models import Role, User
+    from hoptac.accounts.models import User
 
     result = []
     assessments = Assessment.objects.filter(
@@ -186,7 +187,7 @@ def evaluation_candidates(*, today: datetime.date, window: int) -> list[Candidat
             relevant.append((assessment, due))
     reps: dict[int, list[str]] = {}
     for user in User.objects.filter(
-        role=Role.REPRESENTATIVE, organisation__in=[a.organisation_id for a, _d in relevant], is_active=True
+        roles.representatives_of([a.organisation_id for a, _d in relevant])
     ).exclude(email=""):
         reps.setdefault(user.organisation_id, []).append(user.email)
     for assessment, due in relevant:

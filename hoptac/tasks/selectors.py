@@ -27,7 +27,6 @@ from .models import (
     TaskAssignment,
 )
 from .rules import DUE_SOON_DAYS, days_overdue, timeliness
-from .scoping import agency_scope_filter, period_scope_filter
 
 YEARLY_DATA_DUE = (12, 15)  # TT 09/2024/TT-BKHĐT Điều 6: yearly data by 15 December
 
@@ -126,11 +125,9 @@ def obligation_list() -> QuerySet[Obligation]:
 
 
 def period_list(*, user) -> QuerySet[ReportingPeriod]:
-    condition = period_scope_filter(user)
-    qs = ReportingPeriod.objects.select_related(
+    return ReportingPeriod.objects.restrict(user, "view").select_related(
         "agency__area__parent", "original_agency", "assignment__plan_task__plan", "obligation", "report"
     )
-    return qs if condition is None else qs.filter(condition)
 
 
 def period_get(*, user, pk: int) -> ReportingPeriod:
@@ -141,10 +138,9 @@ def period_get(*, user, pk: int) -> ReportingPeriod:
 
 
 def report_get(*, user, pk: int) -> ProgressReport:
-    condition = period_scope_filter(user, prefix="period__")
-    qs = ProgressReport.objects.select_related("period__agency", "agency", "submitted_by", "reviewed_by")
-    if condition is not None:
-        qs = qs.filter(condition)
+    qs = ProgressReport.objects.restrict(user, "view").select_related(
+        "period__agency", "agency", "submitted_by", "reviewed_by"
+    )
     try:
         return qs.get(pk=pk)
     except ProgressReport.DoesNotExist as exc:
@@ -152,11 +148,11 @@ def report_get(*, user, pk: int) -> ProgressReport:
 
 
 def report_list(*, user) -> QuerySet[ProgressReport]:
-    condition = period_scope_filter(user, prefix="period__")
-    qs = ProgressReport.objects.select_related(
-        "period__agency", "period__assignment__plan_task", "period__obligation", "agency"
-    ).prefetch_related("attachments")
-    return qs if condition is None else qs.filter(condition)
+    return (
+        ProgressReport.objects.restrict(user, "view")
+        .select_related("period__agency", "period__assignment__plan_task", "period__obligation", "agency")
+        .prefetch_related("attachments")
+    )
 
 
 def report_history(*, report: ProgressReport) -> list[Any]:
@@ -164,12 +160,8 @@ def report_history(*, report: ProgressReport) -> list[Any]:
 
 
 def attachment_get(*, user, pk: int) -> Attachment:
-    condition = period_scope_filter(user, prefix="report__period__")
-    qs = Attachment.objects.select_related("report__period")
-    if condition is not None:
-        qs = qs.filter(condition)
     try:
-        return qs.get(pk=pk)
+        return Attachment.objects.restrict(user, "view").select_related("report__period").get(pk=pk)
     except Attachment.DoesNotExist as exc:
         raise Http404 from exc
 
@@ -560,9 +552,6 @@ def scorecard(
     qs = period_list(user=user).filter(due__gte=start, due__lte=end)
     if agency is not None:
         qs = qs.filter(agency=agency)
-    condition = agency_scope_filter(user)
-    if condition is not None:
-        qs = qs.filter(agency__in=Agency.objects.filter(condition))
     rows = (
         qs.order_by()
         .values("agency")

@@ -1,5 +1,5 @@
 """Writes of the tasks app. Pages, API, admin and commands call these functions; each checks the user's
-right (hoptac.tasks.scoping), validates with full_clean() and runs in one transaction, recording the acting
+right (hoptac.accounts.roles and the scoping framework), validates with full_clean() and runs in one transaction, recording the acting
 user in the history (django-simple-history)."""
 
 import datetime
@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import update_change_reason
 
+from hoptac.accounts import roles
 from hoptac.core.downloads import DOCX, XLSX
 
 from . import errors
@@ -31,7 +32,6 @@ from .models import (
     TaskAssignment,
 )
 from .recurrence import DEFAULT_EVERY, Schedule, generate_periods
-from .scoping import can_assign, can_report_for, can_review, is_coordinator
 
 logger = logging.getLogger(__name__)
 
@@ -161,7 +161,7 @@ def agency_merge(*, user=None, agency: Agency, effective_on: datetime.date | Non
     (assignments, periods) and summed up in an AgencyMerge row. `user` None: run by a command."""
     from hoptac.accounts.models import User
 
-    if user is not None and not is_coordinator(user):
+    if user is not None and not roles.is_coordinator(user):
         raise PermissionDenied(errors.NOT_ALLOWED)
     agency = Agency.objects.select_for_update().get(pk=agency.pk)
     if agency.merged_on is not None:
@@ -290,7 +290,7 @@ def assignment_save(
 ) -> TaskAssignment:
     """An officer assigns (or re-assigns) a task. Recorded as assigned by that officer — never as the
     plan's statement — with the day and a note. Open periods not yet submitted move to the new lead."""
-    if not can_assign(user):
+    if not roles.is_coordinator(user):
         raise PermissionDenied(errors.NOT_ALLOWED)
     today = today or timezone.localdate()
     cooperating = list(cooperating or [])
@@ -468,7 +468,7 @@ def progress_report_save(
     *, user, period: ReportingPeriod, data: dict[str, Any], today: datetime.date | None = None
 ) -> ProgressReport:
     """Create or change the draft (or returned) report of a period, for the period's agency."""
-    if not can_report_for(user, period.agency_id):
+    if not roles.can_report_for(user, period.agency):
         raise PermissionDenied(errors.NOT_ALLOWED)
     today = today or timezone.localdate()
     if today < period.start:
@@ -494,7 +494,7 @@ def progress_report_save(
 
 @transaction.atomic
 def progress_report_submit(*, user, report: ProgressReport) -> ProgressReport:
-    if not can_report_for(user, report.period.agency_id):
+    if not roles.can_report_for(user, report.period.agency):
         raise PermissionDenied(errors.NOT_ALLOWED)
     report = ProgressReport.objects.select_for_update().get(pk=report.pk)
     if report.state not in (ReportState.DRAFT, ReportState.RETURNED):
@@ -512,9 +512,9 @@ def progress_report_submit(*, user, report: ProgressReport) -> ProgressReport:
 
 def _review(user, report: ProgressReport, state: str, comment: str) -> ProgressReport:
     report = ProgressReport.objects.select_for_update().select_related("period").get(pk=report.pk)
-    if not can_review(user):
+    if not roles.can_review_reports(user):
         raise PermissionDenied(errors.NOT_ALLOWED)
-    if not can_review(user, report):
+    if not roles.can_review_reports(user, report):
         raise PermissionDenied(errors.OWN_REPORT)
     if report.state != ReportState.SUBMITTED:
         raise ValidationError(errors.REPORT_NOT_SUBMITTED)
@@ -540,7 +540,7 @@ def progress_report_accept(*, user, report: ProgressReport, comment: str = "") -
 def progress_report_return(*, user, report: ProgressReport, comment: str) -> ProgressReport:
     """…or returns it to the agency with a comment saying what to change."""
     if not (comment or "").strip():
-        if not can_review(user):
+        if not roles.can_review_reports(user):
             raise PermissionDenied(errors.NOT_ALLOWED)
         raise ValidationError({"comment": errors.RETURN_COMMENT_REQUIRED})
     return _review(user, report, ReportState.RETURNED, comment)
@@ -594,7 +594,7 @@ def check_file(file, field_name: str = "file") -> str:
 
 
 def _check_editable(user, report: ProgressReport) -> None:
-    if not can_report_for(user, report.period.agency_id):
+    if not roles.can_report_for(user, report.period.agency):
         raise PermissionDenied(errors.NOT_ALLOWED)
     if report.state == ReportState.ACCEPTED:
         raise ValidationError(errors.REPORT_LOCKED)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from hoptac.accounts import roles
 from hoptac.core.downloads import XLSX, attachment
 from hoptac.registry.forms import add_service_errors
 
@@ -25,7 +26,6 @@ from .exports import calendar_export, calendar_filename
 from .forms import EARLIEST, AssignmentForm, CalendarFilterForm, MergeForm, ProgressReportForm, ReviewForm
 from .labels import schedule_label
 from .rules import days_overdue, timeliness
-from .scoping import can_assign, can_report_for, can_review, is_coordinator
 
 
 def _today() -> datetime.date:
@@ -40,7 +40,7 @@ class TasksMixin(LoginRequiredMixin):
         context = super().get_context_data(**kwargs)
         context.setdefault("tab", self.tab)
         context.setdefault("today", _today())
-        context.setdefault("is_coordinator", is_coordinator(self.request.user))
+        context.setdefault("is_coordinator", roles.is_coordinator(self.request.user))
         return context
 
 
@@ -229,7 +229,7 @@ class TaskListView(TasksMixin, TemplateView):
         return super().get_context_data(
             assignments=assignments,
             obligations=selectors.obligation_list(),
-            can_assign=can_assign(user),
+            can_assign=roles.is_coordinator(user),
             **kwargs,
         )
 
@@ -253,7 +253,7 @@ class TaskDetailView(TasksMixin, TemplateView):
             schedule_text=schedule_label(assignment.schedule),
             periods=periods,
             history=selectors.assignment_history(assignment=assignment),
-            can_assign=can_assign(user),
+            can_assign=roles.is_coordinator(user),
             lead_ended=bool(
                 assignment.lead_agency
                 and assignment.lead_agency.valid_to
@@ -270,7 +270,7 @@ class TaskAssignView(TasksMixin, FormView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            if not can_assign(request.user):
+            if not roles.is_coordinator(request.user):
                 raise PermissionDenied(errors.NOT_ALLOWED)
             self.assignment = selectors.assignment_get(pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
@@ -329,13 +329,15 @@ class PeriodMixin(TasksMixin):
             report=report,
             timeliness=timeliness(due=period.due, submitted_on=period.first_submitted_on, today=today),
             days_overdue=days_overdue(due=period.due, submitted_on=period.first_submitted_on, today=today),
-            can_edit=can_report_for(user, period.agency_id) and editable and today >= period.start,
-            can_submit=bool(report) and can_report_for(user, period.agency_id) and editable,
-            can_review=bool(report) and report.state == ReportState.SUBMITTED and can_review(user, report),
+            can_edit=roles.can_report_for(user, period.agency) and editable and today >= period.start,
+            can_submit=bool(report) and roles.can_report_for(user, period.agency) and editable,
+            can_review=bool(report)
+            and report.state == ReportState.SUBMITTED
+            and roles.can_review_reports(user, report),
             own_report=bool(report)
             and report.state == ReportState.SUBMITTED
-            and can_review(user)
-            and not can_review(user, report),
+            and roles.can_review_reports(user)
+            and not roles.can_review_reports(user, report),
             attachments=list(report.attachments.all()) if report else [],
             history=selectors.report_history(report=report) if report else [],
             **kwargs,
@@ -363,7 +365,7 @@ class ReportEditView(PeriodMixin, FormView):
         return super().post(request, *args, **kwargs)
 
     def _check(self):
-        if not can_report_for(self.request.user, self.period.agency_id):
+        if not roles.can_report_for(self.request.user, self.period.agency):
             raise PermissionDenied(errors.NOT_ALLOWED)
 
     def get_initial(self):
@@ -467,7 +469,9 @@ class ReviewListView(TasksMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         periods = selectors.reports_waiting_review(user=self.request.user)
-        return super().get_context_data(periods=periods, can_review=can_review(self.request.user), **kwargs)
+        return super().get_context_data(
+            periods=periods, can_review=roles.can_review_reports(self.request.user), **kwargs
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -512,10 +516,13 @@ class AgencyDetailView(TasksMixin, TemplateView):
             merges=selectors.agency_merges(agency=agency),
             predecessors=agency.predecessors.all(),
             users=agency.users.filter(is_active=True).order_by("last_name", "first_name")
-            if is_coordinator(user)
+            if roles.is_coordinator(user)
             else [],
             ended=ended,
-            can_merge=is_coordinator(user) and agency.successor_id and agency.merged_on is None and ended,
+            can_merge=roles.is_coordinator(user)
+            and agency.successor_id
+            and agency.merged_on is None
+            and ended,
             merge_form=MergeForm(),
             **kwargs,
         )

@@ -278,7 +278,7 @@ def test_current_map_plan_of_another_province(registry):
 
 
 def test_breakdowns_by_commune_on_both_maps_and_by_sector(registry):
-    from hoptac.plans.evaluation import breakdown
+    from hoptac.plans.evaluation import breakdown_whole_territory as breakdown
 
     plan = plan_load(text=_plan_text(ENGINE_TARGETS))
     target = plan.targets.get(code="htx")

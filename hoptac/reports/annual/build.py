@@ -36,12 +36,11 @@ def build_annual_report(
     plan: Plan,
     year: int,
     *,
-    user=None,
     today: datetime.date | None = None,
     letterhead: dict[str, Any] | None = None,
     template: Path | None = None,
 ) -> AnnualReportFiles:
-    report = data.collect(plan, year, user=user, today=today, letterhead=letterhead)
+    report = data.collect(plan, year, today=today, letterhead=letterhead)
     document = docx.render(report, template=template, chart_png=charts.all_charts(report))
     return AnnualReportFiles(
         report=report,

@@ -337,12 +337,10 @@ def _int(measure: Measure | None) -> int:
     return int(measure.value or 0) if measure is not None else 0
 
 
-def _grid(
-    plan: Plan, day: datetime.date, group_by: str, *, user=None, unlocated: str = NOT_LOCATED
-) -> list[GridRow]:
+def _grid(plan: Plan, day: datetime.date, group_by: str, *, unlocated: str = NOT_LOCATED) -> list[GridRow]:
     counts = {kind: indicator(IndicatorKind.COUNT, {"kinds": [kind]}) for kind in KINDS}
-    rows = plan_selectors.plan_breakdown(
-        plan=plan, targets=list(counts.values()), as_of=day, group_by=group_by, user=user
+    rows = plan_selectors.plan_breakdown_whole_territory(
+        plan=plan, targets=list(counts.values()), as_of=day, group_by=group_by
     )
     out = []
     for row in rows:
@@ -354,7 +352,7 @@ def _grid(
     return out
 
 
-def situation(plan: Plan, as_of: datetime.date, *, user=None) -> Situation:
+def situation(plan: Plan, as_of: datetime.date) -> Situation:
     """Section I: the collective economy at `as_of` (and at the end of the previous year), by kind, sector
     and area, members, workers, revenue and profit, ratings of the data year."""
     start_day = datetime.date(as_of.year - 1, 12, 31)
@@ -413,13 +411,12 @@ def situation(plan: Plan, as_of: datetime.date, *, user=None) -> Situation:
     map_now = AdminMap.CURRENT if as_of >= MAP_SWITCH_DATE else AdminMap.LEGACY
     return Situation(
         kinds=kinds,
-        sectors=_sector_rows(plan, as_of, user=user),
-        districts=_grid(plan, as_of, "district_legacy", user=user, unlocated=NO_LEGACY_COMMUNE),
+        sectors=_sector_rows(plan, as_of),
+        districts=_grid(plan, as_of, "district_legacy", unlocated=NO_LEGACY_COMMUNE),
         communes=_grid(
             plan,
             as_of,
             "commune_current" if map_now == AdminMap.CURRENT else "commune_legacy",
-            user=user,
             unlocated=NO_CURRENT_COMMUNE if map_now == AdminMap.CURRENT else NO_LEGACY_COMMUNE,
         ),
         finance=finance,
@@ -427,8 +424,8 @@ def situation(plan: Plan, as_of: datetime.date, *, user=None) -> Situation:
     )
 
 
-def _sector_rows(plan: Plan, day: datetime.date, *, user=None) -> list[GridRow]:
-    rows = _grid(plan, day, "sector", user=user)
+def _sector_rows(plan: Plan, day: datetime.date) -> list[GridRow]:
+    rows = _grid(plan, day, "sector")
     labels = {s.value: KIND_SECTOR_LABELS.get(s.value, str(s.label)) for s in Sector}
     for row in rows:
         row.label = labels.get(row.code, row.label)
@@ -728,7 +725,6 @@ def collect(
     plan: Plan,
     year: int,
     *,
-    user=None,
     today: datetime.date | None = None,
     letterhead: dict[str, Any] | None = None,
 ) -> AnnualReport:
@@ -748,7 +744,7 @@ def collect(
         data_year=data_year_for(as_of),
         generated_on=today,
         letterhead=letterhead_for(plan, on=issue_on, overrides=letterhead),
-        situation=situation(plan, as_of, user=user),
+        situation=situation(plan, as_of),
         results=results,
         targets=target_lines(plan, results),
         statuses=status_counts(results),

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hoptac.accounts import roles
 from hoptac.plans.models import Plan
 
 from .build import AnnualReportFiles, build_annual_report
@@ -16,13 +17,7 @@ NOT_ALLOWED = _("Only provincial officers and administrators generate the yearly
 
 def user_can_generate(user) -> bool:
     """The yearly report covers the whole territory: provincial officers and administrators."""
-    from hoptac.accounts.models import Role
-
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and (user.is_superuser or user.role in (Role.ADMIN, Role.PROVINCE))
-    )
+    return roles.can_manage_plans(user)
 
 
 def default_year(today: datetime.date) -> int:
@@ -55,7 +50,6 @@ def annual_report_generate(
     return build_annual_report(
         plan,
         year,
-        user=user,
         today=today,
         letterhead={"number": number, "signer_name": signer_name},
     )

@@ -31,7 +31,7 @@ class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user
             return ImportJob.objects.none()
-        return ImportJob.objects.filter(user=self.request.user)
+        return services.import_job_list(user=self.request.user)
 
     @extend_schema(
         request={"multipart/form-data": ImportUploadSerializer}, responses={201: ImportJobSerializer}

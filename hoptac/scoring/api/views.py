@@ -12,7 +12,6 @@ from rest_framework.response import Response
 from hoptac.core.api import as_drf_error
 from hoptac.core.downloads import XLSX, attachment
 from hoptac.registry import selectors as registry_selectors
-from hoptac.registry.scoping import scope_filter
 from hoptac.scoring import selectors, services
 from hoptac.scoring.choices import GroupBy
 from hoptac.scoring.filters import AssessmentFilter
@@ -269,9 +268,7 @@ class SurveyViewSet(
     filterset_fields = ["year", "organisation"]
 
     def get_queryset(self):
-        condition = scope_filter(self.request.user, "view", prefix="organisation__")
-        qs = SatisfactionSurvey.objects.select_related("organisation")
-        return qs if condition is None else qs.filter(condition)
+        return SatisfactionSurvey.objects.restrict(self.request.user, "view").select_related("organisation")
 
     def get_serializer(self, *args, **kwargs):
         serializer = super().get_serializer(*args, **kwargs)

@@ -1,6 +1,6 @@
 """REST API of the tasks app: agencies, task assignments, reporting periods, progress reports (with the
 workflow as actions) and the calendar of everything due. Periods and reports start from the same scoping
-as the pages (hoptac.tasks.scoping); writes go through hoptac.tasks.services; outside the scope an object
+as the pages (hoptac.core.scoping); writes go through hoptac.tasks.services; outside the scope an object
 is absent (404)."""
 
 import datetime

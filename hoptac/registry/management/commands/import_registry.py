@@ -1,11 +1,11 @@
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
+from hoptac.accounts import roles
 from hoptac.registry.importer import ImportRefused, import_registry
 
 
@@ -21,8 +21,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, path, dry_run, user, **options):
         translation.activate(settings.LANGUAGE_CODE)
-        users = get_user_model().objects
-        actor = users.filter(username=user).first() if user else users.filter(is_superuser=True).first()
+        actor = roles.command_user(user)
         if actor is None:
             raise CommandError("Không tìm thấy người dùng để ghi nhận thay đổi (--user).")
         try:

@@ -1,0 +1,16 @@
+"""What every page's layout shows about the signed-in user."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+from . import roles
+
+
+def user_role(request: HttpRequest) -> dict[str, Any]:
+    """`user_role_label`: the role badge beside the user's name (computed only when a page shows it)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"user_role_label": SimpleLazyObject(lambda: roles.role_label(user))}

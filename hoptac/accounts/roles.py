@@ -1,0 +1,293 @@
+"""Every role rule of HợpTác, in one module. Nothing else reads `user.role`, `user.is_superuser` or
+`user.areas` to decide a right: pages, API, admin, services, exports, imports and reminders ask here.
+
+The roles (accounts.models.Role):
+
+* **administrator** (or a Django superuser, whatever its role field says): everything;
+* **provincial officer**: sees and changes every organisation of the province; approves ratings, reopens
+  accepted years, manages plans and schemes, generates the annual report; coordinates the tasks' follow-up
+  when their agency is the coordinating one;
+* **commune officer**: sees and changes the organisations of their communes (the areas given to them, a
+  district or province meaning every commune inside it); reviews their yearly data and ratings; reports for
+  their agency and the People's Committees of their areas;
+* **cooperative representative**: sees and changes their own organisation (contact details only), fills and
+  submits its yearly data and self-score;
+* **viewer**: reads only — everything, or the organisations and agencies of their areas.
+
+An inactive or anonymous user has no right at all. Rights are of two kinds here:
+
+* *reach* rules (`organisation_reach`, `agency_reach`, `owner_reach`) say which rows a user sees or changes;
+  scoped models tie them to their fields with `hoptac.core.scoping.Scope`;
+* *capabilities* (`is_officer`, `can_reopen_yearly`, …) say which acts a role may do at all; the service
+  doing the act checks the capability and the object's scope.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from hoptac.areas.selectors import commune_ids_within
+from hoptac.core.scoping import Action, Reach
+
+from .models import Role
+
+if TYPE_CHECKING:
+    from .models import User
+
+# ---------------------------------------------------------------------------------------------
+# Who the user is.
+
+
+def is_active(user: Any) -> bool:
+    """Signed in and not deactivated: the condition of every right."""
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def role_of(user: Any) -> str | None:
+    """The role that decides the user's rights: None for an inactive or anonymous user, `admin` for a
+    superuser."""
+    if not is_active(user):
+        return None
+    if user.is_superuser:
+        return Role.ADMIN
+    return str(user.role)
+
+
+def is_admin(user: Any) -> bool:
+    return role_of(user) == Role.ADMIN
+
+
+def is_province_wide(user: Any) -> bool:
+    """An administrator or a provincial officer."""
+    return role_of(user) in (Role.ADMIN, Role.PROVINCE)
+
+
+def is_officer(user: Any) -> bool:
+    """An administrator, a provincial officer or a commune officer: the people who keep the registry."""
+    return role_of(user) in (Role.ADMIN, Role.PROVINCE, Role.COMMUNE)
+
+
+def is_commune_officer(user: Any) -> bool:
+    return role_of(user) == Role.COMMUNE
+
+
+def is_representative(user: Any) -> bool:
+    return role_of(user) == Role.REPRESENTATIVE
+
+
+def is_viewer(user: Any) -> bool:
+    return role_of(user) == Role.VIEWER
+
+
+def role_label(user: Any) -> str:
+    """The role as shown beside the user's name."""
+    if user.is_superuser:
+        return _("Superuser")
+    return str(user.get_role_display())
+
+
+def scope_description(user: Any) -> str:
+    """What the user sees and changes, in a sentence for their profile page."""
+    role = role_of(user)
+    if role in (Role.ADMIN, Role.PROVINCE):
+        return _("You can see and change every organisation in the registry.")
+    if role == Role.COMMUNE:
+        return _("You can see and change the organisations located in the areas below.")
+    if role == Role.REPRESENTATIVE:
+        return _("You can see the organisation you represent and update its contact details and yearly data.")
+    if role == Role.VIEWER and area_ids(user):
+        return _("You can read (not change) the organisations located in the areas below.")
+    return _("You can read (not change) every organisation in the registry.")
+
+
+# ---------------------------------------------------------------------------------------------
+# Areas.
+
+
+def commune_ids(user: Any) -> frozenset[int]:
+    """Every commune inside the user's areas (a district or province counts as all its communes).
+    Cached on the user object for the request."""
+    cached: frozenset[int] | None = getattr(user, "_hoptac_commune_ids", None)
+    if cached is None:
+        cached = frozenset(commune_ids_within(user.areas.all())) if is_active(user) else frozenset()
+        user._hoptac_commune_ids = cached
+    return cached
+
+
+def area_ids(user: Any) -> frozenset[int]:
+    """The user's areas themselves and every commune inside them (agencies govern districts and provinces
+    too). Cached on the user object for the request."""
+    cached: frozenset[int] | None = getattr(user, "_hoptac_area_ids", None)
+    if cached is None:
+        own = frozenset(user.areas.values_list("pk", flat=True)) if is_active(user) else frozenset()
+        cached = own | commune_ids(user)
+        user._hoptac_area_ids = cached
+    return cached
+
+
+# ---------------------------------------------------------------------------------------------
+# Reach: which rows a user sees ("view") or changes ("change").
+
+
+def organisation_reach(user: Any, action: Action) -> Reach:
+    """Organisations (and everything that belongs to one: status, yearly data, ratings, surveys,
+    evidence). Names: `communes` (the organisation's commune on either map) and `organisations`."""
+    role = role_of(user)
+    if role in (Role.ADMIN, Role.PROVINCE):
+        return Reach.all()
+    if role == Role.REPRESENTATIVE:
+        return Reach.of(organisations=[user.organisation_id])
+    if role == Role.VIEWER:
+        if action != "view":
+            return Reach.none()
+        if not area_ids(user):
+            return Reach.all()
+        return Reach.of(communes=commune_ids(user))
+    if role == Role.COMMUNE:
+        return Reach.of(communes=commune_ids(user))
+    return Reach.none()
+
+
+def agency_reach(user: Any, action: Action) -> Reach:
+    """Reporting periods, progress reports and their attachments, by the agency that owes them. Names:
+    `agencies` (the user's own agency) and `areas` (agencies governing one of the user's areas or a commune
+    inside them: the People's Committees a commune officer reports for). Changing a report is decided by
+    `can_report_for` and `can_review_reports`; the reach is the same for both actions."""
+    role = role_of(user)
+    if role in (Role.ADMIN, Role.PROVINCE):
+        return Reach.all()
+    if role in (Role.REPRESENTATIVE, None):
+        return Reach.none()
+    if role == Role.VIEWER and not area_ids(user):
+        return Reach.all()
+    return Reach.of(agencies=[user.agency_id], areas=area_ids(user))
+
+
+def owner_reach(user: Any, action: Action) -> Reach:
+    """Things a user made for themselves (their import files): only their own, whatever the role. Name:
+    `users`."""
+    return Reach.of(users=[user.pk]) if is_active(user) else Reach.none()
+
+
+def commune_choice_reach(user: Any, action: Action) -> Reach:
+    """The communes a user may place an organisation in: every commune, or for a commune officer their own
+    communes (and, by the caller, the communes on the other map that succeed or precede them). Name:
+    `communes`."""
+    if is_commune_officer(user):
+        return Reach.of(communes=commune_ids(user))
+    return Reach.all()
+
+
+# ---------------------------------------------------------------------------------------------
+# Capabilities: which acts a role may do at all (the service adds the object's scope).
+
+# The registry.
+
+
+def can_register_organisations(user: Any) -> bool:
+    """Register new organisations, import lists, record legal status (in their scope)."""
+    return is_officer(user)
+
+
+def can_import(user: Any) -> bool:
+    """Import a list: officers (rows inside their scope), and a representative (their own organisation's
+    contact details and yearly data)."""
+    return is_officer(user) or (is_representative(user) and user.organisation_id is not None)
+
+
+def edits_contact_details_only(user: Any) -> bool:
+    """A representative changes their organisation's contact details, never its identity or status."""
+    return is_representative(user)
+
+
+def can_review_yearly_data(user: Any) -> bool:
+    """Accept or return submitted yearly data (in their scope)."""
+    return is_officer(user)
+
+
+def can_reopen_yearly_data(user: Any) -> bool:
+    """Reopen an accepted year for corrections."""
+    return is_province_wide(user)
+
+
+# Scoring.
+
+
+def can_self_assess(user: Any) -> bool:
+    """Fill and submit the self-score, attach evidence and the members' survey (in their scope): the
+    representative, or an officer on the organisation's behalf."""
+    return is_officer(user) or is_representative(user)
+
+
+def can_review_ratings(user: Any) -> bool:
+    """Start evaluations, review the self-score, return it, change the scheme (in their scope)."""
+    return is_officer(user)
+
+
+def can_approve_ratings(user: Any) -> bool:
+    """Approve, return a review and reopen an approved rating."""
+    return is_province_wide(user)
+
+
+# Plans, schemes and the annual report.
+
+
+def can_manage_plans(user: Any) -> bool:
+    """Assess qualitative targets, load scoring schemes, generate the annual report."""
+    return is_province_wide(user)
+
+
+# The follow-up of tasks.
+
+
+def is_coordinator(user: Any) -> bool:
+    """A provincial officer of a coordinating agency, or an administrator: assigns tasks, accepts or returns
+    progress reports, hands over a merged agency's work."""
+    role = role_of(user)
+    if role == Role.ADMIN:
+        return True
+    return role == Role.PROVINCE and user.agency_id is not None and bool(user.agency.coordinates)
+
+
+def can_review_reports(user: Any, report: Any = None) -> bool:
+    """A coordinator reviews progress reports, never their own submission."""
+    if not is_coordinator(user):
+        return False
+    return report is None or report.submitted_by_id != user.pk
+
+
+def can_report_for(user: Any, agency: Any) -> bool:
+    """Write and submit the progress reports an agency owes: its own users (not viewers or
+    representatives), a commune officer for the People's Committees of their areas, and administrators."""
+    role = role_of(user)
+    if agency is None or role is None:
+        return False
+    if role == Role.ADMIN:
+        return True
+    if role in (Role.VIEWER, Role.REPRESENTATIVE):
+        return False
+    if agency.pk == user.agency_id:
+        return True
+    return role == Role.COMMUNE and agency.governs_locally and agency.area_id in area_ids(user)
+
+
+# ---------------------------------------------------------------------------------------------
+# Who is who, for messages and commands.
+
+
+def representatives_of(organisation_ids: Any) -> Q:
+    """A Q over users: the active representatives of these organisations (e.g. for reminders)."""
+    return Q(role=Role.REPRESENTATIVE, organisation__in=organisation_ids, is_active=True, is_superuser=False)
+
+
+def command_user(username: str | None = None) -> User | None:
+    """The user a management command acts as: the one named, or else the first active superuser."""
+    from .models import User
+
+    users = User.objects.filter(is_active=True)
+    if username:
+        return users.filter(username=username).first()
+    return users.filter(is_superuser=True).order_by("pk").first()

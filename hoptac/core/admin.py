@@ -1,0 +1,22 @@
+"""Django admin through the scoping framework: an administrator sees every row, anyone else given access to
+the admin only their scope (hoptac.core.scoping)."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from .scoping import is_scoped
+
+
+class ScopedAdminMixin(admin.ModelAdmin):
+    """Lists and change pages of a scoped model show only the rows the signed-in user may see."""
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        queryset = super().get_queryset(request)
+        if not is_scoped(self.model):
+            raise TypeError(
+                f"{self.model._meta.label} is not a scoped model; ScopedAdminMixin does not apply."
+            )
+        return queryset.restrict(request.user, "view")  # type: ignore[attr-defined]

@@ -1,7 +1,11 @@
 """Helpers every app's REST API shares."""
 
+from typing import Any
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
+
+from .scoping import is_scoped
 
 
 def as_drf_error(exc: DjangoValidationError) -> serializers.ValidationError:
@@ -9,3 +13,30 @@ def as_drf_error(exc: DjangoValidationError) -> serializers.ValidationError:
     if hasattr(exc, "message_dict"):
         return serializers.ValidationError({k: [str(m) for m in v] for k, v in exc.message_dict.items()})
     return serializers.ValidationError([str(m) for m in exc.messages])
+
+
+class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A related object given by its id, chosen among the rows the requesting user may see
+    (hoptac.core.scoping): an id outside the user's scope reads "does not exist", like an id that does not
+    exist, so the API reveals nothing about it."""
+
+    def __init__(self, *, model: Any = None, **kwargs: Any) -> None:
+        self.scope_action = kwargs.pop("scope_action", "view")
+        if model is not None and not kwargs.get("read_only"):
+            kwargs["queryset"] = model._default_manager.all()
+        super().__init__(**kwargs)
+
+    def get_queryset(self) -> Any:
+        queryset = super().get_queryset()
+        request = self.context.get("request")
+        return queryset.restrict(getattr(request, "user", None), self.scope_action)
+
+
+class ScopedModelSerializer(serializers.ModelSerializer):
+    """A ModelSerializer whose writable relations to scoped models accept only ids in the user's scope."""
+
+    def build_relational_field(self, field_name: str, relation_info: Any) -> tuple[type, dict[str, Any]]:
+        field_class, field_kwargs = super().build_relational_field(field_name, relation_info)
+        if field_class is serializers.PrimaryKeyRelatedField and is_scoped(relation_info.related_model):
+            field_class = ScopedPrimaryKeyRelatedField
+        return field_class, field_kwargs

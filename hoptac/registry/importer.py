@@ -693,7 +693,9 @@ class _Importer:
         for chunk in _chunks(ids):
             restricted = Organisation.objects.restrict(user, "change").filter(pk__in=chunk)
             self.changeable.update(restricted.values_list("pk", flat=True))
-            for report in YearlyReport.objects.filter(organisation_id__in=chunk, year__in=years):
+            for report in YearlyReport.objects.unrestricted(
+                "the file's organisations; each row is checked against the user's scope"
+            ).filter(organisation_id__in=chunk, year__in=years):
                 self.reports[(report.organisation_id, report.year)] = report
 
     def _years(self) -> set[int]:

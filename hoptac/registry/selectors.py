@@ -41,9 +41,7 @@ def organisations_as_of(*, user, day: datetime.date) -> QuerySet[Organisation]:
 
 def status_on(*, organisation: Organisation, day: datetime.date) -> str | None:
     change = (
-        StatusChange.objects.filter(organisation=organisation, effective_from__lte=day)
-        .order_by("-effective_from", "-pk")
-        .first()
+        organisation.status_changes.filter(effective_from__lte=day).order_by("-effective_from", "-pk").first()
     )
     return change.status if change else None
 
@@ -236,11 +234,7 @@ YEARLY_DIFF_NOTABLE_PCT = 30
 
 def yearly_report_previous(*, report: YearlyReport) -> YearlyReport | None:
     """The organisation's data of the latest earlier year (normally the year before)."""
-    return (
-        YearlyReport.objects.filter(organisation_id=report.organisation_id, year__lt=report.year)
-        .order_by("-year")
-        .first()
-    )
+    return report.organisation.yearly_reports.filter(year__lt=report.year).order_by("-year").first()
 
 
 def _diff_value(field: models.Field, value: Any) -> str:

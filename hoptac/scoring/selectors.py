@@ -107,7 +107,7 @@ def assessments_of(*, user, organisation: Organisation) -> QuerySet[Assessment]:
 
 
 def survey_get(*, organisation: Organisation, year: int) -> SatisfactionSurvey | None:
-    return SatisfactionSurvey.objects.filter(organisation=organisation, year=year).first()
+    return organisation.satisfaction_surveys.filter(year=year).first()
 
 
 def assessment_events(*, assessment: Assessment) -> QuerySet[AssessmentEvent]:
@@ -195,8 +195,8 @@ def assessment_sheet(*, assessment: Assessment) -> Sheet:
             files.setdefault(item.criterion_id, []).append(item)
     reports = {
         r.year: r
-        for r in YearlyReport.objects.filter(
-            organisation=assessment.organisation_id, year__in=[assessment.year, assessment.year - 1]
+        for r in assessment.organisation.yearly_reports.filter(
+            year__in=[assessment.year, assessment.year - 1]
         )
     }
     survey = survey_get(organisation=assessment.organisation, year=assessment.year)
@@ -306,7 +306,9 @@ def calendar(*, user, year: int, area: AdminUnit | None = None) -> QuerySet[Orga
     """The organisations rated for `year` in the user's scope (and `area`), each annotated with its
     assessment of that year: `assessment_id`, `assessment_state` (None: not started), `assessment_band`,
     totals and submission time."""
-    own = Assessment.objects.filter(organisation=OuterRef("pk"), year=year)
+    own = Assessment.objects.unrestricted("correlated with the scoped organisations below").filter(
+        organisation=OuterRef("pk"), year=year
+    )
     qs = evaluable_organisations(user=user, year=year).in_area(area)
     return qs.annotate(
         assessment_id=Subquery(own.values("pk")[:1]),
@@ -437,7 +439,12 @@ def latest_rated_year(*, user) -> int | None:
 
 
 def first_assessed_year() -> int | None:
-    return Assessment.objects.order_by("year").values_list("year", flat=True).first()
+    return (
+        Assessment.objects.unrestricted("the first year anyone was rated starts the years offered")
+        .order_by("year")
+        .values_list("year", flat=True)
+        .first()
+    )
 
 
 RESULT_YEARS = 5

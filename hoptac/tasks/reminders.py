@@ -89,7 +89,8 @@ def period_candidates(*, today: datetime.date, window: int) -> list[Candidate]:
     from hoptac.accounts.models import User
 
     periods = (
-        ReportingPeriod.objects.filter(
+        ReportingPeriod.objects.unrestricted("every agency that owes a report is reminded")
+        .filter(
             first_submitted_on__isnull=True,
             due__gte=today - datetime.timedelta(days=window),
             due__lte=today + datetime.timedelta(days=window),
@@ -134,7 +135,11 @@ def yearly_data_candidates(*, today: datetime.date, window: int) -> list[Candida
         due = yearly_data_due(year)
         if abs((due - today).days) > window:
             continue
-        sent = YearlyReport.objects.filter(year=year).exclude(review_state=YearlyReportState.DRAFT)
+        sent = (
+            YearlyReport.objects.unrestricted("every organisation that owes its yearly data is reminded")
+            .filter(year=year)
+            .exclude(review_state=YearlyReportState.DRAFT)
+        )
         orgs = (
             Organisation.objects.unrestricted("every organisation that owes its yearly data is reminded")
             .existing_on(due)
@@ -176,9 +181,11 @@ def evaluation_candidates(*, today: datetime.date, window: int) -> list[Candidat
     from hoptac.accounts.models import User
 
     result = []
-    assessments = Assessment.objects.filter(
-        state__in=["draft", "returned"], year__in=[today.year - 1, today.year]
-    ).select_related("organisation", "scheme")
+    assessments = (
+        Assessment.objects.unrestricted("every organisation with a self-assessment due is reminded")
+        .filter(state__in=["draft", "returned"], year__in=[today.year - 1, today.year])
+        .select_related("organisation", "scheme")
+    )
     relevant = []
     for assessment in assessments:
         deadline = getattr(assessment.scheme, "deadline", None)

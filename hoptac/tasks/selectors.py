@@ -305,11 +305,10 @@ def _yearly_organisations(*, user, year: int, area: AdminUnit | None):
     from hoptac.registry.selectors import organisation_list
 
     due = yearly_data_due(year)
-    orgs = organisation_list(user=user).existing_on(due)
-    if area is not None:
-        ids = units_within(area)
-        orgs = orgs.filter(Q(commune_legacy__in=ids) | Q(commune_current__in=ids))
-    own = YearlyReport.objects.filter(organisation=OuterRef("pk"), year=year)
+    orgs = organisation_list(user=user).existing_on(due).in_area(area)
+    own = YearlyReport.objects.unrestricted("correlated with the scoped organisations above").filter(
+        organisation=OuterRef("pk"), year=year
+    )
     return orgs.annotate(
         yr_state=Subquery(own.values("review_state")[:1]),
         yr_submitted=Subquery(own.values("submitted_at")[:1]),

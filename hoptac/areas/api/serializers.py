@@ -1,15 +1,16 @@
 from rest_framework import serializers
 
 from hoptac.areas.models import AdminUnit
+from hoptac.core.api import ScopedModelSerializer
 
 
-class AdminUnitBriefSerializer(serializers.ModelSerializer):
+class AdminUnitBriefSerializer(ScopedModelSerializer):
     class Meta:
         model = AdminUnit
         fields = ["id", "map", "level", "code", "unit_type", "name"]
 
 
-class AdminUnitSerializer(serializers.ModelSerializer):
+class AdminUnitSerializer(ScopedModelSerializer):
     parent = AdminUnitBriefSerializer(read_only=True)
     successors = serializers.SerializerMethodField(
         help_text="New communes (map from 1/7/2025) of an old commune."

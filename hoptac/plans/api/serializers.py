@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from hoptac.areas.api.serializers import AdminUnitBriefSerializer
+from hoptac.core.api import ScopedModelSerializer
 from hoptac.plans import tables
 from hoptac.plans.choices import Comparator, IndicatorKind, TargetStatus
 from hoptac.plans.forms import INVALID_DATE
@@ -21,7 +22,7 @@ class DocumentSerializer(serializers.Serializer):
     title = serializers.CharField()
 
 
-class SectionSerializer(serializers.ModelSerializer):
+class SectionSerializer(ScopedModelSerializer):
     parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
@@ -29,7 +30,7 @@ class SectionSerializer(serializers.ModelSerializer):
         fields = ["code", "title", "parent"]
 
 
-class PlanSerializer(serializers.ModelSerializer):
+class PlanSerializer(ScopedModelSerializer):
     implements = serializers.SerializerMethodField(help_text="Documents the plan implements.")
     scope_map = serializers.CharField(
         read_only=True,

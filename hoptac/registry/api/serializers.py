@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from hoptac.areas.api.serializers import AdminUnitBriefSerializer
 from hoptac.areas.models import AdminMap, AdminUnit, Level
+from hoptac.core.api import ScopedModelSerializer
 from hoptac.registry.errors import YEAR_REOPEN_REASON
 from hoptac.registry.models import Organisation, StatusChange, YearlyReport
 from hoptac.registry.services import ORGANISATION_FIELDS
@@ -18,7 +19,7 @@ class CommuneCodeField(serializers.SlugRelatedField):
         )
 
 
-class OrganisationSerializer(serializers.ModelSerializer):
+class OrganisationSerializer(ScopedModelSerializer):
     commune_legacy = CommuneCodeField(AdminMap.LEGACY, help_text="Commune code on the map before 1/7/2025.")
     commune_current = CommuneCodeField(
         AdminMap.CURRENT,
@@ -43,13 +44,13 @@ class OrganisationSerializer(serializers.ModelSerializer):
         read_only_fields = ["current_status", "created_at", "updated_at"]
 
 
-class StatusChangeSerializer(serializers.ModelSerializer):
+class StatusChangeSerializer(ScopedModelSerializer):
     class Meta:
         model = StatusChange
         fields = ["id", "status", "effective_from", "decision", "note"]
 
 
-class YearlyReportSerializer(serializers.ModelSerializer):
+class YearlyReportSerializer(ScopedModelSerializer):
     official_members = serializers.IntegerField(read_only=True)
     associate_members = serializers.IntegerField(read_only=True)
 

@@ -133,12 +133,6 @@ class YearlyReportViewSet(
     def get_queryset(self):
         return selectors.yearly_report_list(user=self.request.user)
 
-    def get_serializer(self, *args, **kwargs):
-        serializer = super().get_serializer(*args, **kwargs)
-        if "organisation" in getattr(serializer, "fields", {}):
-            serializer.fields["organisation"].queryset = selectors.organisation_list(user=self.request.user)
-        return serializer
-
     def _save(self, serializer, report=None):
         data = dict(serializer.validated_data)
         organisation = data.pop("organisation", None) or report.organisation

@@ -251,3 +251,21 @@ def test_schema_and_docs_are_served_without_cdn(two_communes):
 def test_date_type_fields_use_iso(two_communes):
     body = client_for(two_communes["province"]).get(f"/api/v1/organisations/{two_communes['a'].pk}/").json()
     assert body["founding_date"] == datetime.date(2015, 3, 1).isoformat()
+
+
+def test_a_related_organisation_outside_scope_reads_as_one_that_does_not_exist(two_communes):
+    """Linking to a union elsewhere in the province answers exactly as linking to an id that does not
+    exist: the API reveals neither its existence nor its name, and nothing is changed."""
+    from hoptac.registry.choices import OrganisationKind
+
+    union_b = OrganisationFactory(kind=OrganisationKind.LHHTX, commune_legacy=two_communes["unit_b"])
+    union_a = OrganisationFactory(kind=OrganisationKind.LHHTX, commune_legacy=two_communes["unit_a"])
+    client = client_for(two_communes["commune_a"])
+    url = f"/api/v1/organisations/{two_communes['a'].pk}/"
+    outside = client.patch(url, {"union": union_b.pk}, format="json")
+    missing = client.patch(url, {"union": 10**9}, format="json")
+    assert outside.status_code == missing.status_code == 400
+    assert outside.json()["union"] == [m.replace(str(10**9), str(union_b.pk)) for m in missing.json()["union"]]
+    two_communes["a"].refresh_from_db()
+    assert two_communes["a"].union_id is None
+    assert client.patch(url, {"union": union_a.pk}, format="json").status_code == 200

@@ -621,13 +621,16 @@ def _tasks_from_app(plan: Plan, year: int, lines: list[TaskLine], *, today: date
             line.lead = assignment.lead_agency.name
             line.assigned = True
     periods = (
-        ReportingPeriod.objects.filter(assignment__plan_task__plan=plan, due__year=year)
+        ReportingPeriod.objects.unrestricted("the province's report covers every agency's periods")
+        .filter(assignment__plan_task__plan=plan, due__year=year)
         .select_related("assignment__plan_task", "agency")
         .order_by("due", "pk")
     )
     reports = {
         r.period_id: r
-        for r in ProgressReport.objects.filter(period__in=periods).select_related("agency", "period")
+        for r in ProgressReport.objects.unrestricted("the periods above")
+        .filter(period__in=periods)
+        .select_related("agency", "period")
     }
     has_difficulties = any(f.name == "difficulties" for f in ProgressReport._meta.get_fields())
     statuses = dict(ProgressStatus.choices)
@@ -764,10 +767,13 @@ def latest_rated_year(plan: Plan, up_to: int) -> int | None:
 
     model = Organisation.assessments.rel.related_model
     return (
-        model.objects.filter(
+        model.objects.unrestricted("the province's report covers the whole territory")
+        .filter(
             state="approved",
             year__lte=up_to,
-            organisation__in=Organisation.objects.filter(plan_scope_q(plan)),
+            organisation__in=Organisation.objects.unrestricted("the plan's whole territory").filter(
+                plan_scope_q(plan)
+            ),
         )
         .order_by("-year")
         .values_list("year", flat=True)

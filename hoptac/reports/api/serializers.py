@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from hoptac.core.api import ScopedModelSerializer
 from hoptac.reports import services
 from hoptac.reports.models import ImportJob
 
@@ -14,7 +15,7 @@ class ImportRowSerializer(serializers.Serializer):
     errors = serializers.ListField(child=serializers.CharField(), help_text='"Dòng N – cột X: lý do"')
 
 
-class ImportJobSerializer(serializers.ModelSerializer):
+class ImportJobSerializer(ScopedModelSerializer):
     """An import: a check (dry run, commit=false) or an import (commit=true) of a file, with its outcome row by
     row once finished. While queued or running, `progress` says how far it is."""
 

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from hoptac.core.api import ScopedModelSerializer
 from hoptac.scoring.choices import GroupBy
 from hoptac.scoring.models import (
     Assessment,
@@ -11,7 +12,7 @@ from hoptac.scoring.models import (
 )
 
 
-class CriterionSerializer(serializers.ModelSerializer):
+class CriterionSerializer(ScopedModelSerializer):
     parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
     is_leaf = serializers.SerializerMethodField()
 
@@ -40,7 +41,7 @@ class CriterionSerializer(serializers.ModelSerializer):
         return not obj.children.exists() if not hasattr(obj, "_leaf") else obj._leaf
 
 
-class SchemeSerializer(serializers.ModelSerializer):
+class SchemeSerializer(ScopedModelSerializer):
     class Meta:
         model = Scheme
         fields = [
@@ -91,7 +92,7 @@ class SchemeDetailSerializer(SchemeSerializer):
         ]
 
 
-class CriterionScoreSerializer(serializers.ModelSerializer):
+class CriterionScoreSerializer(ScopedModelSerializer):
     criterion = serializers.CharField(source="criterion.code", read_only=True)
 
     class Meta:
@@ -107,7 +108,7 @@ class CriterionScoreSerializer(serializers.ModelSerializer):
         ]
 
 
-class ScoringAssessmentSerializer(serializers.ModelSerializer):
+class ScoringAssessmentSerializer(ScopedModelSerializer):
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
     scheme_code = serializers.CharField(source="scheme.code", read_only=True)
     scheme_version = serializers.IntegerField(source="scheme.version", read_only=True)
@@ -150,7 +151,7 @@ class ScoringAssessmentDetailSerializer(ScoringAssessmentSerializer):
         read_only_fields = fields
 
 
-class EventSerializer(serializers.ModelSerializer):
+class EventSerializer(ScopedModelSerializer):
     user = serializers.CharField(source="user.username", read_only=True, default=None)
     from_state = serializers.CharField(read_only=True, help_text="Step before (empty when started).")
     to_state = serializers.CharField(read_only=True, help_text="Step after.")
@@ -239,7 +240,7 @@ class ResultsExportQuery(serializers.Serializer):
     )
 
 
-class SurveySerializer(serializers.ModelSerializer):
+class SurveySerializer(ScopedModelSerializer):
     satisfied_pct = serializers.DecimalField(max_digits=5, decimal_places=1, read_only=True)
     response_pct = serializers.DecimalField(max_digits=5, decimal_places=1, read_only=True)
 

@@ -270,14 +270,6 @@ class SurveyViewSet(
     def get_queryset(self):
         return SatisfactionSurvey.objects.restrict(self.request.user, "view").select_related("organisation")
 
-    def get_serializer(self, *args, **kwargs):
-        serializer = super().get_serializer(*args, **kwargs)
-        if "organisation" in getattr(serializer, "fields", {}):
-            serializer.fields["organisation"].queryset = registry_selectors.organisation_list(
-                user=self.request.user
-            )
-        return serializer
-
     def _save(self, serializer, survey=None):
         data = dict(serializer.validated_data)
         organisation = data.pop("organisation", None) or survey.organisation

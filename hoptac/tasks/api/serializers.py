@@ -2,17 +2,18 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from hoptac.areas.api.serializers import AdminUnitBriefSerializer
+from hoptac.core.api import ScopedModelSerializer, ScopedPrimaryKeyRelatedField
 from hoptac.tasks.choices import AgencyKind, Every, ItemKind, ProgressStatus, ReportState, Timeliness
 from hoptac.tasks.models import Agency, Attachment, ProgressReport, ReportingPeriod, TaskAssignment
 
 
-class AgencyBriefSerializer(serializers.ModelSerializer):
+class AgencyBriefSerializer(ScopedModelSerializer):
     class Meta:
         model = Agency
         fields = ["code", "name", "short_name"]
 
 
-class AgencySerializer(serializers.ModelSerializer):
+class AgencySerializer(ScopedModelSerializer):
     agency_kind = serializers.ChoiceField(source="kind", choices=AgencyKind.choices, read_only=True)
     area = AdminUnitBriefSerializer(read_only=True)
     successor = serializers.SlugRelatedField(slug_field="code", read_only=True)
@@ -36,7 +37,7 @@ class AgencySerializer(serializers.ModelSerializer):
         ]
 
 
-class TaskAssignmentSerializer(serializers.ModelSerializer):
+class TaskAssignmentSerializer(ScopedModelSerializer):
     plan = serializers.CharField(source="plan_task.plan.code", read_only=True)
     task_code = serializers.CharField(source="plan_task.code", read_only=True)
     section = serializers.CharField(source="plan_task.section.code", read_only=True, default=None)
@@ -98,7 +99,7 @@ class AssignInput(serializers.Serializer):
     deadline = serializers.DateField(required=False, allow_null=True)
 
 
-class ReportSummarySerializer(serializers.ModelSerializer):
+class ReportSummarySerializer(ScopedModelSerializer):
     report_state = serializers.ChoiceField(source="state", choices=ReportState.choices, read_only=True)
     progress = serializers.ChoiceField(source="status", choices=ProgressStatus.choices, read_only=True)
 
@@ -107,7 +108,7 @@ class ReportSummarySerializer(serializers.ModelSerializer):
         fields = ["id", "progress", "report_state", "submitted_at", "reviewed_at"]
 
 
-class ReportingPeriodSerializer(serializers.ModelSerializer):
+class ReportingPeriodSerializer(ScopedModelSerializer):
     item_kind = serializers.ChoiceField(source="kind", choices=ItemKind.choices, read_only=True)
     agency = AgencyBriefSerializer(read_only=True)
     original_agency = AgencyBriefSerializer(read_only=True)
@@ -156,14 +157,14 @@ class FigureSerializer(serializers.Serializer):
     unit = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class AttachmentSerializer(ScopedModelSerializer):
     class Meta:
         model = Attachment
         fields = ["id", "original_name", "size", "content_type", "uploaded_at"]
 
 
-class ProgressReportSerializer(serializers.ModelSerializer):
-    period = serializers.PrimaryKeyRelatedField(queryset=ReportingPeriod.objects.all())
+class ProgressReportSerializer(ScopedModelSerializer):
+    period = ScopedPrimaryKeyRelatedField(model=ReportingPeriod)
     agency = AgencyBriefSerializer(read_only=True)
     progress = serializers.ChoiceField(source="status", choices=ProgressStatus.choices)
     figures = FigureSerializer(many=True, required=False)

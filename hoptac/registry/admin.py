@@ -3,6 +3,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from hoptac.core.history import set_history_user
+
 from . import services
 from .models import Organisation, StatusChange, YearlyReport
 
@@ -47,7 +49,7 @@ class OrganisationAdmin(SimpleHistoryAdmin):
         for deleted in formset.deleted_objects:
             deleted.delete()
         for instance in instances:
-            instance._history_user = request.user
+            set_history_user(instance, request.user)
             instance.save()
         services.refresh_current_status(form.instance)
 

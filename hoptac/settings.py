@@ -136,6 +136,8 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Django's ValidationError from a service → 400 by field (PermissionDenied → 403, Http404 → 404).
+    "EXCEPTION_HANDLER": "hoptac.core.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "HợpTác API",

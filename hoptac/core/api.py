@@ -1,9 +1,15 @@
-"""Helpers every app's REST API shares."""
+"""Helpers every app's REST API shares: how a service's errors become the API's answers.
+
+Services raise Django's `ValidationError` (400, by field) and `PermissionDenied` (403); selectors raise
+`Http404` outside the user's scope. `exception_handler` (settings `REST_FRAMEWORK["EXCEPTION_HANDLER"]`)
+turns each into a JSON answer, so viewsets call services directly, without try/except."""
 
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
 
 from .scoping import is_scoped
 
@@ -40,3 +46,11 @@ class ScopedModelSerializer(serializers.ModelSerializer):
         if field_class is serializers.PrimaryKeyRelatedField and is_scoped(relation_info.related_model):
             field_class = ScopedPrimaryKeyRelatedField
         return field_class, field_kwargs
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF's handler, plus Django's ValidationError as a 400 (`as_drf_error`). DRF's own handler already
+    answers Django's PermissionDenied with 403 and Http404 with 404, `{"detail": message}`."""
+    if isinstance(exc, DjangoValidationError):
+        exc = as_drf_error(exc)
+    return drf_exception_handler(exc, context)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from hoptac.accounts import roles
 from hoptac.areas.models import AdminUnit
 from hoptac.core.datafiles import Problem, problem_at
+from hoptac.core.history import set_history_user
 
 from .choices import IndicatorKind, TargetStatus
 from .models import (
@@ -185,6 +186,6 @@ def qualitative_assess(
     if status not in TargetStatus.values:
         raise ValidationError({"status": _("Unknown status.")})
     assessment.full_clean()
-    assessment._history_user = user  # type: ignore[attr-defined]
+    set_history_user(assessment, user)
     assessment.save()
     return assessment

@@ -4,6 +4,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from hoptac.core.admin import ScopedAdminMixin
+from hoptac.core.history import set_history_user
 
 from . import services
 from .models import Organisation, StatusChange, YearlyReport
@@ -46,7 +47,7 @@ class OrganisationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         for deleted in formset.deleted_objects:
             deleted.delete()
         for instance in instances:
-            instance._history_user = request.user
+            set_history_user(instance, request.user)
             instance.save()
         services.refresh_current_status(form.instance)
 

@@ -29,7 +29,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from hoptac.accounts import roles
 from hoptac.areas.models import AdminMap, AdminUnit, CommuneSuccession, Level
-from hoptac.core.templatetags.vn import format_number
+from hoptac.core.formatting import format_date, format_number, format_yes_no
 from hoptac.core.text import fold
 
 from . import errors, services
@@ -609,9 +609,9 @@ def _show(value: Any) -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
-        return _("Yes") if value else _("No")
+        return format_yes_no(value)
     if isinstance(value, datetime.date):
-        return value.strftime("%d/%m/%Y")
+        return format_date(value)
     if isinstance(value, int | Decimal):
         return format_number(value)
     return str(value)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hoptac.accounts import roles
 from hoptac.areas.models import AdminMap, AdminUnit, Level
+from hoptac.core.formatting import format_date, format_number, format_yes_no
 from hoptac.core.scoping import Action
 
 from .models import YEARLY_DATA_FIELDS, Organisation, OrganisationQuerySet, StatusChange, YearlyReport
@@ -74,8 +75,6 @@ _HISTORY_SKIP = {
 
 
 def _readable(field: models.Field, value: Any, related: dict[Any, dict[Any, Any]]) -> str:
-    from hoptac.core.templatetags.vn import format_number
-
     if value is None or value == "":
         return "—"
     if field.choices:
@@ -84,9 +83,9 @@ def _readable(field: models.Field, value: Any, related: dict[Any, dict[Any, Any]
         obj = related.get(field.related_model, {}).get(value)
         return str(obj) if obj is not None else f"#{value}"
     if isinstance(field, models.BooleanField):
-        return str(_("Yes") if value else _("No"))
+        return format_yes_no(value)
     if isinstance(value, datetime.date):
-        return value.strftime("%d/%m/%Y")
+        return format_date(value)
     if isinstance(field, models.DecimalField | models.IntegerField):
         return format_number(value)
     return str(value)
@@ -156,7 +155,7 @@ def organisation_history(*, organisation: Organisation, limit: int = 200) -> lis
 def _object_label(model: type[models.Model], record: Any) -> str:
     if model is StatusChange:
         status = dict(StatusChange._meta.get_field("status").flatchoices).get(record.status, record.status)
-        return f"{status} ({record.effective_from:%d/%m/%Y})"
+        return f"{status} ({format_date(record.effective_from)})"
     return str(_("Year %(year)s") % {"year": record.year})
 
 
@@ -239,9 +238,7 @@ def yearly_report_previous(*, report: YearlyReport) -> YearlyReport | None:
 
 def _diff_value(field: models.Field, value: Any) -> str:
     if isinstance(field, models.DecimalField):
-        from hoptac.core.templatetags.vn import format_number
-
-        return "—" if value is None else format_number(value)
+        return format_number(value)
     return _readable(field, value, {})
 
 
@@ -256,8 +253,6 @@ def yearly_report_diff(*, report: YearlyReport, previous: YearlyReport | None) -
         if numeric and old not in (None, 0) and new is not None:
             pct = round(float((Decimal(new) - Decimal(old)) / abs(Decimal(old)) * 100), 1)
         if field is None:
-            from hoptac.core.templatetags.vn import format_number
-
             old_text, new_text = format_number(old) if old is not None else "—", format_number(new)
         else:
             old_text, new_text = _diff_value(field, old), _diff_value(field, new)

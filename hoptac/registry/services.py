@@ -12,6 +12,7 @@ from simple_history.utils import update_change_reason
 
 from hoptac.accounts import roles
 from hoptac.areas.selectors import commune_successor
+from hoptac.core.history import set_history_user
 from hoptac.core.scoping import Action, can_reach
 
 from . import errors
@@ -54,10 +55,6 @@ REPRESENTATIVE_FIELDS = [
     "charter_capital",
     "notes",
 ]
-
-
-def _history_user(obj, user) -> None:
-    obj._history_user = user if user and user.is_authenticated else None
 
 
 def user_can(user, action: Action, organisation: Organisation) -> bool:
@@ -117,12 +114,12 @@ def organisation_create(
     fill_current_commune(organisation)
     organisation.full_clean()
     check_commune_in_scope(user, organisation)
-    _history_user(organisation, user)
+    set_history_user(organisation, user)
     organisation.save()
     start = organisation.registration_date or organisation.founding_date
     status = StatusChange(organisation=organisation, status=initial_status, effective_from=start)
     status.full_clean()
-    _history_user(status, user)
+    set_history_user(status, user)
     status.save()
     refresh_current_status(organisation)
     return organisation
@@ -144,10 +141,8 @@ def organisation_update(
     fill_current_commune(organisation)
     organisation.full_clean()
     check_commune_in_scope(user, organisation)
-    _history_user(organisation, user)
+    set_history_user(organisation, user, reason=reason)
     organisation.save()
-    if reason:
-        update_change_reason(organisation, reason)
     return organisation
 
 
@@ -178,7 +173,7 @@ def status_change_add(
         organisation=organisation, status=status, effective_from=effective_from, decision=decision, note=note
     )
     change.full_clean()
-    _history_user(change, user)
+    set_history_user(change, user)
     change.save()
     refresh_current_status(organisation)
     return change
@@ -223,7 +218,7 @@ def yearly_report_save(
         if field not in WORKFLOW_FIELDS:
             setattr(report, field, value)
     report.full_clean()
-    _history_user(report, user)
+    set_history_user(report, user)
     report.save()
     return report
 
@@ -252,7 +247,7 @@ def yearly_report_submit(*, user, report: YearlyReport) -> YearlyReport:
     report.submitted_by = user
     if report.submitted_at is None:  # the first submission counts for timeliness
         report.submitted_at = timezone.localdate()
-    _history_user(report, user)
+    set_history_user(report, user)
     report.save()
     return report
 
@@ -273,7 +268,7 @@ def yearly_report_review(*, user, report: YearlyReport, accept: bool, comment: s
     report.reviewed_by = user
     report.reviewed_at = timezone.now()
     report.review_comment = comment
-    _history_user(report, user)
+    set_history_user(report, user)
     report.save()
     if comment:
         update_change_reason(report, comment[:100])
@@ -296,7 +291,7 @@ def yearly_report_reopen(*, user, report: YearlyReport, reason: str) -> YearlyRe
     report.review_comment = reason
     report.reviewed_by = user
     report.reviewed_at = timezone.now()
-    _history_user(report, user)
+    set_history_user(report, user)
     report.save()
     update_change_reason(report, reason[:100])
     return report

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from hoptac.core.formatting import format_compact
+
 from . import errors
 from .choices import SCORE_BANDS, Band, ExclusionType
 
@@ -149,9 +151,9 @@ def check_points(
         if value < 0:
             problems.append((leaf.code, str(errors.POINTS_NEGATIVE)))
         elif value > cap:
-            problems.append((leaf.code, str(errors.POINTS_ABOVE_MAX % {"max": _fmt(cap)})))
+            problems.append((leaf.code, str(errors.POINTS_ABOVE_MAX % {"max": format_compact(cap)})))
         elif leaf.allowed_points and value not in leaf.allowed_points:
-            allowed = ", ".join(_fmt(p) for p in leaf.allowed_points)
+            allowed = ", ".join(format_compact(p) for p in leaf.allowed_points)
             problems.append((leaf.code, str(errors.POINTS_NOT_ALLOWED % {"allowed": allowed})))
         elif value != value.quantize(Decimal("0.1")):
             problems.append((leaf.code, str(errors.POINTS_ONE_DECIMAL)))
@@ -164,7 +166,11 @@ def check_points(
                     None,
                     str(
                         errors.POOL_EXCEEDED
-                        % {"criteria": names, "capacity": _fmt(pool.capacity), "used": _fmt(used)}
+                        % {
+                            "criteria": names,
+                            "capacity": format_compact(pool.capacity),
+                            "used": format_compact(used),
+                        }
                     ),
                 )
             )
@@ -283,13 +289,6 @@ def result_band(score: Decimal | None, bands: list[dict], exclusion: dict | None
     if score is None:
         return None
     return band_for(score, bands)
-
-
-def _fmt(value: Decimal) -> str:
-    from hoptac.core.templatetags.vn import format_number
-
-    value = Decimal(value)
-    return format_number(value, 0 if value == value.to_integral_value() else 1)
 
 
 __all__ = [

@@ -8,10 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hoptac.areas.models import AdminUnit, Level
+from hoptac.core.formatting import format_compact
 from hoptac.registry.forms import DATE_INPUT_FORMATS, DATE_PLACEHOLDER, grouped_unit_choices
 
 from .choices import GroupBy
-from .engine import _fmt
 from .loader import SCHEME_FORMAT
 from .models import SatisfactionSurvey
 
@@ -24,7 +24,7 @@ def year_choices() -> list[tuple[int, str]]:
 
 def _points_field(node) -> forms.Field:
     if node.allowed_points:
-        choices = [("", "—")] + [(str(p), _fmt(p)) for p in node.allowed_points]
+        choices = [("", "—")] + [(str(p), format_compact(p)) for p in node.allowed_points]
         return forms.TypedChoiceField(
             choices=choices,
             required=False,

@@ -28,6 +28,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from hoptac.accounts import roles
+from hoptac.core.history import acting_user, set_history_user
 from hoptac.registry.models import Organisation, YearlyReport
 from hoptac.registry.services import user_can
 
@@ -56,11 +57,6 @@ from .models import (
     SizeClassRules,
 )
 from .sizes import size_class_for
-
-
-def _history_user(obj, user) -> None:
-    obj._history_user = user if user and user.is_authenticated else None
-
 
 # ---------------------------------------------------------------------------------------------
 # Who may do what (the role rules are hoptac.accounts.roles'; the steps are the workflow's).
@@ -121,14 +117,14 @@ def _event(assessment: Assessment, user, action: str, from_state: str, note: str
         action=action,
         from_state=from_state,
         to_state=assessment.state,
-        user=user if user and user.is_authenticated else None,
+        user=acting_user(user),
         note=note,
     )
 
 
 def _save(obj, user, *, fields: list[str] | None = None) -> None:
     obj.full_clean()
-    _history_user(obj, user)
+    set_history_user(obj, user)
     if fields is None:
         obj.save()
     else:
@@ -208,14 +204,12 @@ def assessment_create(
     context = _metric_context(
         organisation.pk, year, survey=selectors.survey_get(organisation=organisation, year=year)
     )
-    bulk_create_with_history(_blank_scores(assessment, context), CriterionScore, default_user=_actor(user))
+    bulk_create_with_history(
+        _blank_scores(assessment, context), CriterionScore, default_user=acting_user(user)
+    )
     _refresh_totals(assessment)
     _event(assessment, user, EventAction.START, "")
     return assessment
-
-
-def _actor(user):
-    return user if user and user.is_authenticated else None
 
 
 @transaction.atomic
@@ -253,7 +247,9 @@ def evaluation_year_start(
         return result
     now = timezone.now()
     assessments = [Assessment(organisation=o, year=year, scheme=s, created_at=now) for o, s in chosen]
-    created = bulk_create_with_history(assessments, Assessment, default_user=_actor(user), default_date=now)
+    created = bulk_create_with_history(
+        assessments, Assessment, default_user=acting_user(user), default_date=now
+    )
     if not all(a.pk for a in created):  # databases that do not return ids on bulk insert
         created = list(Assessment.objects.filter(year=year, organisation__in=[o for o, _s in chosen]))
     by_org = {a.organisation_id: a for a in created}
@@ -275,7 +271,7 @@ def evaluation_year_start(
         )
         scores += _blank_scores(assessment, context)
     bulk_create_with_history(
-        scores, CriterionScore, default_user=_actor(user), batch_size=500, default_date=now
+        scores, CriterionScore, default_user=acting_user(user), batch_size=500, default_date=now
     )
     totals: dict[int, Decimal] = {}
     for score in scores:
@@ -292,7 +288,7 @@ def evaluation_year_start(
                 action=EventAction.START,
                 from_state="",
                 to_state=a.state,
-                user=_actor(user),
+                user=acting_user(user),
                 at=now,
             )
             for a in created
@@ -321,7 +317,9 @@ def assessment_change_scheme(*, user, assessment: Assessment, scheme: Scheme) ->
         assessment.year,
         survey=selectors.survey_get(organisation=organisation, year=assessment.year),
     )
-    bulk_create_with_history(_blank_scores(assessment, context), CriterionScore, default_user=_actor(user))
+    bulk_create_with_history(
+        _blank_scores(assessment, context), CriterionScore, default_user=acting_user(user)
+    )
     _refresh_totals(assessment)
     _save(assessment, user)
     _event(assessment, user, EventAction.SCHEME, assessment.state, f"{previous} → {scheme}")
@@ -429,7 +427,7 @@ def _self_save(*, user, assessment: Assessment, points, notes, note, files) -> N
         score.self_points = values[code]
         if notes is not None and code in notes:
             score.self_note = notes[code].strip()
-        _history_user(score, user)
+        set_history_user(score, user)
         score.save()
     for code, file in (files or {}).items():
         if file:
@@ -476,7 +474,7 @@ def assessment_submit(*, user, assessment: Assessment) -> Assessment:
     before = assessment.state
     assessment.state = AssessmentState.SUBMITTED
     assessment.submitted_at = timezone.now()
-    assessment.submitted_by = _actor(user)
+    assessment.submitted_by = acting_user(user)
     _save(assessment, user)
     _event(assessment, user, EventAction.SUBMIT, before)
     return assessment
@@ -527,7 +525,7 @@ def assessment_review_save(
     for code, score in scores.items():
         score.official_points = values[code]
         score.change_reason = reason_of[code]
-        _history_user(score, user)
+        set_history_user(score, user)
         score.save()
     if note is not None:
         assessment.review_note = note.strip()
@@ -535,7 +533,7 @@ def assessment_review_save(
     if finish:
         assessment.state = AssessmentState.REVIEWED
         assessment.reviewed_at = timezone.now()
-        assessment.reviewed_by = _actor(user)
+        assessment.reviewed_by = acting_user(user)
     _save(assessment, user)
     _refresh_totals(assessment)
     if finish:
@@ -573,7 +571,7 @@ def assessment_approve(*, user, assessment: Assessment, note: str = "") -> Asses
     _refresh_proposals(assessment, scores)
     for score in scores.values():
         if score.criterion.rule:
-            _history_user(score, user)
+            set_history_user(score, user)
             score.save(update_fields=["proposed_points", "metric_value"])
     _refresh_totals(assessment)
     total = (
@@ -589,7 +587,7 @@ def assessment_approve(*, user, assessment: Assessment, note: str = "") -> Asses
     assessment.size_basis = (f"{size.rule_set_name}: {size.summary}" if size else "")[:255]
     assessment.state = AssessmentState.APPROVED
     assessment.approved_at = timezone.now()
-    assessment.approved_by = _actor(user)
+    assessment.approved_by = acting_user(user)
     _save(assessment, user)
     _event(assessment, user, EventAction.APPROVE, before, note.strip())
     return assessment
@@ -635,7 +633,7 @@ def _evidence_create(
         original_name=Path(file.name).name[:255],
         size=file.size or 0,
         description=description.strip()[:255],
-        uploaded_by=_actor(user),
+        uploaded_by=acting_user(user),
     )
     evidence.file.save(evidence.original_name, file, save=False)
     evidence.save()
@@ -685,18 +683,18 @@ def survey_save(*, user, organisation: Organisation, year: int, data: dict[str, 
     for name in SURVEY_FIELDS:
         if name in data:
             setattr(survey, name, data[name])
-    survey.recorded_by = _actor(user)
+    survey.recorded_by = acting_user(user)
     if survey.conducted_on and survey.conducted_on > timezone.localdate():
         raise ValidationError({"conducted_on": errors.SURVEY_DATE})
     survey.full_clean()
-    _history_user(survey, user)
+    set_history_user(survey, user)
     survey.save()
     if assessment is not None:
         scores = _scores(assessment)
         _refresh_proposals(assessment, scores)
         for score in scores.values():
             if score.criterion.rule:
-                _history_user(score, user)
+                set_history_user(score, user)
                 score.save(update_fields=["proposed_points", "metric_value"])
     return survey
 
@@ -796,7 +794,7 @@ def _store_scheme(user, parsed: ParsedScheme) -> LoadResult:
             setattr(scheme, name, value)
         status = "updated"
     scheme.loaded_at = timezone.now()
-    scheme.loaded_by = _actor(user)
+    scheme.loaded_by = acting_user(user)
     _save(scheme, user)
     rows = _criterion_rows(parsed, scheme)
     existing = {c.code: c for c in scheme.criteria.all()}
@@ -826,7 +824,7 @@ def _store_size_rules(user, parsed: ParsedSizeRules) -> LoadResult:
     rules.source_text = parsed.text
     rules.content_hash = parsed.content_hash
     rules.loaded_at = timezone.now()
-    rules.loaded_by = _actor(user)
+    rules.loaded_by = acting_user(user)
     rules.full_clean()
     rules.save()
     return LoadResult("size_classes", rules, status)

@@ -17,6 +17,7 @@ from simple_history.utils import update_change_reason
 
 from hoptac.accounts import roles
 from hoptac.core.downloads import DOCX, XLSX
+from hoptac.core.history import acting_user, set_history_user
 
 from . import errors
 from .choices import ItemKind, ReportState, ScheduleSource
@@ -34,14 +35,6 @@ from .models import (
 from .recurrence import DEFAULT_EVERY, Schedule, generate_periods
 
 logger = logging.getLogger(__name__)
-
-
-def _history_user(obj, user) -> None:
-    obj._history_user = user if user is not None and user.is_authenticated else None
-
-
-def _actor(user):
-    return user if user is not None and user.is_authenticated else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -138,9 +131,7 @@ def _save_assignment(
         assignment.cooperating_agencies.set(cooperating)
     finally:
         del assignment.skip_history_when_saving
-    _history_user(assignment, user)
-    if reason:
-        assignment._change_reason = reason[:100]
+    set_history_user(assignment, user, reason=reason)
     assignment.save()
 
 
@@ -178,7 +169,9 @@ def agency_merge(*, user=None, agency: Agency, effective_on: datetime.date | Non
         f"Kế thừa: {agency.short_name or agency.name} → {successor.short_name or successor.name}"
         f" từ {effective_on:%d/%m/%Y}"
     )[:100]
-    merge = AgencyMerge(agency=agency, successor=successor, effective_on=effective_on, done_by=_actor(user))
+    merge = AgencyMerge(
+        agency=agency, successor=successor, effective_on=effective_on, done_by=acting_user(user)
+    )
 
     touched = TaskAssignment.objects.filter(Q(lead_agency=agency) | Q(cooperating_agencies=agency)).distinct()
     for assignment in touched.order_by("pk"):
@@ -201,15 +194,13 @@ def agency_merge(*, user=None, agency: Agency, effective_on: datetime.date | Non
         if period.report_state == ReportState.SUBMITTED:
             continue  # waiting for review: it is reviewed as filed, then the next period moves
         period.agency = successor
-        _history_user(period, user)
-        period._change_reason = reason
+        set_history_user(period, user, reason=reason)
         period.save()
         ProgressReport.objects.filter(period=period).update(agency=successor)
         merge.periods_moved += 1
     merge.users_moved = User.objects.filter(agency=agency).update(agency=successor)
     agency.merged_on = effective_on
-    _history_user(agency, user)
-    agency._change_reason = reason
+    set_history_user(agency, user, reason=reason)
     agency.save()
     merge.save()
     return merge
@@ -323,7 +314,7 @@ def assignment_save(
             report_state__in=["", ReportState.DRAFT, ReportState.RETURNED], agency_id=previous_lead
         ):
             period.agency = lead_agency
-            _history_user(period, user)
+            set_history_user(period, user)
             period.save()
             ProgressReport.objects.filter(period=period).update(agency=lead_agency)
     periods_refresh(today=today, assignments=[assignment], obligations=[])
@@ -475,7 +466,7 @@ def progress_report_save(
         raise ValidationError(errors.PERIOD_NOT_OPEN)
     report = ProgressReport.objects.select_for_update().filter(period=period).first()
     if report is None:
-        report = ProgressReport(period=period, agency=period.agency, created_by=_actor(user))
+        report = ProgressReport(period=period, agency=period.agency, created_by=acting_user(user))
     elif report.state == ReportState.ACCEPTED:
         raise ValidationError(errors.REPORT_LOCKED)
     elif report.state == ReportState.SUBMITTED:
@@ -486,7 +477,7 @@ def progress_report_save(
             setattr(report, name, value.strip() if isinstance(value, str) else value)
     report.agency = period.agency
     report.full_clean()
-    _history_user(report, user)
+    set_history_user(report, user)
     report.save()
     _refresh_period_cache(period, report)
     return report
@@ -504,7 +495,7 @@ def progress_report_submit(*, user, report: ProgressReport) -> ProgressReport:
     report.state = ReportState.SUBMITTED
     report.submitted_by = user
     report.submitted_at = timezone.now()
-    _history_user(report, user)
+    set_history_user(report, user)
     report.save()
     _refresh_period_cache(report.period, report)
     return report
@@ -522,7 +513,7 @@ def _review(user, report: ProgressReport, state: str, comment: str) -> ProgressR
     report.reviewed_by = user
     report.reviewed_at = timezone.now()
     report.review_comment = comment.strip()
-    _history_user(report, user)
+    set_history_user(report, user)
     report.save()
     if comment.strip():
         update_change_reason(report, comment.strip()[:100])
@@ -611,7 +602,7 @@ def attachment_add(*, user, report: ProgressReport, file) -> Attachment:
         original_name=Path(file.name).name[:255],
         size=file.size,
         content_type=content_type,
-        uploaded_by=_actor(user),
+        uploaded_by=acting_user(user),
     )
     attachment.file.save(attachment.original_name, file, save=False)
     attachment.save()

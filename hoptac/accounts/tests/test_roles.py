@@ -98,7 +98,11 @@ def test_no_role_is_read_outside_the_role_module():
         for node in ast.walk(tree):
             if isinstance(node, ast.Attribute) and node.attr in ("role", "is_superuser"):
                 found.append(f"{relative}:{node.lineno}: .{node.attr}")
-            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "Role":
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "Role"
+            ):
                 found.append(f"{relative}:{node.lineno}: Role.{node.attr}")
             if (
                 isinstance(node, ast.Attribute)
@@ -111,7 +115,9 @@ def test_no_role_is_read_outside_the_role_module():
     templates = [
         f"{path.relative_to(PACKAGE.parent)}"
         for path in PACKAGE.rglob("*.html")
-        if any(word in path.read_text(encoding="utf-8") for word in ("user.role", "user.is_superuser", "Role."))
+        if any(
+            word in path.read_text(encoding="utf-8") for word in ("user.role", "user.is_superuser", "Role.")
+        )
     ]
     assert found + templates == []
 

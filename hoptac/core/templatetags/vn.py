@@ -1,19 +1,11 @@
-"""Template filters that show numbers the Vietnamese way (1.234.567,8) whatever the active language."""
-
-from decimal import ROUND_HALF_UP, Decimal
+"""Template filters that show figures the Vietnamese way (1.234.567,8; 13/10/2022) whatever the active
+language: thin wrappers over hoptac.core.formatting."""
 
 from django import template
-from django.utils.translation import gettext as _
+
+from hoptac.core.formatting import format_compact, format_money, format_number, format_percent, format_yes_no
 
 register = template.Library()
-
-
-def format_number(value, decimals: int = 0) -> str:
-    if value is None or value == "":
-        return "—"
-    number = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    text = f"{number:,.{decimals}f}"
-    return text.replace(",", "\u0001").replace(".", ",").replace("\u0001", ".")
 
 
 @register.filter
@@ -25,14 +17,21 @@ def vnnum(value, decimals=0):
 @register.filter
 def vnmoney(value):
     """An amount in đồng shown in millions: 1234567890 → "1.234,6 tr.đ"."""
-    if value is None or value == "":
-        return "—"
-    unit = _("mil. VND")
-    return f"{format_number(Decimal(value) / Decimal(1_000_000), 1)} {unit}"
+    return format_money(value)
+
+
+@register.filter
+def vnpercent(value, decimals=1):
+    """8.66|vnpercent → "8,7%"."""
+    return format_percent(value, int(decimals))
+
+
+@register.filter
+def vncompact(value, decimals=1):
+    """Whole numbers without decimals: 6 → "6", 5.5 → "5,5"."""
+    return format_compact(value, int(decimals))
 
 
 @register.filter
 def yesno_vi(value):
-    if value is None:
-        return "—"
-    return _("Yes") if value else _("No")
+    return format_yes_no(value)

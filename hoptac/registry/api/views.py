@@ -43,20 +43,14 @@ class OrganisationViewSet(
         return selectors.organisation_list(user=self.request.user).select_related("commune_legacy__parent")
 
     def perform_create(self, serializer):
-        try:
-            serializer.instance = services.organisation_create(
-                user=self.request.user, data=serializer.validated_data
-            )
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
+        serializer.instance = services.organisation_create(
+            user=self.request.user, data=serializer.validated_data
+        )
 
     def perform_update(self, serializer):
-        try:
-            serializer.instance = services.organisation_update(
-                user=self.request.user, organisation=serializer.instance, data=serializer.validated_data
-            )
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
+        serializer.instance = services.organisation_update(
+            user=self.request.user, organisation=serializer.instance, data=serializer.validated_data
+        )
 
     @extend_schema(responses={(200, XLSX): OpenApiTypes.BINARY})
     @action(detail=False, methods=["get"])
@@ -75,12 +69,9 @@ class OrganisationViewSet(
         if request.method == "POST":
             payload = StatusChangeSerializer(data=request.data)
             payload.is_valid(raise_exception=True)
-            try:
-                change = services.status_change_add(
-                    user=request.user, organisation=organisation, **payload.validated_data
-                )
-            except DjangoValidationError as exc:
-                raise as_drf_error(exc) from exc
+            change = services.status_change_add(
+                user=request.user, organisation=organisation, **payload.validated_data
+            )
             return Response(StatusChangeSerializer(change).data, status=status.HTTP_201_CREATED)
         return Response(StatusChangeSerializer(organisation.status_changes.all(), many=True).data)
 
@@ -137,12 +128,9 @@ class YearlyReportViewSet(
         data = dict(serializer.validated_data)
         organisation = data.pop("organisation", None) or report.organisation
         year = data.pop("year", None) or report.year
-        try:
-            serializer.instance = services.yearly_report_save(
-                user=self.request.user, organisation=organisation, year=year, data=data, report=report
-            )
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
+        serializer.instance = services.yearly_report_save(
+            user=self.request.user, organisation=organisation, year=year, data=data, report=report
+        )
 
     def perform_create(self, serializer):
         self._save(serializer)

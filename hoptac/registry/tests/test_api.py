@@ -265,7 +265,9 @@ def test_a_related_organisation_outside_scope_reads_as_one_that_does_not_exist(t
     outside = client.patch(url, {"union": union_b.pk}, format="json")
     missing = client.patch(url, {"union": 10**9}, format="json")
     assert outside.status_code == missing.status_code == 400
-    assert outside.json()["union"] == [m.replace(str(10**9), str(union_b.pk)) for m in missing.json()["union"]]
+    assert outside.json()["union"] == [
+        m.replace(str(10**9), str(union_b.pk)) for m in missing.json()["union"]
+    ]
     two_communes["a"].refresh_from_db()
     assert two_communes["a"].union_id is None
     assert client.patch(url, {"union": union_a.pk}, format="json").status_code == 200

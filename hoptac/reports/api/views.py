@@ -11,7 +11,6 @@ from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from hoptac.core.api import as_drf_error
 from hoptac.core.downloads import XLSX, attachment
 from hoptac.reports import services
 from hoptac.reports.models import ImportJob
@@ -40,10 +39,7 @@ class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         """Upload a file and check it (nothing is written to the registry)."""
         payload = ImportUploadSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        try:
-            job = services.import_job_start(user=request.user, upload=payload.validated_data["file"])
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
+        job = services.import_job_start(user=request.user, upload=payload.validated_data["file"])
         return Response(ImportJobSerializer(job).data, status=status.HTTP_201_CREATED)
 
     def get_parsers(self):
@@ -57,9 +53,7 @@ class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         """Import all rows of a checked file (a new import, answered here); refused if the check refused rows."""
         source = self.get_object()
         if source.state != ImportJob.State.CHECKED or source.commit:
-            raise as_drf_error(
-                DjangoValidationError(_("Only a checked file with no refused rows can be imported."))
-            )
+            raise DjangoValidationError(_("Only a checked file with no refused rows can be imported."))
         job = services.import_job_start(user=request.user, source=source, commit=True)
         return Response(ImportJobSerializer(job).data, status=status.HTTP_201_CREATED)
 

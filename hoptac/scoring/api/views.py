@@ -2,14 +2,12 @@
 member satisfaction surveys. Every queryset starts from the registry's scoping, writes go through
 hoptac.scoring.services; outside the scope an object is absent (404)."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from hoptac.core.api import as_drf_error
 from hoptac.core.downloads import XLSX, attachment
 from hoptac.registry import selectors as registry_selectors
 from hoptac.scoring import selectors, services
@@ -36,13 +34,6 @@ from .serializers import (
     StartYearOutput,
     SurveySerializer,
 )
-
-
-def _call(function, **kwargs):
-    try:
-        return function(**kwargs)
-    except DjangoValidationError as exc:
-        raise as_drf_error(exc) from exc
 
 
 class SchemeViewSet(viewsets.ReadOnlyModelViewSet):
@@ -89,8 +80,7 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet):
         payload = SelfScoreInput(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        assessment = _call(
-            services.assessment_self_save,
+        assessment = services.assessment_self_save(
             user=request.user,
             assessment=self.get_object(),
             points=data["points"],
@@ -103,9 +93,7 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=None, responses=ScoringAssessmentDetailSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        return self._respond(
-            _call(services.assessment_submit, user=request.user, assessment=self.get_object())
-        )
+        return self._respond(services.assessment_submit(user=request.user, assessment=self.get_object()))
 
     @extend_schema(request=ReviewInput, responses=ScoringAssessmentDetailSerializer)
     @action(detail=True, methods=["post"])
@@ -114,8 +102,7 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet):
         payload = ReviewInput(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        assessment = _call(
-            services.assessment_review_save,
+        assessment = services.assessment_review_save(
             user=request.user,
             assessment=self.get_object(),
             points=data["points"],
@@ -133,8 +120,7 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet):
         payload = ReasonInput(data=request.data)
         payload.is_valid(raise_exception=True)
         return self._respond(
-            _call(
-                services.assessment_return,
+            services.assessment_return(
                 user=request.user,
                 assessment=self.get_object(),
                 reason=payload.validated_data["reason"],
@@ -147,8 +133,7 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet):
         payload = NoteInput(data=request.data)
         payload.is_valid(raise_exception=True)
         return self._respond(
-            _call(
-                services.assessment_approve,
+            services.assessment_approve(
                 user=request.user,
                 assessment=self.get_object(),
                 note=payload.validated_data["note"],
@@ -161,8 +146,7 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet):
         payload = ReasonInput(data=request.data)
         payload.is_valid(raise_exception=True)
         return self._respond(
-            _call(
-                services.assessment_reopen,
+            services.assessment_reopen(
                 user=request.user,
                 assessment=self.get_object(),
                 reason=payload.validated_data["reason"],
@@ -189,8 +173,7 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet):
             organisations = registry_selectors.organisation_list(user=request.user).filter(
                 pk__in=payload.validated_data["organisations"]
             )
-        result = _call(
-            services.evaluation_year_start,
+        result = services.evaluation_year_start(
             user=request.user,
             year=payload.validated_data["year"],
             organisations=organisations,
@@ -274,8 +257,8 @@ class SurveyViewSet(
         data = dict(serializer.validated_data)
         organisation = data.pop("organisation", None) or survey.organisation
         year = data.pop("year", None) or survey.year
-        serializer.instance = _call(
-            services.survey_save, user=self.request.user, organisation=organisation, year=year, data=data
+        serializer.instance = services.survey_save(
+            user=self.request.user, organisation=organisation, year=year, data=data
         )
 
     def perform_create(self, serializer):

@@ -1,12 +1,10 @@
 """Template filters of the scoring pages: points, badges and figures the Vietnamese way."""
 
-from decimal import Decimal
-
 from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from hoptac.core.templatetags.vn import format_number, vnmoney
+from hoptac.core.formatting import format_compact, format_money, format_number, format_percent, format_yes_no
 
 from ..choices import AssessmentState, Band, SizeClass
 
@@ -16,10 +14,7 @@ register = template.Library()
 @register.filter
 def pts(value):
     """Points: 6 → "6", 5.5 → "5,5", None → "—"."""
-    if value is None or value == "":
-        return "—"
-    value = Decimal(str(value))
-    return format_number(value, 0 if value == value.to_integral_value() else 1)
+    return format_compact(value, 1)
 
 
 @register.filter
@@ -44,14 +39,12 @@ def size_label(code):
 @register.filter
 def figure(value, unit):
     """A yearly-data figure in its unit: money in millions, percentages, yes/no, counts."""
-    if value is None:
-        return "—"
     if unit == "vnd":
-        return vnmoney(value)
+        return format_money(value)
     if unit == "pct":
-        return f"{format_number(value, 1)}%"
+        return format_percent(value)
     if unit == "bool":
-        return _("Yes") if value else _("No")
+        return format_yes_no(value)
     return format_number(value)
 
 
@@ -61,9 +54,9 @@ def amount(value, unit):
     if value is None:
         return ""
     if unit == "vnd":
-        return vnmoney(value)
+        return format_money(value)
     if unit == "pct":
-        return f"{format_number(value, 1)}%"
+        return format_percent(value)
     return format_number(value)
 
 
@@ -81,9 +74,7 @@ def get(mapping, key):
 
 @register.filter
 def percent(value):
-    if value is None:
-        return "—"
-    return f"{format_number(value, 1)}%"
+    return format_percent(value)
 
 
 @register.filter

@@ -17,7 +17,6 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from hoptac.areas.models import AdminUnit
-from hoptac.core.api import as_drf_error
 from hoptac.core.downloads import XLSX, attachment
 from hoptac.tasks import selectors, services
 from hoptac.tasks.choices import ItemKind
@@ -39,13 +38,6 @@ from .serializers import (
 )
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
-
-
-def _call(function, **kwargs):
-    try:
-        return function(**kwargs)
-    except DjangoValidationError as exc:
-        raise as_drf_error(exc) from exc
 
 
 def _date(request, name: str, default: datetime.date | None = None) -> datetime.date | None:
@@ -134,8 +126,7 @@ class TaskAssignmentViewSet(viewsets.ReadOnlyModelViewSet):
                 to_year=data.get("to_year"),
                 deadline=data.get("deadline") if not data.get("every") else None,
             )
-        _call(
-            services.assignment_save,
+        services.assignment_save(
             user=request.user,
             assignment=assignment,
             lead_agency=data["lead_agency"],
@@ -224,13 +215,12 @@ class ProgressReportViewSet(
 
     def perform_create(self, serializer):
         period = serializer.validated_data["period"]
-        serializer.instance = _call(
-            services.progress_report_save, user=self.request.user, period=period, data=self._data(serializer)
+        serializer.instance = services.progress_report_save(
+            user=self.request.user, period=period, data=self._data(serializer)
         )
 
     def perform_update(self, serializer):
-        serializer.instance = _call(
-            services.progress_report_save,
+        serializer.instance = services.progress_report_save(
             user=self.request.user,
             period=serializer.instance.period,
             data=self._data(serializer),
@@ -244,17 +234,14 @@ class ProgressReportViewSet(
     @extend_schema(request=None, responses=ProgressReportSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        return self._respond(
-            _call(services.progress_report_submit, user=request.user, report=self.get_object())
-        )
+        return self._respond(services.progress_report_submit(user=request.user, report=self.get_object()))
 
     @extend_schema(request=CommentInput, responses=ProgressReportSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         payload = CommentInput(data=request.data)
         payload.is_valid(raise_exception=True)
-        report = _call(
-            services.progress_report_accept,
+        report = services.progress_report_accept(
             user=request.user,
             report=self.get_object(),
             comment=payload.validated_data["comment"],
@@ -266,8 +253,7 @@ class ProgressReportViewSet(
     def return_(self, request, pk=None):
         payload = CommentInput(data=request.data)
         payload.is_valid(raise_exception=True)
-        report = _call(
-            services.progress_report_return,
+        report = services.progress_report_return(
             user=request.user,
             report=self.get_object(),
             comment=payload.validated_data["comment"],
@@ -279,8 +265,7 @@ class ProgressReportViewSet(
     def attachments(self, request, pk=None):
         payload = AttachmentInput(data=request.data)
         payload.is_valid(raise_exception=True)
-        attachment = _call(
-            services.attachment_add,
+        attachment = services.attachment_add(
             user=request.user,
             report=self.get_object(),
             file=payload.validated_data["file"],

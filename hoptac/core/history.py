@@ -1,0 +1,20 @@
+"""Who did a write, and why, as django-simple-history records it. Every service that saves a tracked model
+calls `set_history_user` before `save()`; a reason (a return comment, a merger) goes with it."""
+
+from typing import Any
+
+# simple-history keeps the reason in a CharField(max_length=100).
+REASON_MAX_LENGTH = 100
+
+
+def acting_user(user: Any) -> Any:
+    """The user to record as the one who acted: None for an anonymous user or a command (`user=None`)."""
+    return user if user is not None and user.is_authenticated else None
+
+
+def set_history_user(obj: Any, user: Any, *, reason: str = "") -> None:
+    """Record `user` (see `acting_user`) and, when given, `reason` (cut to the 100 characters the history
+    keeps) in the history record that the next `obj.save()` writes."""
+    obj._history_user = acting_user(user)
+    if reason:
+        obj._change_reason = reason[:REASON_MAX_LENGTH]

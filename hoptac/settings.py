@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "hoptac.plans",
     "hoptac.tasks",
     "hoptac.reports",
+    "hoptac.demo",
 ]
 
 MIDDLEWARE = [

@@ -8,7 +8,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("hoptac.accounts.urls")),
     path("registry/", include("hoptac.registry.urls")),
-    path("areas/", include("hoptac.areas.urls")),
+    path("areas/", include("hoptac.registry.area_urls")),
     path("scoring/", include("hoptac.scoring.urls")),
     path("plans/", include("hoptac.plans.urls")),
     path("tasks/", include("hoptac.tasks.urls")),

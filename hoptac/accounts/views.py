@@ -8,8 +8,6 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 from rest_framework.authtoken.models import Token
 
-from hoptac.registry import selectors
-
 from . import roles
 from .forms import ApiTokenForm, LoginForm
 
@@ -35,7 +33,6 @@ class ProfileView(LoginRequiredMixin, TemplateView):
             {
                 "token": Token.objects.filter(user=user).first(),
                 "areas": user.areas.select_related("parent").order_by("map", "level", "name_sort"),
-                "visible_count": selectors.organisation_list(user=user).count(),
                 "role_label": roles.role_label(user),
                 "scope_description": roles.scope_description(user),
             }

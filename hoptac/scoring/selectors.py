@@ -179,12 +179,26 @@ def _metric_display(code: str, context: MetricContext) -> dict:
     }
 
 
+def current_exclusion(assessment: Assessment) -> dict | None:
+    """The scheme's exclusion rule that applies to this assessment now, if any."""
+    return engine.applicable_exclusion(
+        assessment.scheme.exclusions or [], exclusion_facts(assessment), assessment.year
+    )
+
+
+def exclusion_facts(assessment: Assessment) -> engine.ExclusionFacts:
+    organisation = assessment.organisation
+    return engine.ExclusionFacts(
+        start=organisation.registration_date or organisation.founding_date,
+        status_changes=tuple(organisation.status_changes.values_list("effective_from", "status")),
+        administrative_fine=assessment.administrative_fine,
+    )
+
+
 def assessment_sheet(*, assessment: Assessment) -> Sheet:
     """Everything the assessment page shows, criterion by criterion: maximum (or the shared pool),
     self-score, proposal from the data with the rule's band, official score, reason, evidence and the
     yearly figures the criterion refers to; subtotals for groups; the bands the totals would give."""
-    from .services import current_exclusion
-
     scheme = assessment.scheme
     tree = scheme.tree
     scores = {s.criterion_id: s for s in assessment.scores.all()}

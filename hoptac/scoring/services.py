@@ -370,24 +370,8 @@ def _clean_points(value: Any) -> Decimal | None:
     return Decimal(str(value))
 
 
-def current_exclusion(assessment: Assessment) -> dict | None:
-    """The scheme's exclusion rule that applies to this assessment now, if any."""
-    return engine.applicable_exclusion(
-        assessment.scheme.exclusions or [], exclusion_facts(assessment), assessment.year
-    )
-
-
-def exclusion_facts(assessment: Assessment) -> engine.ExclusionFacts:
-    organisation = assessment.organisation
-    return engine.ExclusionFacts(
-        start=organisation.registration_date or organisation.founding_date,
-        status_changes=tuple(organisation.status_changes.values_list("effective_from", "status")),
-        administrative_fine=assessment.administrative_fine,
-    )
-
-
 def _excluded_from_rating(assessment: Assessment) -> bool:
-    exclusion = current_exclusion(assessment)
+    exclusion = selectors.current_exclusion(assessment)
     return exclusion is not None and exclusion["result"] == Band.NOT_RATED
 
 
@@ -564,7 +548,7 @@ def assessment_approve(*, user, assessment: Assessment, note: str = "") -> Asses
     _require(user, "approve", assessment)
     scores = _scores(assessment)
     tree = assessment.scheme.tree
-    exclusion = current_exclusion(assessment)
+    exclusion = selectors.current_exclusion(assessment)
     values = {code: score.official_points for code, score in scores.items()}
     if exclusion is None or exclusion["result"] != Band.NOT_RATED:
         _raise_point_problems(engine.check_points(tree, values, require_all=True), "points_")

@@ -1,31 +1,23 @@
-"""REST API of the plans: the plans (read-only), their targets evaluated as of a date, the targets' .xlsx
-export and the yearly report. Plan figures are aggregates every signed-in role may read; breakdown rows
-are limited to the user's scope; the yearly report is for provincial officers and administrators."""
+"""REST API of the plans: the plans (read-only), their targets evaluated as of a date and the targets' .xlsx
+export. Plan figures are aggregates every signed-in role may read; breakdown rows are limited to the user's
+scope. The yearly report (/plans/{id}/annual-report/) is served by the reports API (hoptac.reports.api)."""
 
 import datetime
 
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import exceptions, serializers, viewsets
+from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 
-from hoptac.core.downloads import DOCX, XLSX, ZIP, attachment
+from hoptac.core.downloads import XLSX, attachment
 from hoptac.plans import selectors, tables
 from hoptac.plans.choices import IndicatorKind
 from hoptac.plans.indicators import data_year_for
-from hoptac.reports.annual.service import NOT_ALLOWED, annual_report_generate, report_years, user_can_generate
 
-from .serializers import (
-    ANNUAL_REPORT_FORMATS,
-    MAPS,
-    AnnualReportQuerySerializer,
-    PlanEvaluationSerializer,
-    PlanSerializer,
-    TargetQuerySerializer,
-)
+from .serializers import MAPS, PlanEvaluationSerializer, PlanSerializer, TargetQuerySerializer
 
 QUERY_ERROR = inline_serializer(
     name="PlanTargetsQueryError",
@@ -37,16 +29,6 @@ QUERY_ERROR = inline_serializer(
 )
 
 
-ANNUAL_REPORT_ERROR = inline_serializer(
-    name="AnnualReportQueryError",
-    fields={
-        "year": serializers.ListField(child=serializers.CharField(), required=False),
-        "number": serializers.ListField(child=serializers.CharField(), required=False),
-        "signer_name": serializers.ListField(child=serializers.CharField(), required=False),
-        "format": serializers.ListField(child=serializers.CharField(), required=False),
-    },
-)
-DETAIL = inline_serializer(name="PlanFileErrorDetail", fields={"detail": serializers.CharField()})
 AS_OF = OpenApiParameter(
     "as_of", OpenApiTypes.STR, description="YYYY-MM-DD or dd/mm/yyyy; today when omitted."
 )
@@ -171,71 +153,3 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
         as_of, admin_map, _query = self._query(request)
         content = tables.plan_export(plan=plan, as_of=as_of, admin_map=admin_map, user=request.user)
         return attachment(content, content_type=XLSX, filename=tables.export_filename(plan, as_of))
-
-    @extend_schema(
-        summary="The yearly report on the plan's implementation",
-        parameters=[
-            OpenApiParameter(
-                "year",
-                OpenApiTypes.INT,
-                required=True,
-                description="From the plan's baseline year to this year.",
-            ),
-            OpenApiParameter(
-                "number",
-                OpenApiTypes.STR,
-                description="Document number (at most 20 characters); empty: filled in when issued.",
-            ),
-            OpenApiParameter(
-                "signer_name",
-                OpenApiTypes.STR,
-                description="Full name of the signer (at most 120 characters).",
-            ),
-            OpenApiParameter(
-                "format",
-                OpenApiTypes.STR,
-                enum=ANNUAL_REPORT_FORMATS,
-                description="zip (default): the report and its annexes; docx: the report; xlsx: the annexes.",
-            ),
-        ],
-        responses={
-            (200, ZIP): OpenApiTypes.BINARY,
-            (200, DOCX): OpenApiTypes.BINARY,
-            (200, XLSX): OpenApiTypes.BINARY,
-            400: ANNUAL_REPORT_ERROR,
-            403: DETAIL,
-        },
-    )
-    @action(
-        detail=True,
-        methods=["get"],
-        url_path="annual-report",
-        url_name="annual-report",
-        pagination_class=None,
-        filter_backends=[],
-        content_negotiation_class=FileNegotiation,
-    )
-    def annual_report(self, request, pk=None):
-        """The files of the yearly report page (/reports/annual/{code}/): the report in the format of
-        Decree 30/2020/NĐ-CP (.docx) and its annexes (.xlsx), by default both in one .zip. Provincial
-        officers and administrators only."""
-        plan = self.get_object()
-        if not user_can_generate(request.user):
-            raise exceptions.PermissionDenied(NOT_ALLOWED)
-        today = timezone.localdate()
-        query = AnnualReportQuerySerializer(data=request.query_params, years=report_years(plan, today))
-        query.is_valid(raise_exception=True)
-        data = query.validated_data
-        files = annual_report_generate(
-            user=request.user,
-            plan=plan,
-            year=data["year"],
-            today=today,
-            number=data["number"],
-            signer_name=data["signer_name"],
-        )
-        if data["format"] == "docx":
-            return attachment(files.docx, content_type=DOCX, filename=files.docx_name)
-        if data["format"] == "xlsx":
-            return attachment(files.xlsx, content_type=XLSX, filename=files.xlsx_name)
-        return attachment(files.zip(), content_type=ZIP, filename=files.zip_name)

@@ -1,4 +1,4 @@
-"""The yearly report of a plan as the page (hoptac.reports.annual_views) and the API (hoptac.plans.api) make
+"""The yearly report of a plan as the page (hoptac.reports.annual_views) and the API (hoptac.reports.api) make
 it: who may generate it, the years it may cover, and the files."""
 
 import datetime

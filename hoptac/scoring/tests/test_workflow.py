@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from hoptac.registry.models import StatusChange
-from hoptac.scoring import errors, services
+from hoptac.scoring import errors, selectors, services
 from hoptac.scoring.choices import AssessmentState, Band, EventAction
 from hoptac.scoring.models import Assessment, CriterionScore
 
@@ -336,7 +336,7 @@ def test_stopped_over_3_months_is_not_rated(people):
         organisation=people["b"], status="active", effective_from=datetime.date(2024, 10, 1)
     )
     assessment = start(people)
-    assert services.current_exclusion(assessment)["code"] == "stopped_over_3_months"
+    assert selectors.current_exclusion(assessment)["code"] == "stopped_over_3_months"
 
 
 def test_an_administrative_fine_rates_weak_whatever_the_score(people):

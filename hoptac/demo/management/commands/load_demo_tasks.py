@@ -1,8 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from hoptac.tasks.demo import DEMO_SEED, DemoError, demo_load
-
-from ._common import parse_day
+from hoptac.demo.tasks import DEMO_SEED, DemoError, demo_load
+from hoptac.tasks.management.commands._common import parse_day
 
 STATE_LABELS = {
     "accepted": "được chấp nhận",

@@ -21,9 +21,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from hoptac.accounts.models import Role
-
-from .choices import ProgressStatus, ReportState
-from .models import (
+from hoptac.tasks.choices import ProgressStatus, ReportState
+from hoptac.tasks.models import (
     Agency,
     AgencyMerge,
     Attachment,
@@ -32,12 +31,12 @@ from .models import (
     ReportingPeriod,
     TaskAssignment,
 )
-from .recurrence import Schedule
+from hoptac.tasks.recurrence import Schedule
 
 D = datetime.date
 DEMO_SEED = 139
 PLAN_CODE = "nam-dinh-139-kh-ubnd-2022"
-AGENCY_FILE = Path(__file__).resolve().parent / "data" / "agencies-nam-dinh.yaml"
+AGENCY_FILE = Path(__file__).resolve().parent.parent / "tasks" / "data" / "agencies-nam-dinh.yaml"
 ASSIGNED_ON = D(2023, 1, 10)
 DEMO_NOTE = " (số văn bản giả định — dữ liệu mẫu)"
 
@@ -207,12 +206,12 @@ def _minimal_pdf(title: str) -> bytes:
 
 def _users(today: D) -> tuple[dict[str, object], list[str]]:
     User = get_user_model()
-    from hoptac.registry.demo import DEMO_PASSWORD
+    from .registry import DEMO_PASSWORD
 
     agencies = {a.code: a for a in Agency.objects.all()}
     users: dict[str, object] = {}
     password = make_password(DEMO_PASSWORD)
-    from .services import agency_in_force
+    from hoptac.tasks.services import agency_in_force
 
     for spec in AGENCY_USERS:
         # Created in the agency they joined; once it merged, they work for its successor.
@@ -248,7 +247,7 @@ def _apply_events(
     period: ReportingPeriod, events, *, author, reviewer, text: str, figures, today: D, rnd
 ) -> str:
     """Create the period's report and replay its events with their dates (kept in the history)."""
-    from .services import _refresh_period_cache
+    from hoptac.tasks.services import _refresh_period_cache
 
     events = [e for e in events if e[1] <= today]
     if not events:
@@ -378,7 +377,7 @@ def _yearly_states(rnd, today: D) -> dict[str, int]:
         reviewed_at=_at(D(2025, 12, 22)),
     )
     # The demo representative's cooperative has not submitted 2025 yet: they can try the flow.
-    from hoptac.registry.demo import DEMO_USERS
+    from .registry import DEMO_USERS
 
     for spec in DEMO_USERS:
         if spec.organisation_name:
@@ -405,8 +404,7 @@ def demo_reset() -> None:
 def demo_load(*, seed: int = DEMO_SEED, today: D | None = None, reset: bool = False) -> DemoResult:
     """Load the demo follow-up in one transaction. Without `reset`, an existing follow-up is reused."""
     from hoptac.plans.models import Plan
-
-    from . import services
+    from hoptac.tasks import services
 
     started = time.perf_counter()
     today = today or timezone.localdate()

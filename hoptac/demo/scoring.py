@@ -24,15 +24,15 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from hoptac.registry.demo import FIXED_HTX, LOADER_USERNAME
 from hoptac.registry.models import Organisation, YearlyReport
+from hoptac.scoring import engine, selectors
+from hoptac.scoring.choices import SCORE_BANDS, AssessmentState, Band, EventAction, InputKind
+from hoptac.scoring.metrics import MetricContext, metric_value
+from hoptac.scoring.models import Assessment, AssessmentEvent, CriterionScore, SatisfactionSurvey, Scheme
+from hoptac.scoring.services import shipped_files_load
+from hoptac.scoring.sizes import classify, current_definition
 
-from . import engine, selectors
-from .choices import SCORE_BANDS, AssessmentState, Band, EventAction, InputKind
-from .metrics import MetricContext, metric_value
-from .models import Assessment, AssessmentEvent, CriterionScore, SatisfactionSurvey, Scheme
-from .services import shipped_files_load
-from .sizes import classify, current_definition
+from .registry import FIXED_HTX, LOADER_USERNAME
 
 D = datetime.date
 DEMO_SEED = 143

@@ -7,11 +7,11 @@ import datetime
 import pytest
 from django.core.management import call_command
 
+from hoptac.demo.registry import demo_load as registry_demo_load
+from hoptac.demo.tasks import demo_load
 from hoptac.plans.services import plan_load_file
-from hoptac.registry.demo import demo_load as registry_demo_load
 from hoptac.registry.models import YearlyReport, YearlyReportState
 from hoptac.tasks.choices import ReportState
-from hoptac.tasks.demo import demo_load
 from hoptac.tasks.models import AgencyMerge, ProgressReport, ReportingPeriod, TaskAssignment
 
 pytestmark = pytest.mark.django_db

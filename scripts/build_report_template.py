@@ -3,7 +3,9 @@
 The committed .docx is what officers edit in Word (wording, recipients, headings, table headers); this
 script only recreates it from scratch:
 
-    .venv/bin/python -m hoptac.reports.annual.build_template [OUTPUT.docx]
+    .venv/bin/python scripts/build_report_template.py [OUTPUT.docx]
+
+A developer script, not part of the runtime: the application only reads the committed .docx.
 
 The layout follows Nghị định 30/2020/NĐ-CP (Phụ lục I): A4; margins top and bottom 20 mm, left 30 mm,
 right 15 mm; Times New Roman; the letterhead table (issuing body left, quốc hiệu and tiêu ngữ right, số
@@ -25,7 +27,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
-TEMPLATE = Path(__file__).resolve().parent.parent / "report_templates" / "bao-cao-nam.docx"
+TEMPLATE = (
+    Path(__file__).resolve().parent.parent / "hoptac" / "reports" / "report_templates" / "bao-cao-nam.docx"
+)
 FONT = "Times New Roman"
 TEXT_WIDTH_MM = 165  # A4 210 mm − left 30 − right 15
 

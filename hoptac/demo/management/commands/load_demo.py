@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from hoptac.demo.registry import DEMO_SEED, DemoError, demo_load
 from hoptac.registry.choices import OrganisationKind
-from hoptac.registry.demo import DEMO_SEED, DemoError, demo_load
 
 KIND_LABELS = {
     OrganisationKind.HTX: "hợp tác xã",

@@ -1,7 +1,8 @@
 from django.urls import path
 
-from . import views
+from . import area_views as views
 
+# The pages over the map keep their /areas/ addresses and their "areas:" names.
 app_name = "areas"
 urlpatterns = [
     path("", views.AreaListView.as_view(), name="area_list"),

@@ -1,15 +1,16 @@
-"""Read-only pages over the administrative map: the tree of units on either map, with how many
-organisations (that the user may see) each holds, and one unit with its predecessors or successors."""
+"""Read-only pages over the administrative map (/areas/): the tree of units on either map, with how many
+organisations (that the user may see) each holds, and one unit with its predecessors or successors. They live
+in the registry because they count organisations; the areas app is the map alone (docs/decisions/0009)."""
 
 from dataclasses import dataclass, field
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.views.generic import TemplateView
 
-from hoptac.registry import selectors as registry_selectors
+from hoptac.areas import selectors
+from hoptac.areas.models import AdminMap, AdminUnit, Level
 
-from . import selectors
-from .models import AdminMap, AdminUnit, Level
+from . import selectors as registry_selectors
 
 
 @dataclass

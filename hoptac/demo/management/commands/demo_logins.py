@@ -3,7 +3,7 @@ import unicodedata
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
-from hoptac.registry.demo import DEMO_PASSWORD, DEMO_USERS
+from hoptac.demo.registry import DEMO_PASSWORD, DEMO_USERS
 
 HEADERS = ("Tên đăng nhập", "Mật khẩu", "Vai trò", "Phạm vi")
 

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from hoptac.demo.scoring import DEMO_SEED, DemoError, demo_load
 from hoptac.scoring.choices import AssessmentState, Band
-from hoptac.scoring.demo import DEMO_SEED, DemoError, demo_load
 
 
 def _number(value: int) -> str:

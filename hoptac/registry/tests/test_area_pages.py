@@ -1,4 +1,5 @@
-"""The read-only pages over the administrative map."""
+"""The read-only pages over the administrative map (/areas/): served by the registry, since they count
+organisations."""
 
 import pytest
 from django.urls import reverse

@@ -35,9 +35,8 @@ from hoptac.accounts.models import Role
 from hoptac.areas.models import MAP_SWITCH_DATE, AdminMap, AdminUnit, Level
 from hoptac.areas.selectors import commune_successor
 from hoptac.core.text import fold, sort_key
-
-from .choices import EXISTING_STATUSES, LegalStatus, OrganisationKind, Sector, SubSector
-from .models import Organisation, StatusChange, YearlyReport, status_periods_refresh
+from hoptac.registry.choices import EXISTING_STATUSES, LegalStatus, OrganisationKind, Sector, SubSector
+from hoptac.registry.models import Organisation, StatusChange, YearlyReport, status_periods_refresh
 
 D = datetime.date
 DEMO_SEED = 139

@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from hoptac.core.datafiles import load_shipped
 from hoptac.registry.demo import FIXED_HTX, LOADER_USERNAME
 from hoptac.registry.models import Organisation, YearlyReport
 from hoptac.registry.scoping import scope_filter
@@ -32,7 +33,6 @@ from . import engine, selectors
 from .choices import SCORE_BANDS, AssessmentState, Band, EventAction, InputKind
 from .metrics import MetricContext, metric_value
 from .models import Assessment, AssessmentEvent, CriterionScore, SatisfactionSurvey, Scheme
-from .services import shipped_files_load
 from .sizes import classify, current_definition
 
 D = datetime.date
@@ -231,7 +231,8 @@ def _moment(day: datetime.date, rnd: random.Random) -> datetime.datetime:
 def demo_load(*, seed: int = DEMO_SEED, reset: bool = False) -> DemoResult:
     started = time.perf_counter()
     with transaction.atomic():
-        shipped_files_load(user=None)
+        load_shipped("scoring-schemes")
+        load_shipped("size-classes")
         if not reset and Assessment.objects.exists():
             return DemoResult(reused=True, assessments=Assessment.objects.count())
         if not Organisation.objects.filter(kind="htx").exists():

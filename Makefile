@@ -19,7 +19,10 @@ demo: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_admin_units
 	$(PY) manage.py load_demo
-	$(PY) manage.py load_plan plans/nam-dinh-139-KH-UBND-2022.yaml
+	$(PY) manage.py load_data plans --shipped
+	$(PY) manage.py load_data scoring-schemes --shipped
+	$(PY) manage.py load_data size-classes --shipped
+	$(PY) manage.py load_data agencies --shipped
 	$(PY) manage.py load_demo_scoring
 	$(PY) manage.py load_demo_tasks
 	$(PY) manage.py demo_logins

@@ -22,15 +22,16 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hoptac.settings")
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from hoptac.areas.selectors import commune_ids_within  # noqa: E402
+from hoptac.core.datafiles import load_path  # noqa: E402
 from hoptac.plans.choices import IndicatorKind  # noqa: E402
 from hoptac.plans.evaluation import evaluate_plan  # noqa: E402
 from hoptac.plans.indicators import DIGITAL_FLAGS, MEMBER_FIELDS, data_year_for  # noqa: E402
 from hoptac.plans.models import Plan, ReferenceValue  # noqa: E402
-from hoptac.plans.services import plan_load_file  # noqa: E402
 from hoptac.registry.choices import EXISTING_STATUSES  # noqa: E402
 from hoptac.registry.models import Organisation, StatusChange, YearlyReport  # noqa: E402
 
@@ -251,7 +252,7 @@ def main():
         call_command("load_demo_scoring", verbosity=0)
     except Exception as exc:  # noqa: BLE001 — the scoring demo may not exist in this version
         print(f"(no demo ratings: {exc})")
-    plan = plan_load_file(path=ROOT / "plans" / "nam-dinh-139-KH-UBND-2022.yaml")
+    plan = load_path("plans", settings.HOPTAC_DATA_DIR / "plans" / "nam-dinh-139-KH-UBND-2022.yaml").obj
     rows = []
     done = 1
     for scale in SCALES:

@@ -22,11 +22,12 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hoptac.settings")
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
+from hoptac.core.datafiles import load_path  # noqa: E402
 from hoptac.plans.selectors import plan_evaluate  # noqa: E402
-from hoptac.plans.services import plan_load_file  # noqa: E402
 from hoptac.registry.models import Organisation, YearlyReport  # noqa: E402
 from hoptac.reports.annual import annexes, charts, data, docx  # noqa: E402
 from hoptac.reports.annual.build import build_annual_report  # noqa: E402
@@ -51,7 +52,7 @@ def main():
     call_command("migrate", verbosity=0)
     call_command("load_admin_units", verbosity=0)
     call_command("load_demo", reset=True, verbosity=0)
-    plan = plan_load_file(path=ROOT / "plans" / "nam-dinh-139-KH-UBND-2022.yaml")
+    plan = load_path("plans", settings.HOPTAC_DATA_DIR / "plans" / "nam-dinh-139-KH-UBND-2022.yaml").obj
     for command in ("load_demo_scoring", "load_demo_tasks"):  # the tasks demo needs the plan
         try:
             call_command(command, verbosity=0)

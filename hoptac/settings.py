@@ -1,6 +1,7 @@
 """Settings for HợpTác. Everything that differs between machines comes from the environment
 (see `.env.example`); without `DATABASE_URL` the app runs on a local SQLite file."""
 
+import sys
 from pathlib import Path
 
 import environ
@@ -168,6 +169,18 @@ DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 # The province this installation serves, by its code on the current (post-1/7/2025) map.
 # `load_admin_units` loads it and every pre-2025 province merged into it.
 HOPTAC_PROVINCE_CODES = env.list("HOPTAC_PROVINCE_CODES", default=["37"])
+
+# Shipped data files (plans, scoring schemes, size classes, agencies), one folder per kind: <dir>/<kind>/*.yaml
+# (docs/decisions/0008-data-files.md). A checkout has them in data/; an installed wheel in <prefix>/share/hoptac/data.
+_SOURCE_DATA = BASE_DIR / "data"
+HOPTAC_DATA_DIR = Path(
+    env(
+        "HOPTAC_DATA_DIR",
+        default=str(
+            _SOURCE_DATA if _SOURCE_DATA.is_dir() else Path(sys.prefix) / "share" / "hoptac" / "data"
+        ),
+    )
+)
 
 # Background work (reminders, large imports) through Django's tasks API (django-tasks) with its database
 # backend: no extra service; `manage.py db_worker` runs the worker.

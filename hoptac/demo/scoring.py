@@ -24,12 +24,12 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from hoptac.core.datafiles import load_shipped
 from hoptac.registry.models import Organisation, YearlyReport
 from hoptac.scoring import engine, selectors
 from hoptac.scoring.choices import SCORE_BANDS, AssessmentState, Band, EventAction, InputKind
 from hoptac.scoring.metrics import MetricContext, metric_value
 from hoptac.scoring.models import Assessment, AssessmentEvent, CriterionScore, SatisfactionSurvey, Scheme
-from hoptac.scoring.services import shipped_files_load
 from hoptac.scoring.sizes import classify, current_definition
 
 from .registry import FIXED_HTX, LOADER_USERNAME
@@ -229,7 +229,8 @@ def _moment(day: datetime.date, rnd: random.Random) -> datetime.datetime:
 def demo_load(*, seed: int = DEMO_SEED, reset: bool = False) -> DemoResult:
     started = time.perf_counter()
     with transaction.atomic():
-        shipped_files_load(user=None)
+        load_shipped("scoring-schemes")
+        load_shipped("size-classes")
         if not reset and Assessment.objects.exists():
             return DemoResult(reused=True, assessments=Assessment.objects.count())
         if not Organisation.objects.filter(kind="htx").exists():

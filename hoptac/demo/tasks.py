@@ -12,7 +12,6 @@ import datetime
 import random
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -21,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from hoptac.accounts.models import Role
+from hoptac.core import datafiles
 from hoptac.tasks.choices import ProgressStatus, ReportState
 from hoptac.tasks.models import (
     Agency,
@@ -36,7 +36,7 @@ from hoptac.tasks.recurrence import Schedule
 D = datetime.date
 DEMO_SEED = 139
 PLAN_CODE = "nam-dinh-139-kh-ubnd-2022"
-AGENCY_FILE = Path(__file__).resolve().parent.parent / "tasks" / "data" / "agencies-nam-dinh.yaml"
+AGENCY_FILE = "agencies-nam-dinh.yaml"  # in HOPTAC_DATA_DIR/agencies/
 ASSIGNED_ON = D(2023, 1, 10)
 DEMO_NOTE = " (số văn bản giả định — dữ liệu mẫu)"
 
@@ -410,13 +410,11 @@ def demo_load(*, seed: int = DEMO_SEED, today: D | None = None, reset: bool = Fa
     today = today or timezone.localdate()
     plan = Plan.objects.filter(code=PLAN_CODE).first()
     if plan is None:
-        raise DemoError(
-            "Chưa có Kế hoạch 139: chạy `manage.py load_plan plans/nam-dinh-139-KH-UBND-2022.yaml` trước."
-        )
+        raise DemoError("Chưa có Kế hoạch 139: chạy `manage.py load_data plans --shipped` trước.")
     with transaction.atomic():
         if reset:
             demo_reset()
-        services.agency_file_load_path(path=AGENCY_FILE)
+        datafiles.load_path("agencies", datafiles.data_dir() / "agencies" / AGENCY_FILE)
         users, created_users = _users(today)
         if not reset and ProgressReport.objects.exists():
             services.periods_refresh(today=today)

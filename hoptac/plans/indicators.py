@@ -21,8 +21,8 @@ from hoptac.registry.choices import EXISTING_STATUSES
 from hoptac.registry.models import Organisation
 
 from .choices import IndicatorKind
+from .loader import RATING_BANDS
 from .models import Plan, ReferenceValue, Target
-from .schema import RATING_BANDS
 
 MEMBER_FIELDS = [
     "official_individuals",
@@ -52,7 +52,7 @@ def data_year_for(day: datetime.date) -> int:
 
 
 def _uses_yearly(conditions: dict) -> bool:
-    from .schema import YEARLY_FLAGS
+    from .loader import YEARLY_FLAGS
 
     return any(key in YEARLY_FLAGS for key in conditions)
 
@@ -71,7 +71,7 @@ def _flag_q(flag: str, wanted: bool) -> Q:
 
 def conditions_q(conditions: dict, *, with_status: bool = True) -> Q:
     """Organisation-level and yearly-data conditions. Statuses default to 'on the books' on the date."""
-    from .schema import YEARLY_FLAGS
+    from .loader import YEARLY_FLAGS
 
     q = Q()
     if "kinds" in conditions:

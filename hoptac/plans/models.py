@@ -1,4 +1,4 @@
-"""Plans as data: a plan file (YAML) loaded by `manage.py load_plan` becomes these rows. Targets keep a
+"""Plans as data: a plan file (YAML) loaded by `manage.py load_data plans` becomes these rows. Targets keep a
 declarative indicator (JSON) that hoptac/plans/indicators.py computes from the registry; nothing is typed in
 except qualitative assessments."""
 

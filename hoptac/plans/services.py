@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 
 from hoptac.accounts import roles
 from hoptac.areas.models import AdminUnit
-from hoptac.core.datafiles import Problem, problem_at
+from hoptac.core.datafiles import DataFileError, Problems
 from hoptac.core.history import set_history_user
 
 from .choices import IndicatorKind, TargetStatus
+from .loader import parse_plan_file
 from .models import (
     Plan,
     PlanSection,
@@ -25,19 +26,15 @@ from .models import (
     ReferenceValue,
     Target,
 )
-from .schema import PlanFileError, parse_plan_file
 
 
-def _unit(lines: dict, path: tuple, admin_map: str, code: str, problems: list[Problem]) -> AdminUnit | None:
+def _unit(problems: Problems, path: tuple, admin_map: str, code: str) -> AdminUnit | None:
     unit = AdminUnit.objects.filter(map=admin_map, code=code).order_by("level").first()
     if unit is None:
-        problems.append(
-            problem_at(
-                lines,
-                path,
-                _("no administrative unit has the code '%(code)s' on this map (run load_admin_units first?)")
-                % {"code": code},
-            )
+        problems.add(
+            path,
+            _("no administrative unit has the code '%(code)s' on this map (run load_admin_units first?)")
+            % {"code": code},
         )
     return unit
 
@@ -45,24 +42,24 @@ def _unit(lines: dict, path: tuple, admin_map: str, code: str, problems: list[Pr
 @transaction.atomic
 def plan_load(*, text: str, source: str = "") -> Plan:
     """Load (or update) a plan from the text of its file. Everything is checked before anything is written;
-    a wrong file raises PlanFileError and leaves the database as it was."""
-    doc, lines = parse_plan_file(text)
+    a wrong file raises DataFileError and leaves the database as it was. Called through
+    hoptac.core.datafiles.load() (kind "plans")."""
+    document, problems = parse_plan_file(text, source)
+    doc = document.data
     head = doc["plan"]
-    problems: list[Problem] = []
     scope = head["scope"]
     areas = [
-        _unit(lines, ("plan", "scope", "areas", i), scope["map"], code, problems)
+        _unit(problems, ("plan", "scope", "areas", i), scope["map"], code)
         for i, code in enumerate(scope["areas"])
     ]
     reference_rows: list[tuple[dict, list[tuple[AdminUnit | None, dict]]]] = []
     for i, series in enumerate(doc.get("reference_data", [])):
         rows = [
-            (_unit(lines, ("reference_data", i, "values", j, "area"), v["map"], v["area"], problems), v)
+            (_unit(problems, ("reference_data", i, "values", j, "area"), v["map"], v["area"]), v)
             for j, v in enumerate(series["values"])
         ]
         reference_rows.append((series, rows))
-    if problems:
-        raise PlanFileError(problems)
+    problems.raise_if_any()
 
     plan, _created = Plan.objects.update_or_create(
         code=head["code"],
@@ -153,22 +150,12 @@ def plan_load(*, text: str, source: str = "") -> Plan:
         plan.tasks.exclude(code__in=task_codes).delete()
     except ProtectedError as exc:
         codes = sorted({obj.plan_task.code for obj in exc.protected_objects if hasattr(obj, "plan_task")})
-        raise PlanFileError(
-            [
-                problem_at(
-                    lines,
-                    ("tasks",),
-                    _("tasks %(codes)s are being followed up (assigned, reported on): keep them in the file")
-                    % {"codes": ", ".join(codes) or "?"},
-                )
-            ]
-        ) from exc
+        message = _(
+            "tasks %(codes)s are being followed up (assigned, reported on): keep them in the file"
+        ) % {"codes": ", ".join(codes) or "?"}
+        raise DataFileError([document.problem(("tasks",), message)], source) from exc
     plan.sections.exclude(code__in=sections).delete()
     return plan
-
-
-def plan_load_file(*, path: str | Path) -> Plan:
-    return plan_load(text=Path(path).read_text(encoding="utf-8"), source=str(path))
 
 
 @transaction.atomic

@@ -2,36 +2,9 @@
 
 from django.utils.translation import gettext_lazy as _
 
-# --- Scheme and size-class files -------------------------------------------------------------
-AT_LINE = _("line %(line)s, %(path)s: %(message)s")
-AT_PATH = _("%(path)s: %(message)s")
-FILE_REFUSED = _("The file %(name)s was refused; nothing was loaded:")
-FILE_NOT_YAML = _("the file is not valid YAML (%(problem)s)")
-FILE_NOT_MAPPING = _("the file must hold a mapping of keys at its top level")
-FILE_UNKNOWN_FORMAT = _("unknown file format “%(value)s”; expected one of: %(known)s")
-FILE_NOT_FOUND = _("file not found")
-KEY_MISSING = _("the key “%(key)s” is missing")
-KEY_UNKNOWN = _("unknown key “%(key)s”")
-WRONG_TYPE = _("expected %(expected)s, found %(found)s")
-NOT_IN_CHOICES = _("“%(value)s” is not one of: %(choices)s")
-TOO_SMALL = _("must be at least %(limit)s")
-TOO_LARGE = _("must be at most %(limit)s")
-WRONG_FORM = _("“%(value)s” does not have the expected form")
-EMPTY = _("must not be empty")
-INVALID_VALUE = _("invalid value (%(detail)s)")
-TYPE_NAMES = {
-    "string": _("a text"),
-    "integer": _("a whole number"),
-    "number": _("a number"),
-    "boolean": _("true or false"),
-    "array": _("a list"),
-    "object": _("a mapping of keys"),
-    "null": _("nothing"),
-}
-DATE_INVALID = _("“%(value)s” is not a valid date (write YYYY-MM-DD)")
+# --- Scheme and size-class files (the shape and the file as a whole: hoptac.core.datafiles) -----
 DATES_ORDER = _("the end date is before the start date")
 YEARS_ORDER = _("the last year is before the first year")
-DUPLICATE_CODE = _("the code “%(code)s” is used twice (first at line %(line)s)")
 CHILDREN_SUM = _("the points of the sub-items add up to %(sum)s, not to the maximum of %(max)s")
 CHILDREN_SUM_LEAVES_NOTHING = _(
     "the sub-items with points add up to %(sum)s out of %(max)s, which leaves nothing for the "

@@ -1,24 +1,20 @@
-"""Reading and checking scheme files and size-class files (YAML).
+"""Scheme files and size-class files (YAML), read through the data-file pipeline (hoptac.core.datafiles).
 
-A file is checked whole before anything is written: first its shape against a JSON Schema
-(jsonschema), then the rules a schema cannot say (points add up, bands ordered and covering 0 to
-the total, codes unique, dates real, computable rules naming known figures...). Every problem is
-reported with the line in the file and the key path, in the interface language, and the file is
-refused whole when there is any.
+The pipeline reads the file and checks its shape against the JSON Schemas below; the functions here check
+the rules a schema cannot say (points add up, bands ordered and covering 0 to the total, codes unique,
+dates ordered, computable rules naming known figures...), each problem a core `Problem` with the line in
+the file and the key path. A file with any problem is refused whole. The kinds are registered in
+`data_kinds.py`.
 """
 
 import datetime
 import hashlib
 import json
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
-import yaml
-from jsonschema import Draft202012Validator
-
+from hoptac.core.datafiles import DATE, KEY_MISSING, MONTH_DAY, Document, Problems, parse, to_date
 from hoptac.registry.choices import OrganisationKind, Sector
 
 from . import errors
@@ -28,16 +24,12 @@ from .metrics import METRICS
 
 SCHEME_FORMAT = "hoptac-scoring-scheme/1"
 SIZE_FORMAT = "hoptac-size-classes/1"
-SHIPPED_DIR = Path(__file__).resolve().parent / "schemes"
-
-DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
-MONTH_DAY_PATTERN = r"^\d{2}-\d{2}$"
 CODE_PATTERN = r"^[A-Z][A-Z0-9_]{1,49}$"
 NODE_CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,29}$"
 
 _text = {"type": "string", "minLength": 1}
 _texts = {"type": "array", "items": _text}
-_date_schema = {"type": ["string", "null"], "pattern": DATE_PATTERN}
+_date_schema = {**DATE, "type": ["string", "null"]}
 _points = {"type": "number", "minimum": 0}
 _amount = {"type": ["number", "null"]}
 
@@ -56,7 +48,7 @@ SCHEME_SCHEMA: dict[str, Any] = {
         "criteria",
     ],
     "properties": {
-        "format": {"type": "string"},
+        "format": {"const": SCHEME_FORMAT},
         "code": {"type": "string", "pattern": CODE_PATTERN},
         "version": {"type": "integer", "minimum": 1},
         "name": _text,
@@ -96,9 +88,9 @@ SCHEME_SCHEMA: dict[str, Any] = {
             "type": "object",
             "additionalProperties": False,
             "properties": {
-                "self_assessment": {"type": "string", "pattern": MONTH_DAY_PATTERN},
-                "review": {"type": "string", "pattern": MONTH_DAY_PATTERN},
-                "approval": {"type": "string", "pattern": MONTH_DAY_PATTERN},
+                "self_assessment": MONTH_DAY,
+                "review": MONTH_DAY,
+                "approval": MONTH_DAY,
             },
         },
         "total_points": {"type": "number", "exclusiveMinimum": 0},
@@ -207,7 +199,7 @@ SIZE_SCHEMA: dict[str, Any] = {
     "additionalProperties": False,
     "required": ["format", "code", "version", "name", "rule_sets"],
     "properties": {
-        "format": {"type": "string"},
+        "format": {"const": SIZE_FORMAT},
         "code": {"type": "string", "pattern": CODE_PATTERN},
         "version": {"type": "integer", "minimum": 1},
         "name": _text,
@@ -225,7 +217,7 @@ SIZE_SCHEMA: dict[str, Any] = {
                     "legal_basis": _texts,
                     "sources": _texts,
                     "note": {"type": "string"},
-                    "valid_from": {"type": "string", "pattern": DATE_PATTERN},
+                    "valid_from": DATE,
                     "valid_to": _date_schema,
                     "method": {"enum": ["members_or_capital_separately", "members_and_revenue_or_capital"]},
                     "members": {"enum": ["official", "all"]},
@@ -258,214 +250,6 @@ SIZE_SCHEMA: dict[str, Any] = {
 }
 
 
-# ---------------------------------------------------------------------------------------------
-# YAML with positions.
-
-
-class _Loader(yaml.SafeLoader):
-    """Safe YAML where dates stay text (they are checked, with a clear message, by this module)."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-@dataclass
-class Problem:
-    path: tuple
-    message: str
-    line: int | None = None
-
-    def __str__(self) -> str:
-        where = format_path(self.path) or "/"
-        if self.line:
-            return str(errors.AT_LINE) % {"line": self.line, "path": where, "message": self.message}
-        return str(errors.AT_PATH) % {"path": where, "message": self.message}
-
-
-class SchemeFileError(Exception):
-    """A file was refused; `problems` says where and why."""
-
-    def __init__(self, name: str, problems: list[Problem]):
-        self.name = name
-        self.problems = problems
-        super().__init__(self.describe())
-
-    @property
-    def messages(self) -> list[str]:
-        return [str(p) for p in self.problems]
-
-    def describe(self) -> str:
-        head = str(errors.FILE_REFUSED) % {"name": self.name}
-        return "\n".join([head, *(f"  – {m}" for m in self.messages)])
-
-
-def format_path(path: tuple) -> str:
-    text = ""
-    for part in path:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        elif part.startswith("["):
-            text += part
-        else:
-            text += f".{part}" if text else str(part)
-    return text
-
-
-def _node_at(root: yaml.Node | None, path: tuple, *, key: bool = False) -> yaml.Node | None:
-    node = root
-    for index, part in enumerate(path):
-        if isinstance(node, yaml.MappingNode):
-            found = None
-            for key_node, value_node in node.value:
-                if key_node.value == part:
-                    found = key_node if key and index == len(path) - 1 else value_node
-                    break
-            if found is None:
-                return node
-            node = found
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-            node = node.value[part]
-        else:
-            return node
-    return node
-
-
-class _Reporter:
-    def __init__(self, composed: yaml.Node | None, data: Any = None):
-        self.composed = composed
-        self.data = data
-        self.problems: list[Problem] = []
-        self.duplicates = False
-
-    def readable(self, path: tuple) -> tuple:
-        """The path with list positions replaced by the entry's code where it has one:
-        criteria[G1].children[TC1].max_points reads better than criteria[0].children[0].max_points."""
-        result: list[Any] = []
-        node = self.data
-        for part in path:
-            child = None
-            if isinstance(node, dict):
-                child = node.get(part)
-            elif isinstance(node, list) and isinstance(part, int) and part < len(node):
-                child = node[part]
-            if isinstance(part, int) and isinstance(child, dict) and isinstance(child.get("code"), str):
-                result.append(f"[{child['code']}]")
-            else:
-                result.append(part)
-            node = child
-        return tuple(result)
-
-    def line(self, path: tuple, *, key: bool = False) -> int | None:
-        node = _node_at(self.composed, path, key=key)
-        return node.start_mark.line + 1 if node is not None else None
-
-    def add(self, path: tuple, message: Any, *, key: bool = False) -> None:
-        path = tuple(path)
-        self.problems.append(Problem(self.readable(path), str(message), self.line(path, key=key)))
-
-    def sorted(self) -> list[Problem]:
-        return sorted(self.problems, key=lambda p: p.line or 0)
-
-
-def _parse_yaml(text: str, name: str) -> tuple[Any, yaml.Node | None]:
-    try:
-        composed = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 — _Loader is a SafeLoader
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise SchemeFileError(
-            name,
-            [
-                Problem(
-                    (),
-                    str(errors.FILE_NOT_YAML) % {"problem": problem},
-                    mark.line + 1 if mark is not None else None,
-                )
-            ],
-        ) from exc
-    if not isinstance(data, dict):
-        raise SchemeFileError(name, [Problem((), str(errors.FILE_NOT_MAPPING), 1)])
-    return data, composed
-
-
-def _type_name(value: Any) -> str:
-    if value is None:
-        kind = "null"
-    elif isinstance(value, bool):
-        kind = "boolean"
-    elif isinstance(value, int):
-        kind = "integer"
-    elif isinstance(value, float):
-        kind = "number"
-    elif isinstance(value, str):
-        kind = "string"
-    elif isinstance(value, list):
-        kind = "array"
-    else:
-        kind = "object"
-    return str(errors.TYPE_NAMES[kind])
-
-
-def _schema_problems(schema: dict, data: dict, reporter: _Reporter) -> None:
-    validator = Draft202012Validator(schema)
-    for error in sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path]):
-        path = tuple(error.absolute_path)
-        kind = error.validator
-        if kind == "required":
-            match = re.match(r"'(.+)' is a required property", error.message)
-            reporter.add(path, str(errors.KEY_MISSING) % {"key": match.group(1) if match else "?"})
-        elif kind == "additionalProperties":
-            allowed = set(error.schema.get("properties", {}))
-            for extra in sorted(set(error.instance) - allowed):
-                reporter.add((*path, extra), str(errors.KEY_UNKNOWN) % {"key": extra}, key=True)
-        elif kind == "type":
-            expected = (
-                error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
-            )
-            names = " / ".join(str(errors.TYPE_NAMES[t]) for t in expected)
-            reporter.add(
-                path, str(errors.WRONG_TYPE) % {"expected": names, "found": _type_name(error.instance)}
-            )
-        elif kind in ("enum", "const"):
-            choices = error.validator_value if kind == "enum" else [error.validator_value]
-            reporter.add(
-                path,
-                str(errors.NOT_IN_CHOICES)
-                % {"value": error.instance, "choices": ", ".join(map(str, choices))},
-            )
-        elif kind in ("minimum", "exclusiveMinimum"):
-            reporter.add(path, str(errors.TOO_SMALL) % {"limit": error.validator_value})
-        elif kind in ("maximum", "exclusiveMaximum"):
-            reporter.add(path, str(errors.TOO_LARGE) % {"limit": error.validator_value})
-        elif kind == "pattern":
-            reporter.add(path, str(errors.WRONG_FORM) % {"value": error.instance})
-        elif kind in ("minItems", "minLength"):
-            reporter.add(path, str(errors.EMPTY))
-        else:  # pragma: no cover - every keyword the schemas use is handled above
-            reporter.add(path, str(errors.INVALID_VALUE) % {"detail": error.message})
-
-
-def _date(value: str | None, path: tuple, reporter: _Reporter) -> datetime.date | None:
-    if value is None:
-        return None
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        reporter.add(path, str(errors.DATE_INVALID) % {"value": value})
-        return None
-
-
-def _month_day(value: str, path: tuple, reporter: _Reporter) -> None:
-    try:
-        datetime.date.fromisoformat(f"2024-{value}")
-    except ValueError:
-        reporter.add(path, str(errors.DATE_INVALID) % {"value": value})
-
-
 def _dec(value: Any) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
@@ -492,6 +276,7 @@ class ParsedScheme:
     tree: SchemeTree
     content_hash: str
     structure_hash: str
+    document: Document  # where each key sits, for problems found when storing
     nodes: list[dict] = field(default_factory=list)  # flat, in order, with parent codes
 
     @property
@@ -549,24 +334,24 @@ def _root_kind(raw: dict) -> str:
     return "group" if raw.get("group") else "criterion"
 
 
-def _check_rule(raw: dict, path: tuple, max_points: Decimal | None, reporter: _Reporter) -> None:
+def _check_rule(raw: dict, path: tuple, max_points: Decimal | None, problems: Problems) -> None:
     rule = raw["rule"]
     if raw.get("children"):
-        reporter.add((*path, "rule"), str(errors.RULE_ON_GROUP))
+        problems.add((*path, "rule"), str(errors.RULE_ON_GROUP))
     if rule["metric"] not in METRICS:
-        reporter.add(
+        problems.add(
             (*path, "rule", "metric"),
             str(errors.METRIC_UNKNOWN) % {"metric": rule["metric"], "known": ", ".join(sorted(METRICS))},
         )
     if max_points is None:
-        reporter.add((*path, "rule"), str(errors.RULE_NEEDS_MAX))
+        problems.add((*path, "rule"), str(errors.RULE_NEEDS_MAX))
     bands = rule["bands"]
     if bands[0].get("from") is not None or bands[-1].get("to") is not None:
-        reporter.add((*path, "rule", "bands"), str(errors.RULE_OPEN_ENDS))
+        problems.add((*path, "rule", "bands"), str(errors.RULE_OPEN_ENDS))
     for index, band in enumerate(bands):
         points = Decimal(str(band["points"]))
         if max_points is not None and points > max_points:
-            reporter.add(
+            problems.add(
                 (*path, "rule", "bands", index, "points"),
                 str(errors.RULE_POINTS_ABOVE_MAX) % {"points": _fmt(points), "max": _fmt(max_points)},
             )
@@ -581,57 +366,50 @@ def _check_rule(raw: dict, path: tuple, max_points: Decimal | None, reporter: _R
                 or Decimal(str(upper)) != Decimal(str(lower))
                 or upper_in == lower_in
             ):
-                reporter.add(
+                problems.add(
                     (*path, "rule", "bands", index + 1),
                     str(errors.RULE_GAP) % {"value": _fmt(_dec(lower if lower is not None else upper))},
                 )
 
 
-def _check_nodes(
-    items: list[dict],
-    path: tuple,
-    reporter: _Reporter,
-    seen: dict[str, int],
-) -> None:
+def _check_nodes(items: list[dict], path: tuple, problems: Problems, seen: dict[str, int]) -> bool:
+    """Check every node of the criteria tree; False when a code is used twice (the sums are then left out)."""
+    unique = True
     for index, raw in enumerate(items):
         here = (*path, index)
-        code = raw["code"]
-        if code in seen:
-            reporter.duplicates = True
-            reporter.add((*here, "code"), str(errors.DUPLICATE_CODE) % {"code": code, "line": seen[code]})
-        else:
-            seen[code] = reporter.line((*here, "code")) or 0
+        unique = problems.first_use(seen, (*here, "code"), raw["code"]) and unique
         max_points = _dec(raw.get("max_points"))
         flagged = raw.get("to_be_completed_by_province", False)
         if max_points is None and not flagged:
-            reporter.add(
+            problems.add(
                 (*here, "max_points") if "max_points" in raw else here, str(errors.MAX_MISSING_NOT_FLAGGED)
             )
         if flagged and not raw.get("note", "").strip():
-            reporter.add((*here, "to_be_completed_by_province"), str(errors.TO_BE_COMPLETED_NEEDS_NOTE))
+            problems.add((*here, "to_be_completed_by_province"), str(errors.TO_BE_COMPLETED_NEEDS_NOTE))
         if raw.get("rule"):
-            _check_rule(raw, here, max_points, reporter)
+            _check_rule(raw, here, max_points, problems)
         if raw.get("group") and not raw.get("children"):
-            reporter.add((*here, "group"), str(errors.GROUP_WITHOUT_CRITERIA))
+            problems.add((*here, "group"), str(errors.GROUP_WITHOUT_CRITERIA))
         if raw.get("input") == InputKind.SURVEY and raw.get("children"):
-            reporter.add((*here, "input"), str(errors.SURVEY_ON_GROUP))
+            problems.add((*here, "input"), str(errors.SURVEY_ON_GROUP))
         for point_index, points in enumerate(raw.get("allowed_points") or []):
             if max_points is not None and Decimal(str(points)) > max_points:
-                reporter.add(
+                problems.add(
                     (*here, "allowed_points", point_index),
                     str(errors.ALLOWED_ABOVE_MAX) % {"points": _fmt(_dec(points)), "max": _fmt(max_points)},
                 )
         for hint_index, hint in enumerate(raw.get("hints") or []):
             if hint not in METRICS:
-                reporter.add(
+                problems.add(
                     (*here, "hints", hint_index),
                     str(errors.METRIC_UNKNOWN) % {"metric": hint, "known": ", ".join(sorted(METRICS))},
                 )
         if raw.get("children"):
-            _check_nodes(raw["children"], (*here, "children"), reporter, seen)
+            unique = _check_nodes(raw["children"], (*here, "children"), problems, seen) and unique
+    return unique
 
 
-def _check_sums(tree: SchemeTree, raw_criteria: list[dict], reporter: _Reporter) -> None:
+def _check_sums(tree: SchemeTree, raw_criteria: list[dict], problems: Problems) -> None:
     """Known maxima add up: exactly when no part is to be completed, else leaving something for it."""
     paths: dict[str, tuple] = {}
 
@@ -653,28 +431,28 @@ def _check_sums(tree: SchemeTree, raw_criteria: list[dict], reporter: _Reporter)
         has_pool = key in tree.pools
         values = {"sum": _fmt(known), "max": _fmt(maximum), "total": _fmt(maximum)}
         if not has_pool and known != maximum:
-            reporter.add(path, (errors.TOTAL_SUM if key == "" else errors.CHILDREN_SUM) % values)
+            problems.add(path, (errors.TOTAL_SUM if key == "" else errors.CHILDREN_SUM) % values)
         elif has_pool and known >= maximum:
-            reporter.add(
+            problems.add(
                 path,
                 (errors.TOTAL_LEAVES_NOTHING if key == "" else errors.CHILDREN_SUM_LEAVES_NOTHING) % values,
             )
 
 
-def _check_bands(bands: list[dict], total: Decimal, reporter: _Reporter) -> None:
+def _check_bands(bands: list[dict], total: Decimal, problems: Problems) -> None:
     names = [b["band"] for b in bands]
     if sorted(names) != sorted(b.value for b in SCORE_BANDS):
-        reporter.add(("bands",), str(errors.BANDS_SET))
+        problems.add(("bands",), str(errors.BANDS_SET))
         return
     if names != [b.value for b in SCORE_BANDS] or any(
         Decimal(str(bands[i]["min"])) <= Decimal(str(bands[i + 1]["min"])) for i in range(len(bands) - 1)
     ):
-        reporter.add(("bands",), str(errors.BANDS_ORDER))
+        problems.add(("bands",), str(errors.BANDS_ORDER))
     if Decimal(str(bands[-1]["min"])) != 0:
-        reporter.add(("bands", len(bands) - 1, "min"), str(errors.BANDS_BOTTOM))
+        problems.add(("bands", len(bands) - 1, "min"), str(errors.BANDS_BOTTOM))
     top = Decimal(str(bands[0]["min"]))
     if top > total:
-        reporter.add(("bands", 0, "min"), str(errors.BANDS_TOP) % {"min": _fmt(top), "total": _fmt(total)})
+        problems.add(("bands", 0, "min"), str(errors.BANDS_TOP) % {"min": _fmt(top), "total": _fmt(total)})
 
 
 def _structure(definition: dict, tree: SchemeTree) -> str:
@@ -695,48 +473,32 @@ def _structure(definition: dict, tree: SchemeTree) -> str:
 
 
 def parse_scheme(text: str, name: str = "<scheme>") -> ParsedScheme:
-    data, composed = _parse_yaml(text, name)
-    return _parse_scheme_data(data, composed, text, name)
-
-
-def _parse_scheme_data(data: dict, composed, text: str, name: str) -> ParsedScheme:
-    reporter = _Reporter(composed, data)
-    _schema_problems(SCHEME_SCHEMA, data, reporter)
-    if reporter.problems:
-        raise SchemeFileError(name, reporter.sorted())
-
-    valid_from = _date(data.get("valid_from"), ("valid_from",), reporter)
-    valid_to = _date(data.get("valid_to"), ("valid_to",), reporter)
+    """Read and check a scheme file; raises DataFileError listing every problem."""
+    document = parse(text, SCHEME_SCHEMA, name=name)
+    data = document.data
+    problems = Problems(document)
+    valid_from, valid_to = to_date(data.get("valid_from")), to_date(data.get("valid_to"))
     if valid_from and valid_to and valid_to < valid_from:
-        reporter.add(("valid_to",), str(errors.DATES_ORDER))
+        problems.add(("valid_to",), errors.DATES_ORDER)
     years = data["applies_to"]["years"]
     if years.get("to") is not None and years["to"] < years["from"]:
-        reporter.add(("applies_to", "years", "to"), str(errors.YEARS_ORDER))
-    for key, value in (data.get("deadlines") or {}).items():
-        _month_day(value, ("deadlines", key), reporter)
+        problems.add(("applies_to", "years", "to"), errors.YEARS_ORDER)
     total = Decimal(str(data["total_points"]))
-    _check_bands(data["bands"], total, reporter)
+    _check_bands(data["bands"], total, problems)
     codes: dict[str, int] = {}
     for index, exclusion in enumerate(data.get("exclusions") or []):
         here = ("exclusions", index)
-        if exclusion["code"] in codes:
-            reporter.add(
-                (*here, "code"),
-                str(errors.DUPLICATE_CODE) % {"code": exclusion["code"], "line": codes[exclusion["code"]]},
-            )
-        codes[exclusion["code"]] = reporter.line((*here, "code")) or 0
+        problems.first_use(codes, (*here, "code"), exclusion["code"])
         if exclusion["type"] != ExclusionType.ADMINISTRATIVE_FINE and "months" not in exclusion:
-            reporter.add(here, str(errors.EXCLUSION_MONTHS))
-    _check_nodes(data["criteria"], ("criteria",), reporter, {})
-    duplicates = reporter.duplicates
+            problems.add(here, errors.EXCLUSION_MONTHS)
+    unique = _check_nodes(data["criteria"], ("criteria",), problems, {})
 
     evidence_default = data.get("evidence_required_for_manual", True)
     roots = [_node_from(raw, _root_kind(raw), evidence_default) for raw in data["criteria"]]
     tree = SchemeTree(roots, total)
-    if not duplicates:
-        _check_sums(tree, data["criteria"], reporter)
-    if reporter.problems:
-        raise SchemeFileError(name, reporter.sorted())
+    if unique:
+        _check_sums(tree, data["criteria"], problems)
+    problems.raise_if_any()
 
     definition = {
         "code": data["code"],
@@ -779,6 +541,7 @@ def _parse_scheme_data(data: dict, composed, text: str, name: str) -> ParsedSche
         content_hash=hashlib.sha256(text.encode()).hexdigest(),
         structure_hash=_structure(definition, tree),
         nodes=_raw_nodes(data["criteria"]),
+        document=document,
     )
 
 
@@ -828,18 +591,18 @@ class ParsedSizeRules:
 CLASS_ORDER = [SizeClass.LARGE.value, SizeClass.MEDIUM.value, SizeClass.SMALL.value]
 
 
-def _check_classes(classes: list[dict], path: tuple, keys: list[str], reporter: _Reporter) -> list[dict]:
+def _check_classes(classes: list[dict], path: tuple, keys: list[str], problems: Problems) -> list[dict]:
     if [c["class"] for c in classes] != CLASS_ORDER:
-        reporter.add(path, str(errors.SIZE_CLASS_ORDER))
+        problems.add(path, str(errors.SIZE_CLASS_ORDER))
         return []
     normal = []
     for index, entry in enumerate(classes):
         flagged = entry.get("to_be_completed_by_province", False)
         given = [entry.get(k) is not None for k in keys]
         if (flagged and any(given)) or (not flagged and not all(given)):
-            reporter.add((*path, index), str(errors.SIZE_MISSING_THRESHOLDS))
+            problems.add((*path, index), str(errors.SIZE_MISSING_THRESHOLDS))
         if flagged and not entry.get("note", "").strip():
-            reporter.add(
+            problems.add(
                 (*path, index, "to_be_completed_by_province"), str(errors.TO_BE_COMPLETED_NEEDS_NOTE)
             )
         normal.append(
@@ -853,36 +616,25 @@ def _check_classes(classes: list[dict], path: tuple, keys: list[str], reporter: 
     known = [c for c in normal if not c["to_be_completed"] and all(c[k] is not None for k in keys)]
     for bigger, smaller in zip(known, known[1:], strict=False):
         if any(Decimal(bigger[k]) < Decimal(smaller[k]) for k in keys):
-            reporter.add(path, str(errors.SIZE_THRESHOLDS_ORDER))
+            problems.add(path, str(errors.SIZE_THRESHOLDS_ORDER))
             break
     return normal
 
 
 def parse_size_rules(text: str, name: str = "<size classes>") -> ParsedSizeRules:
-    data, composed = _parse_yaml(text, name)
-    return _parse_size_data(data, composed, text, name)
-
-
-def _parse_size_data(data: dict, composed, text: str, name: str) -> ParsedSizeRules:
-    reporter = _Reporter(composed, data)
-    _schema_problems(SIZE_SCHEMA, data, reporter)
-    if reporter.problems:
-        raise SchemeFileError(name, reporter.sorted())
+    """Read and check a size-class file; raises DataFileError listing every problem."""
+    document = parse(text, SIZE_SCHEMA, name=name)
+    data = document.data
+    problems = Problems(document)
     rule_sets = []
     periods: list[tuple[datetime.date, datetime.date | None, str, tuple]] = []
     codes: dict[str, int] = {}
     for index, raw in enumerate(data["rule_sets"]):
         here = ("rule_sets", index)
-        if raw["code"] in codes:
-            reporter.add(
-                (*here, "code"),
-                str(errors.DUPLICATE_CODE) % {"code": raw["code"], "line": codes[raw["code"]]},
-            )
-        codes[raw["code"]] = reporter.line((*here, "code")) or 0
-        start = _date(raw["valid_from"], (*here, "valid_from"), reporter)
-        end = _date(raw.get("valid_to"), (*here, "valid_to"), reporter)
+        problems.first_use(codes, (*here, "code"), raw["code"])
+        start, end = to_date(raw["valid_from"]), to_date(raw.get("valid_to"))
         if start and end and end < start:
-            reporter.add((*here, "valid_to"), str(errors.DATES_ORDER))
+            problems.add((*here, "valid_to"), str(errors.DATES_ORDER))
         if start:
             periods.append((start, end, raw["code"], here))
         entry: dict[str, Any] = {
@@ -899,12 +651,12 @@ def _parse_size_data(data: dict, composed, text: str, name: str) -> ParsedSizeRu
         if raw["method"] == "members_or_capital_separately":
             for key, thresholds in (("by_members", ["min"]), ("by_capital", ["min"])):
                 if key not in raw:
-                    reporter.add(here, str(errors.KEY_MISSING) % {"key": key})
+                    problems.add(here, KEY_MISSING % {"key": key})
                 else:
-                    entry[key] = _check_classes(raw[key], (*here, key), thresholds, reporter)
+                    entry[key] = _check_classes(raw[key], (*here, key), thresholds, problems)
         else:
             if "sector_groups" not in raw:
-                reporter.add(here, str(errors.KEY_MISSING) % {"key": "sector_groups"})
+                problems.add(here, KEY_MISSING % {"key": "sector_groups"})
             else:
                 groups = []
                 seen: dict[str, str] = {}
@@ -912,7 +664,7 @@ def _parse_size_data(data: dict, composed, text: str, name: str) -> ParsedSizeRu
                     group_path = (*here, "sector_groups", group_index)
                     for sector_index, sector in enumerate(group["sectors"]):
                         if sector in seen:
-                            reporter.add(
+                            problems.add(
                                 (*group_path, "sectors", sector_index),
                                 str(errors.SIZE_SECTOR_TWICE) % {"sector": sector},
                             )
@@ -927,13 +679,13 @@ def _parse_size_data(data: dict, composed, text: str, name: str) -> ParsedSizeRu
                                 group["classes"],
                                 (*group_path, "classes"),
                                 ["min_members", "min_revenue", "min_capital"],
-                                reporter,
+                                problems,
                             ),
                         }
                     )
                 missing = [s.value for s in Sector if s.value not in seen]
                 if missing:
-                    reporter.add(
+                    problems.add(
                         (*here, "sector_groups"),
                         str(errors.SIZE_SECTOR_MISSING) % {"sectors": ", ".join(missing)},
                     )
@@ -944,12 +696,11 @@ def _parse_size_data(data: dict, composed, text: str, name: str) -> ParsedSizeRu
         periods, periods[1:], strict=False
     ):
         if end_a is None or end_a >= start_b:
-            reporter.add(
+            problems.add(
                 (*path_b, "valid_from"),
                 str(errors.SIZE_PERIODS_OVERLAP) % {"first": code_a, "second": code_b},
             )
-    if reporter.problems:
-        raise SchemeFileError(name, reporter.sorted())
+    problems.raise_if_any()
     definition = {
         "code": data["code"],
         "version": data["version"],
@@ -958,26 +709,3 @@ def _parse_size_data(data: dict, composed, text: str, name: str) -> ParsedSizeRu
         "rule_sets": rule_sets,
     }
     return ParsedSizeRules(name, text, definition, hashlib.sha256(text.encode()).hexdigest())
-
-
-# ---------------------------------------------------------------------------------------------
-
-
-def parse_file(text: str, name: str) -> ParsedScheme | ParsedSizeRules:
-    """A scheme or a size-class file, told apart by its `format` key."""
-    data, composed = _parse_yaml(text, name)
-    kind = data.get("format")
-    if kind == SCHEME_FORMAT:
-        return _parse_scheme_data(data, composed, text, name)
-    if kind == SIZE_FORMAT:
-        return _parse_size_data(data, composed, text, name)
-    reporter = _Reporter(composed, data)
-    reporter.add(
-        ("format",),
-        str(errors.FILE_UNKNOWN_FORMAT) % {"value": kind, "known": f"{SCHEME_FORMAT}, {SIZE_FORMAT}"},
-    )
-    raise SchemeFileError(name, reporter.sorted())
-
-
-def shipped_files() -> list[Path]:
-    return sorted(SHIPPED_DIR.glob("*.yaml"))

@@ -28,6 +28,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from hoptac.accounts import roles
+from hoptac.core.datafiles import CREATED, UNCHANGED, UPDATED, DataFileError, Loaded
 from hoptac.core.history import acting_user, set_history_user
 from hoptac.registry.models import Organisation, YearlyReport
 from hoptac.registry.services import user_can
@@ -42,7 +43,7 @@ from .choices import (
     InputKind,
     NodeKind,
 )
-from .loader import ParsedScheme, ParsedSizeRules, parse_file
+from .loader import ParsedScheme, ParsedSizeRules, parse_scheme, parse_size_rules
 from .metrics import MetricContext, metric_value
 from .models import (
     EVIDENCE_EXTENSIONS,
@@ -687,13 +688,6 @@ def survey_save(*, user, organisation: Organisation, year: int, data: dict[str, 
 # Scheme and size-class files.
 
 
-@dataclass
-class LoadResult:
-    kind: str  # "scheme" or "size_classes"
-    obj: Any
-    status: str  # "created", "updated", "unchanged"
-
-
 def _may_load(user) -> bool:
     return user is None or roles.can_manage_plans(user)
 
@@ -759,24 +753,23 @@ def _scheme_fields(parsed: ParsedScheme) -> dict[str, Any]:
     }
 
 
-def _store_scheme(user, parsed: ParsedScheme) -> LoadResult:
+def _store_scheme(user, parsed: ParsedScheme) -> Loaded:
     scheme = Scheme.objects.filter(code=parsed.code, version=parsed.version).first()
     if scheme is not None and scheme.content_hash == parsed.content_hash:
-        return LoadResult("scheme", scheme, "unchanged")
+        return Loaded(scheme, UNCHANGED, str(scheme))
     fields = _scheme_fields(parsed)
     rows = []
     if scheme is None:
         scheme = Scheme(code=parsed.code, version=parsed.version, **fields)
-        status = "created"
+        status = CREATED
     else:
         used = scheme.assessments.count()
         if used and scheme.structure_hash != parsed.structure_hash:
-            raise ValidationError(
-                errors.VERSION_IN_USE % {"code": parsed.code, "version": parsed.version, "count": used}
-            )
+            message = errors.VERSION_IN_USE % {"code": parsed.code, "version": parsed.version, "count": used}
+            raise DataFileError([parsed.document.problem(("version",), message)], parsed.name)
         for name, value in fields.items():
             setattr(scheme, name, value)
-        status = "updated"
+        status = UPDATED
     scheme.loaded_at = timezone.now()
     scheme.loaded_by = acting_user(user)
     _save(scheme, user)
@@ -793,14 +786,14 @@ def _store_scheme(user, parsed: ParsedScheme) -> LoadResult:
     for leftover in existing.values():  # only possible while the scheme is unused
         leftover.delete()
     scheme.__dict__.pop("tree", None)
-    return LoadResult("scheme", scheme, status)
+    return Loaded(scheme, status, str(scheme))
 
 
-def _store_size_rules(user, parsed: ParsedSizeRules) -> LoadResult:
+def _store_size_rules(user, parsed: ParsedSizeRules) -> Loaded:
     rules = SizeClassRules.objects.filter(code=parsed.code, version=parsed.version).first()
     if rules is not None and rules.content_hash == parsed.content_hash:
-        return LoadResult("size_classes", rules, "unchanged")
-    status = "updated" if rules is not None else "created"
+        return Loaded(rules, UNCHANGED, str(rules))
+    status = UPDATED if rules is not None else CREATED
     rules = rules or SizeClassRules(code=parsed.code, version=parsed.version)
     rules.name = parsed.definition["name"]
     rules.definition = parsed.definition
@@ -811,27 +804,23 @@ def _store_size_rules(user, parsed: ParsedSizeRules) -> LoadResult:
     rules.loaded_by = acting_user(user)
     rules.full_clean()
     rules.save()
-    return LoadResult("size_classes", rules, status)
+    return Loaded(rules, status, str(rules))
 
 
 @transaction.atomic
-def scheme_file_load(*, user, text: str, name: str) -> LoadResult:
-    """Load a scheme or size-class file (provincial officers and administrators; `user=None` for the
-    command). The file is checked whole first (loader.SchemeFileError lists every problem); loading the
-    same file again changes nothing; a changed file with the same code and version updates it, unless
-    assessments already use it and its criteria, points, bands or exclusions changed."""
+def scheme_load(*, user, text: str, name: str) -> Loaded:
+    """Load a scheme file (provincial officers and administrators; `user=None` for the command). The file
+    is checked whole first (DataFileError lists every problem); loading the same file again changes
+    nothing; a changed file with the same code and version updates it, unless assessments already use it
+    and its criteria, points, bands or exclusions changed. Called through hoptac.core.datafiles.load()."""
     if not _may_load(user):
         raise PermissionDenied(errors.NOT_ALLOWED)
-    parsed = parse_file(text, name)
-    if isinstance(parsed, ParsedScheme):
-        return _store_scheme(user, parsed)
-    return _store_size_rules(user, parsed)
+    return _store_scheme(user, parse_scheme(text, name))
 
 
-def shipped_files_load(*, user=None) -> list[LoadResult]:
-    from .loader import shipped_files
-
-    return [
-        scheme_file_load(user=user, text=path.read_text(encoding="utf-8"), name=path.name)
-        for path in shipped_files()
-    ]
+@transaction.atomic
+def size_rules_load(*, user, text: str, name: str) -> Loaded:
+    """Load a size-class file, as `scheme_load` does a scheme file."""
+    if not _may_load(user):
+        raise PermissionDenied(errors.NOT_ALLOWED)
+    return _store_size_rules(user, parse_size_rules(text, name))

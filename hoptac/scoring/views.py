@@ -14,11 +14,12 @@ from django.views.generic import FormView, TemplateView
 from django_tables2 import RequestConfig
 
 from hoptac.accounts import roles
+from hoptac.core import datafiles
 from hoptac.core.downloads import XLSX, attachment
 from hoptac.registry import selectors as registry_selectors
 from hoptac.registry.forms import add_service_errors
 
-from . import errors, selectors, services
+from . import data_kinds, errors, selectors, services
 from .choices import SCORE_BANDS, Band, GroupBy
 from .forms import (
     CalendarFilterForm,
@@ -33,7 +34,6 @@ from .forms import (
     SurveyForm,
     default_year,
 )
-from .loader import SchemeFileError
 from .metrics import METRICS
 from .tables import CalendarTable, results_export, results_filename
 
@@ -613,21 +613,16 @@ class SchemeUploadView(LoginRequiredMixin, FormView):
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
         try:
-            text = upload.read().decode("utf-8")
-        except UnicodeDecodeError:
-            form.add_error("file", _("The file must be UTF-8 text."))
-            return self.form_invalid(form)
-        try:
-            result = services.scheme_file_load(user=self.request.user, text=text, name=upload.name)
-        except SchemeFileError as exc:
+            result = datafiles.load(
+                data_kinds.UPLOAD_KINDS, content=upload.read(), name=upload.name, user=self.request.user
+            )
+        except datafiles.DataFileError as exc:
             return self.render_to_response(
                 self.get_context_data(form=form, problems=exc.messages, file_name=upload.name)
             )
-        except ValidationError as exc:
-            form.add_error("file", exc.messages)
-            return self.form_invalid(form)
-        labels = {"created": _("loaded"), "updated": _("updated"), "unchanged": _("unchanged")}
-        messages.success(request=self.request, message=f"{result.obj}: {labels[result.status]}")
-        if result.kind == "scheme":
+        messages.success(
+            request=self.request, message=f"{result.obj}: {datafiles.STATUS_LABELS[result.status]}"
+        )
+        if result.kind == data_kinds.SCHEMES.name:
             return redirect("scoring:scheme_detail", pk=result.obj.pk)
         return redirect("scoring:scheme_list")

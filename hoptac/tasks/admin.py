@@ -1,5 +1,5 @@
 """Django admin for the tasks app: agencies, obligations, assignments, periods, reports and reminders.
-Agencies come from their data file (load_agencies) and reports go through the pages' workflow, so the
+Agencies come from their data file (load_data agencies) and reports go through the pages' workflow, so the
 admin is mostly for looking; assignments and reports are read-only here."""
 
 from django.contrib import admin

@@ -1,7 +1,8 @@
 """The agencies file (YAML): agencies with their validity dates and successors, People's Committees of the
 new communes generated from the map, and standing reporting obligations. Validated by JSON Schema and
-cross-checks; a wrong file is refused whole with one message per problem (line, key path, reason).
-Format: docs/decisions/0004-tasks.md and the file hoptac/tasks/data/agencies-nam-dinh.yaml."""
+cross-checks through the data-file pipeline (hoptac.core.datafiles); a wrong file is refused whole with one
+message per problem (line, key path, reason).
+Format: docs/decisions/0004-tasks.md and the file data/agencies/agencies-nam-dinh.yaml."""
 
 import datetime
 from dataclasses import dataclass, field
@@ -10,11 +11,11 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from hoptac.areas.models import AdminMap, AdminUnit, CommuneSuccession, Level
-from hoptac.core.datafiles import DataFileError, Problem, line_of, load_yaml, problem_at
+from hoptac.core.datafiles import DATE, Problems, parse, to_date
 
 from .choices import AgencyKind, Every, ItemKind
 
-_DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+_DATE = DATE
 _TEXT = {"type": "string", "minLength": 1}
 _CODE = {"type": "string", "pattern": r"^[a-z0-9]+(-[a-z0-9]+)*$"}
 _AREA = {
@@ -104,10 +105,6 @@ AGENCY_FILE_SCHEMA: dict[str, Any] = {
 }
 
 
-class AgencyFileError(DataFileError):
-    pass
-
-
 @dataclass
 class AgencyRow:
     code: str
@@ -122,24 +119,19 @@ class ParsedFile:
     obligations: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _date(value: str | None) -> datetime.date | None:
-    return datetime.date.fromisoformat(value) if value else None
-
-
 def _commune_committee_name(unit: AdminUnit) -> tuple[str, str]:
     """ "Xã Hải Anh" → ("Ủy ban nhân dân xã Hải Anh", "UBND xã Hải Anh")."""
     local = unit.name[:1].lower() + unit.name[1:]
     return f"Ủy ban nhân dân {local}", f"UBND {local}"
 
 
-def parse_agency_file(text: str) -> ParsedFile:
+def parse_agency_file(text: str, name: str = "") -> ParsedFile:
     """Parse, validate and resolve the file against the database (areas, existing agencies, plans).
-    Raises AgencyFileError listing every problem; writes nothing."""
-    document, lines = load_yaml(text, AGENCY_FILE_SCHEMA, AgencyFileError)
-    problems: list[Problem] = []
-
-    def problem(path: tuple, message: str) -> None:
-        problems.append(problem_at(lines, path, message))
+    Raises DataFileError listing every problem; writes nothing."""
+    parsed_document = parse(text, AGENCY_FILE_SCHEMA, name=name)
+    document = parsed_document.data
+    problems = Problems(parsed_document)
+    problem = problems.add
 
     def unit_of(path: tuple, area: dict) -> AdminUnit | None:
         unit = AdminUnit.objects.filter(map=area["map"], code=area["code"]).order_by("level").first()
@@ -153,12 +145,12 @@ def parse_agency_file(text: str) -> ParsedFile:
 
     parsed = ParsedFile()
     seen: dict[str, AgencyRow] = {}
+    first_lines: dict[str, int] = {}
     for i, item in enumerate(document["agencies"]):
         base = ("agencies", i)
-        if item["code"] in seen:
-            problem((*base, "code"), _("the code '%(code)s' is used twice") % {"code": item["code"]})
+        if not problems.first_use(first_lines, (*base, "code"), item["code"]):
             continue
-        valid_from, valid_to = _date(item.get("valid_from")), _date(item.get("valid_to"))
+        valid_from, valid_to = to_date(item.get("valid_from")), to_date(item.get("valid_to"))
         if valid_from and valid_to and valid_to < valid_from:
             problem((*base, "valid_to"), _("the agency ends before it begins"))
         if item.get("successor") and not valid_to:
@@ -168,7 +160,7 @@ def parse_agency_file(text: str) -> ParsedFile:
         row = AgencyRow(
             code=item["code"],
             successor=item.get("successor", ""),
-            line=line_of(lines, base),
+            line=parsed_document.line(base),
             values={
                 "name": item["name"],
                 "short_name": item.get("short_name", ""),
@@ -212,13 +204,13 @@ def parse_agency_file(text: str) -> ParsedFile:
             name, short_name = _commune_committee_name(unit)
             row = AgencyRow(
                 code=code,
-                line=line_of(lines, base),
+                line=parsed_document.line(base),
                 values={
                     "name": name,
                     "short_name": short_name,
                     "kind": AgencyKind.COMMUNE_COMMITTEE,
                     "area": unit,
-                    "valid_from": _date(rule["valid_from"]),
+                    "valid_from": to_date(rule["valid_from"]),
                     "valid_to": None,
                     "coordinates": False,
                     "email": "",
@@ -269,12 +261,9 @@ def parse_agency_file(text: str) -> ParsedFile:
 
     from hoptac.plans.models import Plan
 
-    obligation_codes: set[str] = set()
+    problems.unique(("obligations",))
     for i, item in enumerate(document.get("obligations", [])):
         base = ("obligations", i)
-        if item["code"] in obligation_codes:
-            problem((*base, "code"), _("the code '%(code)s' is used twice") % {"code": item["code"]})
-        obligation_codes.add(item["code"])
         if bool(item.get("agency")) == bool(item.get("agency_kinds")):
             problem(base, _("give either 'agency' or 'agency_kinds'"))
         if item.get("agency") and item["agency"] not in seen and item["agency"] not in existing:
@@ -295,6 +284,5 @@ def parse_agency_file(text: str) -> ParsedFile:
         ):
             problem((*base, "recurrence", "to_year"), _("the last year is before the first year"))
         parsed.obligations.append({**item, "plan_obj": plan})
-    if problems:
-        raise AgencyFileError(problems)
+    problems.raise_if_any()
     return parsed

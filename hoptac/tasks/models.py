@@ -39,7 +39,7 @@ class AgencyQuerySet(models.QuerySet):
 
 class Agency(models.Model):
     """A body that leads or co-operates on tasks: a department, the Cooperative Alliance, a People's
-    Committee… Loaded from a data file (`load_agencies`); after a merger the old agency points at its
+    Committee… Loaded from a data file (`load_data agencies`); after a merger the old agency points at its
     successor and its open work is handed over (services.agency_merge)."""
 
     code = models.SlugField(_("code"), max_length=80, unique=True)

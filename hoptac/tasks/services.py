@@ -50,10 +50,11 @@ class LoadResult:
 
 
 @transaction.atomic
-def agency_file_load(*, text: str) -> LoadResult:
+def agency_file_load(*, text: str, name: str = "") -> LoadResult:
     """Load (or update, by code) the agencies file. Nothing is written when any problem is found
-    (AgencyFileError). Agencies missing from the file are kept: tasks and reports may point at them."""
-    parsed = parse_agency_file(text)
+    (DataFileError). Agencies missing from the file are kept: tasks and reports may point at them. Called
+    through hoptac.core.datafiles.load() (kind "agencies")."""
+    parsed = parse_agency_file(text, name)
     result = LoadResult()
     by_code: dict[str, Agency] = {}
     for row in parsed.agencies:
@@ -103,10 +104,6 @@ def agency_file_load(*, text: str) -> LoadResult:
         )
         result.obligations += 1
     return result
-
-
-def agency_file_load_path(*, path: str | Path) -> LoadResult:
-    return agency_file_load(text=Path(path).read_text(encoding="utf-8"))
 
 
 def agency_in_force(agency: Agency | None, day: datetime.date) -> Agency | None:

@@ -7,9 +7,9 @@ import datetime
 import pytest
 from django.core.management import call_command
 
+from hoptac.core.datafiles import load_path
 from hoptac.demo.registry import demo_load as registry_demo_load
 from hoptac.demo.tasks import demo_load
-from hoptac.plans.services import plan_load_file
 from hoptac.registry.models import YearlyReport, YearlyReportState
 from hoptac.tasks.choices import ReportState
 from hoptac.tasks.models import AgencyMerge, ProgressReport, ReportingPeriod, TaskAssignment
@@ -24,7 +24,7 @@ TODAY = D(2026, 11, 26)
 def demo(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     registry_demo_load(scale=0.1)
-    plan_load_file(path=settings.BASE_DIR / "plans/nam-dinh-139-KH-UBND-2022.yaml")
+    load_path("plans", settings.HOPTAC_DATA_DIR / "plans/nam-dinh-139-KH-UBND-2022.yaml")
     return demo_load(today=TODAY)
 
 

@@ -71,7 +71,7 @@ def _breakdown_rows(rows, target) -> list[dict]:
 
 
 class PlanViewSet(viewsets.ReadOnlyModelViewSet):
-    """Plans loaded from plan files (manage.py load_plan): identity, documents implemented, scope, sections."""
+    """Plans loaded from plan files (manage.py load_data plans): identity, documents implemented, scope, sections."""
 
     serializer_class = PlanSerializer
     ordering_fields = ["issued_on", "code"]

@@ -17,7 +17,7 @@ from hoptac.accounts.tests.factories import UserFactory
 from hoptac.areas.services import admin_units_load
 from hoptac.areas.tests.factories import legacy_commune
 from hoptac.core.browser import screenshot
-from hoptac.plans.services import plan_load_file
+from hoptac.core.datafiles import load_path
 from hoptac.registry.choices import OrganisationKind, Sector
 from hoptac.registry.tests.factories import OrganisationFactory, YearlyReportFactory
 
@@ -25,7 +25,7 @@ pytestmark = pytest.mark.browser
 
 PASSWORD = "mat-khau-thu-123"
 WAIT_SECONDS = 20
-PLAN_FILE = settings.BASE_DIR / "plans/nam-dinh-139-KH-UBND-2022.yaml"
+PLAN_FILE = settings.HOPTAC_DATA_DIR / "plans/nam-dinh-139-KH-UBND-2022.yaml"
 D = datetime.date
 
 # Every <canvas data-chart> has a Chart.js chart whose canvas holds painted pixels.
@@ -92,7 +92,7 @@ def test_plan_dashboard_charts_and_drill_down(live_server, browser):
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
     admin_units_load(province_codes=["37"])
-    plan = plan_load_file(path=PLAN_FILE)
+    plan = load_path("plans", PLAN_FILE).obj
     _registry()
     officer = UserFactory(username="canbo.tinh", role=Role.PROVINCE, first_name="Văn An", last_name="Nguyễn")
     # While a page is replaced, Chromium may answer "node does not belong to the document" (a plain

@@ -9,10 +9,11 @@ import yaml
 
 from hoptac.areas.models import AdminMap, AdminUnit, Level
 from hoptac.areas.tests.factories import current_commune, legacy_commune
+from hoptac.core.datafiles import load_path
 from hoptac.plans.choices import TargetStatus
 from hoptac.plans.evaluation import evaluate_plan
 from hoptac.plans.indicators import compute, data_year_for
-from hoptac.plans.services import plan_load, plan_load_file
+from hoptac.plans.services import plan_load
 from hoptac.registry.choices import EXISTING_STATUSES, LegalStatus
 from hoptac.registry.models import Organisation, StatusChange
 from hoptac.registry.tests.factories import OrganisationFactory, YearlyReportFactory
@@ -256,7 +257,7 @@ def test_as_of_dates_follow_the_status_history(registry):
 
 
 def test_current_map_plan_of_another_province(registry):
-    plan = plan_load_file(path=TEST_PLAN)
+    plan = load_path("plans", TEST_PLAN).obj
     results = {r.target.code: r for r in evaluate_plan(plan, as_of=D(2024, 12, 31))}
     orgs = [o for o in Organisation.objects.all() if in_new_ninh_binh(o)]
     assert {o.name for o in orgs} == {"A", "B", "C", "D", "E", "F", "G"}

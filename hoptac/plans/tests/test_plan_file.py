@@ -1,8 +1,10 @@
 """Plan files: the shipped Plan 139 loads and quotes the plan exactly; wrong files are refused whole with
-the line, the key and the reason; loading again updates."""
+the line, the key and the reason; loading again updates; `load_data plans` loads, checks (--dry-run) and
+refuses with one line per problem."""
 
 import os
 import re
+from io import StringIO
 from pathlib import Path
 
 import pytest
@@ -10,14 +12,18 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
+from hoptac.core.datafiles import DataFileError, load_path
 from hoptac.plans.models import Plan, PlanTask, Target
-from hoptac.plans.schema import PlanFileError
-from hoptac.plans.services import plan_load, plan_load_file
+from hoptac.plans.services import plan_load
 
 pytestmark = pytest.mark.django_db
-PLAN_139 = settings.BASE_DIR / "plans" / "nam-dinh-139-KH-UBND-2022.yaml"
+PLAN_139 = settings.HOPTAC_DATA_DIR / "plans" / "nam-dinh-139-KH-UBND-2022.yaml"
 SEED = settings.BASE_DIR.parent / "shared" / "seed" / "KH-139-UBND-2022-Nam-Dinh.txt"
 TEST_PLAN = Path(__file__).parent / "plans" / "ninh-binh-test-plan.yaml"
+
+
+def plan_load_file(*, path: Path) -> Plan:
+    return load_path("plans", path).obj
 
 
 def _squash(text: str) -> str:
@@ -92,23 +98,23 @@ def test_a_wrong_file_is_refused_whole_with_lines_and_reasons():
         .replace("comparator: about, value: 50, tolerance: 5", "comparator: about, value: 50")
         .replace("targets: [C1]", "targets: [C9]")
     )
-    with pytest.raises(PlanFileError) as exc:
+    with pytest.raises(DataFileError) as exc:
         plan_load(text=broken)
     messages = [str(p) for p in exc.value.problems]
-    assert any("targets[0].indicator.population.kinds[0]" in m and "'hxt'" in m for m in messages), messages
+    assert any("targets[C1].indicator.population.kinds[0]" in m and "“hxt”" in m for m in messages), messages
     assert all(p.line for p in exc.value.problems)
     assert not Plan.objects.exists()
     # The schema passes once the kind is fixed; the cross-checks then name each remaining problem.
-    with pytest.raises(PlanFileError) as exc:
+    with pytest.raises(DataFileError) as exc:
         plan_load(text=broken.replace("[hxt]", "[htx]"))
     paths = {p.path for p in exc.value.problems}
-    assert paths == {"targets[3].target", "tasks[0].targets[0]"}
+    assert paths == {"targets[R1].target", "tasks[NV1].targets[0]"}
     assert not Plan.objects.exists()
 
 
 def test_unknown_area_code_refuses_the_file():
     text = TEST_PLAN.read_text(encoding="utf-8").replace('areas: ["37"]', 'areas: ["99"]')
-    with pytest.raises(PlanFileError) as exc:
+    with pytest.raises(DataFileError) as exc:
         plan_load(text=text)
     assert exc.value.problems[0].path == "plan.scope.areas[0]" and exc.value.problems[0].line == 13
     assert not Plan.objects.exists()
@@ -123,21 +129,70 @@ def test_unknown_area_code_refuses_the_file():
     ],
 )
 def test_malformed_files(bad, expected):
-    with translation.override("en"), pytest.raises(PlanFileError) as exc:
+    with translation.override("en"), pytest.raises(DataFileError) as exc:
         plan_load(text=bad)
     assert expected in str(exc.value) or any(expected in p.path for p in exc.value.problems)
 
 
 def test_command_loads_and_reports_errors_in_vietnamese(tmp_path, capsys):
-    call_command("load_plan", str(TEST_PLAN))
-    assert "Đã nạp kế hoạch 99/KH-UBND" in capsys.readouterr().out
+    with translation.override("vi"):
+        call_command("load_data", "plans", str(TEST_PLAN))
+    assert (
+        f"{TEST_PLAN}: kế hoạch 99/KH-UBND: 1 mục, 8 chỉ tiêu, 1 nhiệm vụ — đã nạp" in capsys.readouterr().out
+    )
     bad = tmp_path / "bad.yaml"
     bad.write_text(
         TEST_PLAN.read_text(encoding="utf-8").replace("deadline_year: 2030", "deadline_year: 2000", 1)
     )
-    with pytest.raises(CommandError) as exc:
-        call_command("load_plan", str(bad))
-    assert "bị từ chối" in str(exc.value) and "dòng" in str(exc.value)
+    with translation.override("vi"), pytest.raises(CommandError) as exc:
+        call_command("load_data", "plans", str(bad))
+    assert str(exc.value).splitlines() == [
+        f"Tệp {bad} bị từ chối, không nạp gì:",
+        "  - dòng 27 — targets[C1].deadline_year: năm đích sớm hơn năm gốc",
+    ]
+
+
+def test_command_dry_run_checks_everything_and_writes_nothing(tmp_path):
+    out = StringIO()
+    with translation.override("en"):
+        call_command("load_data", "plans", "--dry-run", str(TEST_PLAN), stdout=out)
+    assert out.getvalue() == (
+        f"{TEST_PLAN}: plan 99/KH-UBND: 1 sections, 8 targets, 1 tasks — no problem found (dry run: nothing was "
+        "written)\n"
+    )
+    assert not Plan.objects.exists() and not Target.objects.exists()
+    # The checks that need the database run too: an unknown area is reported, nothing is written.
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(TEST_PLAN.read_text(encoding="utf-8").replace('areas: ["37"]', 'areas: ["99"]'))
+    with translation.override("en"), pytest.raises(CommandError) as exc:
+        call_command("load_data", "plans", "--dry-run", str(bad), stdout=out)
+    assert "  - line 13 — plan.scope.areas[0]: no administrative unit has the code '99'" in str(exc.value)
+    assert not Plan.objects.exists()
+
+
+@pytest.mark.parametrize("impossible", ["2022-02-30", "2022-13-01"])
+def test_an_impossible_date_is_a_problem_with_its_line(tmp_path, impossible):
+    text = PLAN_139.read_text(encoding="utf-8")
+    assert "issued_on: 2022-10-13" in text
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text.replace("issued_on: 2022-10-13", f"issued_on: {impossible}"), encoding="utf-8")
+    line = text.splitlines().index("  issued_on: 2022-10-13") + 1
+    with translation.override("en"), pytest.raises(CommandError) as exc:
+        call_command("load_data", "plans", str(bad), stdout=StringIO())
+    assert f"  - line {line} — plan.issued_on: “{impossible}” is not a valid date (write YYYY-MM-DD)" in str(
+        exc.value
+    )
+    assert not Plan.objects.exists()
+
+
+def test_the_shipped_plans_are_every_file_of_the_plans_folder():
+    out = StringIO()
+    call_command("load_data", "plans", "--shipped", stdout=out)
+    assert [line.split(":")[0] for line in out.getvalue().splitlines()] == [
+        str(p) if not p.is_relative_to(Path.cwd()) else str(p.relative_to(Path.cwd()))
+        for p in sorted(PLAN_139.parent.glob("*.yaml"))
+    ]
+    assert Plan.objects.filter(code="nam-dinh-139-kh-ubnd-2022").exists()
 
 
 def test_a_task_being_followed_up_cannot_be_dropped_from_the_file():
@@ -150,7 +205,7 @@ def test_a_task_being_followed_up_cannot_be_dropped_from_the_file():
     TaskAssignment.objects.create(plan_task=task, **_assignment_defaults(UserFactory(role=Role.PROVINCE)))
     text = TEST_PLAN.read_text(encoding="utf-8")
     without_task = text[: text.index("tasks:")] + "tasks: []\n"
-    with translation.override("en"), pytest.raises(PlanFileError) as exc:
+    with translation.override("en"), pytest.raises(DataFileError) as exc:
         plan_load(text=without_task)
     assert "NV1" in str(exc.value)
     assert plan.tasks.filter(code="NV1").exists()

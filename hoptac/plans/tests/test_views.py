@@ -14,24 +14,24 @@ from django.urls import reverse
 from hoptac.accounts.models import Role
 from hoptac.accounts.tests.factories import UserFactory
 from hoptac.areas.tests.factories import legacy_commune
+from hoptac.core.datafiles import load_path
 from hoptac.plans import selectors
 from hoptac.plans.choices import IndicatorKind, TargetStatus
 from hoptac.plans.evaluation import evaluate_plan
 from hoptac.plans.models import QualitativeAssessment
-from hoptac.plans.services import plan_load_file
 from hoptac.registry.choices import OrganisationKind, Sector
 from hoptac.registry.tests.factories import OrganisationFactory, YearlyReportFactory
 
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
-PLAN_FILE = settings.BASE_DIR / "plans/nam-dinh-139-KH-UBND-2022.yaml"
+PLAN_FILE = settings.HOPTAC_DATA_DIR / "plans/nam-dinh-139-KH-UBND-2022.yaml"
 DEC_2023 = D(2023, 12, 31)
 
 
 @pytest.fixture
 def plan():
-    return plan_load_file(path=PLAN_FILE)
+    return load_path("plans", PLAN_FILE).obj
 
 
 @pytest.fixture

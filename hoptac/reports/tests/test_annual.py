@@ -19,9 +19,9 @@ from hoptac.accounts.models import Role
 from hoptac.accounts.tests.factories import UserFactory
 from hoptac.areas.models import AdminMap, AdminUnit, Level
 from hoptac.areas.tests.factories import legacy_commune
+from hoptac.core.datafiles import load_path
 from hoptac.plans import tables
 from hoptac.plans.evaluation import evaluate_plan
-from hoptac.plans.services import plan_load_file
 from hoptac.registry.choices import LegalStatus
 from hoptac.registry.models import StatusChange
 from hoptac.registry.tests.factories import OrganisationFactory, YearlyReportFactory
@@ -31,7 +31,7 @@ from hoptac.scoring.models import Assessment, Scheme
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
-PLAN_FILE = Path(settings.BASE_DIR) / "plans" / "nam-dinh-139-KH-UBND-2022.yaml"
+PLAN_FILE = Path(settings.HOPTAC_DATA_DIR) / "plans" / "nam-dinh-139-KH-UBND-2022.yaml"
 YEAR = 2024
 BEFORE_MERGER = D(2025, 3, 1)  # issued while Nam Định still existed
 AFTER_MERGER = D(2026, 2, 10)
@@ -39,7 +39,7 @@ AFTER_MERGER = D(2026, 2, 10)
 
 @pytest.fixture
 def plan():
-    return plan_load_file(path=PLAN_FILE)
+    return load_path("plans", PLAN_FILE).obj
 
 
 def _org(name, kind, sector, commune, founded, *changes):

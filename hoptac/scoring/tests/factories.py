@@ -8,15 +8,15 @@ from pathlib import Path
 import factory
 from factory.django import DjangoModelFactory
 
+from hoptac.core.datafiles import data_dir
+from hoptac.core.datafiles import load_shipped as load_shipped_kind
 from hoptac.registry.tests.factories import OrganisationFactory, YearlyReportFactory
-from hoptac.scoring import services
-from hoptac.scoring.loader import SHIPPED_DIR
 from hoptac.scoring.models import Assessment, SatisfactionSurvey, Scheme
 
-TT01 = SHIPPED_DIR / "tt01_2020.yaml"
-TT09 = SHIPPED_DIR / "tt09_2017_nn.yaml"
-TINH = SHIPPED_DIR / "tinh_2025.yaml"
-SIZES = SHIPPED_DIR / "size_classes.yaml"
+TT01 = data_dir() / "scoring-schemes" / "tt01_2020.yaml"
+TT09 = data_dir() / "scoring-schemes" / "tt09_2017_nn.yaml"
+TINH = data_dir() / "scoring-schemes" / "tinh_2025.yaml"
+SIZES = data_dir() / "size-classes" / "size_classes.yaml"
 
 
 def shipped_text(path: Path) -> str:
@@ -24,7 +24,8 @@ def shipped_text(path: Path) -> str:
 
 
 def load_shipped() -> dict[str, Scheme]:
-    services.shipped_files_load(user=None)
+    load_shipped_kind("scoring-schemes")
+    load_shipped_kind("size-classes")
     return {s.code: s for s in Scheme.objects.all()}
 
 

@@ -1,5 +1,6 @@
-"""Scheme and size-class files: the shipped ones load, loading is idempotent, and a wrong file is
-refused whole with messages that name the line, the key path and the reason."""
+"""Scheme and size-class files, through the data-file pipeline (hoptac.core.datafiles): the shipped ones
+load, loading is idempotent, and a wrong file is refused whole with messages that name the line, the key
+path and the reason; `load_data scoring-schemes|size-classes` loads, checks (--dry-run) and refuses."""
 
 from io import StringIO
 
@@ -8,8 +9,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
+from hoptac.core import datafiles
+from hoptac.core.datafiles import DataFileError
 from hoptac.scoring import errors, services
-from hoptac.scoring.loader import SchemeFileError, parse_file
+from hoptac.scoring.data_kinds import UPLOAD_KINDS
+from hoptac.scoring.loader import parse_size_rules
 from hoptac.scoring.models import Criterion, Scheme, SizeClassRules
 
 from .factories import SIZES, TT01, TT09, shipped_text
@@ -18,9 +22,14 @@ pytestmark = pytest.mark.django_db
 
 
 def refused(text: str) -> list[str]:
-    with pytest.raises(SchemeFileError) as caught:
-        parse_file(text, "x.yaml")
+    """The problems of a scheme or size-class file, as the scheme page loads it (told apart by `format`)."""
+    with pytest.raises(DataFileError) as caught:
+        datafiles.load(UPLOAD_KINDS, content=text, name="x.yaml")
     return caught.value.messages
+
+
+def load_scheme(text: str, user=None) -> datafiles.Loaded:
+    return datafiles.load("scoring-schemes", content=text, name="tt01_2020.yaml", user=user)
 
 
 def test_shipped_files_load_and_reload_changes_nothing(schemes):
@@ -37,36 +46,107 @@ def test_shipped_files_load_and_reload_changes_nothing(schemes):
     assert schemes["TINH_2025"].editable_by_province and schemes["TINH_2025"].year_to is None
     assert schemes["TT09_2017_NN"].sectors == ["agriculture"]
     count = Criterion.objects.count()
-    results = services.shipped_files_load(user=None)
-    assert {r.status for r in results} == {"unchanged"}
+    results = [*datafiles.load_shipped("scoring-schemes"), *datafiles.load_shipped("size-classes")]
+    assert len(results) == 4 and {r.status for r in results} == {"unchanged"}
     assert Criterion.objects.count() == count and Scheme.objects.count() == 3
 
 
-def test_the_command_loads_given_files_and_all(db):
+def test_the_command_loads_given_files_and_the_shipped_ones(db):
     out = StringIO()
-    call_command("load_scoring_scheme", str(TT01), stdout=out)
-    assert "TT 01/2020/TT-BKHĐT" in out.getvalue()
-    call_command("load_scoring_scheme", "--all", stdout=out)
-    assert Scheme.objects.count() == 3
-    with pytest.raises(CommandError, match="missing.yaml: file not found"):
-        call_command("load_scoring_scheme", "--all", str(TT01.with_name("missing.yaml")), stdout=out)
+    call_command("load_data", "scoring-schemes", str(TT01), stdout=out)
+    assert f"{TT01}: TT 01/2020/TT-BKHĐT (v1) — loaded" in out.getvalue()
+    call_command("load_data", "scoring-schemes", "--shipped", stdout=out)
+    assert Scheme.objects.count() == 3 and "TT 01/2020/TT-BKHĐT (v1) — unchanged" in out.getvalue()
+    call_command("load_data", "size-classes", "--shipped", stdout=out)
+    assert SizeClassRules.objects.count() == 1
+    missing = TT01.with_name("missing.yaml")
+    with pytest.raises(
+        CommandError,
+        match=f"The file {missing} was refused; nothing was loaded:\n  - file — /: file not found",
+    ):
+        call_command("load_data", "scoring-schemes", "--shipped", str(missing), stdout=out)
 
 
 def test_the_command_refuses_a_wrong_file_whole(db, tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text(shipped_text(TT01).replace("max_points: 7", "max_points: 8"), encoding="utf-8")
     with translation.override("vi"), pytest.raises(CommandError) as caught:
-        call_command("load_scoring_scheme", str(bad), stdout=StringIO())
-    assert "Tệp bad.yaml bị từ chối, không nạp gì" in str(caught.value)
+        call_command("load_data", "scoring-schemes", str(bad), stdout=StringIO())
+    assert f"Tệp {bad} bị từ chối, không nạp gì" in str(caught.value)
     assert "criteria[G1].children[TC1].max_points" in str(caught.value)
     assert not Scheme.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("kind", "path", "summary", "good", "bad", "expected"),
+    [
+        (
+            "scoring-schemes",
+            TT01,
+            "TT 01/2020/TT-BKHĐT (v1)",
+            "total_points: 100",
+            "total_points: 90",
+            "total_points: the criteria add up to 100 points, not to the total of 90",
+        ),
+        (
+            "size-classes",
+            SIZES,
+            "Phân loại quy mô hợp tác xã (v1)",
+            "{class: large, min: 1001}",
+            "{class: huge, min: 1001}",
+            ".by_members[0].class: “huge” is not one of: large, medium, small",
+        ),
+    ],
+)
+def test_the_command_shape_good_bad_and_dry_run(tmp_path, kind, path, summary, good, bad, expected):
+    model = Scheme if kind == "scoring-schemes" else SizeClassRules
+    out = StringIO()
+    call_command("load_data", kind, str(path), "--dry-run", stdout=out)
+    assert out.getvalue() == f"{path}: {summary} — no problem found (dry run: nothing was written)\n"
+    assert not model.objects.exists() and not Criterion.objects.exists()
+    text = shipped_text(path)
+    assert good in text
+    wrong = tmp_path / path.name
+    wrong.write_text(text.replace(good, bad), encoding="utf-8")
+    line = next(i for i, row in enumerate(wrong.read_text().splitlines(), start=1) if bad in row)
+    for options in ([], ["--dry-run"]):
+        with pytest.raises(CommandError) as caught:
+            call_command("load_data", kind, str(wrong), *options, stdout=StringIO())
+        lines = str(caught.value).splitlines()
+        assert lines[0] == f"The file {wrong} was refused; nothing was loaded:"
+        assert any(row.startswith(f"  - line {line} — ") and expected in row for row in lines[1:]), lines
+    assert not model.objects.exists()
+    call_command("load_data", kind, str(path), stdout=out)
+    assert model.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("path", "real", "impossible"),
+    [
+        (TT01, "valid_to: 2025-09-17", "valid_to: 2025-02-30"),
+        (SIZES, "valid_to: 2024-10-31", "valid_to: 2024-13-01"),
+        (TT01, 'self_assessment: "12-15"', 'self_assessment: "02-30"'),
+    ],
+)
+def test_an_impossible_date_is_a_problem_with_its_line(tmp_path, path, real, impossible):
+    text = shipped_text(path)
+    assert real in text
+    wrong = tmp_path / path.name
+    wrong.write_text(text.replace(real, impossible), encoding="utf-8")
+    line = next(i for i, row in enumerate(wrong.read_text().splitlines(), start=1) if impossible in row)
+    kind = "size-classes" if path == SIZES else "scoring-schemes"
+    with pytest.raises(CommandError) as caught:
+        call_command("load_data", kind, str(wrong), "--dry-run", stdout=StringIO())
+    value = impossible.split(": ")[1].strip('"')
+    assert f"  - line {line} — " in str(caught.value)
+    assert f"“{value}” is not a valid" in str(caught.value)
 
 
 def test_sums_that_do_not_add_up_are_refused_with_line_and_path():
     text = shipped_text(TT01).replace("max_points: 7", "max_points: 8")
     messages = refused(text)
     line = next(i for i, row in enumerate(text.splitlines(), start=1) if "max_points: 8" in row)
-    assert any(m.startswith(f"line {line}, criteria[G1].children[TC1].max_points:") for m in messages)
+    assert any(m.startswith(f"line {line} — criteria[G1].children[TC1].max_points:") for m in messages)
     assert str(errors.CHILDREN_SUM % {"sum": "7", "max": "8"}) in " ".join(messages)
     # The group now adds up to 31 of 30 as well.
     assert any("criteria[G1].max_points" in m and "31" in m for m in messages)
@@ -104,11 +184,15 @@ def test_dates_must_be_real_and_ordered():
     assert any(
         "“2025-02-30” is not a valid date" in m for m in refused(text.replace("2025-09-17", "2025-02-30"))
     )
+    assert any(
+        "“2025-13-01” is not a valid date" in m for m in refused(text.replace("2025-09-17", "2025-13-01"))
+    )
     assert str(errors.DATES_ORDER) in " ".join(
         refused(text.replace("valid_to: 2025-09-17", "valid_to: 2019-01-01"))
     )
     assert any(
-        "does not have the expected form" in m for m in refused(text.replace("2020-04-01", "1/4/2020"))
+        "“1/4/2020” is not a valid date (write YYYY-MM-DD)" in m
+        for m in refused(text.replace("2020-04-01", "1/4/2020"))
     )
     assert str(errors.YEARS_ORDER) in " ".join(
         refused(text.replace("{from: 2020, to: 2024}", "{from: 2020, to: 2019}"))
@@ -154,7 +238,7 @@ def test_shape_errors_name_the_key():
     messages = refused(
         text.replace("short_name: TT", "shortname: TT").replace("priority: 10", "priority: ten")
     )
-    assert any(m.startswith("line 11, shortname: unknown key") for m in messages)
+    assert any(m.startswith("line 11 — shortname: unknown key “shortname” (allowed: ") for m in messages)
     assert any("the key “short_name” is missing" in m for m in messages)
     assert any("priority: expected a whole number, found a text" in m for m in messages)
     assert any("not valid YAML" in m for m in refused("a: [1"))
@@ -173,7 +257,7 @@ def test_messages_are_in_vietnamese():
 
 def test_size_class_file_checks():
     text = shipped_text(SIZES)
-    assert parse_file(text, "sizes.yaml").definition["rule_sets"][1]["code"] == "ND113_2024"
+    assert parse_size_rules(text, "sizes.yaml").definition["rule_sets"][1]["code"] == "ND113_2024"
     no_housing = text.replace(
         "sectors: [trade, transport, housing, other]", "sectors: [trade, transport, other]"
     )
@@ -197,21 +281,20 @@ def test_a_used_version_cannot_change_its_points_but_its_texts_can(schemes, peop
     services.assessment_create(user=people["province"], organisation=people["b"], year=2024)
     changed = shipped_text(TT01).replace("{band: fair, min: 65}", "{band: fair, min: 66}")
     with pytest.raises(ValidationError) as caught:
-        services.scheme_file_load(user=None, text=changed, name="tt01_2020.yaml")
+        load_scheme(changed)
     assert "TT01_2020" in caught.value.messages[0] and "1" in caught.value.messages[0]
+    version_line = changed.splitlines().index("version: 1") + 1
+    assert caught.value.messages[0].startswith(f"line {version_line} — version: ")
     renamed = shipped_text(TT01).replace("name: Trình độ cán bộ quản lý", "name: Trình độ của cán bộ quản lý")
-    result = services.scheme_file_load(user=None, text=renamed, name="tt01_2020.yaml")
+    result = load_scheme(renamed)
     assert result.status == "updated"
     assert Criterion.objects.get(scheme__code="TT01_2020", code="TC7").name == "Trình độ của cán bộ quản lý"
     bumped = changed.replace("version: 1", "version: 2")
-    assert services.scheme_file_load(user=None, text=bumped, name="tt01_2020.yaml").status == "created"
+    assert load_scheme(bumped).status == "created"
     assert Scheme.objects.filter(code="TT01_2020").count() == 2
 
 
 def test_only_provincial_officers_load_files_from_the_pages(people):
     with pytest.raises(PermissionDenied):
-        services.scheme_file_load(user=people["commune"], text=shipped_text(TT01), name="tt01_2020.yaml")
-    assert (
-        services.scheme_file_load(user=people["province"], text=shipped_text(TT01), name="x.yaml").status
-        == "unchanged"
-    )
+        load_scheme(shipped_text(TT01), user=people["commune"])
+    assert load_scheme(shipped_text(TT01), user=people["province"]).status == "unchanged"

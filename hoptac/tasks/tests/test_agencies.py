@@ -2,17 +2,17 @@
 problem) and the succession of a merged agency (its open work handed over, the history kept)."""
 
 import datetime
+from io import StringIO
 
 import pytest
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import translation
 
-from hoptac.plans.services import plan_load_file
+from hoptac.core.datafiles import DataFileError, load_path
 from hoptac.tasks import errors, services
 from hoptac.tasks.choices import ProgressStatus, ReportState
-from hoptac.tasks.loader import AgencyFileError
 from hoptac.tasks.models import Agency, AgencyMerge, Obligation, ReportingPeriod, TaskAssignment
 from hoptac.tasks.recurrence import Schedule
 from hoptac.tasks.selectors import assignment_history
@@ -20,8 +20,8 @@ from hoptac.tasks.selectors import assignment_history
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
-DATA_FILE = settings.BASE_DIR / "hoptac/tasks/data/agencies-nam-dinh.yaml"
-PLAN_FILE = settings.BASE_DIR / "plans/nam-dinh-139-KH-UBND-2022.yaml"
+DATA_FILE = settings.HOPTAC_DATA_DIR / "agencies" / "agencies-nam-dinh.yaml"
+PLAN_FILE = settings.HOPTAC_DATA_DIR / "plans" / "nam-dinh-139-KH-UBND-2022.yaml"
 
 SMALL_FILE = """\
 schema_version: 1
@@ -39,8 +39,8 @@ agencies:
 
 
 def test_the_nam_dinh_agencies_file_loads_with_its_successions_and_unverified_marks():
-    plan_load_file(path=PLAN_FILE)
-    result = services.agency_file_load_path(path=DATA_FILE)
+    load_path("plans", PLAN_FILE)
+    result = load_path("agencies", DATA_FILE).obj
     assert result.created == Agency.objects.count() == 88
     khdt = Agency.objects.get(code="so-khdt-nam-dinh")
     assert khdt.successor.code == "so-tc-ninh-binh" and khdt.coordinates and not khdt.verified
@@ -53,7 +53,7 @@ def test_the_nam_dinh_agencies_file_loads_with_its_successions_and_unverified_ma
     assert Obligation.objects.get(code="bao-cao-tong-hop-kttt").agency == khdt
     assert not Obligation.objects.get(code="bao-cao-dia-phuong-kttt").verified
     # Loading again changes nothing.
-    again = services.agency_file_load_path(path=DATA_FILE)
+    again = load_path("agencies", DATA_FILE).obj
     assert again.created == 0 and again.updated == 88 and Agency.objects.count() == 88
 
 
@@ -62,19 +62,19 @@ def test_the_nam_dinh_agencies_file_loads_with_its_successions_and_unverified_ma
     [
         (
             SMALL_FILE.replace("successor: so-b", "successor: so-x"),
-            "dòng 7 — agencies[0].successor: không có cơ quan nào có mã 'so-x'",
+            "dòng 7 — agencies[so-a].successor: không có cơ quan nào có mã 'so-x'",
         ),
         (
             SMALL_FILE.replace("valid_from: 2025-07-01", "valid_from: 2025-08-01"),
-            "dòng 7 — agencies[0].successor: cơ quan kế thừa chưa tồn tại vào ngày 01/07/2025",
+            "dòng 7 — agencies[so-a].successor: cơ quan kế thừa chưa tồn tại vào ngày 01/07/2025",
         ),
         (
             SMALL_FILE.replace("kind: department\n    valid_from", "kind: bộ\n    valid_from"),
-            "dòng 10 — agencies[1].kind: 'bộ'",
+            "dòng 10 — agencies[so-b].kind: “bộ”",
         ),
         (
             SMALL_FILE.replace("    valid_to: 2025-06-30\n", ""),
-            "agencies[0].valid_to: cơ quan có cơ quan kế thừa cần có ngày chấm dứt",
+            "agencies[so-a].valid_to: cơ quan có cơ quan kế thừa cần có ngày chấm dứt",
         ),
         (
             SMALL_FILE + "    successor: so-a\n    valid_to: 2026-01-01\n",
@@ -82,17 +82,17 @@ def test_the_nam_dinh_agencies_file_loads_with_its_successions_and_unverified_ma
         ),
         (
             SMALL_FILE.replace("name: Sở A\n", "name: Sở A\n    area: {map: legacy, code: '99999'}\n"),
-            "dòng 5 — agencies[0].area: không có đơn vị hành chính nào mang mã '99999'",
+            "dòng 5 — agencies[so-a].area: không có đơn vị hành chính nào mang mã '99999'",
         ),
         (
             SMALL_FILE.replace("code: so-b", "code: so-a"),
-            "dòng 8 — agencies[1].code: mã 'so-a' bị dùng hai lần",
+            "dòng 8 — agencies[so-a].code: mã “so-a” bị dùng hai lần (lần đầu ở dòng 3)",
         ),
         ("agencies: [", "không phải YAML hợp lệ"),
     ],
 )
 def test_a_wrong_file_is_refused_whole_with_the_line_and_key(text, expected):
-    with translation.override("vi"), pytest.raises(AgencyFileError) as refused:
+    with translation.override("vi"), pytest.raises(DataFileError) as refused:
         services.agency_file_load(text=text)
     messages = [str(p) for p in refused.value.problems]
     assert any(expected in m for m in messages), messages
@@ -102,10 +102,47 @@ def test_a_wrong_file_is_refused_whole_with_the_line_and_key(text, expected):
 def test_the_command_names_the_file_and_each_problem(tmp_path):
     path = tmp_path / "co-quan.yaml"
     path.write_text(SMALL_FILE.replace("successor: so-b", "successor: so-x"), encoding="utf-8")
-    with pytest.raises(Exception) as refused:
-        call_command("load_agencies", str(path))
-    assert "bị từ chối, không có gì được nạp" in str(refused.value)
-    assert "dòng 7 — agencies[0].successor" in str(refused.value)
+    with translation.override("vi"), pytest.raises(CommandError) as refused:
+        call_command("load_data", "agencies", str(path))
+    assert str(refused.value).splitlines() == [
+        f"Tệp {path} bị từ chối, không nạp gì:",
+        "  - dòng 7 — agencies[so-a].successor: không có cơ quan nào có mã 'so-x'",
+    ]
+    assert not Agency.objects.exists()
+
+
+def test_the_command_loads_the_shipped_file_and_checks_without_writing():
+    out = StringIO()
+    # The checks that need the database run in a dry run too: the plan an obligation names must exist.
+    with translation.override("en"), pytest.raises(CommandError) as refused:
+        call_command("load_data", "agencies", "--dry-run", str(DATA_FILE), stdout=out)
+    assert "obligations[bao-cao-tong-hop-kttt].plan: no plan has the code" in str(refused.value)
+    call_command("load_data", "plans", "--shipped", stdout=StringIO())
+    with translation.override("en"):
+        call_command("load_data", "agencies", "--shipped", "--dry-run", stdout=out)
+        assert not Agency.objects.exists() and not Obligation.objects.exists()
+        assert out.getvalue().endswith(
+            "agencies-nam-dinh.yaml: 88 agencies (88 new, 0 updated) and 2 reporting obligations — no problem "
+            "found (dry run: nothing was written)\n"
+        )
+        call_command("load_data", "agencies", str(DATA_FILE), stdout=out)
+    assert Agency.objects.count() == 88 and Obligation.objects.count() == 2
+    assert out.getvalue().endswith(
+        f"{DATA_FILE}: 88 agencies (88 new, 0 updated) and 2 reporting obligations — loaded\n"
+    )
+
+
+@pytest.mark.parametrize("impossible", ["2025-06-31", "2025-13-30"])
+def test_an_impossible_date_is_a_problem_with_its_line(tmp_path, impossible):
+    path = tmp_path / "co-quan.yaml"
+    path.write_text(SMALL_FILE.replace("valid_to: 2025-06-30", f"valid_to: {impossible}"), encoding="utf-8")
+    with translation.override("en"), pytest.raises(CommandError) as refused:
+        call_command("load_data", "agencies", str(path), stdout=StringIO())
+    assert (
+        f"  - line 6 — agencies[so-a].valid_to: “{impossible}” is not a valid date (write YYYY-MM-DD)"
+        in str(refused.value)
+    )
+    assert not Agency.objects.exists()
 
 
 def _period(assignment, start, due, agency, state=""):

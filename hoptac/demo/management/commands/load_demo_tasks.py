@@ -15,7 +15,7 @@ class Command(BaseCommand):
     help = (
         "Nạp dữ liệu mẫu theo dõi nhiệm vụ Kế hoạch 139: cơ quan, phân công (do cán bộ, không phải do kế hoạch), "
         "kỳ báo cáo 2023–2026, báo cáo tiến độ (đúng hạn, trễ hạn, bị trả lại, chưa nộp), sáp nhập cơ quan năm 2025 "
-        "và trạng thái xem xét số liệu hằng năm. Cần chạy load_demo và load_plan trước."
+        "và trạng thái xem xét số liệu hằng năm. Cần chạy load_demo và load_data plans trước."
     )
 
     def add_arguments(self, parser):

@@ -1,11 +1,12 @@
-"""The plan file format (YAML) and its validation. A wrong file is refused whole, with one message per
-problem naming the line, the key path and the reason, in Vietnamese. See docs/plan-file.md."""
+"""The plan file format (YAML) and its validation, through the data-file pipeline (hoptac.core.datafiles).
+A wrong file is refused whole, with one message per problem naming the line, the key path and the reason,
+in Vietnamese. See docs/plan-file.md."""
 
 from typing import Any
 
 from django.utils.translation import gettext as _
 
-from hoptac.core.datafiles import DataFileError, Problem, load_yaml, problem_at
+from hoptac.core.datafiles import DATE, Document, Problems, parse
 from hoptac.registry.choices import LegalStatus, OrganisationKind, Sector, SubSector
 
 from .choices import Comparator, IndicatorKind
@@ -40,7 +41,7 @@ _CONDITIONS = {
         **{flag: {"type": "boolean"} for flag in YEARLY_FLAGS},
     },
 }
-_DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+_DATE = DATE
 _TEXT = {"type": "string", "minLength": 1}
 
 PLAN_SCHEMA: dict[str, Any] = {
@@ -216,36 +217,20 @@ PLAN_SCHEMA: dict[str, Any] = {
 }
 
 
-class PlanFileError(DataFileError):
-    pass
+def parse_plan_file(text: str, name: str = "") -> tuple[Document, Problems]:
+    """Parse and validate the structure and the references. Returns the document and the problems found so
+    far, for the loader to add those it finds in the database before refusing the file."""
+    document = parse(text, PLAN_SCHEMA, name=name)
+    problems = Problems(document)
+    check_references(document.data, problems)
+    return document, problems
 
 
-def parse_plan_file(text: str) -> tuple[dict[str, Any], dict[tuple, int]]:
-    """Parse and validate the structure. Returns the plain document and the line of every key path."""
-    document, lines = load_yaml(text, PLAN_SCHEMA, PlanFileError)
-    problems = check_references(document, lines)
-    if problems:
-        raise PlanFileError(problems)
-    return document, lines
-
-
-def check_references(doc: dict[str, Any], lines: dict[tuple, int]) -> list[Problem]:
+def check_references(doc: dict[str, Any], problems: Problems) -> None:
     """Checks the schema cannot express: unique codes, references between parts, coherent targets."""
-    problems: list[Problem] = []
-
-    def problem(path: tuple, message: str) -> None:
-        problems.append(problem_at(lines, path, message))
-
-    def unique(part: str) -> set[str]:
-        seen: set[str] = set()
-        for i, item in enumerate(doc.get(part, [])):
-            if item["code"] in seen:
-                problem((part, i, "code"), _("the code '%(code)s' is used twice") % {"code": item["code"]})
-            seen.add(item["code"])
-        return seen
-
-    sections, targets = unique("sections"), unique("targets")
-    unique("tasks")
+    problem = problems.add
+    sections, targets = problems.unique(("sections",)), problems.unique(("targets",))
+    problems.unique(("tasks",))
     references = {r["code"] for r in doc.get("reference_data", [])}
     for i, section in enumerate(doc["sections"]):
         if section.get("parent") and section["parent"] not in sections:
@@ -260,7 +245,7 @@ def check_references(doc: dict[str, Any], lines: dict[tuple, int]) -> list[Probl
             problem((*base, "section"), _("no section has the code '%(code)s'") % {"code": target["section"]})
         if target["deadline_year"] < baseline:
             problem((*base, "deadline_year"), _("the deadline is before the baseline year"))
-        problems.extend(_check_indicator(target, base, lines, references))
+        _check_indicator(target, base, problems, references)
     for i, task in enumerate(doc["tasks"]):
         if task.get("section") and task["section"] not in sections:
             problem(
@@ -271,21 +256,18 @@ def check_references(doc: dict[str, Any], lines: dict[tuple, int]) -> list[Probl
                 problem(("tasks", i, "targets", j), _("no target has the code '%(code)s'") % {"code": code})
         if task["assignment_known"] and not task.get("lead"):
             problem(("tasks", i, "lead"), _("the plan states the assignment, so the lead agency is required"))
-    return problems
 
 
-def _check_indicator(target: dict, base: tuple, lines: dict, references: set[str]) -> list[Problem]:
-    problems: list[Problem] = []
-
+def _check_indicator(target: dict, base: tuple, problems: Problems, references: set[str]) -> None:
     def problem(path: tuple, message: str) -> None:
-        problems.append(problem_at(lines, (*base, *path), message))
+        problems.add((*base, *path), message)
 
     indicator, goal = target["indicator"], target.get("target")
     kind = indicator["kind"]
     if kind == IndicatorKind.QUALITATIVE:
         if goal:
             problem(("target",), _("a qualitative target has no numeric target"))
-        return problems
+        return
     if not goal:
         problem(("target",), _("a numeric target needs 'target' with its comparator"))
     else:
@@ -314,4 +296,3 @@ def _check_indicator(target: dict, base: tuple, lines: dict, references: set[str
         problem(
             ("indicator", "population", "statuses"), _("a flow counts organisations established in the year")
         )
-    return problems

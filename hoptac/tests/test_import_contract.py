@@ -36,22 +36,10 @@ LAYERS: list[set[str]] = [
 LAYER_OF = {app: level for level, apps in enumerate(LAYERS) for app in apps}
 
 # (importing module, imported module): remove an entry when the import is gone.
-KNOWN_BACK_ARROWS: set[tuple[str, str]] = {
-    # accounts → registry: the profile page counts the organisations the user sees; demo_logins reads the
-    # demo's users.
-    ("hoptac.accounts.views", "hoptac.registry.selectors"),
-    ("hoptac.accounts.management.commands.demo_logins", "hoptac.registry.demo"),
-    # areas → registry: the area tree counts organisations per commune.
-    ("hoptac.areas.views", "hoptac.registry.selectors"),
-    # plans → reports: the plans API serves the annual report.
-    ("hoptac.plans.api.views", "hoptac.reports.annual.service"),
-}
+KNOWN_BACK_ARROWS: set[tuple[str, str]] = set()
 
 # Each cycle as the sorted modules of one strongly connected group: remove an entry when it is broken.
-KNOWN_CYCLES: set[tuple[str, ...]] = {
-    ("hoptac.registry.models", "hoptac.registry.scoping"),
-    ("hoptac.scoring.selectors", "hoptac.scoring.services"),
-}
+KNOWN_CYCLES: set[tuple[str, ...]] = set()
 
 
 @dataclass(frozen=True)

@@ -161,6 +161,7 @@ SPECTACULAR_SETTINGS = {
         "ImportJobStateEnum": "hoptac.reports.models.ImportJob.State",
         "AssessmentStateEnum": "hoptac.scoring.choices.AssessmentState",
         "ProgressReportStateEnum": "hoptac.tasks.choices.ReportState",
+        "YearlyReportStateEnum": "hoptac.registry.models.YearlyReportState",
     },
 }
 

@@ -203,6 +203,12 @@ def edits_contact_details_only(user: Any) -> bool:
     return is_representative(user)
 
 
+def can_submit_yearly_data(user: Any) -> bool:
+    """Submit an organisation's yearly data for review (in their scope): its representative, or an officer
+    for data brought on paper."""
+    return is_officer(user) or is_representative(user)
+
+
 def can_review_yearly_data(user: Any) -> bool:
     """Accept or return submitted yearly data (in their scope)."""
     return is_officer(user)

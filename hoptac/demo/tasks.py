@@ -247,7 +247,7 @@ def _apply_events(
     period: ReportingPeriod, events, *, author, reviewer, text: str, figures, today: D, rnd
 ) -> str:
     """Create the period's report and replay its events with their dates (kept in the history)."""
-    from hoptac.tasks.services import _refresh_period_cache
+    from hoptac.tasks.services import period_cache_refresh
 
     events = [e for e in events if e[1] <= today]
     if not events:
@@ -282,7 +282,7 @@ def _apply_events(
             report.review_comment = comment
             report._history_user = reviewer
         report.save()
-        _refresh_period_cache(period, report)
+        period_cache_refresh(period, report)
     if rnd.random() < 0.5 or report.state == ReportState.ACCEPTED:
         attachment = Attachment(
             report=report,
@@ -351,8 +351,8 @@ def _yearly_states(rnd, today: D) -> dict[str, int]:
     """The registry's yearly data join the review flow: years up to 2024 accepted, 2025 a mix."""
     from hoptac.registry.models import YearlyReport, YearlyReportState
 
-    YearlyReport.objects.filter(year__lte=2024).exclude(review_state=YearlyReportState.ACCEPTED).update(
-        review_state=YearlyReportState.ACCEPTED
+    YearlyReport.objects.filter(year__lte=2024).exclude(state=YearlyReportState.ACCEPTED).update(
+        state=YearlyReportState.ACCEPTED
     )
     reports = list(YearlyReport.objects.filter(year=2025).order_by("organisation__registration_code", "pk"))
     buckets: dict[str, list[int]] = {s: [] for s in YearlyReportState.values}
@@ -370,7 +370,7 @@ def _yearly_states(rnd, today: D) -> dict[str, int]:
             state = YearlyReportState.DRAFT
         buckets[state].append(report.pk)
     for state, ids in buckets.items():
-        YearlyReport.objects.filter(pk__in=ids).update(review_state=state)
+        YearlyReport.objects.filter(pk__in=ids).update(state=state)
     YearlyReport.objects.filter(pk__in=buckets[YearlyReportState.DRAFT]).update(submitted_at=None)
     YearlyReport.objects.filter(pk__in=returned_ids).update(
         review_comment="Doanh thu và số thành viên thay đổi nhiều so với năm trước; đề nghị kiểm tra, giải trình.",
@@ -382,9 +382,9 @@ def _yearly_states(rnd, today: D) -> dict[str, int]:
     for spec in DEMO_USERS:
         if spec.organisation_name:
             YearlyReport.objects.filter(organisation__name=spec.organisation_name, year=2025).update(
-                review_state=YearlyReportState.DRAFT, submitted_at=None
+                state=YearlyReportState.DRAFT, submitted_at=None
             )
-    counts = {state: YearlyReport.objects.filter(year=2025, review_state=state).count() for state in buckets}
+    counts = {state: YearlyReport.objects.filter(year=2025, state=state).count() for state in buckets}
     counts["total_2025"] = len(reports)
     return counts
 

@@ -7,4 +7,4 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Registry")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401 — connects the receivers
+        from . import signals, workflow  # noqa: F401 — connects the receivers, registers the review workflow

@@ -117,9 +117,7 @@ class YearlyReportFilter(django_filters.FilterSet):
     sector = django_filters.MultipleChoiceFilter(
         field_name="organisation__sector", label=_("Sector"), choices=Sector.choices
     )
-    review_state = django_filters.MultipleChoiceFilter(
-        label=_("Review state"), choices=YearlyReportState.choices
-    )
+    state = django_filters.MultipleChoiceFilter(label=_("Review state"), choices=YearlyReportState.choices)
     in_value_chain = django_filters.BooleanFilter(label=_("In a value chain"))
     high_tech = django_filters.BooleanFilter(label=_("Applies high technology"))
     ordering = django_filters.OrderingFilter(
@@ -159,7 +157,7 @@ class YearlyReportFilter(django_filters.FilterSet):
             "area",
             "kind",
             "sector",
-            "review_state",
+            "state",
             "in_value_chain",
             "high_tech",
         ]

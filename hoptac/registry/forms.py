@@ -118,7 +118,7 @@ class YearlyReportFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("kind", "sector", "review_state"):
+        for name in ("kind", "sector", "state"):
             field = self.fields[name]
             widget = forms.CheckboxSelectMultiple()
             widget.choices = field.choices
@@ -305,26 +305,3 @@ class YearlyReportForm(forms.ModelForm):
 
     def fieldsets(self):
         return [(legend, [self[name] for name in names]) for legend, names in self.FIELDSETS]
-
-
-class YearlyReviewForm(forms.Form):
-    """The commune officer's decision on submitted yearly data."""
-
-    ACCEPT, RETURN = "accept", "return"
-    decision = forms.ChoiceField(
-        label=_("Decision"),
-        choices=[(ACCEPT, _("Accept (the year is then locked)")), (RETURN, _("Return for corrections"))],
-        widget=forms.RadioSelect,
-    )
-    comment = forms.CharField(
-        label=_("Comment"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Required when returning: say what must be corrected."),
-    )
-
-
-class YearlyReopenForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason for reopening"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
-    )

@@ -5,7 +5,6 @@ import datetime
 import re
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -17,6 +16,7 @@ from simple_history.models import HistoricalRecords
 from hoptac.accounts import roles
 from hoptac.areas.models import AdminMap, AdminUnit, Level
 from hoptac.areas.selectors import commune_ids_within
+from hoptac.core.review import ReviewedModel
 from hoptac.core.scoping import Scope, ScopedModel, ScopedQuerySet
 from hoptac.core.text import fold, sort_key
 
@@ -332,7 +332,7 @@ YEARLY_DATA_FIELDS = [
 ]
 
 
-class YearlyReport(ScopedModel):
+class YearlyReport(ReviewedModel):
     """Yearly operating data an organisation owes by 15/12 (TT 09/2024/TT-BKHĐT Điều 6)."""
 
     scope = Organisation.scope.via("organisation")
@@ -374,37 +374,12 @@ class YearlyReport(ScopedModel):
     state_support = _flag(_("received state support"))
     state_support_amount = _money(_("state support amount (VND)"))
     state_support_note = models.CharField(_("state support details"), max_length=255, blank=True)
+    # The day the data reached the commune: set by the first submission, or typed by an officer for data
+    # brought on paper (ReviewedModel keeps a date and time; the yearly data keep the day).
     submitted_at = models.DateField(_("submitted on"), null=True, blank=True)
-    # Submit → review → accept (registry.services.yearly_report_submit/_review). Rows that existed before
-    # the workflow were taken as accepted (migration 0003).
-    review_state = models.CharField(
-        _("review state"),
-        max_length=10,
-        choices=YearlyReportState.choices,
-        default=YearlyReportState.DRAFT,
-        editable=False,
-        db_index=True,
-    )
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("submitted by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("reviewed by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True, editable=False)
-    review_comment = models.TextField(_("review comment"), blank=True, editable=False)
+    # Submit → review → accept (registry/workflow.py). Rows that existed before the workflow were taken as
+    # accepted (migration 0003).
+    state = ReviewedModel.state_field(YearlyReportState)
     history = HistoricalRecords()
 
     class Meta:
@@ -431,10 +406,6 @@ class YearlyReport(ScopedModel):
     @property
     def period_end(self) -> datetime.date:
         return datetime.date(self.year, 12, 14)
-
-    @property
-    def is_locked(self) -> bool:
-        return self.review_state == YearlyReportState.ACCEPTED
 
     def clean(self):
         from .errors import FUTURE_YEAR, OCOP_STARS_WITHOUT_PRODUCTS, PROFIT_ABOVE_REVENUE

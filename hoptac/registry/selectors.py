@@ -297,7 +297,7 @@ def yearly_reports_to_review(*, user, year: int | None = None) -> QuerySet[Yearl
     """Submitted yearly data waiting for review, in the user's scope."""
     from .models import YearlyReportState
 
-    qs = yearly_report_list(user=user).filter(review_state=YearlyReportState.SUBMITTED)
+    qs = yearly_report_list(user=user).filter(state=YearlyReportState.SUBMITTED)
     if year:
         qs = qs.filter(year=year)
     return qs.select_related(

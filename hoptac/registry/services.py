@@ -8,7 +8,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import update_change_reason
 
 from hoptac.accounts import roles
 from hoptac.areas.selectors import commune_successor
@@ -184,7 +183,7 @@ WORKFLOW_FIELDS = {
     "id",
     "organisation",
     "year",
-    "review_state",
+    "state",
     "submitted_by",
     "reviewed_by",
     "reviewed_at",
@@ -194,9 +193,9 @@ WORKFLOW_FIELDS = {
 
 def yearly_report_check_open(report: YearlyReport) -> None:
     """Accepted years are locked; submitted data wait for review. Raises ValidationError otherwise."""
-    if report.review_state == YearlyReportState.ACCEPTED:
+    if report.state == YearlyReportState.ACCEPTED:
         raise ValidationError(errors.YEAR_LOCKED)
-    if report.review_state == YearlyReportState.SUBMITTED:
+    if report.state == YearlyReportState.SUBMITTED:
         raise ValidationError(errors.YEAR_WAITING_REVIEW)
 
 
@@ -205,7 +204,7 @@ def yearly_report_save(
     *, user, organisation: Organisation, year: int, data: dict[str, Any], report: YearlyReport | None = None
 ) -> YearlyReport:
     """Create or update the organisation's data for `year`. Accepted years are locked, and submitted data
-    wait for the commune officer's review (yearly_report_review)."""
+    wait for the commune officer's review (registry/workflow.py)."""
     if not user_can(user, "change", organisation):
         raise PermissionDenied(errors.NOT_ALLOWED)
     if report is None:
@@ -220,78 +219,4 @@ def yearly_report_save(
     report.full_clean()
     set_history_user(report, user)
     report.save()
-    return report
-
-
-def user_can_review_yearly(user, organisation: Organisation) -> bool:
-    """The commune officer of the organisation's commune reviews its yearly data (provincial officers and
-    administrators may too); representatives and viewers never."""
-    return roles.can_review_yearly_data(user) and user_can(user, "change", organisation)
-
-
-def _locked_report(report: YearlyReport) -> YearlyReport:
-    return YearlyReport.objects.select_for_update().select_related("organisation").get(pk=report.pk)
-
-
-@transaction.atomic
-def yearly_report_submit(*, user, report: YearlyReport) -> YearlyReport:
-    """The representative (or an officer in scope, for data brought on paper) submits the year's data for
-    review. The submission day is recorded unless one was already entered (a paper submission's day, or
-    the first submission of data later returned)."""
-    report = _locked_report(report)
-    if not user_can(user, "change", report.organisation):
-        raise PermissionDenied(errors.NOT_ALLOWED)
-    if report.review_state not in (YearlyReportState.DRAFT, YearlyReportState.RETURNED):
-        raise ValidationError(errors.YEAR_CANNOT_SUBMIT)
-    report.review_state = YearlyReportState.SUBMITTED
-    report.submitted_by = user
-    if report.submitted_at is None:  # the first submission counts for timeliness
-        report.submitted_at = timezone.localdate()
-    set_history_user(report, user)
-    report.save()
-    return report
-
-
-@transaction.atomic
-def yearly_report_review(*, user, report: YearlyReport, accept: bool, comment: str = "") -> YearlyReport:
-    """The commune officer accepts the submitted data (the year is then locked) or returns them with a
-    comment saying what to correct."""
-    report = _locked_report(report)
-    if not user_can_review_yearly(user, report.organisation):
-        raise PermissionDenied(errors.NOT_ALLOWED)
-    if report.review_state != YearlyReportState.SUBMITTED:
-        raise ValidationError(errors.YEAR_NOT_SUBMITTED)
-    comment = (comment or "").strip()
-    if not accept and not comment:
-        raise ValidationError({"comment": errors.YEAR_RETURN_COMMENT})
-    report.review_state = YearlyReportState.ACCEPTED if accept else YearlyReportState.RETURNED
-    report.reviewed_by = user
-    report.reviewed_at = timezone.now()
-    report.review_comment = comment
-    set_history_user(report, user)
-    report.save()
-    if comment:
-        update_change_reason(report, comment[:100])
-    return report
-
-
-@transaction.atomic
-def yearly_report_reopen(*, user, report: YearlyReport, reason: str) -> YearlyReport:
-    """A provincial officer reopens an accepted year for corrections, with a reason (kept in the history
-    and shown to the organisation as the review comment)."""
-    report = _locked_report(report)
-    if not roles.can_reopen_yearly_data(user):
-        raise PermissionDenied(errors.NOT_ALLOWED)
-    if report.review_state != YearlyReportState.ACCEPTED:
-        raise ValidationError(errors.YEAR_NOT_ACCEPTED)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": errors.YEAR_REOPEN_REASON})
-    report.review_state = YearlyReportState.RETURNED
-    report.review_comment = reason
-    report.reviewed_by = user
-    report.reviewed_at = timezone.now()
-    set_history_user(report, user)
-    report.save()
-    update_change_reason(report, reason[:100])
     return report

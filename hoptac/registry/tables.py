@@ -228,7 +228,7 @@ def organisation_workbook(
 # Yearly operating data
 
 
-def review_state_badge(code: str):
+def state_badge(code: str):
     return format_html('<span class="badge state-{}">{}</span>', code, YearlyReportState(code).label)
 
 
@@ -265,7 +265,7 @@ class YearlyReportTable(tables.Table):
     in_value_chain = tables.Column(verbose_name=_("Value chain"))
     high_tech = tables.Column(verbose_name=_("High tech"))
     ocop_products = tables.Column(verbose_name=capfirst(_("OCOP products")), attrs=NUMBER_CELL)
-    review_state = tables.Column(verbose_name=_("Review state"), empty_values=())
+    state = tables.Column(verbose_name=_("Review state"), empty_values=())
 
     class Meta:
         model = YearlyReport
@@ -283,7 +283,7 @@ class YearlyReportTable(tables.Table):
             "in_value_chain",
             "high_tech",
             "ocop_products",
-            "review_state",
+            "state",
         )
         template_name = TABLE_TEMPLATE
         attrs = {"class": "data-table compact"}
@@ -343,8 +343,8 @@ class YearlyReportTable(tables.Table):
             return format_html('{}<span class="sub">{}★</span>', format_number(value), record.ocop_max_stars)
         return format_number(value)
 
-    def render_review_state(self, record):
-        badge = review_state_badge(record.review_state)
+    def render_state(self, record):
+        badge = state_badge(record.state)
         if record.submitted_at:
             submitted = _("submitted on %(date)s") % {"date": f"{record.submitted_at:%d/%m/%Y}"}
             return format_html('{}<span class="sub">{}</span>', badge, submitted)
@@ -385,9 +385,7 @@ def _yearly_export_columns() -> list[ExportColumn]:
         ExportColumn(_field_header("year", YearlyReport), lambda r: r.year, 8),
         *_yearly_data_columns(),
         ExportColumn(_field_header("submitted_at", YearlyReport), lambda r: r.submitted_at, 14, DATE_FORMAT),
-        ExportColumn(
-            _field_header("review_state", YearlyReport), lambda r: str(r.get_review_state_display()), 30
-        ),
+        ExportColumn(_field_header("state", YearlyReport), lambda r: str(r.get_state_display()), 30),
     ]
 
 

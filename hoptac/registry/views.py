@@ -15,6 +15,7 @@ from django_tables2 import SingleTableMixin
 
 from hoptac.accounts import roles
 from hoptac.core.downloads import XLSX, attachment
+from hoptac.core.review import ReviewStepMixin
 
 from . import errors, selectors, services
 from .choices import LegalStatus
@@ -23,10 +24,8 @@ from .forms import (
     OrganisationListFilter,
     StatusAsOfForm,
     StatusChangeForm,
-    YearlyReopenForm,
     YearlyReportForm,
     YearlyReportListFilter,
-    YearlyReviewForm,
     add_service_errors,
 )
 from .models import YearlyReport, YearlyReportState
@@ -119,7 +118,7 @@ class YearlyReportListView(ListPageMixin):
     filterset_class = YearlyReportListFilter
     template_name = "registry/yearly_report_list.html"
     filter_fields = (
-        "q", "year", "area", "kind", "sector", "review_state", "in_value_chain", "high_tech"
+        "q", "year", "area", "kind", "sector", "state", "in_value_chain", "high_tech"
     )  # fmt: skip
 
     def get_queryset(self):
@@ -328,7 +327,7 @@ class YearlyReportUpdateView(YearlyReportFormView):
 
     def _unless_locked(self):
         """Accepted or submitted data are not edited: show them on the review page instead."""
-        if self.report and self.report.review_state in (
+        if self.report and self.report.state in (
             YearlyReportState.ACCEPTED,
             YearlyReportState.SUBMITTED,
         ):
@@ -338,10 +337,10 @@ class YearlyReportUpdateView(YearlyReportFormView):
         return None
 
 
-class YearlyReportReviewView(LoginRequiredMixin, TemplateView):
-    """The year's data against the previous year, field by field, with the review state; the commune
-    officer accepts or returns submitted data here, the organisation submits, a provincial officer
-    reopens an accepted year."""
+class YearlyReportReviewView(LoginRequiredMixin, ReviewStepMixin, TemplateView):
+    """The year's data against the previous year, field by field, with the review state; the organisation
+    submits, the commune officer accepts or returns submitted data, a provincial officer reopens an accepted
+    year — the steps of registry/workflow.py, offered by includes/review.html."""
 
     template_name = "registry/yearly_report_review.html"
 
@@ -351,78 +350,27 @@ class YearlyReportReviewView(LoginRequiredMixin, TemplateView):
             self.report = selectors.yearly_report_get(organisation=self.organisation, year=kwargs["year"])
         return super().dispatch(request, *args, **kwargs)
 
+    def review_object(self) -> YearlyReport:
+        return self.report
+
     def get_context_data(self, **kwargs):
         user = self.request.user
         previous = selectors.yearly_report_previous(report=self.report)
         can_change = services.user_can(user, "change", self.organisation)
-        state = self.report.review_state
         context = super().get_context_data(**kwargs)
+        context.setdefault("review", self.review_context()["review"])
         context.update(
             {
                 "organisation": self.organisation,
                 "report": self.report,
                 "previous": previous,
                 "diff": selectors.yearly_report_diff(report=self.report, previous=previous),
-                "can_edit": can_change and state in (YearlyReportState.DRAFT, YearlyReportState.RETURNED),
-                "can_submit": can_change and state in (YearlyReportState.DRAFT, YearlyReportState.RETURNED),
-                "can_review": state == YearlyReportState.SUBMITTED
-                and services.user_can_review_yearly(user, self.organisation),
-                "can_reopen": state == YearlyReportState.ACCEPTED and roles.can_reopen_yearly_data(user),
-                "review_form": kwargs.get("review_form") or YearlyReviewForm(),
-                "reopen_form": kwargs.get("reopen_form") or YearlyReopenForm(),
+                "can_edit": can_change
+                and self.report.state in (YearlyReportState.DRAFT, YearlyReportState.RETURNED),
                 "notable_pct": selectors.YEARLY_DIFF_NOTABLE_PCT,
             }
         )
         return context
-
-    def post(self, request, *args, **kwargs):
-        action = request.POST.get("action")
-        user = request.user
-        back = redirect("registry:yearly_report_review", pk=self.organisation.pk, year=self.report.year)
-        try:
-            if action == "submit":
-                services.yearly_report_submit(user=user, report=self.report)
-                messages.success(
-                    request,
-                    _("The data for %(year)s were submitted for review.") % {"year": self.report.year},
-                )
-                return back
-            if action == "review":
-                form = YearlyReviewForm(request.POST)
-                if not form.is_valid():
-                    return self.render_to_response(self.get_context_data(review_form=form))
-                accept = form.cleaned_data["decision"] == YearlyReviewForm.ACCEPT
-                try:
-                    services.yearly_report_review(
-                        user=user, report=self.report, accept=accept, comment=form.cleaned_data["comment"]
-                    )
-                except ValidationError as error:
-                    add_service_errors(form, error)
-                    return self.render_to_response(self.get_context_data(review_form=form))
-                messages.success(
-                    request,
-                    _("The data for %(year)s were accepted and locked.") % {"year": self.report.year}
-                    if accept
-                    else _("The data for %(year)s were returned for corrections.")
-                    % {"year": self.report.year},
-                )
-                return back
-            if action == "reopen":
-                form = YearlyReopenForm(request.POST)
-                if not form.is_valid():
-                    return self.render_to_response(self.get_context_data(reopen_form=form))
-                services.yearly_report_reopen(
-                    user=user, report=self.report, reason=form.cleaned_data["reason"]
-                )
-                messages.success(
-                    request, _("The data for %(year)s were reopened.") % {"year": self.report.year}
-                )
-                return back
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-            return back
-        return back
 
 
 class YearlyReviewListView(LoginRequiredMixin, TemplateView):

@@ -164,16 +164,6 @@ def _initial(value, node):
     return value
 
 
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
-
-
-class NoteForm(forms.Form):
-    note = forms.CharField(
-        label=_("Note (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-
-
 class SchemeChoiceForm(forms.Form):
     scheme = forms.ModelChoiceField(label=_("Scheme"), queryset=None, empty_label=None)
 

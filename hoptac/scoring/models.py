@@ -22,6 +22,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from hoptac.core.review import ReviewedModel
 from hoptac.core.scoping import ScopedModel
 from hoptac.registry.models import Organisation
 
@@ -194,7 +195,7 @@ class SizeClassRules(models.Model):
         return f"{self.name} (v{self.version})"
 
 
-class Assessment(ScopedModel):
+class Assessment(ReviewedModel):
     scope = Organisation.scope.via("organisation")
 
     organisation = models.ForeignKey(
@@ -207,9 +208,7 @@ class Assessment(ScopedModel):
     scheme = models.ForeignKey(
         Scheme, verbose_name=_("scheme"), on_delete=models.PROTECT, related_name="assessments"
     )
-    state = models.CharField(
-        _("step"), max_length=12, choices=AssessmentState.choices, default=AssessmentState.DRAFT
-    )
+    state = ReviewedModel.state_field(AssessmentState, _("step"))
     # null until approved: other apps filter `assessments__band`, and "no band yet" must not look like a band.
     band = models.CharField(  # noqa: DJ001
         _("rating"),
@@ -229,17 +228,15 @@ class Assessment(ScopedModel):
     size_basis = models.CharField(_("size class basis"), max_length=255, blank=True)
     self_note = models.TextField(_("organisation's note"), blank=True)
     review_note = models.TextField(_("review note"), blank=True)
-    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True, editable=False)
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -256,10 +253,6 @@ class Assessment(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.organisation} — {self.year}"
-
-    @property
-    def is_locked(self) -> bool:
-        return self.state == AssessmentState.APPROVED
 
     def clean(self):
         from . import errors

@@ -30,6 +30,7 @@ from simple_history.utils import bulk_create_with_history
 from hoptac.accounts import roles
 from hoptac.core.datafiles import CREATED, UNCHANGED, UPDATED, DataFileError, Loaded
 from hoptac.core.history import acting_user, set_history_user
+from hoptac.core.review import transition
 from hoptac.registry.models import Organisation, YearlyReport
 from hoptac.registry.services import user_can
 
@@ -64,25 +65,18 @@ from .sizes import size_class_for
 
 
 def can(user, action: str, assessment: Assessment) -> bool:
-    """Whether `user` may do `action` on `assessment` now (role, scope and step)."""
+    """Whether `user` may do `action` on `assessment` now (role, scope and step), for the edits made between
+    the workflow's steps (the steps themselves: scoring/workflow.py)."""
     state = assessment.state
     organisation = assessment.organisation
     if action == "view":
         return user_can(user, "view", organisation)
     if not user_can(user, "change", organisation):
         return False
-    if action in ("self_edit", "submit"):
+    if action == "self_edit":
         return state in SELF_EDIT_STATES and roles.can_self_assess(user)
     if action == "review":
         return state in REVIEW_EDIT_STATES and roles.can_review_ratings(user)
-    if action == "return":
-        if state in (AssessmentState.SUBMITTED, AssessmentState.REOPENED):
-            return roles.can_review_ratings(user)
-        return state == AssessmentState.REVIEWED and roles.can_approve_ratings(user)
-    if action == "approve":
-        return state == AssessmentState.REVIEWED and roles.can_approve_ratings(user)
-    if action == "reopen":
-        return state == AssessmentState.APPROVED and roles.can_approve_ratings(user)
     if action == "change_scheme":
         return state in SELF_EDIT_STATES and roles.can_review_ratings(user)
     if action in ("evidence", "survey"):
@@ -105,14 +99,15 @@ def _require(user, action: str, assessment: Assessment) -> None:
 
 
 def _role_allows(user, action: str) -> bool:
-    if action in ("approve", "reopen"):
-        return roles.can_approve_ratings(user)
-    if action in ("review", "return", "change_scheme"):
+    if action in ("review", "change_scheme"):
         return roles.can_review_ratings(user)
     return roles.can_self_assess(user)
 
 
-def _event(assessment: Assessment, user, action: str, from_state: str, note: str = "") -> AssessmentEvent:
+def event_record(
+    assessment: Assessment, user, action: str, from_state: str, note: str = ""
+) -> AssessmentEvent:
+    """One line of the assessment's steps (who, when, from which step to which, why)."""
     return AssessmentEvent.objects.create(
         assessment=assessment,
         action=action,
@@ -209,7 +204,7 @@ def assessment_create(
         _blank_scores(assessment, context), CriterionScore, default_user=acting_user(user)
     )
     _refresh_totals(assessment)
-    _event(assessment, user, EventAction.START, "")
+    event_record(assessment, user, EventAction.START, "")
     return assessment
 
 
@@ -323,7 +318,7 @@ def assessment_change_scheme(*, user, assessment: Assessment, scheme: Scheme) ->
     )
     _refresh_totals(assessment)
     _save(assessment, user)
-    _event(assessment, user, EventAction.SCHEME, assessment.state, f"{previous} → {scheme}")
+    event_record(assessment, user, EventAction.SCHEME, assessment.state, f"{previous} → {scheme}")
     return assessment
 
 
@@ -390,7 +385,7 @@ def assessment_self_save(
     points are saved even when the submission is refused (e.g. evidence or the survey is missing)."""
     _self_save(user=user, assessment=assessment, points=points, notes=notes, note=note, files=files)
     if submit:
-        assessment_submit(user=user, assessment=assessment)
+        return transition(assessment, "submit", user=user)
     return assessment
 
 
@@ -423,46 +418,32 @@ def _self_save(*, user, assessment: Assessment, points, notes, note, files) -> N
     _refresh_totals(assessment)
 
 
-@transaction.atomic
-def assessment_submit(*, user, assessment: Assessment) -> Assessment:
-    _require(user, "submit", assessment)
-    if not _excluded_from_rating(assessment):
-        scores = _scores(assessment)
-        tree = assessment.scheme.tree
-        values = {code: score.self_points for code, score in scores.items()}
-        problems = engine.check_points(tree, values, require_all=True)
-        with_files = set(
-            assessment.evidence.filter(criterion__isnull=False).values_list("criterion__code", flat=True)
+def submission_check(assessment: Assessment) -> None:
+    """Before the self-score is submitted: every point given, evidence for the points given by hand, the
+    members' survey when the scheme scores it (none of it for an organisation excluded from rating)."""
+    if _excluded_from_rating(assessment):
+        return
+    scores = _scores(assessment)
+    tree = assessment.scheme.tree
+    values = {code: score.self_points for code, score in scores.items()}
+    problems = engine.check_points(tree, values, require_all=True)
+    with_files = set(
+        assessment.evidence.filter(criterion__isnull=False).values_list("criterion__code", flat=True)
+    )
+    for code, score in scores.items():
+        criterion = score.criterion
+        needs_evidence = criterion.input != InputKind.COMPUTED and criterion.evidence_required
+        if needs_evidence and (score.self_points or 0) > 0 and not score.self_note and code not in with_files:
+            problems.append((code, str(errors.EVIDENCE_REQUIRED)))
+    survey_leaf = next((n for n in tree.leaves if n.input == InputKind.SURVEY), None)
+    if (
+        survey_leaf
+        and selectors.survey_get(organisation=assessment.organisation, year=assessment.year) is None
+    ):
+        problems.append(
+            (None, str(errors.SURVEY_REQUIRED % {"year": assessment.year, "criterion": survey_leaf.number}))
         )
-        for code, score in scores.items():
-            criterion = score.criterion
-            needs_evidence = criterion.input != InputKind.COMPUTED and criterion.evidence_required
-            if (
-                needs_evidence
-                and (score.self_points or 0) > 0
-                and not score.self_note
-                and code not in with_files
-            ):
-                problems.append((code, str(errors.EVIDENCE_REQUIRED)))
-        survey_leaf = next((n for n in tree.leaves if n.input == InputKind.SURVEY), None)
-        if (
-            survey_leaf
-            and selectors.survey_get(organisation=assessment.organisation, year=assessment.year) is None
-        ):
-            problems.append(
-                (
-                    None,
-                    str(errors.SURVEY_REQUIRED % {"year": assessment.year, "criterion": survey_leaf.number}),
-                )
-            )
-        _raise_point_problems(problems, "points_")
-    before = assessment.state
-    assessment.state = AssessmentState.SUBMITTED
-    assessment.submitted_at = timezone.now()
-    assessment.submitted_by = acting_user(user)
-    _save(assessment, user)
-    _event(assessment, user, EventAction.SUBMIT, before)
-    return assessment
+    _raise_point_problems(problems, "points_")
 
 
 @transaction.atomic
@@ -514,83 +495,44 @@ def assessment_review_save(
         score.save()
     if note is not None:
         assessment.review_note = note.strip()
-    before = assessment.state
-    if finish:
-        assessment.state = AssessmentState.REVIEWED
-        assessment.reviewed_at = timezone.now()
-        assessment.reviewed_by = acting_user(user)
     _save(assessment, user)
     _refresh_totals(assessment)
     if finish:
-        _event(assessment, user, EventAction.REVIEW, before, assessment.review_note)
+        return transition(assessment, "review", user=user, comment=assessment.review_note)
     return assessment
 
 
-@transaction.atomic
-def assessment_return(*, user, assessment: Assessment, reason: str) -> Assessment:
-    """Send back: a commune officer returns a submitted self-score to the organisation; a provincial
-    officer returns a review to the commune."""
-    _require(user, "return", assessment)
-    if not reason or not reason.strip():
-        raise ValidationError({"reason": errors.REASON_REQUIRED})
-    before = assessment.state
-    assessment.state = (
-        AssessmentState.SUBMITTED if before == AssessmentState.REVIEWED else AssessmentState.RETURNED
-    )
-    _save(assessment, user)
-    _event(assessment, user, EventAction.RETURN, before, reason.strip())
-    return assessment
-
-
-@transaction.atomic
-def assessment_approve(*, user, assessment: Assessment, note: str = "") -> Assessment:
-    """Approve the reviewed assessment (provincial officers): the band follows from the official total
-    and the scheme's exclusion rules; the rating is then locked."""
-    _require(user, "approve", assessment)
-    scores = _scores(assessment)
-    tree = assessment.scheme.tree
+def approval_check(assessment: Assessment) -> None:
+    """Before a rating is approved: every official point given (unless the organisation is not rated)."""
     exclusion = selectors.current_exclusion(assessment)
-    values = {code: score.official_points for code, score in scores.items()}
     if exclusion is None or exclusion["result"] != Band.NOT_RATED:
-        _raise_point_problems(engine.check_points(tree, values, require_all=True), "points_")
+        values = {code: score.official_points for code, score in _scores(assessment).items()}
+        _raise_point_problems(
+            engine.check_points(assessment.scheme.tree, values, require_all=True), "points_"
+        )
+
+
+def approval_prepare(assessment: Assessment, user) -> None:
+    """On approval: the proposals and totals brought up to date, the band from the official total and the
+    scheme's exclusion rules, the size class of the year."""
+    scores = _scores(assessment)
+    exclusion = selectors.current_exclusion(assessment)
     _refresh_proposals(assessment, scores)
     for score in scores.values():
         if score.criterion.rule:
             set_history_user(score, user)
             score.save(update_fields=["proposed_points", "metric_value"])
     _refresh_totals(assessment)
-    total = (
-        assessment.official_total if (exclusion is None or exclusion["result"] != Band.NOT_RATED) else None
+    rated = exclusion is None or exclusion["result"] != Band.NOT_RATED
+    assessment.band = engine.result_band(
+        assessment.official_total if rated else None, assessment.scheme.bands, exclusion
     )
-    before = assessment.state
-    assessment.band = engine.result_band(total, assessment.scheme.bands, exclusion)
     assessment.exclusion_code = exclusion["code"] if exclusion else ""
     assessment.exclusion_text = exclusion["text"] if exclusion else ""
-    report = YearlyReport.objects.filter(organisation=assessment.organisation, year=assessment.year).first()
+    report = assessment.organisation.yearly_reports.filter(year=assessment.year).first()
     size = size_class_for(organisation=assessment.organisation, year=assessment.year, report=report)
     assessment.size_class = (size.size_class or "") if size else ""
     assessment.size_basis = (f"{size.rule_set_name}: {size.summary}" if size else "")[:255]
-    assessment.state = AssessmentState.APPROVED
-    assessment.approved_at = timezone.now()
-    assessment.approved_by = acting_user(user)
-    _save(assessment, user)
-    _event(assessment, user, EventAction.APPROVE, before, note.strip())
-    return assessment
-
-
-@transaction.atomic
-def assessment_reopen(*, user, assessment: Assessment, reason: str) -> Assessment:
-    """Unlock an approved rating (provincial officers, with a reason); it must be reviewed and approved
-    again, and until then it no longer counts as rated."""
-    _require(user, "reopen", assessment)
-    if not reason or not reason.strip():
-        raise ValidationError({"reason": errors.REASON_REQUIRED})
-    before = assessment.state
-    assessment.state = AssessmentState.REOPENED
-    assessment.band = None
-    _save(assessment, user)
-    _event(assessment, user, EventAction.REOPEN, before, reason.strip())
-    return assessment
 
 
 # ---------------------------------------------------------------------------------------------

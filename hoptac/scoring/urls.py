@@ -1,4 +1,4 @@
-from django.urls import path, re_path
+from django.urls import path
 
 from . import views
 
@@ -15,11 +15,7 @@ urlpatterns = [
     path("assessments/<int:pk>/", views.AssessmentDetailView.as_view(), name="assessment_detail"),
     path("assessments/<int:pk>/self/", views.AssessmentSelfView.as_view(), name="assessment_self"),
     path("assessments/<int:pk>/review/", views.AssessmentReviewView.as_view(), name="assessment_review"),
-    re_path(
-        r"^assessments/(?P<pk>[0-9]+)/(?P<action>return|approve|reopen|scheme)/$",
-        views.AssessmentActionView.as_view(),
-        name="assessment_action",
-    ),
+    path("assessments/<int:pk>/scheme/", views.AssessmentSchemeView.as_view(), name="assessment_scheme"),
     path("assessments/<int:pk>/evidence/new/", views.EvidenceUploadView.as_view(), name="evidence_upload"),
     path("assessments/<int:pk>/survey/", views.SurveyView.as_view(), name="survey"),
     path("evidence/<int:pk>/", views.EvidenceDownloadView.as_view(), name="evidence_download"),

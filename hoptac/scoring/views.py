@@ -16,6 +16,7 @@ from django_tables2 import RequestConfig
 from hoptac.accounts import roles
 from hoptac.core import datafiles
 from hoptac.core.downloads import XLSX, attachment
+from hoptac.core.review import ReviewStepMixin
 from hoptac.registry import selectors as registry_selectors
 from hoptac.registry.forms import add_service_errors
 
@@ -24,8 +25,6 @@ from .choices import SCORE_BANDS, Band, GroupBy
 from .forms import (
     CalendarFilterForm,
     EvidenceForm,
-    NoteForm,
-    ReasonForm,
     ResultsFilterForm,
     ReviewForm,
     SchemeChoiceForm,
@@ -182,8 +181,13 @@ def _attach_fields(sheet, form, mode: str) -> None:
                 row.fields[key] = form[name]
 
 
-class AssessmentDetailView(AssessmentMixin, TemplateView):
+class AssessmentDetailView(ReviewStepMixin, AssessmentMixin, TemplateView):
+    """The score sheet, and the workflow's steps the user may take (scoring/workflow.py)."""
+
     template_name = "scoring/assessment_detail.html"
+
+    def review_object(self):
+        return self.assessment
 
     def get_context_data(self, self_form=None, review_form=None, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -192,19 +196,12 @@ class AssessmentDetailView(AssessmentMixin, TemplateView):
         sheet = selectors.assessment_sheet(assessment=assessment)
         allowed = {
             action: services.can(user, action, assessment)
-            for action in (
-                "self_edit",
-                "review",
-                "return",
-                "approve",
-                "reopen",
-                "change_scheme",
-                "evidence",
-                "survey",
-            )
+            for action in ("self_edit", "review", "change_scheme", "evidence", "survey")
         }
+        review = kwargs.get("review") or self.review_context()["review"]
+        can_approve = any(step.name == "approve" for step in review.decisions)
         # A reviewed assessment is shown read-only to whoever may approve it (approve, or return it).
-        if allowed["review"] and not allowed["approve"]:
+        if allowed["review"] and not can_approve:
             mode = "review"
         else:
             mode = "self" if allowed["self_edit"] else "read"
@@ -228,9 +225,8 @@ class AssessmentDetailView(AssessmentMixin, TemplateView):
                 "deadline": assessment.scheme.deadline(assessment.year),
                 "late": _late(assessment),
                 "events": selectors.assessment_events(assessment=assessment),
-                "return_form": ReasonForm(prefix="return"),
-                "reopen_form": ReasonForm(prefix="reopen"),
-                "approve_form": NoteForm(prefix="approve"),
+                "review": review,
+                "can_approve": can_approve,
                 "evidence_form": EvidenceForm(),
                 "scheme_form": SchemeChoiceForm(
                     schemes=assessment.scheme.__class__.objects.filter(pk__in=[s.pk for s in schemes]),
@@ -315,42 +311,18 @@ def _detail_again(request, assessment, **forms):
     return view.render_to_response(view.get_context_data(**forms))
 
 
-class AssessmentActionView(AssessmentMixin, View):
-    """Return, approve, reopen: one small form each."""
+class AssessmentSchemeView(AssessmentMixin, View):
+    """Score the assessment by another applicable scheme (before the self-score is submitted)."""
 
-    def post(self, request, pk, action):
+    def post(self, request, pk):
         assessment = self.assessment
+        form = SchemeChoiceForm(request.POST, schemes=assessment.scheme.__class__.objects.all())
         try:
-            if action == "return":
-                form = ReasonForm(request.POST, prefix="return")
-                services.assessment_return(
-                    user=request.user, assessment=assessment, reason=form.data.get("return-reason", "")
+            if form.is_valid():
+                services.assessment_change_scheme(
+                    user=request.user, assessment=assessment, scheme=form.cleaned_data["scheme"]
                 )
-                messages.success(request, _("The assessment was returned."))
-            elif action == "approve":
-                services.assessment_approve(
-                    user=request.user, assessment=assessment, note=request.POST.get("approve-note", "")
-                )
-                messages.success(
-                    request,
-                    _("The rating was approved: %(band)s.") % {"band": assessment.get_band_display()},
-                )
-            elif action == "reopen":
-                services.assessment_reopen(
-                    user=request.user, assessment=assessment, reason=request.POST.get("reopen-reason", "")
-                )
-                messages.success(
-                    request, _("The rating was reopened; it must be reviewed and approved again.")
-                )
-            elif action == "scheme":
-                form = SchemeChoiceForm(request.POST, schemes=assessment.scheme.__class__.objects.all())
-                if form.is_valid():
-                    services.assessment_change_scheme(
-                        user=request.user, assessment=assessment, scheme=form.cleaned_data["scheme"]
-                    )
-                    messages.success(request, _("The scheme was changed."))
-            else:
-                raise PermissionDenied(errors.NOT_ALLOWED)
+                messages.success(request, _("The scheme was changed."))
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         return redirect(self.detail_url())

@@ -259,29 +259,6 @@ class ProgressReportForm(forms.Form):
         return data
 
 
-class ReviewForm(forms.Form):
-    ACCEPT, RETURN = "accept", "return"
-    decision = forms.ChoiceField(
-        label=_("Decision"),
-        choices=[(ACCEPT, _("Accept the report")), (RETURN, _("Return it to the agency"))],
-        widget=forms.RadioSelect,
-    )
-    comment = forms.CharField(
-        label=_("Comment"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Required when returning: say what must be changed."),
-    )
-
-    def clean(self):
-        from .errors import RETURN_COMMENT_REQUIRED
-
-        data = super().clean()
-        if data.get("decision") == self.RETURN and not (data.get("comment") or "").strip():
-            self.add_error("comment", RETURN_COMMENT_REQUIRED)
-        return data
-
-
 class MergeForm(forms.Form):
     effective_on = forms.DateField(
         label=_("Hand over on"),

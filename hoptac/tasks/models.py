@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from hoptac.accounts import roles
 from hoptac.areas.models import AdminUnit
+from hoptac.core.review import ReviewedModel
 from hoptac.core.scoping import Scope, ScopedModel
 from hoptac.core.text import fold, sort_key
 
@@ -412,7 +413,7 @@ class ReportingPeriod(ScopedModel):
         return self.report_state != ReportState.ACCEPTED
 
 
-class ProgressReport(ScopedModel):
+class ProgressReport(ReviewedModel):
     """The lead agency's report for one period: status, text, figures and attachments. Submitted by the
     agency, accepted or returned (with a comment) by a provincial officer of the coordinating agency;
     accepted reports are locked. Every change is kept by django-simple-history."""
@@ -433,35 +434,12 @@ class ProgressReport(ScopedModel):
         blank=True,
         help_text=_("A small table of figures: [{label, value, unit}]."),
     )
-    state = models.CharField(
-        _("state"), max_length=10, choices=ReportState.choices, default=ReportState.DRAFT, editable=False
-    )
+    state = ReviewedModel.state_field(ReportState, _("state"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("submitted by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("reviewed by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True, editable=False)
-    review_comment = models.TextField(_("review comment"), blank=True, editable=False)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
@@ -471,10 +449,6 @@ class ProgressReport(ScopedModel):
 
     def __str__(self) -> str:
         return str(self.period)
-
-    @property
-    def is_locked(self) -> bool:
-        return self.state == ReportState.ACCEPTED
 
     def clean(self):
         from . import errors

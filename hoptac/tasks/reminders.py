@@ -138,7 +138,7 @@ def yearly_data_candidates(*, today: datetime.date, window: int) -> list[Candida
         sent = (
             YearlyReport.objects.unrestricted("every organisation that owes its yearly data is reminded")
             .filter(year=year)
-            .exclude(review_state=YearlyReportState.DRAFT)
+            .exclude(state=YearlyReportState.DRAFT)
         )
         orgs = (
             Organisation.objects.unrestricted("every organisation that owes its yearly data is reminded")

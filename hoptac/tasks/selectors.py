@@ -310,7 +310,7 @@ def _yearly_organisations(*, user, year: int, area: AdminUnit | None):
         organisation=OuterRef("pk"), year=year
     )
     return orgs.annotate(
-        yr_state=Subquery(own.values("review_state")[:1]),
+        yr_state=Subquery(own.values("state")[:1]),
         yr_submitted=Subquery(own.values("submitted_at")[:1]),
     )
 

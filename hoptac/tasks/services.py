@@ -13,7 +13,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from simple_history.utils import update_change_reason
 
 from hoptac.accounts import roles
 from hoptac.core.downloads import DOCX, XLSX
@@ -429,7 +428,7 @@ def periods_refresh(*, today: datetime.date, assignments=None, obligations=None)
     return result
 
 
-def _refresh_period_cache(period: ReportingPeriod, report: ProgressReport) -> None:
+def period_cache_refresh(period: ReportingPeriod, report: ProgressReport) -> None:
     """Copy the report's state onto its period (read again from the database: the caller's instance may be
     stale). The first submission day is kept once set: timeliness counts the first submission."""
     current = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
@@ -476,62 +475,8 @@ def progress_report_save(
     report.full_clean()
     set_history_user(report, user)
     report.save()
-    _refresh_period_cache(period, report)
+    period_cache_refresh(period, report)
     return report
-
-
-@transaction.atomic
-def progress_report_submit(*, user, report: ProgressReport) -> ProgressReport:
-    if not roles.can_report_for(user, report.period.agency):
-        raise PermissionDenied(errors.NOT_ALLOWED)
-    report = ProgressReport.objects.select_for_update().get(pk=report.pk)
-    if report.state not in (ReportState.DRAFT, ReportState.RETURNED):
-        raise ValidationError(errors.REPORT_CANNOT_SUBMIT)
-    if not report.text.strip():
-        raise ValidationError({"text": errors.REPORT_TEXT_REQUIRED})
-    report.state = ReportState.SUBMITTED
-    report.submitted_by = user
-    report.submitted_at = timezone.now()
-    set_history_user(report, user)
-    report.save()
-    _refresh_period_cache(report.period, report)
-    return report
-
-
-def _review(user, report: ProgressReport, state: str, comment: str) -> ProgressReport:
-    report = ProgressReport.objects.select_for_update().select_related("period").get(pk=report.pk)
-    if not roles.can_review_reports(user):
-        raise PermissionDenied(errors.NOT_ALLOWED)
-    if not roles.can_review_reports(user, report):
-        raise PermissionDenied(errors.OWN_REPORT)
-    if report.state != ReportState.SUBMITTED:
-        raise ValidationError(errors.REPORT_NOT_SUBMITTED)
-    report.state = state
-    report.reviewed_by = user
-    report.reviewed_at = timezone.now()
-    report.review_comment = comment.strip()
-    set_history_user(report, user)
-    report.save()
-    if comment.strip():
-        update_change_reason(report, comment.strip()[:100])
-    _refresh_period_cache(report.period, report)
-    return report
-
-
-@transaction.atomic
-def progress_report_accept(*, user, report: ProgressReport, comment: str = "") -> ProgressReport:
-    """A provincial officer of the coordinating agency accepts a submitted report: it is locked."""
-    return _review(user, report, ReportState.ACCEPTED, comment)
-
-
-@transaction.atomic
-def progress_report_return(*, user, report: ProgressReport, comment: str) -> ProgressReport:
-    """…or returns it to the agency with a comment saying what to change."""
-    if not (comment or "").strip():
-        if not roles.can_review_reports(user):
-            raise PermissionDenied(errors.NOT_ALLOWED)
-        raise ValidationError({"comment": errors.RETURN_COMMENT_REQUIRED})
-    return _review(user, report, ReportState.RETURNED, comment)
 
 
 # ---------------------------------------------------------------------------------------------

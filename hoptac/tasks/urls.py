@@ -14,7 +14,6 @@ urlpatterns = [
     path("tasks/<int:pk>/assign/", views.TaskAssignView.as_view(), name="task_assign"),
     path("periods/<int:pk>/", views.PeriodDetailView.as_view(), name="period_detail"),
     path("periods/<int:pk>/report/", views.ReportEditView.as_view(), name="report_edit"),
-    path("periods/<int:pk>/action/", views.ReportActionView.as_view(), name="report_action"),
     path("attachments/<int:pk>/", views.AttachmentDownloadView.as_view(), name="attachment_download"),
     path("attachments/<int:pk>/delete/", views.AttachmentDeleteView.as_view(), name="attachment_delete"),
     path("reviews/", views.ReviewListView.as_view(), name="review_list"),

@@ -18,12 +18,13 @@ from django.views.generic import FormView, TemplateView
 
 from hoptac.accounts import roles
 from hoptac.core.downloads import XLSX, attachment
+from hoptac.core.review import ReviewStepMixin, transition
 from hoptac.registry.forms import add_service_errors
 
 from . import errors, selectors, services
 from .choices import ReportState, Timeliness
 from .exports import calendar_export, calendar_filename
-from .forms import EARLIEST, AssignmentForm, CalendarFilterForm, MergeForm, ProgressReportForm, ReviewForm
+from .forms import EARLIEST, AssignmentForm, CalendarFilterForm, MergeForm, ProgressReportForm
 from .labels import schedule_label
 from .rules import days_overdue, timeliness
 
@@ -330,10 +331,6 @@ class PeriodMixin(TasksMixin):
             timeliness=timeliness(due=period.due, submitted_on=period.first_submitted_on, today=today),
             days_overdue=days_overdue(due=period.due, submitted_on=period.first_submitted_on, today=today),
             can_edit=roles.can_report_for(user, period.agency) and editable and today >= period.start,
-            can_submit=bool(report) and roles.can_report_for(user, period.agency) and editable,
-            can_review=bool(report)
-            and report.state == ReportState.SUBMITTED
-            and roles.can_review_reports(user, report),
             own_report=bool(report)
             and report.state == ReportState.SUBMITTED
             and roles.can_review_reports(user)
@@ -344,12 +341,23 @@ class PeriodMixin(TasksMixin):
         )
 
 
-class PeriodDetailView(PeriodMixin, TemplateView):
+class PeriodDetailView(ReviewStepMixin, PeriodMixin, TemplateView):
+    """The period, its report and the review steps the user may take (tasks/workflow.py)."""
+
     template_name = "tasks/period_detail.html"
 
+    def review_object(self):
+        return self.report
+
     def get_context_data(self, **kwargs):
-        kwargs.setdefault("review_form", ReviewForm())
+        if self.report is not None:
+            kwargs.setdefault("review", self.review_context()["review"])
         return super().get_context_data(**kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if self.report is None:
+            return redirect("tasks:period_detail", pk=self.period.pk)
+        return super().post(request, *args, **kwargs)
 
 
 class ReportEditView(PeriodMixin, FormView):
@@ -393,7 +401,7 @@ class ReportEditView(PeriodMixin, FormView):
                 for upload in data.get("files") or []:
                     services.attachment_add(user=user, report=report, file=upload)
                 if submit:
-                    services.progress_report_submit(user=user, report=report)
+                    transition(report, "submit", user=user)
         except ValidationError as error:
             if hasattr(error, "error_dict") and "file" in error.error_dict:
                 form.add_error("files", error.error_dict["file"])
@@ -405,41 +413,6 @@ class ReportEditView(PeriodMixin, FormView):
             _("The report was submitted for review.") if submit else _("The report was saved as a draft."),
         )
         return redirect("tasks:period_detail", pk=self.period.pk)
-
-
-class ReportActionView(PeriodMixin, View):
-    """POST: submit the draft, or review (accept/return) a submitted report."""
-
-    def post(self, request, *args, **kwargs):
-        action = request.POST.get("action")
-        back = redirect("tasks:period_detail", pk=self.period.pk)
-        if self.report is None:
-            return back
-        try:
-            if action == "submit":
-                services.progress_report_submit(user=request.user, report=self.report)
-                messages.success(request, _("The report was submitted for review."))
-            elif action == "review":
-                form = ReviewForm(request.POST)
-                if not form.is_valid():
-                    detail = PeriodDetailView()
-                    detail.setup(request, *args, **kwargs)
-                    detail.period, detail.report = self.period, self.report
-                    return detail.render_to_response(detail.get_context_data(review_form=form))
-                if form.cleaned_data["decision"] == ReviewForm.ACCEPT:
-                    services.progress_report_accept(
-                        user=request.user, report=self.report, comment=form.cleaned_data["comment"]
-                    )
-                    messages.success(request, _("The report was accepted."))
-                else:
-                    services.progress_report_return(
-                        user=request.user, report=self.report, comment=form.cleaned_data["comment"]
-                    )
-                    messages.success(request, _("The report was returned to the agency."))
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        return back
 
 
 class AttachmentDownloadView(LoginRequiredMixin, View):

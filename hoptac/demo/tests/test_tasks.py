@@ -49,12 +49,8 @@ def test_the_demo_has_a_realistic_mix(demo):
         agency__code="so-khdt-nam-dinh", successor__code="so-tc-ninh-binh"
     ).exists()
     # Yearly data: up to 2024 accepted, 2025 a mix.
-    assert (
-        not YearlyReport.objects.filter(year__lte=2024)
-        .exclude(review_state=YearlyReportState.ACCEPTED)
-        .exists()
-    )
-    assert set(YearlyReport.objects.filter(year=2025).values_list("review_state", flat=True)) == set(
+    assert not YearlyReport.objects.filter(year__lte=2024).exclude(state=YearlyReportState.ACCEPTED).exists()
+    assert set(YearlyReport.objects.filter(year=2025).values_list("state", flat=True)) == set(
         YearlyReportState.values
     )
 

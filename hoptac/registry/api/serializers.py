@@ -3,7 +3,6 @@ from rest_framework import serializers
 from hoptac.areas.api.serializers import AdminUnitBriefSerializer
 from hoptac.areas.models import AdminMap, AdminUnit, Level
 from hoptac.core.api import ScopedModelSerializer
-from hoptac.registry.errors import YEAR_REOPEN_REASON
 from hoptac.registry.models import Organisation, StatusChange, YearlyReport
 from hoptac.registry.services import ORGANISATION_FIELDS
 
@@ -57,26 +56,6 @@ class YearlyReportSerializer(ScopedModelSerializer):
     class Meta:
         model = YearlyReport
         fields = "__all__"
-
-
-class YearlyReviewSerializer(serializers.Serializer):
-    accept = serializers.BooleanField(
-        help_text="true accepts the submitted data (the year is then locked); false returns them for corrections."
-    )
-    comment = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        default="",
-        help_text="What must be corrected; required when returning (accept=false).",
-    )
-
-
-class YearlyReopenSerializer(serializers.Serializer):
-    reason = serializers.CharField(
-        max_length=1000,
-        help_text="Why the accepted year is reopened; kept in the history and shown as the review comment.",
-        error_messages={"required": YEAR_REOPEN_REASON, "blank": YEAR_REOPEN_REASON},
-    )
 
 
 class HistoryEntrySerializer(serializers.Serializer):

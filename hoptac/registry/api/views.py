@@ -10,19 +10,18 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from hoptac.core.api import as_drf_error
 from hoptac.core.downloads import XLSX, attachment
+from hoptac.core.review import ReviewActionsMixin
 from hoptac.registry import selectors, services
 from hoptac.registry.filters import OrganisationFilter, YearlyReportFilter
 from hoptac.registry.tables import organisation_workbook, yearly_report_workbook
+from hoptac.registry.workflow import WORKFLOW
 
 from .serializers import (
     HistoryEntrySerializer,
     OrganisationSerializer,
     StatusChangeSerializer,
-    YearlyReopenSerializer,
     YearlyReportSerializer,
-    YearlyReviewSerializer,
 )
 
 
@@ -106,6 +105,7 @@ class OrganisationViewSet(
 
 
 class YearlyReportViewSet(
+    ReviewActionsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -118,6 +118,7 @@ class YearlyReportViewSet(
 
     serializer_class = YearlyReportSerializer
     filterset_class = YearlyReportFilter
+    review_workflow = WORKFLOW
     # The FilterSet's own `ordering` (as on the page) sorts; DRF's OrderingFilter would read it a second time.
     filter_backends = [DjangoFilterBackend]
 
@@ -149,42 +150,3 @@ class YearlyReportViewSet(
             self.filter_queryset(self.get_queryset()), today=today, year=int(year) if year.isdigit() else None
         )
         return attachment(content, content_type=XLSX, filename=f"hoptac-so-lieu-hang-nam-{today:%Y%m%d}.xlsx")
-
-    def _workflow(self, step, report, **kwargs) -> Response:
-        """Run one step of the review flow on the report and answer with it as it now is. The service checks
-        the right (PermissionDenied: 403) and whether the step applies (ValidationError: 400, its message)."""
-        try:
-            report = step(user=self.request.user, report=report, **kwargs)
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
-        return Response(YearlyReportSerializer(report).data)
-
-    @extend_schema(request=None, responses=YearlyReportSerializer)
-    @action(detail=True, methods=["post"])
-    def submit(self, request, pk=None):
-        """Submit the year's data for the commune's review (data not yet submitted, or returned)."""
-        return self._workflow(services.yearly_report_submit, self.get_object())
-
-    @extend_schema(request=YearlyReviewSerializer, responses=YearlyReportSerializer)
-    @action(detail=True, methods=["post"])
-    def review(self, request, pk=None):
-        """Accept the submitted data (the year is then locked) or return them with a comment saying what to
-        correct. Commune officers of the organisation's commune, provincial officers and administrators."""
-        report = self.get_object()  # outside the user's scope: 404 before anything else
-        payload = YearlyReviewSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        return self._workflow(
-            services.yearly_report_review,
-            report,
-            accept=payload.validated_data["accept"],
-            comment=payload.validated_data["comment"],
-        )
-
-    @extend_schema(request=YearlyReopenSerializer, responses=YearlyReportSerializer)
-    @action(detail=True, methods=["post"])
-    def reopen(self, request, pk=None):
-        """Reopen an accepted year for corrections, giving the reason. Provincial officers and administrators."""
-        report = self.get_object()
-        payload = YearlyReopenSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        return self._workflow(services.yearly_report_reopen, report, reason=payload.validated_data["reason"])

@@ -6,7 +6,8 @@ from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
 from hoptac.areas.tests.factories import current_commune, district
-from hoptac.registry import errors, services
+from hoptac.core.review import transition
+from hoptac.registry import errors
 from hoptac.registry.choices import OrganisationKind, Sector
 from hoptac.registry.models import YearlyReport, YearlyReportState
 from hoptac.registry.tests.factories import OrganisationFactory, YearlyReportFactory
@@ -47,13 +48,9 @@ def test_api_filters_and_sort_match_the_page(two_communes):
     b.sector = Sector.CREDIT
     b.kind = OrganisationKind.QTDND
     b.save()
-    YearlyReportFactory(
-        organisation=a, year=2023, revenue=2_000_000_000, review_state=YearlyReportState.ACCEPTED
-    )
+    YearlyReportFactory(organisation=a, year=2023, revenue=2_000_000_000, state=YearlyReportState.ACCEPTED)
     YearlyReportFactory(organisation=a, year=2024, revenue=3_000_000_000, in_value_chain=True, high_tech=True)
-    YearlyReportFactory(
-        organisation=b, year=2024, revenue=1_000_000_000, review_state=YearlyReportState.SUBMITTED
-    )
+    YearlyReportFactory(organisation=b, year=2024, revenue=1_000_000_000, state=YearlyReportState.SUBMITTED)
     YearlyReportFactory(organisation=tht, year=2023, revenue=100_000_000, high_tech=True)
     client = client_for(two_communes["province"])
 
@@ -64,7 +61,7 @@ def test_api_filters_and_sort_match_the_page(two_communes):
     assert set(found("year=2024")) == {(a.pk, 2024), (b.pk, 2024)}
     assert set(found("kind=tht")) == {(tht.pk, 2023)}
     assert set(found("sector=credit")) == {(b.pk, 2024)}
-    assert set(found("review_state=accepted&review_state=submitted")) == {(a.pk, 2023), (b.pk, 2024)}
+    assert set(found("state=accepted&state=submitted")) == {(a.pk, 2023), (b.pk, 2024)}
     assert set(found("in_value_chain=true")) == {(a.pk, 2024)}
     assert set(found("high_tech=false")) == {(a.pk, 2023), (b.pk, 2024)}
     assert set(found("q=hop tac xa hai anh")) == {(a.pk, 2023), (a.pk, 2024)}
@@ -94,91 +91,94 @@ def test_submit_review_and_reopen_move_the_state(two_communes, draft):
     response = post(representative, draft, "submit")
     assert response.status_code == 200, response.json()
     body = response.json()
-    assert body["id"] == draft.pk and body["review_state"] == YearlyReportState.SUBMITTED
+    assert body["id"] == draft.pk and body["state"] == YearlyReportState.SUBMITTED
     assert body["submitted_by"] == two_communes["representative_a"].pk
     assert body["submitted_at"] == timezone.localdate().isoformat()
     assert body["official_members"] == 150
 
     officer = client_for(two_communes["commune_a"])
-    response = post(officer, draft, "review", {"accept": False, "comment": "Thiếu số liệu lao động."})
+    response = post(officer, draft, "return", {"comment": "Thiếu số liệu lao động."})
     assert response.status_code == 200, response.json()
-    assert response.json()["review_state"] == YearlyReportState.RETURNED
+    assert response.json()["state"] == YearlyReportState.RETURNED
     assert response.json()["review_comment"] == "Thiếu số liệu lao động."
 
-    assert post(representative, draft, "submit").json()["review_state"] == YearlyReportState.SUBMITTED
-    response = post(officer, draft, "review", {"accept": True})
+    assert post(representative, draft, "submit").json()["state"] == YearlyReportState.SUBMITTED
+    response = post(officer, draft, "accept")
     assert response.status_code == 200
-    assert response.json()["review_state"] == YearlyReportState.ACCEPTED
+    assert response.json()["state"] == YearlyReportState.ACCEPTED
     assert response.json()["reviewed_by"] == two_communes["commune_a"].pk
 
     province = client_for(two_communes["province"])
-    response = post(province, draft, "reopen", {"reason": "Sửa doanh thu theo báo cáo tài chính."})
+    response = post(province, draft, "reopen", {"comment": "Sửa doanh thu theo báo cáo tài chính."})
     assert response.status_code == 200, response.json()
-    assert response.json()["review_state"] == YearlyReportState.RETURNED
+    assert response.json()["state"] == YearlyReportState.RETURNED
     assert response.json()["review_comment"] == "Sửa doanh thu theo báo cáo tài chính."
 
     draft.refresh_from_db()
-    assert draft.review_state == YearlyReportState.RETURNED
+    assert draft.state == YearlyReportState.RETURNED
     assert draft.history.first().history_user == two_communes["province"]
 
 
 def test_representative_and_viewer_cannot_review(two_communes, draft):
-    services.yearly_report_submit(user=two_communes["representative_a"], report=draft)
+    transition(draft, "submit", user=two_communes["representative_a"])
     for key in ("representative_a", "viewer"):
-        response = post(client_for(two_communes[key]), draft, "review", {"accept": True})
-        assert response.status_code == 403, key
+        for step in ("accept", "return"):
+            response = post(client_for(two_communes[key]), draft, step, {"comment": "x"})
+            assert response.status_code == 403, (key, step)
     assert post(client_for(two_communes["viewer"]), draft, "submit").status_code == 403
     draft.refresh_from_db()
-    assert draft.review_state == YearlyReportState.SUBMITTED
+    assert draft.state == YearlyReportState.SUBMITTED
 
 
 def test_outside_the_scope_the_report_is_absent(two_communes, draft):
-    services.yearly_report_submit(user=two_communes["representative_a"], report=draft)
+    transition(draft, "submit", user=two_communes["representative_a"])
     for key in ("viewer_b", "no_scope"):
         client = client_for(two_communes[key])
-        assert post(client, draft, "review", {"accept": True}).status_code == 404, key
+        assert post(client, draft, "accept").status_code == 404, key
         assert post(client, draft, "submit").status_code == 404, key
-        assert post(client, draft, "reopen", {"reason": "x"}).status_code == 404, key
+        assert post(client, draft, "reopen", {"comment": "x"}).status_code == 404, key
     # An invalid payload does not reveal the report either.
-    assert post(client_for(two_communes["viewer_b"]), draft, "review", {}).status_code == 404
+    assert (
+        post(client_for(two_communes["viewer_b"]), draft, "return", {"comment": 7 * 1000 * "x"}).status_code
+        == 404
+    )
     draft.refresh_from_db()
-    assert draft.review_state == YearlyReportState.SUBMITTED
+    assert draft.state == YearlyReportState.SUBMITTED
 
 
 def test_wrong_steps_are_refused_in_vietnamese(two_communes, draft):
     officer = client_for(two_communes["commune_a"])
     province = client_for(two_communes["province"])
     # A draft cannot be reviewed, nor reopened.
-    response = post(officer, draft, "review", {"accept": True})
+    response = post(officer, draft, "accept")
     assert response.status_code == 400 and response.json() == [vi(errors.YEAR_NOT_SUBMITTED)]
-    response = post(province, draft, "reopen", {"reason": "Sửa số liệu."})
+    response = post(province, draft, "reopen", {"comment": "Sửa số liệu."})
     assert response.status_code == 400 and response.json() == [vi(errors.YEAR_NOT_ACCEPTED)]
-    # Submitted data cannot be submitted again; returning them needs a comment; a decision is required.
+    # Submitted data cannot be submitted again; returning them needs a comment; there is no other step.
     post(client_for(two_communes["representative_a"]), draft, "submit")
     response = post(officer, draft, "submit")
     assert response.status_code == 400 and response.json() == [vi(errors.YEAR_CANNOT_SUBMIT)]
     assert response.json()[0].startswith("Chỉ")
-    response = post(officer, draft, "review", {"accept": False, "comment": "  "})
+    response = post(officer, draft, "return", {"comment": "  "})
     assert response.status_code == 400 and response.json() == {"comment": [vi(errors.YEAR_RETURN_COMMENT)]}
     assert response.json()["comment"] == ["Hãy nêu nội dung cần sửa."]
-    response = post(officer, draft, "review", {"comment": "Đồng ý"})
-    assert response.status_code == 400 and "accept" in response.json()
+    assert post(officer, draft, "review", {"comment": "Đồng ý"}).status_code == 404
     draft.refresh_from_db()
-    assert draft.review_state == YearlyReportState.SUBMITTED
+    assert draft.state == YearlyReportState.SUBMITTED
 
 
 def test_reopening_needs_a_provincial_officer_and_a_reason(two_communes, draft):
-    services.yearly_report_submit(user=two_communes["representative_a"], report=draft)
-    services.yearly_report_review(user=two_communes["commune_a"], report=draft, accept=True)
+    transition(draft, "submit", user=two_communes["representative_a"])
+    transition(draft, "accept", user=two_communes["commune_a"])
     officer = client_for(two_communes["commune_a"])
-    assert post(officer, draft, "reopen", {"reason": "Sửa số liệu."}).status_code == 403
+    assert post(officer, draft, "reopen", {"comment": "Sửa số liệu."}).status_code == 403
     province = client_for(two_communes["province"])
-    for payload in ({}, {"reason": ""}, {"reason": "   "}):
+    for payload in ({}, {"comment": ""}, {"comment": "   "}):
         response = post(province, draft, "reopen", payload)
         assert response.status_code == 400, payload
-        assert response.json() == {"reason": ["Hãy nêu lý do mở lại số liệu năm."]}, payload
+        assert response.json() == {"comment": ["Hãy nêu lý do mở lại số liệu năm."]}, payload
     draft.refresh_from_db()
-    assert draft.review_state == YearlyReportState.ACCEPTED
+    assert draft.state == YearlyReportState.ACCEPTED
     # The locked year cannot be changed through the API either.
     response = client_for(two_communes["province"]).patch(url(draft), {"workers": 99}, format="json")
     assert response.status_code == 400
@@ -192,17 +192,15 @@ def test_actions_are_documented_in_the_schema(two_communes):
     assert schema.status_code == 200
     body = schema.json()
     paths = body["paths"]
-    for step in ("submit", "review", "reopen"):
+    for step in ("submit", "accept", "return", "reopen"):
         operation = paths[f"/api/v1/yearly-reports/{{id}}/{step}/"]["post"]
         assert operation["responses"]["200"]["content"]["application/json"]["schema"] == {
             "$ref": "#/components/schemas/YearlyReport"
         }
-    review_body = paths["/api/v1/yearly-reports/{id}/review/"]["post"]["requestBody"]
-    review_schema = review_body["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
-    assert body["components"]["schemas"][review_schema]["required"] == ["accept"]
-    reopen_body = paths["/api/v1/yearly-reports/{id}/reopen/"]["post"]["requestBody"]
-    reopen_schema = reopen_body["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
-    assert body["components"]["schemas"][reopen_schema]["required"] == ["reason"]
+    for step in ("accept", "return", "reopen"):
+        request_body = paths[f"/api/v1/yearly-reports/{{id}}/{step}/"]["post"]["requestBody"]
+        name = request_body["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+        assert set(body["components"]["schemas"][name]["properties"]) == {"comment"}
     assert "requestBody" not in paths["/api/v1/yearly-reports/{id}/submit/"]["post"]
     parameters = {p["name"] for p in paths["/api/v1/yearly-reports/"]["get"]["parameters"]}
     assert {
@@ -211,7 +209,7 @@ def test_actions_are_documented_in_the_schema(two_communes):
         "area",
         "kind",
         "sector",
-        "review_state",
+        "state",
         "in_value_chain",
         "high_tech",
     } <= parameters

@@ -167,10 +167,10 @@ def test_yearly_data_page_filter_and_export_link(live_server, browser):
         in_value_chain=True,
         ocop_products=2,
         ocop_max_stars=4,
-        review_state=YearlyReportState.SUBMITTED,
+        state=YearlyReportState.SUBMITTED,
         submitted_at=datetime.date(2024, 12, 10),
     )
-    YearlyReportFactory(organisation=hai_anh, year=2023, review_state=YearlyReportState.ACCEPTED)
+    YearlyReportFactory(organisation=hai_anh, year=2023, state=YearlyReportState.ACCEPTED)
     YearlyReportFactory(organisation=giao_thien, year=2024, revenue=1_000_000_000, high_tech=True)
     wait = WebDriverWait(browser, WAIT_SECONDS, ignored_exceptions=(WebDriverException,))
 

@@ -391,7 +391,7 @@ def test_accepted_years_are_locked_against_imports(officer):
     from hoptac.registry.tests.factories import YearlyReportFactory
 
     organisation = OrganisationFactory(registration_code="0607900000", registration_date=None)
-    YearlyReportFactory(organisation=organisation, year=2024, review_state=YearlyReportState.ACCEPTED)
+    YearlyReportFactory(organisation=organisation, year=2024, state=YearlyReportState.ACCEPTED)
     with translation.override("vi"):
         preview = import_registry(
             user=officer, content=xlsx([HEADER, *_rows(1)]), filename="x.xlsx", commit=False

@@ -61,7 +61,7 @@ def data(commune_a, commune_b):
             high_tech=False,
             ocop_products=2,
             ocop_max_stars=3,
-            review_state=YearlyReportState.ACCEPTED,
+            state=YearlyReportState.ACCEPTED,
             submitted_at=datetime.date(2023, 12, 8),
         ),
         "a2024": YearlyReportFactory(
@@ -75,7 +75,7 @@ def data(commune_a, commune_b):
             average_worker_income=64_500_000,
             in_value_chain=True,
             high_tech=True,
-            review_state=YearlyReportState.SUBMITTED,
+            state=YearlyReportState.SUBMITTED,
             submitted_at=datetime.date(2024, 12, 10),
         ),
         "b2024": YearlyReportFactory(
@@ -87,7 +87,7 @@ def data(commune_a, commune_b):
             revenue=1_000_000_000,
             profit=300_000_000,
             average_worker_income=90_000_000,
-            review_state=YearlyReportState.DRAFT,
+            state=YearlyReportState.DRAFT,
         ),
         "c2023": YearlyReportFactory(
             organisation=org_c,
@@ -99,7 +99,7 @@ def data(commune_a, commune_b):
             profit=5_000_000,
             average_worker_income=20_000_000,
             high_tech=True,
-            review_state=YearlyReportState.RETURNED,
+            state=YearlyReportState.RETURNED,
         ),
     }
     return {"a": org_a, "b": org_b, "c": org_c, **reports}
@@ -287,8 +287,8 @@ def test_each_filter_narrows_the_list(client, province_user, data):
         (QUY_GIAO_THIEN, 2024),
     }
     assert shown(client, sector="credit") == {(QUY_GIAO_THIEN, 2024)}
-    assert shown(client, review_state="submitted") == {(HAI_ANH, 2024)}
-    assert set(rows(client.get(f"{LIST}?review_state=draft&review_state=returned"))) == {
+    assert shown(client, state="submitted") == {(HAI_ANH, 2024)}
+    assert set(rows(client.get(f"{LIST}?state=draft&state=returned"))) == {
         (QUY_GIAO_THIEN, 2024),
         (THT_GIAO_THIEN, 2023),
     }
@@ -298,7 +298,7 @@ def test_each_filter_narrows_the_list(client, province_user, data):
     assert shown(client, high_tech="true") == {(HAI_ANH, 2024), (THT_GIAO_THIEN, 2023)}
     # Filters combine.
     assert shown(client, year=2024, high_tech="false") == {(QUY_GIAO_THIEN, 2024)}
-    assert shown(client, sector="agriculture", year=2023, review_state="returned") == {(THT_GIAO_THIEN, 2023)}
+    assert shown(client, sector="agriculture", year=2023, state="returned") == {(THT_GIAO_THIEN, 2023)}
 
 
 def test_area_filter_works_on_either_map(client, province_user, data, commune_a):
@@ -427,7 +427,7 @@ def test_export_follows_every_filter_and_the_sort_of_the_page(client, province_u
     for params in (
         {"kind": "tht"},
         {"sector": "agriculture", "sort": "-revenue"},
-        {"review_state": ["draft", "returned"], "sort": "name"},
+        {"state": ["draft", "returned"], "sort": "name"},
         {"in_value_chain": "true", "sort": "year"},
         {"high_tech": "false"},
         {"q": "giao thien", "sort": "-year"},

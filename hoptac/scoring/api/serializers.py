@@ -189,14 +189,6 @@ class ReviewInput(serializers.Serializer):
     finish = serializers.BooleanField(required=False, default=False)
 
 
-class ReasonInput(serializers.Serializer):
-    reason = serializers.CharField()
-
-
-class NoteInput(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="")
-
-
 class StartYearInput(serializers.Serializer):
     year = serializers.IntegerField(min_value=1990, max_value=2100)
     organisations = serializers.ListField(child=serializers.IntegerField(), required=False)

@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from hoptac.core.downloads import XLSX, attachment
+from hoptac.core.review import ReviewActionsMixin
 from hoptac.registry import selectors as registry_selectors
 from hoptac.scoring import selectors, services
 from hoptac.scoring.choices import GroupBy
@@ -16,12 +17,11 @@ from hoptac.scoring.filters import AssessmentFilter
 from hoptac.scoring.forms import default_year
 from hoptac.scoring.models import SatisfactionSurvey
 from hoptac.scoring.tables import results_export, results_filename
+from hoptac.scoring.workflow import WORKFLOW
 
 from .serializers import (
     DistributionSerializer,
     EventSerializer,
-    NoteInput,
-    ReasonInput,
     ResultsExportQuery,
     ResultsQuery,
     ReviewInput,
@@ -49,11 +49,14 @@ class SchemeViewSet(viewsets.ReadOnlyModelViewSet):
         return SchemeDetailSerializer if self.action == "retrieve" else SchemeSerializer
 
 
-class AssessmentViewSet(viewsets.ReadOnlyModelViewSet):
-    """Assessments of organisations in the user's scope. The workflow steps are POST actions; each
+class AssessmentViewSet(ReviewActionsMixin, viewsets.ReadOnlyModelViewSet):
+    """Assessments of organisations in the user's scope. The workflow steps are POST actions (submit,
+    return, approve, reopen with `{"comment": …}`; the review's points and its end through `review`); each
     checks the user's role, scope and the assessment's step."""
 
     filterset_class = AssessmentFilter
+    review_workflow = WORKFLOW
+    review_response_serializer = ScoringAssessmentDetailSerializer
     ordering_fields = ["year", "official_total", "self_total"]
 
     def get_queryset(self):
@@ -65,13 +68,16 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self):
         return ScoringAssessmentDetailSerializer if self.action == "retrieve" else ScoringAssessmentSerializer
 
-    def _respond(self, assessment):
+    def review_response(self, assessment):
         assessment = (
             selectors.assessment_list(user=self.request.user)
             .prefetch_related("scores__criterion")
             .get(pk=assessment.pk)
         )
-        return Response(ScoringAssessmentDetailSerializer(assessment).data)
+        return ScoringAssessmentDetailSerializer(assessment).data
+
+    def _respond(self, assessment):
+        return Response(self.review_response(assessment))
 
     @extend_schema(request=SelfScoreInput, responses=ScoringAssessmentDetailSerializer)
     @action(detail=True, methods=["post"], url_path="self-score")
@@ -89,11 +95,6 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet):
             submit=data.get("submit", False),
         )
         return self._respond(assessment)
-
-    @extend_schema(request=None, responses=ScoringAssessmentDetailSerializer)
-    @action(detail=True, methods=["post"])
-    def submit(self, request, pk=None):
-        return self._respond(services.assessment_submit(user=request.user, assessment=self.get_object()))
 
     @extend_schema(request=ReviewInput, responses=ScoringAssessmentDetailSerializer)
     @action(detail=True, methods=["post"])
@@ -113,45 +114,6 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet):
             finish=data.get("finish", False),
         )
         return self._respond(assessment)
-
-    @extend_schema(request=ReasonInput, responses=ScoringAssessmentDetailSerializer)
-    @action(detail=True, methods=["post"], url_path="return")
-    def return_(self, request, pk=None):
-        payload = ReasonInput(data=request.data)
-        payload.is_valid(raise_exception=True)
-        return self._respond(
-            services.assessment_return(
-                user=request.user,
-                assessment=self.get_object(),
-                reason=payload.validated_data["reason"],
-            )
-        )
-
-    @extend_schema(request=NoteInput, responses=ScoringAssessmentDetailSerializer)
-    @action(detail=True, methods=["post"])
-    def approve(self, request, pk=None):
-        payload = NoteInput(data=request.data)
-        payload.is_valid(raise_exception=True)
-        return self._respond(
-            services.assessment_approve(
-                user=request.user,
-                assessment=self.get_object(),
-                note=payload.validated_data["note"],
-            )
-        )
-
-    @extend_schema(request=ReasonInput, responses=ScoringAssessmentDetailSerializer)
-    @action(detail=True, methods=["post"])
-    def reopen(self, request, pk=None):
-        payload = ReasonInput(data=request.data)
-        payload.is_valid(raise_exception=True)
-        return self._respond(
-            services.assessment_reopen(
-                user=request.user,
-                assessment=self.get_object(),
-                reason=payload.validated_data["reason"],
-            )
-        )
 
     @extend_schema(responses=EventSerializer(many=True))
     @action(detail=True, methods=["get"])

@@ -137,7 +137,8 @@ def test_one_assessment_from_self_score_to_approval(live_server, browser, settin
     browser.find_element(By.ID, "finish-review").click()
     wait.until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, ".messages"), "Đã hoàn thành thẩm định"))
     assert browser.find_element(By.ID, "official-total").text.startswith("79")
-    assert not browser.find_elements(By.ID, "approve")  # a commune officer cannot approve
+    # A commune officer cannot approve.
+    assert not browser.find_elements(By.CSS_SELECTOR, "input[name=decision][value=approve]")
     _screenshot(browser, "03-reviewed")
 
     # 4. The provincial officer approves: 79 points → Khá; self-score and official score side by side.
@@ -145,7 +146,8 @@ def test_one_assessment_from_self_score_to_approval(live_server, browser, settin
     open_assessment()
     row = browser.find_element(By.ID, "row-C5").text
     assert "8" in row and "5" in row and "Chưa có quyết định khen thưởng" in row
-    browser.find_element(By.ID, "approve").click()
+    browser.find_element(By.CSS_SELECTOR, "input[name=decision][value=approve]").click()
+    browser.find_element(By.ID, "record-decision").click()
     wait.until(
         ec.text_to_be_present_in_element((By.CSS_SELECTOR, ".messages"), "Đã phê duyệt kết quả xếp loại: Khá")
     )

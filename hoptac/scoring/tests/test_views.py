@@ -125,21 +125,20 @@ def test_review_approve_reopen_through_the_pages(client, people, assessment):
         "Phê duyệt kết quả"
         not in client.get(reverse("scoring:assessment_detail", args=[assessment.pk])).content.decode()
     )
-    client.post(reverse("scoring:assessment_action", args=[assessment.pk, "approve"]))
+    detail = reverse("scoring:assessment_detail", args=[assessment.pk])
+    assert client.post(detail, {"decision": "approve"}).status_code == 403
     assessment.refresh_from_db()
     assert assessment.state == AssessmentState.REVIEWED
     client.force_login(people["province"])
-    client.post(
-        reverse("scoring:assessment_action", args=[assessment.pk, "approve"]), {"approve-note": "Đồng ý"}
-    )
+    client.post(detail, {"decision": "approve", "comment": "Đồng ý"})
     assessment.refresh_from_db()
     assert assessment.state == AssessmentState.APPROVED and assessment.band
-    client.post(reverse("scoring:assessment_action", args=[assessment.pk, "reopen"]), {"reopen-reason": ""})
+    assert assessment.events.last().note == "Đồng ý"
+    response = client.post(detail, {"decision": "reopen", "comment": ""}, HTTP_ACCEPT_LANGUAGE="vi")
+    assert response.status_code == 200 and "Hãy nêu lý do." in response.content.decode()
     assessment.refresh_from_db()
     assert assessment.state == AssessmentState.APPROVED
-    client.post(
-        reverse("scoring:assessment_action", args=[assessment.pk, "reopen"]), {"reopen-reason": "Sai số liệu"}
-    )
+    client.post(detail, {"decision": "reopen", "comment": "Sai số liệu"})
     assessment.refresh_from_db()
     assert assessment.state == AssessmentState.REOPENED and assessment.band is None
 

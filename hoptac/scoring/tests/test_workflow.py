@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from hoptac.core.review import transition
 from hoptac.registry.models import StatusChange
 from hoptac.scoring import errors, selectors, services
 from hoptac.scoring.choices import AssessmentState, Band, EventAction
@@ -76,7 +77,7 @@ def test_the_whole_way_from_self_score_to_approval(people):
         assessment.state == AssessmentState.REVIEWED
         and assessment.official_total == assessment.self_total - 2
     )
-    services.assessment_approve(user=people["province"], assessment=assessment)
+    transition(assessment, "approve", user=people["province"])
     assessment.refresh_from_db()
     assert assessment.state == AssessmentState.APPROVED
     assert assessment.band in (Band.GOOD, Band.FAIR, Band.AVERAGE, Band.WEAK)
@@ -105,12 +106,12 @@ def test_a_representative_cannot_review_or_approve(people):
     services.assessment_review_save(user=people["commune_b"], assessment=assessment, points={}, finish=True)
     assessment.refresh_from_db()
     with pytest.raises(PermissionDenied):
-        services.assessment_approve(user=people["representative_b"], assessment=assessment)
+        transition(assessment, "approve", user=people["representative_b"])
     with pytest.raises(PermissionDenied):
-        services.assessment_approve(user=people["commune_b"], assessment=assessment)
+        transition(assessment, "approve", user=people["commune_b"])
     with pytest.raises(PermissionDenied):
-        services.assessment_approve(user=people["viewer"], assessment=assessment)
-    services.assessment_approve(user=people["province"], assessment=assessment)
+        transition(assessment, "approve", user=people["viewer"])
+    transition(assessment, "approve", user=people["province"])
 
 
 def test_a_commune_officer_cannot_act_outside_their_communes(people):
@@ -121,7 +122,7 @@ def test_a_commune_officer_cannot_act_outside_their_communes(people):
     with pytest.raises(PermissionDenied):
         services.assessment_review_save(user=people["commune"], assessment=assessment, points={}, finish=True)
     with pytest.raises(PermissionDenied):
-        services.assessment_return(user=people["commune"], assessment=assessment, reason="x")
+        transition(assessment, "return", user=people["commune"], comment="x")
     with pytest.raises(PermissionDenied):
         services.assessment_create(user=people["commune"], organisation=people["b"], year=2023)
     result = services.evaluation_year_start(user=people["commune"], year=2023)
@@ -139,7 +140,7 @@ def test_a_representative_only_scores_their_own_organisation(people):
 def test_steps_happen_in_order(people):
     assessment = start(people)
     with pytest.raises(ValidationError, match="not possible while"):
-        services.assessment_approve(user=people["province"], assessment=assessment)
+        transition(assessment, "approve", user=people["province"])
     with pytest.raises(ValidationError, match="not possible while"):
         services.assessment_review_save(user=people["commune_b"], assessment=assessment, points={})
     submit_full(people, assessment)
@@ -154,7 +155,7 @@ def test_submission_needs_every_point_and_evidence_for_points_by_hand(people):
     del partial["TC5"]
     services.assessment_self_save(user=people["representative_b"], assessment=assessment, points=partial)
     with pytest.raises(ValidationError) as caught:
-        services.assessment_submit(user=people["representative_b"], assessment=assessment)
+        transition(assessment, "submit", user=people["representative_b"])
     assert str(errors.POINTS_MISSING) in caught.value.message_dict["points_TC5"]
     assert str(errors.EVIDENCE_REQUIRED) in caught.value.message_dict["points_TC1a"]
     assert "points_TC1b" not in caught.value.message_dict  # computed: the data are the evidence
@@ -210,7 +211,7 @@ def test_tt09_needs_the_member_survey_before_submitting(people):
         },
     )
     assert (survey.satisfied_pct, survey.response_pct) == (Decimal("75.0"), Decimal("80.0"))
-    services.assessment_submit(user=people["representative"], assessment=assessment)
+    transition(assessment, "submit", user=people["representative"])
     assert assessment.state == AssessmentState.SUBMITTED
 
 
@@ -246,7 +247,7 @@ def approved(people, key="b", share=Decimal("0.8")):
     )
     reviewer = people["commune" if key == "a" else "commune_b"]
     services.assessment_review_save(user=reviewer, assessment=assessment, points={}, finish=True)
-    services.assessment_approve(user=people["province"], assessment=assessment)
+    transition(assessment, "approve", user=people["province"])
     assessment.refresh_from_db()
     return assessment
 
@@ -267,18 +268,16 @@ def test_reopening_needs_a_reason_and_goes_through_approval_again(people):
     assessment = approved(people)
     band = assessment.band
     with pytest.raises(PermissionDenied):
-        services.assessment_reopen(user=people["commune_b"], assessment=assessment, reason="Sai số liệu")
+        transition(assessment, "reopen", user=people["commune_b"], comment="Sai số liệu")
     with pytest.raises(ValidationError) as caught:
-        services.assessment_reopen(user=people["province"], assessment=assessment, reason="  ")
-    assert caught.value.message_dict == {"reason": [str(errors.REASON_REQUIRED)]}
-    services.assessment_reopen(
-        user=people["province"], assessment=assessment, reason="Thanh tra phát hiện sai số liệu"
-    )
+        transition(assessment, "reopen", user=people["province"], comment="  ")
+    assert caught.value.message_dict == {"comment": [str(errors.REASON_REQUIRED)]}
+    transition(assessment, "reopen", user=people["province"], comment="Thanh tra phát hiện sai số liệu")
     assessment.refresh_from_db()
     assert (assessment.state, assessment.band) == (AssessmentState.REOPENED, None)
     assert not Assessment.objects.filter(year=2024, state="approved", band__in=["good", "fair"]).exists()
     with pytest.raises(ValidationError, match="not possible while"):
-        services.assessment_approve(user=people["province"], assessment=assessment)
+        transition(assessment, "approve", user=people["province"])
     lowered = {"TC5": 0, "TC6": 0, "TC8": 0}
     services.assessment_review_save(
         user=people["commune_b"],
@@ -287,7 +286,7 @@ def test_reopening_needs_a_reason_and_goes_through_approval_again(people):
         reasons=dict.fromkeys(lowered, "Vi phạm theo kết luận thanh tra"),
         finish=True,
     )
-    services.assessment_approve(user=people["province"], assessment=assessment)
+    transition(assessment, "approve", user=people["province"])
     assessment.refresh_from_db()
     assert assessment.state == AssessmentState.APPROVED
     assert assessment.official_total < assessment.self_total
@@ -300,18 +299,14 @@ def test_returning_sends_back_one_step_with_a_reason(people):
     assessment = start(people)
     submit_full(people, assessment)
     with pytest.raises(ValidationError):
-        services.assessment_return(user=people["commune_b"], assessment=assessment, reason="")
-    services.assessment_return(
-        user=people["commune_b"], assessment=assessment, reason="Thiếu báo cáo tài chính"
-    )
+        transition(assessment, "return", user=people["commune_b"], comment="")
+    transition(assessment, "return", user=people["commune_b"], comment="Thiếu báo cáo tài chính")
     assert assessment.state == AssessmentState.RETURNED
-    services.assessment_submit(user=people["representative_b"], assessment=assessment)
+    transition(assessment, "submit", user=people["representative_b"])
     services.assessment_review_save(user=people["commune_b"], assessment=assessment, points={}, finish=True)
-    with pytest.raises(
-        ValidationError, match="not possible while"
-    ):  # once reviewed, only the province returns it
-        services.assessment_return(user=people["commune_b"], assessment=assessment, reason="x")
-    services.assessment_return(user=people["province"], assessment=assessment, reason="Xem lại tiêu chí 5")
+    with pytest.raises(PermissionDenied):  # once reviewed, only the province returns it
+        transition(assessment, "return", user=people["commune_b"], comment="x")
+    transition(assessment, "return", user=people["province"], comment="Xem lại tiêu chí 5")
     assert assessment.state == AssessmentState.SUBMITTED
 
 
@@ -321,9 +316,9 @@ def test_operating_under_12_months_is_not_rated_without_points(people):
     organisation.founding_date = datetime.date(2024, 2, 20)
     organisation.save()
     assessment = start(people)
-    services.assessment_submit(user=people["representative_b"], assessment=assessment)
+    transition(assessment, "submit", user=people["representative_b"])
     services.assessment_review_save(user=people["commune_b"], assessment=assessment, points={}, finish=True)
-    services.assessment_approve(user=people["province"], assessment=assessment)
+    transition(assessment, "approve", user=people["province"])
     assessment.refresh_from_db()
     assert (assessment.band, assessment.exclusion_code) == (Band.NOT_RATED, "under_12_months")
 
@@ -356,7 +351,7 @@ def test_an_administrative_fine_rates_weak_whatever_the_score(people):
         fine_note="Quyết định 45/QĐ-XPHC ngày 12/5/2024",
         finish=True,
     )
-    services.assessment_approve(user=people["province"], assessment=assessment)
+    transition(assessment, "approve", user=people["province"])
     assessment.refresh_from_db()
     assert assessment.official_total >= 65
     assert (assessment.band, assessment.exclusion_code) == (Band.WEAK, "administrative_fine")

@@ -193,10 +193,6 @@ class ProgressReportSerializer(ScopedModelSerializer):
         read_only_fields = ["submitted_at", "reviewed_at", "review_comment"]
 
 
-class CommentInput(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
-
-
 class AttachmentInput(serializers.Serializer):
     file = serializers.FileField(help_text="PDF, DOCX, XLSX, JPG or PNG, at most 10 MB.")
 

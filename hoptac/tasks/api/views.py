@@ -18,12 +18,14 @@ from rest_framework.response import Response
 
 from hoptac.areas.models import AdminUnit
 from hoptac.core.downloads import XLSX, attachment
+from hoptac.core.review import ReviewActionsMixin
 from hoptac.tasks import selectors, services
 from hoptac.tasks.choices import ItemKind
 from hoptac.tasks.exports import calendar_export, calendar_filename
 from hoptac.tasks.forms import EARLIEST
 from hoptac.tasks.models import Agency
 from hoptac.tasks.recurrence import Schedule
+from hoptac.tasks.workflow import WORKFLOW
 
 from .serializers import (
     AgencySerializer,
@@ -31,7 +33,6 @@ from .serializers import (
     AttachmentInput,
     AttachmentSerializer,
     CalendarItemSerializer,
-    CommentInput,
     ProgressReportSerializer,
     ReportingPeriodSerializer,
     TaskAssignmentSerializer,
@@ -179,6 +180,7 @@ class ReportingPeriodViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class ProgressReportViewSet(
+    ReviewActionsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -191,16 +193,11 @@ class ProgressReportViewSet(
 
     serializer_class = ProgressReportSerializer
     filterset_fields: list[str] = []
+    review_workflow = WORKFLOW
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
         return selectors.report_list(user=self.request.user).order_by("-period__due", "pk")
-
-    def get_serializer(self, *args, **kwargs):
-        serializer = super().get_serializer(*args, **kwargs)
-        if "period" in getattr(serializer, "fields", {}):
-            serializer.fields["period"].queryset = selectors.period_list(user=self.request.user)
-        return serializer
 
     def _data(self, serializer) -> dict:
         data = dict(serializer.validated_data)
@@ -225,40 +222,6 @@ class ProgressReportViewSet(
             period=serializer.instance.period,
             data=self._data(serializer),
         )
-
-    def _respond(self, report):
-        return Response(
-            ProgressReportSerializer(selectors.report_list(user=self.request.user).get(pk=report.pk)).data
-        )
-
-    @extend_schema(request=None, responses=ProgressReportSerializer)
-    @action(detail=True, methods=["post"])
-    def submit(self, request, pk=None):
-        return self._respond(services.progress_report_submit(user=request.user, report=self.get_object()))
-
-    @extend_schema(request=CommentInput, responses=ProgressReportSerializer)
-    @action(detail=True, methods=["post"])
-    def accept(self, request, pk=None):
-        payload = CommentInput(data=request.data)
-        payload.is_valid(raise_exception=True)
-        report = services.progress_report_accept(
-            user=request.user,
-            report=self.get_object(),
-            comment=payload.validated_data["comment"],
-        )
-        return self._respond(report)
-
-    @extend_schema(request=CommentInput, responses=ProgressReportSerializer)
-    @action(detail=True, methods=["post"], url_path="return", url_name="return")
-    def return_(self, request, pk=None):
-        payload = CommentInput(data=request.data)
-        payload.is_valid(raise_exception=True)
-        report = services.progress_report_return(
-            user=request.user,
-            report=self.get_object(),
-            comment=payload.validated_data["comment"],
-        )
-        return self._respond(report)
 
     @extend_schema(request={"multipart/form-data": AttachmentInput}, responses={201: AttachmentSerializer})
     @action(detail=True, methods=["post"])

@@ -8,6 +8,7 @@ import pytest
 from hoptac.accounts.models import Role
 from hoptac.accounts.tests.factories import UserFactory
 from hoptac.areas.tests.factories import current_commune
+from hoptac.core.review import transition
 from hoptac.tasks.choices import AgencyKind
 
 from .factories import AgencyFactory, PlanFactory, plan_task
@@ -89,7 +90,7 @@ def file_report(user, period, *, on, submit=True, text="Đã thực hiện."):
             user=user, period=period, data={"status": "in_progress", "text": text}, today=on
         )
         if submit:
-            report = services.progress_report_submit(user=user, report=report)
+            report = transition(report, "submit", user=user)
     return report
 
 

@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from hoptac.core.datafiles import DataFileError, load_path
+from hoptac.core.review import transition
 from hoptac.tasks import errors, services
 from hoptac.tasks.choices import ProgressStatus, ReportState
 from hoptac.tasks.models import Agency, AgencyMerge, Obligation, ReportingPeriod, TaskAssignment
@@ -187,8 +188,8 @@ def test_a_merged_agency_hands_its_open_work_to_its_successor_and_keeps_the_hist
         data={"status": ProgressStatus.COMPLETED, "text": "Xong"},
         today=D(2023, 12, 1),
     )
-    report = services.progress_report_submit(user=world["lead_old"], report=accepted.report)
-    services.progress_report_accept(user=world["coordinator"], report=report)
+    report = transition(accepted.report, "submit", user=world["lead_old"])
+    transition(report, "accept", user=world["coordinator"])
     assert periods[2024].agency == old
 
     merge = services.agency_merge(agency=old)
@@ -242,7 +243,7 @@ def test_a_submitted_report_is_reviewed_as_filed_and_not_moved(world):
         data={"status": "in_progress", "text": "Đang làm"},
         today=D(2023, 6, 1),
     )
-    services.progress_report_submit(user=world["lead_old"], report=report)
+    transition(report, "submit", user=world["lead_old"])
     services.agency_merge(agency=world["old"])
     period.refresh_from_db()
     assert period.agency == world["old"] and period.report_state == ReportState.SUBMITTED

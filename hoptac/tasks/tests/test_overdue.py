@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 
+from hoptac.core.review import transition
 from hoptac.registry.models import YearlyReport, YearlyReportState
 from hoptac.registry.tests.factories import OrganisationFactory
 from hoptac.tasks import selectors, services
@@ -33,7 +34,7 @@ def history(assigned):
     a, b = assigned["assignment_a"], assigned["assignment_b"]
     p = {x.start: x for x in a.periods.all()}
     report = file_report(assigned["lead_old"], p[D(2023, 1, 1)], on=D(2023, 12, 15))
-    services.progress_report_accept(user=assigned["coordinator"], report=report)
+    transition(report, "accept", user=assigned["coordinator"])
     file_report(assigned["lead_old"], p[D(2024, 1, 1)], on=D(2025, 1, 3))
     file_report(assigned["other_department"], b.periods.get(start=D(2023, 1, 1)), on=D(2023, 6, 1))
     return {**assigned, "a": p}
@@ -154,10 +155,10 @@ def test_yearly_data_due_15_december_who_has_not_submitted_by_commune(world):
         commune_legacy=giao_xuan, founding_date=D(2025, 12, 20), registration_date=D(2025, 12, 22)
     )
     YearlyReport.objects.create(
-        organisation=on_time, year=2025, submitted_at=D(2025, 12, 10), review_state=YearlyReportState.ACCEPTED
+        organisation=on_time, year=2025, submitted_at=D(2025, 12, 10), state=YearlyReportState.ACCEPTED
     )
     YearlyReport.objects.create(
-        organisation=late, year=2025, submitted_at=D(2026, 1, 5), review_state=YearlyReportState.SUBMITTED
+        organisation=late, year=2025, submitted_at=D(2026, 1, 5), state=YearlyReportState.SUBMITTED
     )
     YearlyReport.objects.create(organisation=draft, year=2025)
     item = selectors.yearly_data_item(user=world["coordinator"], year=2025, today=TODAY)

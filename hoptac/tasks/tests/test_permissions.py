@@ -13,6 +13,7 @@ from hoptac.accounts.models import Role
 from hoptac.accounts.roles import can_report_for, can_review_reports
 from hoptac.accounts.roles import is_coordinator as can_assign
 from hoptac.accounts.tests.factories import UserFactory
+from hoptac.core.review import transition
 from hoptac.tasks import errors, services
 from hoptac.tasks.choices import ReportState
 from hoptac.tasks.models import TaskAssignment
@@ -123,8 +124,8 @@ def test_submit_then_accept_locks_the_report(assigned, period):
     report = file_report(assigned["lead_new"], period, on=D(2026, 12, 10), submit=False)
     assert report.state == ReportState.DRAFT
     with pytest.raises(PermissionDenied):
-        services.progress_report_submit(user=assigned["other_department"], report=report)
-    report = services.progress_report_submit(user=assigned["lead_new"], report=report)
+        transition(report, "submit", user=assigned["other_department"])
+    report = transition(report, "submit", user=assigned["lead_new"])
     period.refresh_from_db()
     assert period.report_state == ReportState.SUBMITTED and period.first_submitted_on is not None
     with pytest.raises(ValidationError) as waiting:
@@ -135,8 +136,8 @@ def test_submit_then_accept_locks_the_report(assigned, period):
     for name in ("lead_new", "other_department", "commune", "viewer"):
         assert not can_review_reports(assigned[name], report)
         with pytest.raises(PermissionDenied):
-            services.progress_report_accept(user=assigned[name], report=report)
-    services.progress_report_accept(user=assigned["coordinator"], report=report, comment="Tốt")
+            transition(report, "accept", user=assigned[name])
+    transition(report, "accept", user=assigned["coordinator"], comment="Tốt")
     report.refresh_from_db()
     period.refresh_from_db()
     assert (
@@ -149,22 +150,22 @@ def test_submit_then_accept_locks_the_report(assigned, period):
         )
     assert errors.REPORT_LOCKED in locked.value.messages
     with pytest.raises(ValidationError):
-        services.progress_report_return(user=assigned["coordinator_2"], report=report, comment="muộn")
+        transition(report, "return", user=assigned["coordinator_2"], comment="muộn")
     assert [h.state for h in report.history.order_by("history_id")] == ["draft", "submitted", "accepted"]
 
 
 def test_return_needs_a_comment_and_the_report_can_be_changed_and_resubmitted(assigned, period):
     report = file_report(assigned["lead_new"], period, on=D(2026, 12, 10))
     with pytest.raises(ValidationError) as no_comment:
-        services.progress_report_return(user=assigned["coordinator"], report=report, comment="  ")
+        transition(report, "return", user=assigned["coordinator"], comment="  ")
     assert errors.RETURN_COMMENT_REQUIRED in no_comment.value.message_dict["comment"]
-    services.progress_report_return(user=assigned["coordinator"], report=report, comment="Bổ sung số liệu")
+    transition(report, "return", user=assigned["coordinator"], comment="Bổ sung số liệu")
     report.refresh_from_db()
     assert report.state == ReportState.RETURNED and report.review_comment == "Bổ sung số liệu"
     services.progress_report_save(
         user=assigned["lead_new"], period=period, data={"text": "Đã bổ sung"}, today=D(2026, 12, 12)
     )
-    services.progress_report_submit(user=assigned["lead_new"], report=report)
+    transition(report, "submit", user=assigned["lead_new"])
     period.refresh_from_db()
     assert period.first_submitted_on == D(2026, 12, 10)  # timeliness counts the first submission
 
@@ -187,9 +188,9 @@ def test_nobody_reviews_their_own_report(assigned):
     summary = assigned["coordinating"].periods.get()
     report = file_report(assigned["coordinator"], summary, on=D(2026, 12, 20))
     with pytest.raises(PermissionDenied) as own:
-        services.progress_report_accept(user=assigned["coordinator"], report=report)
+        transition(report, "accept", user=assigned["coordinator"])
     assert errors.OWN_REPORT in own.value.args
-    services.progress_report_accept(user=assigned["coordinator_2"], report=report)
+    transition(report, "accept", user=assigned["coordinator_2"])
 
 
 @pytest.mark.parametrize(
@@ -229,7 +230,7 @@ def test_attachments_are_limited_to_10_mb_and_to_editable_reports(assigned, peri
         services.attachment_add(
             user=assigned["other_department"], report=report, file=SimpleUploadedFile("a.pdf", PDF)
         )
-    services.progress_report_submit(user=assigned["lead_new"], report=report)
+    transition(report, "submit", user=assigned["lead_new"])
     report.refresh_from_db()
     with pytest.raises(ValidationError) as waiting:
         services.attachment_add(

@@ -89,7 +89,7 @@ def test_yearly_data_reminders_go_to_the_organisations_representatives(world):
     UserFactory(role=Role.REPRESENTATIVE, organisation=org, email="daidien@example.vn")
     done = OrganisationFactory(email="xong@example.vn")
     YearlyReport.objects.create(
-        organisation=done, year=2025, review_state=YearlyReportState.SUBMITTED, submitted_at=D(2025, 12, 1)
+        organisation=done, year=2025, state=YearlyReportState.SUBMITTED, submitted_at=D(2025, 12, 1)
     )
     reminders_send(today=D(2025, 12, 14))
     yearly = [m for m in mail.outbox if "Số liệu năm 2025" in m.subject]

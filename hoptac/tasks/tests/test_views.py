@@ -150,10 +150,9 @@ def test_filing_a_report_with_a_file_and_reviewing_it(client, assigned):
     assert client.get(detail).status_code == 404
     assert client.get(reverse("tasks:attachment_download", args=[attachment.pk])).status_code == 404
     client.force_login(assigned["coordinator"])
-    action = reverse("tasks:report_action", args=[period.pk])
-    page = html(client.post(action, {"action": "review", "decision": "return", "comment": ""}))
+    page = html(client.post(detail, {"decision": "return", "comment": ""}))
     assert "Hãy nêu lý do trả lại báo cáo." in page
-    client.post(action, {"action": "review", "decision": "accept", "comment": "Đạt"})
+    client.post(detail, {"decision": "accept", "comment": "Đạt"})
     report.refresh_from_db()
     assert report.state == ReportState.ACCEPTED
     assert "Báo cáo chờ xem xét" in html(client.get(reverse("tasks:review_list")))

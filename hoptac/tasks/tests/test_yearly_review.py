@@ -12,6 +12,7 @@ from django.urls import reverse
 from hoptac.accounts.models import Role
 from hoptac.accounts.tests.factories import UserFactory
 from hoptac.areas.tests.factories import legacy_commune
+from hoptac.core.review import transition
 from hoptac.registry import errors, selectors, services
 from hoptac.registry.models import YearlyReport, YearlyReportState
 from hoptac.registry.tests.factories import OrganisationFactory, YearlyReportFactory
@@ -34,7 +35,7 @@ def yearly(db):
         workers=10,
         official_individuals=100,
         in_value_chain=False,
-        review_state=YearlyReportState.ACCEPTED,
+        state=YearlyReportState.ACCEPTED,
     )
     this = YearlyReportFactory(
         organisation=org,
@@ -60,18 +61,16 @@ def yearly(db):
 
 
 def test_new_yearly_data_start_as_drafts(yearly):
-    assert yearly["this"].review_state == YearlyReportState.DRAFT and not yearly["this"].is_locked
+    assert yearly["this"].state == YearlyReportState.DRAFT and not yearly["this"].is_locked
 
 
 def test_the_flow_and_who_may_do_each_step(yearly):
     report = yearly["this"]
     for name in ("other_representative", "viewer", "other_commune"):
         with pytest.raises(PermissionDenied):
-            services.yearly_report_submit(user=yearly[name], report=report)
-    report = services.yearly_report_submit(user=yearly["representative"], report=report)
-    assert (
-        report.review_state == YearlyReportState.SUBMITTED and report.submitted_by == yearly["representative"]
-    )
+            transition(report, "submit", user=yearly[name])
+    report = transition(report, "submit", user=yearly["representative"])
+    assert report.state == YearlyReportState.SUBMITTED and report.submitted_by == yearly["representative"]
     assert report.submitted_at is not None
     with pytest.raises(ValidationError) as waiting:
         services.yearly_report_save(
@@ -80,28 +79,26 @@ def test_the_flow_and_who_may_do_each_step(yearly):
     assert errors.YEAR_WAITING_REVIEW in waiting.value.messages
     for name in ("representative", "viewer", "other_commune"):
         with pytest.raises(PermissionDenied):
-            services.yearly_report_review(user=yearly[name], report=report, accept=True)
+            transition(report, "accept", user=yearly[name])
     with pytest.raises(ValidationError) as no_comment:
-        services.yearly_report_review(user=yearly["commune"], report=report, accept=False)
+        transition(report, "return", user=yearly["commune"])
     assert errors.YEAR_RETURN_COMMENT in no_comment.value.message_dict["comment"]
-    report = services.yearly_report_review(
-        user=yearly["commune"], report=report, accept=False, comment="Kiểm tra doanh thu"
-    )
-    assert report.review_state == YearlyReportState.RETURNED
+    report = transition(report, "return", user=yearly["commune"], comment="Kiểm tra doanh thu")
+    assert report.state == YearlyReportState.RETURNED
     services.yearly_report_save(
         user=yearly["representative"],
         organisation=yearly["org"],
         year=2025,
         data={"revenue": Decimal(3_000_000_000)},
     )
-    report = services.yearly_report_submit(user=yearly["representative"], report=report)
-    report = services.yearly_report_review(user=yearly["commune"], report=report, accept=True)
-    assert report.review_state == YearlyReportState.ACCEPTED and report.reviewed_by == yearly["commune"]
+    report = transition(report, "submit", user=yearly["representative"])
+    report = transition(report, "accept", user=yearly["commune"])
+    assert report.state == YearlyReportState.ACCEPTED and report.reviewed_by == yearly["commune"]
 
 
 def test_acceptance_locks_the_year_and_reopening_needs_a_provincial_officer_and_a_reason(yearly):
-    report = services.yearly_report_submit(user=yearly["representative"], report=yearly["this"])
-    report = services.yearly_report_review(user=yearly["commune"], report=report, accept=True)
+    report = transition(yearly["this"], "submit", user=yearly["representative"])
+    report = transition(report, "accept", user=yearly["commune"])
     for user in (yearly["representative"], yearly["commune"], yearly["province"]):
         with pytest.raises(ValidationError) as locked:
             services.yearly_report_save(
@@ -109,14 +106,14 @@ def test_acceptance_locks_the_year_and_reopening_needs_a_provincial_officer_and_
             )
         assert errors.YEAR_LOCKED in locked.value.messages
     with pytest.raises(PermissionDenied):
-        services.yearly_report_reopen(user=yearly["commune"], report=report, reason="Sai số")
+        transition(report, "reopen", user=yearly["commune"], comment="Sai số")
     with pytest.raises(ValidationError) as no_reason:
-        services.yearly_report_reopen(user=yearly["province"], report=report, reason="")
-    assert errors.YEAR_REOPEN_REASON in no_reason.value.message_dict["reason"]
-    report = services.yearly_report_reopen(
-        user=yearly["province"], report=report, reason="Thanh tra phát hiện sai doanh thu"
+        transition(report, "reopen", user=yearly["province"], comment="")
+    assert errors.YEAR_REOPEN_REASON in no_reason.value.message_dict["comment"]
+    report = transition(
+        report, "reopen", user=yearly["province"], comment="Thanh tra phát hiện sai doanh thu"
     )
-    assert report.review_state == YearlyReportState.RETURNED
+    assert report.state == YearlyReportState.RETURNED
     assert report.history.first().history_change_reason == "Thanh tra phát hiện sai doanh thu"
     services.yearly_report_save(
         user=yearly["representative"], organisation=yearly["org"], year=2025, data={"workers": 12}
@@ -128,10 +125,10 @@ def test_the_workflow_fields_are_not_taken_from_input(yearly):
         user=yearly["representative"],
         organisation=yearly["org"],
         year=2025,
-        data={"review_state": YearlyReportState.ACCEPTED, "workers": 15},
+        data={"state": YearlyReportState.ACCEPTED, "workers": 15},
     )
     report = YearlyReport.objects.get(pk=yearly["this"].pk)
-    assert report.review_state == YearlyReportState.DRAFT and report.workers == 15
+    assert report.state == YearlyReportState.DRAFT and report.workers == 15
 
 
 def test_the_diff_against_the_previous_year(yearly):
@@ -163,7 +160,7 @@ def test_the_diff_against_the_previous_year(yearly):
 
 
 def test_the_review_page_shows_the_diff_and_records_the_decision(client, yearly):
-    services.yearly_report_submit(user=yearly["representative"], report=yearly["this"])
+    transition(yearly["this"], "submit", user=yearly["representative"])
     url = reverse("registry:yearly_report_review", args=[yearly["org"].pk, 2025])
     client.force_login(yearly["commune"])
     page = client.get(url).content.decode()
@@ -171,14 +168,14 @@ def test_the_review_page_shows_the_diff_and_records_the_decision(client, yearly)
     assert "2.000.000.000" in page and "3.100.000.000" in page and "+55,0%" in page
     assert "-10,0%" in page and "Đã nộp, chờ xã xem xét" in page
     assert 'name="decision"' in page
-    response = client.post(url, {"action": "review", "decision": "return", "comment": ""})
+    response = client.post(url, {"decision": "return", "comment": ""})
     assert (
         "Bắt buộc khi trả lại" in response.content.decode()
         or "Hãy nêu nội dung cần sửa." in response.content.decode()
     )
-    response = client.post(url, {"action": "review", "decision": "accept", "comment": ""}, follow=True)
+    response = client.post(url, {"decision": "accept", "comment": ""}, follow=True)
     assert "Đã chấp nhận và khóa số liệu năm 2025." in response.content.decode()
-    assert YearlyReport.objects.get(pk=yearly["this"].pk).review_state == YearlyReportState.ACCEPTED
+    assert YearlyReport.objects.get(pk=yearly["this"].pk).state == YearlyReportState.ACCEPTED
     # The edit page of a locked year sends back to the review page.
     edit = client.get(reverse("registry:yearly_report_update", args=[yearly["org"].pk, 2025]))
     assert edit.status_code == 302 and edit["Location"] == url
@@ -190,18 +187,18 @@ def test_the_review_page_is_scoped_and_the_representative_submits_there(client, 
     assert client.get(url).status_code == 404
     client.force_login(yearly["representative"])
     page = client.get(url).content.decode()
-    assert 'name="decision"' not in page and "Nộp để xem xét" in page
-    client.post(url, {"action": "submit"})
-    assert YearlyReport.objects.get(pk=yearly["this"].pk).review_state == YearlyReportState.SUBMITTED
-    assert client.post(url, {"action": "review", "decision": "accept"}).status_code == 403
+    assert 'value="accept"' not in page and "Nộp để xem xét" in page
+    client.post(url, {"decision": "submit"})
+    assert YearlyReport.objects.get(pk=yearly["this"].pk).state == YearlyReportState.SUBMITTED
+    assert client.post(url, {"decision": "accept"}).status_code == 403
     client.force_login(yearly["commune"])
     listing = client.get(reverse("registry:yearly_review_list")).content.decode()
     assert "Hợp tác xã Hải Anh" in listing and "Hợp tác xã Giao Xuân" not in listing
 
 
-def test_the_registry_api_does_not_let_anyone_set_the_review_state(client, yearly):
+def test_the_registry_api_does_not_let_anyone_set_the_state(client, yearly):
     client.force_login(yearly["representative"])
     url = reverse("yearly-report-detail", args=[yearly["this"].pk])
-    response = client.patch(url, {"review_state": "accepted", "workers": 13}, content_type="application/json")
-    assert response.status_code == 200 and response.json()["review_state"] == "draft"
+    response = client.patch(url, {"state": "accepted", "workers": 13}, content_type="application/json")
+    assert response.status_code == 200 and response.json()["state"] == "draft"
     assert YearlyReport.objects.get(pk=yearly["this"].pk).workers == 13

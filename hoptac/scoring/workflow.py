@@ -1,0 +1,120 @@
+"""An organisation's rating of a year (hoptac.core.review):
+
+    draft ──submit──▶ submitted ──review──▶ reviewed ──approve──▶ approved (locked)
+      ▲                  │  ▲                  │                      │
+      └──── returned ◀───┘  └──── return ──────┘        reopen (reason)│
+               (return, reason)                   reopened ◀───────────┘ ──review──▶ reviewed …
+
+* the organisation's representative (or an officer on its behalf) fills and submits the self-score
+  (services.assessment_self_save with submit);
+* a commune officer in scope reviews: the official points, with a reason wherever they differ
+  (services.assessment_review_save with finish), or returns the self-score with a reason;
+* a provincial officer approves — the band follows from the official total — or returns the review to the
+  commune; an approved rating is locked until a provincial officer reopens it with a reason.
+
+Every step is also written as an `AssessmentEvent` (the steps list of the assessment page)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from hoptac.accounts import roles
+from hoptac.core.review import Step, Workflow, register
+
+from . import errors, services
+from .choices import REVIEW_EDIT_STATES, SELF_EDIT_STATES
+from .choices import AssessmentState as S
+from .models import Assessment
+
+
+def _check(assessment: Assessment, step: Step, user) -> None:
+    if step.name == "submit":
+        services.submission_check(assessment)
+    elif step.name == "approve":
+        services.approval_check(assessment)
+
+
+def _before_save(assessment: Assessment, step: Step, user, comment: str) -> None:
+    if step.name == "approve":
+        services.approval_prepare(assessment, user)
+    elif step.name == "reopen":
+        assessment.band = None  # until approved again it no longer counts as rated
+
+
+def _after_save(assessment: Assessment, step: Step, user, comment: str, before: str) -> None:
+    services.event_record(assessment, user, step.name, before, comment)
+
+
+def _may_return(user, assessment: Assessment) -> bool:
+    """The commune officer returns a self-score to the organisation; a provincial officer returns a review to
+    the commune."""
+    if assessment.state == S.REVIEWED:
+        return roles.can_approve_ratings(user)
+    return roles.can_review_ratings(user)
+
+
+WORKFLOW = register(
+    Workflow(
+        model=Assessment,
+        steps=[
+            Step(
+                name="submit",
+                label=_("Submit the self-assessment"),
+                sources=tuple(SELF_EDIT_STATES),
+                target=S.SUBMITTED,
+                allowed=lambda user, assessment: roles.can_self_assess(user),
+                stamp="submitted",
+                done=_("The self-assessment was submitted for review."),
+                offered=False,  # the self-score form submits with its points
+            ),
+            Step(
+                name="review",
+                label=_("Finish the review"),
+                sources=tuple(REVIEW_EDIT_STATES),
+                target=S.REVIEWED,
+                allowed=lambda user, assessment: roles.can_review_ratings(user),
+                comment="optional",
+                stamp="reviewed",
+                offered=False,  # the review form finishes with its points
+                api=False,  # POST …/review/ with `finish: true`
+            ),
+            Step(
+                name="return",
+                label=_("Return"),
+                sources=(S.SUBMITTED, S.REOPENED, S.REVIEWED),
+                target=lambda a: S.SUBMITTED if a.state == S.REVIEWED else S.RETURNED,
+                allowed=_may_return,
+                comment="required",
+                comment_required=errors.REASON_REQUIRED,
+                done=_("The assessment was returned."),
+            ),
+            Step(
+                name="approve",
+                label=_("Approve the rating"),
+                sources=(S.REVIEWED,),
+                target=S.APPROVED,
+                allowed=lambda user, assessment: roles.can_approve_ratings(user),
+                comment="optional",
+                stamp="approved",
+                done=_("The rating was approved: %(band)s."),
+            ),
+            Step(
+                name="reopen",
+                label=_("Reopen the rating"),
+                sources=(S.APPROVED,),
+                target=S.REOPENED,
+                allowed=lambda user, assessment: roles.can_approve_ratings(user),
+                comment="required",
+                comment_required=errors.REASON_REQUIRED,
+                done=_("The rating was reopened; it must be reviewed and approved again."),
+                confirm=_("Reopen this approved rating? It will no longer count until approved again."),
+            ),
+        ],
+        locked=frozenset({S.APPROVED}),
+        not_allowed=errors.NOT_ALLOWED,
+        wrong_state=errors.WRONG_STATE,
+        locked_message=errors.LOCKED,
+        check=_check,
+        before_save=_before_save,
+        after_save=_after_save,
+        message_params=lambda assessment: {"band": assessment.get_band_display()},
+    )
+)

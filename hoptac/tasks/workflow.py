@@ -1,0 +1,76 @@
+"""A progress report's review (hoptac.core.review): the agency submits, a provincial officer of the
+coordinating agency accepts it (it is then locked) or returns it with a comment; nobody reviews a report they
+submitted. Each step copies the report's state onto its period, so lists and scorecards stay one query."""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from hoptac.accounts import roles
+from hoptac.core.review import Step, Workflow, register
+
+from . import errors
+from .choices import ReportState as S
+from .models import ProgressReport
+
+
+def _check(report: ProgressReport, step: Step, user) -> None:
+    if step.name == "submit" and not report.text.strip():
+        raise ValidationError({"text": errors.REPORT_TEXT_REQUIRED})
+
+
+def _after(report: ProgressReport, step: Step, user, comment: str, before: str) -> None:
+    from .services import period_cache_refresh
+
+    period_cache_refresh(report.period, report)
+
+
+def _own_report(user, report: ProgressReport):
+    return errors.OWN_REPORT if roles.can_review_reports(user) else None
+
+
+WORKFLOW = register(
+    Workflow(
+        model=ProgressReport,
+        steps=[
+            Step(
+                name="submit",
+                label=_("Submit for review"),
+                sources=(S.DRAFT, S.RETURNED),
+                target=S.SUBMITTED,
+                allowed=lambda user, report: roles.can_report_for(user, report.period.agency),
+                stamp="submitted",
+                done=_("The report was submitted for review."),
+                wrong_state=errors.REPORT_CANNOT_SUBMIT,
+            ),
+            Step(
+                name="accept",
+                label=_("Accept the report"),
+                sources=(S.SUBMITTED,),
+                target=S.ACCEPTED,
+                allowed=roles.can_review_reports,
+                refusal=_own_report,
+                comment="optional",
+                stamp="reviewed",
+                done=_("The report was accepted."),
+                wrong_state=errors.REPORT_NOT_SUBMITTED,
+            ),
+            Step(
+                name="return",
+                label=_("Return it to the agency"),
+                sources=(S.SUBMITTED,),
+                target=S.RETURNED,
+                allowed=roles.can_review_reports,
+                refusal=_own_report,
+                comment="required",
+                comment_required=errors.RETURN_COMMENT_REQUIRED,
+                stamp="reviewed",
+                done=_("The report was returned to the agency."),
+                wrong_state=errors.REPORT_NOT_SUBMITTED,
+            ),
+        ],
+        locked=frozenset({S.ACCEPTED}),
+        not_allowed=errors.NOT_ALLOWED,
+        check=_check,
+        after_save=_after,
+    )
+)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from hoptac.areas.models import AdminMap, AdminUnit, Level
+from hoptac.core.formatting import format_date
 from hoptac.core.text import fold, sort_key
 
 from .choices import LegalStatus, OrganisationKind, Sector, SubSector
@@ -211,7 +212,7 @@ class StatusChange(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.organisation}: {self.get_status_display()} ({self.effective_from:%d/%m/%Y})"
+        return f"{self.organisation}: {self.get_status_display()} ({format_date(self.effective_from)})"
 
 
 def status_periods_refresh(organisation_ids=None) -> None:

@@ -14,9 +14,11 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from hoptac.core.downloads import XLSX, attachment
+from hoptac.core.forms import add_service_errors
 
 from . import errors, selectors, services
 from .choices import LegalStatus
+from .exports import organisation_workbook, yearly_report_workbook
 from .forms import (
     OrganisationForm,
     OrganisationListFilter,
@@ -26,10 +28,9 @@ from .forms import (
     YearlyReportForm,
     YearlyReportListFilter,
     YearlyReviewForm,
-    add_service_errors,
 )
 from .models import YearlyReport, YearlyReportState
-from .tables import OrganisationTable, YearlyReportTable, organisation_workbook, yearly_report_workbook
+from .tables import OrganisationTable, YearlyReportTable
 
 PAGE_SIZE = 25
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from hoptac.core.uploads import IMPORT_TYPES, check_upload
 from hoptac.registry.importer import ImportRefused, import_registry
 from hoptac.registry.services import user_can_create
 
@@ -19,7 +20,6 @@ from .models import ImportJob
 
 MAX_UPLOAD = 20 * 1024 * 1024
 INLINE_LIMIT = 64 * 1024  # files smaller than this are checked at once, larger ones in the background
-ALLOWED = (".xlsx", ".csv")
 
 
 def _progress_path(job: ImportJob) -> Path:
@@ -52,10 +52,7 @@ def import_job_start(
     else:
         if upload is None:
             raise ValidationError({"file": _("Choose a file.")})
-        if not upload.name.lower().endswith(ALLOWED):
-            raise ValidationError({"file": _("Only .xlsx and .csv files can be imported.")})
-        if upload.size > MAX_UPLOAD:
-            raise ValidationError({"file": _("The file is larger than 20 MB.")})
+        check_upload(upload, allowed=IMPORT_TYPES, max_bytes=MAX_UPLOAD)
         job = ImportJob.objects.create(user=user, file=upload, filename=upload.name, commit=commit)
     if job.file.size <= INLINE_LIMIT:
         import_job_run(job_id=job.pk)

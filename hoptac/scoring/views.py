@@ -14,11 +14,12 @@ from django.views.generic import FormView, TemplateView
 from django_tables2 import RequestConfig
 
 from hoptac.core.downloads import XLSX, attachment
+from hoptac.core.forms import add_service_errors
 from hoptac.registry import selectors as registry_selectors
-from hoptac.registry.forms import add_service_errors
 
 from . import errors, selectors, services
 from .choices import SCORE_BANDS, Band, GroupBy
+from .exports import results_export, results_filename
 from .forms import (
     CalendarFilterForm,
     EvidenceForm,
@@ -34,7 +35,7 @@ from .forms import (
 )
 from .loader import SchemeFileError
 from .metrics import METRICS
-from .tables import CalendarTable, results_export, results_filename
+from .tables import CalendarTable
 
 PAGE_SIZE = 50
 
@@ -613,11 +614,7 @@ class SchemeUploadView(LoginRequiredMixin, FormView):
 
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
-        try:
-            text = upload.read().decode("utf-8")
-        except UnicodeDecodeError:
-            form.add_error("file", _("The file must be UTF-8 text."))
-            return self.form_invalid(form)
+        text = upload.read().decode("utf-8")  # the form checked it is UTF-8 text
         try:
             result = services.scheme_file_load(user=self.request.user, text=text, name=upload.name)
         except SchemeFileError as exc:

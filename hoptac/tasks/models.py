@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from hoptac.areas.models import AdminUnit
+from hoptac.core.formatting import format_date
 from hoptac.core.text import fold, sort_key
 
 from .choices import AgencyKind, Every, ItemKind, ProgressStatus, ReminderWhen, ReportState, ScheduleSource
@@ -136,7 +137,7 @@ class AgencyMerge(models.Model):
         ordering = ["-effective_on", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.agency} → {self.successor} ({self.effective_on:%d/%m/%Y})"
+        return f"{self.agency} → {self.successor} ({format_date(self.effective_on)})"
 
 
 class ScheduleFields(models.Model):

@@ -17,7 +17,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from hoptac.core.downloads import XLSX, attachment
-from hoptac.registry.forms import add_service_errors
+from hoptac.core.forms import add_service_errors
 
 from . import errors, selectors, services
 from .choices import ReportState, Timeliness

@@ -13,7 +13,7 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 
 from hoptac.core.downloads import DOCX, XLSX, ZIP, attachment
-from hoptac.plans import selectors, tables
+from hoptac.plans import exports, selectors
 from hoptac.plans.choices import IndicatorKind
 from hoptac.plans.indicators import data_year_for
 from hoptac.reports.annual.service import NOT_ALLOWED, annual_report_generate, report_years, user_can_generate
@@ -169,8 +169,8 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
         the latest values by commune, district and sector, limited to the user's scope."""
         plan = self.get_object()
         as_of, admin_map, _query = self._query(request)
-        content = tables.plan_export(plan=plan, as_of=as_of, admin_map=admin_map, user=request.user)
-        return attachment(content, content_type=XLSX, filename=tables.export_filename(plan, as_of))
+        content = exports.plan_export(plan=plan, as_of=as_of, admin_map=admin_map, user=request.user)
+        return attachment(content, content_type=XLSX, filename=exports.export_filename(plan, as_of))
 
     @extend_schema(
         summary="The yearly report on the plan's implementation",

@@ -6,15 +6,15 @@ from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from hoptac.core.api import as_drf_error
+from hoptac.core.api import as_drf_error, query_date
 from hoptac.core.downloads import XLSX, attachment
 from hoptac.registry import selectors, services
+from hoptac.registry.exports import organisation_workbook, yearly_report_workbook
 from hoptac.registry.filters import OrganisationFilter, YearlyReportFilter
-from hoptac.registry.tables import organisation_workbook, yearly_report_workbook
 
 from .serializers import (
     HistoryEntrySerializer,
@@ -93,13 +93,7 @@ class OrganisationViewSet(
     @action(detail=True, methods=["get"], url_path="status-on")
     def status_on(self, request, pk=None):
         """The legal status in force on a given date (null before the organisation existed)."""
-        from django import forms
-
-        field = forms.DateField(input_formats=["%Y-%m-%d", "%d/%m/%Y"])
-        try:
-            day = field.clean(request.query_params.get("date"))
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError({"date": exc.messages}) from exc
+        day = query_date(request, "date", required=True)
         return Response(
             {"date": day.isoformat(), "status": selectors.status_on(organisation=self.get_object(), day=day)}
         )

@@ -31,6 +31,7 @@ def area_field_setup(area: forms.ModelChoiceField) -> None:
     """The "area (either map)" filter: provinces, then the old districts, then the communes grouped under
     their district (old map) or province (new map)."""
     area.error_messages["invalid_choice"] = INVALID_CHOICE
+    assert area.queryset is not None  # a filter's area field always has its queryset
     units = area.queryset.order_by("map", "parent__name_sort", "level", "name_sort")
     provinces = [u for u in units if u.level == Level.PROVINCE]
     districts = [u for u in units if u.level == Level.DISTRICT]

@@ -152,7 +152,7 @@ def _breakdown_sheet(
     for line in rows:
         row += 1
         measures = [line.measure(target) for target in targets]
-        values = [line.code or None, line.name] + ([line.parent or None] if with_parent else [])
+        values: list[Any] = [line.code or None, line.name] + ([line.parent or None] if with_parent else [])
         values += [excel_value(t, m.value if m else None) for t, m in zip(targets, measures, strict=True)]
         write_row(sheet, row, values, headers)
     add_filter(sheet, HEADER_ROW, row, len(headers))

@@ -175,7 +175,7 @@ def yearly_report_workbook(
     """The yearly data as an .xlsx (list_workbook): the organisation, its communes, every figure reported
     (amounts in đồng), yes/no answers as Có/Không, the submission day and the review state. The list page's
     export and the API's both call it."""
-    note = _("Data of %(year)s; amounts in đồng.") % {"year": year} if year else _("Amounts in đồng.")
+    note = str(_("Data of %(year)s; amounts in đồng.") % {"year": year} if year else _("Amounts in đồng."))
     title = _("Yearly operating data of collective-economy organisations — exported on %(date)s") % {
         "date": format_date(today)
     }

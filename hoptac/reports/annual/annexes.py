@@ -4,7 +4,7 @@ above it, and derived columns (ceased = start + new − end, averages, shares) a
 who corrects a cell sees the totals follow."""
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from openpyxl import Workbook
@@ -67,7 +67,7 @@ class Sheet:
             font=_font(italic=True, size=11),
         )
 
-    def header(self, headers: list[tuple[str, float]]) -> None:
+    def header(self, headers: Sequence[tuple[str, float]]) -> None:
         columns = [Column(text, width) for text, width in headers]
         write_header(self.ws, HEADER_ROW, columns, height=45, font=_font(bold=True, size=11), boxed=True)
         self.columns = len(headers)

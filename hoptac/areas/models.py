@@ -16,6 +16,11 @@ class AdminMap(models.TextChoices):
     CURRENT = "current", _("From 1/7/2025 (34 provinces, no districts)")
 
 
+def map_period(admin_map: str) -> str:
+    """When a map is in force, in words: "before 1/7/2025" (the old map), "from 1/7/2025" (the new one)."""
+    return str(_("before 1/7/2025") if admin_map == AdminMap.LEGACY else _("from 1/7/2025"))
+
+
 class Level(models.TextChoices):
     PROVINCE = "province", _("Province")
     DISTRICT = "district", _("District")

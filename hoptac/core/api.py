@@ -4,10 +4,13 @@ Services raise Django's `ValidationError` (400, by field) and `PermissionDenied`
 `Http404` outside the user's scope. `exception_handler` (settings `REST_FRAMEWORK["EXCEPTION_HANDLER"]`)
 turns each into a JSON answer, so viewsets call services directly, without try/except."""
 
+import datetime
 from typing import Any
 
+from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -46,6 +49,24 @@ class ScopedModelSerializer(serializers.ModelSerializer):
         if field_class is serializers.PrimaryKeyRelatedField and is_scoped(relation_info.related_model):
             field_class = ScopedPrimaryKeyRelatedField
         return field_class, field_kwargs
+
+
+# Dates in query parameters: ISO first (what programs send), dd/mm/yyyy too.
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+
+
+def query_date(
+    request: Request, name: str, default: datetime.date | None = None, *, required: bool = False
+) -> datetime.date | None:
+    """The date in `?name=` (yyyy-mm-dd or dd/mm/yyyy), `default` when it is absent (unless `required`);
+    a 400 naming the parameter when it is not a date."""
+    value = request.query_params.get(name)
+    if not value and not required:
+        return default
+    try:
+        return forms.DateField(input_formats=DATE_INPUT_FORMATS).clean(value)
+    except DjangoValidationError as exc:
+        raise serializers.ValidationError({name: exc.messages}) from exc
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

@@ -69,7 +69,8 @@ def format_money(value: Any) -> str:
     """An amount in đồng in millions with the unit: 1234567890 → "1.234,6 tr.đ"."""
     if value is None or value == "":
         return MISSING
-    return f"{format_millions(value, 1)} {_('mil. VND')}"
+    unit = _("mil. VND")
+    return f"{format_millions(value, 1)} {unit}"
 
 
 def format_date(value: datetime.date | datetime.datetime | None) -> str:

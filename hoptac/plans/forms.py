@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hoptac.areas.models import AdminMap
-from hoptac.registry.forms import DATE_INPUT_FORMATS, date_field_setup
+from hoptac.core.forms import DATE_INPUT_FORMATS, date_field_setup
 
 from .choices import TargetStatus
 from .selectors import default_map

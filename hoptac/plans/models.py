@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from hoptac.areas.models import AdminMap, AdminUnit
+from hoptac.core.formatting import format_date
 
 from .choices import Comparator, IndicatorKind, TargetStatus
 
@@ -184,4 +185,4 @@ class QualitativeAssessment(models.Model):
         ordering = ["target", "-as_of", "-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.target.code} — {self.as_of:%d/%m/%Y}: {self.get_status_display()}"
+        return f"{self.target.code} — {format_date(self.as_of)}: {self.get_status_display()}"

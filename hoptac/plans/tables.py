@@ -1,21 +1,17 @@
 """What officials read of a plan's evaluation: values in Vietnamese formats (1.234,5; 8,7%), the target in
-words ("khoảng 700 (±35)"), status labels and reasons, chart data for charts.js, breakdown tables and the
-Excel workbook. Numbers come from hoptac.plans.evaluation; nothing here computes a figure."""
+words ("khoảng 700 (±35)"), status labels and reasons, chart data for charts.js and breakdown tables: what
+the plan and target pages show. Numbers come from hoptac.plans.evaluation; nothing here computes a figure.
+The Excel workbook is in exports.py."""
 
-import datetime
-import io
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
-from hoptac.areas.models import AdminMap
-from hoptac.core.templatetags.vn import format_number
+from hoptac.areas.models import map_period
+from hoptac.core.formatting import format_compact, format_date, format_number, format_percent
 
 from . import selectors
 from .choices import Comparator, IndicatorKind, TargetStatus
@@ -73,22 +69,12 @@ def unit_parts(target: Target) -> tuple[str, str]:
     return "", unit
 
 
-def _no_negative_zero(value: float, decimals: int) -> float:
-    """-0.004 shown with one decimal is "0,0", not "-0,0"."""
-    return 0.0 if round(value, decimals) == 0 else value
-
-
 def number(target: Target, value: float | None, *, signed: bool = False) -> str:
     """The bare number with a "%" where the target is a percentage: "1.234", "8,7%", "+1,6%"."""
     if value is None:
         return "—"
     percent, _words = unit_parts(target)
-    decimals = decimals_for(target, value)
-    value = _no_negative_zero(value, decimals)
-    text = format_number(value, decimals)
-    if signed and value > 0:
-        text = f"+{text}"
-    return f"{text}{percent}"
+    return f"{format_number(value, decimals_for(target, value), signed=signed)}{percent}"
 
 
 def quantity(target: Target, value: float | None, *, signed: bool = False) -> str:
@@ -101,9 +87,7 @@ def quantity(target: Target, value: float | None, *, signed: bool = False) -> st
 
 
 def plain_number(value: float | None) -> str:
-    if value is None:
-        return "—"
-    return format_number(value, 0 if abs(value - round(value)) < 0.005 else 1)
+    return format_compact(value, 1)
 
 
 def goal_text(target: Target, *, with_unit: bool = True) -> str:
@@ -142,18 +126,15 @@ def per_year(target: Target, value: float | None, *, signed: bool = True) -> str
     if value is None:
         return "—"
     decimals = 1 if target.is_percentage else decimals_for(target, value)
-    value = _no_negative_zero(value, decimals)
-    text = format_number(value, decimals)
-    text = f"+{text}" if signed and value > 0 else text
+    text = format_number(value, decimals, signed=signed)
     if target.is_percentage:
         return _("%(value)s percentage points a year") % {"value": text}
     return _("%(value)s a year") % {"value": text}
 
 
 def percent(value: float | None) -> str:
-    if value is None:
-        return "—"
-    return f"{format_number(_no_negative_zero(value * 100, 1), 1)}%"
+    """A fraction as a percentage: 0.087 → "8,7%"."""
+    return format_percent(value, 1, fraction=True)
 
 
 def status_label(code: str) -> str:
@@ -192,7 +173,7 @@ def point_when(target: Target, point: Point | None) -> str:
         return ""
     if target.kind == IndicatorKind.FLOW:
         return _("established in %(year)s") % {"year": point.year}
-    text = _("on %(date)s") % {"date": point.as_of.strftime("%d/%m/%Y")}
+    text = _("on %(date)s") % {"date": format_date(point.as_of)}
     if target.kind in YEARLY_KINDS:
         text += " " + _("(yearly data of %(year)s)") % {"year": data_year_for(point.as_of)}
     return text
@@ -223,7 +204,7 @@ def line_chart(result: TargetResult, plan: Plan) -> dict[str, Any] | None:
             "x": p.year,
             "y": p.value,
             "partial": p.partial,
-            "date": p.as_of.strftime("%d/%m/%Y"),
+            "date": format_date(p.as_of),
         }
         for p in result.points
     ]
@@ -447,250 +428,14 @@ def series_lines(result: TargetResult) -> list[SeriesLine]:
 
 
 # ----------------------------------------------------------------------------------------------------
-# Excel
-
-
-HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
-DATE_FORMAT = "DD/MM/YYYY"
-
-
-def _excel_value(target: Target, value: float | None) -> float | None:
-    """Percentages as fractions (shown with the percent format), counts as numbers."""
-    if value is None:
-        return None
-    return value / 100 if target.is_percentage else value
-
-
-def _excel_format(target: Target) -> str:
-    return "0.0%" if target.is_percentage else "#,##0.##"
-
-
-def _header(sheet, row: int, headers: list[tuple[str, int]]) -> None:
-    for index, (text, width) in enumerate(headers, start=1):
-        cell = sheet.cell(row=row, column=index, value=text)
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-        sheet.column_dimensions[get_column_letter(index)].width = width
-
-
-def _title(sheet, plan: Plan, title: str, as_of: datetime.date) -> None:
-    sheet.cell(row=1, column=1, value=title).font = Font(bold=True, size=13)
-    sheet.cell(row=2, column=1, value=f"{plan.number} — {plan.short_title}")
-    sheet.cell(row=3, column=1, value=str(_("As of")))
-    cell = sheet.cell(row=3, column=2, value=as_of)
-    cell.number_format = DATE_FORMAT
-    cell.alignment = Alignment(horizontal="left")
-
-
-HEADER_ROW = 5
-
-
-def _targets_sheet(sheet, plan: Plan, results: list[TargetResult], as_of: datetime.date) -> None:
-    _title(sheet, plan, str(_("Targets of the plan")), as_of)
-    years = list(range(plan.baseline_year, as_of.year + 1))
-    headers = [
-        (str(_("Code")), 18),
-        (str(_("Section")), 10),
-        (str(_("Short name")), 34),
-        (str(_("Text of the plan")), 60),
-        (str(_("Unit")), 14),
-        (str(_("Baseline (%(year)s)") % {"year": plan.baseline_year}), 14),
-        *[(str(_("Year %(year)s") % {"year": y}), 11) for y in years],
-        (str(_("Latest value")), 13),
-        (str(_("Date of the latest value")), 13),
-        (str(_("Target")), 24),
-        (str(_("Target value")), 12),
-        (str(_("Deadline year")), 10),
-        (str(_("Status")), 22),
-        (str(_("Progress")), 11),
-        (str(_("Forecast for the deadline year")), 14),
-        (str(_("Trend per year")), 12),
-        (str(_("Pace needed per year")), 12),
-        (str(_("Organisations without the data")), 14),
-        (str(_("Note")), 50),
-    ]
-    _header(sheet, HEADER_ROW, headers)
-    row = HEADER_ROW
-    for result in results:
-        row += 1
-        t = result.target
-        by_year: dict[int, Point] = {p.year: p for p in result.points}
-        numeric = t.kind != IndicatorKind.QUALITATIVE
-        fmt = _excel_format(t)
-        note = reason_text(result, plan)
-        if result.assessment is not None:
-            note = f"{result.assessment.as_of:%d/%m/%Y}: {result.assessment.note}"
-        cells: list[tuple[Any, str | None]] = [
-            (t.code, None),
-            (t.section.code, None),
-            (t.name, None),
-            (t.text, None),
-            (t.unit or None, None),
-            (_excel_value(t, result.baseline.value if result.baseline else None), fmt),
-            *[(_excel_value(t, by_year[y].value) if y in by_year else None, fmt) for y in years],
-            (_excel_value(t, result.value), fmt),
-            (result.latest.as_of if result.latest else None, DATE_FORMAT),
-            (goal_text(t), None),
-            (_excel_value(t, t.value) if numeric else None, fmt),
-            (t.deadline_year, "0"),
-            (status_label(result.status), None),
-            (result.progress, "0.0%"),
-            (_excel_value(t, result.forecast), fmt),
-            (_excel_value(t, result.slope), fmt),
-            (_excel_value(t, result.pace_needed), fmt),
-            (
-                result.latest.measure.missing if result.latest and result.latest.measure.population else None,
-                "0",
-            ),
-            (note or None, None),
-        ]
-        for index, (value, number_format) in enumerate(cells, start=1):
-            cell = sheet.cell(row=row, column=index, value=value)
-            if number_format and value is not None:
-                cell.number_format = number_format
-            if index in (3, 4) or index == len(cells):
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-            else:
-                cell.alignment = Alignment(vertical="top")
-    sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=4)
-    sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(headers))}{row}"
-
-
-def _breakdown_sheet(
-    sheet,
-    plan: Plan,
-    title: str,
-    group_header: str,
-    targets: list[Target],
-    rows: list[BreakdownRow],
-    as_of: datetime.date,
-    *,
-    with_parent: bool,
-) -> None:
-    _title(sheet, plan, title, as_of)
-    headers = [(str(_("Code")), 10), (group_header, 30)]
-    if with_parent:
-        headers.append((str(_("District (before 1/7/2025)")), 22))
-    fixed = len(headers)
-    headers += [(f"{t.code} — {t.name}" + (f" ({t.unit})" if t.unit else ""), 16) for t in targets]
-    _header(sheet, HEADER_ROW, headers)
-    sheet.row_dimensions[HEADER_ROW].height = 60
-    row = HEADER_ROW
-    for line in rows:
-        row += 1
-        sheet.cell(row=row, column=1, value=line.code or None)
-        sheet.cell(row=row, column=2, value=line.name)
-        if with_parent:
-            sheet.cell(row=row, column=3, value=line.parent or None)
-        for index, target in enumerate(targets, start=fixed + 1):
-            measure = line.measure(target)
-            value = _excel_value(target, measure.value if measure else None)
-            cell = sheet.cell(row=row, column=index, value=value)
-            if value is not None:
-                cell.number_format = _excel_format(target)
-    sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=fixed + 1)
-    sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(headers))}{row}"
-
-
-def _sheet_name(text: str) -> str:
-    """Excel refuses \\ / ? * [ ] : in sheet names and more than 31 characters."""
-    for char in "\\/?*[]:":
-        text = text.replace(char, "-")
-    return text[:31]
-
-
-@dataclass
-class BreakdownSheet:
-    sheet_name: str
-    title: str
-    group_header: str
-    rows: list[BreakdownRow]
-    with_parent: bool = False
-
-
-def plan_workbook(
-    *,
-    plan: Plan,
-    results: list[TargetResult],
-    breakdowns: list[BreakdownSheet],
-    as_of: datetime.date,
-) -> bytes:
-    """An .xlsx: the targets (baseline, each year's value, latest, target, status, forecast, pace), then one
-    sheet per breakdown with a column per numeric target. Real numbers (percent format for percentages)
-    and real dates."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = str(_("Targets"))[:31]
-    _targets_sheet(sheet, plan, results, as_of)
-    numeric = [
-        r.target
-        for r in results
-        if r.target.kind != IndicatorKind.QUALITATIVE and r.reason != REASON_RATING_UNAVAILABLE
-    ]
-    for spec in breakdowns:
-        _breakdown_sheet(
-            workbook.create_sheet(_sheet_name(spec.sheet_name)),
-            plan,
-            spec.title,
-            spec.group_header,
-            numeric,
-            spec.rows,
-            as_of,
-            with_parent=spec.with_parent,
-        )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-SHEET_NAMES = {
-    "commune": gettext_lazy("By commune"),
-    "district": gettext_lazy("By district"),
-    "sector": gettext_lazy("By sector"),
-}
-
-
-def map_label(admin_map: str) -> str:
-    return str(_("before 1/7/2025") if admin_map == AdminMap.LEGACY else _("from 1/7/2025"))
+# Labels of the breakdowns (page and export)
 
 
 def breakdown_title(name: str, admin_map: str) -> str:
     if name == "commune":
-        return _("By commune (map %(period)s)") % {"period": map_label(admin_map)}
+        return _("By commune (map %(period)s)") % {"period": map_period(admin_map)}
     return str(selectors.BREAKDOWN_LABELS[name])
 
 
 def group_header(name: str) -> str:
     return {"commune": _("Commune"), "district": _("District"), "sector": _("Sector")}[name]
-
-
-def plan_export(*, plan: Plan, as_of: datetime.date, admin_map: str, user) -> bytes:
-    """The .xlsx of the plan page's "Xuất Excel" and of the API's targets/export: every target as of the
-    date (plan-wide aggregates) and the breakdowns by commune, district and sector, limited to the user's
-    scope, communes on `admin_map`."""
-    results = selectors.plan_evaluate(plan=plan, as_of=as_of)
-    targets = [r.target for r in results]
-    sheets = []
-    for name in selectors.BREAKDOWNS:
-        rows = selectors.plan_breakdown(
-            plan=plan,
-            targets=targets,
-            as_of=as_of,
-            group_by=selectors.grouping_for(name, admin_map),
-            user=user,
-        )
-        sheets.append(
-            BreakdownSheet(
-                sheet_name=str(SHEET_NAMES[name]),
-                title=breakdown_title(name, admin_map),
-                group_header=group_header(name),
-                rows=rows,
-                with_parent=name == "commune" and admin_map == AdminMap.LEGACY,
-            )
-        )
-    return plan_workbook(plan=plan, results=results, breakdowns=sheets, as_of=as_of)
-
-
-def export_filename(plan: Plan, as_of: datetime.date) -> str:
-    return f"hoptac-{plan.code}-{as_of:%Y%m%d}.xlsx"

@@ -18,16 +18,16 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from hoptac.accounts import roles
-from hoptac.areas.models import AdminMap
+from hoptac.areas.models import AdminMap, map_period
 from hoptac.core.downloads import XLSX, attachment
-from hoptac.registry.forms import add_service_errors
+from hoptac.core.formatting import format_date
+from hoptac.core.forms import add_service_errors
 
-from . import selectors, services, tables
+from . import exports, selectors, services, tables
 from .choices import IndicatorKind
 from .forms import PlanViewForm, QualitativeAssessmentForm
 
 COMMUNE_CHART_LIMIT = 20
-_map_label = tables.map_label
 breakdown_title = tables.breakdown_title
 group_header = tables.group_header
 
@@ -67,7 +67,7 @@ class PlanMixin(LoginRequiredMixin):
 
     def query_string(self) -> str:
         """The date and the map, if one was chosen, for links to the plan's other pages."""
-        query = {"as_of": self.as_of.strftime("%d/%m/%Y")}
+        query = {"as_of": format_date(self.as_of)}
         if self.map_choice:
             query["map"] = self.map_choice
         return urlencode(query)
@@ -79,7 +79,7 @@ class PlanMixin(LoginRequiredMixin):
             "as_of": self.as_of,
             "admin_map": self.admin_map,
             "map_choice": self.map_choice,
-            "map_label": _map_label(self.admin_map),
+            "map_label": map_period(self.admin_map),
             "query_string": self.query_string(),
             "is_today": self.as_of == timezone.localdate(),
             "can_assess": roles.can_manage_plans(self.request.user),
@@ -221,7 +221,7 @@ class PlanExportView(PlanMixin, View):
     """The plan's targets as of the date, and the breakdowns (limited to the user's scope), as .xlsx."""
 
     def get(self, request, *args, **kwargs):
-        content = tables.plan_export(
+        content = exports.plan_export(
             plan=self.plan, as_of=self.as_of, admin_map=self.admin_map, user=request.user
         )
-        return attachment(content, content_type=XLSX, filename=tables.export_filename(self.plan, self.as_of))
+        return attachment(content, content_type=XLSX, filename=exports.export_filename(self.plan, self.as_of))

@@ -1,70 +1,19 @@
 """Forms of the registry pages. They only parse and present input: saving goes through
 `hoptac.registry.services`, which validate again and check the user's rights."""
 
-from collections import defaultdict
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hoptac.areas.models import AdminMap, Level
+from hoptac.areas.forms import area_field_setup, grouped_unit_choices
+from hoptac.areas.models import AdminMap
+from hoptac.core.forms import ALL, DATE_INPUT_FORMATS, INVALID_CHOICE, date_field_setup, money_field_setup
 
 from . import errors, selectors, services
 from .choices import OrganisationKind
 from .filters import OrganisationFilter, YearlyReportFilter
 from .models import YEARLY_DATA_FIELDS, Organisation, StatusChange, YearlyReport
-
-# Dates are typed the Vietnamese way whatever the interface language; ISO is accepted too.
-DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
-DATE_PLACEHOLDER = _("dd/mm/yyyy")
-# Django's own Vietnamese catalog leaves these empty; the project catalog translates them.
-INVALID_CHOICE = _("Select a valid choice. That choice is not one of the available choices.")
-ALL = _("All")
-
-
-def date_field_setup(field: forms.Field) -> None:
-    """dd/mm/yyyy text input with a placeholder, parsing dd/mm/yyyy in every language."""
-    field.input_formats = DATE_INPUT_FORMATS
-    field.widget = forms.DateInput(
-        format="%d/%m/%Y",
-        attrs={"placeholder": DATE_PLACEHOLDER, "inputmode": "numeric", "autocomplete": "off", "size": 10},
-    )
-
-
-def money_field_setup(field: forms.Field) -> None:
-    """An amount in đồng typed with thousand separators ("1.500.000") and shown back the same way."""
-    field.localize = True
-    field.widget = forms.TextInput(attrs={"inputmode": "numeric", "class": "num"})
-    field.widget.is_localized = True
-
-
-def _period(unit) -> str:
-    return str(_("before 1/7/2025") if unit.map == AdminMap.LEGACY else _("from 1/7/2025"))
-
-
-def grouped_unit_choices(units, *, empty_label=None) -> list:
-    """Choices for a <select> with one <optgroup> per parent unit (the district on the old map, the
-    province on the new one), so a commune can be found under its district."""
-    groups: dict[str, list] = defaultdict(list)
-    order: list[str] = []
-    for unit in units:
-        label = f"{unit.parent.name} — {_period(unit.parent)}" if unit.parent_id else str(_("Provinces"))
-        if label not in groups:
-            order.append(label)
-        groups[label].append((unit.pk, unit.name))
-    choices: list = [("", empty_label)] if empty_label is not None else []
-    return choices + [(label, groups[label]) for label in order]
-
-
-def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Put a ValidationError raised by a service onto the form: on the field when the form has it,
-    otherwise at the top of the form."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error)
 
 
 class OrganisationFilterForm(forms.Form):
@@ -83,28 +32,6 @@ class OrganisationFilterForm(forms.Form):
         date_field_setup(self.fields["as_of"])
         self.fields["year"].widget = forms.NumberInput(attrs={"min": 1990, "max": 2100, "step": 1})
         area_field_setup(self.fields["area"])
-
-
-def area_field_setup(area: forms.ModelChoiceField) -> None:
-    """The "area (either map)" filter: provinces, then the old districts, then the communes grouped under
-    their district (old map) or province (new map)."""
-    area.error_messages["invalid_choice"] = INVALID_CHOICE
-    units = area.queryset.order_by("map", "parent__name_sort", "level", "name_sort")
-    provinces = [u for u in units if u.level == Level.PROVINCE]
-    districts = [u for u in units if u.level == Level.DISTRICT]
-    communes = [u for u in units if u.level == Level.COMMUNE]
-    # Only the widget gets the grouped choices: validation still goes through the queryset.
-    area.widget.choices = (
-        [("", ALL)]
-        + [
-            (
-                _("Provinces"),
-                [(u.pk, f"{u.name} — {_period(u)}") for u in provinces],
-            ),
-            (_("Districts (before 1/7/2025)"), [(u.pk, f"{u.name}") for u in districts]),
-        ]
-        + grouped_unit_choices(communes)
-    )
 
 
 class OrganisationListFilter(OrganisationFilter):

@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 from hoptac.accounts import roles
 from hoptac.areas.models import AdminMap, AdminUnit, Level
 from hoptac.areas.selectors import commune_ids_within
+from hoptac.core.formatting import format_date
 from hoptac.core.review import ReviewedModel
 from hoptac.core.scoping import Scope, ScopedModel, ScopedQuerySet
 from hoptac.core.text import fold, sort_key
@@ -265,7 +266,7 @@ class StatusChange(ScopedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.organisation}: {self.get_status_display()} ({self.effective_from:%d/%m/%Y})"
+        return f"{self.organisation}: {self.get_status_display()} ({format_date(self.effective_from)})"
 
 
 def status_periods_refresh(organisation_ids=None) -> None:

@@ -15,10 +15,12 @@ from django_tables2 import SingleTableMixin
 
 from hoptac.accounts import roles
 from hoptac.core.downloads import XLSX, attachment
+from hoptac.core.forms import add_service_errors
 from hoptac.core.review import ReviewStepMixin
 
 from . import errors, selectors, services
 from .choices import LegalStatus
+from .exports import organisation_workbook, yearly_report_workbook
 from .forms import (
     OrganisationForm,
     OrganisationListFilter,
@@ -26,10 +28,9 @@ from .forms import (
     StatusChangeForm,
     YearlyReportForm,
     YearlyReportListFilter,
-    add_service_errors,
 )
 from .models import YearlyReport, YearlyReportState
-from .tables import OrganisationTable, YearlyReportTable, organisation_workbook, yearly_report_workbook
+from .tables import OrganisationTable, YearlyReportTable
 
 PAGE_SIZE = 25
 

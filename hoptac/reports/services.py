@@ -16,13 +16,13 @@ from django_tasks import task
 
 from hoptac.accounts import roles
 from hoptac.core.scoping import can_reach
+from hoptac.core.uploads import IMPORT_TYPES, check_upload
 from hoptac.registry.importer import ImportRefused, import_registry
 
 from .models import ImportJob
 
 MAX_UPLOAD = 20 * 1024 * 1024
 INLINE_LIMIT = 64 * 1024  # files smaller than this are checked at once, larger ones in the background
-ALLOWED = (".xlsx", ".csv")
 
 
 def _progress_path(job: ImportJob) -> Path:
@@ -65,10 +65,7 @@ def import_job_start(
     else:
         if upload is None:
             raise ValidationError({"file": _("Choose a file.")})
-        if not upload.name.lower().endswith(ALLOWED):
-            raise ValidationError({"file": _("Only .xlsx and .csv files can be imported.")})
-        if upload.size > MAX_UPLOAD:
-            raise ValidationError({"file": _("The file is larger than 20 MB.")})
+        check_upload(upload, allowed=IMPORT_TYPES, max_bytes=MAX_UPLOAD)
         job = ImportJob.objects.create(user=user, file=upload, filename=upload.name, commit=commit)
     if job.file.size <= INLINE_LIMIT:
         import_job_run(job_id=job.pk)

@@ -73,9 +73,6 @@ POOL_EXCEEDED = _(
     "Criteria %(criteria)s share %(capacity)s points (their split is to be completed by the province), "
     "but %(used)s were given."
 )
-FILE_TOO_BIG = _("The file is larger than 10 MB.")
-FILE_TYPE = _("Only PDF, JPG, PNG, DOCX and XLSX files are accepted.")
-FILE_CONTENT = _("The file's content does not match its extension.")
 SURVEY_SUM = _("The satisfied, partly satisfied and not satisfied answers must add up to the respondents.")
 SURVEY_MORE_RESPONDENTS = _("There cannot be more respondents than members asked.")
 SURVEY_DATE = _("The survey must take place in the assessed year or before the evaluation ends.")

@@ -7,15 +7,18 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hoptac.areas.forms import grouped_unit_choices
 from hoptac.areas.models import AdminUnit, Level
 from hoptac.core.formatting import format_compact
-from hoptac.registry.forms import DATE_INPUT_FORMATS, DATE_PLACEHOLDER, grouped_unit_choices
+from hoptac.core.forms import date_field_setup
+from hoptac.core.uploads import DATA_FILE_TYPES, MB, check_upload
 
 from .choices import GroupBy
 from .loader import SCHEME_FORMAT
 from .models import SatisfactionSurvey
 
 FIRST_YEAR = 2017
+SCHEME_MAX_BYTES = 1 * MB
 
 
 def year_choices() -> list[tuple[int, str]]:
@@ -188,6 +191,11 @@ class SchemeUploadForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".yaml,.yml"}),
     )
 
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        check_upload(file, allowed=DATA_FILE_TYPES, max_bytes=SCHEME_MAX_BYTES, field=None)
+        return file
+
 
 class SurveyForm(forms.ModelForm):
     class Meta:
@@ -206,12 +214,7 @@ class SurveyForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        field = self.fields["conducted_on"]
-        field.input_formats = DATE_INPUT_FORMATS
-        field.widget = forms.DateInput(
-            format="%d/%m/%Y",
-            attrs={"placeholder": DATE_PLACEHOLDER, "inputmode": "numeric", "autocomplete": "off"},
-        )
+        date_field_setup(self.fields["conducted_on"])
         for name in ("members_asked", "respondents", "satisfied", "partly_satisfied", "not_satisfied"):
             self.fields[name].widget.attrs.update({"min": 0, "class": "num"})
 

@@ -306,14 +306,6 @@ def evidence_storage() -> FileSystemStorage:
 
 _EVIDENCE_STORAGE = EvidenceStorage()
 
-EVIDENCE_EXTENSIONS = {
-    ".pdf": (b"%PDF",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-    ".png": (b"\x89PNG\r\n\x1a\n",),
-    ".docx": (b"PK\x03\x04",),
-    ".xlsx": (b"PK\x03\x04",),
-}
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 
 

@@ -31,6 +31,7 @@ from hoptac.accounts import roles
 from hoptac.core.datafiles import CREATED, UNCHANGED, UPDATED, DataFileError, Loaded
 from hoptac.core.history import acting_user, set_history_user
 from hoptac.core.review import transition
+from hoptac.core.uploads import DOCUMENT_TYPES, check_upload
 from hoptac.registry.models import Organisation, YearlyReport
 from hoptac.registry.services import user_can
 
@@ -47,7 +48,6 @@ from .choices import (
 from .loader import ParsedScheme, ParsedSizeRules, parse_scheme, parse_size_rules
 from .metrics import MetricContext, metric_value
 from .models import (
-    EVIDENCE_EXTENSIONS,
     EVIDENCE_MAX_BYTES,
     Assessment,
     AssessmentEvent,
@@ -401,7 +401,7 @@ def _self_save(*, user, assessment: Assessment, points, notes, note, files) -> N
     _raise_point_problems(engine.check_points(assessment.scheme.tree, values, require_all=False), "points_")
     for code, file in (files or {}).items():
         if file:
-            _check_file(file, f"file_{code}")
+            check_upload(file, allowed=DOCUMENT_TYPES, max_bytes=EVIDENCE_MAX_BYTES, field=f"file_{code}")
     _refresh_proposals(assessment, scores)
     for code, score in scores.items():
         score.self_points = values[code]
@@ -539,18 +539,6 @@ def approval_prepare(assessment: Assessment, user) -> None:
 # Evidence and survey.
 
 
-def _check_file(file, field_name: str = "file") -> None:
-    extension = Path(file.name or "").suffix.lower()
-    if extension not in EVIDENCE_EXTENSIONS:
-        raise ValidationError({field_name: errors.FILE_TYPE})
-    if file.size is not None and file.size > EVIDENCE_MAX_BYTES:
-        raise ValidationError({field_name: errors.FILE_TOO_BIG})
-    head = file.read(8)
-    file.seek(0)
-    if not any(head.startswith(magic) for magic in EVIDENCE_EXTENSIONS[extension]):
-        raise ValidationError({field_name: errors.FILE_CONTENT})
-
-
 def _evidence_create(
     user, assessment: Assessment, file, *, criterion: Criterion | None, description: str = ""
 ) -> Evidence:
@@ -577,7 +565,7 @@ def evidence_add(
         criterion = assessment.scheme.criteria.filter(code=criterion_code, children__isnull=True).first()
         if criterion is None:
             raise ValidationError({"criterion": errors.NOT_A_CRITERION})
-    _check_file(file)
+    check_upload(file, allowed=DOCUMENT_TYPES, max_bytes=EVIDENCE_MAX_BYTES)
     return _evidence_create(user, assessment, file, criterion=criterion, description=description)
 
 

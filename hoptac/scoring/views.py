@@ -16,12 +16,13 @@ from django_tables2 import RequestConfig
 from hoptac.accounts import roles
 from hoptac.core import datafiles
 from hoptac.core.downloads import XLSX, attachment
+from hoptac.core.forms import add_service_errors
 from hoptac.core.review import ReviewStepMixin
 from hoptac.registry import selectors as registry_selectors
-from hoptac.registry.forms import add_service_errors
 
 from . import data_kinds, errors, selectors, services
 from .choices import SCORE_BANDS, Band, GroupBy
+from .exports import results_export, results_filename
 from .forms import (
     CalendarFilterForm,
     EvidenceForm,
@@ -34,7 +35,7 @@ from .forms import (
     default_year,
 )
 from .metrics import METRICS
-from .tables import CalendarTable, results_export, results_filename
+from .tables import CalendarTable
 
 PAGE_SIZE = 50
 

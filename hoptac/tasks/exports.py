@@ -1,44 +1,36 @@
-"""The calendar's lists as an Excel workbook (openpyxl): everything due, overdue by agency, overdue by
+"""The calendar's lists as an Excel workbook (hoptac.core.workbooks): everything due, overdue by agency, overdue by
 area, the agencies' scorecard. Dates as dd/mm/yyyy, headers in Vietnamese (the active language)."""
 
 import datetime
-from io import BytesIO
 
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+
+from hoptac.core.formatting import format_date
+from hoptac.core.workbooks import (
+    DECIMAL,
+    INTEGER,
+    Column,
+    add_sheet,
+    new_workbook,
+    workbook_bytes,
+    write_header,
+    write_note,
+    write_row,
+)
 
 from . import selectors
 from .selectors import CalendarFilter, CalendarItem
 
-HEADER_FILL = PatternFill("solid", fgColor="0D3D70")
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-DATE_FORMAT = "DD/MM/YYYY"
 
-
-def _sheet(wb: Workbook, title: str, headers: list[str], rows: list[list], widths: list[int], note: str = ""):
-    ws = wb.create_sheet(title[:31])
-    start = 1
-    if note:
-        ws.cell(row=1, column=1, value=note).font = Font(italic=True)
-        start = 3
-    for col, header in enumerate(headers, 1):
-        cell = ws.cell(row=start, column=col, value=header)
-        cell.fill, cell.font = HEADER_FILL, HEADER_FONT
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for r, row in enumerate(rows, start + 1):
-        for c, value in enumerate(row, 1):
-            cell = ws.cell(row=r, column=c, value=value)
-            if isinstance(value, datetime.date):
-                cell.number_format = DATE_FORMAT
-            elif isinstance(value, int | float):
-                cell.number_format = "#,##0"
-    for col, width in enumerate(widths, 1):
-        ws.column_dimensions[get_column_letter(col)].width = width
-    ws.freeze_panes = ws.cell(row=start + 1, column=1)
-    return ws
+def _sheet(workbook, title: str, columns: list[Column], rows: list[list], note: str):
+    """A list under the calendar's note (row 1): the headers on row 3, then the rows."""
+    sheet = add_sheet(workbook, title)
+    write_note(sheet, 1, note)
+    write_header(sheet, 3, columns)
+    for number, row in enumerate(rows, start=4):
+        write_row(sheet, number, row, columns)
+    return sheet
 
 
 def _counts_text(item: CalendarItem) -> str:
@@ -54,29 +46,28 @@ def _counts_text(item: CalendarItem) -> str:
 def calendar_workbook(
     *, items, by_agency, by_area, scorecard, flt: CalendarFilter, today: datetime.date
 ) -> bytes:
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = new_workbook()
     note = _("HợpTác — reporting calendar from %(start)s to %(end)s, as of %(today)s") % {
-        "start": flt.start.strftime("%d/%m/%Y"),
-        "end": flt.end.strftime("%d/%m/%Y"),
-        "today": today.strftime("%d/%m/%Y"),
+        "start": format_date(flt.start),
+        "end": format_date(flt.end),
+        "today": format_date(today),
     }
     _sheet(
         wb,
         _("Calendar"),
         [
-            _("Due on"),
-            _("Kind"),
-            _("Item"),
-            _("Period"),
-            _("Agency"),
-            _("Area"),
-            _("State"),
-            _("Report"),
-            _("Submitted on"),
-            _("Days late"),
-            _("Organisations"),
-        ],  # fmt: skip
+            Column(_("Due on"), 12),
+            Column(_("Kind"), 22),
+            Column(_("Item"), 70),
+            Column(_("Period"), 16),
+            Column(_("Agency"), 34),
+            Column(_("Area"), 22),
+            Column(_("State"), 22),
+            Column(_("Report"), 24),
+            Column(_("Submitted on"), 13),
+            Column(_("Days late"), 10, INTEGER),
+            Column(_("Organisations"), 34),
+        ],
         [
             [
                 i.due,
@@ -93,42 +84,49 @@ def calendar_workbook(
             ]
             for i in items
         ],
-        [12, 22, 70, 16, 34, 22, 22, 24, 13, 10, 34],
         note,
     )
     _sheet(
         wb,
         _("Overdue by agency"),
-        [_("Agency"), _("Item"), _("Period"), _("Due on"), _("Days late")],
+        [
+            Column(_("Agency"), 40),
+            Column(_("Item"), 70),
+            Column(_("Period"), 16),
+            Column(_("Due on"), 12),
+            Column(_("Days late"), 10, INTEGER),
+        ],
         [
             [row["agency"].name, item.title, item.label, item.due, item.days_overdue]
             for row in by_agency
             for item in row["items"]
         ],
-        [40, 70, 16, 12, 10],
         note,
     )
     _sheet(
         wb,
         _("Overdue by area"),
-        [_("Area"), _("Overdue reports"), _("Organisations without yearly data")],
+        [
+            Column(_("Area"), 36),
+            Column(_("Overdue reports"), 16, INTEGER),
+            Column(_("Organisations without yearly data"), 30, INTEGER),
+        ],
         [[row["area"].name, row["reports"], row["yearly_missing"]] for row in by_area],
-        [36, 16, 30],
         note,
     )
     _sheet(
         wb,
         _("Agency scorecard"),
         [
-            _("Agency"),
-            _("Due"),
-            _("On time"),
-            _("Late"),
-            _("Missing"),
-            pgettext("progress report", "Waiting for review"),
-            _("Returned"),
-            _("On time (%)"),
-        ],  # fmt: skip
+            Column(_("Agency"), 40),
+            Column(_("Due"), 10, INTEGER),
+            Column(_("On time"), 10, INTEGER),
+            Column(_("Late"), 10, INTEGER),
+            Column(_("Missing"), 10, INTEGER),
+            Column(pgettext("progress report", "Waiting for review"), 14, INTEGER),
+            Column(_("Returned"), 10, INTEGER),
+            Column(_("On time (%)"), 12, DECIMAL),
+        ],
         [
             [
                 r["agency"].name,
@@ -142,12 +140,9 @@ def calendar_workbook(
             ]  # fmt: skip
             for r in scorecard
         ],
-        [40, 10, 10, 10, 10, 14, 10, 12],
         note,
     )
-    buffer = BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(wb)
 
 
 def calendar_export(*, user, flt: CalendarFilter, past: CalendarFilter, today: datetime.date) -> bytes:

@@ -6,8 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hoptac.areas.models import AdminMap, Level
-from hoptac.registry.forms import DATE_INPUT_FORMATS, INVALID_CHOICE, date_field_setup
+from hoptac.areas.models import Level, map_period
+from hoptac.core.forms import DATE_INPUT_FORMATS, INVALID_CHOICE, date_field_setup
 
 from . import selectors
 from .choices import Every, ItemKind, ProgressStatus
@@ -19,8 +19,7 @@ EARLIEST = datetime.date(2000, 1, 1)
 
 
 def _area_label(unit) -> str:
-    when = _("before 1/7/2025") if unit.map == AdminMap.LEGACY else _("from 1/7/2025")
-    return f"{unit.name} ({when})"
+    return f"{unit.name} ({map_period(unit.map)})"
 
 
 class AgencyChoiceField(forms.ModelChoiceField):

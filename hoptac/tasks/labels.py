@@ -4,6 +4,8 @@ import datetime
 
 from django.utils.translation import gettext as _
 
+from hoptac.core.formatting import format_date
+
 from .choices import Every
 
 
@@ -18,7 +20,7 @@ def period_label(every: str, start: datetime.date, end: datetime.date) -> str:
         return _("Quarter %(quarter)s/%(year)s") % {"quarter": (start.month - 1) // 3 + 1, "year": start.year}
     if every == Every.MONTH:
         return _("Month %(month)s/%(year)s") % {"month": start.month, "year": start.year}
-    return _("Until %(date)s") % {"date": end.strftime("%d/%m/%Y")}
+    return _("Until %(date)s") % {"date": format_date(end)}
 
 
 def schedule_label(schedule) -> str:
@@ -50,5 +52,5 @@ def schedule_label(schedule) -> str:
             text += f" ({schedule.from_year or ''}–{schedule.to_year or ''})"
         return text
     if schedule.deadline:
-        return _("By %(date)s") % {"date": schedule.deadline.strftime("%d/%m/%Y")}
+        return _("By %(date)s") % {"date": format_date(schedule.deadline)}
     return "—"

@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from hoptac.accounts import roles
 from hoptac.areas.models import AdminUnit
+from hoptac.core.formatting import format_date
 from hoptac.core.review import ReviewedModel
 from hoptac.core.scoping import Scope, ScopedModel
 from hoptac.core.text import fold, sort_key
@@ -147,7 +148,7 @@ class AgencyMerge(models.Model):
         ordering = ["-effective_on", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.agency} → {self.successor} ({self.effective_on:%d/%m/%Y})"
+        return f"{self.agency} → {self.successor} ({format_date(self.effective_on)})"
 
 
 class ScheduleFields(models.Model):

@@ -21,6 +21,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from hoptac.accounts import roles
+from hoptac.core.formatting import format_date
 
 from .choices import ItemKind, ReminderWhen
 from .models import Reminder, ReportingPeriod
@@ -214,7 +215,7 @@ def evaluation_candidates(*, today: datetime.date, window: int) -> list[Candidat
 
 
 def _message(candidate: Candidate, when: str, offset: int) -> tuple[str, str]:
-    due = candidate.due.strftime("%d/%m/%Y")
+    due = format_date(candidate.due)
     if when == ReminderWhen.BEFORE:
         subject = _("[HợpTác] Due on %(date)s: %(title)s") % {"date": due, "title": candidate.title}
         lead = _(

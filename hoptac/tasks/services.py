@@ -4,7 +4,6 @@ user in the history (django-simple-history)."""
 
 import datetime
 import logging
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,8 +14,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from hoptac.accounts import roles
-from hoptac.core.downloads import DOCX, XLSX
+from hoptac.core.formatting import format_date
 from hoptac.core.history import acting_user, set_history_user
+from hoptac.core.uploads import DOCUMENT_TYPES, check_upload
 
 from . import errors
 from .choices import ItemKind, ReportState, ScheduleSource
@@ -163,7 +163,7 @@ def agency_merge(*, user=None, agency: Agency, effective_on: datetime.date | Non
     # simple-history keeps at most 100 characters of reason: short names.
     reason = (
         f"Kế thừa: {agency.short_name or agency.name} → {successor.short_name or successor.name}"
-        f" từ {effective_on:%d/%m/%Y}"
+        f" từ {format_date(effective_on)}"
     )[:100]
     merge = AgencyMerge(
         agency=agency, successor=successor, effective_on=effective_on, done_by=acting_user(user)
@@ -482,49 +482,6 @@ def progress_report_save(
 # ---------------------------------------------------------------------------------------------
 # Attachments.
 
-# Extension → (content type, check of the first bytes / the archive's members).
-ALLOWED_FILES: dict[str, tuple[str, tuple[bytes, ...], str]] = {
-    ".pdf": ("application/pdf", (b"%PDF-",), ""),
-    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",), ""),
-    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",), ""),
-    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",), ""),
-    ".docx": (
-        DOCX,
-        (b"PK\x03\x04",),
-        "word/document.xml",
-    ),
-    ".xlsx": (
-        XLSX,
-        (b"PK\x03\x04",),
-        "xl/workbook.xml",
-    ),
-}
-
-
-def check_file(file, field_name: str = "file") -> str:
-    """Refuse a file by its extension, size or content (a .docx/.xlsx must be an Office Open XML archive
-    of that kind). Returns the content type."""
-    extension = Path(file.name or "").suffix.lower()
-    if extension not in ALLOWED_FILES:
-        raise ValidationError({field_name: errors.FILE_TYPE})
-    if file.size is None or file.size > ATTACHMENT_MAX_BYTES:
-        raise ValidationError({field_name: errors.FILE_TOO_BIG})
-    content_type, magics, member = ALLOWED_FILES[extension]
-    file.seek(0)
-    head = file.read(8)
-    file.seek(0)
-    ok = any(head.startswith(magic) for magic in magics)
-    if ok and member:
-        try:
-            with zipfile.ZipFile(file) as archive:
-                ok = member in archive.namelist()
-        except zipfile.BadZipFile:
-            ok = False
-        file.seek(0)
-    if not ok:
-        raise ValidationError({field_name: errors.FILE_CONTENT})
-    return content_type
-
 
 def _check_editable(user, report: ProgressReport) -> None:
     if not roles.can_report_for(user, report.period.agency):
@@ -538,7 +495,7 @@ def _check_editable(user, report: ProgressReport) -> None:
 @transaction.atomic
 def attachment_add(*, user, report: ProgressReport, file) -> Attachment:
     _check_editable(user, report)
-    content_type = check_file(file)
+    content_type = check_upload(file, allowed=DOCUMENT_TYPES, max_bytes=ATTACHMENT_MAX_BYTES)
     attachment = Attachment(
         report=report,
         original_name=Path(file.name).name[:255],

@@ -18,8 +18,8 @@ from django.views.generic import FormView, TemplateView
 
 from hoptac.accounts import roles
 from hoptac.core.downloads import XLSX, attachment
+from hoptac.core.forms import add_service_errors
 from hoptac.core.review import ReviewStepMixin, transition
-from hoptac.registry.forms import add_service_errors
 
 from . import errors, selectors, services
 from .choices import ReportState, Timeliness

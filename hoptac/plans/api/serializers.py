@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from hoptac.areas.api.serializers import AdminUnitBriefSerializer
-from hoptac.core.api import ScopedModelSerializer
+from hoptac.core.api import DATE_INPUT_FORMATS, ScopedModelSerializer
 from hoptac.plans import tables
 from hoptac.plans.choices import Comparator, IndicatorKind, TargetStatus
 from hoptac.plans.forms import INVALID_DATE
@@ -179,7 +179,7 @@ class TargetQuerySerializer(serializers.Serializer):
     """The query parameters of /plans/{id}/targets/, validated (400 with a message per parameter)."""
 
     as_of = serializers.DateField(
-        required=False, input_formats=["%Y-%m-%d", "%d/%m/%Y"], error_messages={"invalid": INVALID_DATE}
+        required=False, input_formats=DATE_INPUT_FORMATS, error_messages={"invalid": INVALID_DATE}
     )
     map = serializers.ChoiceField(
         choices=MAPS, required=False, error_messages={"invalid_choice": _("Use legacy or current.")}

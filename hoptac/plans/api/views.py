@@ -13,7 +13,7 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 
 from hoptac.core.downloads import XLSX, attachment
-from hoptac.plans import selectors, tables
+from hoptac.plans import exports, selectors
 from hoptac.plans.choices import IndicatorKind
 from hoptac.plans.indicators import data_year_for
 
@@ -151,5 +151,5 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
         the latest values by commune, district and sector, limited to the user's scope."""
         plan = self.get_object()
         as_of, admin_map, _query = self._query(request)
-        content = tables.plan_export(plan=plan, as_of=as_of, admin_map=admin_map, user=request.user)
-        return attachment(content, content_type=XLSX, filename=tables.export_filename(plan, as_of))
+        content = exports.plan_export(plan=plan, as_of=as_of, admin_map=admin_map, user=request.user)
+        return attachment(content, content_type=XLSX, filename=exports.export_filename(plan, as_of))

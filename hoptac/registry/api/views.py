@@ -1,20 +1,20 @@
 """REST API of the registry. Every queryset starts from the same scoping as the pages
 (`Organisation.objects.restrict(user, action)`); writes go through hoptac.registry.services."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from hoptac.core.api import query_date
 from hoptac.core.downloads import XLSX, attachment
 from hoptac.core.review import ReviewActionsMixin
 from hoptac.registry import selectors, services
+from hoptac.registry.exports import organisation_workbook, yearly_report_workbook
 from hoptac.registry.filters import OrganisationFilter, YearlyReportFilter
-from hoptac.registry.tables import organisation_workbook, yearly_report_workbook
 from hoptac.registry.workflow import WORKFLOW
 
 from .serializers import (
@@ -92,13 +92,7 @@ class OrganisationViewSet(
     @action(detail=True, methods=["get"], url_path="status-on")
     def status_on(self, request, pk=None):
         """The legal status in force on a given date (null before the organisation existed)."""
-        from django import forms
-
-        field = forms.DateField(input_formats=["%Y-%m-%d", "%d/%m/%Y"])
-        try:
-            day = field.clean(request.query_params.get("date"))
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError({"date": exc.messages}) from exc
+        day = query_date(request, "date", required=True)
         return Response(
             {"date": day.isoformat(), "status": selectors.status_on(organisation=self.get_object(), day=day)}
         )

@@ -4,26 +4,35 @@ above it, and derived columns (ceased = start + new − end, averages, shares) a
 who corrects a cell sees the totals follow."""
 
 import datetime
-import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from hoptac.core.formatting import MILLION, format_date
+from hoptac.core.workbooks import (
+    DECIMAL,
+    INTEGER,
+    PERCENT,
+    YEAR,
+    Column,
+    add_sheet,
+    new_workbook,
+    workbook_bytes,
+    write_cell,
+    write_header,
+    write_note,
+)
 from hoptac.plans.choices import IndicatorKind
+from hoptac.plans.exports import excel_format, excel_value
 
 from .data import KIND_LABELS, KINDS, SCORE_BANDS, AnnualReport, GridRow
-from .docx import ANNEXES, MILLION, subject
+from .docx import ANNEXES, subject
 
-INTEGER = "#,##0"
-DECIMAL = "#,##0.0"
-PERCENT = "0.0%"
-HEAD_FILL = PatternFill("solid", fgColor="DCE6F1")
-THIN = Side(style="thin", color="808080")
-BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+# The annexes go with an official document: its font (Nghị định 30/2020), boxed tables, for printing.
 FONT_NAME = "Times New Roman"
 HEADER_ROW = 6
 
@@ -37,44 +46,47 @@ class Sheet:
 
     def __init__(self, workbook: Workbook, report: AnnualReport, code: str, title: str, unit: str = ""):
         self.report = report
-        self.ws: Worksheet = workbook.create_sheet(code)
+        self.ws: Worksheet = add_sheet(workbook, code)
         self.row = HEADER_ROW
         lh = report.letterhead
-        self.ws["A1"] = lh.issuer_name.upper()
-        self.ws["A1"].font = _font(bold=True)
-        self.ws["A2"] = f"{code}. {title.upper()}"
-        self.ws["A2"].font = _font(bold=True, size=13)
-        self.ws["A3"] = f"(Kèm theo Báo cáo số {lh.number or '      '}/{lh.symbol}: {subject(report)})"
-        self.ws["A3"].font = _font(italic=True)
-        self.ws["A4"] = (
-            f"Số liệu đến ngày {report.as_of:%d/%m/%Y}; số liệu hằng năm năm {report.data_year}"
-            + (f"; đơn vị tính: {unit}" if unit else "")
+        write_cell(self.ws, 1, 1, lh.issuer_name.upper(), font=_font(bold=True))
+        write_cell(self.ws, 2, 1, f"{code}. {title.upper()}", font=_font(bold=True, size=13))
+        write_cell(
+            self.ws,
+            3,
+            1,
+            f"(Kèm theo Báo cáo số {lh.number or '      '}/{lh.symbol}: {subject(report)})",
+            font=_font(italic=True),
         )
-        self.ws["A4"].font = _font(italic=True, size=11)
+        write_cell(
+            self.ws,
+            4,
+            1,
+            f"Số liệu đến ngày {format_date(report.as_of)}; số liệu hằng năm năm {report.data_year}"
+            + (f"; đơn vị tính: {unit}" if unit else ""),
+            font=_font(italic=True, size=11),
+        )
 
-    def header(self, headers: list[tuple[str, float]]) -> None:
-        for index, (text, width) in enumerate(headers, start=1):
-            cell = self.ws.cell(row=HEADER_ROW, column=index, value=text)
-            cell.font = _font(bold=True, size=11)
-            cell.fill = HEAD_FILL
-            cell.border = BOX
-            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-            self.ws.column_dimensions[get_column_letter(index)].width = width
-        self.ws.row_dimensions[HEADER_ROW].height = 45
-        self.ws.freeze_panes = self.ws.cell(row=HEADER_ROW + 1, column=1)
+    def header(self, headers: Sequence[tuple[str, float]]) -> None:
+        columns = [Column(text, width) for text, width in headers]
+        write_header(self.ws, HEADER_ROW, columns, height=45, font=_font(bold=True, size=11), boxed=True)
         self.columns = len(headers)
 
     def add(self, values: list[Any], formats: list[str | None], *, bold: bool = False) -> int:
+        """A row of the table; text starting with "=" is a formula (the totals and derived columns)."""
         self.row += 1
         for index, (value, number_format) in enumerate(zip(values, formats, strict=True), start=1):
-            cell = self.ws.cell(row=self.row, column=index, value=value)
-            cell.border = BOX
-            cell.font = _font(size=11, bold=bold)
-            if number_format:
-                cell.number_format = number_format
-                cell.alignment = Alignment(vertical="top")
-            else:
-                cell.alignment = Alignment(vertical="top", wrap_text=True)
+            write_cell(
+                self.ws,
+                self.row,
+                index,
+                value,
+                number_format,
+                wrap=not number_format,
+                font=_font(size=11, bold=bold),
+                boxed=True,
+                formula=True,
+            )
         return self.row
 
     @property
@@ -97,10 +109,10 @@ def _kinds_sheet(workbook: Workbook, report: AnnualReport) -> None:
         [
             ("TT", 6),
             ("Loại hình", 32),
-            (f"Đầu năm ({datetime.date(report.year - 1, 12, 31):%d/%m/%Y})", 14),
+            (f"Đầu năm ({format_date(datetime.date(report.year - 1, 12, 31))})", 14),
             ("Thành lập mới trong năm", 14),
             ("Giải thể, chấm dứt trong năm", 14),
-            (f"Cuối năm ({report.as_of:%d/%m/%Y})", 14),
+            (f"Cuối năm ({format_date(report.as_of)})", 14),
             ("Trong đó đang hoạt động", 14),
         ]
     )
@@ -197,11 +209,12 @@ def _finance_sheet(workbook: Workbook, report: AnnualReport) -> None:
         )
     r = sheet.row + 1
     sheet.add(["Tổng cộng", *[sheet.sum(c, last) for c in range(2, 9)], *averages(r)], fmt, bold=True)
-    sheet.ws.cell(
-        row=sheet.row + 2,
-        column=1,
-        value="Tổ chức chưa cập nhật số liệu năm không được tính (không coi là 0).",
-    ).font = _font(italic=True, size=11)
+    write_note(
+        sheet.ws,
+        sheet.row + 2,
+        "Tổ chức chưa cập nhật số liệu năm không được tính (không coi là 0).",
+        font=_font(italic=True, size=11),
+    )
 
 
 def _ratings_sheet(workbook: Workbook, report: AnnualReport) -> None:
@@ -246,12 +259,6 @@ def _ratings_sheet(workbook: Workbook, report: AnnualReport) -> None:
     )
 
 
-def _excel_value(target, value: float | None) -> float | None:
-    if value is None:
-        return None
-    return value / 100 if target.is_percentage else value
-
-
 def _targets_sheet(workbook: Workbook, report: AnnualReport) -> None:
     code, title = ANNEXES[6]
     sheet = Sheet(workbook, report, code, title)
@@ -279,26 +286,26 @@ def _targets_sheet(workbook: Workbook, report: AnnualReport) -> None:
         target = line.target
         result = line.result
         numeric = target.kind != IndicatorKind.QUALITATIVE
-        fmt_value = PERCENT if target.is_percentage else "#,##0.##"
+        fmt_value = excel_format(target)
         by_year = {p.year: p for p in result.points}
         values: list[Any] = [line.number, target.code, target.text, target.unit or None]
         formats: list[str | None] = [None, None, None, None]
         for year in years:
             point = by_year.get(year)
-            values.append(_excel_value(target, point.value) if point else None)
+            values.append(excel_value(target, point.value) if point else None)
             formats.append(fmt_value)
         values += [
             line.goal,
-            _excel_value(target, target.value) if numeric else None,
+            excel_value(target, target.value) if numeric else None,
             target.deadline_year,
             line.status_label,
             result.progress,
-            _excel_value(target, result.forecast),
-            _excel_value(target, result.pace_needed),
+            excel_value(target, result.forecast),
+            excel_value(target, result.pace_needed),
             result.latest.measure.missing if result.latest and result.latest.measure.population else None,
             line.note or None,
         ]
-        formats += [None, fmt_value, "0", None, PERCENT, fmt_value, fmt_value, INTEGER, None]
+        formats += [None, fmt_value, YEAR, None, PERCENT, fmt_value, fmt_value, INTEGER, None]
         sheet.add(values, formats)
 
 
@@ -341,13 +348,13 @@ def _tasks_sheet(workbook: Workbook, report: AnnualReport) -> None:
     sheet.add(["", "", "Tổng cộng", "", *[sheet.sum(c, last) for c in range(5, 10)], None], fmt, bold=True)
     if tasks.difficulties:
         row = sheet.row + 2
-        sheet.ws.cell(row=row, column=3, value="Khó khăn, vướng mắc nêu trong báo cáo tiến độ").font = _font(
-            bold=True
+        write_note(
+            sheet.ws, row, "Khó khăn, vướng mắc nêu trong báo cáo tiến độ", column=3, font=_font(bold=True)
         )
         for offset, item in enumerate(tasks.difficulties, start=1):
-            sheet.ws.cell(row=row + offset, column=2, value=item.task_code)
-            sheet.ws.cell(row=row + offset, column=3, value=item.text).alignment = Alignment(wrap_text=True)
-            sheet.ws.cell(row=row + offset, column=4, value=f"{item.agency} ({item.period})")
+            write_cell(sheet.ws, row + offset, 2, item.task_code)
+            write_cell(sheet.ws, row + offset, 3, item.text, wrap=True)  # as the agency wrote it
+            write_cell(sheet.ws, row + offset, 4, f"{item.agency} ({item.period})")
 
 
 SHEETS: list[Callable[[Workbook, AnnualReport], None]] = [
@@ -370,8 +377,7 @@ SHEETS: list[Callable[[Workbook, AnnualReport], None]] = [
 
 
 def workbook(report: AnnualReport) -> bytes:
-    book = Workbook()
-    book.remove(book.active)
+    book = new_workbook()
     for build in SHEETS:
         build(book, report)
     for ws in book.worksheets:
@@ -381,6 +387,4 @@ def workbook(report: AnnualReport) -> bytes:
         ws.page_setup.fitToHeight = 0
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)

@@ -12,7 +12,7 @@ from matplotlib import pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
-from hoptac.core.templatetags.vn import format_number  # noqa: E402
+from hoptac.core.formatting import format_number  # noqa: E402
 from hoptac.plans.choices import IndicatorKind, TargetStatus  # noqa: E402
 
 from .data import KIND_SHORT, KINDS, SCORE_BANDS, AnnualReport  # noqa: E402

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import override
 
 from hoptac.areas.models import MAP_SWITCH_DATE, AdminMap, AdminUnit, Level
+from hoptac.core.formatting import format_date
 from hoptac.plans import selectors as plan_selectors
 from hoptac.plans.choices import IndicatorKind, TargetStatus
 from hoptac.plans.evaluation import TargetResult
@@ -485,7 +486,7 @@ def target_lines(plan: Plan, results: list[TargetResult]) -> list[TargetLine]:
             qualitative = target.kind == IndicatorKind.QUALITATIVE
             note = tables.reason_text(result, plan)
             if result.assessment is not None:
-                note = f"{result.assessment.note} (đánh giá ngày {result.assessment.as_of:%d/%m/%Y})"
+                note = f"{result.assessment.note} (đánh giá ngày {format_date(result.assessment.as_of)})"
             lines.append(
                 TargetLine(
                     result=result,

@@ -11,7 +11,7 @@ from django.conf import settings
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 
-from hoptac.core.templatetags.vn import format_number
+from hoptac.core.formatting import format_date, format_millions, format_number, format_percent
 from hoptac.plans.choices import TargetStatus
 
 from . import charts as charts_module
@@ -29,7 +29,6 @@ ANNEXES = [
     ("Biểu 07", "Kết quả thực hiện các mục tiêu của Kế hoạch"),
     ("Biểu 08", "Các nhiệm vụ và tình hình báo cáo tiến độ"),
 ]
-MILLION = 1_000_000
 
 
 def template_path() -> Path:
@@ -39,19 +38,19 @@ def template_path() -> Path:
 
 
 def n(value: float | int | None, decimals: int = 0) -> str:
-    return "—" if value is None else format_number(value, decimals)
+    return format_number(value, decimals)
 
 
 def millions(value: float | None) -> str:
-    return "—" if value is None else format_number(value / MILLION, 0)
+    return format_millions(value, 0)
 
 
 def pct(value: float | None) -> str:
-    return "—" if value is None else f"{format_number(value, 1)}%"
+    return format_percent(value, 1)
 
 
 def _date(day: datetime.date) -> str:
-    return day.strftime("%d/%m/%Y")
+    return format_date(day)
 
 
 def _kind(row: KindRow, number: int | str = "") -> dict[str, Any]:
@@ -173,9 +172,7 @@ def pace_short(line) -> str:
     if pace is None:
         return "—"
     decimals = 1 if target.is_percentage or abs(pace - round(pace)) >= 0.05 else 0
-    text = format_number(0.0 if round(pace, decimals) == 0 else pace, decimals)
-    if pace > 0 and target.kind != "flow" and round(pace, decimals) != 0:
-        text = f"+{text}"
+    text = format_number(pace, decimals, signed=target.kind != "flow")
     return f"{text} điểm %" if target.is_percentage else text
 
 

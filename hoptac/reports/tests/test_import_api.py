@@ -82,7 +82,9 @@ def test_wrong_files_users_and_other_peoples_imports():
     wrong = client.post(
         "/api/v1/imports/", {"file": SimpleUploadedFile("ds.pdf", b"%PDF-1.4")}, format="multipart"
     )
-    assert wrong.status_code == 400 and wrong.json() == {"file": ["Chỉ nhập được tệp .xlsx và .csv."]}
+    assert wrong.status_code == 400 and wrong.json() == {
+        "file": ["Tệp “ds.pdf” không được nhận: chỉ nhận tệp Excel (.xlsx), CSV (UTF-8)."]
+    }
     viewer = client_for(UserFactory(role=Role.VIEWER))
     assert upload(viewer, [GOOD]).status_code == 403
     job = upload(client, [GOOD]).json()

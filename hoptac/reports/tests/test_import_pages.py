@@ -1,4 +1,5 @@
 import io
+import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -114,8 +115,20 @@ def test_wrong_files_and_other_users(client):
     officer = UserFactory(role=Role.PROVINCE)
     client.force_login(officer)
     response = client.post("/reports/import/", {"file": SimpleUploadedFile("ds.pdf", b"%PDF-1.4")})
-    assert "Chỉ nhập được tệp .xlsx và .csv." in response.content.decode()
+    assert (
+        "Tệp “ds.pdf” không được nhận: chỉ nhận tệp Excel (.xlsx), CSV (UTF-8)." in response.content.decode()
+    )
+    # The content is checked on upload (core/uploads.py): a file that is not a workbook makes no import job.
     response = client.post("/reports/import/", {"file": SimpleUploadedFile("ds.xlsx", b"not a workbook")})
+    assert (
+        "Tệp “ds.xlsx” không được nhận: nội dung không phải tệp Excel (.xlsx)." in response.content.decode()
+    )
+    assert not ImportJob.objects.exists()
+    # An archive that passes the upload check but is no readable workbook: the job fails.
+    broken = io.BytesIO()
+    with zipfile.ZipFile(broken, "w") as archive:
+        archive.writestr("xl/workbook.xml", "not a workbook")
+    client.post("/reports/import/", {"file": SimpleUploadedFile("ds.xlsx", broken.getvalue())})
     job = ImportJob.objects.get()
     assert job.state == ImportJob.State.FAILED
     client.force_login(UserFactory(role=Role.PROVINCE))

@@ -13,10 +13,10 @@ from hoptac.core.review import ReviewActionsMixin
 from hoptac.registry import selectors as registry_selectors
 from hoptac.scoring import selectors, services
 from hoptac.scoring.choices import GroupBy
+from hoptac.scoring.exports import results_export, results_filename
 from hoptac.scoring.filters import AssessmentFilter
 from hoptac.scoring.forms import default_year
 from hoptac.scoring.models import SatisfactionSurvey
-from hoptac.scoring.tables import results_export, results_filename
 from hoptac.scoring.workflow import WORKFLOW
 
 from .serializers import (

@@ -73,11 +73,6 @@ def get(mapping, key):
 
 
 @register.filter
-def percent(value):
-    return format_percent(value)
-
-
-@register.filter
 def bar_width(value):
     """A percentage (0–100) as a CSS width, clamped."""
     if value is None:

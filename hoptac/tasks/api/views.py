@@ -5,8 +5,6 @@ is absent (404)."""
 
 import datetime
 
-from django import forms
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -17,6 +15,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from hoptac.areas.models import AdminUnit
+from hoptac.core.api import query_date
 from hoptac.core.downloads import XLSX, attachment
 from hoptac.core.review import ReviewActionsMixin
 from hoptac.tasks import selectors, services
@@ -38,21 +37,9 @@ from .serializers import (
     TaskAssignmentSerializer,
 )
 
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
-
-
-def _date(request, name: str, default: datetime.date | None = None) -> datetime.date | None:
-    value = request.query_params.get(name)
-    if not value:
-        return default
-    try:
-        return forms.DateField(input_formats=DATE_FORMATS).clean(value)
-    except DjangoValidationError as exc:
-        raise serializers.ValidationError({name: exc.messages}) from exc
-
 
 def _today(request) -> datetime.date:
-    return _date(request, "today", timezone.localdate())
+    return query_date(request, "today", timezone.localdate())
 
 
 TODAY = OpenApiParameter(
@@ -79,7 +66,7 @@ class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
         return super().list(request, *args, **kwargs)
 
     def get_queryset(self):
-        qs = selectors.agency_list(on=_date(self.request, "on"))
+        qs = selectors.agency_list(on=query_date(self.request, "on"))
         if self.request.query_params.get("kind"):
             qs = qs.filter(kind=self.request.query_params["kind"])
         if self.request.query_params.get("q"):
@@ -152,7 +139,7 @@ class ReportingPeriodViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         request = self.request
         qs = selectors.period_list(user=request.user)
-        due_from, due_to = _date(request, "due_from"), _date(request, "due_to")
+        due_from, due_to = query_date(request, "due_from"), query_date(request, "due_to")
         if due_from:
             qs = qs.filter(due__gte=due_from)
         if due_to:
@@ -252,8 +239,8 @@ def _calendar_filters(
 ) -> tuple[selectors.CalendarFilter, selectors.CalendarFilter]:
     """The calendar's filter of `?start=&end=&kind=&agency=&area=&overdue=`, and the same from the beginning
     (EARLIEST) when no start is given: the filter of the overdue lists and the scorecard, as on the pages."""
-    start = _date(request, "start")
-    end = _date(request, "end", datetime.date(today.year, 12, 31))
+    start = query_date(request, "start")
+    end = query_date(request, "end", datetime.date(today.year, 12, 31))
     agency = None
     if request.query_params.get("agency"):
         agency = Agency.objects.filter(code=request.query_params["agency"]).first()

@@ -200,11 +200,24 @@ def test_nobody_reviews_their_own_report(assigned):
         ("anh.png", PNG, None),
         ("bang.xlsx", office_file("xl/workbook.xml"), None),
         ("van-ban.docx", office_file("word/document.xml"), None),
-        ("bao-cao.exe", b"MZ\x90\x00", errors.FILE_TYPE),
-        ("gia.pdf", b"<html>not a pdf</html>", errors.FILE_CONTENT),
-        ("doi-ten.docx", office_file("xl/workbook.xml"), errors.FILE_CONTENT),
-        ("hong.xlsx", b"PK\x03\x04 not really a zip", errors.FILE_CONTENT),
-        ("anh.jpg", PNG, errors.FILE_CONTENT),
+        (
+            "bao-cao.exe",
+            b"MZ\x90\x00",
+            "Tệp “bao-cao.exe” không được nhận: chỉ nhận tệp PDF, Word (.docx), Excel (.xlsx), JPEG, PNG.",
+        ),
+        ("gia.pdf", b"<html>not a pdf</html>", "Tệp “gia.pdf” không được nhận: nội dung không phải tệp PDF."),
+        (
+            "doi-ten.docx",
+            office_file("xl/workbook.xml"),
+            "Tệp “doi-ten.docx” không được nhận: nội dung không phải tệp Word (.docx).",
+        ),
+        (
+            "hong.xlsx",
+            b"PK\x03\x04 not really a zip",
+            "Tệp “hong.xlsx” không được nhận: nội dung không phải tệp Excel (.xlsx).",
+        ),
+        ("anh.jpg", PNG, "Tệp “anh.jpg” không được nhận: nội dung không phải tệp JPEG."),
+        ("rong.pdf", b"", "Tệp “rong.pdf” không được nhận: tệp rỗng."),
     ],
 )
 def test_attachments_are_checked_by_extension_and_content(assigned, period, name, content, error):
@@ -225,7 +238,7 @@ def test_attachments_are_limited_to_10_mb_and_to_editable_reports(assigned, peri
     big.size = 10 * 1024 * 1024 + 1
     with pytest.raises(ValidationError) as too_big:
         services.attachment_add(user=assigned["lead_new"], report=report, file=big)
-    assert errors.FILE_TOO_BIG in too_big.value.message_dict["file"]
+    assert too_big.value.message_dict["file"] == ["Tệp “lon.pdf” không được nhận: tệp lớn hơn 10 MB."]
     with pytest.raises(PermissionDenied):
         services.attachment_add(
             user=assigned["other_department"], report=report, file=SimpleUploadedFile("a.pdf", PDF)

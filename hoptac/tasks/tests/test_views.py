@@ -165,7 +165,10 @@ def test_a_wrong_file_is_shown_on_the_form(client, assigned):
         reverse("tasks:report_edit", args=[period.pk]),
         {"status": "in_progress", "text": "x", "files": [SimpleUploadedFile("virus.exe", b"MZ")]},
     )
-    assert "Chỉ nhận tệp PDF, Word (.docx), Excel (.xlsx), ảnh JPEG hoặc PNG." in html(response)
+    assert (
+        "Tệp “virus.exe” không được nhận: chỉ nhận tệp PDF, Word (.docx), Excel (.xlsx), JPEG, PNG."
+        in html(response)
+    )
     assert not ProgressReport.objects.filter(period=period).exists()  # all or nothing
 
 

@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from hoptac.core.formatting import format_date
 from hoptac.tasks.models import Agency
 from hoptac.tasks.services import agency_merge, agency_successions_apply
 
@@ -31,7 +32,7 @@ class Command(BaseCommand):
             raise CommandError("; ".join(str(m) for m in exc.messages)) from exc
         for merge in merges:
             self.stdout.write(
-                f"{merge.agency.name} → {merge.successor.name} ({merge.effective_on:%d/%m/%Y}): "
+                f"{merge.agency.name} → {merge.successor.name} ({format_date(merge.effective_on)}): "
                 f"{merge.assignments_moved} nhiệm vụ chủ trì, {merge.cooperations_moved} phối hợp, "
                 f"{merge.periods_moved} kỳ báo cáo, {merge.users_moved} người dùng."
             )

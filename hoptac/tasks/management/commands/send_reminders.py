@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django_tasks.base import TaskResultStatus
 
+from hoptac.core.formatting import format_date
 from hoptac.tasks.jobs import send_reminders_task
 
 from ._common import parse_day, parse_offsets
@@ -24,7 +25,7 @@ class Command(BaseCommand):
         if result.status == TaskResultStatus.SUCCESSFUL:
             value = result.return_value
             self.stdout.write(
-                f"Nhắc hạn ngày {day:%d/%m/%Y}: đã gửi {value['sent']}, bỏ qua {value['skipped']} (đã gửi trước), "
+                f"Nhắc hạn ngày {format_date(day)}: đã gửi {value['sent']}, bỏ qua {value['skipped']} (đã gửi trước), "
                 f"lỗi {value['failed']}, không có người nhận {value['no_recipient']}."
             )
         elif result.status == TaskResultStatus.FAILED:
@@ -34,6 +35,6 @@ class Command(BaseCommand):
         else:
             backend = settings.TASKS.get("default", {}).get("BACKEND", "")
             self.stdout.write(
-                f"Đã đưa vào hàng đợi ({backend}, mã {result.id}) việc nhắc hạn ngày {day:%d/%m/%Y}. "
+                f"Đã đưa vào hàng đợi ({backend}, mã {result.id}) việc nhắc hạn ngày {format_date(day)}. "
                 "Chạy `manage.py db_worker` để gửi."
             )

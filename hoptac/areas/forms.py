@@ -1,0 +1,50 @@
+"""Form helpers for choosing administrative units: communes grouped under their district (old map) or
+province (new map), and the "area (either map)" filter of list pages."""
+
+from collections import defaultdict
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from hoptac.core.forms import ALL, INVALID_CHOICE
+
+from .models import Level, map_period
+
+
+def grouped_unit_choices(units, *, empty_label=None) -> list:
+    """Choices for a <select> with one <optgroup> per parent unit (the district on the old map, the
+    province on the new one), so a commune can be found under its district."""
+    groups: dict[str, list] = defaultdict(list)
+    order: list[str] = []
+    for unit in units:
+        label = (
+            f"{unit.parent.name} — {map_period(unit.parent.map)}" if unit.parent_id else str(_("Provinces"))
+        )
+        if label not in groups:
+            order.append(label)
+        groups[label].append((unit.pk, unit.name))
+    choices: list = [("", empty_label)] if empty_label is not None else []
+    return choices + [(label, groups[label]) for label in order]
+
+
+def area_field_setup(area: forms.ModelChoiceField) -> None:
+    """The "area (either map)" filter: provinces, then the old districts, then the communes grouped under
+    their district (old map) or province (new map)."""
+    area.error_messages["invalid_choice"] = INVALID_CHOICE
+    assert area.queryset is not None  # a filter's area field always has its queryset
+    units = area.queryset.order_by("map", "parent__name_sort", "level", "name_sort")
+    provinces = [u for u in units if u.level == Level.PROVINCE]
+    districts = [u for u in units if u.level == Level.DISTRICT]
+    communes = [u for u in units if u.level == Level.COMMUNE]
+    # Only the widget gets the grouped choices: validation still goes through the queryset.
+    area.widget.choices = (
+        [("", ALL)]
+        + [
+            (
+                _("Provinces"),
+                [(u.pk, f"{u.name} — {map_period(u.map)}") for u in provinces],
+            ),
+            (_("Districts (before 1/7/2025)"), [(u.pk, f"{u.name}") for u in districts]),
+        ]
+        + grouped_unit_choices(communes)
+    )

@@ -1,0 +1,40 @@
+"""Form helpers every app's pages share: dd/mm/yyyy date inputs, amounts typed with thousand separators,
+the translated messages Django's own catalog leaves empty, and putting a service's
+ValidationError back on a form. Forms of one app stay in that app."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# Dates are typed the Vietnamese way whatever the interface language; ISO is accepted too.
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+DATE_PLACEHOLDER = _("dd/mm/yyyy")
+# Django's own Vietnamese catalog leaves these empty; the project catalog translates them.
+INVALID_CHOICE = _("Select a valid choice. That choice is not one of the available choices.")
+ALL = _("All")
+
+
+def date_field_setup(field: forms.Field) -> None:
+    """dd/mm/yyyy text input with a placeholder, parsing dd/mm/yyyy in every language."""
+    field.input_formats = DATE_INPUT_FORMATS  # type: ignore[attr-defined]
+    field.widget = forms.DateInput(
+        format="%d/%m/%Y",
+        attrs={"placeholder": DATE_PLACEHOLDER, "inputmode": "numeric", "autocomplete": "off", "size": 10},
+    )
+
+
+def money_field_setup(field: forms.Field) -> None:
+    """An amount in đồng typed with thousand separators ("1.500.000") and shown back the same way."""
+    field.localize = True
+    field.widget = forms.TextInput(attrs={"inputmode": "numeric", "class": "num"})
+    field.widget.is_localized = True
+
+
+def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Put a ValidationError raised by a service onto the form: on the field when the form has it,
+    otherwise at the top of the form."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error)

@@ -1,0 +1,129 @@
+"""The one check of an uploaded file (progress-report attachments, scoring evidence, registry imports, scoring
+scheme files): its extension is one the use allows, it is not empty nor larger than the use's limit, and its
+content is what the extension says — the first bytes of a PDF or an image, an Office Open XML archive of the
+right kind for .docx/.xlsx, UTF-8 text for .csv/.yaml. A refusal names the file and the reason.
+
+Each use passes its own allowed extensions and size limit:
+
+    content_type = check_upload(file, allowed=ATTACHMENT_TYPES, max_bytes=10 * MB)
+"""
+
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .downloads import DOCX, XLSX
+
+MB = 1024 * 1024
+TEXT_SAMPLE = 64 * 1024  # bytes of a text file looked at for NUL bytes (binary content)
+
+REFUSED_TYPE = _("File “%(name)s” was not accepted: only %(allowed)s files are accepted.")
+REFUSED_EMPTY = _("File “%(name)s” was not accepted: it is empty.")
+REFUSED_TOO_BIG = _("File “%(name)s” was not accepted: it is larger than %(limit)s MB.")
+REFUSED_CONTENT = _("File “%(name)s” was not accepted: its content is not a %(kind)s file.")
+
+
+@dataclass(frozen=True)
+class FileKind:
+    """What a file with this extension must hold: one of `magic` at the start; for an Office archive, the
+    `member` that makes it a document or a workbook; for `text`, UTF-8 without NUL bytes."""
+
+    label: str
+    content_type: str
+    magic: tuple[bytes, ...] = ()
+    member: str = ""
+    text: bool = False
+
+
+PDF = FileKind("PDF", "application/pdf", (b"%PDF-",))
+JPEG = FileKind("JPEG", "image/jpeg", (b"\xff\xd8\xff",))
+PNG = FileKind("PNG", "image/png", (b"\x89PNG\r\n\x1a\n",))
+WORD = FileKind("Word (.docx)", DOCX, (b"PK\x03\x04",), member="word/document.xml")
+EXCEL = FileKind("Excel (.xlsx)", XLSX, (b"PK\x03\x04",), member="xl/workbook.xml")
+CSV = FileKind("CSV (UTF-8)", "text/csv", text=True)
+YAML = FileKind("YAML (UTF-8)", "application/x-yaml", text=True)
+
+KINDS: dict[str, FileKind] = {
+    ".pdf": PDF,
+    ".jpg": JPEG,
+    ".jpeg": JPEG,
+    ".png": PNG,
+    ".docx": WORD,
+    ".xlsx": EXCEL,
+    ".csv": CSV,
+    ".yaml": YAML,
+    ".yml": YAML,
+}
+
+# The allowed extensions of each use.
+DOCUMENT_TYPES = (".pdf", ".docx", ".xlsx", ".jpg", ".jpeg", ".png")  # attachments and evidence
+IMPORT_TYPES = (".xlsx", ".csv")
+DATA_FILE_TYPES = (".yaml", ".yml")
+
+
+def allowed_text(allowed: Iterable[str]) -> str:
+    """ "PDF, Word (.docx), JPEG" for (".pdf", ".docx", ".jpg", ".jpeg"): each kind once, in order."""
+    labels: list[str] = []
+    for extension in allowed:
+        label = KINDS[extension].label
+        if label not in labels:
+            labels.append(label)
+    return ", ".join(labels)
+
+
+def _content_matches(file: Any, kind: FileKind) -> bool:
+    file.seek(0)
+    if kind.text:
+        sample = file.read(TEXT_SAMPLE)
+        rest = file.read()
+        file.seek(0)
+        if b"\x00" in sample:
+            return False
+        try:
+            (sample + rest).decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return False
+        return True
+    head = file.read(8)
+    file.seek(0)
+    if not any(head.startswith(magic) for magic in kind.magic):
+        return False
+    if kind.member:
+        try:
+            with zipfile.ZipFile(file) as archive:
+                return kind.member in archive.namelist()
+        except zipfile.BadZipFile:
+            return False
+        finally:
+            file.seek(0)
+    return True
+
+
+def check_upload(file: Any, *, allowed: Iterable[str], max_bytes: int, field: str | None = "file") -> str:
+    """Refuse `file` (an UploadedFile or any file object with `name` and `size`) unless its extension is
+    in `allowed`, it is not empty nor over `max_bytes`, and its content is what the extension says.
+    Raises ValidationError({field: message}) naming the file (a plain ValidationError(message) with
+    `field=None`, for a form's clean_<field>); returns the content type."""
+
+    def refuse(message: str) -> ValidationError:
+        return ValidationError({field: message}) if field else ValidationError(message)
+
+    allowed = tuple(allowed)
+    name = Path(file.name or "").name
+    extension = Path(name).suffix.lower()
+    if extension not in allowed:
+        raise refuse(REFUSED_TYPE % {"name": name, "allowed": allowed_text(allowed)})
+    if not file.size:
+        raise refuse(REFUSED_EMPTY % {"name": name})
+    if file.size > max_bytes:
+        limit = f"{max_bytes / MB:g}".replace(".", ",")
+        raise refuse(REFUSED_TOO_BIG % {"name": name, "limit": limit})
+    kind = KINDS[extension]
+    if not _content_matches(file, kind):
+        raise refuse(REFUSED_CONTENT % {"name": name, "kind": kind.label})
+    return kind.content_type

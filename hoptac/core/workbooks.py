@@ -1,0 +1,213 @@
+"""The .xlsx helpers every export and annex uses, so that all workbooks look alike: a bold title row, light
+blue bold headers with wrapped text, set column widths, the header row (and the first columns) frozen, real
+numbers and dates with Vietnamese-readable formats, sheet names Excel accepts, and cell values openpyxl
+accepts. Each app's exports module (`registry/exports.py`, `plans/exports.py`, …) only decides what goes in.
+
+    workbook = new_workbook()
+    sheet = add_sheet(workbook, _("Organisations"))
+    write_title(sheet, title, note)                      # rows 1–2
+    write_header(sheet, 3, [Column(_("Name"), 40), Column(_("Founded"), 14, DATE)], fixed_columns=1)
+    write_row(sheet, 4, [organisation.name, organisation.founding_date], columns)
+    return workbook_bytes(workbook)
+"""
+
+import datetime
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+# Number formats (Excel shows the separators the reader's way: 1.234.567 in Vietnamese).
+INTEGER = "#,##0"
+DECIMAL = "#,##0.0"
+NUMBER = "#,##0.##"  # up to two decimals, none for whole numbers
+PERCENT = "0.0%"  # of a fraction: 0.087 → 8,7%
+YEAR = "0"  # 2024, not 2.024
+DATE = "DD/MM/YYYY"
+
+# The one look.
+HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
+REFUSED_FILL = PatternFill("solid", fgColor="F8D7DA")  # a row in error (the import's annotated copy)
+ACCEPTED_FILL = PatternFill("solid", fgColor="D1E7DD")
+HEADER_FONT = Font(bold=True)
+HEADER_ALIGNMENT = Alignment(horizontal="center", vertical="center", wrap_text=True)
+TITLE_FONT = Font(bold=True, size=13)
+NOTE_FONT = Font(italic=True)
+THIN = Side(style="thin", color="808080")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+
+SHEET_NAME_MAX = 31
+SHEET_NAME_FORBIDDEN = "\\/?*[]:"
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a table in a sheet: its header, width (in characters) and number format."""
+
+    header: str
+    width: float = 14
+    number_format: str | None = None
+    wrap: bool = False
+
+
+def sheet_name(text: str) -> str:
+    """A name Excel accepts for a sheet: none of \\ / ? * [ ] :, at most 31 characters."""
+    text = str(text)
+    for char in SHEET_NAME_FORBIDDEN:
+        text = text.replace(char, "-")
+    return text[:SHEET_NAME_MAX]
+
+
+def safe_value(value: Any) -> Any:
+    """A value openpyxl writes as it should: text without the control characters Excel refuses (openpyxl
+    raises IllegalCharacterError on them), "" as an empty cell, whole Decimals as integers, lazy
+    translations as text, aware date-times as local time without a zone (Excel has none)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        return value or None
+    if isinstance(value, bool | int | float | datetime.date | datetime.time):
+        if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+            return timezone.make_naive(value)
+        return value
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else value
+    return safe_value(str(value))  # lazy translations and other objects shown as text
+
+
+def write_cell(
+    sheet: Worksheet,
+    row: int,
+    column: int,
+    value: Any,
+    number_format: str | None = None,
+    *,
+    wrap: bool = False,
+    font: Font | None = None,
+    boxed: bool = False,
+    formula: bool = False,
+) -> Cell:
+    """The one place a value is written into a cell: made safe (`safe_value`), with its number format (a
+    date gets DD/MM/YYYY unless told otherwise), aligned to the top. Text starting with "=" is a formula
+    only with `formula=True` (the annexes' totals); otherwise it is kept as text."""
+    value = safe_value(value)
+    cell = sheet.cell(row=row, column=column, value=value)
+    if isinstance(value, str) and value.startswith("=") and not formula:
+        cell.data_type = "s"  # text that only looks like a formula (a name typed "=…") stays text
+    if value is not None:
+        if number_format:
+            cell.number_format = number_format
+        elif isinstance(value, datetime.date):
+            cell.number_format = DATE
+    cell.alignment = Alignment(vertical="top", wrap_text=wrap)
+    if font is not None:
+        cell.font = font
+    if boxed:
+        cell.border = BOX
+    return cell
+
+
+def write_row(
+    sheet: Worksheet,
+    row: int,
+    values: Sequence[Any],
+    columns: Sequence[Column] | None = None,
+    *,
+    font: Font | None = None,
+    boxed: bool = False,
+    formulas: bool = False,
+) -> None:
+    """One row of a table from its first column, each value in its column's format."""
+    for index, value in enumerate(values, start=1):
+        column = columns[index - 1] if columns is not None and index <= len(columns) else None
+        write_cell(
+            sheet,
+            row,
+            index,
+            value,
+            column.number_format if column else None,
+            wrap=column.wrap if column else False,
+            font=font,
+            boxed=boxed,
+            formula=formulas,
+        )
+
+
+def write_title(sheet: Worksheet, title: str, *lines: str | None, font: Font | None = None) -> int:
+    """The title (bold, row 1) and under it each further line that is not empty; returns the last row."""
+    write_cell(sheet, 1, 1, title, font=font or TITLE_FONT)
+    row = 1
+    for line in lines:
+        row += 1
+        if line:
+            write_cell(sheet, row, 1, line)
+    return row
+
+
+def write_note(sheet: Worksheet, row: int, text: str, *, column: int = 1, font: Font | None = None) -> None:
+    """A line of explanation (italic) above or below a table."""
+    write_cell(sheet, row, column, text, font=font or NOTE_FONT)
+
+
+def write_header_cell(
+    sheet: Worksheet, row: int, index: int, column: Column, *, font: Font | None = None, boxed: bool = False
+) -> Cell:
+    """One header cell in the header look, and its column's width."""
+    cell = sheet.cell(row=row, column=index, value=safe_value(column.header))
+    cell.font = font or HEADER_FONT
+    cell.fill = HEADER_FILL
+    cell.alignment = HEADER_ALIGNMENT
+    if boxed:
+        cell.border = BOX
+    sheet.column_dimensions[get_column_letter(index)].width = column.width
+    return cell
+
+
+def write_header(
+    sheet: Worksheet,
+    row: int,
+    columns: Sequence[Column],
+    *,
+    fixed_columns: int = 0,
+    height: float | None = None,
+    font: Font | None = None,
+    boxed: bool = False,
+) -> None:
+    """The header row of a table: bold on light blue, wrapped and centred; the column widths; the panes
+    frozen below the header and right of the first `fixed_columns` columns."""
+    for index, column in enumerate(columns, start=1):
+        write_header_cell(sheet, row, index, column, font=font, boxed=boxed)
+    if height is not None:
+        sheet.row_dimensions[row].height = height
+    sheet.freeze_panes = sheet.cell(row=row + 1, column=fixed_columns + 1)
+
+
+def add_filter(sheet: Worksheet, header_row: int, last_row: int, columns: int) -> None:
+    """Excel's filter buttons on the header row of a table."""
+    sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(columns)}{max(last_row, header_row)}"
+
+
+def new_workbook() -> Workbook:
+    """A workbook without sheets: add them with `add_sheet`."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    return workbook
+
+
+def add_sheet(workbook: Workbook, title: str) -> Worksheet:
+    return workbook.create_sheet(sheet_name(title))
+
+
+def workbook_bytes(workbook: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,228 @@
+"""A plan's evaluation as an Excel workbook (hoptac.core.workbooks), for the plan page's "Xuất Excel" and the
+API's targets/export: the targets (baseline, each year's value, latest, target, status, forecast, pace), then
+one sheet per breakdown with a column per numeric target. Real numbers (percentages as fractions in the
+percent format) and real dates; the words (targets, statuses, reasons) are those of the pages (tables.py)."""
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl.styles import Alignment
+
+from hoptac.areas.models import AdminMap
+from hoptac.core.formatting import format_date
+from hoptac.core.workbooks import (
+    DATE,
+    INTEGER,
+    NUMBER,
+    PERCENT,
+    YEAR,
+    Column,
+    add_filter,
+    add_sheet,
+    new_workbook,
+    workbook_bytes,
+    write_cell,
+    write_header,
+    write_row,
+    write_title,
+)
+
+from . import selectors
+from .choices import IndicatorKind
+from .evaluation import TargetResult
+from .indicators import Point
+from .models import Plan, Target
+from .selectors import REASON_RATING_UNAVAILABLE, BreakdownRow
+from .tables import breakdown_title, goal_text, group_header, reason_text, status_label
+
+HEADER_ROW = 5
+SHEET_NAMES = {
+    "commune": gettext_lazy("By commune"),
+    "district": gettext_lazy("By district"),
+    "sector": gettext_lazy("By sector"),
+}
+
+
+def excel_value(target: Target, value: float | None) -> float | None:
+    """Percentages as fractions (shown with the percent format), counts as numbers."""
+    if value is None:
+        return None
+    return value / 100 if target.is_percentage else value
+
+
+def excel_format(target: Target) -> str:
+    """The number format of a target's values: 8,7% or 1.234,5."""
+    return PERCENT if target.is_percentage else NUMBER
+
+
+def _title(sheet, plan: Plan, title: str, as_of: datetime.date) -> None:
+    write_title(sheet, title, f"{plan.number} — {plan.short_title}", str(_("As of")))
+    write_cell(sheet, 3, 2, as_of).alignment = Alignment(horizontal="left", vertical="top")
+
+
+def _targets_sheet(sheet, plan: Plan, results: list[TargetResult], as_of: datetime.date) -> None:
+    _title(sheet, plan, str(_("Targets of the plan")), as_of)
+    years = list(range(plan.baseline_year, as_of.year + 1))
+    headers = [
+        Column(str(_("Code")), 18),
+        Column(str(_("Section")), 10),
+        Column(str(_("Short name")), 34),
+        Column(str(_("Text of the plan")), 60),
+        Column(str(_("Unit")), 14),
+        Column(str(_("Baseline (%(year)s)") % {"year": plan.baseline_year}), 14),
+        *[Column(str(_("Year %(year)s") % {"year": y}), 11) for y in years],
+        Column(str(_("Latest value")), 13),
+        Column(str(_("Date of the latest value")), 13),
+        Column(str(_("Target")), 24),
+        Column(str(_("Target value")), 12),
+        Column(str(_("Deadline year")), 10),
+        Column(str(_("Status")), 22),
+        Column(str(_("Progress")), 11),
+        Column(str(_("Forecast for the deadline year")), 14),
+        Column(str(_("Trend per year")), 12),
+        Column(str(_("Pace needed per year")), 12),
+        Column(str(_("Organisations without the data")), 14),
+        Column(str(_("Note")), 50),
+    ]
+    write_header(sheet, HEADER_ROW, headers, fixed_columns=3)
+    row = HEADER_ROW
+    for result in results:
+        row += 1
+        t = result.target
+        by_year: dict[int, Point] = {p.year: p for p in result.points}
+        numeric = t.kind != IndicatorKind.QUALITATIVE
+        fmt = excel_format(t)
+        note = reason_text(result, plan)
+        if result.assessment is not None:
+            note = f"{format_date(result.assessment.as_of)}: {result.assessment.note}"
+        cells: list[tuple[Any, str | None]] = [
+            (t.code, None),
+            (t.section.code, None),
+            (t.name, None),
+            (t.text, None),
+            (t.unit or None, None),
+            (excel_value(t, result.baseline.value if result.baseline else None), fmt),
+            *[(excel_value(t, by_year[y].value) if y in by_year else None, fmt) for y in years],
+            (excel_value(t, result.value), fmt),
+            (result.latest.as_of if result.latest else None, DATE),
+            (goal_text(t), None),
+            (excel_value(t, t.value) if numeric else None, fmt),
+            (t.deadline_year, YEAR),
+            (status_label(result.status), None),
+            (result.progress, PERCENT),
+            (excel_value(t, result.forecast), fmt),
+            (excel_value(t, result.slope), fmt),
+            (excel_value(t, result.pace_needed), fmt),
+            (
+                result.latest.measure.missing if result.latest and result.latest.measure.population else None,
+                INTEGER,
+            ),
+            (note or None, None),
+        ]
+        for index, (value, number_format) in enumerate(cells, start=1):
+            write_cell(sheet, row, index, value, number_format, wrap=index in (3, 4, len(cells)))
+    add_filter(sheet, HEADER_ROW, row, len(headers))
+
+
+def _breakdown_sheet(
+    sheet,
+    plan: Plan,
+    title: str,
+    group_header: str,
+    targets: list[Target],
+    rows: list[BreakdownRow],
+    as_of: datetime.date,
+    *,
+    with_parent: bool,
+) -> None:
+    _title(sheet, plan, title, as_of)
+    headers = [Column(str(_("Code")), 10), Column(group_header, 30)]
+    if with_parent:
+        headers.append(Column(str(_("District (before 1/7/2025)")), 22))
+    fixed = len(headers)
+    headers += [
+        Column(f"{t.code} — {t.name}" + (f" ({t.unit})" if t.unit else ""), 16, excel_format(t))
+        for t in targets
+    ]
+    write_header(sheet, HEADER_ROW, headers, fixed_columns=fixed, height=60)
+    row = HEADER_ROW
+    for line in rows:
+        row += 1
+        measures = [line.measure(target) for target in targets]
+        values: list[Any] = [line.code or None, line.name] + ([line.parent or None] if with_parent else [])
+        values += [excel_value(t, m.value if m else None) for t, m in zip(targets, measures, strict=True)]
+        write_row(sheet, row, values, headers)
+    add_filter(sheet, HEADER_ROW, row, len(headers))
+
+
+@dataclass
+class BreakdownSheet:
+    sheet_name: str
+    title: str
+    group_header: str
+    rows: list[BreakdownRow]
+    with_parent: bool = False
+
+
+def plan_workbook(
+    *,
+    plan: Plan,
+    results: list[TargetResult],
+    breakdowns: list[BreakdownSheet],
+    as_of: datetime.date,
+) -> bytes:
+    """An .xlsx: the targets (baseline, each year's value, latest, target, status, forecast, pace), then one
+    sheet per breakdown with a column per numeric target."""
+    workbook = new_workbook()
+    _targets_sheet(add_sheet(workbook, str(_("Targets"))), plan, results, as_of)
+    numeric = [
+        r.target
+        for r in results
+        if r.target.kind != IndicatorKind.QUALITATIVE and r.reason != REASON_RATING_UNAVAILABLE
+    ]
+    for spec in breakdowns:
+        _breakdown_sheet(
+            add_sheet(workbook, spec.sheet_name),
+            plan,
+            spec.title,
+            spec.group_header,
+            numeric,
+            spec.rows,
+            as_of,
+            with_parent=spec.with_parent,
+        )
+    return workbook_bytes(workbook)
+
+
+def plan_export(*, plan: Plan, as_of: datetime.date, admin_map: str, user) -> bytes:
+    """The .xlsx of the plan page's "Xuất Excel" and of the API's targets/export: every target as of the
+    date (plan-wide aggregates) and the breakdowns by commune, district and sector, limited to the user's
+    scope, communes on `admin_map`."""
+    results = selectors.plan_evaluate(plan=plan, as_of=as_of)
+    targets = [r.target for r in results]
+    sheets = []
+    for name in selectors.BREAKDOWNS:
+        rows = selectors.plan_breakdown(
+            plan=plan,
+            targets=targets,
+            as_of=as_of,
+            group_by=selectors.grouping_for(name, admin_map),
+            user=user,
+        )
+        sheets.append(
+            BreakdownSheet(
+                sheet_name=str(SHEET_NAMES[name]),
+                title=breakdown_title(name, admin_map),
+                group_header=group_header(name),
+                rows=rows,
+                with_parent=name == "commune" and admin_map == AdminMap.LEGACY,
+            )
+        )
+    return plan_workbook(plan=plan, results=results, breakdowns=sheets, as_of=as_of)
+
+
+def export_filename(plan: Plan, as_of: datetime.date) -> str:
+    return f"hoptac-{plan.code}-{as_of:%Y%m%d}.xlsx"

@@ -8,7 +8,7 @@ One pipeline for every kind (docs/decisions/0008-data-files.md):
   traceback), checks the schema and returns a `Document` that knows the line of every key path;
 * a kind's own checks collect further problems with `Problems` (`problems.add(path, message)`) and raise them
   all at once (`problems.raise_if_any()`);
-* each kind is a `DataKind` registered from its app's `data_kinds.py`; `load(kind, text=…, name=…)` checks and
+* each kind is a `DataKind` registered from its app's `data_kinds.py`; `load(kind, content=…, name=…)` checks and
   writes one file in one transaction (or only checks it, `dry_run=True`). The `load_data` command, the pages
   that accept a file and the demo all go through `load()`.
 * shipped files live in `settings.HOPTAC_DATA_DIR/<kind>/`.

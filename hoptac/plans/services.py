@@ -24,6 +24,7 @@ from .models import (
     Target,
 )
 from .schema import PlanFileError, parse_plan_file
+from .signals import plan_loaded
 
 
 def _unit(lines: dict, path: tuple, admin_map: str, code: str, problems: list[Problem]) -> AdminUnit | None:
@@ -162,6 +163,7 @@ def plan_load(*, text: str, source: str = "") -> Plan:
             ]
         ) from exc
     plan.sections.exclude(code__in=sections).delete()
+    plan_loaded.send(sender=Plan, plan=plan)
     return plan
 
 

@@ -6,3 +6,6 @@ class TasksConfig(AppConfig):
     name = "hoptac.tasks"
     label = "plan_tasks"
     verbose_name = _("Tasks and reporting calendar")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401 — connects the receivers

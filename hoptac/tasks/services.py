@@ -59,7 +59,8 @@ class LoadResult:
 @transaction.atomic
 def agency_file_load(*, text: str) -> LoadResult:
     """Load (or update, by code) the agencies file. Nothing is written when any problem is found
-    (AgencyFileError). Agencies missing from the file are kept: tasks and reports may point at them."""
+    (AgencyFileError). Agencies missing from the file are kept: tasks and reports may point at them. Plan
+    tasks without a follow-up row get it now that their lead can be matched (assignments_ensure)."""
     parsed = parse_agency_file(text)
     result = LoadResult()
     by_code: dict[str, Agency] = {}
@@ -109,6 +110,7 @@ def agency_file_load(*, text: str) -> LoadResult:
             },
         )
         result.obligations += 1
+    assignments_ensure()
     return result
 
 
@@ -251,7 +253,9 @@ def _plan_lead(plan_task) -> Agency | None:
 
 def assignments_ensure(*, plan=None) -> int:
     """Create the follow-up row of every plan task that has none, as the plan states it: the lead only
-    when the plan names it, the plan's deadline or recurrence, else the default schedule."""
+    when the plan names it, the plan's deadline or recurrence, else the default schedule. Called where the
+    data changes: a plan loaded (tasks/signals.py), the agencies file loaded, every periods refresh (the
+    daily job, `refresh_periods`); never by a page or an API read."""
     from hoptac.plans.models import PlanTask
 
     tasks = PlanTask.objects.filter(assignment__isnull=True).select_related("plan")

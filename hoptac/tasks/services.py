@@ -59,8 +59,7 @@ class LoadResult:
 @transaction.atomic
 def agency_file_load(*, text: str) -> LoadResult:
     """Load (or update, by code) the agencies file. Nothing is written when any problem is found
-    (AgencyFileError). Agencies missing from the file are kept: tasks and reports may point at them. Plan
-    tasks without a follow-up row get it now that their lead can be matched (assignments_ensure)."""
+    (AgencyFileError). Agencies missing from the file are kept: tasks and reports may point at them."""
     parsed = parse_agency_file(text)
     result = LoadResult()
     by_code: dict[str, Agency] = {}
@@ -110,7 +109,7 @@ def agency_file_load(*, text: str) -> LoadResult:
             },
         )
         result.obligations += 1
-    assignments_ensure()
+    assignments_ensure()  # plan tasks waiting for their lead to be matchable get their row
     return result
 
 

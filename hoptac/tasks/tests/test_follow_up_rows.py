@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from hoptac.plans.services import plan_load_file
+from hoptac.plans.services import plan_load
 from hoptac.tasks import services
 from hoptac.tasks.models import TaskAssignment
 
@@ -40,7 +40,7 @@ def _writes(context: CaptureQueriesContext) -> list[str]:
 
 def test_loading_a_plan_gives_its_tasks_their_follow_up_row_with_the_lead_it_names():
     AgencyFactory(code="so-tc", name="Sở Tài chính")
-    plan = plan_load_file(path=TEST_PLAN)
+    plan = plan_load(text=TEST_PLAN.read_text(encoding="utf-8"))
     assignment = TaskAssignment.objects.get(plan_task__plan=plan)
     assert assignment.plan_task.code == "NV1"
     assert assignment.from_plan and assignment.lead_agency.code == "so-tc"
@@ -48,7 +48,7 @@ def test_loading_a_plan_gives_its_tasks_their_follow_up_row_with_the_lead_it_nam
 
 
 def test_a_plan_loaded_before_the_agencies_is_followed_up_when_they_are_loaded():
-    plan = plan_load_file(path=TEST_PLAN)
+    plan = plan_load(text=TEST_PLAN.read_text(encoding="utf-8"))
     assert not TaskAssignment.objects.exists()  # no agency yet: the plan's lead could not be matched
     services.agency_file_load(text=AGENCIES)
     assignment = TaskAssignment.objects.get(plan_task__plan=plan)

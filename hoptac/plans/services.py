@@ -26,6 +26,7 @@ from .models import (
     ReferenceValue,
     Target,
 )
+from .signals import plan_loaded
 
 
 def _unit(problems: Problems, path: tuple, admin_map: str, code: str) -> AdminUnit | None:
@@ -155,6 +156,7 @@ def plan_load(*, text: str, source: str = "") -> Plan:
         ) % {"codes": ", ".join(codes) or "?"}
         raise DataFileError([document.problem(("tasks",), message)], source) from exc
     plan.sections.exclude(code__in=sections).delete()
+    plan_loaded.send(sender=Plan, plan=plan)
     return plan
 
 

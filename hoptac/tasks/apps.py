@@ -8,4 +8,4 @@ class TasksConfig(AppConfig):
     verbose_name = _("Tasks and reporting calendar")
 
     def ready(self) -> None:
-        from . import workflow  # noqa: F401 — registers the progress reports' review workflow
+        from . import signals, workflow  # noqa: F401 — connects the receivers, registers the review workflow

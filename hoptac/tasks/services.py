@@ -102,6 +102,7 @@ def agency_file_load(*, text: str, name: str = "") -> LoadResult:
             },
         )
         result.obligations += 1
+    assignments_ensure()  # plan tasks waiting for their lead to be matchable get their row
     return result
 
 
@@ -238,7 +239,9 @@ def _plan_lead(plan_task) -> Agency | None:
 
 def assignments_ensure(*, plan=None) -> int:
     """Create the follow-up row of every plan task that has none, as the plan states it: the lead only
-    when the plan names it, the plan's deadline or recurrence, else the default schedule."""
+    when the plan names it, the plan's deadline or recurrence, else the default schedule. Called where the
+    data changes: a plan loaded (tasks/signals.py), the agencies file loaded, every periods refresh (the
+    daily job, `refresh_periods`); never by a page or an API read."""
     from hoptac.plans.models import PlanTask
 
     tasks = PlanTask.objects.filter(assignment__isnull=True).select_related("plan")

@@ -206,7 +206,6 @@ class TaskListView(TasksMixin, TemplateView):
     tab = "tasks"
 
     def get_context_data(self, **kwargs):
-        services.assignments_ensure()
         today = _today()
         assignments = list(selectors.assignment_list())
         user = self.request.user

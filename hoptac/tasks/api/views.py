@@ -85,7 +85,6 @@ class TaskAssignmentViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation
             return selectors.assignment_list().none()
-        services.assignments_ensure()
         qs = selectors.assignment_list()
         if self.request.query_params.get("plan"):
             qs = qs.filter(plan_task__plan__code=self.request.query_params["plan"])

@@ -9,6 +9,8 @@ from hoptac.accounts.models import Role
 from hoptac.accounts.tests.factories import UserFactory
 from hoptac.areas.tests.factories import current_commune
 from hoptac.core.review import transition
+from hoptac.plans.models import Plan
+from hoptac.plans.signals import plan_loaded
 from hoptac.tasks.choices import AgencyKind
 
 from .factories import AgencyFactory, PlanFactory, plan_task
@@ -49,6 +51,7 @@ def world(db):
     plan = PlanFactory()
     task_a = plan_task(plan, "III.1.a")
     task_b = plan_task(plan, "III.1.b", recurrence={"every": "half_year", "month": 6, "day": 15})
+    plan_loaded.send(sender=Plan, plan=plan)  # as plan_load does: the tasks get their follow-up rows
     return {
         "plan": plan,
         "task_a": task_a,

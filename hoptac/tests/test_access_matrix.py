@@ -472,3 +472,111 @@ def test_the_matrix_distinguishes_sides():
     for role in ("commune", "representative", "viewer_area"):
         outside = {cells[role][1] for cells in MATRIX.values()}
         assert {"404", "hide"} <= outside, role
+
+
+# ---------------------------------------------------------------------------------------------
+# Writes through the API, one (at least) per scoped model: the commune officer's request answers on the
+# object of commune A and 404 on that of commune B (or 400 when B's object is named in the body, since it
+# is not among the choices), and changes nothing there.
+
+
+@dataclass(frozen=True)
+class Write:
+    method: str
+    url: Callable[[Visit], str]
+    body: Callable[[Visit], dict]
+    # What the write changes, read from the database: it must change on "in" and stay as it was on "out".
+    state: Callable[[Visit], object]
+    allowed: int  # the status on the object in scope
+    refused: int = 404  # the status on the object out of scope
+
+
+def _report_of(period):
+    from hoptac.tasks.models import ProgressReport
+
+    return ProgressReport.objects.filter(period=period).values_list("text", flat=True).first()
+
+
+def _fresh(obj, *fields):
+    obj.refresh_from_db()
+    return tuple(getattr(obj, name) for name in fields)
+
+
+WRITES: dict[str, Write] = {
+    "organisation PATCH": Write(
+        "patch",
+        _r("organisation-detail", org),
+        lambda v: {"short_name": f"Sửa {v.side.marker}"},
+        lambda v: _fresh(v.side.organisation, "short_name"),
+        allowed=200,
+    ),
+    "status change POST": Write(
+        "post",
+        _r("organisation-status-changes", org),
+        lambda v: {"status": "suspended", "effective_from": "2026-01-01"},
+        lambda v: v.side.organisation.status_changes.count(),
+        allowed=201,
+    ),
+    "yearly report PATCH": Write(
+        "patch",
+        _r("yearly-report-detail", lambda v: v.side.yearly_draft.pk),
+        lambda v: {"workers": 99},
+        lambda v: _fresh(v.side.yearly_draft, "workers"),
+        allowed=200,
+    ),
+    "yearly report POST for the organisation": Write(
+        "post",
+        _r("yearly-report-list"),
+        lambda v: {"organisation": v.side.organisation.pk, "year": 2022, "workers": 5},
+        lambda v: v.side.organisation.yearly_reports.filter(year=2022).exists(),
+        allowed=201,
+        refused=400,
+    ),
+    "survey PATCH": Write(
+        "patch",
+        _r("satisfaction-survey-detail", lambda v: v.side.survey.pk),
+        lambda v: {"method": f"Họp thành viên {v.side.marker}"},
+        lambda v: _fresh(v.side.survey, "method"),
+        allowed=200,
+    ),
+    "assessment self-score POST": Write(
+        "post",
+        _r("assessment-self-score", lambda v: v.side.assessment.pk),
+        lambda v: {"points": {}, "note": f"Ghi chú {v.side.marker}"},
+        lambda v: _fresh(v.side.assessment, "self_note"),
+        allowed=200,
+    ),
+    "progress report POST for the period": Write(
+        "post",
+        _r("progress-report-list"),
+        lambda v: {"period": v.side.overdue_period.pk, "progress": "in_progress", "text": "Đã làm"},
+        lambda v: _report_of(v.side.overdue_period),
+        allowed=201,
+        refused=400,
+    ),
+    "import commit POST": Write(
+        "post",
+        _r("import-commit", lambda v: v.job.pk),
+        lambda v: {},
+        lambda v: v.job.__class__.objects.filter(user=v.job.user).count(),
+        allowed=201,
+    ),
+}
+
+
+@pytest.mark.parametrize("side", ["in", "out"])
+@pytest.mark.parametrize("name", list(WRITES))
+def test_api_writes_out_of_scope(module_world, module_clients, name, side):
+    write = WRITES[name]
+    v = Visit(world=module_world, role="commune", side_name=side)
+    before = write.state(v)
+    response = getattr(module_clients["commune"], write.method)(
+        write.url(v), write.body(v), content_type="application/json"
+    )
+    after = write.state(v)
+    if side == "in":
+        assert response.status_code == write.allowed, response.content
+        assert after != before, f"{name}: the allowed write changed nothing"
+    else:
+        assert response.status_code == write.refused, response.content
+        assert after == before, f"{name}: the refused write changed {before!r} into {after!r}"

@@ -172,7 +172,9 @@ ENDPOINTS: dict[str, Endpoint] = {
     "tasks:review_list": page("tasks:review_list", marker=period_link),
     "tasks:agency_list": page("tasks:agency_list"),
     # Every agency's page is open; the periods listed on it are the user's.
-    "tasks:agency_detail": page("tasks:agency_detail", lambda v: v.side.agency.code, marker=period_link),
+    "tasks:agency_detail": page(
+        "tasks:agency_detail", lambda v: v.side.agency.code, marker=period_link, detail=True
+    ),
     # reports: imports are their owner's only ("in": the user's own, "out": someone else's)
     "reports:import_start": page("reports:import_start", marker=job_name),
     "reports:import_template": page("reports:import_template"),

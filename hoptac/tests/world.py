@@ -30,7 +30,7 @@ from hoptac.reports.tests.test_import_pages import GOOD, workbook
 from hoptac.scoring import services as scoring_services
 from hoptac.scoring.choices import AssessmentState, Band
 from hoptac.scoring.models import Assessment, Evidence, SatisfactionSurvey, Scheme
-from hoptac.scoring.tests.factories import SurveyFactory, cooperative, load_shipped
+from hoptac.scoring.tests.factories import TT01, SurveyFactory, cooperative, load_shipped
 from hoptac.tasks import services as task_services
 from hoptac.tasks.choices import AgencyKind, ItemKind
 from hoptac.tasks.models import (
@@ -92,16 +92,21 @@ class World:
     assignment: TaskAssignment
     coordinating: Agency
     jobs: dict[str, ImportJob]  # each signed-in role's own import, and "other": someone else's
-    extra: dict = field(default_factory=dict)
+    obligation: Obligation
+    today: datetime.date
+    added: list[Side] = field(default_factory=list)  # grow_world's organisations
 
     def job(self, role: str, side: str) -> ImportJob:
         return self.jobs[role] if side == "in" else self.jobs["other"]
 
 
 def _side(
-    marker: str, commune: AdminUnit, *, admin: User, today: datetime.date, obligation: Obligation
+    marker: str, commune: AdminUnit | None, *, admin: User, today: datetime.date, obligation: Obligation
 ) -> Side:
-    organisation = cooperative(name=f"Hợp tác xã {marker}", year=YEAR, commune_legacy=commune)
+    """An organisation in `commune` (None: the factory's next commune of Huyện Vụ Bản) with everything
+    hanging off it, and a People's Committee of its commune with two periods."""
+    place = {"commune_legacy": commune} if commune is not None else {}
+    organisation = cooperative(name=f"Hợp tác xã {marker}", year=YEAR, **place)
     yearly_draft = organisation.yearly_reports.get(year=YEAR - 1)
     yearly_submitted = registry_services.yearly_report_submit(
         user=admin, report=organisation.yearly_reports.get(year=YEAR)
@@ -155,7 +160,7 @@ def _side(
     period.refresh_from_db()
     return Side(
         marker=marker,
-        commune=commune,
+        commune=organisation.commune_legacy,
         commune_current=organisation.commune_current,
         organisation=organisation,
         yearly_draft=yearly_draft,
@@ -234,4 +239,49 @@ def _build(today: datetime.date) -> World:
         assignment=assignment,
         coordinating=coordinating,
         jobs=jobs,
+        obligation=obligation,
+        today=today,
     )
+
+
+def grow_world(world: World, *, media_root) -> None:
+    """About three times the rows: four more organisations with everything hanging off them and their
+    committees (two in commune A, one in B, one elsewhere), two more plans, three more scheme versions and
+    two more imports for every user. The province then sees 6 organisations instead of 2, the commune
+    officer 3 instead of 1."""
+    with override_settings(PASSWORD_HASHERS=FAST_HASHER, MEDIA_ROOT=media_root):
+        admin = world.users["admin"]
+        a, b = world.sides["in"], world.sides["out"]
+        for number, commune in enumerate([a.commune, a.commune, b.commune, None], start=1):
+            world.added.append(
+                _side(
+                    f"Gammamatrix{number}",
+                    commune,
+                    admin=admin,
+                    today=world.today,
+                    obligation=world.obligation,
+                )
+            )
+        text = PLAN_FILE.read_text(encoding="utf-8")
+        for suffix in ("b", "c"):
+            copy = Path(media_root) / f"plan-{suffix}.yaml"
+            copy.write_text(text.replace("code: ninh-binh-test-2026", f"code: ninh-binh-test-2026-{suffix}"))
+            plan_load_file(path=copy)
+        task_services.assignments_ensure()
+        scheme = TT01.read_text(encoding="utf-8")
+        for version in (2, 3, 4):
+            scoring_services.scheme_file_load(
+                user=None, text=scheme.replace("version: 1\n", f"version: {version}\n", 1), name=TT01.name
+            )
+        for role, user in world.users.items():
+            own = world.jobs[role]
+            for number in (1, 2):
+                ImportJob.objects.create(
+                    user=user,
+                    file=own.file.name,
+                    filename=f"nhap-{role}-{number}.xlsx",
+                    state=own.state,
+                    total=own.total,
+                    done=own.done,
+                    result=own.result,
+                )

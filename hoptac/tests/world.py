@@ -20,9 +20,9 @@ from hoptac.accounts.models import Role, User
 from hoptac.accounts.tests.factories import UserFactory
 from hoptac.areas.models import AdminUnit
 from hoptac.areas.tests.factories import legacy_commune
+from hoptac.core.datafiles import load_path
+from hoptac.core.review import transition
 from hoptac.plans.models import Plan
-from hoptac.plans.services import plan_load_file
-from hoptac.registry import services as registry_services
 from hoptac.registry.models import Organisation, YearlyReport
 from hoptac.reports import services as report_services
 from hoptac.reports.models import ImportJob
@@ -108,9 +108,7 @@ def _side(
     place = {"commune_legacy": commune} if commune is not None else {}
     organisation = cooperative(name=f"Hợp tác xã {marker}", year=YEAR, **place)
     yearly_draft = organisation.yearly_reports.get(year=YEAR - 1)
-    yearly_submitted = registry_services.yearly_report_submit(
-        user=admin, report=organisation.yearly_reports.get(year=YEAR)
-    )
+    yearly_submitted = transition(organisation.yearly_reports.get(year=YEAR), "submit", user=admin)
     assessment = scoring_services.assessment_create(user=admin, organisation=organisation, year=YEAR)
     evidence = scoring_services.evidence_add(
         user=admin,
@@ -156,7 +154,7 @@ def _side(
     attachment = task_services.attachment_add(
         user=admin, report=report, file=SimpleUploadedFile(f"dinh-kem-{marker}.pdf", PDF)
     )
-    report = task_services.progress_report_submit(user=admin, report=report)
+    report = transition(report, "submit", user=admin)
     period.refresh_from_db()
     return Side(
         marker=marker,
@@ -185,7 +183,7 @@ def build_world(*, media_root) -> World:
 
 def _build(today: datetime.date) -> World:
     load_shipped()
-    plan = plan_load_file(path=PLAN_FILE)
+    plan = load_path("plans", PLAN_FILE).obj
     coordinating = AgencyFactory(code="so-tai-chinh", name="Sở Tài chính", coordinates=True)
     task_services.assignments_ensure()
     assignment = TaskAssignment.objects.get(plan_task__plan=plan)
@@ -266,11 +264,11 @@ def grow_world(world: World, *, media_root) -> None:
         for suffix in ("b", "c"):
             copy = Path(media_root) / f"plan-{suffix}.yaml"
             copy.write_text(text.replace("code: ninh-binh-test-2026", f"code: ninh-binh-test-2026-{suffix}"))
-            plan_load_file(path=copy)
+            load_path("plans", copy)
         task_services.assignments_ensure()
         scheme = TT01.read_text(encoding="utf-8")
         for version in (2, 3, 4):
-            scoring_services.scheme_file_load(
+            scoring_services.scheme_load(
                 user=None, text=scheme.replace("version: 1\n", f"version: {version}\n", 1), name=TT01.name
             )
         for role, user in world.users.items():

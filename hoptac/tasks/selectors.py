@@ -150,7 +150,14 @@ def report_get(*, user, pk: int) -> ProgressReport:
 def report_list(*, user) -> QuerySet[ProgressReport]:
     return (
         ProgressReport.objects.restrict(user, "view")
-        .select_related("period__agency", "period__assignment__plan_task", "period__obligation", "agency")
+        .select_related(
+            "period__agency",
+            "period__assignment__plan_task",
+            "period__obligation",
+            "agency",
+            "submitted_by",
+            "reviewed_by",
+        )
         .prefetch_related("attachments")
     )
 

@@ -126,15 +126,9 @@ PLAN_LIST_GROWS = (
     "plans/views.py PlanListView evaluates each plan in turn (selectors.plan_evaluate per plan): the "
     "evaluation's queries (units of the scope, reference values, qualitative assessments) repeat per plan"
 )
-REPORTS_GROW = (
-    "tasks/api ProgressReportSerializer reads submitted_by.username and reviewed_by.username, which "
-    "selectors.report_list does not join: one user query per report"
-)
 GROWS: dict[tuple[str, str], str] = {
     ("plans:plan_list", "province"): PLAN_LIST_GROWS,
     ("plans:plan_list", "commune"): PLAN_LIST_GROWS,
-    ("progress-report-list", "province"): REPORTS_GROW,
-    ("progress-report-list", "commune"): REPORTS_GROW,
 }
 
 

@@ -25,7 +25,7 @@ from django.db import connection  # noqa: E402
 from openpyxl import Workbook, load_workbook  # noqa: E402
 
 from hoptac.areas.models import AdminMap, AdminUnit, Level  # noqa: E402
-from hoptac.registry.importer import import_registry  # noqa: E402
+from hoptac.imports.importer import import_registry  # noqa: E402
 
 ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "10000"))
 HEADER = [

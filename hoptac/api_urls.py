@@ -6,6 +6,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from hoptac.areas.api.views import AdminUnitViewSet
+from hoptac.imports.api.urls import router as imports_router
 from hoptac.plans.api.urls import router as plans_router
 from hoptac.registry.api.views import OrganisationViewSet, YearlyReportViewSet
 from hoptac.reports.api.urls import router as reports_router
@@ -22,6 +23,7 @@ urlpatterns = [
     path("", include(scoring_router.urls)),
     path("", include(plans_router.urls)),
     path("", include(tasks_router.urls)),
+    path("", include(imports_router.urls)),
     path("", include(reports_router.urls)),
     path("auth/token/", obtain_auth_token, name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

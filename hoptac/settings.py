@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "hoptac.scoring",
     "hoptac.plans",
     "hoptac.tasks",
+    "hoptac.imports",
     "hoptac.reports",
     "hoptac.demo",
 ]
@@ -158,7 +159,7 @@ SPECTACULAR_SETTINGS = {
         "TargetStatusEnum": "hoptac.plans.choices.TargetStatus",
         "IndicatorKindEnum": "hoptac.plans.choices.IndicatorKind",
         "ComparatorEnum": "hoptac.plans.choices.Comparator",
-        "ImportJobStateEnum": "hoptac.reports.models.ImportJob.State",
+        "ImportJobStateEnum": "hoptac.imports.models.ImportJob.State",
         "AssessmentStateEnum": "hoptac.scoring.choices.AssessmentState",
         "ProgressReportStateEnum": "hoptac.tasks.choices.ReportState",
         "YearlyReportStateEnum": "hoptac.registry.models.YearlyReportState",

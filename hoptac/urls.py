@@ -12,6 +12,7 @@ urlpatterns = [
     path("scoring/", include("hoptac.scoring.urls")),
     path("plans/", include("hoptac.plans.urls")),
     path("tasks/", include("hoptac.tasks.urls")),
+    path("imports/", include("hoptac.imports.urls")),
     path("reports/", include("hoptac.reports.urls")),
     path("api/v1/", include("hoptac.api_urls")),
 ]

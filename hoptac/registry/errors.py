@@ -21,8 +21,6 @@ STATUS_AFTER_DISSOLVED = _(
     "The organisation was dissolved before this date; no later status can be recorded."
 )
 NOT_ALLOWED = _("You do not have the right to make this change.")
-IMPORT_YEAR_MISSING = _("the row has yearly figures but no year: write the year they belong to")
-FIELD_KEPT_BY_OFFICERS = _("you may not change this field: it is kept by the registering office")
 YEAR_ALREADY_ENTERED = _("Data for %(year)s has already been entered; edit that year instead.")
 
 # The yearly data's review flow (submit → review → accept).

@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class ReportsConfig(AppConfig):
     name = "hoptac.reports"
-    verbose_name = _("Imports, exports and reports")
+    verbose_name = _("Reports")

@@ -176,11 +176,11 @@ ENDPOINTS: dict[str, Endpoint] = {
         "tasks:agency_detail", lambda v: v.side.agency.code, marker=period_link, detail=True
     ),
     # reports: imports are their owner's only ("in": the user's own, "out": someone else's)
-    "reports:import_start": page("reports:import_start", marker=job_name),
-    "reports:import_template": page("reports:import_template"),
-    "reports:import_job": detail("reports:import_job", lambda v: v.job.pk),
-    "reports:import_progress": detail("reports:import_progress", lambda v: v.job.pk),
-    "reports:import_annotated": detail("reports:import_annotated", lambda v: v.job.pk),
+    "imports:import_start": page("imports:import_start", marker=job_name),
+    "imports:import_template": page("imports:import_template"),
+    "imports:import_job": detail("imports:import_job", lambda v: v.job.pk),
+    "imports:import_progress": detail("imports:import_progress", lambda v: v.job.pk),
+    "imports:import_annotated": detail("imports:import_annotated", lambda v: v.job.pk),
     "reports:annual_form": page("reports:annual_form", PLAN),
     "reports:annual_download": page("reports:annual_download", PLAN, query=f"year={YEAR}"),
     # REST API v1
@@ -279,11 +279,11 @@ tasks:attachment_download        login     200      200       200/404   404     
 tasks:review_list                login     200      200       200/hide  hide           200      200/hide
 tasks:agency_list                login     200      200       200       200            200      200
 tasks:agency_detail              login     200      200       200/hide  hide           200      200/hide
-reports:import_start             login     200/hide 200/hide  200/hide  200/hide       200/hide 200/hide
-reports:import_template          login     200      200       200       200            200      200
-reports:import_job               login     200/404  200/404   200/404   200/404        200/404  200/404
-reports:import_progress          login     200/404  200/404   200/404   200/404        200/404  200/404
-reports:import_annotated         login     200/404  200/404   200/404   200/404        200/404  200/404
+imports:import_start             login     200/hide 200/hide  200/hide  200/hide       200/hide 200/hide
+imports:import_template          login     200      200       200       200            200      200
+imports:import_job               login     200/404  200/404   200/404   200/404        200/404  200/404
+imports:import_progress          login     200/404  200/404   200/404   200/404        200/404  200/404
+imports:import_annotated         login     200/404  200/404   200/404   200/404        200/404  200/404
 reports:annual_form              login     200      200       403       403            403      403
 reports:annual_download          login     200      200       403       403            403      403
 api-root                         403       200      200       200       200            200      200

@@ -100,7 +100,7 @@ LISTS: dict[str, ListEndpoint] = {
     "tasks:task_list": _l("tasks:task_list", _plans),
     "tasks:review_list": _l("tasks:review_list", _period_links),
     "tasks:agency_list": _l("tasks:agency_list", _agency_links),
-    "reports:import_start": _l("reports:import_start", _imports),
+    "imports:import_start": _l("imports:import_start", _imports),
     "organisation-list": _l("organisation-list", _json_rows),
     "organisation-export": _l("organisation-export", _organisations),
     "yearly-report-list": _l("yearly-report-list", _json_rows),

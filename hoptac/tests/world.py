@@ -22,11 +22,11 @@ from hoptac.areas.models import AdminUnit
 from hoptac.areas.tests.factories import legacy_commune
 from hoptac.core.datafiles import load_path
 from hoptac.core.review import transition
+from hoptac.imports import services as report_services
+from hoptac.imports.models import ImportJob
+from hoptac.imports.tests.test_pages import GOOD, workbook
 from hoptac.plans.models import Plan
 from hoptac.registry.models import Organisation, YearlyReport
-from hoptac.reports import services as report_services
-from hoptac.reports.models import ImportJob
-from hoptac.reports.tests.test_import_pages import GOOD, workbook
 from hoptac.scoring import services as scoring_services
 from hoptac.scoring.choices import AssessmentState, Band
 from hoptac.scoring.models import Assessment, Evidence, SatisfactionSurvey, Scheme

@@ -28,7 +28,7 @@ EXPECTED = {
     "plan_tasks.ReportingPeriod": "agency_reach",
     "plan_tasks.ProgressReport": "agency_reach",
     "plan_tasks.Attachment": "agency_reach",
-    "reports.ImportJob": "owner_reach",
+    "imports.ImportJob": "owner_reach",
 }
 
 

@@ -124,7 +124,7 @@ def _registry_workbooks():
 
 
 def _import_template():
-    from hoptac.reports.workbooks import import_template
+    from hoptac.imports.workbooks import import_template
 
     return import_template()
 

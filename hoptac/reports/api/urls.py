@@ -1,9 +1,7 @@
 from rest_framework.routers import DefaultRouter
 
 from .annual_views import PlanAnnualReportViewSet
-from .views import ImportJobViewSet
 
 router = DefaultRouter()
-router.register("imports", ImportJobViewSet, basename="import")
 # /plans/{id}/annual-report/ (name "plan-annual-report"): the report sits under the plan it reports on.
 router.register("plans", PlanAnnualReportViewSet, basename="plan")

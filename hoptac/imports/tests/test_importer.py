@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from hoptac.accounts.models import Role
 from hoptac.accounts.tests.factories import UserFactory
 from hoptac.areas.tests.factories import legacy_commune
-from hoptac.registry.importer import ImportRefused, import_registry, parse_date, parse_number
+from hoptac.imports.importer import ImportRefused, import_registry, parse_date, parse_number
 from hoptac.registry.models import Organisation, YearlyReport
 from hoptac.registry.tests.factories import OrganisationFactory
 
@@ -369,7 +369,7 @@ def test_commit_writes_history_for_every_row_with_the_importing_user(officer):
 
 
 def test_a_failure_while_writing_leaves_the_database_as_it_was(officer, monkeypatch):
-    from hoptac.registry import importer
+    from hoptac.imports import importer
 
     real = importer.bulk_create_with_history
 

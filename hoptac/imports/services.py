@@ -17,7 +17,7 @@ from django_tasks import task
 from hoptac.accounts import roles
 from hoptac.core.scoping import can_reach
 from hoptac.core.uploads import IMPORT_TYPES, check_upload
-from hoptac.registry.importer import ImportRefused, import_registry
+from hoptac.imports.importer import ImportRefused, import_registry
 
 from .models import ImportJob
 

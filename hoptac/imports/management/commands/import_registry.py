@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from hoptac.accounts import roles
-from hoptac.registry.importer import ImportRefused, import_registry
+from hoptac.imports.importer import ImportRefused, import_registry
 
 
 class Command(BaseCommand):

@@ -105,7 +105,7 @@ def test_upload_preview_and_import_a_list(live_server, browser, tmp_path):
     )
 
     def upload(path) -> str:
-        browser.get(f"{live_server.url}/reports/import/")
+        browser.get(f"{live_server.url}/imports/")
         wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "input[type=file]")))
         browser.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(path))
         browser.find_element(By.CSS_SELECTOR, ".form-actions button[type=submit]").click()

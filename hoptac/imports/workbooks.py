@@ -19,7 +19,7 @@ from hoptac.core.workbooks import (
     write_header_cell,
     write_row,
 )
-from hoptac.registry.importer import COLUMNS, iter_allowed_values, read_table
+from hoptac.imports.importer import COLUMNS, iter_allowed_values, read_table
 
 
 def import_template() -> bytes:

@@ -9,9 +9,9 @@ from rest_framework.test import APIClient
 
 from hoptac.accounts.models import Role
 from hoptac.accounts.tests.factories import UserFactory
+from hoptac.imports.models import ImportJob
+from hoptac.imports.tests.test_pages import GOOD, workbook
 from hoptac.registry.models import Organisation
-from hoptac.reports.models import ImportJob
-from hoptac.reports.tests.test_import_pages import GOOD, workbook
 
 pytestmark = pytest.mark.django_db
 

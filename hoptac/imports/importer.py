@@ -31,10 +31,11 @@ from hoptac.accounts import roles
 from hoptac.areas.models import AdminMap, AdminUnit, CommuneSuccession, Level
 from hoptac.core.formatting import format_date, format_number, format_yes_no
 from hoptac.core.text import fold
+from hoptac.registry import services
+from hoptac.registry.choices import LegalStatus, OrganisationKind, Sector, SubSector
+from hoptac.registry.models import Organisation, StatusChange, YearlyReport
 
-from . import errors, services
-from .choices import LegalStatus, OrganisationKind, Sector, SubSector
-from .models import Organisation, StatusChange, YearlyReport
+from . import errors
 
 MAX_HEADER_SCAN = 15
 

@@ -23,7 +23,7 @@ def _job(request, pk: int) -> ImportJob:
 
 class ImportStartView(LoginRequiredMixin, FormView):
     form_class = ImportUploadForm
-    template_name = "reports/import_start.html"
+    template_name = "imports/import_start.html"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(jobs=services.import_job_list(user=self.request.user)[:10], **kwargs)
@@ -35,11 +35,11 @@ class ImportStartView(LoginRequiredMixin, FormView):
             for message in exc.messages:
                 form.add_error("file", message)
             return self.form_invalid(form)
-        return redirect("reports:import_job", pk=job.pk)
+        return redirect("imports:import_job", pk=job.pk)
 
 
 class ImportJobView(LoginRequiredMixin, TemplateView):
-    template_name = "reports/import_job.html"
+    template_name = "imports/import_job.html"
 
     def get_context_data(self, **kwargs):
         job = _job(self.request, kwargs["pk"])
@@ -62,7 +62,7 @@ class ImportJobView(LoginRequiredMixin, TemplateView):
         job = services.import_job_start(user=request.user, source=source, commit=True)
         if job.state == ImportJob.State.COMMITTED:
             messages.success(request, _("The file was imported."))
-        return redirect("reports:import_job", pk=job.pk)
+        return redirect("imports:import_job", pk=job.pk)
 
 
 class ImportProgressView(LoginRequiredMixin, View):

@@ -12,9 +12,9 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from hoptac.core.downloads import XLSX, attachment
-from hoptac.reports import services
-from hoptac.reports.models import ImportJob
-from hoptac.reports.workbooks import annotated_copy, import_template
+from hoptac.imports import services
+from hoptac.imports.models import ImportJob
+from hoptac.imports.workbooks import annotated_copy, import_template
 
 from .serializers import ImportJobSerializer, ImportUploadSerializer
 

@@ -1,0 +1,71 @@
+from rest_framework import serializers
+
+from hoptac.core.api import ScopedModelSerializer
+from hoptac.imports import services
+from hoptac.imports.models import ImportJob
+
+
+class ImportRowSerializer(serializers.Serializer):
+    row = serializers.IntegerField(help_text="Row number in the file")
+    action = serializers.ChoiceField(choices=["create", "update", "unchanged", "error"])
+    organisation = serializers.CharField()
+    changes = serializers.ListField(
+        child=serializers.ListField(child=serializers.CharField()), help_text="[field, before, after]"
+    )
+    errors = serializers.ListField(child=serializers.CharField(), help_text='"Dòng N – cột X: lý do"')
+
+
+class ImportJobSerializer(ScopedModelSerializer):
+    """An import: a check (dry run, commit=false) or an import (commit=true) of a file, with its outcome row by
+    row once finished. While queued or running, `progress` says how far it is."""
+
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    progress = serializers.SerializerMethodField()
+    counts = serializers.SerializerMethodField()
+    rows = serializers.SerializerMethodField()
+    header_row = serializers.SerializerMethodField()
+    columns = serializers.SerializerMethodField()
+    ignored = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ImportJob
+        fields = [
+            "id",
+            "filename",
+            "commit",
+            "state",
+            "state_label",
+            "error",
+            "progress",
+            "counts",
+            "header_row",
+            "columns",
+            "ignored",
+            "rows",
+            "created_at",
+            "finished_at",
+        ]
+        read_only_fields = fields
+
+    def get_progress(self, job) -> dict:
+        return services.job_progress(job)
+
+    def get_counts(self, job) -> dict[str, int]:
+        return job.result.get("counts", {})
+
+    def get_header_row(self, job) -> int | None:
+        return job.result.get("header_row")
+
+    def get_columns(self, job) -> list[str]:
+        return job.result.get("columns", [])
+
+    def get_ignored(self, job) -> list[str]:
+        """Headers of the file's header row that match no known column: those columns were not read."""
+        return job.result.get("ignored", [])
+
+    def get_rows(self, job) -> list[dict]:
+        return ImportRowSerializer(job.result.get("rows", []), many=True).data
+
+
+class ImportUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text=".xlsx or .csv, at most 20 MB")

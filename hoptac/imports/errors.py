@@ -1,0 +1,7 @@
+"""Error messages of the import (tests assert on them). Messages about a single cell are built in
+importer.py with the row and column they concern."""
+
+from django.utils.translation import gettext_lazy as _
+
+IMPORT_YEAR_MISSING = _("the row has yearly figures but no year: write the year they belong to")
+FIELD_KEPT_BY_OFFICERS = _("you may not change this field: it is kept by the registering office")

@@ -13,7 +13,7 @@ from hoptac.core.forms import ALL, DATE_INPUT_FORMATS, INVALID_CHOICE, date_fiel
 from . import errors, selectors, services
 from .choices import OrganisationKind
 from .filters import OrganisationFilter, YearlyReportFilter
-from .models import YEARLY_DATA_FIELDS, Organisation, StatusChange, YearlyReport
+from .models import MEMBER_FIELDS, YEARLY_DATA_FIELDS, Organisation, StatusChange, YearlyReport
 
 
 class OrganisationFilterForm(forms.Form):
@@ -177,15 +177,7 @@ class YearlyReportForm(forms.ModelForm):
     FIELDSETS = [
         (
             _("Members and workers"),
-            [
-                "official_individuals",
-                "official_households",
-                "official_legal_entities",
-                "associate_individuals",
-                "associate_households",
-                "associate_legal_entities",
-                "workers",
-            ],
+            [*MEMBER_FIELDS, "workers"],
         ),
         (_("Finances"), MONEY_REPORT_FIELDS),
         (

@@ -9,9 +9,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 
+from hoptac.core.api import file_action
 from hoptac.core.downloads import XLSX, attachment
 from hoptac.plans import exports, selectors
 from hoptac.plans.choices import IndicatorKind
@@ -38,14 +38,6 @@ MAP = OpenApiParameter(
     enum=MAPS,
     description="Map of the commune breakdown; by default the one in force on as_of.",
 )
-
-
-class FileNegotiation(DefaultContentNegotiation):
-    """For the file actions: `?format=` chooses the file (docx, xlsx, zip), not a renderer, and any Accept
-    header is welcome; errors are answered in JSON."""
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return renderers[0], renderers[0].media_type
 
 
 def _breakdown_rows(rows, target) -> list[dict]:
@@ -137,15 +129,7 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
         parameters=[AS_OF, MAP],
         responses={(200, XLSX): OpenApiTypes.BINARY, 400: QUERY_ERROR},
     )
-    @action(
-        detail=True,
-        methods=["get"],
-        url_path="targets/export",
-        url_name="targets-export",
-        pagination_class=None,
-        filter_backends=[],
-        content_negotiation_class=FileNegotiation,
-    )
+    @file_action(url_path="targets/export")
     def targets_export(self, request, pk=None):
         """The .xlsx of the plan page's "Xuất Excel": every target as of the date (plan-wide figures), then
         the latest values by commune, district and sector, limited to the user's scope."""

@@ -7,11 +7,10 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, viewsets
-from rest_framework.decorators import action
 
+from hoptac.core.api import file_action
 from hoptac.core.downloads import DOCX, XLSX, ZIP, attachment
 from hoptac.plans import selectors as plan_selectors
-from hoptac.plans.api.views import FileNegotiation
 from hoptac.reports.annual.service import NOT_ALLOWED, annual_report_generate, report_years, user_can_generate
 
 from .serializers import ANNUAL_REPORT_FORMATS, AnnualReportQuerySerializer
@@ -68,15 +67,7 @@ class PlanAnnualReportViewSet(viewsets.GenericViewSet):
             403: DETAIL,
         },
     )
-    @action(
-        detail=True,
-        methods=["get"],
-        url_path="annual-report",
-        url_name="annual-report",
-        pagination_class=None,
-        filter_backends=[],
-        content_negotiation_class=FileNegotiation,
-    )
+    @file_action(url_path="annual-report")
     def annual_report(self, request, pk=None):
         """The files of the yearly report page (/reports/annual/{code}/): the report in the format of
         Decree 30/2020/NĐ-CP (.docx) and its annexes (.xlsx), by default both in one .zip. Provincial

@@ -6,7 +6,7 @@ Services raise Django's `ValidationError` (400, by field) and `PermissionDenied`
 turns each into a JSON answer, so viewsets call services directly, without try/except."""
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django import forms
@@ -71,6 +71,15 @@ def query_date(
         return forms.DateField(input_formats=DATE_INPUT_FORMATS).clean(value)
     except DjangoValidationError as exc:
         raise serializers.ValidationError({name: exc.messages}) from exc
+
+
+def query_error_schema(name: str, parameters: Sequence[str]) -> Any:
+    """For the API schema: the 400 answer to wrong query parameters, the messages by parameter name (as a
+    query serializer or `query_date` answers them)."""
+    from drf_spectacular.utils import inline_serializer
+
+    fields = {p: serializers.ListField(child=serializers.CharField(), required=False) for p in parameters}
+    return inline_serializer(name=name, fields=fields)
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

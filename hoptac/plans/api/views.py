@@ -6,12 +6,12 @@ import datetime
 
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import serializers, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from hoptac.core.api import file_action
+from hoptac.core.api import file_action, query_error_schema
 from hoptac.core.downloads import XLSX, attachment
 from hoptac.plans import exports, selectors
 from hoptac.plans.choices import IndicatorKind
@@ -19,14 +19,7 @@ from hoptac.plans.indicators import data_year_for
 
 from .serializers import MAPS, PlanEvaluationSerializer, PlanSerializer, TargetQuerySerializer
 
-QUERY_ERROR = inline_serializer(
-    name="PlanTargetsQueryError",
-    fields={
-        "as_of": serializers.ListField(child=serializers.CharField(), required=False),
-        "map": serializers.ListField(child=serializers.CharField(), required=False),
-        "breakdown": serializers.ListField(child=serializers.CharField(), required=False),
-    },
-)
+QUERY_ERROR = query_error_schema("PlanTargetsQueryError", ["as_of", "map", "breakdown"])
 
 
 AS_OF = OpenApiParameter(

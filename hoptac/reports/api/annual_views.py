@@ -8,21 +8,15 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, viewsets
 
-from hoptac.core.api import file_action
+from hoptac.core.api import file_action, query_error_schema
 from hoptac.core.downloads import DOCX, XLSX, ZIP, attachment
 from hoptac.plans import selectors as plan_selectors
 from hoptac.reports.annual.service import NOT_ALLOWED, annual_report_generate, report_years, user_can_generate
 
 from .serializers import ANNUAL_REPORT_FORMATS, AnnualReportQuerySerializer
 
-ANNUAL_REPORT_ERROR = inline_serializer(
-    name="AnnualReportQueryError",
-    fields={
-        "year": serializers.ListField(child=serializers.CharField(), required=False),
-        "number": serializers.ListField(child=serializers.CharField(), required=False),
-        "signer_name": serializers.ListField(child=serializers.CharField(), required=False),
-        "format": serializers.ListField(child=serializers.CharField(), required=False),
-    },
+ANNUAL_REPORT_ERROR = query_error_schema(
+    "AnnualReportQueryError", ["year", "number", "signer_name", "format"]
 )
 DETAIL = inline_serializer(name="PlanFileErrorDetail", fields={"detail": serializers.CharField()})
 

@@ -105,14 +105,7 @@ class TaskAssignmentViewSet(viewsets.ReadOnlyModelViewSet):
         data = payload.validated_data
         schedule = None
         if "every" in data or "deadline" in data:
-            schedule = Schedule(
-                every=data.get("every") or "",
-                month=data.get("due_month"),
-                day=data.get("due_day"),
-                from_year=data.get("from_year"),
-                to_year=data.get("to_year"),
-                deadline=data.get("deadline") if not data.get("every") else None,
-            )
+            schedule = Schedule.from_fields(data)
         services.assignment_save(
             user=request.user,
             assignment=assignment,

@@ -78,7 +78,9 @@ def query_error_schema(name: str, parameters: Sequence[str]) -> Any:
     query serializer or `query_date` answers them)."""
     from drf_spectacular.utils import inline_serializer
 
-    fields = {p: serializers.ListField(child=serializers.CharField(), required=False) for p in parameters}
+    fields: dict[str, serializers.Field] = {
+        p: serializers.ListField(child=serializers.CharField(), required=False) for p in parameters
+    }
     return inline_serializer(name=name, fields=fields)
 
 

@@ -25,25 +25,26 @@ from django.db import connection  # noqa: E402
 from openpyxl import Workbook, load_workbook  # noqa: E402
 
 from hoptac.areas.models import AdminMap, AdminUnit, Level  # noqa: E402
-from hoptac.imports.importer import import_registry  # noqa: E402
+from hoptac.imports.importer import COLUMN_BY_FIELD, import_registry  # noqa: E402
 
 ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "10000"))
-HEADER = [
-    "Mã số đăng ký",
-    "Tên tổ chức",
-    "Loại hình",
-    "Ngày thành lập",
-    "Xã/phường",
-    "Huyện",
-    "Lĩnh vực",
-    "Năm số liệu",
-    "TV chính thức: cá nhân",
-    "Lao động",
-    "Doanh thu (đồng)",
-    "Lợi nhuận (đồng)",
-    "Tham gia chuỗi giá trị",
-    "Ứng dụng công nghệ cao",
+FIELDS = [
+    "registration_code",
+    "name",
+    "kind",
+    "founding_date",
+    "commune",
+    "district",
+    "sector",
+    "year",
+    "official_individuals",
+    "workers",
+    "revenue",
+    "profit",
+    "in_value_chain",
+    "high_tech",
 ]
+HEADER = [COLUMN_BY_FIELD[field].header for field in FIELDS]  # the import template's headers
 
 
 def build_file() -> bytes:

@@ -5,7 +5,7 @@ import datetime
 from collections.abc import Iterable
 
 from django.db.models import QuerySet
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from .models import MAP_SWITCH_DATE, AdminMap, AdminUnit, CommuneSuccession, Level
 
@@ -67,10 +67,7 @@ def admin_unit_list(*, admin_map: str) -> QuerySet[AdminUnit]:
 
 
 def admin_unit_get(*, pk: int) -> AdminUnit:
-    try:
-        return AdminUnit.objects.select_related("parent", "province").get(pk=pk)
-    except AdminUnit.DoesNotExist as exc:
-        raise Http404 from exc
+    return get_object_or_404(AdminUnit.objects.select_related("parent", "province"), pk=pk)
 
 
 def admin_unit_successions(*, unit: AdminUnit) -> QuerySet[CommuneSuccession]:

@@ -1,5 +1,5 @@
 """Django admin through the scoping framework: an administrator sees every row, anyone else given access to
-the admin only their scope (hoptac.core.scoping)."""
+the admin only their scope (hoptac.core.scoping). And the admin of what is only looked at there."""
 
 from typing import Any
 
@@ -20,3 +20,17 @@ class ScopedAdminMixin(admin.ModelAdmin):
                 f"{self.model._meta.label} is not a scoped model; ScopedAdminMixin does not apply."
             )
         return queryset.restrict(request.user, "view")  # type: ignore[attr-defined]
+
+
+class ReadOnlyAdminMixin:
+    """An admin for looking only: nothing is added, changed or deleted there (the writes go through the
+    services, which check rights and keep the history). Put it before the ModelAdmin class."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,15 +1,19 @@
-"""Helpers every app's REST API shares: how a service's errors become the API's answers.
+"""Helpers every app's REST API shares: how a service's errors become the API's answers, the viewset base of
+records created and updated (never deleted) through the API, and the GET actions that answer a file.
 
 Services raise Django's `ValidationError` (400, by field) and `PermissionDenied` (403); selectors raise
 `Http404` outside the user's scope. `exception_handler` (settings `REST_FRAMEWORK["EXCEPTION_HANDLER"]`)
 turns each into a JSON answer, so viewsets call services directly, without try/except."""
 
 import datetime
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import serializers
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -69,9 +73,53 @@ def query_date(
         raise serializers.ValidationError({name: exc.messages}) from exc
 
 
+def query_error_schema(name: str, parameters: Sequence[str]) -> Any:
+    """For the API schema: the 400 answer to wrong query parameters, the messages by parameter name (as a
+    query serializer or `query_date` answers them)."""
+    from drf_spectacular.utils import inline_serializer
+
+    fields: dict[str, serializers.Field] = {
+        p: serializers.ListField(child=serializers.CharField(), required=False) for p in parameters
+    }
+    return inline_serializer(name=name, fields=fields)
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's handler, plus Django's ValidationError as a 400 (`as_drf_error`). DRF's own handler already
     answers Django's PermissionDenied with 403 and Http404 with 404, `{"detail": message}`."""
     if isinstance(exc, DjangoValidationError):
         exc = as_drf_error(exc)
     return drf_exception_handler(exc, context)
+
+
+class ListCreateUpdateViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """List, read, create and update: the registry's records and the reports are never deleted through the
+    API (a reviewed model adds `core.review.ReviewActionsMixin` in front)."""
+
+
+class FileNegotiation(DefaultContentNegotiation):
+    """For the file actions: `?format=` chooses the file (docx, xlsx, zip), not a renderer, and any Accept
+    header is welcome; errors are answered in JSON."""
+
+    def select_renderer(self, request: Any, renderers: Any, format_suffix: Any = None) -> Any:
+        return renderers[0], renderers[0].media_type
+
+
+def file_action(*, url_path: str) -> Callable[[Any], Any]:
+    """A GET action on one object that answers a file (`core.downloads.attachment`): `?format=` chooses the file
+    (FileNegotiation), no pagination, no list filters; named as its path (`targets/export` → targets-export)."""
+    return action(
+        detail=True,
+        methods=["get"],
+        url_path=url_path,
+        url_name=url_path.replace("/", "-"),
+        pagination_class=None,
+        filter_backends=[],
+        content_negotiation_class=FileNegotiation,
+    )

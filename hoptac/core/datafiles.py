@@ -77,6 +77,8 @@ DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
 MONTH_DAY_PATTERN = re.compile(r"\d{2}-\d{2}")
 DATE: dict[str, Any] = {"type": "string", "format": "date"}
 MONTH_DAY: dict[str, Any] = {"type": "string", "format": "month-day"}
+TEXT: dict[str, Any] = {"type": "string", "minLength": 1}  # a text that may not be empty
+YEAR: dict[str, Any] = {"type": "integer", "minimum": 1990, "maximum": 2100}
 
 FORMATS = FormatChecker(formats=())
 

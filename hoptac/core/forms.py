@@ -23,6 +23,11 @@ def date_field_setup(field: forms.Field) -> None:
     )
 
 
+def year_field_setup(field: forms.Field) -> None:
+    """A year typed as a number (1990 to 2100)."""
+    field.widget = forms.NumberInput(attrs={"min": 1990, "max": 2100, "step": 1})
+
+
 def money_field_setup(field: forms.Field) -> None:
     """An amount in đồng typed with thousand separators ("1.500.000") and shown back the same way."""
     field.localize = True

@@ -1,7 +1,9 @@
 """Helpers for tests that walk the whole URLconf (hoptac/tests/): every URL pattern with the methods its view
-answers, and what a response amounts to ("200", "404", "login"…). Nothing here imports an app."""
+answers, and what a response amounts to ("200", "404", "login"…); small files of each kind an upload accepts.
+Nothing here imports an app."""
 
 import io
+import zipfile
 from dataclasses import dataclass
 from typing import Any
 
@@ -91,3 +93,18 @@ def response_text(response: HttpResponseBase) -> str:
     ):
         return workbook_text(content)
     return content.decode("utf-8", errors="replace")
+
+
+# The smallest files whose content the upload checks (hoptac.core.uploads) take for what their name says.
+PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 16
+
+
+def office_file(member: str) -> bytes:
+    """An Office archive holding `member`: "word/document.xml" makes a .docx, "xl/workbook.xml" an .xlsx."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr(member, "<x/>")
+    return buffer.getvalue()

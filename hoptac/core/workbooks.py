@@ -13,7 +13,7 @@ accepts. Each app's exports module (`registry/exports.py`, `plans/exports.py`, â
 
 import datetime
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -189,6 +189,29 @@ def write_header(
     if height is not None:
         sheet.row_dimensions[row].height = height
     sheet.freeze_panes = sheet.cell(row=row + 1, column=fixed_columns + 1)
+
+
+def write_table(
+    sheet: Worksheet,
+    header_row: int,
+    columns: Sequence[Column],
+    rows: Iterable[Sequence[Any]],
+    *,
+    fixed_columns: int = 0,
+    height: float | None = None,
+    auto_filter: bool = False,
+) -> int:
+    """A table: its header row (`write_header`), then one row of values per item of `rows` under it, each
+    value in its column's format (`write_row`); with `auto_filter`, Excel's filter buttons on the header.
+    Returns the last row written (the header row when there are no rows)."""
+    write_header(sheet, header_row, columns, fixed_columns=fixed_columns, height=height)
+    row = header_row
+    for values in rows:
+        row += 1
+        write_row(sheet, row, values, columns)
+    if auto_filter:
+        add_filter(sheet, header_row, row, len(columns))
+    return row
 
 
 def add_filter(sheet: Worksheet, header_row: int, last_row: int, columns: int) -> None:

@@ -18,6 +18,7 @@ from hoptac.core.workbooks import (
     write_header,
     write_header_cell,
     write_row,
+    write_table,
 )
 from hoptac.imports.importer import COLUMNS, iter_allowed_values, read_table
 
@@ -33,7 +34,8 @@ def import_template() -> bytes:
             write_cell(allowed, row, col, value)
     allowed.freeze_panes = "A2"
     communes = workbook.create_sheet("Xã phường")
-    write_header(
+    units = AdminUnit.objects.filter(level=Level.COMMUNE).select_related("parent").order_by("map", "code")
+    write_table(
         communes,
         1,
         [
@@ -42,19 +44,16 @@ def import_template() -> bytes:
             Column("Huyện (trước 1/7/2025)", 30),
             Column("Bản đồ", 16),
         ],
-    )
-    units = AdminUnit.objects.filter(level=Level.COMMUNE).select_related("parent").order_by("map", "code")
-    for row, unit in enumerate(units, start=2):
-        write_row(
-            communes,
-            row,
+        (
             [
                 unit.code,
                 unit.name,
                 unit.parent.name if unit.map == AdminMap.LEGACY and unit.parent else "",
                 "trước 1/7/2025" if unit.map == AdminMap.LEGACY else "từ 1/7/2025",
-            ],
-        )
+            ]
+            for unit in units
+        ),
+    )
     return workbook_bytes(workbook)
 
 

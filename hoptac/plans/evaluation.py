@@ -3,6 +3,7 @@ for the deadline year, the yearly pace still needed and a status. The rules are 
 ("Status of a target"); this module is their only implementation."""
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass, field
 
 from .choices import Comparator, IndicatorKind, TargetStatus
@@ -168,6 +169,13 @@ def evaluate_plan(
             continue
         results.append(_status(target, plan, all_points.get(target.pk, [])))
     return results
+
+
+def status_counts(results: list[TargetResult]) -> dict[TargetStatus, int]:
+    """How many targets have each status, every status (zero included) in the order they are listed:
+    achieved first, not enough data last (the plan pages and the annual report)."""
+    counts = Counter(result.status for result in results)
+    return {status: counts[status] for status in TargetStatus}
 
 
 def breakdown(

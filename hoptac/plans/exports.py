@@ -26,7 +26,7 @@ from hoptac.core.workbooks import (
     workbook_bytes,
     write_cell,
     write_header,
-    write_row,
+    write_table,
     write_title,
 )
 
@@ -147,15 +147,13 @@ def _breakdown_sheet(
         Column(f"{t.code} — {t.name}" + (f" ({t.unit})" if t.unit else ""), 16, excel_format(t))
         for t in targets
     ]
-    write_header(sheet, HEADER_ROW, headers, fixed_columns=fixed, height=60)
-    row = HEADER_ROW
+    table: list[list[Any]] = []
     for line in rows:
-        row += 1
         measures = [line.measure(target) for target in targets]
         values: list[Any] = [line.code or None, line.name] + ([line.parent or None] if with_parent else [])
         values += [excel_value(t, m.value if m else None) for t, m in zip(targets, measures, strict=True)]
-        write_row(sheet, row, values, headers)
-    add_filter(sheet, HEADER_ROW, row, len(headers))
+        table.append(values)
+    write_table(sheet, HEADER_ROW, headers, table, fixed_columns=fixed, height=60, auto_filter=True)
 
 
 @dataclass

@@ -18,20 +18,12 @@ from django.db.models import Count, F, FilteredRelation, Q, QuerySet, Sum
 from hoptac.areas.models import AdminMap, AdminUnit
 from hoptac.areas.selectors import commune_ids_within
 from hoptac.registry.choices import EXISTING_STATUSES
-from hoptac.registry.models import Organisation
+from hoptac.registry.models import MEMBER_FIELDS, OFFICIAL_MEMBER_FIELDS, Organisation
 
 from .choices import IndicatorKind
 from .loader import RATING_BANDS
 from .models import Plan, ReferenceValue, Target
 
-MEMBER_FIELDS = [
-    "official_individuals",
-    "official_households",
-    "official_legal_entities",
-    "associate_individuals",
-    "associate_households",
-    "associate_legal_entities",
-]
 DIGITAL_FLAGS = ["accounting_software", "e_invoice", "e_commerce", "has_website"]
 GROUPINGS = {
     "commune_legacy": "commune_legacy",
@@ -90,18 +82,18 @@ def conditions_q(conditions: dict, *, with_status: bool = True) -> Q:
     return q
 
 
-def _members_expression():
-    expression = F(f"yr__{MEMBER_FIELDS[0]}")
-    for name in MEMBER_FIELDS[1:]:
+def _sum_expression(names: list[str]):
+    expression = F(f"yr__{names[0]}")
+    for name in names[1:]:
         expression = expression + F(f"yr__{name}")
     return expression
 
 
 def _figure_expression(name: str):
     if name == "members":
-        return _members_expression()
+        return _sum_expression(MEMBER_FIELDS)
     if name == "official_members":
-        return F("yr__official_individuals") + F("yr__official_households") + F("yr__official_legal_entities")
+        return _sum_expression(OFFICIAL_MEMBER_FIELDS)
     return F(f"yr__{name}")
 
 

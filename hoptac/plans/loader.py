@@ -6,7 +6,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from hoptac.core.datafiles import DATE, Document, Problems, parse
+from hoptac.core.datafiles import DATE, TEXT, YEAR, Document, Problems, parse
 from hoptac.registry.choices import LegalStatus, OrganisationKind, Sector, SubSector
 
 from .choices import Comparator, IndicatorKind
@@ -41,8 +41,6 @@ _CONDITIONS = {
         **{flag: {"type": "boolean"} for flag in YEARLY_FLAGS},
     },
 }
-_DATE = DATE
-_TEXT = {"type": "string", "minLength": 1}
 
 PLAN_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -65,11 +63,11 @@ PLAN_SCHEMA: dict[str, Any] = {
             ],
             "properties": {
                 "code": {"type": "string", "pattern": r"^[a-z0-9-]+$", "maxLength": 80},
-                "number": _TEXT,
-                "title": _TEXT,
-                "short_title": _TEXT,
-                "issued_on": _DATE,
-                "issuer": _TEXT,
+                "number": TEXT,
+                "title": TEXT,
+                "short_title": TEXT,
+                "issued_on": DATE,
+                "issuer": TEXT,
                 "signer": {"type": "string"},
                 "signer_title": {"type": "string"},
                 "implements": {
@@ -79,10 +77,10 @@ PLAN_SCHEMA: dict[str, Any] = {
                         "additionalProperties": False,
                         "required": ["number", "title"],
                         "properties": {
-                            "number": _TEXT,
-                            "date": _DATE,
+                            "number": TEXT,
+                            "date": DATE,
                             "issuer": {"type": "string"},
-                            "title": _TEXT,
+                            "title": TEXT,
                         },
                     },
                 },
@@ -96,7 +94,7 @@ PLAN_SCHEMA: dict[str, Any] = {
                         "description": {"type": "string"},
                     },
                 },
-                "baseline_year": {"type": "integer", "minimum": 1990, "maximum": 2100},
+                "baseline_year": YEAR,
                 "max_missing_share": {"type": "number", "minimum": 0, "maximum": 1},
             },
         },
@@ -108,9 +106,9 @@ PLAN_SCHEMA: dict[str, Any] = {
                 "required": ["code", "name", "source", "values"],
                 "properties": {
                     "code": {"type": "string", "pattern": r"^[a-z0-9-_]+$"},
-                    "name": _TEXT,
+                    "name": TEXT,
                     "unit": {"type": "string"},
-                    "source": _TEXT,
+                    "source": TEXT,
                     "values": {
                         "type": "array",
                         "minItems": 1,
@@ -136,7 +134,7 @@ PLAN_SCHEMA: dict[str, Any] = {
                 "type": "object",
                 "additionalProperties": False,
                 "required": ["code", "title"],
-                "properties": {"code": _TEXT, "title": _TEXT, "parent": {"type": "string"}},
+                "properties": {"code": TEXT, "title": TEXT, "parent": {"type": "string"}},
             },
         },
         "targets": {
@@ -146,11 +144,11 @@ PLAN_SCHEMA: dict[str, Any] = {
                 "additionalProperties": False,
                 "required": ["code", "section", "name", "text", "deadline_year", "indicator"],
                 "properties": {
-                    "code": _TEXT,
-                    "section": _TEXT,
-                    "name": _TEXT,
-                    "text": _TEXT,
-                    "deadline_year": {"type": "integer", "minimum": 1990, "maximum": 2100},
+                    "code": TEXT,
+                    "section": TEXT,
+                    "name": TEXT,
+                    "text": TEXT,
+                    "deadline_year": YEAR,
                     "unit": {"type": "string"},
                     "interpretation": {"type": "string"},
                     "indicator": {
@@ -189,13 +187,13 @@ PLAN_SCHEMA: dict[str, Any] = {
                 "additionalProperties": False,
                 "required": ["code", "text", "assignment_known"],
                 "properties": {
-                    "code": _TEXT,
+                    "code": TEXT,
                     "section": {"type": "string"},
-                    "text": _TEXT,
+                    "text": TEXT,
                     "assignment_known": {"type": "boolean"},
                     "lead": {"type": ["string", "null"]},
                     "cooperating": {"type": "array", "items": {"type": "string"}},
-                    "deadline": _DATE,
+                    "deadline": DATE,
                     "recurrence": {
                         "type": "object",
                         "additionalProperties": False,

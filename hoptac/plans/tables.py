@@ -3,7 +3,6 @@ words ("khoảng 700 (±35)"), status labels and reasons, chart data for charts.
 the plan and target pages show. Numbers come from hoptac.plans.evaluation; nothing here computes a figure.
 The Excel workbook is in exports.py."""
 
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,7 +14,7 @@ from hoptac.core.formatting import format_compact, format_date, format_number, f
 
 from . import selectors
 from .choices import Comparator, IndicatorKind, TargetStatus
-from .evaluation import TargetResult
+from .evaluation import TargetResult, status_counts
 from .indicators import Measure, Point, data_year_for
 from .models import Plan, PlanSection, QualitativeAssessment, Target
 from .selectors import REASON_RATING_UNAVAILABLE, BreakdownRow, section_path
@@ -38,13 +37,6 @@ REASONS = {
         "Ratings of organisations are not recorded in the system yet, so this target cannot be computed."
     ),
 }
-STATUS_ORDER = [
-    TargetStatus.ACHIEVED,
-    TargetStatus.ON_TRACK,
-    TargetStatus.BEHIND,
-    TargetStatus.AT_RISK,
-    TargetStatus.NO_DATA,
-]
 YEARLY_KINDS = (IndicatorKind.SUM, IndicatorKind.PER_CAPITA, IndicatorKind.SHARE)
 
 
@@ -355,8 +347,8 @@ def section_groups(cards: list[TargetCard], sections: dict[int, PlanSection]) ->
 
 
 def status_summary(results: list[TargetResult]) -> list[dict[str, Any]]:
-    counts = Counter(r.status for r in results)
-    return [{"code": s, "label": status_label(s), "count": counts[s]} for s in STATUS_ORDER if counts[s]]
+    counts = status_counts(results)
+    return [{"code": s, "label": status_label(s), "count": n} for s, n in counts.items() if n]
 
 
 # ----------------------------------------------------------------------------------------------------

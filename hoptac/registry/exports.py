@@ -15,12 +15,10 @@ from hoptac.core.workbooks import (
     DATE,
     INTEGER,
     Column,
-    add_filter,
     add_sheet,
     new_workbook,
     workbook_bytes,
-    write_header,
-    write_row,
+    write_table,
     write_title,
 )
 
@@ -103,13 +101,8 @@ def list_workbook(
     workbook = new_workbook()
     sheet = add_sheet(workbook, sheet_title)
     write_title(sheet, str(title), note)
-    header_row = 3
-    write_header(sheet, header_row, layout, fixed_columns=2)
-    row = header_row
-    for number, item in enumerate(rows, start=1):
-        row += 1
-        write_row(sheet, row, [number] + [c.value(item) for c in columns[1:]], layout)
-    add_filter(sheet, header_row, row, len(columns))
+    values = ([number] + [c.value(item) for c in columns[1:]] for number, item in enumerate(rows, start=1))
+    write_table(sheet, 3, layout, values, fixed_columns=2, auto_filter=True)
     return workbook_bytes(workbook)
 
 

@@ -8,30 +8,48 @@ from django.utils.translation import gettext_lazy as _
 
 from hoptac.areas.forms import area_field_setup, grouped_unit_choices
 from hoptac.areas.models import AdminMap
-from hoptac.core.forms import ALL, DATE_INPUT_FORMATS, INVALID_CHOICE, date_field_setup, money_field_setup
+from hoptac.core.forms import (
+    ALL,
+    DATE_INPUT_FORMATS,
+    INVALID_CHOICE,
+    date_field_setup,
+    money_field_setup,
+    year_field_setup,
+)
 
 from . import errors, selectors, services
 from .choices import OrganisationKind
 from .filters import OrganisationFilter, YearlyReportFilter
-from .models import YEARLY_DATA_FIELDS, Organisation, StatusChange, YearlyReport
+from .models import MEMBER_FIELDS, YEARLY_DATA_FIELDS, Organisation, StatusChange, YearlyReport
 
 
-class OrganisationFilterForm(forms.Form):
-    """The list page's filter form: checkboxes for the short choice lists, areas grouped by map and
-    district, dd/mm/yyyy dates."""
+class ListFilterForm(forms.Form):
+    """What the filter forms of the registry's lists share: checkboxes for the short choice lists named in
+    `CHECKBOXES`, the search box, the year as a number, areas grouped by map and district."""
+
+    CHECKBOXES: tuple[str, ...] = ()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("kind", "sector", "status"):
+        for name in self.CHECKBOXES:
             field = self.fields[name]
             widget = forms.CheckboxSelectMultiple()
             widget.choices = field.choices
             field.widget = widget
         self.fields["q"].widget.input_type = "search"
         self.fields["q"].widget.attrs["placeholder"] = _("Name, registration or tax code")
-        date_field_setup(self.fields["as_of"])
-        self.fields["year"].widget = forms.NumberInput(attrs={"min": 1990, "max": 2100, "step": 1})
+        year_field_setup(self.fields["year"])
         area_field_setup(self.fields["area"])
+
+
+class OrganisationFilterForm(ListFilterForm):
+    """The list page's filter form (ListFilterForm), with the "status as of" date as dd/mm/yyyy."""
+
+    CHECKBOXES = ("kind", "sector", "status")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        date_field_setup(self.fields["as_of"])
 
 
 class OrganisationListFilter(OrganisationFilter):
@@ -39,24 +57,16 @@ class OrganisationListFilter(OrganisationFilter):
         form = OrganisationFilterForm
 
 
-class YearlyReportFilterForm(forms.Form):
-    """The yearly data page's filter form, built like the organisation list's: checkboxes for the short
-    choice lists, areas grouped by map and district, "All / Yes / No" for the yes-no questions."""
+class YearlyReportFilterForm(ListFilterForm):
+    """The yearly data page's filter form (ListFilterForm), with "All / Yes / No" for the yes-no questions."""
+
+    CHECKBOXES = ("kind", "sector", "state")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("kind", "sector", "state"):
-            field = self.fields[name]
-            widget = forms.CheckboxSelectMultiple()
-            widget.choices = field.choices
-            field.widget = widget
-        self.fields["q"].widget.input_type = "search"
-        self.fields["q"].widget.attrs["placeholder"] = _("Name, registration or tax code")
-        self.fields["year"].widget = forms.NumberInput(attrs={"min": 1990, "max": 2100, "step": 1})
         for name in ("in_value_chain", "high_tech"):
             # NullBooleanSelect reads "unknown" as "no filter", "true"/"false" as yes/no.
             self.fields[name].widget.choices = [("unknown", ALL), ("true", _("Yes")), ("false", _("No"))]
-        area_field_setup(self.fields["area"])
 
 
 class YearlyReportListFilter(YearlyReportFilter):
@@ -177,15 +187,7 @@ class YearlyReportForm(forms.ModelForm):
     FIELDSETS = [
         (
             _("Members and workers"),
-            [
-                "official_individuals",
-                "official_households",
-                "official_legal_entities",
-                "associate_individuals",
-                "associate_households",
-                "associate_legal_entities",
-                "workers",
-            ],
+            [*MEMBER_FIELDS, "workers"],
         ),
         (_("Finances"), MONEY_REPORT_FIELDS),
         (
@@ -216,7 +218,7 @@ class YearlyReportForm(forms.ModelForm):
             self.fields["year"].disabled = True
         else:
             self.fields["year"].initial = timezone.localdate().year
-        self.fields["year"].widget = forms.NumberInput(attrs={"min": 1990, "max": 2100, "step": 1})
+        year_field_setup(self.fields["year"])
         for name in [*MONEY_REPORT_FIELDS, "state_support_amount"]:
             money_field_setup(self.fields[name])
         for name in self.fields:

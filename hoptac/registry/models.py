@@ -302,14 +302,14 @@ def _flag(label: "StrOrPromise") -> models.BooleanField:
     return models.BooleanField(label, default=False)
 
 
+# The members an organisation reports, by kind: official members, then associate members (the totals
+# below, the plans' "members" figure).
+OFFICIAL_MEMBER_FIELDS = ["official_individuals", "official_households", "official_legal_entities"]
+ASSOCIATE_MEMBER_FIELDS = ["associate_individuals", "associate_households", "associate_legal_entities"]
+MEMBER_FIELDS = [*OFFICIAL_MEMBER_FIELDS, *ASSOCIATE_MEMBER_FIELDS]
 # The yearly figures an organisation reports (forms, API, the review diff).
 YEARLY_DATA_FIELDS = [
-    "official_individuals",
-    "official_households",
-    "official_legal_entities",
-    "associate_individuals",
-    "associate_households",
-    "associate_legal_entities",
+    *MEMBER_FIELDS,
     "workers",
     "revenue",
     "profit",

@@ -3,20 +3,13 @@ pages, the API or the commands (hoptac.scoring.services), which check rights and
 
 from django.contrib import admin
 
-from hoptac.core.admin import ScopedAdminMixin
+from hoptac.core.admin import ReadOnlyAdminMixin, ScopedAdminMixin
 
 from .models import Assessment, AssessmentEvent, CriterionScore, SatisfactionSurvey, Scheme
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    pass
 
 
 @admin.register(Scheme)

@@ -14,8 +14,7 @@ from hoptac.core.workbooks import (
     add_sheet,
     new_workbook,
     workbook_bytes,
-    write_header,
-    write_row,
+    write_table,
     write_title,
 )
 
@@ -33,10 +32,11 @@ def _distribution_sheet(sheet, title: str, first_header: str, rows: list[dict[st
         Column(_("Rated"), 14),
         Column(_("Good or fair (%)"), 16, DECIMAL),
     ]
-    write_header(sheet, 3, columns, fixed_columns=1)
-    for offset, row in enumerate(rows, start=4):
-        values = [row["label"]] + [row[k] for k in BAND_KEYS] + [row["rated"], row["share_good_fair_pct"]]
-        write_row(sheet, offset, values, columns)
+    values = [
+        [row["label"]] + [row[k] for k in BAND_KEYS] + [row["rated"], row["share_good_fair_pct"]]
+        for row in rows
+    ]
+    write_table(sheet, 3, columns, values, fixed_columns=1)
 
 
 def results_workbook(
@@ -64,7 +64,7 @@ def results_workbook(
         Column(_("Size class"), 12),
         Column(_("Approved on"), 14, DATE),
     ]
-    write_header(sheet, 1, columns, fixed_columns=2)
+    rows: list[list[Any]] = []
     for index, assessment in enumerate(assessments, start=1):
         organisation = assessment.organisation
         legacy = organisation.commune_legacy
@@ -84,7 +84,8 @@ def results_workbook(
             str(assessment.get_size_class_display()) if assessment.size_class else "",
             timezone.localtime(assessment.approved_at).date() if assessment.approved_at else None,
         ]
-        write_row(sheet, index + 1, values, columns)
+        rows.append(values)
+    write_table(sheet, 1, columns, rows, fixed_columns=2)
     return workbook_bytes(workbook)
 
 

@@ -15,7 +15,7 @@ from hoptac.core.uploads import DATA_FILE_TYPES, MB, check_upload
 
 from .choices import GroupBy
 from .loader import SCHEME_FORMAT
-from .models import SatisfactionSurvey
+from .models import SURVEY_FIELDS, SatisfactionSurvey
 
 FIRST_YEAR = 2017
 SCHEME_MAX_BYTES = 1 * MB
@@ -200,16 +200,7 @@ class SchemeUploadForm(forms.Form):
 class SurveyForm(forms.ModelForm):
     class Meta:
         model = SatisfactionSurvey
-        fields = [
-            "conducted_on",
-            "method",
-            "members_asked",
-            "respondents",
-            "satisfied",
-            "partly_satisfied",
-            "not_satisfied",
-            "main_opinions",
-        ]
+        fields = SURVEY_FIELDS
         widgets = {"main_opinions": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):

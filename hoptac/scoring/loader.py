@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from hoptac.core.datafiles import DATE, KEY_MISSING, MONTH_DAY, Document, Problems, parse, to_date
+from hoptac.core.datafiles import DATE, KEY_MISSING, MONTH_DAY, TEXT, YEAR, Document, Problems, parse, to_date
 from hoptac.registry.choices import OrganisationKind, Sector
 
 from . import errors
@@ -27,8 +27,7 @@ SIZE_FORMAT = "hoptac-size-classes/1"
 CODE_PATTERN = r"^[A-Z][A-Z0-9_]{1,49}$"
 NODE_CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,29}$"
 
-_text = {"type": "string", "minLength": 1}
-_texts = {"type": "array", "items": _text}
+_texts = {"type": "array", "items": TEXT}
 _date_schema = {**DATE, "type": ["string", "null"]}
 _points = {"type": "number", "minimum": 0}
 _amount = {"type": ["number", "null"]}
@@ -51,8 +50,8 @@ SCHEME_SCHEMA: dict[str, Any] = {
         "format": {"const": SCHEME_FORMAT},
         "code": {"type": "string", "pattern": CODE_PATTERN},
         "version": {"type": "integer", "minimum": 1},
-        "name": _text,
-        "short_name": _text,
+        "name": TEXT,
+        "short_name": TEXT,
         "description": {"type": "string"},
         "status_note": {"type": "string"},
         "legal_basis": _texts,
@@ -75,8 +74,8 @@ SCHEME_SCHEMA: dict[str, Any] = {
                     "additionalProperties": False,
                     "required": ["from"],
                     "properties": {
-                        "from": {"type": "integer", "minimum": 1990, "maximum": 2100},
-                        "to": {"type": ["integer", "null"], "minimum": 1990, "maximum": 2100},
+                        "from": YEAR,
+                        "to": {**YEAR, "type": ["integer", "null"]},
                     },
                 },
             },
@@ -115,7 +114,7 @@ SCHEME_SCHEMA: dict[str, Any] = {
                     "months": {"type": "integer", "minimum": 1, "maximum": 120},
                     "statuses": {"type": "array", "minItems": 1, "items": {"type": "string"}},
                     "result": {"enum": [b.value for b in Band]},
-                    "text": _text,
+                    "text": TEXT,
                 },
             },
         },
@@ -130,7 +129,7 @@ SCHEME_SCHEMA: dict[str, Any] = {
                 "code": {"type": "string", "pattern": NODE_CODE_PATTERN},
                 "number": {"type": "string"},
                 "group": {"type": "boolean"},
-                "name": _text,
+                "name": TEXT,
                 "description": {"type": "string"},
                 "max_points": {"type": ["number", "null"], "minimum": 0},
                 "to_be_completed_by_province": {"type": "boolean"},
@@ -168,7 +167,7 @@ SCHEME_SCHEMA: dict[str, Any] = {
                         "type": "object",
                         "additionalProperties": False,
                         "required": ["text"],
-                        "properties": {"text": _text, "points": {"type": ["number", "null"], "minimum": 0}},
+                        "properties": {"text": TEXT, "points": {"type": ["number", "null"], "minimum": 0}},
                     },
                 },
                 "allowed_points": {"type": "array", "minItems": 1, "items": _points},
@@ -202,7 +201,7 @@ SIZE_SCHEMA: dict[str, Any] = {
         "format": {"const": SIZE_FORMAT},
         "code": {"type": "string", "pattern": CODE_PATTERN},
         "version": {"type": "integer", "minimum": 1},
-        "name": _text,
+        "name": TEXT,
         "description": {"type": "string"},
         "rule_sets": {
             "type": "array",
@@ -213,7 +212,7 @@ SIZE_SCHEMA: dict[str, Any] = {
                 "required": ["code", "name", "valid_from", "method"],
                 "properties": {
                     "code": {"type": "string", "pattern": CODE_PATTERN},
-                    "name": _text,
+                    "name": TEXT,
                     "legal_basis": _texts,
                     "sources": _texts,
                     "note": {"type": "string"},
@@ -232,7 +231,7 @@ SIZE_SCHEMA: dict[str, Any] = {
                             "required": ["code", "name", "sectors", "classes"],
                             "properties": {
                                 "code": {"type": "string", "pattern": NODE_CODE_PATTERN},
-                                "name": _text,
+                                "name": TEXT,
                                 "sectors": {
                                     "type": "array",
                                     "minItems": 1,

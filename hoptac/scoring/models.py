@@ -382,6 +382,19 @@ class AssessmentEvent(ScopedModel):
         return f"{self.assessment}: {self.get_action_display()}"
 
 
+# What a survey records (the form, the API and the service that saves it).
+SURVEY_FIELDS = [
+    "conducted_on",
+    "method",
+    "members_asked",
+    "respondents",
+    "satisfied",
+    "partly_satisfied",
+    "not_satisfied",
+    "main_opinions",
+]
+
+
 class SatisfactionSurvey(ScopedModel):
     """The members' satisfaction survey that opens TT 09/2017's yearly procedure (step 1) and feeds
     its criterion 6: who was asked, who answered, and what they answered."""

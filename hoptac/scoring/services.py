@@ -49,6 +49,7 @@ from .loader import ParsedScheme, ParsedSizeRules, parse_scheme, parse_size_rule
 from .metrics import MetricContext, metric_value
 from .models import (
     EVIDENCE_MAX_BYTES,
+    SURVEY_FIELDS,
     Assessment,
     AssessmentEvent,
     Criterion,
@@ -567,18 +568,6 @@ def evidence_add(
             raise ValidationError({"criterion": errors.NOT_A_CRITERION})
     check_upload(file, allowed=DOCUMENT_TYPES, max_bytes=EVIDENCE_MAX_BYTES)
     return _evidence_create(user, assessment, file, criterion=criterion, description=description)
-
-
-SURVEY_FIELDS = [
-    "conducted_on",
-    "method",
-    "members_asked",
-    "respondents",
-    "satisfied",
-    "partly_satisfied",
-    "not_satisfied",
-    "main_opinions",
-]
 
 
 @transaction.atomic

@@ -5,6 +5,8 @@ admin is mostly for looking; assignments and reports are read-only here."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from hoptac.core.admin import ReadOnlyAdminMixin
+
 from .models import (
     Agency,
     AgencyMerge,
@@ -59,15 +61,8 @@ class ObligationAdmin(admin.ModelAdmin):
     raw_id_fields = ["agency"]
 
 
-class ReadOnlyAdmin(SimpleHistoryAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class ReadOnlyAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    pass
 
 
 @admin.register(TaskAssignment)

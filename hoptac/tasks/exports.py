@@ -14,9 +14,8 @@ from hoptac.core.workbooks import (
     add_sheet,
     new_workbook,
     workbook_bytes,
-    write_header,
     write_note,
-    write_row,
+    write_table,
 )
 
 from . import selectors
@@ -27,9 +26,7 @@ def _sheet(workbook, title: str, columns: list[Column], rows: list[list], note: 
     """A list under the calendar's note (row 1): the headers on row 3, then the rows."""
     sheet = add_sheet(workbook, title)
     write_note(sheet, 1, note)
-    write_header(sheet, 3, columns)
-    for number, row in enumerate(rows, start=4):
-        write_row(sheet, number, row, columns)
+    write_table(sheet, 3, columns, rows)
     return sheet
 
 

@@ -170,15 +170,7 @@ class AssignmentForm(forms.ModelForm):
             self.fields[name].error_messages["invalid_pk_value"] = INVALID_CHOICE
 
     def schedule(self) -> Schedule:
-        data = self.cleaned_data
-        return Schedule(
-            every=data.get("every") or "",
-            month=data.get("due_month"),
-            day=data.get("due_day"),
-            from_year=data.get("from_year"),
-            to_year=data.get("to_year"),
-            deadline=data.get("deadline") if not data.get("every") else None,
-        )
+        return Schedule.from_fields(self.cleaned_data)
 
     def save(self, commit=True):  # pragma: no cover - saving goes through services.assignment_save
         raise NotImplementedError

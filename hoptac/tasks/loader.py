@@ -11,18 +11,16 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from hoptac.areas.models import AdminMap, AdminUnit, CommuneSuccession, Level
-from hoptac.core.datafiles import DATE, Problems, parse, to_date
+from hoptac.core.datafiles import DATE, TEXT, YEAR, Problems, parse, to_date
 
 from .choices import AgencyKind, Every, ItemKind
 
-_DATE = DATE
-_TEXT = {"type": "string", "minLength": 1}
 _CODE = {"type": "string", "pattern": r"^[a-z0-9]+(-[a-z0-9]+)*$"}
 _AREA = {
     "type": "object",
     "additionalProperties": False,
     "required": ["map", "code"],
-    "properties": {"map": {"enum": AdminMap.values}, "code": _TEXT},
+    "properties": {"map": {"enum": AdminMap.values}, "code": TEXT},
 }
 _RECURRENCE = {
     "type": "object",
@@ -32,8 +30,8 @@ _RECURRENCE = {
         "every": {"enum": Every.values},
         "month": {"type": "integer", "minimum": 1, "maximum": 12},
         "day": {"type": "integer", "minimum": 1, "maximum": 31},
-        "from_year": {"type": "integer", "minimum": 1990, "maximum": 2100},
-        "to_year": {"type": "integer", "minimum": 1990, "maximum": 2100},
+        "from_year": YEAR,
+        "to_year": YEAR,
     },
 }
 _PROVENANCE = {"source": {"type": "string"}, "note": {"type": "string"}, "verified": {"type": "boolean"}}
@@ -54,12 +52,12 @@ AGENCY_FILE_SCHEMA: dict[str, Any] = {
                 "required": ["code", "name", "kind"],
                 "properties": {
                     "code": _CODE,
-                    "name": _TEXT,
+                    "name": TEXT,
                     "short_name": {"type": "string"},
                     "kind": {"enum": AgencyKind.values},
                     "area": _AREA,
-                    "valid_from": _DATE,
-                    "valid_to": _DATE,
+                    "valid_from": DATE,
+                    "valid_to": DATE,
                     "successor": _CODE,
                     "coordinates": {"type": "boolean"},
                     "email": {"type": "string"},
@@ -76,7 +74,7 @@ AGENCY_FILE_SCHEMA: dict[str, Any] = {
                 "properties": {
                     "successors_of": _AREA,
                     "code_prefix": {"type": "string", "pattern": r"^[a-z0-9-]+$"},
-                    "valid_from": _DATE,
+                    "valid_from": DATE,
                     **_PROVENANCE,
                 },
             },
@@ -89,7 +87,7 @@ AGENCY_FILE_SCHEMA: dict[str, Any] = {
                 "required": ["code", "name", "kind", "recurrence"],
                 "properties": {
                     "code": _CODE,
-                    "name": _TEXT,
+                    "name": TEXT,
                     "description": {"type": "string"},
                     "kind": {"enum": [ItemKind.SUMMARY_REPORT.value, ItemKind.LOCAL_REPORT.value]},
                     "agency": _CODE,

@@ -49,6 +49,19 @@ class Schedule:
             deadline=deadline,
         )
 
+    @classmethod
+    def from_fields(cls, data: dict) -> "Schedule":
+        """From the fields of a schedule as a form or the API takes them (ScheduleFields' names): a recurrence,
+        or with no `every` the single `deadline`."""
+        return cls(
+            every=data.get("every") or "",
+            month=data.get("due_month"),
+            day=data.get("due_day"),
+            from_year=data.get("from_year"),
+            to_year=data.get("to_year"),
+            deadline=data.get("deadline") if not data.get("every") else None,
+        )
+
     @property
     def is_empty(self) -> bool:
         return not self.every and self.deadline is None

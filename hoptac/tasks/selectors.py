@@ -10,6 +10,7 @@ from typing import Any
 from django.apps import apps
 from django.db.models import Count, F, Max, Min, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -45,10 +46,7 @@ def agency_list(*, on: datetime.date | None = None, kinds: list[str] | None = No
 
 
 def agency_get(*, code: str) -> Agency:
-    try:
-        return Agency.objects.select_related("area", "successor").get(code=code)
-    except Agency.DoesNotExist as exc:
-        raise Http404 from exc
+    return get_object_or_404(Agency.objects.select_related("area", "successor"), code=code)
 
 
 def agency_merges(*, agency: Agency) -> QuerySet[AgencyMerge]:

@@ -19,9 +19,10 @@ from django.utils import timezone
 from hoptac.accounts.models import Role, User
 from hoptac.accounts.tests.factories import UserFactory
 from hoptac.areas.models import AdminUnit
-from hoptac.areas.tests.factories import legacy_commune
+from hoptac.areas.tests.factories import hai_minh_and_giao_xuan
 from hoptac.core.datafiles import load_path
 from hoptac.core.review import transition
+from hoptac.core.testing import PDF
 from hoptac.imports import services as report_services
 from hoptac.imports.models import ImportJob
 from hoptac.imports.tests.test_pages import GOOD, workbook
@@ -47,7 +48,6 @@ PLAN_FILE = Path(__file__).resolve().parents[1] / "plans/tests/plans/ninh-binh-t
 QUALITATIVE_TARGET = "Q1"
 NUMERIC_TARGET = "C1"
 YEAR = 2024  # the year of the assessments and surveys; yearly data exist for YEAR - 1 and YEAR
-PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # The roles of the matrix: every Role, the viewer twice (without areas it sees the whole province).
@@ -194,8 +194,7 @@ def _build(today: datetime.date) -> World:
         agency_kinds=[AgencyKind.COMMUNE_COMMITTEE],
     )
     admin = UserFactory(username="matrix-admin", role=Role.ADMIN, last_name="Quản trị")
-    commune_a = legacy_commune("Xã Hải Minh", "Huyện Hải Hậu")
-    commune_b = legacy_commune("Xã Giao Xuân", "Huyện Giao Thủy")
+    commune_a, commune_b = hai_minh_and_giao_xuan()
     sides = {
         "in": _side("Alphamatrix", commune_a, admin=admin, today=today, obligation=obligation),
         "out": _side("Betamatrix", commune_b, admin=admin, today=today, obligation=obligation),

@@ -3,6 +3,8 @@ from factory.django import DjangoModelFactory
 
 from hoptac.accounts.models import Role, User
 
+PASSWORD = "mat-khau-thu-123"  # every test user's
+
 
 class UserFactory(DjangoModelFactory):
     class Meta:
@@ -11,7 +13,7 @@ class UserFactory(DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     role = Role.VIEWER
-    password = factory.django.Password("mat-khau-thu-123")
+    password = factory.django.Password(PASSWORD)
 
     @factory.post_generation
     def areas(obj, create, extracted, **kwargs):

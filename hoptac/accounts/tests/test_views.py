@@ -5,7 +5,7 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
 from hoptac.accounts.models import Role
-from hoptac.accounts.tests.factories import UserFactory
+from hoptac.accounts.tests.factories import PASSWORD, UserFactory
 from hoptac.areas.tests.factories import legacy_commune
 from hoptac.registry.tests.factories import OrganisationFactory
 from hoptac.tasks.tests.factories import AgencyFactory
@@ -15,7 +15,6 @@ pytestmark = pytest.mark.django_db
 LOGIN = reverse("accounts:login")
 LOGOUT = reverse("accounts:logout")
 PROFILE = reverse("accounts:profile")
-PASSWORD = "mat-khau-thu-123"
 
 
 def html(response) -> str:

@@ -6,7 +6,13 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 
-from hoptac.core.forms import DATE_INPUT_FORMATS, add_service_errors, date_field_setup, money_field_setup
+from hoptac.core.forms import (
+    DATE_INPUT_FORMATS,
+    add_service_errors,
+    date_field_setup,
+    money_field_setup,
+    year_field_setup,
+)
 
 
 class SampleForm(forms.Form):
@@ -28,6 +34,15 @@ def test_dates_are_typed_day_first_or_iso_and_shown_day_first():
     html = str(SampleForm(initial={"day": datetime.date(2022, 10, 13)})["day"])
     assert (
         'value="13/10/2022"' in html and 'placeholder="dd/mm/yyyy"' in html and 'inputmode="numeric"' in html
+    )
+
+
+def test_a_year_is_a_number_input_from_1990_to_2100():
+    field = forms.IntegerField()
+    year_field_setup(field)
+    html = field.widget.render("year", 2024)
+    assert (
+        'type="number"' in html and 'min="1990"' in html and 'max="2100"' in html and 'value="2024"' in html
     )
 
 

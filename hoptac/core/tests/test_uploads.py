@@ -1,13 +1,11 @@
 """hoptac.core.uploads: the one check of an uploaded file — extension, size, content — naming the file."""
 
-import io
-import zipfile
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from hoptac.core.downloads import DOCX, XLSX
+from hoptac.core.testing import JPEG, PDF, PNG, office_file
 from hoptac.core.uploads import (
     DATA_FILE_TYPES,
     DOCUMENT_TYPES,
@@ -16,18 +14,6 @@ from hoptac.core.uploads import (
     allowed_text,
     check_upload,
 )
-
-PDF = b"%PDF-1.4\n%test\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 16
-
-
-def office(member: str) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr(member, "<x/>")
-    return buffer.getvalue()
 
 
 def refusal(name: str, content: bytes, allowed=DOCUMENT_TYPES, max_bytes=10 * MB) -> str:
@@ -43,8 +29,8 @@ def refusal(name: str, content: bytes, allowed=DOCUMENT_TYPES, max_bytes=10 * MB
         ("bao-cao.pdf", PDF, DOCUMENT_TYPES, "application/pdf"),
         ("ANH.PNG", PNG, DOCUMENT_TYPES, "image/png"),
         ("anh.jpeg", JPEG, DOCUMENT_TYPES, "image/jpeg"),
-        ("van-ban.docx", office("word/document.xml"), DOCUMENT_TYPES, DOCX),
-        ("bang.xlsx", office("xl/workbook.xml"), IMPORT_TYPES, XLSX),
+        ("van-ban.docx", office_file("word/document.xml"), DOCUMENT_TYPES, DOCX),
+        ("bang.xlsx", office_file("xl/workbook.xml"), IMPORT_TYPES, XLSX),
         ("ds.csv", "Tên;Mã\nHTX Hải Anh;0710\n".encode(), IMPORT_TYPES, "text/csv"),
         ("ds-bom.csv", "\ufeffTên\n".encode(), IMPORT_TYPES, "text/csv"),
         ("tt01.yml", "code: TT01\nname: Thông tư\n".encode(), DATA_FILE_TYPES, "application/x-yaml"),
@@ -82,8 +68,8 @@ def test_a_refusal_names_the_file_and_the_reason():
         ("gia.pdf", b"<html>not a pdf</html>", "PDF"),
         ("anh.jpg", PNG, "JPEG"),
         ("anh.png", JPEG, "PNG"),
-        ("doi-ten.docx", office("xl/workbook.xml"), "Word (.docx)"),
-        ("doi-ten.xlsx", office("word/document.xml"), "Excel (.xlsx)"),
+        ("doi-ten.docx", office_file("xl/workbook.xml"), "Word (.docx)"),
+        ("doi-ten.xlsx", office_file("word/document.xml"), "Excel (.xlsx)"),
         ("hong.xlsx", b"PK\x03\x04 not really a zip", "Excel (.xlsx)"),
     ],
 )

@@ -22,6 +22,7 @@ from hoptac.core.workbooks import (
     write_cell,
     write_header,
     write_row,
+    write_table,
     write_title,
 )
 
@@ -90,6 +91,22 @@ def test_one_look_title_header_widths_frozen_panes_formats():
     assert sheet["B5"].is_date and sheet["B5"].number_format == DATE
     assert sheet["C5"].value == 1500000 and sheet["C5"].number_format == INTEGER
     assert sheet["B6"].number_format == "General"  # no format on an empty cell
+
+
+def test_a_table_is_its_header_then_a_row_per_item():
+    workbook = new_workbook()
+    sheet = add_sheet(workbook, "Bảng")
+    columns = [Column("Tên", 30), Column("Vốn", 16, INTEGER)]
+    last = write_table(sheet, 3, columns, iter([["HTX A", 1500000], ["HTX B", None]]), fixed_columns=1)
+    assert last == 5
+    assert write_table(add_sheet(workbook, "Trống"), 3, columns, [], auto_filter=True) == 3
+    book = reopen(workbook)
+    sheet = book["Bảng"]
+    assert [c.value for c in sheet[3]] == ["Tên", "Vốn"] and sheet["A3"].fill.fgColor.rgb.endswith("DCE6F1")
+    assert [c.value for c in sheet[4]] == ["HTX A", 1500000] and sheet["B4"].number_format == INTEGER
+    assert sheet["A5"].value == "HTX B" and sheet["B5"].value is None
+    assert sheet.freeze_panes == "B4" and sheet.auto_filter.ref is None
+    assert book["Trống"].auto_filter.ref == "A3:B3"
 
 
 def test_a_date_gets_the_date_format_without_being_told():

@@ -15,7 +15,7 @@ from hoptac.accounts.models import Role
 from hoptac.accounts.tests.factories import UserFactory
 from hoptac.areas.services import admin_units_load
 from hoptac.areas.tests.factories import legacy_commune
-from hoptac.core.browser import screenshot
+from hoptac.core.browser import screenshot, waiter
 from hoptac.registry.models import Organisation, YearlyReport
 from hoptac.registry.tests.factories import OrganisationFactory
 
@@ -50,10 +50,8 @@ def _file(path, rows) -> None:
 
 
 def test_upload_preview_and_import_a_list(live_server, browser, tmp_path):
-    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import WebDriverWait
 
     admin_units_load(province_codes=["37"])
     officer = UserFactory(username="canbo.tinh", role=Role.PROVINCE)
@@ -94,7 +92,7 @@ def test_upload_preview_and_import_a_list(live_server, browser, tmp_path):
     )
     client = Client()
     client.force_login(officer)
-    wait = WebDriverWait(browser, WAIT_SECONDS, ignored_exceptions=(WebDriverException,))
+    wait = waiter(browser, WAIT_SECONDS)
     browser.get(f"{live_server.url}/accounts/login/")
     browser.add_cookie(
         {

@@ -6,12 +6,12 @@ import datetime
 
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import serializers, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import viewsets
 from rest_framework.decorators import action
-from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 
+from hoptac.core.api import file_action, query_error_schema
 from hoptac.core.downloads import XLSX, attachment
 from hoptac.plans import exports, selectors
 from hoptac.plans.choices import IndicatorKind
@@ -19,14 +19,7 @@ from hoptac.plans.indicators import data_year_for
 
 from .serializers import MAPS, PlanEvaluationSerializer, PlanSerializer, TargetQuerySerializer
 
-QUERY_ERROR = inline_serializer(
-    name="PlanTargetsQueryError",
-    fields={
-        "as_of": serializers.ListField(child=serializers.CharField(), required=False),
-        "map": serializers.ListField(child=serializers.CharField(), required=False),
-        "breakdown": serializers.ListField(child=serializers.CharField(), required=False),
-    },
-)
+QUERY_ERROR = query_error_schema("PlanTargetsQueryError", ["as_of", "map", "breakdown"])
 
 
 AS_OF = OpenApiParameter(
@@ -38,14 +31,6 @@ MAP = OpenApiParameter(
     enum=MAPS,
     description="Map of the commune breakdown; by default the one in force on as_of.",
 )
-
-
-class FileNegotiation(DefaultContentNegotiation):
-    """For the file actions: `?format=` chooses the file (docx, xlsx, zip), not a renderer, and any Accept
-    header is welcome; errors are answered in JSON."""
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return renderers[0], renderers[0].media_type
 
 
 def _breakdown_rows(rows, target) -> list[dict]:
@@ -137,15 +122,7 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
         parameters=[AS_OF, MAP],
         responses={(200, XLSX): OpenApiTypes.BINARY, 400: QUERY_ERROR},
     )
-    @action(
-        detail=True,
-        methods=["get"],
-        url_path="targets/export",
-        url_name="targets-export",
-        pagination_class=None,
-        filter_backends=[],
-        content_negotiation_class=FileNegotiation,
-    )
+    @file_action(url_path="targets/export")
     def targets_export(self, request, pk=None):
         """The .xlsx of the plan page's "Xuất Excel": every target as of the date (plan-wide figures), then
         the latest values by commune, district and sector, limited to the user's scope."""

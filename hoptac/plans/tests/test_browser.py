@@ -13,17 +13,16 @@ import pytest
 from django.conf import settings
 
 from hoptac.accounts.models import Role
-from hoptac.accounts.tests.factories import UserFactory
+from hoptac.accounts.tests.factories import PASSWORD, UserFactory
 from hoptac.areas.services import admin_units_load
-from hoptac.areas.tests.factories import legacy_commune
-from hoptac.core.browser import screenshot
+from hoptac.areas.tests.factories import hai_minh_and_giao_xuan, legacy_commune
+from hoptac.core.browser import page_text, screenshot, sign_in, waiter
 from hoptac.core.datafiles import load_path
 from hoptac.registry.choices import OrganisationKind, Sector
 from hoptac.registry.tests.factories import OrganisationFactory, YearlyReportFactory
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "mat-khau-thu-123"
 WAIT_SECONDS = 20
 PLAN_FILE = settings.HOPTAC_DATA_DIR / "plans/nam-dinh-139-KH-UBND-2022.yaml"
 D = datetime.date
@@ -49,8 +48,7 @@ def _screenshot(driver, name: str) -> Path:
 
 
 def _registry():
-    hai_minh = legacy_commune("Xã Hải Minh", "Huyện Hải Hậu")
-    giao_xuan = legacy_commune("Xã Giao Xuân", "Huyện Giao Thủy")
+    hai_minh, giao_xuan = hai_minh_and_giao_xuan()
     communes = [hai_minh, giao_xuan, legacy_commune("Xã Giao Thiện"), legacy_commune("Xã Hải Anh")]
     for n in range(12):
         founded = D(2014 + n % 11, 3, 1)
@@ -89,26 +87,18 @@ def _registry():
 def test_plan_dashboard_charts_and_drill_down(live_server, browser):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import Select, WebDriverWait
+    from selenium.webdriver.support.ui import Select
 
     admin_units_load(province_codes=["37"])
     plan = load_path("plans", PLAN_FILE).obj
     _registry()
     officer = UserFactory(username="canbo.tinh", role=Role.PROVINCE, first_name="Văn An", last_name="Nguyễn")
-    # While a page is replaced, Chromium may answer "node does not belong to the document" (a plain
-    # WebDriverException, not a stale-element one): keep waiting through it.
-    from selenium.common.exceptions import WebDriverException
-
-    wait = WebDriverWait(browser, WAIT_SECONDS, ignored_exceptions=(WebDriverException,))
+    wait = waiter(browser, WAIT_SECONDS)
 
     def text() -> str:
-        return browser.find_element(By.TAG_NAME, "body").text
+        return page_text(browser)
 
-    browser.get(f"{live_server.url}/plans/")
-    wait.until(ec.presence_of_element_located((By.NAME, "username")))
-    browser.find_element(By.NAME, "username").send_keys(officer.username)
-    browser.find_element(By.NAME, "password").send_keys(PASSWORD)
-    browser.find_element(By.CSS_SELECTOR, ".auth-card button[type=submit]").click()
+    sign_in(browser, wait, f"{live_server.url}/plans/", officer.username, PASSWORD)
     wait.until(ec.text_to_be_present_in_element((By.TAG_NAME, "h1"), "Kế hoạch và chỉ tiêu"))
     assert "17 chỉ tiêu" in text()
     _screenshot(browser, "plans-01-list")

@@ -7,8 +7,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from hoptac.areas.models import AdminMap, AdminUnit, Level
-from hoptac.areas.tests.factories import current_commune, legacy_commune
+from hoptac.areas.tests.factories import (
+    current_commune,
+    ha_nam_commune,
+    hai_minh_and_giao_xuan,
+)
 from hoptac.core.datafiles import load_path
 from hoptac.plans.choices import TargetStatus
 from hoptac.plans.evaluation import evaluate_plan
@@ -44,11 +47,8 @@ def _report(org, year, **fields):
 
 @pytest.fixture
 def registry():
-    hai_minh = legacy_commune("Xã Hải Minh", "Huyện Hải Hậu")
-    giao_xuan = legacy_commune("Xã Giao Xuân", "Huyện Giao Thủy")
-    ha_nam = AdminUnit.objects.filter(map=AdminMap.LEGACY, level=Level.COMMUNE, province__code="35").order_by(
-        "code"
-    )[0]
+    hai_minh, giao_xuan = hai_minh_and_giao_xuan()
+    ha_nam = ha_nam_commune()
     a = OrganisationFactory(
         name="A", commune_legacy=hai_minh, founding_date=D(2015, 1, 1), registration_date=D(2015, 1, 1)
     )

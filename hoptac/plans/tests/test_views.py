@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from hoptac.accounts.models import Role
 from hoptac.accounts.tests.factories import UserFactory
-from hoptac.areas.tests.factories import legacy_commune
+from hoptac.areas.tests.factories import hai_minh_and_giao_xuan
 from hoptac.core.datafiles import load_path
 from hoptac.plans import selectors
 from hoptac.plans.choices import IndicatorKind, TargetStatus
@@ -38,8 +38,7 @@ def plan():
 def registry():
     """Four cooperatives, a union and a cooperative group in Hải Minh (Hải Hậu) and Giao Xuân (Giao Thủy).
     On 31/12/2023: 3 HTX (the fourth is founded in 2024), 1 of the 3 with high technology (33,3%)."""
-    hai_minh = legacy_commune("Xã Hải Minh", "Huyện Hải Hậu")
-    giao_xuan = legacy_commune("Xã Giao Xuân", "Huyện Giao Thủy")
+    hai_minh, giao_xuan = hai_minh_and_giao_xuan()
     a = OrganisationFactory(name="Hợp tác xã Hải Minh", commune_legacy=hai_minh)
     b = OrganisationFactory(name="Hợp tác xã Giao Xuân", commune_legacy=giao_xuan)
     c = OrganisationFactory(

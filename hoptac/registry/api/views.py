@@ -5,11 +5,11 @@ from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from hoptac.core.api import query_date
+from hoptac.core.api import ListCreateUpdateViewSet, query_date
 from hoptac.core.downloads import XLSX, attachment
 from hoptac.core.review import ReviewActionsMixin
 from hoptac.registry import selectors, services
@@ -25,13 +25,7 @@ from .serializers import (
 )
 
 
-class OrganisationViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
+class OrganisationViewSet(ListCreateUpdateViewSet):
     """Organisations of the collective economy (HTX, LHHTX, THT, people's credit funds) in the user's scope.
     Filters are those of the registry list page. Organisations are never deleted: record a status instead."""
 
@@ -98,14 +92,7 @@ class OrganisationViewSet(
         )
 
 
-class YearlyReportViewSet(
-    ReviewActionsMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
+class YearlyReportViewSet(ReviewActionsMixin, ListCreateUpdateViewSet):
     """Yearly operating data (one record per organisation and year), in the user's scope. Filters (and
     ?ordering=) are those of the yearly data page. The data are submitted, then accepted or returned by the
     commune officer; a provincial officer may reopen an accepted year."""

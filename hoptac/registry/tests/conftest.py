@@ -2,17 +2,15 @@ import pytest
 
 from hoptac.accounts.models import Role
 from hoptac.accounts.tests.factories import UserFactory
-from hoptac.areas.tests.factories import current_commune, district, legacy_commune
-from hoptac.registry.tests.factories import OrganisationFactory
+from hoptac.areas.tests.factories import current_commune, district
+from hoptac.registry.tests.factories import hai_anh_and_giao_xuan
 
 
 @pytest.fixture
 def two_communes(db):
     """Two organisations in two different communes of Hải Hậu and Giao Thủy, and one user per role."""
-    commune_a = legacy_commune("Xã Hải Minh", "Huyện Hải Hậu")
-    commune_b = legacy_commune("Xã Giao Xuân", "Huyện Giao Thủy")
-    org_a = OrganisationFactory(name="Hợp tác xã Hải Anh", commune_legacy=commune_a)
-    org_b = OrganisationFactory(name="Hợp tác xã Giao Xuân", commune_legacy=commune_b)
+    org_a, org_b = hai_anh_and_giao_xuan()
+    commune_a, commune_b = org_a.commune_legacy, org_b.commune_legacy
     users = {
         "admin": UserFactory(role=Role.ADMIN),
         "province": UserFactory(role=Role.PROVINCE),

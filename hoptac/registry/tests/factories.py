@@ -5,6 +5,7 @@ from factory.django import DjangoModelFactory
 
 from hoptac.areas.models import AdminMap, AdminUnit, Level
 from hoptac.areas.selectors import commune_successor
+from hoptac.areas.tests.factories import hai_minh_and_giao_xuan
 from hoptac.registry.choices import LegalStatus, OrganisationKind, Sector
 from hoptac.registry.models import Organisation, StatusChange, YearlyReport
 
@@ -72,3 +73,13 @@ class YearlyReportFactory(DjangoModelFactory):
     total_assets = 4_000_000_000
     equity = 1_500_000_000
     average_worker_income = 60_000_000
+
+
+def hai_anh_and_giao_xuan() -> tuple[Organisation, Organisation]:
+    """Hợp tác xã Hải Anh in Xã Hải Minh (Huyện Hải Hậu) and Hợp tác xã Giao Xuân in Xã Giao Xuân (Huyện Giao
+    Thủy): one organisation in each of two communes of two districts (`hai_minh_and_giao_xuan`)."""
+    hai_minh, giao_xuan = hai_minh_and_giao_xuan()
+    return (
+        OrganisationFactory(name="Hợp tác xã Hải Anh", commune_legacy=hai_minh),
+        OrganisationFactory(name="Hợp tác xã Giao Xuân", commune_legacy=giao_xuan),
+    )

@@ -11,16 +11,15 @@ from pathlib import Path
 import pytest
 
 from hoptac.accounts.models import Role
-from hoptac.accounts.tests.factories import UserFactory
+from hoptac.accounts.tests.factories import PASSWORD, UserFactory
 from hoptac.areas.services import admin_units_load
 from hoptac.areas.tests.factories import legacy_commune
-from hoptac.core.browser import screenshot
+from hoptac.core.browser import fill_sign_in, page_text, screenshot, sign_in, submit_sign_in, waiter
 from hoptac.registry.choices import LegalStatus, OrganisationKind, Sector
 from hoptac.registry.tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "mat-khau-thu-123"
 WAIT_SECONDS = 15
 
 
@@ -31,7 +30,6 @@ def _screenshot(driver, name: str) -> Path:
 def test_sign_in_filter_open_and_edit_an_organisation(live_server, browser):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import WebDriverWait
 
     admin_units_load(province_codes=["37"])
     officer = UserFactory(username="canbo.tinh", role=Role.PROVINCE, first_name="Văn An", last_name="Nguyễn")
@@ -58,23 +56,17 @@ def test_sign_in_filter_open_and_edit_an_organisation(live_server, browser):
         commune_legacy=legacy_commune("Xã Giao Thiện"),
         status=LegalStatus.DISSOLVED,
     )
-    # While a page is replaced, Chromium may answer "node does not belong to the document" (a plain
-    # WebDriverException, not a stale-element one): keep waiting through it.
-    from selenium.common.exceptions import WebDriverException
-
-    wait = WebDriverWait(browser, WAIT_SECONDS, ignored_exceptions=(WebDriverException,))
+    wait = waiter(browser, WAIT_SECONDS)
 
     def text() -> str:
-        return browser.find_element(By.TAG_NAME, "body").text
+        return page_text(browser)
 
     # Sign in through the form (the list page sends us there first).
     browser.get(f"{live_server.url}/registry/")
-    wait.until(ec.presence_of_element_located((By.NAME, "username")))
+    fill_sign_in(browser, wait, officer.username, PASSWORD)
     assert "Đăng nhập" in browser.title
-    browser.find_element(By.NAME, "username").send_keys(officer.username)
-    browser.find_element(By.NAME, "password").send_keys(PASSWORD)
     _screenshot(browser, "01-login")
-    browser.find_element(By.CSS_SELECTOR, ".auth-card button[type=submit]").click()
+    submit_sign_in(browser)
     wait.until(ec.text_to_be_present_in_element((By.ID, "result-count"), "Tìm thấy 3 tổ chức"))
     assert "Cán bộ cấp tỉnh" in text()
     assert "Tổ chức kinh tế tập thể" in text()
@@ -143,10 +135,8 @@ def test_sign_in_filter_open_and_edit_an_organisation(live_server, browser):
 
 
 def test_yearly_data_page_filter_and_export_link(live_server, browser):
-    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import WebDriverWait
 
     from hoptac.registry.models import YearlyReportState
     from hoptac.registry.tests.factories import YearlyReportFactory
@@ -172,13 +162,9 @@ def test_yearly_data_page_filter_and_export_link(live_server, browser):
     )
     YearlyReportFactory(organisation=hai_anh, year=2023, state=YearlyReportState.ACCEPTED)
     YearlyReportFactory(organisation=giao_thien, year=2024, revenue=1_000_000_000, high_tech=True)
-    wait = WebDriverWait(browser, WAIT_SECONDS, ignored_exceptions=(WebDriverException,))
+    wait = waiter(browser, WAIT_SECONDS)
 
-    browser.get(f"{live_server.url}/registry/years/")
-    wait.until(ec.presence_of_element_located((By.NAME, "username")))
-    browser.find_element(By.NAME, "username").send_keys(officer.username)
-    browser.find_element(By.NAME, "password").send_keys(PASSWORD)
-    browser.find_element(By.CSS_SELECTOR, ".auth-card button[type=submit]").click()
+    sign_in(browser, wait, f"{live_server.url}/registry/years/", officer.username, PASSWORD)
     wait.until(ec.text_to_be_present_in_element((By.ID, "result-count"), "Tìm thấy 3 bản số liệu hằng năm"))
     assert browser.find_element(By.CSS_SELECTOR, ".main-nav [aria-current=page]").text == "Số liệu hằng năm"
     first = browser.find_elements(By.CSS_SELECTOR, "table.data-table tbody tr")[0].text

@@ -14,7 +14,7 @@ from hoptac.accounts.tests.factories import UserFactory
 from hoptac.areas.tests.factories import current_commune, district, legacy_commune
 from hoptac.registry import errors, services
 from hoptac.registry.choices import LegalStatus, OrganisationKind, Sector
-from hoptac.registry.models import Organisation, StatusChange, YearlyReport
+from hoptac.registry.models import MEMBER_FIELDS, Organisation, StatusChange, YearlyReport
 from hoptac.registry.tests.factories import OrganisationFactory, YearlyReportFactory
 
 pytestmark = pytest.mark.django_db
@@ -133,17 +133,7 @@ def org_form_data(commune, **overrides) -> dict:
     return data
 
 
-REPORT_COUNTS = [
-    "official_individuals",
-    "official_households",
-    "official_legal_entities",
-    "associate_individuals",
-    "associate_households",
-    "associate_legal_entities",
-    "workers",
-    "ocop_products",
-    "ocop_max_stars",
-]
+REPORT_COUNTS = [*MEMBER_FIELDS, "workers", "ocop_products", "ocop_max_stars"]
 
 
 def report_form_data(**overrides) -> dict:

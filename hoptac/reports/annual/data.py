@@ -27,8 +27,8 @@ from django.utils.translation import override
 from hoptac.areas.models import MAP_SWITCH_DATE, AdminMap, AdminUnit, Level
 from hoptac.core.formatting import format_date
 from hoptac.plans import selectors as plan_selectors
-from hoptac.plans.choices import IndicatorKind, TargetStatus
-from hoptac.plans.evaluation import TargetResult
+from hoptac.plans.choices import IndicatorKind
+from hoptac.plans.evaluation import TargetResult, status_counts
 from hoptac.plans.indicators import Measure, compute, data_year_for
 from hoptac.plans.models import Plan, PlanTask, Target
 from hoptac.registry.choices import OrganisationKind, Sector
@@ -517,18 +517,9 @@ def target_lines(plan: Plan, results: list[TargetResult]) -> list[TargetLine]:
     return lines
 
 
-STATUS_ORDER = [
-    TargetStatus.ACHIEVED,
-    TargetStatus.ON_TRACK,
-    TargetStatus.BEHIND,
-    TargetStatus.AT_RISK,
-    TargetStatus.NO_DATA,
-]
-
-
-def status_counts(results: list[TargetResult]) -> list[tuple[str, str, int]]:
+def status_lines(results: list[TargetResult]) -> list[tuple[str, str, int]]:
     with override("vi"):
-        return [(s.value, str(s.label), sum(1 for r in results if r.status == s)) for s in STATUS_ORDER]
+        return [(s.value, str(s.label), n) for s, n in status_counts(results).items()]
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -751,7 +742,7 @@ def collect(
         situation=situation(plan, as_of),
         results=results,
         targets=target_lines(plan, results),
-        statuses=status_counts(results),
+        statuses=status_lines(results),
         tasks=tasks_section(plan, year, today=today),
         map_now=AdminMap.CURRENT if as_of >= MAP_SWITCH_DATE else AdminMap.LEGACY,
         plan_province=_province_words(province)[1] if province is not None else "",

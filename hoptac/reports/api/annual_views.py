@@ -7,23 +7,16 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, viewsets
-from rest_framework.decorators import action
 
+from hoptac.core.api import file_action, query_error_schema
 from hoptac.core.downloads import DOCX, XLSX, ZIP, attachment
 from hoptac.plans import selectors as plan_selectors
-from hoptac.plans.api.views import FileNegotiation
 from hoptac.reports.annual.service import NOT_ALLOWED, annual_report_generate, report_years, user_can_generate
 
 from .serializers import ANNUAL_REPORT_FORMATS, AnnualReportQuerySerializer
 
-ANNUAL_REPORT_ERROR = inline_serializer(
-    name="AnnualReportQueryError",
-    fields={
-        "year": serializers.ListField(child=serializers.CharField(), required=False),
-        "number": serializers.ListField(child=serializers.CharField(), required=False),
-        "signer_name": serializers.ListField(child=serializers.CharField(), required=False),
-        "format": serializers.ListField(child=serializers.CharField(), required=False),
-    },
+ANNUAL_REPORT_ERROR = query_error_schema(
+    "AnnualReportQueryError", ["year", "number", "signer_name", "format"]
 )
 DETAIL = inline_serializer(name="PlanFileErrorDetail", fields={"detail": serializers.CharField()})
 
@@ -68,15 +61,7 @@ class PlanAnnualReportViewSet(viewsets.GenericViewSet):
             403: DETAIL,
         },
     )
-    @action(
-        detail=True,
-        methods=["get"],
-        url_path="annual-report",
-        url_name="annual-report",
-        pagination_class=None,
-        filter_backends=[],
-        content_negotiation_class=FileNegotiation,
-    )
+    @file_action(url_path="annual-report")
     def annual_report(self, request, pk=None):
         """The files of the yearly report page (/reports/annual/{code}/): the report in the format of
         Decree 30/2020/NĐ-CP (.docx) and its annexes (.xlsx), by default both in one .zip. Provincial

@@ -17,8 +17,7 @@ from openpyxl import load_workbook
 
 from hoptac.accounts.models import Role
 from hoptac.accounts.tests.factories import UserFactory
-from hoptac.areas.models import AdminMap, AdminUnit, Level
-from hoptac.areas.tests.factories import legacy_commune
+from hoptac.areas.tests.factories import ha_nam_commune, hai_minh_and_giao_xuan, legacy_commune
 from hoptac.core.datafiles import load_path
 from hoptac.plans import tables
 from hoptac.plans.evaluation import evaluate_plan
@@ -72,11 +71,8 @@ def _yearly(org, *, members, workers, revenue, profit, associate=0):
 @pytest.fixture
 def registry():
     """Former Nam Định: Hải Hậu (A, B, F, G, Q) and Giao Thủy (C, D, E, H); X lies in former Hà Nam."""
-    hai_minh = legacy_commune("Xã Hải Minh", "Huyện Hải Hậu")
-    giao_xuan = legacy_commune("Xã Giao Xuân", "Huyện Giao Thủy")
-    ha_nam = AdminUnit.objects.filter(map=AdminMap.LEGACY, level=Level.COMMUNE, province__code="35").order_by(
-        "code"
-    )[0]
+    hai_minh, giao_xuan = hai_minh_and_giao_xuan()
+    ha_nam = ha_nam_commune()
     orgs = {
         "A": _org("A", "htx", "agriculture", hai_minh, D(2015, 1, 1)),
         "B": _org("B", "htx", "agriculture", hai_minh, D(2016, 1, 1)),

@@ -3,6 +3,7 @@ from rest_framework import serializers
 from hoptac.core.api import ScopedModelSerializer
 from hoptac.scoring.choices import GroupBy
 from hoptac.scoring.models import (
+    SURVEY_FIELDS,
     Assessment,
     AssessmentEvent,
     Criterion,
@@ -242,14 +243,7 @@ class SurveySerializer(ScopedModelSerializer):
             "id",
             "organisation",
             "year",
-            "conducted_on",
-            "method",
-            "members_asked",
-            "respondents",
-            "satisfied",
-            "partly_satisfied",
-            "not_satisfied",
-            "main_opinions",
+            *SURVEY_FIELDS,
             "satisfied_pct",
             "response_pct",
         ]

@@ -1,12 +1,11 @@
 """Template filters of the scoring pages: points, badges and figures the Vietnamese way."""
 
 from django import template
-from django.utils.html import format_html
-from django.utils.translation import gettext as _
 
 from hoptac.core.formatting import format_compact, format_money, format_number, format_percent, format_yes_no
 
-from ..choices import AssessmentState, Band, SizeClass
+from ..choices import SizeClass
+from ..tables import band_badge, state_badge
 
 register = template.Library()
 
@@ -17,18 +16,9 @@ def pts(value):
     return format_compact(value, 1)
 
 
-@register.filter
-def band_badge(code):
-    if not code:
-        return "—"
-    return format_html('<span class="badge band-{}">{}</span>', code, Band(code).label)
-
-
-@register.filter
-def state_badge(code):
-    if not code:
-        return format_html('<span class="badge state-not_started">{}</span>', _("Not started"))
-    return format_html('<span class="badge state-{}">{}</span>', code, AssessmentState(code).label)
+# The badges the tables draw (scoring/tables.py), for the pages' own markup.
+register.filter("band_badge", band_badge)
+register.filter("state_badge", state_badge)
 
 
 @register.filter

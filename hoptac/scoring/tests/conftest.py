@@ -3,7 +3,7 @@ from django.utils import translation
 
 from hoptac.accounts.models import Role
 from hoptac.accounts.tests.factories import UserFactory
-from hoptac.areas.tests.factories import legacy_commune
+from hoptac.areas.tests.factories import hai_minh_and_giao_xuan
 from hoptac.registry.choices import Sector
 
 from .factories import cooperative, load_shipped
@@ -26,8 +26,7 @@ def schemes(db):
 def people(schemes):
     """Two cooperatives in two communes (a: Hải Minh, agriculture; b: Giao Xuân, industry), with data for
     2023 and 2024, and one user per role; the commune officer only has Hải Minh."""
-    commune_a = legacy_commune("Xã Hải Minh", "Huyện Hải Hậu")
-    commune_b = legacy_commune("Xã Giao Xuân", "Huyện Giao Thủy")
+    commune_a, commune_b = hai_minh_and_giao_xuan()
     org_a = cooperative(name="Hợp tác xã Dịch vụ nông nghiệp Hải Minh", commune_legacy=commune_a)
     org_b = cooperative(
         name="Hợp tác xã Cơ khí Giao Xuân", commune_legacy=commune_b, sector=Sector.INDUSTRY_HANDICRAFT

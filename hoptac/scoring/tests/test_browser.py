@@ -9,15 +9,16 @@ which would wipe the administrative map conftest.py loads once per session: the 
 import pytest
 
 from hoptac.accounts.models import Role
-from hoptac.accounts.tests.factories import UserFactory
+from hoptac.accounts.tests.factories import PASSWORD, UserFactory
 from hoptac.areas.services import admin_units_load
 from hoptac.areas.tests.factories import legacy_commune
+from hoptac.core.browser import page_text, waiter
+from hoptac.core.browser import sign_in as browser_sign_in
 
 from .factories import cooperative, load_shipped
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "mat-khau-thu-123"
 WAIT_SECONDS = 15
 
 
@@ -30,7 +31,7 @@ def _screenshot(driver, name: str) -> None:
 def test_one_assessment_from_self_score_to_approval(live_server, browser, settings, tmp_path):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import Select, WebDriverWait
+    from selenium.webdriver.support.ui import Select
 
     settings.MEDIA_ROOT = str(tmp_path)
     admin_units_load(province_codes=["37"])
@@ -51,22 +52,13 @@ def test_one_assessment_from_self_score_to_approval(live_server, browser, settin
         first_name="Hùng",
         last_name="Nguyễn Văn",
     )
-    # While a page is replaced, Chromium may answer "node does not belong to the document" (a plain
-    # WebDriverException, not a stale-element one): keep waiting through it.
-    from selenium.common.exceptions import WebDriverException
-
-    wait = WebDriverWait(browser, WAIT_SECONDS, ignored_exceptions=(WebDriverException,))
+    wait = waiter(browser, WAIT_SECONDS)
 
     def text() -> str:
-        return browser.find_element(By.TAG_NAME, "body").text
+        return page_text(browser)
 
     def sign_in(user):
-        browser.delete_all_cookies()
-        browser.get(f"{live_server.url}/accounts/login/")
-        wait.until(ec.presence_of_element_located((By.NAME, "username")))
-        browser.find_element(By.NAME, "username").send_keys(user.username)
-        browser.find_element(By.NAME, "password").send_keys(PASSWORD)
-        browser.find_element(By.CSS_SELECTOR, ".auth-card button[type=submit]").click()
+        browser_sign_in(browser, wait, f"{live_server.url}/accounts/login/", user.username, PASSWORD)
         wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, ".user-name")))
 
     def open_assessment():

@@ -9,13 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from hoptac.areas.models import AdminUnit
-from hoptac.core.api import query_date
+from hoptac.core.api import ListCreateUpdateViewSet, query_date
 from hoptac.core.downloads import XLSX, attachment
 from hoptac.core.review import ReviewActionsMixin
 from hoptac.tasks import selectors, services
@@ -105,14 +105,7 @@ class TaskAssignmentViewSet(viewsets.ReadOnlyModelViewSet):
         data = payload.validated_data
         schedule = None
         if "every" in data or "deadline" in data:
-            schedule = Schedule(
-                every=data.get("every") or "",
-                month=data.get("due_month"),
-                day=data.get("due_day"),
-                from_year=data.get("from_year"),
-                to_year=data.get("to_year"),
-                deadline=data.get("deadline") if not data.get("every") else None,
-            )
+            schedule = Schedule.from_fields(data)
         services.assignment_save(
             user=request.user,
             assignment=assignment,
@@ -165,14 +158,7 @@ class ReportingPeriodViewSet(viewsets.ReadOnlyModelViewSet):
         return super().list(request, *args, **kwargs)
 
 
-class ProgressReportViewSet(
-    ReviewActionsMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
+class ProgressReportViewSet(ReviewActionsMixin, ListCreateUpdateViewSet):
     """Progress reports of the periods in the user's scope. Create (or update) the draft as the period's
     agency; POST `submit`; a provincial officer of the coordinating agency POSTs `accept` or `return`
     (with a comment); `attachments` uploads a file (multipart)."""

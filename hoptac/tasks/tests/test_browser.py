@@ -10,9 +10,11 @@ import pytest
 from django.utils import timezone
 
 from hoptac.accounts.models import Role
-from hoptac.accounts.tests.factories import UserFactory
+from hoptac.accounts.tests.factories import PASSWORD, UserFactory
 from hoptac.areas.services import admin_units_load
-from hoptac.core.browser import screenshot
+from hoptac.core.browser import page_text, screenshot, waiter
+from hoptac.core.browser import sign_in as browser_sign_in
+from hoptac.core.testing import PDF
 from hoptac.tasks import services
 from hoptac.tasks.choices import ReportState
 from hoptac.tasks.models import ProgressReport, TaskAssignment
@@ -22,10 +24,8 @@ from .factories import AgencyFactory, PlanFactory, plan_task
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "mat-khau-thu-123"
 WAIT_SECONDS = 15
 LATE_DAYS = 30
-PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 
 
 def _screenshot(driver, name: str) -> Path:
@@ -35,7 +35,6 @@ def _screenshot(driver, name: str) -> Path:
 def test_a_lead_agency_files_a_report_and_the_province_accepts_it(live_server, browser, settings, tmp_path):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import WebDriverWait
 
     admin_units_load(province_codes=["37"])
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -64,22 +63,15 @@ def test_a_lead_agency_files_a_report_and_the_province_accepts_it(live_server, b
     )
     attachment = tmp_path / "bao-cao-ket-qua.pdf"
     attachment.write_bytes(PDF)
-    # While a page is replaced, Chromium may answer "node does not belong to the document" (a plain
-    # WebDriverException, not a stale-element one): keep waiting through it.
-    from selenium.common.exceptions import WebDriverException
-
-    wait = WebDriverWait(browser, WAIT_SECONDS, ignored_exceptions=(WebDriverException,))
+    wait = waiter(browser, WAIT_SECONDS)
 
     def text() -> str:
-        return browser.find_element(By.TAG_NAME, "body").text
+        return page_text(browser)
 
     def sign_in(user):
-        browser.delete_all_cookies()
-        browser.get(f"{live_server.url}/accounts/login/?next=/tasks/")
-        wait.until(ec.presence_of_element_located((By.NAME, "username")))
-        browser.find_element(By.NAME, "username").send_keys(user.username)
-        browser.find_element(By.NAME, "password").send_keys(PASSWORD)
-        browser.find_element(By.CSS_SELECTOR, ".auth-card button[type=submit]").click()
+        browser_sign_in(
+            browser, wait, f"{live_server.url}/accounts/login/?next=/tasks/", user.username, PASSWORD
+        )
         wait.until(ec.text_to_be_present_in_element((By.TAG_NAME, "h1"), "Lịch báo cáo"))
 
     # The lead agency's officer sees the overdue 2025 report on the calendar and opens it.

@@ -143,10 +143,9 @@ def test_local_reports_by_area_and_the_commune_officers_scope(world):
 
 
 def test_yearly_data_due_15_december_who_has_not_submitted_by_commune(world):
-    from hoptac.areas.tests.factories import legacy_commune
+    from hoptac.areas.tests.factories import hai_minh_and_giao_xuan
 
-    hai_minh = legacy_commune("Xã Hải Minh", "Huyện Hải Hậu")
-    giao_xuan = legacy_commune("Xã Giao Xuân", "Huyện Giao Thủy")
+    hai_minh, giao_xuan = hai_minh_and_giao_xuan()
     on_time = OrganisationFactory(commune_legacy=hai_minh)
     late = OrganisationFactory(commune_legacy=hai_minh)
     draft = OrganisationFactory(commune_legacy=hai_minh)

@@ -2,8 +2,6 @@
 files (type, size and content checked), hand over a merged agency's work."""
 
 import datetime
-import io
-import zipfile
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,6 +12,7 @@ from hoptac.accounts.roles import can_report_for, can_review_reports
 from hoptac.accounts.roles import is_coordinator as can_assign
 from hoptac.accounts.tests.factories import UserFactory
 from hoptac.core.review import transition
+from hoptac.core.testing import PDF, PNG, office_file
 from hoptac.tasks import errors, services
 from hoptac.tasks.choices import ReportState
 from hoptac.tasks.models import TaskAssignment
@@ -23,16 +22,6 @@ from .conftest import file_report
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
-PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
-
-
-def office_file(member: str) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr(member, "<x/>")
-    return buffer.getvalue()
 
 
 @pytest.fixture

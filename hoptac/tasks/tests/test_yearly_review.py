@@ -11,11 +11,10 @@ from django.urls import reverse
 
 from hoptac.accounts.models import Role
 from hoptac.accounts.tests.factories import UserFactory
-from hoptac.areas.tests.factories import legacy_commune
 from hoptac.core.review import transition
 from hoptac.registry import errors, selectors, services
 from hoptac.registry.models import YearlyReport, YearlyReportState
-from hoptac.registry.tests.factories import OrganisationFactory, YearlyReportFactory
+from hoptac.registry.tests.factories import YearlyReportFactory, hai_anh_and_giao_xuan
 
 pytestmark = pytest.mark.django_db
 
@@ -24,10 +23,8 @@ D = datetime.date
 
 @pytest.fixture
 def yearly(db):
-    hai_minh = legacy_commune("Xã Hải Minh", "Huyện Hải Hậu")
-    giao_xuan = legacy_commune("Xã Giao Xuân", "Huyện Giao Thủy")
-    org = OrganisationFactory(name="Hợp tác xã Hải Anh", commune_legacy=hai_minh)
-    other = OrganisationFactory(name="Hợp tác xã Giao Xuân", commune_legacy=giao_xuan)
+    org, other = hai_anh_and_giao_xuan()
+    hai_minh, giao_xuan = org.commune_legacy, other.commune_legacy
     last = YearlyReportFactory(
         organisation=org,
         year=2024,

@@ -14,7 +14,9 @@ declaring its request (a declaration only: nothing changes at run time):
 Declare it on the view class itself: a mixin declaring it would clash with the `request: HttpRequest` of
 Django's own view classes (mypy checks attributes inherited from two bases for exact agreement). A
 `dispatch()` override runs before `LoginRequiredMixin` turns the visitor away, so its `request` parameter is
-still `HttpRequest` and it tests `request.user.is_authenticated` first.
+still `HttpRequest` and it tests `request.user.is_authenticated` first. Should such a view run for an
+anonymous user all the same (a tool building the API schema, say), the selectors find nothing: the scoping
+framework answers so for anyone without a right.
 """
 
 from django.http import HttpRequest

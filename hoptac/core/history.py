@@ -3,6 +3,7 @@ calls `set_history_user` before `save()`; a reason (a return comment, a merger) 
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
@@ -26,3 +27,9 @@ def set_history_user(obj: Any, user: AbstractBaseUser | AnonymousUser | None, *,
     obj._history_user = acting_user(user)
     if reason:
         obj._change_reason = reason[:REASON_MAX_LENGTH]
+
+
+def set_history_date(obj: Any, when: datetime.datetime) -> None:
+    """Date the history record that the next `obj.save()` writes at `when` instead of now (the demo replays
+    events of the past)."""
+    obj._history_date = when

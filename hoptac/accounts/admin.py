@@ -13,6 +13,6 @@ class UserAdmin(BaseUserAdmin):
     raw_id_fields = ["organisation"]
     autocomplete_fields = ["agency"]
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         (_("Role and scope"), {"fields": ("role", "agency", "areas", "organisation")}),
     )

@@ -5,6 +5,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from rest_framework.authtoken.models import Token
 
 from . import services
+from .models import User
 
 
 class LoginForm(AuthenticationForm):
@@ -17,5 +18,5 @@ class LoginForm(AuthenticationForm):
 class ApiTokenForm(forms.Form):
     """Create the user's API token, or replace it (the old token stops working at once)."""
 
-    def save(self, *, user) -> Token:
+    def save(self, *, user: User) -> Token:
         return services.api_token_renew(user=user)

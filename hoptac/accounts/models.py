@@ -41,6 +41,10 @@ class User(AbstractUser):
         help_text=_("The department, alliance or People's Committee the user works for and reports for."),
     )
 
+    # Set by hoptac.accounts.roles on first use and kept for the life of this object (one request); not fields.
+    _hoptac_commune_ids: frozenset[int]
+    _hoptac_area_ids: frozenset[int]
+
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")

@@ -24,29 +24,34 @@ An inactive or anonymous user has no right at all. Rights are of two kinds here:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, Protocol, TypeGuard
 
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.utils.translation import gettext as _
 
 from hoptac.areas.selectors import commune_ids_within
 from hoptac.core.scoping import Action, Reach
 
-from .models import Role
+from .models import Role, User
 
 if TYPE_CHECKING:
-    from .models import User
+    from django.contrib.auth.models import AnonymousUser
+
+    from hoptac.core.review import ReviewedModel
+
 
 # ---------------------------------------------------------------------------------------------
-# Who the user is.
+# Who the user is. Every rule takes the user of a request, signed in or anonymous (`User | AnonymousUser`):
+# an anonymous visitor has no right, which the rules answer rather than fail on.
 
 
-def is_active(user: Any) -> bool:
+def is_active(user: User | AnonymousUser | None) -> TypeGuard[User]:
     """Signed in and not deactivated: the condition of every right."""
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
-def role_of(user: Any) -> str | None:
+def role_of(user: User | AnonymousUser) -> str | None:
     """The role that decides the user's rights: None for an inactive or anonymous user, `admin` for a
     superuser."""
     if not is_active(user):
@@ -56,40 +61,40 @@ def role_of(user: Any) -> str | None:
     return str(user.role)
 
 
-def is_admin(user: Any) -> bool:
+def is_admin(user: User | AnonymousUser) -> bool:
     return role_of(user) == Role.ADMIN
 
 
-def is_province_wide(user: Any) -> bool:
+def is_province_wide(user: User | AnonymousUser) -> bool:
     """An administrator or a provincial officer."""
     return role_of(user) in (Role.ADMIN, Role.PROVINCE)
 
 
-def is_officer(user: Any) -> bool:
+def is_officer(user: User | AnonymousUser) -> bool:
     """An administrator, a provincial officer or a commune officer: the people who keep the registry."""
     return role_of(user) in (Role.ADMIN, Role.PROVINCE, Role.COMMUNE)
 
 
-def is_commune_officer(user: Any) -> bool:
+def is_commune_officer(user: User | AnonymousUser) -> bool:
     return role_of(user) == Role.COMMUNE
 
 
-def is_representative(user: Any) -> bool:
+def is_representative(user: User | AnonymousUser) -> bool:
     return role_of(user) == Role.REPRESENTATIVE
 
 
-def is_viewer(user: Any) -> bool:
+def is_viewer(user: User | AnonymousUser) -> bool:
     return role_of(user) == Role.VIEWER
 
 
-def role_label(user: Any) -> str:
+def role_label(user: User) -> str:
     """The role as shown beside the user's name."""
     if user.is_superuser:
         return _("Superuser")
     return str(user.get_role_display())
 
 
-def scope_description(user: Any) -> str:
+def scope_description(user: User | AnonymousUser) -> str:
     """What the user sees and changes, in a sentence for their profile page."""
     role = role_of(user)
     if role in (Role.ADMIN, Role.PROVINCE):
@@ -107,23 +112,26 @@ def scope_description(user: Any) -> str:
 # Areas.
 
 
-def commune_ids(user: Any) -> frozenset[int]:
+def commune_ids(user: User | AnonymousUser) -> frozenset[int]:
     """Every commune inside the user's areas (a district or province counts as all its communes).
     Cached on the user object for the request."""
+    if not is_active(user):
+        return frozenset()
     cached: frozenset[int] | None = getattr(user, "_hoptac_commune_ids", None)
     if cached is None:
-        cached = frozenset(commune_ids_within(user.areas.all())) if is_active(user) else frozenset()
+        cached = frozenset(commune_ids_within(user.areas.all()))
         user._hoptac_commune_ids = cached
     return cached
 
 
-def area_ids(user: Any) -> frozenset[int]:
+def area_ids(user: User | AnonymousUser) -> frozenset[int]:
     """The user's areas themselves and every commune inside them (agencies govern districts and provinces
     too). Cached on the user object for the request."""
+    if not is_active(user):
+        return frozenset()
     cached: frozenset[int] | None = getattr(user, "_hoptac_area_ids", None)
     if cached is None:
-        own = frozenset(user.areas.values_list("pk", flat=True)) if is_active(user) else frozenset()
-        cached = own | commune_ids(user)
+        cached = frozenset(user.areas.values_list("pk", flat=True)) | commune_ids(user)
         user._hoptac_area_ids = cached
     return cached
 
@@ -132,9 +140,11 @@ def area_ids(user: Any) -> frozenset[int]:
 # Reach: which rows a user sees ("view") or changes ("change").
 
 
-def organisation_reach(user: Any, action: Action) -> Reach:
+def organisation_reach(user: User | AnonymousUser, action: Action) -> Reach:
     """Organisations (and everything that belongs to one: status, yearly data, ratings, surveys,
     evidence). Names: `communes` (the organisation's commune on either map) and `organisations`."""
+    if not is_active(user):
+        return Reach.none()
     role = role_of(user)
     if role in (Role.ADMIN, Role.PROVINCE):
         return Reach.all()
@@ -151,28 +161,30 @@ def organisation_reach(user: Any, action: Action) -> Reach:
     return Reach.none()
 
 
-def agency_reach(user: Any, action: Action) -> Reach:
+def agency_reach(user: User | AnonymousUser, action: Action) -> Reach:
     """Reporting periods, progress reports and their attachments, by the agency that owes them. Names:
     `agencies` (the user's own agency) and `areas` (agencies governing one of the user's areas or a commune
     inside them: the People's Committees a commune officer reports for). Changing a report is decided by
     `can_report_for` and `can_review_reports`; the reach is the same for both actions."""
+    if not is_active(user):
+        return Reach.none()
     role = role_of(user)
     if role in (Role.ADMIN, Role.PROVINCE):
         return Reach.all()
-    if role in (Role.REPRESENTATIVE, None):
+    if role == Role.REPRESENTATIVE:
         return Reach.none()
     if role == Role.VIEWER and not area_ids(user):
         return Reach.all()
     return Reach.of(agencies=[user.agency_id], areas=area_ids(user))
 
 
-def owner_reach(user: Any, action: Action) -> Reach:
+def owner_reach(user: User | AnonymousUser, action: Action) -> Reach:
     """Things a user made for themselves (their import files): only their own, whatever the role. Name:
     `users`."""
     return Reach.of(users=[user.pk]) if is_active(user) else Reach.none()
 
 
-def commune_choice_reach(user: Any, action: Action) -> Reach:
+def commune_choice_reach(user: User | AnonymousUser, action: Action) -> Reach:
     """The communes a user may place an organisation in: every commune, or for a commune officer their own
     communes (and, by the caller, the communes on the other map that succeed or precede them). Name:
     `communes`."""
@@ -187,34 +199,36 @@ def commune_choice_reach(user: Any, action: Action) -> Reach:
 # The registry.
 
 
-def can_register_organisations(user: Any) -> bool:
+def can_register_organisations(user: User | AnonymousUser) -> bool:
     """Register new organisations, import lists, record legal status (in their scope)."""
     return is_officer(user)
 
 
-def can_import(user: Any) -> bool:
+def can_import(user: User | AnonymousUser) -> bool:
     """Import a list: officers (rows inside their scope), and a representative (their own organisation's
     contact details and yearly data)."""
-    return is_officer(user) or (is_representative(user) and user.organisation_id is not None)
+    return is_officer(user) or (
+        is_active(user) and is_representative(user) and user.organisation_id is not None
+    )
 
 
-def edits_contact_details_only(user: Any) -> bool:
+def edits_contact_details_only(user: User | AnonymousUser) -> bool:
     """A representative changes their organisation's contact details, never its identity or status."""
     return is_representative(user)
 
 
-def can_submit_yearly_data(user: Any) -> bool:
+def can_submit_yearly_data(user: User | AnonymousUser) -> bool:
     """Submit an organisation's yearly data for review (in their scope): its representative, or an officer
     for data brought on paper."""
     return is_officer(user) or is_representative(user)
 
 
-def can_review_yearly_data(user: Any) -> bool:
+def can_review_yearly_data(user: User | AnonymousUser) -> bool:
     """Accept or return submitted yearly data (in their scope)."""
     return is_officer(user)
 
 
-def can_reopen_yearly_data(user: Any) -> bool:
+def can_reopen_yearly_data(user: User | AnonymousUser) -> bool:
     """Reopen an accepted year for corrections."""
     return is_province_wide(user)
 
@@ -222,18 +236,18 @@ def can_reopen_yearly_data(user: Any) -> bool:
 # Scoring.
 
 
-def can_self_assess(user: Any) -> bool:
+def can_self_assess(user: User | AnonymousUser) -> bool:
     """Fill and submit the self-score, attach evidence and the members' survey (in their scope): the
     representative, or an officer on the organisation's behalf."""
     return is_officer(user) or is_representative(user)
 
 
-def can_review_ratings(user: Any) -> bool:
+def can_review_ratings(user: User | AnonymousUser) -> bool:
     """Start evaluations, review the self-score, return it, change the scheme (in their scope)."""
     return is_officer(user)
 
 
-def can_approve_ratings(user: Any) -> bool:
+def can_approve_ratings(user: User | AnonymousUser) -> bool:
     """Approve, return a review and reopen an approved rating."""
     return is_province_wide(user)
 
@@ -241,7 +255,7 @@ def can_approve_ratings(user: Any) -> bool:
 # Plans, schemes and the annual report.
 
 
-def can_manage_plans(user: Any) -> bool:
+def can_manage_plans(user: User | AnonymousUser) -> bool:
     """Assess qualitative targets, load scoring schemes, generate the annual report."""
     return is_province_wide(user)
 
@@ -249,28 +263,43 @@ def can_manage_plans(user: Any) -> bool:
 # The follow-up of tasks.
 
 
-def is_coordinator(user: Any) -> bool:
+def is_coordinator(user: User | AnonymousUser) -> bool:
     """A provincial officer of a coordinating agency, or an administrator: assigns tasks, accepts or returns
     progress reports, hands over a merged agency's work."""
+    if not is_active(user):
+        return False
     role = role_of(user)
     if role == Role.ADMIN:
         return True
-    return role == Role.PROVINCE and user.agency_id is not None and bool(user.agency.coordinates)
+    return role == Role.PROVINCE and user.agency is not None and bool(user.agency.coordinates)
 
 
-def can_review_reports(user: Any, report: Any = None) -> bool:
+def can_review_reports(user: User | AnonymousUser, report: ReviewedModel | None = None) -> bool:
     """A coordinator reviews progress reports, never their own submission."""
     if not is_coordinator(user):
         return False
     return report is None or report.submitted_by_id != user.pk
 
 
-def can_report_for(user: Any, agency: Any) -> bool:
+class ReportingAgency(Protocol):
+    """What `can_report_for` reads of an agency (hoptac.tasks.models.Agency, which accounts may not import)."""
+
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def area_id(self) -> int | None: ...
+
+    @property
+    def governs_locally(self) -> bool: ...
+
+
+def can_report_for(user: User | AnonymousUser, agency: ReportingAgency | None) -> bool:
     """Write and submit the progress reports an agency owes: its own users (not viewers or
     representatives), a commune officer for the People's Committees of their areas, and administrators."""
-    role = role_of(user)
-    if agency is None or role is None:
+    if agency is None or not is_active(user):
         return False
+    role = role_of(user)
     if role == Role.ADMIN:
         return True
     if role in (Role.VIEWER, Role.REPRESENTATIVE):
@@ -284,15 +313,14 @@ def can_report_for(user: Any, agency: Any) -> bool:
 # Who is who, for messages and commands.
 
 
-def representatives_of(organisation_ids: Any) -> Q:
-    """A Q over users: the active representatives of these organisations (e.g. for reminders)."""
-    return Q(role=Role.REPRESENTATIVE, organisation__in=organisation_ids, is_active=True, is_superuser=False)
+def representatives_of(organisations: Iterable[int | None | Model]) -> Q:
+    """A Q over users: the active representatives of these organisations (ids, organisations or a queryset
+    of them; e.g. for reminders)."""
+    return Q(role=Role.REPRESENTATIVE, organisation__in=organisations, is_active=True, is_superuser=False)
 
 
 def command_user(username: str | None = None) -> User | None:
     """The user a management command acts as: the one named, or else the first active superuser."""
-    from .models import User
-
     users = User.objects.filter(is_active=True)
     if username:
         return users.filter(username=username).first()

@@ -10,6 +10,7 @@ from rest_framework.authtoken.models import Token
 
 from . import roles
 from .forms import ApiTokenForm, LoginForm
+from .http import SignedInRequest
 
 
 class LoginView(auth_views.LoginView):
@@ -25,6 +26,7 @@ class LogoutView(auth_views.LogoutView):
 
 class ProfileView(LoginRequiredMixin, TemplateView):
     template_name = "accounts/profile.html"
+    request: SignedInRequest
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from .scoping import is_scoped
+from .scoping import ScopedQuerySet, is_scoped
 
 
 class ScopedAdminMixin(admin.ModelAdmin):
@@ -19,7 +19,9 @@ class ScopedAdminMixin(admin.ModelAdmin):
             raise TypeError(
                 f"{self.model._meta.label} is not a scoped model; ScopedAdminMixin does not apply."
             )
-        return queryset.restrict(request.user, "view")  # type: ignore[attr-defined]
+        if not isinstance(queryset, ScopedQuerySet):
+            raise TypeError(f"{self.model._meta.label}'s default manager does not restrict by scope.")
+        return queryset.restrict(request.user, "view")
 
 
 class ReadOnlyAdminMixin:

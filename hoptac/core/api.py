@@ -7,9 +7,11 @@ turns each into a JSON answer, so viewsets call services directly, without try/e
 
 import datetime
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Literal, overload
 
 from django import forms
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -18,7 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .scoping import is_scoped
+from .scoping import ScopedQuerySet, is_scoped
 
 
 def as_drf_error(exc: DjangoValidationError) -> serializers.ValidationError:
@@ -39,10 +41,13 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
             kwargs["queryset"] = model._default_manager.all()
         super().__init__(**kwargs)
 
-    def get_queryset(self) -> Any:
+    def get_queryset(self) -> ScopedQuerySet[Any]:
         queryset = super().get_queryset()
+        if not isinstance(queryset, ScopedQuerySet):
+            raise ImproperlyConfigured(f"{type(self).__name__} needs the queryset of a scoped model.")
         request = self.context.get("request")
-        return queryset.restrict(getattr(request, "user", None), self.scope_action)
+        # Without a request (a serializer used outside a view), nobody is signed in: nothing is reachable.
+        return queryset.restrict(getattr(request, "user", None) or AnonymousUser(), self.scope_action)
 
 
 class ScopedModelSerializer(serializers.ModelSerializer):
@@ -59,6 +64,18 @@ class ScopedModelSerializer(serializers.ModelSerializer):
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 
+@overload
+def query_date(
+    request: Request, name: str, default: datetime.date, *, required: bool = False
+) -> datetime.date: ...
+@overload
+def query_date(
+    request: Request, name: str, default: None = None, *, required: Literal[True]
+) -> datetime.date: ...
+@overload
+def query_date(
+    request: Request, name: str, default: datetime.date | None = None, *, required: bool = False
+) -> datetime.date | None: ...
 def query_date(
     request: Request, name: str, default: datetime.date | None = None, *, required: bool = False
 ) -> datetime.date | None:

@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from django.conf import settings
@@ -29,6 +29,9 @@ from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from jsonschema import Draft202012Validator, FormatChecker
+
+if TYPE_CHECKING:
+    from .scoping import AnyUser
 
 # Messages, as constants that tests assert on.
 FILE_REFUSED = gettext_lazy("The file %(name)s was refused; nothing was loaded:")
@@ -429,7 +432,12 @@ def detect(content: str | bytes, name: str, candidates: Sequence[str]) -> DataKi
 
 
 def load(
-    kind: str | Sequence[str], *, content: str | bytes, name: str, user=None, dry_run: bool = False
+    kind: str | Sequence[str],
+    *,
+    content: str | bytes,
+    name: str,
+    user: "AnyUser | None" = None,
+    dry_run: bool = False,
 ) -> Loaded:
     """Check one file of `kind` (or of whichever of several kinds its `format` names) and write it, in one
     transaction; with `dry_run`, check everything (the database included) and write nothing. Raises
@@ -448,7 +456,9 @@ def load(
     return replace(loaded, kind=chosen.name, name=name)
 
 
-def load_path(kind: str | Sequence[str], path: str | Path, *, user=None, dry_run: bool = False) -> Loaded:
+def load_path(
+    kind: str | Sequence[str], path: str | Path, *, user: "AnyUser | None" = None, dry_run: bool = False
+) -> Loaded:
     path = Path(path)
     if not path.is_file():
         raise DataFileError([Problem(None, "", str(FILE_NOT_FOUND))], str(path))
@@ -465,5 +475,5 @@ def shipped_files(kind: str) -> list[Path]:
     return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
 
 
-def load_shipped(kind: str, *, user=None, dry_run: bool = False) -> list[Loaded]:
+def load_shipped(kind: str, *, user: "AnyUser | None" = None, dry_run: bool = False) -> list[Loaded]:
     return [load_path(kind, path, user=user, dry_run=dry_run) for path in shipped_files(kind)]

@@ -4,6 +4,7 @@ ValidationError back on a form. Forms of one app stay in that app."""
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.fields import BaseTemporalField
 from django.utils.translation import gettext_lazy as _
 
 # Dates are typed the Vietnamese way whatever the interface language; ISO is accepted too.
@@ -16,7 +17,9 @@ ALL = _("All")
 
 def date_field_setup(field: forms.Field) -> None:
     """dd/mm/yyyy text input with a placeholder, parsing dd/mm/yyyy in every language."""
-    field.input_formats = DATE_INPUT_FORMATS  # type: ignore[attr-defined]
+    if not isinstance(field, BaseTemporalField):
+        raise TypeError(f"date_field_setup() sets up a date field, not a {type(field).__name__}.")
+    field.input_formats = DATE_INPUT_FORMATS
     field.widget = forms.DateInput(
         format="%d/%m/%Y",
         attrs={"placeholder": DATE_PLACEHOLDER, "inputmode": "numeric", "autocomplete": "off", "size": 10},

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, cast
 
 from django import forms
 from django.conf import settings
@@ -33,7 +33,10 @@ from .history import set_history_user
 from .scoping import ScopedModel, can_reach
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest, HttpResponse
     from django_stubs_ext import StrOrPromise
+
+    from .scoping import AnyUser
 
 Comment = Literal["none", "optional", "required"]
 Stamp = Literal["submitted", "reviewed", "approved"]
@@ -54,7 +57,10 @@ class ReviewedModel(ScopedModel):
         related_name="+",
         editable=False,
     )
-    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
+    # A date and time here; a subclass may keep only the day (the yearly data): a `date` either way.
+    submitted_at: models.Field[Any, datetime.date | None] = models.DateTimeField(
+        _("submitted at"), null=True, blank=True, editable=False
+    )
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("reviewed by"),
@@ -86,8 +92,10 @@ class ReviewedModel(ScopedModel):
         return self.state in workflow_of(type(self)).locked
 
 
-User = Any
-Rule = Callable[[User, Any], bool]
+# The hooks below are written in the apps over their `User`; core may not name that type (it sits below
+# `accounts`), and a hook taking `User` is not a callable taking the wider `AnyUser`, so their user is `Any`.
+# (user, obj): may the user take the step? (a rule of hoptac.accounts.roles)
+Rule = Callable[[Any, Any], bool]
 
 
 @dataclass(frozen=True)
@@ -107,7 +115,7 @@ class Step:
     confirm: StrOrPromise = ""  # asked before the step in the browser
     offered: bool = True  # False: taken through another form (e.g. finishing a review with its points)
     api: bool = True  # False: no action of its own in the API (taken through another action)
-    refusal: Callable[[User, Any], StrOrPromise | None] | None = None  # a more precise "not allowed"
+    refusal: Callable[[Any, Any], StrOrPromise | None] | None = None  # a more precise "not allowed"
 
     def target_of(self, obj: Any) -> str:
         return self.target(obj) if callable(self.target) else self.target
@@ -124,18 +132,20 @@ class Workflow:
     comment_required: StrOrPromise = _("Say why: a comment is required for this step.")
     message_params: Callable[[Any], dict[str, Any]] = lambda obj: {}  # for the steps' `done` messages
     keep_first_submission: bool = False  # the first submission day counts for timeliness
-    check: Callable[[Any, Step, User], None] | None = None  # raises ValidationError before the step
-    before_save: Callable[[Any, Step, User, str], None] | None = None
-    after_save: Callable[[Any, Step, User, str, str], None] | None = (
-        None  # (obj, step, user, comment, before)
-    )
+    check: Callable[[Any, Step, Any], None] | None = None  # (obj, step, user): raises ValidationError
+    before_save: Callable[[Any, Step, Any, str], None] | None = None  # (obj, step, user, comment)
+    # (obj, step, user, comment, the state before the step)
+    after_save: Callable[[Any, Step, Any, str, str], None] | None = None
     _by_name: dict[str, Step] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._by_name = {step.name: step for step in self.steps}
         if len(self._by_name) != len(self.steps):
             raise ImproperlyConfigured(f"Two steps share a name in the workflow of {self.model.__name__}.")
-        states = {value for value, _label in self.model._meta.get_field("state").choices or []}
+        state_field = self.model._meta.get_field("state")
+        if not isinstance(state_field, models.Field):
+            raise ImproperlyConfigured(f"{self.model.__name__} has no `state` field to review.")
+        states = {value for value, _label in state_field.choices or []}
         for step in self.steps:
             unknown = set(step.sources) - states
             if not callable(step.target):
@@ -149,7 +159,7 @@ class Workflow:
         except KeyError as exc:
             raise ValidationError({"decision": _("Unknown step.")}) from exc
 
-    def available(self, obj: Any, user: User, *, offered_only: bool = True) -> list[Step]:
+    def available(self, obj: Any, user: AnyUser, *, offered_only: bool = True) -> list[Step]:
         """The steps `user` may take on `obj` now."""
         if not can_reach(user, "change", obj):
             return []
@@ -183,7 +193,7 @@ def _now_for(model: type[models.Model], name: str) -> datetime.date | datetime.d
 
 
 @transaction.atomic
-def transition(obj: Any, step_name: str, *, user: User, comment: str = "") -> Any:
+def transition(obj: Any, step_name: str, *, user: AnyUser, comment: str = "") -> Any:
     """Take one step of the object's workflow on behalf of `user`; `obj` itself is updated and returned.
 
     PermissionDenied when the object is outside the user's scope or the role may not take the step;
@@ -253,7 +263,7 @@ class ReviewPanel:
         return [step.name for step in self.decisions if step.comment == "required"]
 
 
-def review_panel(obj: Any, user: User, *, form: Any = None, action: str = "") -> ReviewPanel:
+def review_panel(obj: Any, user: AnyUser, *, form: Any = None, action: str = "") -> ReviewPanel:
     available = workflow_of(type(obj)).available(obj, user)
     decisions = [step for step in available if step.comment != "none"]
     if form is None and decisions:
@@ -276,7 +286,7 @@ class ReviewStepForm(forms.Form):
     def __init__(self, *args: Any, steps: Sequence[Step], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.steps = {step.name: step for step in steps}
-        self.fields["decision"].choices = [(step.name, step.label) for step in steps]
+        cast(forms.ChoiceField, self.fields["decision"]).choices = [(step.name, step.label) for step in steps]
         required = [step for step in steps if step.comment == "required"]
         if required:
             self.fields["comment"].help_text = _("Required when you choose: %(steps)s.") % {
@@ -298,8 +308,14 @@ class ReviewStepMixin:
     and `comment`. Subclasses give `review_object()`; the page's context gets `review` (a ReviewPanel) for
     `includes/review.html` from `review_context()`."""
 
-    request: Any
+    request: HttpRequest
     review_form_class: ClassVar[Any] = None
+
+    if TYPE_CHECKING:  # given by the TemplateView the mixin is used with
+
+        def get_context_data(self, **kwargs: Any) -> dict[str, Any]: ...
+
+        def render_to_response(self, context: dict[str, Any], **response_kwargs: Any) -> HttpResponse: ...
 
     def review_object(self) -> Any:  # pragma: no cover - declared by every page
         raise NotImplementedError
@@ -307,7 +323,7 @@ class ReviewStepMixin:
     def review_context(self, form: Any = None) -> dict[str, Any]:
         return {"review": review_panel(self.review_object(), self.request.user, form=form)}
 
-    def post(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         from django.contrib import messages
         from django.shortcuts import redirect
 
@@ -315,7 +331,7 @@ class ReviewStepMixin:
         workflow = workflow_of(type(obj))
         form = ReviewStepForm(request.POST, steps=list(workflow.steps))
         if not form.is_valid():
-            return self.render_to_response(self.get_context_data(**self.review_context(form)))  # type: ignore[attr-defined]
+            return self.render_to_response(self.get_context_data(**self.review_context(form)))
         step = workflow.step(form.cleaned_data["decision"])
         try:
             done = transition(obj, step.name, user=request.user, comment=form.cleaned_data["comment"])
@@ -323,7 +339,7 @@ class ReviewStepMixin:
             if getattr(error, "error_dict", None) and set(error.error_dict) <= {"comment", "decision"}:
                 for name, field_messages in error.message_dict.items():
                     form.add_error(name, field_messages)
-                return self.render_to_response(self.get_context_data(**self.review_context(form)))  # type: ignore[attr-defined]
+                return self.render_to_response(self.get_context_data(**self.review_context(form)))
             for message in error.messages:
                 messages.error(request, message)
             return redirect(request.path)

@@ -37,6 +37,9 @@ from django.db.models.signals import class_prepared
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
+    # Whoever asks: a signed-in user or an anonymous visitor. `core` sits below `accounts` and may not name
+    # its `User` (hoptac/tests/test_import_contract.py), so it takes any Django user; the role rules
+    # (hoptac.accounts.roles) take `User | AnonymousUser`.
     AnyUser = AbstractBaseUser | AnonymousUser
 
 Action = Literal["view", "change"]
@@ -69,6 +72,9 @@ class Reach:
         return not self.everything and not any(self.ids.values())
 
 
+# A role rule: (user, action) → Reach. The user is `Any` here because the rules are defined in
+# hoptac.accounts.roles over `User | AnonymousUser`, a narrower type than the `AnyUser` core can name, and a
+# callable is assignable only to a callable type whose parameters are at least as narrow.
 Rule = Callable[[Any, Action], Reach]
 
 
@@ -91,7 +97,7 @@ class Scope:
             },
         )
 
-    def condition(self, user: Any, action: Action = "view") -> Q | None:
+    def condition(self, user: AnyUser, action: Action = "view") -> Q | None:
         """A Q over this model for the rows `user` may `action`, or None when they may reach every row."""
         if action not in ACTIONS:
             raise ValueError(f"Unknown scope action {action!r}; expected one of {ACTIONS}.")
@@ -111,7 +117,7 @@ class Scope:
                 condition |= Q(**{f"{lookup}__in": sorted(ids)})
         return condition
 
-    def covers(self, user: Any, action: Action, obj: models.Model) -> bool:
+    def covers(self, user: AnyUser, action: Action, obj: models.Model) -> bool:
         """Whether `obj` — possibly unsaved or just changed in memory — lies in `user`'s scope, judged on
         its own field values (so a write can be refused before it places a row out of the user's reach)."""
         reach = self.rule(user, action)
@@ -141,7 +147,7 @@ _M = TypeVar("_M", bound=models.Model)
 
 
 class ScopedQuerySet(models.QuerySet[_M]):
-    def restrict(self, user: Any, action: Action = "view") -> Self:
+    def restrict(self, user: AnyUser, action: Action = "view") -> Self:
         """The rows `user` may `action` ("view" or "change")."""
         condition = scope_of(self.model).condition(user, action)
         return self if condition is None else self.filter(condition)
@@ -161,7 +167,7 @@ class ScopedManager(models.Manager[_M]):
     def get_queryset(self) -> ScopedQuerySet[_M]:
         return ScopedQuerySet(self.model, using=self._db)
 
-    def restrict(self, user: Any, action: Action = "view") -> ScopedQuerySet[_M]:
+    def restrict(self, user: AnyUser, action: Action = "view") -> ScopedQuerySet[_M]:
         return self.get_queryset().restrict(user, action)
 
     def unrestricted(self, reason: str) -> ScopedQuerySet[_M]:
@@ -172,7 +178,7 @@ class ScopedModel(models.Model):
     """Base of every scoped model: declares `scope` and gets `objects.restrict(user, action)`."""
 
     scope: ClassVar[Scope]
-    objects: ClassVar[ScopedManager[Any]] = ScopedManager()
+    objects = ScopedManager()
 
     class Meta:
         abstract = True
@@ -205,7 +211,7 @@ def scoped_models() -> list[type[models.Model]]:
     return [model for model in apps.get_models() if is_scoped(model)]
 
 
-def can_reach(user: Any, action: Action, obj: models.Model) -> bool:
+def can_reach(user: AnyUser, action: Action, obj: models.Model) -> bool:
     """Whether the saved `obj` is in `user`'s scope for `action` (one query at most)."""
     model = type(obj)
     condition = scope_of(model).condition(user, action)

@@ -84,7 +84,7 @@ def workbook_text(content: bytes) -> str:
 def response_text(response: HttpResponseBase) -> str:
     """What a person or a program reads in the answer: the page or JSON, or a workbook's cells."""
     if isinstance(response, StreamingHttpResponse):  # FileResponse too
-        content = b"".join(response.streaming_content)  # type: ignore[arg-type]  # bytes for these views
+        content = response.getvalue()
     else:
         assert isinstance(response, HttpResponse)
         content = response.content

@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TypeVar
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -39,6 +40,7 @@ from hoptac.registry.choices import EXISTING_STATUSES, LegalStatus, Organisation
 from hoptac.registry.models import Organisation, StatusChange, YearlyReport, status_periods_refresh
 
 D = datetime.date
+_T = TypeVar("_T")
 DEMO_SEED = 139
 DEMO_PASSWORD = "hoptac-demo-2025"
 LOADER_USERNAME = "demo_loader"
@@ -424,7 +426,14 @@ class _Plan:
 
     @property
     def place(self) -> AdminUnit:
-        return self.legacy or self.current
+        place = self.legacy or self.current
+        assert place is not None, "placed by _set_place() first"
+        return place
+
+    @property
+    def organisation(self) -> Organisation:
+        assert self.obj is not None, "built by _reports() first"
+        return self.obj
 
     @property
     def agri(self) -> bool:
@@ -452,7 +461,7 @@ class _Rand:
     def lognormal(self, median: float, sigma: float, low: float = 0.0, high: float = math.inf) -> float:
         return min(high, max(low, self.r.lognormvariate(math.log(median), sigma)))
 
-    def pick(self, items: list, k: int, weight: Callable[[object], float] | None = None) -> list:
+    def pick(self, items: list[_T], k: int, weight: Callable[[_T], float] | None = None) -> list[_T]:
         """k distinct items, weighted (Efraimidis–Spirakis), in a deterministic order."""
         if k <= 0 or not items:
             return []
@@ -834,7 +843,7 @@ def build_plans(
             plan.converted_from = source
             plan.sector, plan.sub_sector = source.sector, source.sub_sector
             plan.fixed = True
-            _set_place(plan, source.place if source.legacy else _predecessor(areas, source.current, r), areas)
+            _set_place(plan, source.place if source.legacy else _predecessor(areas, source.place, r), areas)
     _end_tht(rnd, tht, horizon, scale, taken)
 
     # HTX: sector first (exactly the published share of agriculture at end-2024), then place.
@@ -984,8 +993,10 @@ def _name_all(rnd: _Rand, plans: list[_Plan], areas: _Areas) -> None:
             type_name = rnd.weighted([(o[0], o[1]) for o in options])
             abbreviation = next(o[2] for o in options if o[0] == type_name)
             prefix = "HTX" if r.random() < 0.08 else "Hợp tác xã"
+            district = plan.place.parent
             if (
-                plan.place.parent.short_name == "Nam Định"
+                district is not None
+                and district.short_name == "Nam Định"
                 and areas.kind(plan.place) == "ward"
                 and r.random() < 0.3
             ):
@@ -1030,7 +1041,8 @@ def _address(rnd: _Rand, plan: _Plan) -> str:
     if hamlet:  # the hamlet in the name is where it sits
         return f"{hamlet.group(1).capitalize()} {hamlet.group(2)}"
     unit_type = plan.place.unit_type
-    if unit_type == "Phường" and plan.place.parent_id and plan.place.parent.short_name == "Nam Định":
+    district = plan.place.parent
+    if unit_type == "Phường" and district is not None and district.short_name == "Nam Định":
         return f"Số {r.randint(1, 320)} đường {r.choice(CITY_STREETS)}"
     if unit_type in ("Phường", "Thị trấn"):
         return f"Tổ dân phố {r.randint(1, 18)}"
@@ -1046,6 +1058,7 @@ def _office(plan: _Plan) -> str:
     if plan.kind in (OrganisationKind.QTDND, OrganisationKind.LHHTX):
         return "Sở Kế hoạch và Đầu tư tỉnh Nam Định"
     district = unit.parent
+    assert district is not None  # a commune of the old map lies in a district
     if district.short_name == "Nam Định":
         if unit.unit_type == "Xã" and unit.short_name.startswith("Mỹ"):
             return "Phòng Tài chính – Kế hoạch huyện Mỹ Lộc"
@@ -1200,9 +1213,9 @@ def _reports_plan(rnd: _Rand, plans: list[_Plan]) -> None:
     _progressive(rnd, htx, "ocop", s(OCOP), _ocop_weight)
     for plan in plans:
         for indicator, curve in _ADOPTION.items():
-            years = curve.get(plan.kind, {})
+            chance_by_year = curve.get(plan.kind, {})
             for year in plan.report_years:
-                if r.random() < years.get(year, 0.0):
+                if r.random() < chance_by_year.get(year, 0.0):
                     plan.starts.setdefault(indicator, year)
                     break
         if plan.agri and "in_value_chain" in plan.starts:
@@ -1217,21 +1230,26 @@ def _scale_of(plans: list[_Plan]) -> float:
     return count / HTX_EXISTING_2020
 
 
+_LINK_WEIGHTS: dict[str, float] = {SubSector.GENERAL_SERVICES: 1.5, SubSector.CROPS: 4, SubSector.LIVESTOCK: 3,
+                                   SubSector.AQUACULTURE: 3, SubSector.SALT: 2}  # fmt: skip
+_TECH_WEIGHTS: dict[str, float] = {SubSector.GENERAL_SERVICES: 1.0, SubSector.CROPS: 6, SubSector.LIVESTOCK: 4,
+                                   SubSector.AQUACULTURE: 4, SubSector.SALT: 0.5}  # fmt: skip
+_OCOP_WEIGHTS: dict[str, float] = {SubSector.CROPS: 4, SubSector.LIVESTOCK: 2, SubSector.AQUACULTURE: 3,
+                                   SubSector.SALT: 4, SubSector.GENERAL_SERVICES: 1}  # fmt: skip
+
+
 def _link_weight(plan: _Plan) -> float:
-    return {SubSector.GENERAL_SERVICES: 1.5, SubSector.CROPS: 4, SubSector.LIVESTOCK: 3,
-            SubSector.AQUACULTURE: 3, SubSector.SALT: 2}.get(plan.sub_sector, 1.0)  # fmt: skip
+    return _LINK_WEIGHTS.get(plan.sub_sector, 1.0)
 
 
 def _tech_weight(plan: _Plan) -> float:
-    return {SubSector.GENERAL_SERVICES: 1.0, SubSector.CROPS: 6, SubSector.LIVESTOCK: 4,
-            SubSector.AQUACULTURE: 4, SubSector.SALT: 0.5}.get(plan.sub_sector, 0.2)  # fmt: skip
+    return _TECH_WEIGHTS.get(plan.sub_sector, 0.2)
 
 
 def _ocop_weight(plan: _Plan) -> float:
     if plan.sector == Sector.INDUSTRY_HANDICRAFT:
         return 3.0
-    return {SubSector.CROPS: 4, SubSector.LIVESTOCK: 2, SubSector.AQUACULTURE: 3,
-            SubSector.SALT: 4, SubSector.GENERAL_SERVICES: 1}.get(plan.sub_sector, 0.1)  # fmt: skip
+    return _OCOP_WEIGHTS.get(plan.sub_sector, 0.1)
 
 
 # Per-year probability that an organisation not yet using something starts using it that year.
@@ -1313,8 +1331,9 @@ def _profile(rnd: _Rand, plan: _Plan) -> _Profile:
         income = r.gauss(42e6, 7e6)
     else:
         plan.members_base = rnd.lognormal(22, 0.7, 7, 400)
-        median = {Sector.INDUSTRY_HANDICRAFT: 3.5e9, Sector.TRADE_SERVICES: 4e9, Sector.TRANSPORT: 3e9,
-                  Sector.CONSTRUCTION: 6e9, Sector.ENVIRONMENT: 1.5e9, Sector.HOUSING: 5e9}.get(plan.sector, 1.2e9)  # fmt: skip
+        medians: dict[str, float] = {Sector.INDUSTRY_HANDICRAFT: 3.5e9, Sector.TRADE_SERVICES: 4e9, Sector.TRANSPORT: 3e9,
+                                     Sector.CONSTRUCTION: 6e9, Sector.ENVIRONMENT: 1.5e9, Sector.HOUSING: 5e9}  # fmt: skip
+        median = medians.get(plan.sector, 1.2e9)
         revenue, workers = rnd.lognormal(median, 1.0), rnd.lognormal(12, 0.7, 3, 150)
         income = r.gauss(55e6, 10e6)
     profile = _Profile(revenue, rnd.lognormal(0.24, 0.5, 0.05, 3), r.uniform(0.4, 0.85), r.gauss(0.05, 0.045),
@@ -1451,7 +1470,8 @@ def _reports(rnd: _Rand, plans: list[_Plan]) -> list[YearlyReport]:
                 report.ocop_max_stars = profile.ocop_stars + (
                     1 if upgraded and profile.ocop_stars == 3 else 0
                 )
-            support_chance = {OrganisationKind.HTX: 0.2, OrganisationKind.THT: 0.04}.get(plan.kind, 0.1)
+            support_chances: dict[str, float] = {OrganisationKind.HTX: 0.2, OrganisationKind.THT: 0.04}
+            support_chance = support_chances.get(plan.kind, 0.1)
             if r.random() < support_chance:
                 report.state_support = True
                 median = 1.5e8 if plan.kind != OrganisationKind.THT else 3e7
@@ -1529,25 +1549,25 @@ def demo_load(*, seed: int = DEMO_SEED, scale: float = 1.0, reset: bool = False)
         reason = "Nạp dữ liệu mẫu (load_demo)"
         today = timezone.localdate()
         for plan in plans:
-            plan.obj.current_status = plan.status_on(today) or LegalStatus.ACTIVE
+            plan.organisation.current_status = plan.status_on(today) or LegalStatus.ACTIVE
             if "has_website" in plan.starts:
-                plan.obj.website = f"https://www.{_web_stem(plan)}.vn"
+                plan.organisation.website = f"https://www.{_web_stem(plan)}.vn"
         # Referenced organisations (THT, LHHTX) first, then the HTX that point at them.
         first = [p for p in plans if p.kind != OrganisationKind.HTX]
         second = [p for p in plans if p.kind == OrganisationKind.HTX]
         for batch in (first, second):
             for plan in batch:
                 if plan.union:
-                    plan.obj.union_id = plan.union.obj.pk
+                    plan.organisation.union_id = plan.union.organisation.pk
                 if plan.converted_from:
-                    plan.obj.converted_from_id = plan.converted_from.obj.pk
+                    plan.organisation.converted_from_id = plan.converted_from.organisation.pk
             bulk_create_with_history(
                 [p.obj for p in batch], Organisation, batch_size=BATCH, default_user=loader,
                 default_change_reason=reason,
             )  # fmt: skip
         changes = [
             StatusChange(
-                organisation_id=plan.obj.pk,
+                organisation_id=plan.organisation.pk,
                 status=status,
                 effective_from=day,
                 decision=_decision(plan, status, day, index),
@@ -1580,19 +1600,21 @@ def demo_load(*, seed: int = DEMO_SEED, scale: float = 1.0, reset: bool = False)
 
 
 def _decision(plan: _Plan, status: str, day: datetime.date, index: int) -> str:
-    number = (plan.obj.registration_code[-3:] if plan.obj.registration_code else "01").lstrip("0") or "1"
+    code = plan.organisation.registration_code
+    number = (code[-3:] if code else "01").lstrip("0") or "1"
     on = day.strftime("%d/%m/%Y")
     if plan.kind == OrganisationKind.THT:
         if index == 0:
             return f"Thông báo thành lập tổ hợp tác, UBND xã tiếp nhận ngày {on}"
         return f"Thông báo chấm dứt hoạt động ngày {on}" if status == LegalStatus.DISSOLVED else ""
     if index == 0:
-        return f"Giấy chứng nhận đăng ký hợp tác xã số {plan.obj.registration_code} cấp ngày {on}"
-    return {
+        return f"Giấy chứng nhận đăng ký hợp tác xã số {code} cấp ngày {on}"
+    decisions: dict[str, str] = {
         LegalStatus.SUSPENDED: f"Thông báo tạm ngừng kinh doanh ngày {on}",
         LegalStatus.STOPPED: f"Biên bản kiểm tra ngày {on}: hợp tác xã không còn hoạt động",
         LegalStatus.DISSOLVING: f"Nghị quyết Đại hội thành viên về giải thể ngày {on}",
         LegalStatus.DISSOLVED: f"Thông báo số {number}/TB-TCKH về việc giải thể, ngày {on}",
         LegalStatus.NOT_REORGANISED: "Chưa tổ chức lại theo Luật Hợp tác xã năm 2012 (hạn 01/7/2016)",
         LegalStatus.ACTIVE: f"Giấy xác nhận hoạt động trở lại ngày {on}",
-    }.get(status, "")
+    }
+    return decisions.get(status, "")

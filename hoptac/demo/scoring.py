@@ -19,11 +19,11 @@ import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from hoptac.accounts.models import User
 from hoptac.core.datafiles import load_shipped
 from hoptac.registry.models import Organisation, YearlyReport
 from hoptac.scoring import engine, selectors
@@ -102,8 +102,8 @@ class _Item:
     exclusion: dict | None = None
     fine: bool = False
     band: str | None = None
-    official: dict[str, Decimal | None] = field(default_factory=dict)
-    own: dict[str, Decimal | None] = field(default_factory=dict)
+    official: dict[str, Decimal] = field(default_factory=dict)
+    own: dict[str, Decimal | None] = field(default_factory=dict)  # a draft's self-score may be partial
     proposals: dict[str, tuple[Decimal | None, Decimal | None]] = field(default_factory=dict)
     reasons: dict[str, str] = field(default_factory=dict)
 
@@ -134,11 +134,10 @@ def _split(rnd: random.Random, tree: engine.SchemeTree, target: int, proposals: 
         if leaf.rule and proposed is not None:
             points[leaf.code] = proposed
         elif leaf.allowed_points:
-            weights = [float(p) / float(tree.cap(leaf.code) or 1) for p in leaf.allowed_points]
+            allowed = leaf.allowed_points
+            weights = [float(p) / float(tree.cap(leaf.code) or 1) for p in allowed]
             wanted = float(share) + rnd.gauss(0, 0.25)
-            points[leaf.code] = min(
-                leaf.allowed_points, key=lambda p, w=weights: abs(w[leaf.allowed_points.index(p)] - wanted)
-            )
+            points[leaf.code] = min(allowed, key=lambda p: abs(weights[allowed.index(p)] - wanted))
         else:
             if leaf.max_points is not None:
                 cap = leaf.max_points
@@ -172,7 +171,9 @@ def _split(rnd: random.Random, tree: engine.SchemeTree, target: int, proposals: 
     return points
 
 
-def _inflate(rnd: random.Random, tree: engine.SchemeTree, official: dict[str, Decimal]) -> tuple[dict, dict]:
+def _inflate(
+    rnd: random.Random, tree: engine.SchemeTree, official: dict[str, Decimal]
+) -> tuple[dict[str, Decimal | None], dict[str, str]]:
     """The self-score the reviewer corrected: a point or three higher on one or two manual criteria."""
     own = dict(official)
     reasons: dict[str, str] = {}
@@ -187,24 +188,31 @@ def _inflate(rnd: random.Random, tree: engine.SchemeTree, official: dict[str, De
             continue
         own[code] += Decimal(min(int(room), rnd.choice((1, 1, 2, 3))))
         reasons[code] = rnd.choice(CHANGE_REASONS)
-    return own, reasons
+    return {**own}, reasons
 
 
-def _loader():
-    return get_user_model().objects.filter(username=LOADER_USERNAME).first()
+def _loader() -> User | None:
+    return User.objects.filter(username=LOADER_USERNAME).first()
 
 
-def _users() -> dict[str, object]:
+@dataclass
+class _People:
+    """The demo users who act in the ratings: by username, and the reviewer of each organisation."""
+
+    by_name: dict[str, User]
+    reviewers: dict[int, User]
+
+
+def _people() -> _People:
     users = {
-        u.username: u
-        for u in get_user_model().objects.filter(username__in=["tinh", "xa_haihau", "xa_haianh", "daidien"])
+        u.username: u for u in User.objects.filter(username__in=["tinh", "xa_haihau", "xa_haianh", "daidien"])
     }
-    return users
+    return _People(by_name=users, reviewers=_reviewers(users))
 
 
-def _reviewers(users: dict) -> dict[int, object]:
+def _reviewers(users: dict[str, User]) -> dict[int, User]:
     """The demo commune officer who reviews each organisation in their communes (others: none named)."""
-    reviewers: dict[int, object] = {}
+    reviewers: dict[int, User] = {}
     for name in ("xa_haianh", "xa_haihau"):
         user = users.get(name)
         if user is not None and Organisation.scope.condition(user, "change") is not None:
@@ -216,8 +224,8 @@ def _reviewers(users: dict) -> dict[int, object]:
 def demo_reset() -> None:
     for model in (Assessment, SatisfactionSurvey):
         model.objects.all().delete()
-    for model in (Assessment, CriterionScore, SatisfactionSurvey):
-        model.history.model.objects.all().delete()
+    for tracked in (Assessment, CriterionScore, SatisfactionSurvey):
+        tracked.history.model.objects.all().delete()
 
 
 def _moment(day: datetime.date, rnd: random.Random) -> datetime.datetime:
@@ -239,8 +247,7 @@ def demo_load(*, seed: int = DEMO_SEED, reset: bool = False) -> DemoResult:
             demo_reset()
         rnd = random.Random(seed)
         loader = _loader()
-        users = _users()
-        users["_reviewers"] = _reviewers(users)
+        people = _people()
         result = DemoResult(reused=False)
         reports: dict[int, dict[int, YearlyReport]] = {}
         for report in YearlyReport.objects.filter(year__gte=min(APPROVED_YEARS) - 1):
@@ -260,11 +267,11 @@ def demo_load(*, seed: int = DEMO_SEED, reset: bool = False) -> DemoResult:
         now = timezone.now()
         sizes = current_definition()
         for item in items_all:
-            _stamp(rnd, item, users, events)
+            _stamp(rnd, item, people, events)
             if sizes and item.assessment.state == AssessmentState.APPROVED:
-                report = reports.get(item.organisation.pk, {}).get(item.assessment.year)
+                yearly = reports.get(item.organisation.pk, {}).get(item.assessment.year)
                 size = classify(
-                    sizes, report=report, sector=item.organisation.sector, year=item.assessment.year
+                    sizes, report=yearly, sector=item.organisation.sector, year=item.assessment.year
                 )
                 if size is not None:
                     item.assessment.size_class = size.size_class or ""
@@ -303,7 +310,9 @@ def demo_load(*, seed: int = DEMO_SEED, reset: bool = False) -> DemoResult:
         result.surveys = len(surveys)
     for year in (*APPROVED_YEARS, IN_PROGRESS_YEAR):
         result.by_year[year] = {
-            "distribution": selectors.rating_distribution(user=users.get("tinh") or _superuser(), year=year),
+            "distribution": selectors.rating_distribution(
+                user=people.by_name.get("tinh") or _superuser(), year=year
+            ),
             "states": dict(
                 Assessment.objects.filter(year=year)
                 .order_by()
@@ -322,8 +331,8 @@ def _count():
     return Count("pk")
 
 
-def _superuser():
-    return get_user_model()(is_superuser=True, is_active=True, username="_")
+def _superuser() -> User:
+    return User(is_superuser=True, is_active=True, username="_")
 
 
 def _year_items(rnd: random.Random, year: int, reports: dict, qualities: dict[int, float]) -> list[_Item]:
@@ -375,7 +384,7 @@ def _rate(rnd: random.Random, year: int, items: list[_Item], qualities: dict[int
         if rnd.random() < 0.27:
             item.own, item.reasons = _inflate(rnd, tree, item.official)
         else:
-            item.own = dict(item.official)
+            item.own = {**item.official}
         fineable = any(e["type"] == "administrative_fine" for e in item.scheme.exclusions or [])
         if fineable and band in (Band.FAIR, Band.AVERAGE) and rnd.random() < FINE_SHARE * 2.5:
             item.fine = True
@@ -415,11 +424,11 @@ def _progress(rnd: random.Random, year: int, items: list[_Item], qualities: dict
                     item.own[code] = official[code]
         elif state == AssessmentState.REVIEWED:
             item.own, item.reasons = (
-                _inflate(rnd, tree, official) if rnd.random() < 0.3 else (dict(official), {})
+                _inflate(rnd, tree, official) if rnd.random() < 0.3 else ({**official}, {})
             )
             item.official = official
         else:
-            item.own = official
+            item.own = {**official}
 
 
 def _note(rnd: random.Random, leaf: engine.Node, item: _Item) -> str:
@@ -475,19 +484,21 @@ def _surveys(rnd: random.Random, year: int, items: list[_Item], reports: dict) -
     return surveys
 
 
-def _stamp(rnd: random.Random, item: _Item, users: dict, events: list[AssessmentEvent]) -> None:
+def _stamp(rnd: random.Random, item: _Item, people: _People, events: list[AssessmentEvent]) -> None:
     """Dates, people and workflow steps, consistent with the state."""
     assessment = item.assessment
     year = assessment.year
     state = assessment.state
     organisation = item.organisation
-    representative = users.get("daidien") if organisation.name == REPRESENTED else None
-    reviewer = users["_reviewers"].get(organisation.pk)
-    province = users.get("tinh")
+    representative = people.by_name.get("daidien") if organisation.name == REPRESENTED else None
+    reviewer = people.reviewers.get(organisation.pk)
+    province = people.by_name.get("tinh")
     start = _moment(D(year, 11, rnd.randint(1, 10)), rnd)
     assessment.created_at = start
 
-    def add(action, from_state, to_state, at, user, note=""):
+    def add(
+        action: str, from_state: str, to_state: str, at: datetime.datetime, user: User | None, note: str = ""
+    ) -> None:
         events.append(
             AssessmentEvent(
                 assessment=assessment,

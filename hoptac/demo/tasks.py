@@ -12,6 +12,7 @@ import datetime
 import random
 import time
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -21,6 +22,7 @@ from django.utils import timezone
 
 from hoptac.accounts.models import Role
 from hoptac.core import datafiles
+from hoptac.core.history import set_history_date, set_history_user
 from hoptac.tasks.choices import ProgressStatus, ReportState
 from hoptac.tasks.models import (
     Agency,
@@ -74,7 +76,16 @@ AGENCY_USERS = (
     DemoAgencyUser("lienminh", "Bùi Văn", "Toàn", "lmhtx-nam-dinh", email="lienminh@hoptac.local"),
 )
 
-ASSIGNMENTS = {
+
+class _AssignmentSpec(TypedDict):
+    lead: str
+    cooperating: list[str]
+    note: str
+    expected_output: str
+    schedule: Schedule | None
+
+
+ASSIGNMENTS: dict[str, _AssignmentSpec] = {
     "III.1.a": {
         "lead": "so-nnptnt-nam-dinh",
         "cooperating": ["lmhtx-nam-dinh", "so-ct-nam-dinh"],
@@ -232,14 +243,14 @@ def _users(today: D) -> tuple[dict[str, object], list[str]]:
         )
         users[spec.username] = user
     for username, code in REGISTRY_USER_AGENCIES.items():
-        user = User.objects.filter(username=username).first()
-        if user is None:
+        registry_user = User.objects.filter(username=username).first()
+        if registry_user is None:
             continue
-        user.agency = agencies.get(code)
-        if username in EMAILS and not user.email:
-            user.email = EMAILS[username]
-        user.save(update_fields=["agency", "email"])
-        users[username] = user
+        registry_user.agency = agencies.get(code)
+        if username in EMAILS and not registry_user.email:
+            registry_user.email = EMAILS[username]
+        registry_user.save(update_fields=["agency", "email"])
+        users[username] = registry_user
     return users, [spec.username for spec in AGENCY_USERS]
 
 
@@ -261,26 +272,27 @@ def _apply_events(
         figures=figures,
         created_by=author,
     )
-    report._history_date = _at(first_day - datetime.timedelta(days=rnd.randint(1, 6)), 8)
-    report._history_user = author
+    created_at = _at(first_day - datetime.timedelta(days=rnd.randint(1, 6)), 8)
+    set_history_date(report, created_at)
+    set_history_user(report, author)
     report.save()
-    ProgressReport.objects.filter(pk=report.pk).update(created_at=report._history_date)
+    ProgressReport.objects.filter(pk=report.pk).update(created_at=created_at)
     for index, (event, day, comment) in enumerate(events):
-        report._history_date = _at(day, 9 + index)
+        set_history_date(report, _at(day, 9 + index))
         if event == "draft":
             report.status = ProgressStatus.IN_PROGRESS
-            report._history_user = author
+            set_history_user(report, author)
         elif event == "submit":
             report.state = ReportState.SUBMITTED
             report.submitted_by = author
             report.submitted_at = _at(day, 9 + index)
-            report._history_user = author
+            set_history_user(report, author)
         else:
             report.state = ReportState.ACCEPTED if event == "accept" else ReportState.RETURNED
             report.reviewed_by = reviewer
             report.reviewed_at = _at(day, 9 + index)
             report.review_comment = comment
-            report._history_user = reviewer
+            set_history_user(report, reviewer)
         report.save()
         period_cache_refresh(period, report)
     if rnd.random() < 0.5 or report.state == ReportState.ACCEPTED:
@@ -369,8 +381,8 @@ def _yearly_states(rnd, today: D) -> dict[str, int]:
         else:
             state = YearlyReportState.DRAFT
         buckets[state].append(report.pk)
-    for state, ids in buckets.items():
-        YearlyReport.objects.filter(pk__in=ids).update(state=state)
+    for value, ids in buckets.items():
+        YearlyReport.objects.filter(pk__in=ids).update(state=value)
     YearlyReport.objects.filter(pk__in=buckets[YearlyReportState.DRAFT]).update(submitted_at=None)
     YearlyReport.objects.filter(pk__in=returned_ids).update(
         review_comment="Doanh thu và số thành viên thay đổi nhiều so với năm trước; đề nghị kiểm tra, giải trình.",
@@ -435,7 +447,7 @@ def demo_load(*, seed: int = DEMO_SEED, today: D | None = None, reset: bool = Fa
             assignment = assignments.get(code)
             if assignment is None:
                 continue
-            assignment._history_date = _at(ASSIGNED_ON, 10)
+            set_history_date(assignment, _at(ASSIGNED_ON, 10))
             services.assignment_save(
                 user=officer,
                 assignment=assignment,
@@ -493,7 +505,7 @@ def demo_load(*, seed: int = DEMO_SEED, today: D | None = None, reset: bool = Fa
                 if (phase == "before") != filed_before:
                     continue
                 period.refresh_from_db()
-                if period.assignment_id:
+                if period.assignment is not None:
                     code = period.assignment.plan_task.code
                     events = TASK_SCENARIO.get((code, period.start), [])
                     text, figures = _figures(code, rnd)

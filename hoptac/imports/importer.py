@@ -22,12 +22,13 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from hoptac.accounts import roles
+from hoptac.accounts.models import User
 from hoptac.areas.models import AdminMap, AdminUnit, CommuneSuccession, Level
 from hoptac.core.formatting import format_date, format_number, format_yes_no
 from hoptac.core.text import fold
@@ -408,7 +409,7 @@ def _header_key(value: Any) -> str:
     return re.sub(r"[^a-z0-9 ]+", " ", fold(parse_text(value))).strip()
 
 
-_ALIASES = {}
+_ALIASES: dict[str, Column] = {}
 for _column in COLUMNS:
     for _alias in (*_column.aliases, _header_key(_column.header)):
         _ALIASES.setdefault(re.sub(r"\s+", " ", re.sub(r"[^a-z0-9 ]+", " ", _alias)).strip(), _column)
@@ -618,12 +619,22 @@ def _show(value: Any) -> str:
     return str(value)
 
 
-def _shown(instance, name: str) -> str:
+def _model_field(model: type[models.Model] | models.Model, name: str) -> models.Field:
+    model_field = model._meta.get_field(name)
+    assert isinstance(model_field, models.Field)  # concrete fields only (for the type checker)
+    return model_field
+
+
+def _label(model: type[models.Model], name: str) -> str:
+    return str(_model_field(model, name).verbose_name)
+
+
+def _shown(instance: models.Model, name: str) -> str:
     """A field of a record as the preview shows it: choices by their label, the rest by _show()."""
-    field = instance._meta.get_field(name)
+    model_field = _model_field(instance, name)
     value = getattr(instance, name)
-    if field.choices and value not in (None, ""):
-        return str(dict(field.flatchoices).get(value, value))
+    if model_field.choices and value not in (None, ""):
+        return str(dict(model_field.flatchoices).get(value, value))
     return _show(value)
 
 
@@ -667,7 +678,7 @@ class _Importer:
     fields, the yearly lock) with all it needs loaded in a few queries, then writes the rows in bulk, with
     their history, in one transaction."""
 
-    def __init__(self, user, sheet: Sheet):
+    def __init__(self, user: User, sheet: Sheet) -> None:
         self.user = user
         self.sheet = sheet
         self.communes = _Communes()
@@ -793,7 +804,7 @@ class _Importer:
             self._validate(organisation)
             result.action = "create"
             result.changes = [  # what the new record will hold, the communes as matched
-                (str(Organisation._meta.get_field(f).verbose_name), "—", _shown(organisation, f))
+                (_label(Organisation, f), "—", _shown(organisation, f))
                 for f in services.ORGANISATION_FIELDS
                 if getattr(organisation, f) not in (None, "")
             ]
@@ -820,7 +831,7 @@ class _Importer:
             ]
             result.changes = [
                 (
-                    str(Organisation._meta.get_field(f).verbose_name),
+                    _label(Organisation, f),
                     _shown(existing, f),
                     _shown(organisation, f),
                 )
@@ -867,7 +878,7 @@ class _Importer:
             else [n for n in yearly if getattr(report, n) not in (None, 0, False, "")]
         )
         for name in shown:
-            label = f"{year}: {YearlyReport._meta.get_field(name).verbose_name}"
+            label = f"{year}: {_label(YearlyReport, name)}"
             before = getattr(old, name) if old is not None else None
             result.changes.append((label, _show(before), _show(getattr(report, name))))
         if old is None:
@@ -922,7 +933,7 @@ BATCH = 500
 
 def import_registry(
     *,
-    user,
+    user: User,
     content: bytes,
     filename: str,
     commit: bool,

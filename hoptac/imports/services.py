@@ -4,6 +4,7 @@ itself runs in one database transaction that other connections cannot see into u
 
 import json
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from hoptac.accounts import roles
+from hoptac.accounts.models import User
 from hoptac.core.scoping import can_reach
 from hoptac.core.uploads import IMPORT_TYPES, check_upload
 from hoptac.imports.importer import ImportRefused, import_registry
@@ -29,19 +31,19 @@ def _progress_path(job: ImportJob) -> Path:
     return Path(settings.MEDIA_ROOT) / "imports" / f"job-{job.pk}.progress.json"
 
 
-def import_job_list(*, user) -> QuerySet[ImportJob]:
+def import_job_list(*, user: User) -> QuerySet[ImportJob]:
     """The user's own imports, newest first."""
     return ImportJob.objects.restrict(user, "view")
 
 
-def import_job_get(*, user, pk: int) -> ImportJob:
+def import_job_get(*, user: User, pk: int) -> ImportJob:
     try:
         return import_job_list(user=user).get(pk=pk)
     except ImportJob.DoesNotExist as exc:
         raise Http404 from exc
 
 
-def job_progress(job: ImportJob) -> dict:
+def job_progress(job: ImportJob) -> dict[str, Any]:
     """{"done": n, "total": n, "state": ...} read from the progress file, else from the row."""
     try:
         data = json.loads(_progress_path(job).read_text())
@@ -51,7 +53,7 @@ def job_progress(job: ImportJob) -> dict:
 
 
 def import_job_start(
-    *, user, upload: UploadedFile | None = None, source: ImportJob | None = None, commit: bool = False
+    *, user: User, upload: UploadedFile | None = None, source: ImportJob | None = None, commit: bool = False
 ) -> ImportJob:
     """Start checking an uploaded file, or committing a file already checked (`source`)."""
     if not roles.can_import(user):
@@ -66,7 +68,8 @@ def import_job_start(
         if upload is None:
             raise ValidationError({"file": _("Choose a file.")})
         check_upload(upload, allowed=IMPORT_TYPES, max_bytes=MAX_UPLOAD)
-        job = ImportJob.objects.create(user=user, file=upload, filename=upload.name, commit=commit)
+        # check_upload refused a file without a name (it has no extension).
+        job = ImportJob.objects.create(user=user, file=upload, filename=upload.name or "", commit=commit)
     if job.file.size <= INLINE_LIMIT:
         import_job_run(job_id=job.pk)
     else:
@@ -104,7 +107,7 @@ def import_job_run(*, job_id: int) -> None:
         result, state, error = None, ImportJob.State.FAILED, "; ".join(getattr(exc, "messages", [str(exc)]))
     except Exception as exc:  # noqa: BLE001 — whatever went wrong, the transaction rolled back; say so
         result, state, error = None, ImportJob.State.FAILED, _("Unexpected error: %(error)s") % {"error": exc}
-    payload = {}
+    payload: dict[str, Any] = {}
     if result is not None:
         payload = {
             "header_row": result.header_row,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from hoptac.accounts.http import SignedInRequest
 from hoptac.core.downloads import XLSX, attachment
 
 from . import services
@@ -17,11 +18,12 @@ from .models import ImportJob
 from .workbooks import annotated_copy, import_template
 
 
-def _job(request, pk: int) -> ImportJob:
+def _job(request: SignedInRequest, pk: int) -> ImportJob:
     return services.import_job_get(user=request.user, pk=pk)
 
 
 class ImportStartView(LoginRequiredMixin, FormView):
+    request: SignedInRequest
     form_class = ImportUploadForm
     template_name = "imports/import_start.html"
 
@@ -39,6 +41,7 @@ class ImportStartView(LoginRequiredMixin, FormView):
 
 
 class ImportJobView(LoginRequiredMixin, TemplateView):
+    request: SignedInRequest
     template_name = "imports/import_job.html"
 
     def get_context_data(self, **kwargs):

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.views.generic import TemplateView
 
+from hoptac.accounts.http import SignedInRequest
+from hoptac.accounts.models import User
 from hoptac.areas import selectors
 from hoptac.areas.models import AdminMap, AdminUnit, Level
 
@@ -20,7 +22,7 @@ class AreaNode:
     count: int = 0
 
 
-def area_tree(*, user, admin_map: str) -> tuple[list[AreaNode], dict[int, AreaNode]]:
+def area_tree(*, user: User, admin_map: str) -> tuple[list[AreaNode], dict[int, AreaNode]]:
     """Provinces → (districts →) communes of one map, each with its organisation count."""
     units = list(selectors.admin_unit_list(admin_map=admin_map))
     counts = registry_selectors.organisation_counts_by_commune(user=user, admin_map=admin_map)
@@ -28,7 +30,7 @@ def area_tree(*, user, admin_map: str) -> tuple[list[AreaNode], dict[int, AreaNo
     roots: list[AreaNode] = []
     for unit in units:
         node = nodes[unit.pk]
-        parent = nodes.get(unit.parent_id)
+        parent = nodes.get(unit.parent_id) if unit.parent_id is not None else None
         (parent.children if parent else roots).append(node)
 
     def total(node: AreaNode) -> int:
@@ -46,6 +48,7 @@ def selected_map(value: str | None) -> str:
 
 
 class AreaListView(LoginRequiredMixin, TemplateView):
+    request: SignedInRequest
     template_name = "areas/area_list.html"
 
     def get_context_data(self, **kwargs):
@@ -57,6 +60,7 @@ class AreaListView(LoginRequiredMixin, TemplateView):
 
 
 class AreaDetailView(LoginRequiredMixin, TemplateView):
+    request: SignedInRequest
     template_name = "areas/area_detail.html"
 
     def get_context_data(self, **kwargs):

@@ -4,6 +4,7 @@ the API's exports alike; written by one helper (list_workbook) on hoptac.core.wo
 import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 from django.db import models
@@ -45,16 +46,16 @@ def _commune_columns(organisation_of: Callable[[Any], Organisation]) -> list[Exp
     """The organisation's commune on today's map, its old commune and old district."""
 
     def current(row: Any) -> str:
-        o = organisation_of(row)
-        return o.commune_current.name if o.commune_current_id else ""
+        commune = organisation_of(row).commune_current
+        return commune.name if commune is not None else ""
 
     def legacy(row: Any) -> str:
-        o = organisation_of(row)
-        return o.commune_legacy.name if o.commune_legacy_id else ""
+        commune = organisation_of(row).commune_legacy
+        return commune.name if commune is not None else ""
 
     def legacy_district(row: Any) -> str:
-        o = organisation_of(row)
-        return o.commune_legacy.parent.name if o.commune_legacy_id and o.commune_legacy.parent_id else ""
+        commune = organisation_of(row).commune_legacy
+        return commune.parent.name if commune is not None and commune.parent is not None else ""
 
     return [
         ExportColumn(str(_("Commune (from 1/7/2025)")), current, 24),
@@ -122,6 +123,10 @@ def organisation_workbook(
 # Yearly operating data
 
 
+def _yes_no(name: str) -> Callable[[Any], str]:
+    return lambda row: format_yes_no(getattr(row, name))
+
+
 def _yearly_data_columns() -> list[ExportColumn]:
     """Every figure an organisation reports (YEARLY_DATA_FIELDS), with the member totals after each kind."""
     columns: list[ExportColumn] = []
@@ -129,13 +134,13 @@ def _yearly_data_columns() -> list[ExportColumn]:
         field = YearlyReport._meta.get_field(name)
         header = _field_header(name, YearlyReport)
         if isinstance(field, models.BooleanField):
-            columns.append(ExportColumn(header, lambda r, n=name: format_yes_no(getattr(r, n)), 14))
+            columns.append(ExportColumn(header, _yes_no(name), 14))
         elif isinstance(field, models.DecimalField):
-            columns.append(ExportColumn(header, lambda r, n=name: getattr(r, n), 20, INTEGER))
+            columns.append(ExportColumn(header, attrgetter(name), 20, INTEGER))
         elif isinstance(field, models.IntegerField):
-            columns.append(ExportColumn(header, lambda r, n=name: getattr(r, n), 14, INTEGER))
+            columns.append(ExportColumn(header, attrgetter(name), 14, INTEGER))
         else:
-            columns.append(ExportColumn(header, lambda r, n=name: getattr(r, n), 30))
+            columns.append(ExportColumn(header, attrgetter(name), 30))
         if name == "official_legal_entities":
             header = capfirst(str(_("official members: total")))
             columns.append(ExportColumn(header, lambda r: r.official_members, 14, INTEGER))

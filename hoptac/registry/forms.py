@@ -1,11 +1,14 @@
 """Forms of the registry pages. They only parse and present input: saving goes through
 `hoptac.registry.services`, which validate again and check the user's rights."""
 
+from typing import Any, cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hoptac.accounts.models import User
 from hoptac.areas.forms import area_field_setup, grouped_unit_choices
 from hoptac.areas.models import AdminMap
 from hoptac.core.forms import (
@@ -32,14 +35,15 @@ class ListFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in self.CHECKBOXES:
-            field = self.fields[name]
+            field = cast(forms.ChoiceField, self.fields[name])
             widget = forms.CheckboxSelectMultiple()
-            widget.choices = field.choices
+            # django-stubs types the getter as any input the setter takes; Django returns normalized choices.
+            widget.choices = field.choices  # type: ignore[assignment]
             field.widget = widget
         self.fields["q"].widget.input_type = "search"
         self.fields["q"].widget.attrs["placeholder"] = _("Name, registration or tax code")
         year_field_setup(self.fields["year"])
-        area_field_setup(self.fields["area"])
+        area_field_setup(cast(forms.ModelChoiceField, self.fields["area"]))
 
 
 class OrganisationFilterForm(ListFilterForm):
@@ -121,7 +125,9 @@ class OrganisationForm(forms.ModelForm):
             "charter_capital": _("In đồng, e.g. 1.500.000.000"),
         }
 
-    def __init__(self, *args, user, fields_allowed: list[str] | None = None, **kwargs):
+    def __init__(
+        self, *args: Any, user: User, fields_allowed: list[str] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         # True when the user may only change part of the record (a cooperative's representative).
         self.limited = fields_allowed is not None and set(self.fields) - set(fields_allowed) != set()
@@ -136,16 +142,17 @@ class OrganisationForm(forms.ModelForm):
             money_field_setup(self.fields["charter_capital"])
         for name, admin_map in (("commune_legacy", AdminMap.LEGACY), ("commune_current", AdminMap.CURRENT)):
             if name in self.fields:
-                field = self.fields[name]
-                field.queryset = selectors.commune_choices(user=user, admin_map=admin_map)
-                field.widget.choices = grouped_unit_choices(field.queryset, empty_label="---------")
+                communes = selectors.commune_choices(user=user, admin_map=admin_map)
+                field = cast(forms.ModelChoiceField, self.fields[name])
+                field.queryset = communes
+                field.widget.choices = grouped_unit_choices(communes, empty_label="---------")
                 field.error_messages["invalid_choice"] = INVALID_CHOICE
         for name, kind in (("union", OrganisationKind.LHHTX), ("converted_from", OrganisationKind.THT)):
             if name in self.fields:
                 queryset = selectors.organisation_choices(user=user, kind=kind)
                 if self.instance.pk:
                     queryset = queryset.exclude(pk=self.instance.pk)
-                self.fields[name].queryset = queryset
+                cast(forms.ModelChoiceField, self.fields[name]).queryset = queryset
                 self.fields[name].error_messages["invalid_choice"] = INVALID_CHOICE
 
     def fieldsets(self):

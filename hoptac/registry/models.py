@@ -69,7 +69,9 @@ class OrganisationQuerySet(ScopedQuerySet["Organisation"]):
 
     def existing_on(self, day: datetime.date) -> "OrganisationQuerySet":
         """Organisations on the books on `day`: founded by then and not (yet) dissolved."""
-        return self.with_status_on(day).filter(status_on__in=EXISTING_STATUSES)
+        # `status_on` is the annotation with_status_on() adds; django-stubs checks lookups against the model's
+        # fields only once an annotation has passed through a method returning this queryset class.
+        return self.with_status_on(day).filter(status_on__in=EXISTING_STATUSES)  # type: ignore[misc]
 
     def search(self, text: str) -> "OrganisationQuerySet":
         condition = search_condition(text)
@@ -153,7 +155,10 @@ class Organisation(ScopedModel):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["name_folded", "name_sort", "created_at", "updated_at"])
-    objects = OrganisationQuerySet.as_manager()
+    # django-stubs cannot type a manager from `as_manager()` that replaces the base model's (typeddjango/
+    # django-stubs#1713): the manager is a Manager over OrganisationQuerySet, a ScopedQuerySet, which
+    # hoptac.core.scoping recognises as scoped; the plugin still types Organisation.objects correctly.
+    objects = OrganisationQuerySet.as_manager()  # type: ignore[misc, assignment]
     scope = Scope(
         roles.organisation_reach,
         {"communes": ("commune_legacy", "commune_current"), "organisations": ("pk",)},

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from hoptac.accounts import roles
+from hoptac.accounts.models import User
 from hoptac.areas.models import AdminMap, AdminUnit, Level
 from hoptac.core.formatting import format_date, format_number, format_yes_no
 from hoptac.core.scoping import Action
@@ -17,13 +18,13 @@ from hoptac.core.scoping import Action
 from .models import YEARLY_DATA_FIELDS, Organisation, OrganisationQuerySet, StatusChange, YearlyReport
 
 
-def organisation_list(*, user) -> OrganisationQuerySet:
+def organisation_list(*, user: User) -> OrganisationQuerySet:
     return Organisation.objects.restrict(user, "view").select_related(
         "commune_legacy__parent", "commune_current"
     )
 
 
-def organisation_get(*, user, pk: int, action: Action = "view") -> Organisation:
+def organisation_get(*, user: User, pk: int, action: Action = "view") -> Organisation:
     """The organisation if the user may see (or change) it; 404 otherwise, so nothing is revealed."""
     try:
         return (
@@ -35,7 +36,7 @@ def organisation_get(*, user, pk: int, action: Action = "view") -> Organisation:
         raise Http404 from exc
 
 
-def organisations_as_of(*, user, day: datetime.date) -> QuerySet[Organisation]:
+def organisations_as_of(*, user: User, day: datetime.date) -> QuerySet[Organisation]:
     """The registry as it stood on `day`: organisations on the books then, each with `status_on`."""
     return organisation_list(user=user).existing_on(day)
 
@@ -47,7 +48,7 @@ def status_on(*, organisation: Organisation, day: datetime.date) -> str | None:
     return change.status if change else None
 
 
-def yearly_report_list(*, user) -> QuerySet[YearlyReport]:
+def yearly_report_list(*, user: User) -> QuerySet[YearlyReport]:
     """Yearly data of the organisations the user may see, with the organisation and its communes joined and
     `official_total` (official members of every type) annotated for sorting; newest year first, then by
     the organisation's name in Vietnamese order."""
@@ -174,7 +175,7 @@ def yearly_report_get(*, organisation: Organisation, year: int) -> YearlyReport:
         raise Http404 from exc
 
 
-def organisation_relations(*, user, organisation: Organisation) -> dict:
+def organisation_relations(*, user: User, organisation: Organisation) -> dict[str, Any]:
     """The union, the cooperative group it came from, member cooperatives and the organisations formed
     from it; related organisations outside the user's scope are left out (or shown without a link)."""
     visible = organisation_list(user=user)
@@ -190,12 +191,12 @@ def organisation_relations(*, user, organisation: Organisation) -> dict:
     }
 
 
-def organisation_choices(*, user, kind: str) -> QuerySet[Organisation]:
+def organisation_choices(*, user: User, kind: str) -> QuerySet[Organisation]:
     """Organisations of one kind the user may pick in a form (e.g. the union of a cooperative)."""
     return Organisation.objects.restrict(user, "view").filter(kind=kind).only("pk", "name")
 
 
-def commune_choices(*, user, admin_map: str) -> QuerySet[AdminUnit]:
+def commune_choices(*, user: User, admin_map: str) -> QuerySet[AdminUnit]:
     """Communes of `admin_map` a user may place an organisation in: every commune, or for a commune
     officer their own communes and the communes on the other map that they succeed or precede."""
     qs = AdminUnit.objects.filter(map=admin_map, level=Level.COMMUNE).select_related("parent")
@@ -210,7 +211,7 @@ def commune_choices(*, user, admin_map: str) -> QuerySet[AdminUnit]:
     return qs.filter(Q(pk__in=ids) | linked).distinct().order_by("parent__name_sort", "name_sort")
 
 
-def organisation_counts_by_commune(*, user, admin_map: str) -> dict[int, int]:
+def organisation_counts_by_commune(*, user: User, admin_map: str) -> dict[int, int]:
     """How many organisations the user can see in each commune of `admin_map`."""
     field = "commune_legacy" if admin_map == AdminMap.LEGACY else "commune_current"
     rows = (
@@ -293,7 +294,7 @@ def yearly_report_diff(*, report: YearlyReport, previous: YearlyReport | None) -
     return rows
 
 
-def yearly_reports_to_review(*, user, year: int | None = None) -> QuerySet[YearlyReport]:
+def yearly_reports_to_review(*, user: User, year: int | None = None) -> QuerySet[YearlyReport]:
     """Submitted yearly data waiting for review, in the user's scope."""
     from .models import YearlyReportState
 

@@ -2,14 +2,19 @@
 checks the user's right, validates with full_clean() and runs in one transaction. The acting user is
 recorded in the history (django-simple-history) so every change says who, when and what."""
 
+from __future__ import annotations
+
 import datetime
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from hoptac.accounts import roles
+from hoptac.accounts.models import User
+from hoptac.areas.models import AdminUnit
 from hoptac.areas.selectors import commune_successor
 from hoptac.core.history import set_history_user
 from hoptac.core.scoping import Action, can_reach
@@ -17,6 +22,9 @@ from hoptac.core.scoping import Action, can_reach
 from . import errors
 from .choices import LegalStatus
 from .models import Organisation, StatusChange, YearlyReport, YearlyReportState
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
 ORGANISATION_FIELDS = [
     "kind",
@@ -56,29 +64,31 @@ REPRESENTATIVE_FIELDS = [
 ]
 
 
-def user_can(user, action: Action, organisation: Organisation) -> bool:
+def user_can(user: User | AnonymousUser, action: Action, organisation: Organisation) -> bool:
     """Whether the saved `organisation` is in `user`'s scope for `action`."""
     return can_reach(user, action, organisation)
 
 
-def check_commune_in_scope(user, organisation: Organisation) -> None:
+def check_commune_in_scope(user: User, organisation: Organisation) -> None:
     """An organisation may only be placed where its writer reaches (a commune officer: their communes),
     judged on the values about to be saved."""
     if not Organisation.scope.covers(user, "change", organisation):
         raise ValidationError({"commune_legacy": errors.COMMUNE_OUT_OF_SCOPE})
 
 
-def editable_fields(user) -> list[str]:
+def editable_fields(user: User) -> list[str]:
     """The organisation fields `user` may change: a representative edits contact details only."""
     return REPRESENTATIVE_FIELDS if roles.edits_contact_details_only(user) else ORGANISATION_FIELDS
 
 
-def user_can_record_status(user, organisation: Organisation) -> bool:
+def user_can_record_status(user: User | AnonymousUser, organisation: Organisation) -> bool:
     """Legal status is the registering office's act: officers in scope, never the representative."""
     return roles.can_register_organisations(user) and user_can(user, "change", organisation)
 
 
-def fill_current_commune(organisation: Organisation, successor_of=None) -> None:
+def fill_current_commune(
+    organisation: Organisation, successor_of: Callable[[AdminUnit], AdminUnit | None] | None = None
+) -> None:
     """An organisation placed on the old map also gets the new commune its address now belongs to.
     `successor_of` (old commune → new commune or None) lets bulk imports pass a preloaded table."""
     if organisation.commune_legacy is not None and not organisation.commune_current_id:
@@ -105,7 +115,7 @@ def refresh_current_status(organisation: Organisation) -> None:
 
 @transaction.atomic
 def organisation_create(
-    *, user, data: dict[str, Any], initial_status: str = LegalStatus.ACTIVE
+    *, user: User, data: dict[str, Any], initial_status: str = LegalStatus.ACTIVE
 ) -> Organisation:
     if not roles.can_register_organisations(user):
         raise PermissionDenied(errors.NOT_ALLOWED)
@@ -126,7 +136,7 @@ def organisation_create(
 
 @transaction.atomic
 def organisation_update(
-    *, user, organisation: Organisation, data: dict[str, Any], reason: str = ""
+    *, user: User, organisation: Organisation, data: dict[str, Any], reason: str = ""
 ) -> Organisation:
 
     if not user_can(user, "change", organisation):
@@ -148,7 +158,7 @@ def organisation_update(
 @transaction.atomic
 def status_change_add(
     *,
-    user,
+    user: User,
     organisation: Organisation,
     status: str,
     effective_from: datetime.date,
@@ -201,7 +211,12 @@ def yearly_report_check_open(report: YearlyReport) -> None:
 
 @transaction.atomic
 def yearly_report_save(
-    *, user, organisation: Organisation, year: int, data: dict[str, Any], report: YearlyReport | None = None
+    *,
+    user: User,
+    organisation: Organisation,
+    year: int,
+    data: dict[str, Any],
+    report: YearlyReport | None = None,
 ) -> YearlyReport:
     """Create or update the organisation's data for `year`. Accepted years are locked, and submitted data
     wait for the commune officer's review (registry/workflow.py)."""

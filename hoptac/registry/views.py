@@ -14,6 +14,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from hoptac.accounts import roles
+from hoptac.accounts.http import SignedInRequest
 from hoptac.core.downloads import XLSX, attachment
 from hoptac.core.forms import add_service_errors
 from hoptac.core.review import ReviewStepMixin
@@ -39,6 +40,7 @@ class ListPageMixin(LoginRequiredMixin, SingleTableMixin, FilterView):
     """A list page: a table filtered by a FilterSet, the filter column (includes/filter_panel.html) showing
     `filter_fields` in that order, and the query string the export link carries."""
 
+    request: SignedInRequest
     filter_fields: tuple[str, ...] = ()
     table_pagination = {"per_page": PAGE_SIZE}
 
@@ -69,6 +71,7 @@ class OrganisationListView(ListPageMixin):
 class ListExportView(LoginRequiredMixin, View):
     """A list page's rows, with the same scope, filters and sort (the table's ?sort=), as an .xlsx file."""
 
+    request: SignedInRequest
     filterset_class: type
     table_class: type
     filename_stem: str
@@ -142,6 +145,7 @@ class YearlyReportExportView(ListExportView):
 
 
 class OrganisationDetailView(LoginRequiredMixin, TemplateView):
+    request: SignedInRequest
     template_name = "registry/organisation_detail.html"
 
     def get_context_data(self, **kwargs):
@@ -171,6 +175,7 @@ class OrganisationDetailView(LoginRequiredMixin, TemplateView):
 
 
 class OrganisationCreateView(LoginRequiredMixin, FormView):
+    request: SignedInRequest
     form_class = OrganisationForm
     template_name = "registry/organisation_form.html"
 
@@ -195,6 +200,7 @@ class OrganisationCreateView(LoginRequiredMixin, FormView):
 
 
 class OrganisationUpdateView(LoginRequiredMixin, FormView):
+    request: SignedInRequest
     form_class = OrganisationForm
     template_name = "registry/organisation_form.html"
 
@@ -231,6 +237,8 @@ class OrganisationUpdateView(LoginRequiredMixin, FormView):
 
 class OrganisationChildFormView(LoginRequiredMixin, FormView):
     """A form about one organisation the user may change (404 otherwise)."""
+
+    request: SignedInRequest
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
@@ -343,6 +351,7 @@ class YearlyReportReviewView(LoginRequiredMixin, ReviewStepMixin, TemplateView):
     submits, the commune officer accepts or returns submitted data, a provincial officer reopens an accepted
     year — the steps of registry/workflow.py, offered by includes/review.html."""
 
+    request: SignedInRequest
     template_name = "registry/yearly_report_review.html"
 
     def dispatch(self, request, *args, **kwargs):
@@ -377,6 +386,7 @@ class YearlyReportReviewView(LoginRequiredMixin, ReviewStepMixin, TemplateView):
 class YearlyReviewListView(LoginRequiredMixin, TemplateView):
     """Yearly data waiting for the commune officer's review, in the user's scope."""
 
+    request: SignedInRequest
     template_name = "registry/yearly_review_list.html"
 
     def get_context_data(self, **kwargs):

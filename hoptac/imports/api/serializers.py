@@ -1,3 +1,5 @@
+from typing import Any, cast
+
 from rest_framework import serializers
 
 from hoptac.core.api import ScopedModelSerializer
@@ -12,7 +14,11 @@ class ImportRowSerializer(serializers.Serializer):
     changes = serializers.ListField(
         child=serializers.ListField(child=serializers.CharField()), help_text="[field, before, after]"
     )
-    errors = serializers.ListField(child=serializers.CharField(), help_text='"Dòng N – cột X: lý do"')
+    # DRF's metaclass takes declared fields out of the class, so this field does not replace Serializer.errors;
+    # the stubs see a class attribute of another type.
+    errors = serializers.ListField(  # type: ignore[assignment]
+        child=serializers.CharField(), help_text='"Dòng N – cột X: lý do"'
+    )
 
 
 class ImportJobSerializer(ScopedModelSerializer):
@@ -63,8 +69,9 @@ class ImportJobSerializer(ScopedModelSerializer):
         """Headers of the file's header row that match no known column: those columns were not read."""
         return job.result.get("ignored", [])
 
-    def get_rows(self, job) -> list[dict]:
-        return ImportRowSerializer(job.result.get("rows", []), many=True).data
+    def get_rows(self, job: ImportJob) -> list[dict[str, Any]]:
+        # many=True makes a ListSerializer, whose data is a list (the stubs type the call as one row's dict).
+        return cast(list[dict[str, Any]], ImportRowSerializer(job.result.get("rows", []), many=True).data)
 
 
 class ImportUploadSerializer(serializers.Serializer):

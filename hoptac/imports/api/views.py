@@ -11,6 +11,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from hoptac.accounts.http import SignedInApiRequest
 from hoptac.core.downloads import XLSX, attachment
 from hoptac.imports import services
 from hoptac.imports.models import ImportJob
@@ -24,6 +25,7 @@ class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     refused row) to import all its rows, or none. Large files run in the background: poll the import until
     its state is no longer `queued` or `running`."""
 
+    request: SignedInApiRequest
     serializer_class = ImportJobSerializer
     filter_backends: list = []
 

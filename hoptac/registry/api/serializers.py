@@ -63,6 +63,8 @@ class HistoryEntrySerializer(serializers.Serializer):
     user = serializers.CharField(allow_null=True)
     type = serializers.CharField()
     object = serializers.CharField()
-    label = serializers.CharField()
+    # DRF's metaclass takes declared fields out of the class, so this field does not replace Field.label; the
+    # stubs see a class attribute of another type.
+    label = serializers.CharField()  # type: ignore[assignment]
     reason = serializers.CharField()
     changes = serializers.ListField(child=serializers.DictField())

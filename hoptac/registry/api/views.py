@@ -9,6 +9,7 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from hoptac.accounts.http import SignedInApiRequest
 from hoptac.core.api import ListCreateUpdateViewSet, query_date
 from hoptac.core.downloads import XLSX, attachment
 from hoptac.core.review import ReviewActionsMixin
@@ -29,6 +30,7 @@ class OrganisationViewSet(ListCreateUpdateViewSet):
     """Organisations of the collective economy (HTX, LHHTX, THT, people's credit funds) in the user's scope.
     Filters are those of the registry list page. Organisations are never deleted: record a status instead."""
 
+    request: SignedInApiRequest
     serializer_class = OrganisationSerializer
     filterset_class = OrganisationFilter
 
@@ -97,6 +99,7 @@ class YearlyReportViewSet(ReviewActionsMixin, ListCreateUpdateViewSet):
     ?ordering=) are those of the yearly data page. The data are submitted, then accepted or returned by the
     commune officer; a provincial officer may reopen an accepted year."""
 
+    request: SignedInApiRequest
     serializer_class = YearlyReportSerializer
     filterset_class = YearlyReportFilter
     review_workflow = WORKFLOW

@@ -3,12 +3,13 @@ registry being imported by their views (docs/decisions/0009-app-layering.md)."""
 
 from django import template
 
+from hoptac.accounts.models import User
 from hoptac.registry import selectors
 
 register = template.Library()
 
 
 @register.simple_tag
-def visible_organisation_count(user) -> int:
+def visible_organisation_count(user: User) -> int:
     """How many organisations `user` may see (the profile page's "… organisations visible to you")."""
     return selectors.organisation_list(user=user).count()

@@ -1,4 +1,5 @@
 import unicodedata
+from collections.abc import Sequence
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
@@ -8,7 +9,7 @@ from hoptac.demo.registry import DEMO_PASSWORD, DEMO_USERS
 HEADERS = ("Tên đăng nhập", "Mật khẩu", "Vai trò", "Phạm vi")
 
 
-def _table(rows: list[tuple[str, ...]]) -> str:
+def _table(rows: Sequence[tuple[str, ...]]) -> str:
     rows = [tuple(unicodedata.normalize("NFC", cell) for cell in row) for row in rows]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     rule = "+" + "+".join("-" * (w + 2) for w in widths) + "+"

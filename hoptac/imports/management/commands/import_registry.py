@@ -1,4 +1,5 @@
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,7 +20,7 @@ class Command(BaseCommand):
             "--user", default=None, help="Username the changes are recorded for (default: a superuser)."
         )
 
-    def handle(self, *args, path, dry_run, user, **options):
+    def handle(self, *args: Any, path: str, dry_run: bool, user: str | None, **options: Any) -> None:
         translation.activate(settings.LANGUAGE_CODE)
         actor = roles.command_user(user)
         if actor is None:

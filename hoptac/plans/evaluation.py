@@ -3,7 +3,10 @@ for the deadline year, the yearly pace still needed and a status. The rules are 
 ("Status of a target"); this module is their only implementation."""
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Any
+
+from hoptac.accounts.models import User
 
 from .choices import Comparator, IndicatorKind, TargetStatus
 from .indicators import Measure, Point, compute, series
@@ -59,7 +62,7 @@ class TargetResult:
     forecast: float | None = None
     pace_needed: float | None = None
     assessment: QualitativeAssessment | None = None
-    breakdowns: dict[str, dict] = field(default_factory=dict)
+    breakdown: list[dict[str, Any]] | None = None  # the API's rows per group, with ?breakdown=
     earlier_year: bool = False  # the latest point lacked data: `latest` is the newest sufficient year
 
     @property
@@ -87,7 +90,11 @@ def _status(target: Target, plan: Plan, points: list[Point]) -> TargetResult:
         target=target, points=points, status=TargetStatus.NO_DATA, reason="", latest=latest, baseline=baseline
     )
     trend = linear_trend(
-        [(p.year, p.value) for p in complete if p.measure.missing_share <= plan.max_missing_share]
+        [
+            (p.year, p.value)
+            for p in complete
+            if p.value is not None and p.measure.missing_share <= plan.max_missing_share
+        ]
     )
     if trend:
         result.slope = trend[0]
@@ -171,7 +178,7 @@ def evaluate_plan(
 
 
 def breakdown(
-    plan: Plan, targets: list[Target], *, as_of: datetime.date, group_by: str, user
+    plan: Plan, targets: list[Target], *, as_of: datetime.date, group_by: str, user: User
 ) -> dict[object, dict[int, Measure]]:
     """Latest values per commune (either map), district or sector, counting only the organisations `user`
     may see (the plan-wide totals, computed by `evaluate`, stay whole)."""

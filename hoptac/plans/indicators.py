@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, F, FilteredRelation, Q, QuerySet, Sum
+from django.db.models.expressions import Combinable
 
 from hoptac.areas.models import AdminMap, AdminUnit
 from hoptac.areas.selectors import commune_ids_within
@@ -90,8 +91,8 @@ def conditions_q(conditions: dict, *, with_status: bool = True) -> Q:
     return q
 
 
-def _members_expression():
-    expression = F(f"yr__{MEMBER_FIELDS[0]}")
+def _members_expression() -> Combinable:
+    expression: Combinable = F(f"yr__{MEMBER_FIELDS[0]}")
     for name in MEMBER_FIELDS[1:]:
         expression = expression + F(f"yr__{name}")
     return expression

@@ -195,7 +195,7 @@ class AssessmentDetailView(ReviewStepMixin, AssessmentMixin, TemplateView):
 
     def get_context_data(self, self_form=None, review_form=None, **kwargs):
         context = super().get_context_data(**kwargs)
-        user = self.request.user
+        user = cast(User, self.request.user)  # signed in: LoginRequiredMixin
         assessment = self.assessment
         sheet = selectors.assessment_sheet(assessment=assessment)
         allowed = {

@@ -639,6 +639,7 @@ def _tasks_from_app(plan: Plan, year: int, lines: list[TaskLine], *, today: date
     seen: set[tuple[str, str]] = set()
     with override("vi"):
         for period in periods:
+            assert period.assignment is not None  # assignment__plan_task__plan=plan
             line = by_code.get(period.assignment.plan_task.code)
             if line is None:
                 continue

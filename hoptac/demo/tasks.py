@@ -14,13 +14,12 @@ import time
 from dataclasses import dataclass, field
 from typing import TypedDict
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from hoptac.accounts.models import Role
+from hoptac.accounts.models import Role, User
 from hoptac.core import datafiles
 from hoptac.core.history import set_history_date, set_history_user
 from hoptac.tasks.choices import ProgressStatus, ReportState
@@ -215,12 +214,11 @@ def _minimal_pdf(title: str) -> bytes:
     return out
 
 
-def _users(today: D) -> tuple[dict[str, object], list[str]]:
-    User = get_user_model()
+def _users(today: D) -> tuple[dict[str, User], list[str]]:
     from .registry import DEMO_PASSWORD
 
     agencies = {a.code: a for a in Agency.objects.all()}
-    users: dict[str, object] = {}
+    users: dict[str, User] = {}
     password = make_password(DEMO_PASSWORD)
     from hoptac.tasks.services import agency_in_force
 
@@ -462,7 +460,7 @@ def demo_load(*, seed: int = DEMO_SEED, today: D | None = None, reset: bool = Fa
         services.periods_refresh(today=today)
         # Reports filed before the reorganisation, by Nam Định's agencies; then the hand-over on 1/7/2025;
         # then the reports filed by Ninh Bình's agencies.
-        authors = {
+        authors: dict[str, User | None] = {
             "so-nnptnt-nam-dinh": users["sonn"],
             "so-nnmt-ninh-binh": users["sonn"],
             "lmhtx-nam-dinh": users["lienminh"],

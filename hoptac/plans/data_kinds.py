@@ -4,13 +4,14 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from hoptac.accounts.models import User
 from hoptac.core.datafiles import CREATED, UNCHANGED, UPDATED, DataKind, Loaded, register
 
 from .models import Plan
 from .services import plan_load
 
 
-def load(*, text: str, name: str, user=None) -> Loaded:
+def load(*, text: str, name: str, user: User | None = None) -> Loaded:
     """Plans are loaded by the `load_data` command only: no page uploads a plan file."""
     if user is not None:
         raise PermissionDenied

@@ -4,7 +4,10 @@ for the deadline year, the yearly pace still needed and a status. The rules are 
 
 import datetime
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Any
+
+from hoptac.accounts.models import User
 
 from .choices import Comparator, IndicatorKind, TargetStatus
 from .indicators import Measure, Point, compute, series
@@ -60,7 +63,7 @@ class TargetResult:
     forecast: float | None = None
     pace_needed: float | None = None
     assessment: QualitativeAssessment | None = None
-    breakdowns: dict[str, dict] = field(default_factory=dict)
+    breakdown: list[dict[str, Any]] | None = None  # the API's rows per group, with ?breakdown=
     earlier_year: bool = False  # the latest point lacked data: `latest` is the newest sufficient year
 
     @property
@@ -88,7 +91,11 @@ def _status(target: Target, plan: Plan, points: list[Point]) -> TargetResult:
         target=target, points=points, status=TargetStatus.NO_DATA, reason="", latest=latest, baseline=baseline
     )
     trend = linear_trend(
-        [(p.year, p.value) for p in complete if p.measure.missing_share <= plan.max_missing_share]
+        [
+            (p.year, p.value)
+            for p in complete
+            if p.value is not None and p.measure.missing_share <= plan.max_missing_share
+        ]
     )
     if trend:
         result.slope = trend[0]
@@ -179,7 +186,7 @@ def status_counts(results: list[TargetResult]) -> dict[TargetStatus, int]:
 
 
 def breakdown(
-    plan: Plan, targets: list[Target], *, as_of: datetime.date, group_by: str, user
+    plan: Plan, targets: list[Target], *, as_of: datetime.date, group_by: str, user: User
 ) -> dict[object, dict[int, Measure]]:
     """Latest values per commune (either map), district or sector, counting only the organisations `user`
     may see (the plan-wide totals, computed by `evaluate`, stay whole)."""

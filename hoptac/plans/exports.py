@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl.styles import Alignment
 
+from hoptac.accounts.models import User
 from hoptac.areas.models import AdminMap
 from hoptac.core.formatting import format_date
 from hoptac.core.workbooks import (
@@ -195,7 +196,7 @@ def plan_workbook(
     return workbook_bytes(workbook)
 
 
-def plan_export(*, plan: Plan, as_of: datetime.date, admin_map: str, user) -> bytes:
+def plan_export(*, plan: Plan, as_of: datetime.date, admin_map: str, user: User) -> bytes:
     """The .xlsx of the plan page's "Xuất Excel" and of the API's targets/export: every target as of the
     date (plan-wide aggregates) and the breakdowns by commune, district and sector, limited to the user's
     scope, communes on `admin_map`."""

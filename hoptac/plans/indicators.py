@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, F, FilteredRelation, Q, QuerySet, Sum
+from django.db.models.expressions import Combinable
 
 from hoptac.areas.models import AdminMap, AdminUnit
 from hoptac.areas.selectors import commune_ids_within
@@ -82,14 +83,14 @@ def conditions_q(conditions: dict, *, with_status: bool = True) -> Q:
     return q
 
 
-def _sum_expression(names: list[str]):
-    expression = F(f"yr__{names[0]}")
+def _sum_expression(names: list[str]) -> Combinable:
+    expression: Combinable = F(f"yr__{names[0]}")
     for name in names[1:]:
         expression = expression + F(f"yr__{name}")
     return expression
 
 
-def _figure_expression(name: str):
+def _figure_expression(name: str) -> Combinable:
     if name == "members":
         return _sum_expression(MEMBER_FIELDS)
     if name == "official_members":

@@ -9,6 +9,7 @@ from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from hoptac.accounts.models import User
 from hoptac.areas.models import AdminMap, AdminUnit
 from hoptac.areas.selectors import map_in_force_on
 from hoptac.registry.choices import OrganisationKind, Sector
@@ -54,7 +55,7 @@ def plan_list() -> QuerySet[Plan]:
 
 
 def plan_get(*, code: str | None = None, pk: int | None = None) -> Plan:
-    lookup = {"code": code} if code is not None else {"pk": pk}
+    lookup: dict[str, str | int | None] = {"code": code} if code is not None else {"pk": pk}
     try:
         return Plan.objects.prefetch_related("scope_areas").get(**lookup)
     except Plan.DoesNotExist as exc:
@@ -165,7 +166,7 @@ def _labels(group_by: str, keys: list) -> dict[object, tuple[str, str, str, tupl
 
 
 def plan_breakdown(
-    *, plan: Plan, targets: list[Target], as_of: datetime.date, group_by: str, user
+    *, plan: Plan, targets: list[Target], as_of: datetime.date, group_by: str, user: User
 ) -> list[BreakdownRow]:
     """Latest values per group for the numeric targets that can be computed, rows named and sorted (by
     district then commune in Vietnamese order, sectors in their usual order), limited to the user's scope."""

@@ -11,6 +11,7 @@ from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from hoptac.accounts import roles
+from hoptac.accounts.models import User
 from hoptac.areas.models import AdminUnit
 from hoptac.core.datafiles import DataFileError, Problems
 from hoptac.core.history import set_history_user
@@ -162,7 +163,7 @@ def plan_load(*, text: str, source: str = "") -> Plan:
 
 @transaction.atomic
 def qualitative_assess(
-    *, user, target: Target, as_of: datetime.date, status: str, note: str
+    *, user: User, target: Target, as_of: datetime.date, status: str, note: str
 ) -> QualitativeAssessment:
     """Record an officer's assessment of a qualitative target (provincial officers and administrators)."""
     if not roles.can_manage_plans(user):

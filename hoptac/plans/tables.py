@@ -237,8 +237,8 @@ def line_chart(result: TargetResult, plan: Plan) -> dict[str, Any] | None:
 def bar_chart(target: Target, rows: list[BreakdownRow], *, limit: int | None = None) -> dict[str, Any]:
     """Bars of one target's value per group; with `limit`, the groups with the highest values."""
     percent_sign, words = unit_parts(target)
-    data = [(r, r.measure(target)) for r in rows]
-    data = [(r, m.value) for r, m in data if m is not None and m.value is not None]
+    measures = [(r, r.measure(target)) for r in rows]
+    data = [(r, m.value) for r, m in measures if m is not None and m.value is not None]
     if limit is not None:
         data = sorted(data, key=lambda item: -item[1])[:limit]
     return {

@@ -4,11 +4,13 @@ qualitative assessment, and the Excel export. Views parse the request and call s
 services (writes) and tables (presentation); the figures come from hoptac.plans.evaluation."""
 
 import datetime
+from typing import cast
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +20,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from hoptac.accounts import roles
+from hoptac.accounts.models import User
 from hoptac.areas.models import AdminMap, map_period
 from hoptac.core.downloads import XLSX, attachment
 from hoptac.core.formatting import format_date
@@ -26,13 +29,14 @@ from hoptac.core.forms import add_service_errors
 from . import exports, selectors, services, tables
 from .choices import IndicatorKind
 from .forms import PlanViewForm, QualitativeAssessmentForm
+from .models import Plan, Target
 
 COMMUNE_CHART_LIMIT = 20
 breakdown_title = tables.breakdown_title
 group_header = tables.group_header
 
 
-def implemented_documents(plan) -> list[dict]:
+def implemented_documents(plan: Plan) -> list[dict]:
     """The documents the plan implements, their ISO dates as dates (shown dd/mm/yyyy)."""
     documents = []
     for document in plan.implements or []:
@@ -56,7 +60,10 @@ class PlanListView(LoginRequiredMixin, TemplateView):
 
 
 class PlanMixin(LoginRequiredMixin):
-    """The plan of the URL (404 if unknown) and the `?as_of=&map=` of the request."""
+    """The plan of the URL (404 if unknown) and the `?as_of=&map=` of the request; signed-in users only (so
+    `self.request.user` is a User)."""
+
+    request: HttpRequest
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
@@ -86,7 +93,7 @@ class PlanMixin(LoginRequiredMixin):
         }
 
 
-def assessment_form(target, as_of: datetime.date) -> QualitativeAssessmentForm:
+def assessment_form(target: Target, as_of: datetime.date) -> QualitativeAssessmentForm:
     return QualitativeAssessmentForm(initial={"as_of": as_of}, auto_id=f"id_t{target.pk}_%s")
 
 
@@ -133,7 +140,7 @@ class TargetDetailView(PlanMixin, TemplateView):
                     targets=[target],
                     as_of=self.as_of,
                     group_by=selectors.grouping_for(name, self.admin_map),
-                    user=self.request.user,
+                    user=cast(User, self.request.user),
                 )
                 limit = COMMUNE_CHART_LIMIT if name == "commune" else None
                 breakdowns.append(
@@ -207,7 +214,8 @@ class TargetAssessView(LoginRequiredMixin, FormView):
 
     def form_valid(self, form):
         try:
-            services.qualitative_assess(user=self.request.user, target=self.target, **form.cleaned_data)
+            user = cast(User, self.request.user)  # signed in: LoginRequiredMixin
+            services.qualitative_assess(user=user, target=self.target, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
             return self.form_invalid(form)

@@ -5,6 +5,7 @@ the generation are hoptac.reports.annual.service, which the API (GET /api/v1/pla
 too."""
 
 import datetime
+from typing import cast
 
 from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -46,8 +47,9 @@ class AnnualReportForm(forms.Form):
 
     def __init__(self, *args, plan: Plan, today: datetime.date, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [(y, str(y)) for y in report_years(plan, today)]
-        self.fields["year"].initial = max(default_year(today), plan.baseline_year)
+        year = cast(forms.TypedChoiceField, self.fields["year"])
+        year.choices = [(y, str(y)) for y in report_years(plan, today)]
+        year.initial = max(default_year(today), plan.baseline_year)
 
 
 class AnnualReportMixin(LoginRequiredMixin):

@@ -30,16 +30,21 @@ class SchemeAdmin(ReadOnlyAdmin):
 
 class ScoreInline(admin.TabularInline):
     model = CriterionScore
-    fields = ["criterion", "self_points", "proposed_points", "official_points", "change_reason", "self_note"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "criterion",
+        "self_points",
+        "proposed_points",
+        "official_points",
+        "change_reason",
+        "self_note",
+    )
     extra = 0
     can_delete = False
 
 
 class EventInline(admin.TabularInline):
     model = AssessmentEvent
-    fields = ["at", "action", "from_state", "to_state", "user", "note"]
-    readonly_fields = fields
+    fields = readonly_fields = ("at", "action", "from_state", "to_state", "user", "note")
     extra = 0
     can_delete = False
 

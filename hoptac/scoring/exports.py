@@ -7,6 +7,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hoptac.accounts.models import User
 from hoptac.core.workbooks import (
     DATE,
     DECIMAL,
@@ -89,7 +90,7 @@ def results_workbook(
     return workbook_bytes(workbook)
 
 
-def results_export(*, user, year: int, group_by: str, latest: int) -> bytes:
+def results_export(*, user: User, year: int, group_by: str, latest: int) -> bytes:
     """The .xlsx of the results page's export and of the API's rating-results/export, in the user's scope:
     the distribution by year (selectors.results_years), by group in `year`, and the approved assessments
     of `year`, one per line."""

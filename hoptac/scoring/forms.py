@@ -2,8 +2,10 @@
 caps and pools, reasons, evidence) and check rights; their errors are put back on these fields."""
 
 import datetime
+from typing import cast
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -15,7 +17,7 @@ from hoptac.core.uploads import DATA_FILE_TYPES, MB, check_upload
 
 from .choices import GroupBy
 from .loader import SCHEME_FORMAT
-from .models import SURVEY_FIELDS, SatisfactionSurvey
+from .models import SURVEY_FIELDS, SatisfactionSurvey, Scheme
 
 FIRST_YEAR = 2017
 SCHEME_MAX_BYTES = 1 * MB
@@ -168,11 +170,11 @@ def _initial(value, node):
 
 
 class SchemeChoiceForm(forms.Form):
-    scheme = forms.ModelChoiceField(label=_("Scheme"), queryset=None, empty_label=None)
+    scheme = forms.ModelChoiceField(label=_("Scheme"), queryset=Scheme.objects.none(), empty_label=None)
 
-    def __init__(self, *args, schemes, **kwargs):
+    def __init__(self, *args, schemes: QuerySet[Scheme], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["scheme"].queryset = schemes
+        cast(forms.ModelChoiceField, self.fields["scheme"]).queryset = schemes
 
 
 class EvidenceForm(forms.Form):
@@ -221,7 +223,7 @@ class CalendarFilterForm(forms.Form):
             .select_related("parent")
             .order_by("map", "level", "parent__name_sort", "name_sort")
         )
-        self.fields["area"].queryset = units
+        cast(forms.ModelChoiceField, self.fields["area"]).queryset = units
         districts = [u for u in units if u.level == Level.DISTRICT]
         communes = [u for u in units if u.level == Level.COMMUNE]
         self.fields["area"].widget.choices = (

@@ -2,24 +2,30 @@
 (`Assessment.objects.restrict(user, action)`, hoptac.core.scoping): outside a user's scope, assessments are
 simply absent (404)."""
 
+from __future__ import annotations
+
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict, overload
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from hoptac.accounts.models import User
 from hoptac.areas.models import AdminUnit
 from hoptac.core.scoping import Action
 from hoptac.registry.choices import OrganisationKind, Sector
-from hoptac.registry.models import Organisation, YearlyReport
+from hoptac.registry.models import Organisation, OrganisationQuerySet, YearlyReport
 
 from . import engine
 from .choices import GOOD_OR_FAIR, SCORE_BANDS, AssessmentState, Band, GroupBy
 from .metrics import METRICS, MetricContext
 from .models import Assessment, AssessmentEvent, Evidence, SatisfactionSurvey, Scheme
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 # ---------------------------------------------------------------------------------------------
 # Schemes.
@@ -74,7 +80,7 @@ def _subject_filter(schemes: list[Scheme], year: int) -> Q:
     return condition
 
 
-def evaluable_organisations(*, user, year: int, action: Action = "view") -> QuerySet[Organisation]:
+def evaluable_organisations(*, user: User, year: int, action: Action = "view") -> OrganisationQuerySet:
     """Organisations in the user's scope that are rated for `year`: on the books at its end and
     subject to a scheme (so THT and people's credit funds are not, unless a scheme names them)."""
     schemes = schemes_for_year(year)
@@ -89,20 +95,20 @@ def evaluable_organisations(*, user, year: int, action: Action = "view") -> Quer
 # Assessments.
 
 
-def assessment_list(*, user, action: Action = "view") -> QuerySet[Assessment]:
+def assessment_list(*, user: User, action: Action = "view") -> QuerySet[Assessment]:
     return Assessment.objects.restrict(user, action).select_related(
         "organisation", "scheme", "organisation__commune_current", "organisation__commune_legacy__parent"
     )
 
 
-def assessment_get(*, user, pk: int, action: Action = "view") -> Assessment:
+def assessment_get(*, user: User, pk: int, action: Action = "view") -> Assessment:
     try:
         return assessment_list(user=user, action=action).get(pk=pk)
     except Assessment.DoesNotExist as exc:
         raise Http404 from exc
 
 
-def assessments_of(*, user, organisation: Organisation) -> QuerySet[Assessment]:
+def assessments_of(*, user: User, organisation: Organisation) -> QuerySet[Assessment]:
     return assessment_list(user=user).filter(organisation=organisation).order_by("-year")
 
 
@@ -118,7 +124,7 @@ def assessment_evidence(*, assessment: Assessment) -> QuerySet[Evidence]:
     return assessment.evidence.select_related("criterion", "uploaded_by")
 
 
-def evidence_get(*, user, pk: int) -> Evidence:
+def evidence_get(*, user: User, pk: int) -> Evidence:
     try:
         return Evidence.objects.restrict(user, "view").select_related("assessment").get(pk=pk)
     except Evidence.DoesNotExist as exc:
@@ -316,14 +322,31 @@ CALENDAR_STATES = [
 ]
 
 
-def calendar(*, user, year: int, area: AdminUnit | None = None) -> QuerySet[Organisation]:
+class CalendarAnnotations(TypedDict):
+    """What `calendar` adds to each organisation: its assessment of the year (every value None when not
+    started)."""
+
+    assessment_id: int | None
+    assessment_state: str | None
+    assessment_band: str | None
+    assessment_self_total: Decimal | None
+    assessment_official_total: Decimal | None
+    assessment_submitted_at: datetime.datetime | None
+    assessment_scheme: str | None
+
+
+if TYPE_CHECKING:
+    CalendarOrganisation = WithAnnotations[Organisation, CalendarAnnotations]
+
+
+def calendar(*, user: User, year: int, area: AdminUnit | None = None) -> QuerySet[CalendarOrganisation]:
     """The organisations rated for `year` in the user's scope (and `area`), each annotated with its
     assessment of that year: `assessment_id`, `assessment_state` (None: not started), `assessment_band`,
     totals and submission time."""
     own = Assessment.objects.unrestricted("correlated with the scoped organisations below").filter(
         organisation=OuterRef("pk"), year=year
     )
-    qs = evaluable_organisations(user=user, year=year).in_area(area)
+    qs: QuerySet[Organisation] = evaluable_organisations(user=user, year=year).in_area(area)
     return qs.annotate(
         assessment_id=Subquery(own.values("pk")[:1]),
         assessment_state=Subquery(own.values("state")[:1]),
@@ -335,7 +358,7 @@ def calendar(*, user, year: int, area: AdminUnit | None = None) -> QuerySet[Orga
     ).select_related("commune_current", "commune_legacy__parent")
 
 
-def calendar_counts(queryset: QuerySet[Organisation]) -> dict[str, int]:
+def calendar_counts(queryset: QuerySet[CalendarOrganisation]) -> dict[str, int]:
     counts = {state: 0 for state in CALENDAR_STATES}
     for row in queryset.order_by().values("assessment_state").annotate(n=Count("pk")):
         counts[row["assessment_state"] or NOT_STARTED] += row["n"]
@@ -343,11 +366,13 @@ def calendar_counts(queryset: QuerySet[Organisation]) -> dict[str, int]:
     return counts
 
 
-def filter_calendar_state(queryset: QuerySet[Organisation], state: str | None) -> QuerySet[Organisation]:
+def filter_calendar_state(
+    queryset: QuerySet[CalendarOrganisation], state: str | None
+) -> QuerySet[CalendarOrganisation]:
     if not state:
         return queryset
     if state == NOT_STARTED:
-        return queryset.filter(assessment_state__isnull=True)
+        return queryset.filter(assessment_state=None)  # IS NULL: no assessment yet
     return queryset.filter(assessment_state=state)
 
 
@@ -379,12 +404,20 @@ def _finish(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def approved_assessments(*, user, year: int) -> QuerySet[Assessment]:
+def approved_assessments(*, user: User, year: int) -> QuerySet[Assessment]:
     return assessment_list(user=user).filter(year=year, state=AssessmentState.APPROVED)
 
 
+@overload
+def rating_distribution(*, user: User, year: int, group_by: None = None) -> dict[str, Any]: ...
+
+
+@overload
+def rating_distribution(*, user: User, year: int, group_by: str) -> list[dict[str, Any]]: ...
+
+
 def rating_distribution(
-    *, user, year: int, group_by: str | None = None
+    *, user: User, year: int, group_by: str | None = None
 ) -> dict[str, Any] | list[dict[str, Any]]:
     """How the approved ratings of `year` in the user's scope are distributed.
 
@@ -437,11 +470,11 @@ def _group_labels(group_by: str, keys: list[Any]) -> dict[Any, str]:
     return {u.pk: u.name for u in units}
 
 
-def rating_by_year(*, user, years: list[int]) -> list[dict[str, Any]]:
+def rating_by_year(*, user: User, years: list[int]) -> list[dict[str, Any]]:
     return [_overall(approved_assessments(user=user, year=year), year) for year in years]
 
 
-def latest_rated_year(*, user) -> int | None:
+def latest_rated_year(*, user: User) -> int | None:
     """The last year with approved ratings in the user's scope."""
     return (
         assessment_list(user=user)
@@ -472,6 +505,6 @@ def results_years(*, year: int, latest: int) -> list[int]:
     return list(range(max(first, last - RESULT_YEARS + 1), last + 1))
 
 
-def results_rows(*, user, year: int) -> QuerySet[Assessment]:
+def results_rows(*, user: User, year: int) -> QuerySet[Assessment]:
     """Approved assessments of the year, for the export."""
     return approved_assessments(user=user, year=year).order_by("organisation__name_sort")

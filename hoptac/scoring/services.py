@@ -28,6 +28,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from hoptac.accounts import roles
+from hoptac.accounts.models import User
 from hoptac.core.datafiles import CREATED, UNCHANGED, UPDATED, DataFileError, Loaded
 from hoptac.core.history import acting_user, set_history_user
 from hoptac.core.review import transition
@@ -65,7 +66,7 @@ from .sizes import size_class_for
 # Who may do what (the role rules are hoptac.accounts.roles'; the steps are the workflow's).
 
 
-def can(user, action: str, assessment: Assessment) -> bool:
+def can(user: User, action: str, assessment: Assessment) -> bool:
     """Whether `user` may do `action` on `assessment` now (role, scope and step), for the edits made between
     the workflow's steps (the steps themselves: scoring/workflow.py)."""
     state = assessment.state
@@ -89,7 +90,7 @@ def can(user, action: str, assessment: Assessment) -> bool:
     return False
 
 
-def _require(user, action: str, assessment: Assessment) -> None:
+def _require(user: User, action: str, assessment: Assessment) -> None:
     locked = assessment.state == AssessmentState.APPROVED and action not in ("reopen", "view")
     if locked and user_can(user, "view", assessment.organisation):
         raise ValidationError(errors.LOCKED)
@@ -99,14 +100,14 @@ def _require(user, action: str, assessment: Assessment) -> None:
         raise ValidationError(errors.WRONG_STATE % {"state": assessment.get_state_display()})
 
 
-def _role_allows(user, action: str) -> bool:
+def _role_allows(user: User, action: str) -> bool:
     if action in ("review", "change_scheme"):
         return roles.can_review_ratings(user)
     return roles.can_self_assess(user)
 
 
 def event_record(
-    assessment: Assessment, user, action: str, from_state: str, note: str = ""
+    assessment: Assessment, user: User, action: str, from_state: str, note: str = ""
 ) -> AssessmentEvent:
     """One line of the assessment's steps (who, when, from which step to which, why)."""
     return AssessmentEvent.objects.create(
@@ -119,7 +120,7 @@ def event_record(
     )
 
 
-def _save(obj, user, *, fields: list[str] | None = None) -> None:
+def _save(obj, user: User | None, *, fields: list[str] | None = None) -> None:
     obj.full_clean()
     set_history_user(obj, user)
     if fields is None:
@@ -179,7 +180,7 @@ class StartResult:
 
 @transaction.atomic
 def assessment_create(
-    *, user, organisation: Organisation, year: int, scheme: Scheme | None = None
+    *, user: User, organisation: Organisation, year: int, scheme: Scheme | None = None
 ) -> Assessment:
     """Start one organisation's evaluation of `year` (officers in scope)."""
     if not roles.can_review_ratings(user) or not user_can(user, "change", organisation):
@@ -211,7 +212,7 @@ def assessment_create(
 
 @transaction.atomic
 def evaluation_year_start(
-    *, user, year: int, organisations: QuerySet[Organisation] | None = None
+    *, user: User, year: int, organisations: QuerySet[Organisation] | None = None
 ) -> StartResult:
     """Start the year's evaluation for every organisation the user may change (optionally narrowed to
     `organisations`, e.g. an area) that is on the books at the end of the year, is subject to a scheme
@@ -297,7 +298,7 @@ def evaluation_year_start(
 
 
 @transaction.atomic
-def assessment_change_scheme(*, user, assessment: Assessment, scheme: Scheme) -> Assessment:
+def assessment_change_scheme(*, user: User, assessment: Assessment, scheme: Scheme) -> Assessment:
     """Use another applicable scheme (officers, before the self-score is submitted): the points start over."""
     _require(user, "change_scheme", assessment)
     organisation = assessment.organisation
@@ -374,7 +375,7 @@ def _excluded_from_rating(assessment: Assessment) -> bool:
 
 def assessment_self_save(
     *,
-    user,
+    user: User,
     assessment: Assessment,
     points: dict[str, Any],
     notes: dict[str, str] | None = None,
@@ -391,7 +392,7 @@ def assessment_self_save(
 
 
 @transaction.atomic
-def _self_save(*, user, assessment: Assessment, points, notes, note, files) -> None:
+def _self_save(*, user: User, assessment: Assessment, points, notes, note, files) -> None:
     _require(user, "self_edit", assessment)
     scores = _scores(assessment)
     unknown = [code for code in {*points, *(notes or {}), *(files or {})} if code not in scores]
@@ -450,7 +451,7 @@ def submission_check(assessment: Assessment) -> None:
 @transaction.atomic
 def assessment_review_save(
     *,
-    user,
+    user: User,
     assessment: Assessment,
     points: dict[str, Any],
     reasons: dict[str, str] | None = None,
@@ -513,7 +514,7 @@ def approval_check(assessment: Assessment) -> None:
         )
 
 
-def approval_prepare(assessment: Assessment, user) -> None:
+def approval_prepare(assessment: Assessment, user: User) -> None:
     """On approval: the proposals and totals brought up to date, the band from the official total and the
     scheme's exclusion rules, the size class of the year."""
     scores = _scores(assessment)
@@ -541,7 +542,7 @@ def approval_prepare(assessment: Assessment, user) -> None:
 
 
 def _evidence_create(
-    user, assessment: Assessment, file, *, criterion: Criterion | None, description: str = ""
+    user: User, assessment: Assessment, file, *, criterion: Criterion | None, description: str = ""
 ) -> Evidence:
     evidence = Evidence(
         assessment=assessment,
@@ -558,7 +559,7 @@ def _evidence_create(
 
 @transaction.atomic
 def evidence_add(
-    *, user, assessment: Assessment, file, criterion_code: str | None = None, description: str = ""
+    *, user: User, assessment: Assessment, file, criterion_code: str | None = None, description: str = ""
 ) -> Evidence:
     _require(user, "evidence", assessment)
     criterion = None
@@ -571,7 +572,9 @@ def evidence_add(
 
 
 @transaction.atomic
-def survey_save(*, user, organisation: Organisation, year: int, data: dict[str, Any]) -> SatisfactionSurvey:
+def survey_save(
+    *, user: User, organisation: Organisation, year: int, data: dict[str, Any]
+) -> SatisfactionSurvey:
     """Record (or correct) the members' satisfaction survey of a year. Not once the year's rating is
     approved; the assessment's proposals that use the survey are refreshed."""
     assessment = (
@@ -607,7 +610,7 @@ def survey_save(*, user, organisation: Organisation, year: int, data: dict[str, 
 # Scheme and size-class files.
 
 
-def _may_load(user) -> bool:
+def _may_load(user: User | None) -> bool:
     return user is None or roles.can_manage_plans(user)
 
 
@@ -672,7 +675,7 @@ def _scheme_fields(parsed: ParsedScheme) -> dict[str, Any]:
     }
 
 
-def _store_scheme(user, parsed: ParsedScheme) -> Loaded:
+def _store_scheme(user: User | None, parsed: ParsedScheme) -> Loaded:
     scheme = Scheme.objects.filter(code=parsed.code, version=parsed.version).first()
     if scheme is not None and scheme.content_hash == parsed.content_hash:
         return Loaded(scheme, UNCHANGED, str(scheme))
@@ -708,7 +711,7 @@ def _store_scheme(user, parsed: ParsedScheme) -> Loaded:
     return Loaded(scheme, status, str(scheme))
 
 
-def _store_size_rules(user, parsed: ParsedSizeRules) -> Loaded:
+def _store_size_rules(user: User | None, parsed: ParsedSizeRules) -> Loaded:
     rules = SizeClassRules.objects.filter(code=parsed.code, version=parsed.version).first()
     if rules is not None and rules.content_hash == parsed.content_hash:
         return Loaded(rules, UNCHANGED, str(rules))
@@ -727,7 +730,7 @@ def _store_size_rules(user, parsed: ParsedSizeRules) -> Loaded:
 
 
 @transaction.atomic
-def scheme_load(*, user, text: str, name: str) -> Loaded:
+def scheme_load(*, user: User | None, text: str, name: str) -> Loaded:
     """Load a scheme file (provincial officers and administrators; `user=None` for the command). The file
     is checked whole first (DataFileError lists every problem); loading the same file again changes
     nothing; a changed file with the same code and version updates it, unless assessments already use it
@@ -738,7 +741,7 @@ def scheme_load(*, user, text: str, name: str) -> Loaded:
 
 
 @transaction.atomic
-def size_rules_load(*, user, text: str, name: str) -> Loaded:
+def size_rules_load(*, user: User | None, text: str, name: str) -> Loaded:
     """Load a size-class file, as `scheme_load` does a scheme file."""
     if not _may_load(user):
         raise PermissionDenied(errors.NOT_ALLOWED)

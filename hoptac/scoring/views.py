@@ -1,10 +1,12 @@
 """Pages of the scoring app. Views parse requests and call selectors (reads) and services (writes);
 assessments and organisations outside the user's scope answer 404."""
 
+from typing import Any, cast
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpRequest, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +16,7 @@ from django.views.generic import FormView, TemplateView
 from django_tables2 import RequestConfig
 
 from hoptac.accounts import roles
+from hoptac.accounts.models import User
 from hoptac.core import datafiles
 from hoptac.core.downloads import XLSX, attachment
 from hoptac.core.forms import add_service_errors
@@ -60,7 +63,7 @@ class CalendarView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        user = self.request.user
+        user = cast(User, self.request.user)  # signed in: LoginRequiredMixin
         form = CalendarFilterForm(self.request.GET or {"year": default_year()})
         year, area = default_year(), None
         if form.is_valid():
@@ -192,7 +195,7 @@ class AssessmentDetailView(ReviewStepMixin, AssessmentMixin, TemplateView):
 
     def get_context_data(self, self_form=None, review_form=None, **kwargs):
         context = super().get_context_data(**kwargs)
-        user = self.request.user
+        user = cast(User, self.request.user)  # signed in: LoginRequiredMixin
         assessment = self.assessment
         sheet = selectors.assessment_sheet(assessment=assessment)
         allowed = {
@@ -374,7 +377,7 @@ class SurveyView(AssessmentMixin, FormView):
         return super().get_context_data(
             assessment=self.assessment,
             organisation=self.assessment.organisation,
-            can_edit=services.can(self.request.user, "survey", self.assessment),
+            can_edit=services.can(cast(User, self.request.user), "survey", self.assessment),
             **kwargs,
         )
 
@@ -382,7 +385,7 @@ class SurveyView(AssessmentMixin, FormView):
         data = {name: form.cleaned_data[name] for name in form.fields}
         try:
             services.survey_save(
-                user=self.request.user,
+                user=cast(User, self.request.user),
                 organisation=self.assessment.organisation,
                 year=self.assessment.year,
                 data=data,
@@ -405,7 +408,7 @@ class OrganisationAssessmentsView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        user = self.request.user
+        user = cast(User, self.request.user)
         organisation = registry_selectors.organisation_get(user=user, pk=self.kwargs["pk"])
         assessments = list(selectors.assessments_of(user=user, organisation=organisation))
         done = {a.year for a in assessments}
@@ -450,9 +453,10 @@ class OrganisationYearView(LoginRequiredMixin, View):
 # Results.
 
 
-def _results_query(request) -> tuple[ResultsFilterForm, int, GroupBy, int]:
+def _results_query(request: HttpRequest) -> tuple[ResultsFilterForm, int, GroupBy, int]:
     """The form of `?year=&group_by=`, the year and grouping to show, and the last rated year in scope."""
-    latest = selectors.latest_rated_year(user=request.user) or default_year()
+    user = cast(User, request.user)  # the results pages are LoginRequiredMixin views
+    latest = selectors.latest_rated_year(user=user) or default_year()
     data = {"year": latest, "group_by": GroupBy.DISTRICT_LEGACY, **request.GET.dict()}
     form = ResultsFilterForm(data)
     year, group_by = latest, GroupBy.DISTRICT_LEGACY
@@ -461,11 +465,14 @@ def _results_query(request) -> tuple[ResultsFilterForm, int, GroupBy, int]:
     return form, year, GroupBy(group_by), latest
 
 
-def _results(request):
+def _results(
+    request: HttpRequest,
+) -> tuple[ResultsFilterForm, int, GroupBy, list[dict[str, Any]], list[dict[str, Any]]]:
     form, year, group_by, latest = _results_query(request)
     years = selectors.results_years(year=year, latest=latest)
-    by_year = selectors.rating_by_year(user=request.user, years=years)
-    grouped = selectors.rating_distribution(user=request.user, year=year, group_by=group_by)
+    user = cast(User, request.user)
+    by_year = selectors.rating_by_year(user=user, years=years)
+    grouped = selectors.rating_distribution(user=user, year=year, group_by=group_by)
     return form, year, group_by, by_year, grouped
 
 
@@ -475,7 +482,7 @@ class ResultsView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form, year, group_by, by_year, grouped = _results(self.request)
-        total = selectors.rating_distribution(user=self.request.user, year=year)
+        total = selectors.rating_distribution(user=cast(User, self.request.user), year=year)
         context.update(
             {
                 "form": form,

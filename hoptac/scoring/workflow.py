@@ -17,6 +17,7 @@ Every step is also written as an `AssessmentEvent` (the steps list of the assess
 from django.utils.translation import gettext_lazy as _
 
 from hoptac.accounts import roles
+from hoptac.accounts.models import User
 from hoptac.core.review import Step, Workflow, register
 
 from . import errors, services
@@ -25,25 +26,25 @@ from .choices import AssessmentState as S
 from .models import Assessment
 
 
-def _check(assessment: Assessment, step: Step, user) -> None:
+def _check(assessment: Assessment, step: Step, user: User) -> None:
     if step.name == "submit":
         services.submission_check(assessment)
     elif step.name == "approve":
         services.approval_check(assessment)
 
 
-def _before_save(assessment: Assessment, step: Step, user, comment: str) -> None:
+def _before_save(assessment: Assessment, step: Step, user: User, comment: str) -> None:
     if step.name == "approve":
         services.approval_prepare(assessment, user)
     elif step.name == "reopen":
         assessment.band = None  # until approved again it no longer counts as rated
 
 
-def _after_save(assessment: Assessment, step: Step, user, comment: str, before: str) -> None:
+def _after_save(assessment: Assessment, step: Step, user: User, comment: str, before: str) -> None:
     services.event_record(assessment, user, step.name, before, comment)
 
 
-def _may_return(user, assessment: Assessment) -> bool:
+def _may_return(user: User, assessment: Assessment) -> bool:
     """The commune officer returns a self-score to the organisation; a provincial officer returns a review to
     the commune."""
     if assessment.state == S.REVIEWED:

@@ -81,8 +81,7 @@ class ReportingPeriodAdmin(ReadOnlyAdmin):
 class AttachmentInline(admin.TabularInline):
     model = Attachment
     extra = 0
-    fields = ["original_name", "size", "content_type", "uploaded_by", "uploaded_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("original_name", "size", "content_type", "uploaded_by", "uploaded_at")
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -5,12 +5,13 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from hoptac.accounts.models import User
 from hoptac.core.datafiles import CREATED, UPDATED, DataKind, Loaded, register
 
 from .services import agency_file_load
 
 
-def load(*, text: str, name: str, user=None) -> Loaded:
+def load(*, text: str, name: str, user: User | None = None) -> Loaded:
     """The agencies file is loaded by the `load_data` command only: no page uploads it."""
     if user is not None:
         raise PermissionDenied

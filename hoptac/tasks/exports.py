@@ -6,6 +6,7 @@ import datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from hoptac.accounts.models import User
 from hoptac.core.formatting import format_date
 from hoptac.core.workbooks import (
     DECIMAL,
@@ -142,7 +143,7 @@ def calendar_workbook(
     return workbook_bytes(wb)
 
 
-def calendar_export(*, user, flt: CalendarFilter, past: CalendarFilter, today: datetime.date) -> bytes:
+def calendar_export(*, user: User, flt: CalendarFilter, past: CalendarFilter, today: datetime.date) -> bytes:
     """The .xlsx of the calendar's "Xuất Excel" and of the API's calendar-items/export, in the user's scope:
     what is due under `flt`; the overdue lists and the scorecard under `past` (the same filter, but from the
     beginning when no start was given; overdue: until today)."""

@@ -1,6 +1,7 @@
 """Forms of the tasks pages. They parse input; services validate again and check rights."""
 
 import datetime
+from typing import cast
 
 from django import forms
 from django.utils import timezone
@@ -72,12 +73,14 @@ class CalendarFilterForm(forms.Form):
         start, end = default_range(today)
         self.fields["start"].initial = None if all_past else start
         self.fields["end"].initial = end
-        self.fields["agency"].queryset = selectors.agency_list()
-        self.fields["agency"].empty_label = _("All agencies")
-        self.fields["area"].queryset = selectors.area_choices().filter(
+        agency = cast(AgencyChoiceField, self.fields["agency"])
+        agency.queryset = selectors.agency_list()
+        agency.empty_label = _("All agencies")
+        area = cast(AreaChoiceField, self.fields["area"])
+        area.queryset = selectors.area_choices().filter(
             level__in=[Level.PROVINCE, Level.DISTRICT, Level.COMMUNE]
         )
-        self.fields["area"].empty_label = _("All areas")
+        area.empty_label = _("All areas")
         for name in ("agency", "area", "view"):
             self.fields[name].error_messages["invalid_choice"] = INVALID_CHOICE
 
@@ -159,9 +162,10 @@ class AssignmentForm(forms.ModelForm):
     def __init__(self, *args, today: datetime.date, **kwargs):
         super().__init__(*args, **kwargs)
         in_force = selectors.agency_list(on=today)
-        self.fields["lead_agency"].queryset = in_force
-        self.fields["cooperating_agencies"].queryset = in_force
-        self.fields["every"].choices = [("", _("Once, by the deadline"))] + list(Every.choices)
+        cast(AgencyChoiceField, self.fields["lead_agency"]).queryset = in_force
+        cast(AgencyMultipleChoiceField, self.fields["cooperating_agencies"]).queryset = in_force
+        every = cast(forms.ChoiceField, self.fields["every"])  # a model field with choices
+        every.choices = [("", _("Once, by the deadline"))] + list(Every.choices)
         date_field_setup(self.fields["deadline"])
         for name in ("due_month", "due_day", "from_year", "to_year"):
             self.fields[name].widget.attrs.update({"class": "num", "min": 1})
@@ -199,7 +203,9 @@ class ProgressReportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("Results, difficulties, proposals."),
     )
-    files = MultipleFileField(
+    # Named like BaseForm.files (the request's uploads): the form's metaclass keeps declared fields apart
+    # (form["files"], cleaned_data["files"]), which the stubs cannot know.
+    files = MultipleFileField(  # type: ignore[assignment]
         label=_("Attach files"),
         required=False,
         help_text=_("PDF, Word (.docx), Excel (.xlsx), JPEG or PNG; at most 10 MB each."),
@@ -231,7 +237,8 @@ class ProgressReportForm(forms.Form):
         ]
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         figures = []
         for i in range(FIGURE_ROWS):
             label = (data.get(f"figure_{i}_label") or "").strip()

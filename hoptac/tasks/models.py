@@ -21,14 +21,23 @@ from hoptac.core.review import ReviewedModel
 from hoptac.core.scoping import Scope, ScopedModel
 from hoptac.core.text import fold, sort_key
 
-from .choices import AgencyKind, Every, ItemKind, ProgressStatus, ReminderWhen, ReportState, ScheduleSource
+from .choices import (
+    AgencyKind,
+    Every,
+    ItemKind,
+    ProgressStatus,
+    ReminderWhen,
+    ReportState,
+    ScheduleSource,
+    Timeliness,
+)
 from .recurrence import Schedule
 
 # People's Committees below the province: their reports are written by the commune officers of their area.
 LOCAL_KINDS = [AgencyKind.COMMUNE_COMMITTEE, AgencyKind.DISTRICT_COMMITTEE]
 
 
-class AgencyQuerySet(models.QuerySet):
+class AgencyQuerySet(models.QuerySet["Agency"]):
     def in_force_on(self, day: datetime.date) -> "AgencyQuerySet":
         return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(
             Q(valid_to__isnull=True) | Q(valid_to__gte=day)
@@ -295,6 +304,13 @@ class TaskAssignment(ScheduleFields):
     )
     history = HistoricalRecords(m2m_fields=[cooperating_agencies])
 
+    # Not stored: set by the task list for its template (tasks.views.TaskListView) …
+    stats: dict[str, int]
+    schedule_text: str
+    lead_ended: bool
+    # … and simple-history's switch, on while the co-operating agencies change (services._save_assignment).
+    skip_history_when_saving: bool
+
     class Meta:
         verbose_name = _("task assignment")
         verbose_name_plural = _("task assignments")
@@ -356,6 +372,9 @@ class ReportingPeriod(ScopedModel):
     first_submitted_on = models.DateField(_("first submitted on"), null=True, blank=True, editable=False)
     accepted_on = models.DateField(_("accepted on"), null=True, blank=True, editable=False)
     history = HistoricalRecords(excluded_fields=["report_state", "first_submitted_on", "accepted_on"])
+
+    # Not stored: set by the pages that list periods, for their templates (tasks.views).
+    timeliness: Timeliness
 
     class Meta:
         verbose_name = _("reporting period")

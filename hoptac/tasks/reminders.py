@@ -99,7 +99,7 @@ def period_candidates(*, today: datetime.date, window: int) -> list[Candidate]:
         .select_related("agency", "assignment__plan_task", "obligation")
         .order_by("due", "pk")
     )
-    users_by_agency: dict[int, list[str]] = {}
+    users_by_agency: dict[int | None, list[str]] = {}
     for user in User.objects.filter(agency__in={p.agency_id for p in periods}, is_active=True).exclude(
         email=""
     ):
@@ -148,7 +148,7 @@ def yearly_data_candidates(*, today: datetime.date, window: int) -> list[Candida
             .only("pk", "name", "email")
             .order_by("pk")
         )
-        reps: dict[int, list[str]] = {}
+        reps: dict[int | None, list[str]] = {}
         for user in User.objects.filter(roles.representatives_of(orgs)).exclude(email=""):
             reps.setdefault(user.organisation_id, []).append(user.email)
         for org in orgs:
@@ -193,7 +193,7 @@ def evaluation_candidates(*, today: datetime.date, window: int) -> list[Candidat
         due = deadline(assessment.year) if callable(deadline) else None
         if due is not None and abs((due - today).days) <= window:
             relevant.append((assessment, due))
-    reps: dict[int, list[str]] = {}
+    reps: dict[int | None, list[str]] = {}
     for user in User.objects.filter(
         roles.representatives_of([a.organisation_id for a, _d in relevant])
     ).exclude(email=""):

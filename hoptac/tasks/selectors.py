@@ -5,7 +5,7 @@ evaluations), its overdue lists and the agencies' scorecard. `today` is always p
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.apps import apps
 from django.db.models import Count, F, Max, Min, OuterRef, Q, QuerySet, Subquery
@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from hoptac.accounts.models import User
 from hoptac.areas.models import AdminMap, AdminUnit, Level
 from hoptac.areas.selectors import commune_ids_within, map_in_force_on
 
@@ -21,6 +22,7 @@ from .choices import ItemKind, ReportState, Timeliness
 from .models import (
     Agency,
     AgencyMerge,
+    AgencyQuerySet,
     Attachment,
     Obligation,
     ProgressReport,
@@ -29,6 +31,11 @@ from .models import (
 )
 from .rules import DUE_SOON_DAYS, days_overdue, timeliness
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    from hoptac.registry.models import Organisation
+
 YEARLY_DATA_DUE = (12, 15)  # TT 09/2024/TT-BKHĐT Điều 6: yearly data by 15 December
 
 
@@ -36,7 +43,7 @@ YEARLY_DATA_DUE = (12, 15)  # TT 09/2024/TT-BKHĐT Điều 6: yearly data by 15 
 # Agencies and assignments (plan data: any signed-in user may read them).
 
 
-def agency_list(*, on: datetime.date | None = None, kinds: list[str] | None = None) -> QuerySet[Agency]:
+def agency_list(*, on: datetime.date | None = None, kinds: list[str] | None = None) -> AgencyQuerySet:
     qs = Agency.objects.select_related("area", "successor")
     if on is not None:
         qs = qs.in_force_on(on)
@@ -91,7 +98,7 @@ def assignment_history(*, assignment: TaskAssignment) -> list[dict[str, Any]]:
     agencies = Agency.objects.in_bulk(ids)
     entries, previous = [], None
     for record in records:
-        before_coop = cooperating[previous.history_id] if previous is not None else set()
+        before_coop: set[int] = cooperating[previous.history_id] if previous is not None else set()
         now_coop = cooperating[record.history_id]
         schedule_fields = ("every", "due_month", "due_day", "from_year", "to_year", "deadline")
         entries.append(
@@ -122,20 +129,20 @@ def obligation_list() -> QuerySet[Obligation]:
 # Periods and reports in the user's scope.
 
 
-def period_list(*, user) -> QuerySet[ReportingPeriod]:
+def period_list(*, user: User) -> QuerySet[ReportingPeriod]:
     return ReportingPeriod.objects.restrict(user, "view").select_related(
         "agency__area__parent", "original_agency", "assignment__plan_task__plan", "obligation", "report"
     )
 
 
-def period_get(*, user, pk: int) -> ReportingPeriod:
+def period_get(*, user: User, pk: int) -> ReportingPeriod:
     try:
         return period_list(user=user).get(pk=pk)
     except ReportingPeriod.DoesNotExist as exc:
         raise Http404 from exc
 
 
-def report_get(*, user, pk: int) -> ProgressReport:
+def report_get(*, user: User, pk: int) -> ProgressReport:
     qs = ProgressReport.objects.restrict(user, "view").select_related(
         "period__agency", "agency", "submitted_by", "reviewed_by"
     )
@@ -145,7 +152,7 @@ def report_get(*, user, pk: int) -> ProgressReport:
         raise Http404 from exc
 
 
-def report_list(*, user) -> QuerySet[ProgressReport]:
+def report_list(*, user: User) -> QuerySet[ProgressReport]:
     return (
         ProgressReport.objects.restrict(user, "view")
         .select_related(
@@ -164,22 +171,22 @@ def report_history(*, report: ProgressReport) -> list[Any]:
     return list(report.history.select_related("history_user").order_by("-history_date", "-history_id"))
 
 
-def attachment_get(*, user, pk: int) -> Attachment:
+def attachment_get(*, user: User, pk: int) -> Attachment:
     try:
         return Attachment.objects.restrict(user, "view").select_related("report__period").get(pk=pk)
     except Attachment.DoesNotExist as exc:
         raise Http404 from exc
 
 
-def reports_waiting_review(*, user) -> QuerySet[ReportingPeriod]:
+def reports_waiting_review(*, user: User) -> QuerySet[ReportingPeriod]:
     return period_list(user=user).filter(report_state=ReportState.SUBMITTED).order_by("due")
 
 
-def periods_of_assignment(*, user, assignment: TaskAssignment) -> QuerySet[ReportingPeriod]:
+def periods_of_assignment(*, user: User, assignment: TaskAssignment) -> QuerySet[ReportingPeriod]:
     return period_list(user=user).filter(assignment=assignment).order_by("-start")
 
 
-def periods_of_agency(*, user, agency: Agency) -> QuerySet[ReportingPeriod]:
+def periods_of_agency(*, user: User, agency: Agency) -> QuerySet[ReportingPeriod]:
     return period_list(user=user).filter(agency=agency).order_by("-due")
 
 
@@ -274,7 +281,7 @@ def _period_item(period: ReportingPeriod, today: datetime.date) -> CalendarItem:
     )
 
 
-def filtered_periods(*, user, flt: CalendarFilter) -> QuerySet[ReportingPeriod]:
+def filtered_periods(*, user: User, flt: CalendarFilter) -> QuerySet[ReportingPeriod]:
     qs = period_list(user=user).filter(due__gte=flt.start, due__lte=flt.end)
     if flt.kinds:
         qs = qs.filter(kind__in=flt.kinds)
@@ -303,14 +310,26 @@ def yearly_data_due(year: int) -> datetime.date:
     return datetime.date(year, *YEARLY_DATA_DUE)
 
 
-def _yearly_organisations(*, user, year: int, area: AdminUnit | None):
+class YearlyAnnotations(TypedDict):
+    """What `_yearly_organisations` adds to each organisation: its yearly report's state and submission
+    time (None without a report)."""
+
+    yr_state: str | None
+    yr_submitted: datetime.datetime | None
+
+
+if TYPE_CHECKING:
+    YearlyOrganisation = WithAnnotations[Organisation, YearlyAnnotations]
+
+
+def _yearly_organisations(*, user: User, year: int, area: AdminUnit | None) -> "QuerySet[YearlyOrganisation]":
     """Organisations in the user's scope that owe data for `year` (on the books on its due day), with
     their report's state and submission day annotated."""
     from hoptac.registry.models import YearlyReport
     from hoptac.registry.selectors import organisation_list
 
     due = yearly_data_due(year)
-    orgs = organisation_list(user=user).existing_on(due).in_area(area)
+    orgs: QuerySet[Organisation] = organisation_list(user=user).existing_on(due).in_area(area)
     own = YearlyReport.objects.unrestricted("correlated with the scoped organisations above").filter(
         organisation=OuterRef("pk"), year=year
     )
@@ -338,7 +357,9 @@ def _yearly_counts(due: datetime.date) -> dict[str, Any]:
     }
 
 
-def yearly_data_item(*, user, year: int, today: datetime.date, area: AdminUnit | None = None) -> CalendarItem:
+def yearly_data_item(
+    *, user: User, year: int, today: datetime.date, area: AdminUnit | None = None
+) -> CalendarItem:
     due = yearly_data_due(year)
     counts = _yearly_organisations(user=user, year=year, area=area).aggregate(**_yearly_counts(due))
     url = reverse("tasks:yearly_data") + f"?year={year}" + (f"&area={area.pk}" if area else "")
@@ -356,7 +377,7 @@ def yearly_data_item(*, user, year: int, today: datetime.date, area: AdminUnit |
 
 
 def yearly_data_by_commune(
-    *, user, year: int, today: datetime.date, area: AdminUnit | None = None
+    *, user: User, year: int, today: datetime.date, area: AdminUnit | None = None
 ) -> list[dict[str, Any]]:
     """Who has not submitted the year's data, by commune (of the map in force on the due day)."""
     due = yearly_data_due(year)
@@ -376,7 +397,9 @@ def yearly_data_by_commune(
     return result
 
 
-def yearly_data_missing(*, user, year: int, commune: AdminUnit | None = None, area: AdminUnit | None = None):
+def yearly_data_missing(
+    *, user: User, year: int, commune: AdminUnit | None = None, area: AdminUnit | None = None
+) -> "QuerySet[YearlyOrganisation]":
     """The organisations that have not submitted the year's data (no record, or a draft)."""
     from hoptac.registry.models import YearlyReportState
 
@@ -392,7 +415,7 @@ EVALUATION_STEPS = [("self_assessment", "submitted"), ("review", "reviewed"), ("
 
 
 def evaluation_items(
-    *, user, year: int, today: datetime.date, area: AdminUnit | None = None
+    *, user: User, year: int, today: datetime.date, area: AdminUnit | None = None
 ) -> list[CalendarItem]:
     """The scoring app's deadlines for `year` (self-assessment, review, approval) with who is done, when
     that app is installed; nothing otherwise (it may still change: every access is guarded)."""
@@ -450,7 +473,7 @@ def evaluation_items(
     return items
 
 
-def calendar_items(*, user, flt: CalendarFilter, today: datetime.date) -> list[CalendarItem]:
+def calendar_items(*, user: User, flt: CalendarFilter, today: datetime.date) -> list[CalendarItem]:
     """Everything due between flt.start and flt.end that the user may see, by due day."""
     items: list[CalendarItem] = []
     period_kinds = {ItemKind.TASK_REPORT, ItemKind.LOCAL_REPORT, ItemKind.SUMMARY_REPORT}
@@ -496,14 +519,14 @@ def month_grid(items: list[CalendarItem], year: int, month: int) -> list[list[di
 
 
 def overdue_periods(
-    *, user, today: datetime.date, flt: CalendarFilter | None = None
+    *, user: User, today: datetime.date, flt: CalendarFilter | None = None
 ) -> QuerySet[ReportingPeriod]:
     qs = period_list(user=user) if flt is None else filtered_periods(user=user, flt=flt)
     return qs.filter(due__lt=today, first_submitted_on__isnull=True).order_by("due", "pk")
 
 
 def overdue_by_agency(
-    *, user, today: datetime.date, flt: CalendarFilter | None = None
+    *, user: User, today: datetime.date, flt: CalendarFilter | None = None
 ) -> list[dict[str, Any]]:
     groups: dict[int, dict[str, Any]] = {}
     for period in overdue_periods(user=user, today=today, flt=flt):
@@ -522,7 +545,7 @@ def overdue_by_agency(
 
 
 def overdue_by_area(
-    *, user, today: datetime.date, flt: CalendarFilter | None = None, year: int | None = None
+    *, user: User, today: datetime.date, flt: CalendarFilter | None = None, year: int | None = None
 ) -> list[dict[str, Any]]:
     """Per area: overdue reports of the area's People's Committees, and organisations of the area that
     have not submitted the latest yearly data already due."""
@@ -532,6 +555,7 @@ def overdue_by_area(
         return rows.setdefault(unit.pk, {"area": unit, "reports": 0, "yearly_missing": 0, "items": []})
 
     for period in overdue_periods(user=user, today=today, flt=flt).filter(agency__area__isnull=False):
+        assert period.agency.area is not None  # agency__area__isnull=False
         row = row_for(period.agency.area)
         row["reports"] += 1
         row["items"].append(_period_item(period, today))
@@ -548,7 +572,12 @@ def overdue_by_area(
 
 
 def scorecard(
-    *, user, today: datetime.date, start: datetime.date, end: datetime.date, agency: Agency | None = None
+    *,
+    user: User,
+    today: datetime.date,
+    start: datetime.date,
+    end: datetime.date,
+    agency: Agency | None = None,
 ) -> list[dict[str, Any]]:
     """Per agency, over the periods due between `start` and `end` (and by today): on time, late, missing
     (overdue), still waiting for review, returned; with the share on time."""

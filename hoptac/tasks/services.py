@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from hoptac.accounts import roles
+from hoptac.accounts.models import User
 from hoptac.core.formatting import format_date
 from hoptac.core.history import acting_user, set_history_user
 from hoptac.core.uploads import DOCUMENT_TYPES, check_upload
@@ -31,7 +32,7 @@ from .models import (
     ReportingPeriod,
     TaskAssignment,
 )
-from .recurrence import DEFAULT_EVERY, Schedule, generate_periods
+from .recurrence import DEFAULT_EVERY, PeriodSpec, Schedule, generate_periods
 
 logger = logging.getLogger(__name__)
 
@@ -119,7 +120,7 @@ def agency_in_force(agency: Agency | None, day: datetime.date) -> Agency | None:
 
 
 def _save_assignment(
-    assignment: TaskAssignment, user, *, cooperating: list[Agency], reason: str = ""
+    assignment: TaskAssignment, user: User | None, *, cooperating: list[Agency], reason: str = ""
 ) -> None:
     """Save the assignment and its co-operating agencies as one history record (the co-operating agencies
     are kept with it by simple-history's m2m tracking)."""
@@ -142,13 +143,13 @@ def _assignment_open(assignment: TaskAssignment, day: datetime.date) -> bool:
 
 
 @transaction.atomic
-def agency_merge(*, user=None, agency: Agency, effective_on: datetime.date | None = None) -> AgencyMerge:
+def agency_merge(
+    *, user: User | None = None, agency: Agency, effective_on: datetime.date | None = None
+) -> AgencyMerge:
     """Hand an agency's open work to its successor on the merger day (default: the day after it ended):
     the lead and co-operating roles of its open tasks, its periods not yet accepted (with their draft or
     returned reports) and its users. Accepted periods stay with it. Every move is kept in the history
     (assignments, periods) and summed up in an AgencyMerge row. `user` None: run by a command."""
-    from hoptac.accounts.models import User
-
     if user is not None and not roles.is_coordinator(user):
         raise PermissionDenied(errors.NOT_ALLOWED)
     agency = Agency.objects.select_for_update().get(pk=agency.pk)
@@ -203,7 +204,7 @@ def agency_merge(*, user=None, agency: Agency, effective_on: datetime.date | Non
     return merge
 
 
-def agency_successions_apply(*, user=None, today: datetime.date) -> list[AgencyMerge]:
+def agency_successions_apply(*, user: User | None = None, today: datetime.date) -> list[AgencyMerge]:
     """Every succession due by `today` and not yet applied, oldest first (so chains follow through)."""
     merges = []
     due = Agency.objects.filter(successor__isnull=False, merged_on__isnull=True, valid_to__lt=today)
@@ -269,7 +270,7 @@ def assignments_ensure(*, plan=None) -> int:
 @transaction.atomic
 def assignment_save(
     *,
-    user,
+    user: User,
     assignment: TaskAssignment,
     lead_agency: Agency | None,
     cooperating: list[Agency] | None = None,
@@ -295,6 +296,7 @@ def assignment_save(
         problems["cooperating_agencies"] = errors.AGENCY_ENDED
     if problems:
         raise ValidationError(problems)
+    assert lead_agency is not None  # LEAD_REQUIRED above
     previous_lead = assignment.lead_agency_id
     assignment.lead_agency = lead_agency
     assignment.from_plan = assignment.plan_task.assignment_known
@@ -370,14 +372,17 @@ def periods_refresh(*, today: datetime.date, assignments=None, obligations=None)
         specs = generate_periods(
             assignment.schedule, first_day=assignment.plan_task.plan.issued_on, last_day=last_day
         )
-        wanted = {}
+        # Keyed (start, every) here; (original agency, start, every) for obligations of every agency of a kind.
+        wanted: dict[tuple[Any, ...], tuple[PeriodSpec, Agency]] = {}
         for spec in specs:
             agency = agency_in_force(assignment.lead_agency, spec.due)
             if agency is None:
                 result.unassigned += 1
                 continue
             wanted[(spec.start, spec.every)] = (spec, agency)
-        existing = {(p.start, p.every): p for p in assignment.periods.all()}
+        existing: dict[tuple[Any, ...], ReportingPeriod] = {
+            (p.start, p.every): p for p in assignment.periods.all()
+        }
 
         def make(spec, agency, assignment=assignment):
             return ReportingPeriod(
@@ -436,8 +441,12 @@ def period_cache_refresh(period: ReportingPeriod, report: ProgressReport) -> Non
     stale). The first submission day is kept once set: timeliness counts the first submission."""
     current = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
     current.report_state = report.state
-    if report.state != ReportState.DRAFT and current.first_submitted_on is None and report.submitted_at:
-        current.first_submitted_on = timezone.localdate(report.submitted_at)
+    submitted_at = report.submitted_at
+    if report.state != ReportState.DRAFT and current.first_submitted_on is None and submitted_at:
+        # A progress report's submission is a moment (DateTimeField); ReviewedModel types it as a date
+        # because the yearly data keep only the day.
+        assert isinstance(submitted_at, datetime.datetime)
+        current.first_submitted_on = timezone.localdate(submitted_at)
     current.accepted_on = (
         timezone.localdate(report.reviewed_at) if report.state == ReportState.ACCEPTED else None
     )
@@ -455,7 +464,7 @@ REPORT_FIELDS = ["status", "text", "figures"]
 
 @transaction.atomic
 def progress_report_save(
-    *, user, period: ReportingPeriod, data: dict[str, Any], today: datetime.date | None = None
+    *, user: User, period: ReportingPeriod, data: dict[str, Any], today: datetime.date | None = None
 ) -> ProgressReport:
     """Create or change the draft (or returned) report of a period, for the period's agency."""
     if not roles.can_report_for(user, period.agency):
@@ -486,7 +495,7 @@ def progress_report_save(
 # Attachments.
 
 
-def _check_editable(user, report: ProgressReport) -> None:
+def _check_editable(user: User, report: ProgressReport) -> None:
     if not roles.can_report_for(user, report.period.agency):
         raise PermissionDenied(errors.NOT_ALLOWED)
     if report.state == ReportState.ACCEPTED:
@@ -496,7 +505,7 @@ def _check_editable(user, report: ProgressReport) -> None:
 
 
 @transaction.atomic
-def attachment_add(*, user, report: ProgressReport, file) -> Attachment:
+def attachment_add(*, user: User, report: ProgressReport, file) -> Attachment:
     _check_editable(user, report)
     content_type = check_upload(file, allowed=DOCUMENT_TYPES, max_bytes=ATTACHMENT_MAX_BYTES)
     attachment = Attachment(
@@ -512,7 +521,7 @@ def attachment_add(*, user, report: ProgressReport, file) -> Attachment:
 
 
 @transaction.atomic
-def attachment_delete(*, user, attachment: Attachment) -> None:
+def attachment_delete(*, user: User, attachment: Attachment) -> None:
     _check_editable(user, attachment.report)
     attachment.file.delete(save=False)
     attachment.delete()

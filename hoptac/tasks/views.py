@@ -4,19 +4,22 @@ Views parse requests and call selectors (reads) and services (writes); periods o
 answer 404."""
 
 import datetime
+from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse
+from django.http import FileResponse, HttpRequest
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
+from django.views.generic.base import ContextMixin
 
 from hoptac.accounts import roles
+from hoptac.accounts.models import User
 from hoptac.core.downloads import XLSX, attachment
 from hoptac.core.forms import add_service_errors
 from hoptac.core.review import ReviewStepMixin, transition
@@ -34,7 +37,10 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
-class TasksMixin(LoginRequiredMixin):
+class TasksMixin(LoginRequiredMixin, ContextMixin):
+    """The tasks pages: signed-in users only (so `self.request.user` is a User), with the tab and the day."""
+
+    request: HttpRequest
     tab = ""
 
     def get_context_data(self, **kwargs):
@@ -69,7 +75,7 @@ class CalendarView(TasksMixin, TemplateView):
         today = _today()
         form = _filter_form(self.request, today)
         flt = form.filter()
-        items = selectors.calendar_items(user=self.request.user, flt=flt, today=today)
+        items = selectors.calendar_items(user=cast(User, self.request.user), flt=flt, today=today)
         context = super().get_context_data(**kwargs)
         context.update(
             {
@@ -105,7 +111,7 @@ class OverdueView(TasksMixin, TemplateView):
         form = _filter_form(self.request, today, all_past=True)
         flt = form.filter(all_past=True)
         flt.end = min(flt.end, today)
-        user = self.request.user
+        user = cast(User, self.request.user)
         by_agency = selectors.overdue_by_agency(user=user, today=today, flt=flt)
         by_area = selectors.overdue_by_area(user=user, today=today, flt=flt)
         return super().get_context_data(
@@ -128,7 +134,7 @@ class ScorecardView(TasksMixin, TemplateView):
         form = _filter_form(self.request, today, all_past=True)
         flt = form.filter(all_past=True)
         rows = selectors.scorecard(
-            user=self.request.user, today=today, start=flt.start, end=flt.end, agency=flt.agency
+            user=cast(User, self.request.user), today=today, start=flt.start, end=flt.end, agency=flt.agency
         )
         totals = {
             k: sum(r[k] for r in rows)
@@ -173,7 +179,7 @@ class YearlyDataView(TasksMixin, TemplateView):
         year = max(2000, min(year, today.year))
         form = _filter_form(self.request, today)
         area = form.cleaned_data.get("area") if form.is_bound and form.is_valid() else None
-        user = self.request.user
+        user = cast(User, self.request.user)
         commune = None
         commune_id = self.request.GET.get("commune")
         rows = selectors.yearly_data_by_commune(user=user, year=year, today=today, area=area)
@@ -208,9 +214,9 @@ class TaskListView(TasksMixin, TemplateView):
     def get_context_data(self, **kwargs):
         today = _today()
         assignments = list(selectors.assignment_list())
-        user = self.request.user
+        user = cast(User, self.request.user)
         periods = selectors.period_list(user=user).filter(assignment__in=assignments)
-        stats: dict[int, dict[str, int]] = {}
+        stats: dict[int | None, dict[str, int]] = {}
         for period in periods:
             row = stats.setdefault(period.assignment_id, {"total": 0, "overdue": 0, "accepted": 0})
             row["total"] += 1
@@ -240,7 +246,7 @@ class TaskDetailView(TasksMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         assignment = selectors.assignment_get(pk=self.kwargs["pk"])
-        user = self.request.user
+        user = cast(User, self.request.user)
         today = _today()
         periods = list(selectors.periods_of_assignment(user=user, assignment=assignment))
         for period in periods:
@@ -289,7 +295,7 @@ class TaskAssignView(TasksMixin, FormView):
         assignment = selectors.assignment_get(pk=self.assignment.pk)
         try:
             services.assignment_save(
-                user=self.request.user,
+                user=cast(User, self.request.user),
                 assignment=assignment,
                 lead_agency=data["lead_agency"],
                 cooperating=list(data["cooperating_agencies"]),
@@ -319,7 +325,7 @@ class PeriodMixin(TasksMixin):
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        user = self.request.user
+        user = cast(User, self.request.user)
         today = _today()
         period = self.period
         report = self.report
@@ -330,7 +336,7 @@ class PeriodMixin(TasksMixin):
             timeliness=timeliness(due=period.due, submitted_on=period.first_submitted_on, today=today),
             days_overdue=days_overdue(due=period.due, submitted_on=period.first_submitted_on, today=today),
             can_edit=roles.can_report_for(user, period.agency) and editable and today >= period.start,
-            own_report=bool(report)
+            own_report=report is not None
             and report.state == ReportState.SUBMITTED
             and roles.can_review_reports(user)
             and not roles.can_review_reports(user, report),
@@ -386,7 +392,7 @@ class ReportEditView(PeriodMixin, FormView):
         return kwargs
 
     def form_valid(self, form):
-        user = self.request.user
+        user = cast(User, self.request.user)
         data = form.cleaned_data
         submit = "submit" in self.request.POST
         try:
@@ -440,7 +446,7 @@ class ReviewListView(TasksMixin, TemplateView):
     tab = "reviews"
 
     def get_context_data(self, **kwargs):
-        periods = selectors.reports_waiting_review(user=self.request.user)
+        periods = selectors.reports_waiting_review(user=cast(User, self.request.user))
         return super().get_context_data(
             periods=periods, can_review=roles.can_review_reports(self.request.user), **kwargs
         )
@@ -469,7 +475,7 @@ class AgencyDetailView(TasksMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         agency = selectors.agency_get(code=self.kwargs["code"])
-        user = self.request.user
+        user = cast(User, self.request.user)
         today = _today()
         periods = list(selectors.periods_of_agency(user=user, agency=agency)[:100])
         for period in periods:
@@ -506,7 +512,7 @@ class AgencyMergeView(LoginRequiredMixin, View):
         form = MergeForm(request.POST)
         back = redirect("tasks:agency_detail", code=agency.code)
         if not form.is_valid():
-            messages.error(request, "; ".join(e for errs in form.errors.values() for e in errs))
+            messages.error(request, "; ".join(str(e) for errs in form.errors.values() for e in errs))
             return back
         try:
             merge = services.agency_merge(

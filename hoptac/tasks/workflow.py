@@ -2,29 +2,37 @@
 coordinating agency accepts it (it is then locked) or returns it with a comment; nobody reviews a report they
 submitted. Each step copies the report's state onto its period, so lists and scorecards stay one query."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from hoptac.accounts import roles
+from hoptac.accounts.models import User
 from hoptac.core.review import Step, Workflow, register
 
 from . import errors
 from .choices import ReportState as S
 from .models import ProgressReport
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def _check(report: ProgressReport, step: Step, user) -> None:
+
+def _check(report: ProgressReport, step: Step, user: User) -> None:
     if step.name == "submit" and not report.text.strip():
         raise ValidationError({"text": errors.REPORT_TEXT_REQUIRED})
 
 
-def _after(report: ProgressReport, step: Step, user, comment: str, before: str) -> None:
+def _after(report: ProgressReport, step: Step, user: User, comment: str, before: str) -> None:
     from .services import period_cache_refresh
 
     period_cache_refresh(report.period, report)
 
 
-def _own_report(user, report: ProgressReport):
+def _own_report(user: User, report: ProgressReport) -> StrOrPromise | None:
     return errors.OWN_REPORT if roles.can_review_reports(user) else None
 
 

@@ -1,6 +1,8 @@
 """Serializers of the plans API. Read-only, with explicit fields so the OpenAPI schema describes them.
 Evaluations (hoptac.plans.evaluation.TargetResult, indicators.Point/Measure) are dataclasses, not models."""
 
+from typing import cast
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -23,7 +25,11 @@ class DocumentSerializer(serializers.Serializer):
 
 
 class SectionSerializer(ScopedModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    # Named like Field.parent (the enclosing serializer): declared fields live apart from the serializer's
+    # attributes (DRF's metaclass), which the stubs cannot know.
+    parent = serializers.SlugRelatedField[PlanSection](  # type: ignore[assignment]
+        slug_field="code", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = PlanSection
@@ -65,7 +71,8 @@ class PlanSerializer(ScopedModelSerializer):
         ]
 
     def get_implements(self, plan: Plan) -> list[dict]:
-        return DocumentSerializer(plan.implements or [], many=True).data
+        # many=True makes a ListSerializer, whose data is a list (the stubs type every serializer's data a dict)
+        return cast(list[dict], DocumentSerializer(plan.implements or [], many=True).data)
 
 
 class GoalSerializer(serializers.Serializer):
@@ -92,7 +99,11 @@ class PointSerializer(serializers.Serializer):
     missing = serializers.IntegerField(
         source="measure.missing", help_text="Organisations considered without the data needed."
     )
-    partial = serializers.BooleanField(help_text="True for a year not complete at the as_of date.")
+    # Named like BaseSerializer.partial (partial updates): declared fields live apart from the serializer's
+    # attributes (DRF's metaclass), which the stubs cannot know.
+    partial = serializers.BooleanField(  # type: ignore[assignment]
+        help_text="True for a year not complete at the as_of date."
+    )
 
 
 class AssessmentSerializer(serializers.Serializer):
@@ -108,7 +119,10 @@ class BreakdownRowSerializer(serializers.Serializer):
     area_id = serializers.SerializerMethodField(help_text="The administrative unit's id (commune, district).")
     code = serializers.CharField(help_text="Official code of the unit, or the sector's code.")
     name = serializers.CharField()
-    parent = serializers.CharField(help_text="The district of a commune on the map before 1/7/2025.")
+    # Named like Field.parent: see SectionSerializer.parent.
+    parent = serializers.CharField(  # type: ignore[assignment]
+        help_text="The district of a commune on the map before 1/7/2025."
+    )
     value = serializers.FloatField(allow_null=True)
     numerator = serializers.FloatField(allow_null=True)
     denominator = serializers.FloatField(allow_null=True)

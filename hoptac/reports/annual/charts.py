@@ -21,7 +21,7 @@ FONT = "DejaVu Sans"
 DPI = 200
 KIND_COLOURS = {"htx": "#1f5f99", "lhhtx": "#6a9fd4", "tht": "#e39b2d", "qtdnd": "#7a9a3a"}
 BAND_COLOURS = {"good": "#2e7d32", "fair": "#7cb342", "average": "#f9a825", "weak": "#c62828"}
-STATUS_COLOURS = {
+STATUS_COLOURS: dict[str, str] = {
     TargetStatus.ACHIEVED: "#2e7d32",
     TargetStatus.ON_TRACK: "#1f5f99",
     TargetStatus.BEHIND: "#f9a825",

@@ -345,7 +345,7 @@ def _grid(plan: Plan, day: datetime.date, group_by: str, *, unlocated: str = NOT
     )
     out = []
     for row in rows:
-        values = {kind: _int(row.measure(t)) for kind, t in counts.items()}
+        values: dict[str, int] = {kind: _int(row.measure(t)) for kind, t in counts.items()}
         if not any(values.values()):
             continue
         label = row.name if row.key is not None else unlocated
@@ -609,7 +609,7 @@ def _tasks_from_app(plan: Plan, year: int, lines: list[TaskLine], *, today: date
     )
     for assignment in assignments:
         line = by_code.get(assignment.plan_task.code)
-        if line is not None and assignment.lead_agency_id:
+        if line is not None and assignment.lead_agency is not None:
             line.lead = assignment.lead_agency.name
             line.assigned = True
     periods = (
@@ -630,6 +630,7 @@ def _tasks_from_app(plan: Plan, year: int, lines: list[TaskLine], *, today: date
     seen: set[tuple[str, str]] = set()
     with override("vi"):
         for period in periods:
+            assert period.assignment is not None  # assignment__plan_task__plan=plan
             line = by_code.get(period.assignment.plan_task.code)
             if line is None:
                 continue
@@ -756,10 +757,10 @@ def latest_rated_year(plan: Plan, up_to: int) -> int | None:
         return None
     from hoptac.plans.indicators import plan_scope_q
     from hoptac.registry.models import Organisation
+    from hoptac.scoring.models import Assessment
 
-    model = Organisation.assessments.rel.related_model
     return (
-        model.objects.unrestricted("the province's report covers the whole territory")
+        Assessment.objects.unrestricted("the province's report covers the whole territory")
         .filter(
             state="approved",
             year__lte=up_to,

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hoptac.accounts import roles
+from hoptac.accounts.models import User
 from hoptac.plans.models import Plan
 
 from .build import AnnualReportFiles, build_annual_report
@@ -15,7 +16,7 @@ from .build import AnnualReportFiles, build_annual_report
 NOT_ALLOWED = _("Only provincial officers and administrators generate the yearly report.")
 
 
-def user_can_generate(user) -> bool:
+def user_can_generate(user: User) -> bool:
     """The yearly report covers the whole territory: provincial officers and administrators."""
     return roles.can_manage_plans(user)
 
@@ -32,7 +33,7 @@ def report_years(plan: Plan, today: datetime.date) -> range:
 
 def annual_report_generate(
     *,
-    user,
+    user: User,
     plan: Plan,
     year: int,
     today: datetime.date | None = None,

@@ -1,3 +1,6 @@
+from collections.abc import Callable
+from typing import Any, cast
+
 from rest_framework import serializers
 
 from hoptac.core.api import ScopedModelSerializer
@@ -14,7 +17,9 @@ from hoptac.scoring.models import (
 
 
 class CriterionSerializer(ScopedModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    # Named like Field.parent (the enclosing serializer): declared fields live apart from the serializer's
+    # attributes (DRF's metaclass), which the stubs cannot know.
+    parent = serializers.SlugRelatedField[Criterion](slug_field="code", read_only=True)  # type: ignore[assignment]
     is_leaf = serializers.SerializerMethodField()
 
     class Meta:
@@ -84,7 +89,8 @@ class SchemeDetailSerializer(SchemeSerializer):
         rows = list(obj.criteria.select_related("parent").order_by("position"))
         for row in rows:
             row._leaf = row.code in leaves
-        return CriterionSerializer(rows, many=True).data
+        # many=True makes a ListSerializer, whose data is a list (the stubs type every serializer's data a dict)
+        return cast(list[dict], CriterionSerializer(rows, many=True).data)
 
     def get_pools(self, obj) -> list[dict]:
         return [
@@ -205,7 +211,8 @@ class StartYearOutput(serializers.Serializer):
 class DistributionSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     key = serializers.JSONField(required=False)
-    label = serializers.CharField(required=False)
+    # Named like Field.label: see CriterionSerializer.parent.
+    label = serializers.CharField(required=False)  # type: ignore[assignment]
     good = serializers.IntegerField()
     fair = serializers.IntegerField()
     average = serializers.IntegerField()
@@ -247,4 +254,5 @@ class SurveySerializer(ScopedModelSerializer):
             "satisfied_pct",
             "response_pct",
         ]
-        validators = []  # the service decides create-or-update for (organisation, year)
+        # The service decides create-or-update for (organisation, year).
+        validators: list[Callable[..., Any]] = []

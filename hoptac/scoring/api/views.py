@@ -2,12 +2,15 @@
 member satisfaction surveys. Every queryset starts from the registry's scoping, writes go through
 hoptac.scoring.services; outside the scope an object is absent (404)."""
 
+from typing import cast
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from hoptac.accounts.models import User
 from hoptac.core.downloads import XLSX, attachment
 from hoptac.core.review import ReviewActionsMixin
 from hoptac.registry import selectors as registry_selectors
@@ -60,7 +63,8 @@ class AssessmentViewSet(ReviewActionsMixin, viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["year", "official_total", "self_total"]
 
     def get_queryset(self):
-        qs = selectors.assessment_list(user=self.request.user)
+        # Signed in (IsAuthenticated, the API's default permission): the user is a User.
+        qs = selectors.assessment_list(user=cast(User, self.request.user))
         if self.action == "retrieve":
             qs = qs.prefetch_related("scores__criterion")
         return qs
@@ -70,7 +74,7 @@ class AssessmentViewSet(ReviewActionsMixin, viewsets.ReadOnlyModelViewSet):
 
     def review_response(self, assessment):
         assessment = (
-            selectors.assessment_list(user=self.request.user)
+            selectors.assessment_list(user=cast(User, self.request.user))
             .prefetch_related("scores__criterion")
             .get(pk=assessment.pk)
         )
@@ -220,7 +224,7 @@ class SurveyViewSet(
         organisation = data.pop("organisation", None) or survey.organisation
         year = data.pop("year", None) or survey.year
         serializer.instance = services.survey_save(
-            user=self.request.user, organisation=organisation, year=year, data=data
+            user=cast(User, self.request.user), organisation=organisation, year=year, data=data
         )
 
     def perform_create(self, serializer):

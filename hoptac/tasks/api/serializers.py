@@ -3,6 +3,7 @@ from rest_framework import serializers
 
 from hoptac.areas.api.serializers import AdminUnitBriefSerializer
 from hoptac.core.api import ScopedModelSerializer, ScopedPrimaryKeyRelatedField
+from hoptac.plans.models import Target
 from hoptac.tasks.choices import AgencyKind, Every, ItemKind, ProgressStatus, ReportState, Timeliness
 from hoptac.tasks.models import Agency, Attachment, ProgressReport, ReportingPeriod, TaskAssignment
 
@@ -16,7 +17,7 @@ class AgencyBriefSerializer(ScopedModelSerializer):
 class AgencySerializer(ScopedModelSerializer):
     agency_kind = serializers.ChoiceField(source="kind", choices=AgencyKind.choices, read_only=True)
     area = AdminUnitBriefSerializer(read_only=True)
-    successor = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    successor = serializers.SlugRelatedField[Agency](slug_field="code", read_only=True)
 
     class Meta:
         model = Agency
@@ -51,7 +52,7 @@ class TaskAssignmentSerializer(ScopedModelSerializer):
     lead_agency = AgencyBriefSerializer(read_only=True)
     cooperating_agencies = AgencyBriefSerializer(many=True, read_only=True)
     assigned_by = serializers.CharField(source="assigned_by.username", read_only=True, default=None)
-    targets = serializers.SlugRelatedField(
+    targets = serializers.SlugRelatedField[Target](
         source="plan_task.targets", slug_field="code", many=True, read_only=True
     )
     every = serializers.ChoiceField(choices=Every.choices, read_only=True)
@@ -115,7 +116,9 @@ class ReportingPeriodSerializer(ScopedModelSerializer):
     task = serializers.IntegerField(source="assignment_id", read_only=True, allow_null=True)
     obligation = serializers.CharField(source="obligation.code", read_only=True, default=None)
     title = serializers.CharField(read_only=True)
-    label = serializers.CharField(read_only=True)
+    # A field named like Field.label: declared fields live apart from the serializer's attributes (DRF's
+    # metaclass), which the stubs cannot know. The same below.
+    label = serializers.CharField(read_only=True)  # type: ignore[assignment]
     timeliness = serializers.SerializerMethodField()
     report = serializers.SerializerMethodField()
 
@@ -152,7 +155,7 @@ class ReportingPeriodSerializer(ScopedModelSerializer):
 
 
 class FigureSerializer(serializers.Serializer):
-    label = serializers.CharField(max_length=200)
+    label = serializers.CharField(max_length=200)  # type: ignore[assignment]  # see ReportingPeriodSerializer
     value = serializers.FloatField()
     unit = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
 
@@ -201,7 +204,7 @@ class CalendarItemSerializer(serializers.Serializer):
     key = serializers.CharField(help_text="period:<id>, yearly:<year>, evaluation:<year>:<step>")
     item_kind = serializers.ChoiceField(source="kind", choices=ItemKind.choices)
     title = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # see ReportingPeriodSerializer
     due = serializers.DateField()
     timeliness = serializers.ChoiceField(source="state", choices=Timeliness.choices)
     agency = AgencyBriefSerializer(allow_null=True)

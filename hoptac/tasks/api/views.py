@@ -4,6 +4,7 @@ as the pages (hoptac.core.scoping); writes go through hoptac.tasks.services; out
 is absent (404)."""
 
 import datetime
+from typing import cast
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,8 +13,10 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
 from rest_framework.response import Response
 
+from hoptac.accounts.models import User
 from hoptac.areas.models import AdminUnit
 from hoptac.core.api import ListCreateUpdateViewSet, query_date
 from hoptac.core.downloads import XLSX, attachment
@@ -38,8 +41,8 @@ from .serializers import (
 )
 
 
-def _today(request) -> datetime.date:
-    return query_date(request, "today", timezone.localdate())
+def _today(request: Request) -> datetime.date:
+    return query_date(request, "today") or timezone.localdate()
 
 
 TODAY = OpenApiParameter(
@@ -130,7 +133,8 @@ class ReportingPeriodViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         request = self.request
-        qs = selectors.period_list(user=request.user)
+        # Signed in (IsAuthenticated, the API's default permission): the user is a User.
+        qs = selectors.period_list(user=cast(User, request.user))
         due_from, due_to = query_date(request, "due_from"), query_date(request, "due_to")
         if due_from:
             qs = qs.filter(due__gte=due_from)
@@ -169,7 +173,7 @@ class ProgressReportViewSet(ReviewActionsMixin, ListCreateUpdateViewSet):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
-        return selectors.report_list(user=self.request.user).order_by("-period__due", "pk")
+        return selectors.report_list(user=cast(User, self.request.user)).order_by("-period__due", "pk")
 
     def _data(self, serializer) -> dict:
         data = dict(serializer.validated_data)
@@ -185,12 +189,12 @@ class ProgressReportViewSet(ReviewActionsMixin, ListCreateUpdateViewSet):
     def perform_create(self, serializer):
         period = serializer.validated_data["period"]
         serializer.instance = services.progress_report_save(
-            user=self.request.user, period=period, data=self._data(serializer)
+            user=cast(User, self.request.user), period=period, data=self._data(serializer)
         )
 
     def perform_update(self, serializer):
         serializer.instance = services.progress_report_save(
-            user=self.request.user,
+            user=cast(User, self.request.user),
             period=serializer.instance.period,
             data=self._data(serializer),
         )
@@ -225,7 +229,7 @@ def _calendar_filters(
     """The calendar's filter of `?start=&end=&kind=&agency=&area=&overdue=`, and the same from the beginning
     (EARLIEST) when no start is given: the filter of the overdue lists and the scorecard, as on the pages."""
     start = query_date(request, "start")
-    end = query_date(request, "end", datetime.date(today.year, 12, 31))
+    end = query_date(request, "end") or datetime.date(today.year, 12, 31)
     agency = None
     if request.query_params.get("agency"):
         agency = Agency.objects.filter(code=request.query_params["agency"]).first()

@@ -24,6 +24,7 @@ class Command(BaseCommand):
         result = send_reminders_task.enqueue(day.isoformat(), parse_offsets(before), parse_offsets(after))
         if result.status == TaskResultStatus.SUCCESSFUL:
             value = result.return_value
+            assert value is not None  # the task returns its counts (django-tasks types it optional)
             self.stdout.write(
                 f"Nhắc hạn ngày {format_date(day)}: đã gửi {value['sent']}, bỏ qua {value['skipped']} (đã gửi trước), "
                 f"lỗi {value['failed']}, không có người nhận {value['no_recipient']}."

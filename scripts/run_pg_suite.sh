@@ -16,7 +16,7 @@ PY
 then
   workers="${TEST_WORKERS:-2}"
   echo "== pytest on PostgreSQL ($url, $workers workers)"
-  DATABASE_URL="$url" .venv/bin/pytest -q -p no:cacheprovider -n "$workers"
+  DATABASE_URL="$url" .venv/bin/pytest -q -p no:cacheprovider -n "$workers" --dist loadgroup
 else
   if [ "${CI:-}" = "true" ]; then
     echo "CI=true and PostgreSQL is unreachable: failing." >&2

@@ -10,7 +10,7 @@ log="$(mktemp -t hoptac-pg-XXXXXX.log)"
 bash scripts/run_pg_suite.sh "$pg_url" >"$log" 2>&1 &
 pg_pid=$!
 echo "== pytest on SQLite ($TEST_WORKERS workers; PostgreSQL runs alongside, its output follows)"
-.venv/bin/pytest -q -p no:cacheprovider -n "$TEST_WORKERS"
+.venv/bin/pytest -q -p no:cacheprovider -n "$TEST_WORKERS" --dist loadgroup
 sqlite_status=$?
 wait "$pg_pid"
 pg_status=$?

@@ -415,8 +415,15 @@ def _cells():
 
 
 # A list is the same request on both sides (only the object looked for differs): its answer is kept for
-# the module, by role and URL, so it is asked once. Only GET requests are made, and nothing they write.
+# module (the world's life), by role and URL, so it is asked once.
 _ANSWERS: dict[tuple[str, str], tuple[str, str, object]] = {}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _answers_of_this_world():
+    _ANSWERS.clear()
+    yield
+    _ANSWERS.clear()
 
 
 def visit(clients: dict[str, Client], world: World, name: str, role: str, side: str):

@@ -14,7 +14,7 @@ except Exception as exc:  # noqa: BLE001
     sys.exit(1)
 PY
 then
-  workers="${TEST_WORKERS:-2}"
+  workers="${PG_WORKERS:-${TEST_WORKERS:-2}}"
   echo "== pytest on PostgreSQL ($url, $workers workers)"
   DATABASE_URL="$url" .venv/bin/pytest -q -p no:cacheprovider -n "$workers" --dist loadgroup
 else

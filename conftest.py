@@ -1,6 +1,8 @@
 """Test-wide fixtures. The real administrative map (former Nam Định, Hà Nam, Ninh Bình and today's
 Ninh Bình) is loaded once per test database from vietnamadminunits, the same way `make demo` does."""
 
+import os
+
 import pytest
 
 
@@ -19,10 +21,21 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     """Browser tests use live_server, whose transactional tear-down flushes the database (and with it
-    the administrative map loaded once per session): run them last."""
-    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    the administrative map loaded once per session; _reload_map_after_flush loads it again): in one process
+    they run last. Under pytest-xdist (`-n 2 --dist loadgroup`, scripts/run_suites.sh) they are one group that
+    a single worker runs, one Chromium at a time, while the other worker runs the rest; so is each module that
+    builds a world of its own (hoptac/tests)."""
+    under_xdist = "PYTEST_XDIST_WORKER" in os.environ
+    for item in items:
+        if item.get_closest_marker("browser") is not None:
+            item.add_marker(pytest.mark.xdist_group("browser"))
+        elif "module_world" in item.fixturenames:
+            # The world of hoptac/tests is built once per module and worker: keep a module on one worker.
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+    items.sort(key=lambda item: (item.get_closest_marker("browser") is not None) != under_xdist)
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the pytest suite again on PostgreSQL when it is reachable.
+# Runs the pytest suite again on PostgreSQL when it is reachable, over TEST_WORKERS pytest-xdist workers
+# (default 2; each worker has its own test database, `test_<name>_gw0`, `test_<name>_gw1`).
 # Under CI=true an unreachable PostgreSQL fails the run instead of being skipped.
 set -u
 url="$1"
@@ -13,8 +14,9 @@ except Exception as exc:  # noqa: BLE001
     sys.exit(1)
 PY
 then
-  echo "== pytest on PostgreSQL ($url)"
-  DATABASE_URL="$url" .venv/bin/pytest -q -p no:cacheprovider
+  workers="${PG_WORKERS:-${TEST_WORKERS:-2}}"
+  echo "== pytest on PostgreSQL ($url, $workers workers)"
+  DATABASE_URL="$url" .venv/bin/pytest -q -p no:cacheprovider -n "$workers" --dist loadgroup
 else
   if [ "${CI:-}" = "true" ]; then
     echo "CI=true and PostgreSQL is unreachable: failing." >&2

@@ -95,8 +95,12 @@ def job_name(v: Visit) -> str:
     return v.job.filename
 
 
-PLAN = lambda v: v.world.plan.code  # noqa: E731
-PLAN_PK = lambda v: v.world.plan.pk  # noqa: E731
+def plan_code(v: Visit) -> str:
+    return v.world.plan.code
+
+
+def plan_pk(v: Visit) -> int:
+    return v.world.plan.pk
 
 
 def period_link(v: Visit) -> str:
@@ -152,10 +156,10 @@ ENDPOINTS: dict[str, Endpoint] = {
     "scoring:organisation_year": detail("scoring:organisation_year", org, YEAR),
     # plans
     "plans:plan_list": page("plans:plan_list"),
-    "plans:plan_detail": page("plans:plan_detail", PLAN),
-    "plans:plan_export": page("plans:plan_export", PLAN),
-    "plans:target_detail": page("plans:target_detail", PLAN, NUMERIC_TARGET),
-    "plans:target_assess": page("plans:target_assess", PLAN, QUALITATIVE_TARGET),
+    "plans:plan_detail": page("plans:plan_detail", plan_code),
+    "plans:plan_export": page("plans:plan_export", plan_code),
+    "plans:target_detail": page("plans:target_detail", plan_code, NUMERIC_TARGET),
+    "plans:target_assess": page("plans:target_assess", plan_code, QUALITATIVE_TARGET),
     # tasks
     "tasks:calendar": page("tasks:calendar", marker=period_link),
     "tasks:overdue": page("tasks:overdue", marker=agency_link),
@@ -181,8 +185,8 @@ ENDPOINTS: dict[str, Endpoint] = {
     "imports:import_job": detail("imports:import_job", lambda v: v.job.pk),
     "imports:import_progress": detail("imports:import_progress", lambda v: v.job.pk),
     "imports:import_annotated": detail("imports:import_annotated", lambda v: v.job.pk),
-    "reports:annual_form": page("reports:annual_form", PLAN),
-    "reports:annual_download": page("reports:annual_download", PLAN, query=f"year={YEAR}"),
+    "reports:annual_form": page("reports:annual_form", plan_code),
+    "reports:annual_download": page("reports:annual_download", plan_code, query=f"year={YEAR}"),
     # REST API v1
     "api-root": page("api-root"),
     "organisation-list": page("organisation-list", marker=org_name),
@@ -210,10 +214,10 @@ ENDPOINTS: dict[str, Endpoint] = {
     ),
     "satisfaction-survey-detail": detail("satisfaction-survey-detail", lambda v: v.side.survey.pk),
     "plan-list": page("plan-list"),
-    "plan-detail": page("plan-detail", PLAN_PK),
-    "plan-targets": page("plan-targets", PLAN_PK, query="breakdown=commune"),
-    "plan-targets-export": page("plan-targets-export", PLAN_PK),
-    "plan-annual-report": page("plan-annual-report", PLAN_PK, query=f"year={YEAR}&format=xlsx"),
+    "plan-detail": page("plan-detail", plan_pk),
+    "plan-targets": page("plan-targets", plan_pk, query="breakdown=commune"),
+    "plan-targets-export": page("plan-targets-export", plan_pk),
+    "plan-annual-report": page("plan-annual-report", plan_pk, query=f"year={YEAR}&format=xlsx"),
     "agency-list": page("agency-list", marker=agency_name),
     "agency-detail": detail("agency-detail", lambda v: v.side.agency.code),
     "task-assignment-list": page("task-assignment-list"),
@@ -411,8 +415,15 @@ def _cells():
 
 
 # A list is the same request on both sides (only the object looked for differs): its answer is kept for
-# the module, by role and URL, so it is asked once. Only GET requests are made, and nothing they write.
+# module (the world's life), by role and URL, so it is asked once.
 _ANSWERS: dict[tuple[str, str], tuple[str, str, object]] = {}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _answers_of_this_world():
+    _ANSWERS.clear()
+    yield
+    _ANSWERS.clear()
 
 
 def visit(clients: dict[str, Client], world: World, name: str, role: str, side: str):

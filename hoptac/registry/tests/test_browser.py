@@ -81,7 +81,10 @@ def test_sign_in_filter_open_and_edit_an_organisation(live_server, browser):
     search = browser.find_element(By.NAME, "q")
     search.clear()
     search.send_keys("hop tac xa hai anh")
+    # The count reads "1" before the search too (the kind filter): wait for the new page, not the old one.
+    count_before = browser.find_element(By.ID, "result-count")
     browser.find_element(By.CSS_SELECTOR, ".filter-form button[type=submit]").click()
+    wait.until(ec.staleness_of(count_before))
     wait.until(ec.text_to_be_present_in_element((By.ID, "result-count"), "Tìm thấy 1 tổ chức"))
     rows = browser.find_elements(By.CSS_SELECTOR, "table.data-table tbody tr")
     assert len(rows) == 1 and "Hợp tác xã Hải Anh" in rows[0].text

@@ -43,8 +43,9 @@ check: install
 browser-deps:
 	@bash scripts/ensure_chromium.sh
 
+# One run alone: spread over two pytest-xdist workers (`make test` runs SQLite and PostgreSQL side by side).
 pytest: install
-	$(VENV)/bin/pytest -q
+	$(VENV)/bin/pytest -q -n 2 --dist loadgroup
 
 pytest-pg: install
 	@bash scripts/run_pg_suite.sh "$(PG_URL)"

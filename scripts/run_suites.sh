@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # `make test`'s two runs of the suite side by side: SQLite in the foreground, PostgreSQL (scripts/run_pg_suite.sh)
 # in the background with its output shown when both are done. Fails if either fails.
-# Each run spreads its tests over TEST_WORKERS pytest-xdist workers (default 2; 0 runs them in one process):
-# the two runs then keep both cores busy to the end instead of one finishing long before the other. The browser
-# tests are one xdist group (conftest.py): one worker runs them, one Chromium at a time.
+# TEST_WORKERS (default 0: one process each) spreads each run over pytest-xdist workers; SQLITE_WORKERS and
+# PG_WORKERS set one run's. On two cores the two runs side by side already keep both busy: measured on this
+# machine, one process each was the fastest (docs/decisions/0010-project-wide-tests.md); a single run alone
+# (make pytest, make pytest-pg) is faster over two workers. Browser tests are one xdist group (conftest.py).
 set -u
 pg_url="$1"
-export TEST_WORKERS="${TEST_WORKERS:-2}"
+export TEST_WORKERS="${TEST_WORKERS:-0}"
 sqlite_workers="${SQLITE_WORKERS:-$TEST_WORKERS}"
 log="$(mktemp -t hoptac-pg-XXXXXX.log)"
 bash scripts/run_pg_suite.sh "$pg_url" >"$log" 2>&1 &

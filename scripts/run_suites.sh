@@ -3,7 +3,7 @@
 # in the background with its output shown when both are done. Fails if either fails.
 # TEST_WORKERS (default 0: one process each) spreads each run over pytest-xdist workers; SQLITE_WORKERS and
 # PG_WORKERS set one run's. On two cores the two runs side by side already keep both busy: measured on this
-# machine, one process each was the fastest (docs/decisions/0010-project-wide-tests.md); a single run alone
+# machine, one process each was the fastest (docs/decisions/0014-project-wide-tests.md); a single run alone
 # (make pytest, make pytest-pg) is faster over two workers. Browser tests are one xdist group (conftest.py).
 set -u
 pg_url="$1"

@@ -252,7 +252,6 @@ class ReviewPanel:
     steps: list[Step]  # steps without a comment: one button each
     decisions: list[Step]  # steps with a comment: one form, a choice among them
     form: Any = None
-    action: str = ""  # where the forms post (default: the page itself)
 
     @property
     def anything(self) -> bool:
@@ -263,17 +262,18 @@ class ReviewPanel:
         return [step.name for step in self.decisions if step.comment == "required"]
 
 
-def review_panel(obj: Any, user: AnyUser, *, form: Any = None, action: str = "") -> ReviewPanel:
+def review_panel(obj: Any, user: AnyUser, *, form: ReviewStepForm | None = None) -> ReviewPanel:
+    """The steps `user` may take on `obj` now; `form` is a decision form sent back with its errors."""
     available = workflow_of(type(obj)).available(obj, user)
     decisions = [step for step in available if step.comment != "none"]
-    if form is None and decisions:
-        form = ReviewStepForm(steps=decisions)
+    if decisions:
+        form = form if form is not None else ReviewStepForm()
+        form.offer(decisions)
     return ReviewPanel(
         obj=obj,
         steps=[step for step in available if step.comment == "none"],
         decisions=decisions,
         form=form,
-        action=action,
     )
 
 
@@ -283,9 +283,12 @@ class ReviewStepForm(forms.Form):
     decision = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect)
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args: Any, steps: Sequence[Step], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, steps: Sequence[Step] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.steps = {step.name: step for step in steps}
+        self.offer(steps)
+
+    def offer(self, steps: Sequence[Step]) -> None:
+        """The steps to choose among (the comment a step requires is checked by `transition`)."""
         cast(forms.ChoiceField, self.fields["decision"]).choices = [(step.name, step.label) for step in steps]
         required = [step for step in steps if step.comment == "required"]
         if required:
@@ -293,23 +296,13 @@ class ReviewStepForm(forms.Form):
                 "steps": " / ".join(str(step.label) for step in required)
             }
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        step = self.steps.get(data.get("decision", ""))
-        if step is not None and step.comment == "required" and not (data.get("comment") or "").strip():
-            self.add_error(
-                "comment", step.comment_required or _("Say why: a comment is required for this step.")
-            )
-        return data
-
 
 class ReviewStepMixin:
     """For a detail page (a TemplateView) that offers the object's review steps: POST `decision` (the step)
     and `comment`. Subclasses give `review_object()`; the page's context gets `review` (a ReviewPanel) for
     `includes/review.html` from `review_context()`."""
 
-    request: HttpRequest
-    review_form_class: ClassVar[Any] = None
+    request: Any  # the page's request (a signed-in user's: the page declares its exact type)
 
     if TYPE_CHECKING:  # given by the TemplateView the mixin is used with
 

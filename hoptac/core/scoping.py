@@ -67,10 +67,6 @@ class Reach:
         """The rows matching any of these sets (None ids are dropped; empty sets reach nothing)."""
         return cls(ids={key: frozenset(i for i in values if i is not None) for key, values in ids.items()})
 
-    @property
-    def is_nothing(self) -> bool:
-        return not self.everything and not any(self.ids.values())
-
 
 # A role rule: (user, action) → Reach. The user is `Any` here because the rules are defined in
 # hoptac.accounts.roles over `User | AnonymousUser`, a narrower type than the `AnyUser` core can name, and a

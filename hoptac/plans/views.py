@@ -4,7 +4,6 @@ qualitative assessment, and the Excel export. Views parse the request and call s
 services (writes) and tables (presentation); the figures come from hoptac.plans.evaluation."""
 
 import datetime
-from typing import cast
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -20,7 +19,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from hoptac.accounts import roles
-from hoptac.accounts.models import User
+from hoptac.accounts.http import SignedInRequest
 from hoptac.areas.models import AdminMap, map_period
 from hoptac.core.downloads import XLSX, attachment
 from hoptac.core.formatting import format_date
@@ -122,6 +121,8 @@ class PlanDetailView(PlanMixin, TemplateView):
 
 
 class TargetDetailView(PlanMixin, TemplateView):
+    request: SignedInRequest
+
     template_name = "plans/target_detail.html"
 
     def get_context_data(self, **kwargs):
@@ -140,7 +141,7 @@ class TargetDetailView(PlanMixin, TemplateView):
                     targets=[target],
                     as_of=self.as_of,
                     group_by=selectors.grouping_for(name, self.admin_map),
-                    user=cast(User, self.request.user),
+                    user=self.request.user,
                 )
                 limit = COMMUNE_CHART_LIMIT if name == "commune" else None
                 breakdowns.append(
@@ -184,6 +185,8 @@ class TargetAssessView(LoginRequiredMixin, FormView):
     """A provincial officer records an assessment of a qualitative target (POST from the plan or target
     page; errors are shown on a page of their own)."""
 
+    request: SignedInRequest
+
     form_class = QualitativeAssessmentForm
     template_name = "plans/assessment_form.html"
     http_method_names = ["get", "post"]
@@ -214,7 +217,7 @@ class TargetAssessView(LoginRequiredMixin, FormView):
 
     def form_valid(self, form):
         try:
-            user = cast(User, self.request.user)  # signed in: LoginRequiredMixin
+            user = self.request.user  # signed in: LoginRequiredMixin
             services.qualitative_assess(user=user, target=self.target, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)

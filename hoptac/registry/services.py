@@ -17,7 +17,7 @@ from hoptac.accounts.models import User
 from hoptac.areas.models import AdminUnit
 from hoptac.areas.selectors import commune_successor
 from hoptac.core.history import set_history_user
-from hoptac.core.scoping import Action, can_reach
+from hoptac.core.scoping import can_reach
 
 from . import errors
 from .choices import LegalStatus
@@ -64,11 +64,6 @@ REPRESENTATIVE_FIELDS = [
 ]
 
 
-def user_can(user: User | AnonymousUser, action: Action, organisation: Organisation) -> bool:
-    """Whether the saved `organisation` is in `user`'s scope for `action`."""
-    return can_reach(user, action, organisation)
-
-
 def check_commune_in_scope(user: User, organisation: Organisation) -> None:
     """An organisation may only be placed where its writer reaches (a commune officer: their communes),
     judged on the values about to be saved."""
@@ -83,7 +78,7 @@ def editable_fields(user: User) -> list[str]:
 
 def user_can_record_status(user: User | AnonymousUser, organisation: Organisation) -> bool:
     """Legal status is the registering office's act: officers in scope, never the representative."""
-    return roles.can_register_organisations(user) and user_can(user, "change", organisation)
+    return roles.can_register_organisations(user) and can_reach(user, "change", organisation)
 
 
 def fill_current_commune(
@@ -139,7 +134,7 @@ def organisation_update(
     *, user: User, organisation: Organisation, data: dict[str, Any], reason: str = ""
 ) -> Organisation:
 
-    if not user_can(user, "change", organisation):
+    if not can_reach(user, "change", organisation):
         raise PermissionDenied(errors.NOT_ALLOWED)
     allowed = editable_fields(user)
     for field, value in data.items():
@@ -220,7 +215,7 @@ def yearly_report_save(
 ) -> YearlyReport:
     """Create or update the organisation's data for `year`. Accepted years are locked, and submitted data
     wait for the commune officer's review (registry/workflow.py)."""
-    if not user_can(user, "change", organisation):
+    if not can_reach(user, "change", organisation):
         raise PermissionDenied(errors.NOT_ALLOWED)
     if report is None:
         report = YearlyReport.objects.filter(organisation=organisation, year=year).first() or YearlyReport(

@@ -18,6 +18,7 @@ from hoptac.accounts.http import SignedInRequest
 from hoptac.core.downloads import XLSX, attachment
 from hoptac.core.forms import add_service_errors
 from hoptac.core.review import ReviewStepMixin
+from hoptac.core.scoping import can_reach
 
 from . import errors, selectors, services
 from .choices import LegalStatus
@@ -157,7 +158,7 @@ class OrganisationDetailView(LoginRequiredMixin, TemplateView):
         if as_of_form.is_bound and as_of_form.is_valid():
             code = selectors.status_on(organisation=organisation, day=as_of_form.cleaned_data["as_of"])
             status_as_of = {"code": code, "label": LegalStatus(code).label if code else None}
-        can_change = services.user_can(user, "change", organisation)
+        can_change = can_reach(user, "change", organisation)
         context.update(
             {
                 "organisation": organisation,
@@ -366,7 +367,7 @@ class YearlyReportReviewView(LoginRequiredMixin, ReviewStepMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         previous = selectors.yearly_report_previous(report=self.report)
-        can_change = services.user_can(user, "change", self.organisation)
+        can_change = can_reach(user, "change", self.organisation)
         context = super().get_context_data(**kwargs)
         context.setdefault("review", self.review_context()["review"])
         context.update(

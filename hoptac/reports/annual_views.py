@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from hoptac.accounts import roles
 from hoptac.core.downloads import ZIP, attachment
 from hoptac.plans import selectors as plan_selectors
 from hoptac.plans.models import Plan
@@ -24,10 +25,9 @@ from hoptac.reports.annual.service import (
     annual_report_generate,
     default_year,
     report_years,
-    user_can_generate,
 )
 
-__all__ = ["AnnualReportDownloadView", "AnnualReportForm", "AnnualReportFormView", "user_can_generate"]
+__all__ = ["AnnualReportDownloadView", "AnnualReportForm", "AnnualReportFormView"]
 
 
 class AnnualReportForm(forms.Form):
@@ -55,7 +55,7 @@ class AnnualReportForm(forms.Form):
 class AnnualReportMixin(LoginRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            if not user_can_generate(request.user):
+            if not roles.can_manage_plans(request.user):
                 raise PermissionDenied(NOT_ALLOWED)
             self.plan = plan_selectors.plan_get(code=kwargs["code"])
             self.today = timezone.localdate()

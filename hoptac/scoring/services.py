@@ -32,9 +32,9 @@ from hoptac.accounts.models import User
 from hoptac.core.datafiles import CREATED, UNCHANGED, UPDATED, DataFileError, Loaded
 from hoptac.core.history import acting_user, set_history_user
 from hoptac.core.review import transition
+from hoptac.core.scoping import can_reach
 from hoptac.core.uploads import DOCUMENT_TYPES, check_upload
 from hoptac.registry.models import Organisation, YearlyReport
-from hoptac.registry.services import user_can
 
 from . import engine, errors, selectors
 from .choices import (
@@ -72,8 +72,8 @@ def can(user: User, action: str, assessment: Assessment) -> bool:
     state = assessment.state
     organisation = assessment.organisation
     if action == "view":
-        return user_can(user, "view", organisation)
-    if not user_can(user, "change", organisation):
+        return can_reach(user, "view", organisation)
+    if not can_reach(user, "change", organisation):
         return False
     if action == "self_edit":
         return state in SELF_EDIT_STATES and roles.can_self_assess(user)
@@ -92,10 +92,10 @@ def can(user: User, action: str, assessment: Assessment) -> bool:
 
 def _require(user: User, action: str, assessment: Assessment) -> None:
     locked = assessment.state == AssessmentState.APPROVED and action not in ("reopen", "view")
-    if locked and user_can(user, "view", assessment.organisation):
+    if locked and can_reach(user, "view", assessment.organisation):
         raise ValidationError(errors.LOCKED)
     if not can(user, action, assessment):
-        if not user_can(user, "change", assessment.organisation) or not _role_allows(user, action):
+        if not can_reach(user, "change", assessment.organisation) or not _role_allows(user, action):
             raise PermissionDenied(errors.NOT_ALLOWED)
         raise ValidationError(errors.WRONG_STATE % {"state": assessment.get_state_display()})
 
@@ -183,7 +183,7 @@ def assessment_create(
     *, user: User, organisation: Organisation, year: int, scheme: Scheme | None = None
 ) -> Assessment:
     """Start one organisation's evaluation of `year` (officers in scope)."""
-    if not roles.can_review_ratings(user) or not user_can(user, "change", organisation):
+    if not roles.can_review_ratings(user) or not can_reach(user, "change", organisation):
         raise PermissionDenied(errors.NOT_ALLOWED)
     if year > timezone.localdate().year:
         raise ValidationError({"year": errors.YEAR_NOT_STARTED})
@@ -582,7 +582,7 @@ def survey_save(
     )
     if assessment is not None:
         _require(user, "survey", assessment)
-    elif not user_can(user, "change", organisation) or not roles.can_self_assess(user):
+    elif not can_reach(user, "change", organisation) or not roles.can_self_assess(user):
         raise PermissionDenied(errors.NOT_ALLOWED)
     survey = SatisfactionSurvey.objects.filter(
         organisation=organisation, year=year

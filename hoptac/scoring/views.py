@@ -1,12 +1,12 @@
 """Pages of the scoring app. Views parse requests and call selectors (reads) and services (writes);
 assessments and organisations outside the user's scope answer 404."""
 
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponseRedirect
+from django.http import FileResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -16,11 +16,12 @@ from django.views.generic import FormView, TemplateView
 from django_tables2 import RequestConfig
 
 from hoptac.accounts import roles
-from hoptac.accounts.models import User
+from hoptac.accounts.http import SignedInRequest
 from hoptac.core import datafiles
 from hoptac.core.downloads import XLSX, attachment
 from hoptac.core.forms import add_service_errors
 from hoptac.core.review import ReviewStepMixin
+from hoptac.core.scoping import can_reach
 from hoptac.registry import selectors as registry_selectors
 
 from . import data_kinds, errors, selectors, services
@@ -59,11 +60,13 @@ class CalendarView(LoginRequiredMixin, TemplateView):
     """For a year and an area: who has not submitted, who waits for review or approval, who is
     approved; officers can start the year's evaluation for everyone not started yet."""
 
+    request: SignedInRequest
+
     template_name = "scoring/calendar.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        user = cast(User, self.request.user)  # signed in: LoginRequiredMixin
+        user = self.request.user  # signed in: LoginRequiredMixin
         form = CalendarFilterForm(self.request.GET or {"year": default_year()})
         year, area = default_year(), None
         if form.is_valid():
@@ -188,6 +191,8 @@ def _attach_fields(sheet, form, mode: str) -> None:
 class AssessmentDetailView(ReviewStepMixin, AssessmentMixin, TemplateView):
     """The score sheet, and the workflow's steps the user may take (scoring/workflow.py)."""
 
+    request: SignedInRequest
+
     template_name = "scoring/assessment_detail.html"
 
     def review_object(self):
@@ -195,7 +200,7 @@ class AssessmentDetailView(ReviewStepMixin, AssessmentMixin, TemplateView):
 
     def get_context_data(self, self_form=None, review_form=None, **kwargs):
         context = super().get_context_data(**kwargs)
-        user = cast(User, self.request.user)  # signed in: LoginRequiredMixin
+        user = self.request.user  # signed in: LoginRequiredMixin
         assessment = self.assessment
         sheet = selectors.assessment_sheet(assessment=assessment)
         allowed = {
@@ -361,6 +366,8 @@ class EvidenceDownloadView(LoginRequiredMixin, View):
 
 
 class SurveyView(AssessmentMixin, FormView):
+    request: SignedInRequest
+
     form_class = SurveyForm
     template_name = "scoring/survey_form.html"
 
@@ -377,7 +384,7 @@ class SurveyView(AssessmentMixin, FormView):
         return super().get_context_data(
             assessment=self.assessment,
             organisation=self.assessment.organisation,
-            can_edit=services.can(cast(User, self.request.user), "survey", self.assessment),
+            can_edit=services.can(self.request.user, "survey", self.assessment),
             **kwargs,
         )
 
@@ -385,7 +392,7 @@ class SurveyView(AssessmentMixin, FormView):
         data = {name: form.cleaned_data[name] for name in form.fields}
         try:
             services.survey_save(
-                user=cast(User, self.request.user),
+                user=self.request.user,
                 organisation=self.assessment.organisation,
                 year=self.assessment.year,
                 data=data,
@@ -404,15 +411,17 @@ class SurveyView(AssessmentMixin, FormView):
 
 
 class OrganisationAssessmentsView(LoginRequiredMixin, TemplateView):
+    request: SignedInRequest
+
     template_name = "scoring/organisation_assessments.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        user = cast(User, self.request.user)
+        user = self.request.user
         organisation = registry_selectors.organisation_get(user=user, pk=self.kwargs["pk"])
         assessments = list(selectors.assessments_of(user=user, organisation=organisation))
         done = {a.year for a in assessments}
-        can_start = roles.can_review_ratings(user) and services.user_can(user, "change", organisation)
+        can_start = roles.can_review_ratings(user) and can_reach(user, "change", organisation)
         startable = []
         if can_start:
             for year in range(timezone.localdate().year, timezone.localdate().year - 6, -1):
@@ -453,10 +462,9 @@ class OrganisationYearView(LoginRequiredMixin, View):
 # Results.
 
 
-def _results_query(request: HttpRequest) -> tuple[ResultsFilterForm, int, GroupBy, int]:
+def _results_query(request: SignedInRequest) -> tuple[ResultsFilterForm, int, GroupBy, int]:
     """The form of `?year=&group_by=`, the year and grouping to show, and the last rated year in scope."""
-    user = cast(User, request.user)  # the results pages are LoginRequiredMixin views
-    latest = selectors.latest_rated_year(user=user) or default_year()
+    latest = selectors.latest_rated_year(user=request.user) or default_year()
     data = {"year": latest, "group_by": GroupBy.DISTRICT_LEGACY, **request.GET.dict()}
     form = ResultsFilterForm(data)
     year, group_by = latest, GroupBy.DISTRICT_LEGACY
@@ -466,23 +474,25 @@ def _results_query(request: HttpRequest) -> tuple[ResultsFilterForm, int, GroupB
 
 
 def _results(
-    request: HttpRequest,
+    request: SignedInRequest,
 ) -> tuple[ResultsFilterForm, int, GroupBy, list[dict[str, Any]], list[dict[str, Any]]]:
     form, year, group_by, latest = _results_query(request)
     years = selectors.results_years(year=year, latest=latest)
-    user = cast(User, request.user)
+    user = request.user
     by_year = selectors.rating_by_year(user=user, years=years)
     grouped = selectors.rating_distribution(user=user, year=year, group_by=group_by)
     return form, year, group_by, by_year, grouped
 
 
 class ResultsView(LoginRequiredMixin, TemplateView):
+    request: SignedInRequest
+
     template_name = "scoring/results.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form, year, group_by, by_year, grouped = _results(self.request)
-        total = selectors.rating_distribution(user=cast(User, self.request.user), year=year)
+        total = selectors.rating_distribution(user=self.request.user, year=year)
         context.update(
             {
                 "form": form,

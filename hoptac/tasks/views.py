@@ -4,7 +4,6 @@ Views parse requests and call selectors (reads) and services (writes); periods o
 answer 404."""
 
 import datetime
-from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -19,7 +18,7 @@ from django.views.generic import FormView, TemplateView
 from django.views.generic.base import ContextMixin
 
 from hoptac.accounts import roles
-from hoptac.accounts.models import User
+from hoptac.accounts.http import SignedInRequest
 from hoptac.core.downloads import XLSX, attachment
 from hoptac.core.forms import add_service_errors
 from hoptac.core.review import ReviewStepMixin, transition
@@ -68,6 +67,8 @@ def _counters(items) -> dict[str, int]:
 
 
 class CalendarView(TasksMixin, TemplateView):
+    request: SignedInRequest
+
     template_name = "tasks/calendar.html"
     tab = "calendar"
 
@@ -75,7 +76,7 @@ class CalendarView(TasksMixin, TemplateView):
         today = _today()
         form = _filter_form(self.request, today)
         flt = form.filter()
-        items = selectors.calendar_items(user=cast(User, self.request.user), flt=flt, today=today)
+        items = selectors.calendar_items(user=self.request.user, flt=flt, today=today)
         context = super().get_context_data(**kwargs)
         context.update(
             {
@@ -103,6 +104,8 @@ class CalendarView(TasksMixin, TemplateView):
 
 
 class OverdueView(TasksMixin, TemplateView):
+    request: SignedInRequest
+
     template_name = "tasks/overdue.html"
     tab = "overdue"
 
@@ -111,7 +114,7 @@ class OverdueView(TasksMixin, TemplateView):
         form = _filter_form(self.request, today, all_past=True)
         flt = form.filter(all_past=True)
         flt.end = min(flt.end, today)
-        user = cast(User, self.request.user)
+        user = self.request.user
         by_agency = selectors.overdue_by_agency(user=user, today=today, flt=flt)
         by_area = selectors.overdue_by_area(user=user, today=today, flt=flt)
         return super().get_context_data(
@@ -126,6 +129,8 @@ class OverdueView(TasksMixin, TemplateView):
 
 
 class ScorecardView(TasksMixin, TemplateView):
+    request: SignedInRequest
+
     template_name = "tasks/scorecard.html"
     tab = "scorecard"
 
@@ -134,7 +139,7 @@ class ScorecardView(TasksMixin, TemplateView):
         form = _filter_form(self.request, today, all_past=True)
         flt = form.filter(all_past=True)
         rows = selectors.scorecard(
-            user=cast(User, self.request.user), today=today, start=flt.start, end=flt.end, agency=flt.agency
+            user=self.request.user, today=today, start=flt.start, end=flt.end, agency=flt.agency
         )
         totals = {
             k: sum(r[k] for r in rows)
@@ -166,6 +171,8 @@ class ExportView(LoginRequiredMixin, View):
 class YearlyDataView(TasksMixin, TemplateView):
     """Organisations' yearly data due 15/12: who has not submitted, by commune."""
 
+    request: SignedInRequest
+
     template_name = "tasks/yearly_data.html"
     tab = "yearly"
 
@@ -179,7 +186,7 @@ class YearlyDataView(TasksMixin, TemplateView):
         year = max(2000, min(year, today.year))
         form = _filter_form(self.request, today)
         area = form.cleaned_data.get("area") if form.is_bound and form.is_valid() else None
-        user = cast(User, self.request.user)
+        user = self.request.user
         commune = None
         commune_id = self.request.GET.get("commune")
         rows = selectors.yearly_data_by_commune(user=user, year=year, today=today, area=area)
@@ -208,13 +215,15 @@ class YearlyDataView(TasksMixin, TemplateView):
 
 
 class TaskListView(TasksMixin, TemplateView):
+    request: SignedInRequest
+
     template_name = "tasks/task_list.html"
     tab = "tasks"
 
     def get_context_data(self, **kwargs):
         today = _today()
         assignments = list(selectors.assignment_list())
-        user = cast(User, self.request.user)
+        user = self.request.user
         periods = selectors.period_list(user=user).filter(assignment__in=assignments)
         stats: dict[int | None, dict[str, int]] = {}
         for period in periods:
@@ -241,12 +250,14 @@ class TaskListView(TasksMixin, TemplateView):
 
 
 class TaskDetailView(TasksMixin, TemplateView):
+    request: SignedInRequest
+
     template_name = "tasks/task_detail.html"
     tab = "tasks"
 
     def get_context_data(self, **kwargs):
         assignment = selectors.assignment_get(pk=self.kwargs["pk"])
-        user = cast(User, self.request.user)
+        user = self.request.user
         today = _today()
         periods = list(selectors.periods_of_assignment(user=user, assignment=assignment))
         for period in periods:
@@ -270,6 +281,8 @@ class TaskDetailView(TasksMixin, TemplateView):
 
 
 class TaskAssignView(TasksMixin, FormView):
+    request: SignedInRequest
+
     form_class = AssignmentForm
     template_name = "tasks/task_assign.html"
     tab = "tasks"
@@ -295,7 +308,7 @@ class TaskAssignView(TasksMixin, FormView):
         assignment = selectors.assignment_get(pk=self.assignment.pk)
         try:
             services.assignment_save(
-                user=cast(User, self.request.user),
+                user=self.request.user,
                 assignment=assignment,
                 lead_agency=data["lead_agency"],
                 cooperating=list(data["cooperating_agencies"]),
@@ -316,6 +329,8 @@ class TaskAssignView(TasksMixin, FormView):
 
 
 class PeriodMixin(TasksMixin):
+    request: SignedInRequest
+
     tab = "calendar"
 
     def dispatch(self, request, *args, **kwargs):
@@ -325,7 +340,7 @@ class PeriodMixin(TasksMixin):
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        user = cast(User, self.request.user)
+        user = self.request.user
         today = _today()
         period = self.period
         report = self.report
@@ -366,6 +381,8 @@ class PeriodDetailView(ReviewStepMixin, PeriodMixin, TemplateView):
 
 
 class ReportEditView(PeriodMixin, FormView):
+    request: SignedInRequest
+
     form_class = ProgressReportForm
     template_name = "tasks/report_form.html"
 
@@ -392,7 +409,7 @@ class ReportEditView(PeriodMixin, FormView):
         return kwargs
 
     def form_valid(self, form):
-        user = cast(User, self.request.user)
+        user = self.request.user
         data = form.cleaned_data
         submit = "submit" in self.request.POST
         try:
@@ -442,11 +459,13 @@ class AttachmentDeleteView(LoginRequiredMixin, View):
 
 
 class ReviewListView(TasksMixin, TemplateView):
+    request: SignedInRequest
+
     template_name = "tasks/review_list.html"
     tab = "reviews"
 
     def get_context_data(self, **kwargs):
-        periods = selectors.reports_waiting_review(user=cast(User, self.request.user))
+        periods = selectors.reports_waiting_review(user=self.request.user)
         return super().get_context_data(
             periods=periods, can_review=roles.can_review_reports(self.request.user), **kwargs
         )
@@ -470,12 +489,14 @@ class AgencyListView(TasksMixin, TemplateView):
 
 
 class AgencyDetailView(TasksMixin, TemplateView):
+    request: SignedInRequest
+
     template_name = "tasks/agency_detail.html"
     tab = "agencies"
 
     def get_context_data(self, **kwargs):
         agency = selectors.agency_get(code=self.kwargs["code"])
-        user = cast(User, self.request.user)
+        user = self.request.user
         today = _today()
         periods = list(selectors.periods_of_agency(user=user, agency=agency)[:100])
         for period in periods:

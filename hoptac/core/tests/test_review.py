@@ -99,6 +99,10 @@ def test_the_page_takes_a_step_and_shows_a_missing_comment_on_the_form(client, s
     client.force_login(submitted["officer"])
     page = client.post(url, {"decision": "return", "comment": ""}, HTTP_ACCEPT_LANGUAGE="vi")
     assert page.status_code == 200 and "Hãy nêu nội dung cần sửa." in page.content.decode()
+    # The form sent back offers the officer's own decisions only, the one chosen kept.
+    html = page.content.decode()
+    assert 'value="accept"' in html and 'value="return"' in html and 'value="reopen"' not in html
+    assert 'value="submit"' not in html
     assert client.post(url, {"decision": "nonsense"}).status_code == 200  # refused by the form
     assert client.post(url, {"decision": "accept"}).status_code == 302
     report.refresh_from_db()

@@ -16,11 +16,6 @@ from .build import AnnualReportFiles, build_annual_report
 NOT_ALLOWED = _("Only provincial officers and administrators generate the yearly report.")
 
 
-def user_can_generate(user: User) -> bool:
-    """The yearly report covers the whole territory: provincial officers and administrators."""
-    return roles.can_manage_plans(user)
-
-
 def default_year(today: datetime.date) -> int:
     """The last year whose yearly update (15 December) has closed."""
     return today.year if today >= datetime.date(today.year, 12, 15) else today.year - 1
@@ -43,7 +38,7 @@ def annual_report_generate(
     """The report (.docx) and its annexes (.xlsx) of `year`; `number` and `signer_name` fill the letterhead
     and the signature block (empty: left to fill in Word). PermissionDenied for other roles; ValueError for a
     year outside report_years()."""
-    if not user_can_generate(user):
+    if not roles.can_manage_plans(user):
         raise PermissionDenied(NOT_ALLOWED)
     today = today or timezone.localdate()
     if year not in report_years(plan, today):

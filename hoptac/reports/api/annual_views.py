@@ -8,10 +8,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, viewsets
 
+from hoptac.accounts import roles
 from hoptac.core.api import file_action, query_error_schema
 from hoptac.core.downloads import DOCX, XLSX, ZIP, attachment
 from hoptac.plans import selectors as plan_selectors
-from hoptac.reports.annual.service import NOT_ALLOWED, annual_report_generate, report_years, user_can_generate
+from hoptac.reports.annual.service import NOT_ALLOWED, annual_report_generate, report_years
 
 from .serializers import ANNUAL_REPORT_FORMATS, AnnualReportQuerySerializer
 
@@ -67,7 +68,7 @@ class PlanAnnualReportViewSet(viewsets.GenericViewSet):
         Decree 30/2020/NĐ-CP (.docx) and its annexes (.xlsx), by default both in one .zip. Provincial
         officers and administrators only."""
         plan = self.get_object()
-        if not user_can_generate(request.user):
+        if not roles.can_manage_plans(request.user):
             raise exceptions.PermissionDenied(NOT_ALLOWED)
         today = timezone.localdate()
         query = AnnualReportQuerySerializer(data=request.query_params, years=report_years(plan, today))

@@ -2,15 +2,13 @@
 member satisfaction surveys. Every queryset starts from the registry's scoping, writes go through
 hoptac.scoring.services; outside the scope an object is absent (404)."""
 
-from typing import cast
-
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from hoptac.accounts.models import User
+from hoptac.accounts.http import SignedInApiRequest
 from hoptac.core.downloads import XLSX, attachment
 from hoptac.core.review import ReviewActionsMixin
 from hoptac.registry import selectors as registry_selectors
@@ -57,6 +55,8 @@ class AssessmentViewSet(ReviewActionsMixin, viewsets.ReadOnlyModelViewSet):
     return, approve, reopen with `{"comment": …}`; the review's points and its end through `review`); each
     checks the user's role, scope and the assessment's step."""
 
+    request: SignedInApiRequest
+
     filterset_class = AssessmentFilter
     review_workflow = WORKFLOW
     review_response_serializer = ScoringAssessmentDetailSerializer
@@ -64,7 +64,7 @@ class AssessmentViewSet(ReviewActionsMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         # Signed in (IsAuthenticated, the API's default permission): the user is a User.
-        qs = selectors.assessment_list(user=cast(User, self.request.user))
+        qs = selectors.assessment_list(user=self.request.user)
         if self.action == "retrieve":
             qs = qs.prefetch_related("scores__criterion")
         return qs
@@ -74,7 +74,7 @@ class AssessmentViewSet(ReviewActionsMixin, viewsets.ReadOnlyModelViewSet):
 
     def review_response(self, assessment):
         assessment = (
-            selectors.assessment_list(user=cast(User, self.request.user))
+            selectors.assessment_list(user=self.request.user)
             .prefetch_related("scores__criterion")
             .get(pk=assessment.pk)
         )
@@ -213,6 +213,8 @@ class SurveyViewSet(
 ):
     """Member satisfaction surveys (TT 09/2017 step 1), per organisation and year, in scope."""
 
+    request: SignedInApiRequest
+
     serializer_class = SurveySerializer
     filterset_fields = ["year", "organisation"]
 
@@ -224,7 +226,7 @@ class SurveyViewSet(
         organisation = data.pop("organisation", None) or survey.organisation
         year = data.pop("year", None) or survey.year
         serializer.instance = services.survey_save(
-            user=cast(User, self.request.user), organisation=organisation, year=year, data=data
+            user=self.request.user, organisation=organisation, year=year, data=data
         )
 
     def perform_create(self, serializer):

@@ -4,7 +4,6 @@ as the pages (hoptac.core.scoping); writes go through hoptac.tasks.services; out
 is absent (404)."""
 
 import datetime
-from typing import cast
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +15,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from hoptac.accounts.models import User
+from hoptac.accounts.http import SignedInApiRequest
 from hoptac.areas.models import AdminUnit
 from hoptac.core.api import ListCreateUpdateViewSet, query_date
 from hoptac.core.downloads import XLSX, attachment
@@ -125,6 +124,7 @@ class ReportingPeriodViewSet(viewsets.ReadOnlyModelViewSet):
     """Reports owed (task, local and summary reports), in the user's scope. Filters: `due_from`, `due_to`,
     `agency` (code), `kind`, `overdue=true` (past due and not submitted on `today`)."""
 
+    request: SignedInApiRequest
     serializer_class = ReportingPeriodSerializer
     filterset_fields: list[str] = []
 
@@ -133,8 +133,7 @@ class ReportingPeriodViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         request = self.request
-        # Signed in (IsAuthenticated, the API's default permission): the user is a User.
-        qs = selectors.period_list(user=cast(User, request.user))
+        qs = selectors.period_list(user=request.user)
         due_from, due_to = query_date(request, "due_from"), query_date(request, "due_to")
         if due_from:
             qs = qs.filter(due__gte=due_from)
@@ -167,13 +166,15 @@ class ProgressReportViewSet(ReviewActionsMixin, ListCreateUpdateViewSet):
     agency; POST `submit`; a provincial officer of the coordinating agency POSTs `accept` or `return`
     (with a comment); `attachments` uploads a file (multipart)."""
 
+    request: SignedInApiRequest
+
     serializer_class = ProgressReportSerializer
     filterset_fields: list[str] = []
     review_workflow = WORKFLOW
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
-        return selectors.report_list(user=cast(User, self.request.user)).order_by("-period__due", "pk")
+        return selectors.report_list(user=self.request.user).order_by("-period__due", "pk")
 
     def _data(self, serializer) -> dict:
         data = dict(serializer.validated_data)
@@ -189,12 +190,12 @@ class ProgressReportViewSet(ReviewActionsMixin, ListCreateUpdateViewSet):
     def perform_create(self, serializer):
         period = serializer.validated_data["period"]
         serializer.instance = services.progress_report_save(
-            user=cast(User, self.request.user), period=period, data=self._data(serializer)
+            user=self.request.user, period=period, data=self._data(serializer)
         )
 
     def perform_update(self, serializer):
         serializer.instance = services.progress_report_save(
-            user=cast(User, self.request.user),
+            user=self.request.user,
             period=serializer.instance.period,
             data=self._data(serializer),
         )

@@ -336,13 +336,14 @@ class YearlyReportUpdateView(YearlyReportFormView):
         return self._unless_locked() or super().post(request, *args, **kwargs)
 
     def _unless_locked(self):
-        """Accepted or submitted data are not edited: show them on the review page instead."""
-        if self.report and self.report.state in (
-            YearlyReportState.ACCEPTED,
-            YearlyReportState.SUBMITTED,
-        ):
-            message = errors.YEAR_LOCKED if self.report.is_locked else errors.YEAR_WAITING_REVIEW
-            messages.warning(self.request, message)
+        """Accepted or submitted data are not edited (the service's rule): show them on the review page."""
+        if self.report is None:
+            return None
+        try:
+            services.yearly_report_check_open(self.report)
+        except ValidationError as closed:
+            for message in closed.messages:
+                messages.warning(self.request, message)
             return redirect("registry:yearly_report_review", pk=self.organisation.pk, year=self.report.year)
         return None
 

@@ -355,6 +355,12 @@ class ReviewCommentSerializer(serializers.Serializer):
     )
 
 
+class ReviewStepDetailSerializer(serializers.Serializer):
+    """Why a step was refused (403) or the object is absent (404)."""
+
+    detail = serializers.CharField()
+
+
 class ReviewActionsMixin:
     """For a DRF viewset of a reviewed model: `review_workflow = WORKFLOW` adds `POST …/{id}/<step>/` for every
     step of the workflow (except those marked `api=False`), with the body `{"comment": "…"}`. Each answers the
@@ -369,7 +375,7 @@ class ReviewActionsMixin:
         workflow = cls.__dict__.get("review_workflow")
         if workflow is None:
             return
-        response = cls.__dict__.get("review_response_serializer")
+        response = cls.__dict__.get("review_response_serializer") or getattr(cls, "serializer_class", None)
         for step in workflow.steps:
             if step.api:
                 setattr(cls, f"{step.name}_step", _step_action(step, response))
@@ -381,7 +387,8 @@ class ReviewActionsMixin:
 
 
 def _step_action(step: Step, response: Any = None) -> Any:
-    from drf_spectacular.utils import extend_schema
+    from drf_spectacular.types import OpenApiTypes
+    from drf_spectacular.utils import OpenApiResponse, extend_schema
     from rest_framework.decorators import action
     from rest_framework.response import Response
 
@@ -395,10 +402,19 @@ def _step_action(step: Step, response: Any = None) -> Any:
     handler.__name__ = f"{step.name}_step"
     handler.__doc__ = f"{step.label} ({', '.join(step.sources)} → …)."
     routed = action(detail=True, methods=["post"], url_path=step.name, url_name=step.name)(handler)
-    schema: dict[str, Any] = {
-        "request": ReviewCommentSerializer if step.comment != "none" else None,
-        "summary": str(step.label),
+    responses: dict[int, Any] = {
+        400: OpenApiResponse(
+            OpenApiTypes.ANY,
+            description="The step does not apply now: the reasons as a list, or by field "
+            '({"comment": […]} when a required comment is missing).',
+        ),
+        403: OpenApiResponse(ReviewStepDetailSerializer, description="The user's role may not take this step."),
+        404: OpenApiResponse(ReviewStepDetailSerializer, description="No such object in the user's scope."),
     }
     if response is not None:
-        schema["responses"] = response
-    return extend_schema(**schema)(routed)
+        responses[200] = response
+    return extend_schema(
+        request=ReviewCommentSerializer if step.comment != "none" else None,
+        summary=str(step.label),
+        responses=responses,
+    )(routed)

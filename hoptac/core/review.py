@@ -408,7 +408,9 @@ def _step_action(step: Step, response: Any = None) -> Any:
             description="The step does not apply now: the reasons as a list, or by field "
             '({"comment": […]} when a required comment is missing).',
         ),
-        403: OpenApiResponse(ReviewStepDetailSerializer, description="The user's role may not take this step."),
+        403: OpenApiResponse(
+            ReviewStepDetailSerializer, description="The user's role may not take this step."
+        ),
         404: OpenApiResponse(ReviewStepDetailSerializer, description="No such object in the user's scope."),
     }
     if response is not None:

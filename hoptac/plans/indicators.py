@@ -7,6 +7,12 @@ are the same query grouped by commune (either map), district or sector.
 
 Which yearly data a date reads: the yearly update covers 15/12 of the previous year to 14/12, so on or
 after 15 December a date reads that year's data, before it the previous year's (`data_year_for`).
+
+Which yearly data count (`yearly_states`, the only place that says it): OFFICIAL figures read accepted data
+only; PROVISIONAL figures ("tạm tính", on request) read accepted and submitted data. Drafts and returned data
+never count. Beside every figure that reads yearly data, the engine counts the organisations of the target's
+population whose data of that year are accepted, pending review (submitted) and missing (none, a draft or
+returned): `Measure.accepted`, `.pending`, `.unsubmitted` (docs/decisions/0015-official-figures.md).
 """
 
 import datetime
@@ -19,7 +25,7 @@ from django.db.models.expressions import Combinable
 from hoptac.areas.models import AdminMap, AdminUnit
 from hoptac.areas.selectors import commune_ids_within
 from hoptac.registry.choices import EXISTING_STATUSES
-from hoptac.registry.models import MEMBER_FIELDS, OFFICIAL_MEMBER_FIELDS, Organisation
+from hoptac.registry.models import MEMBER_FIELDS, OFFICIAL_MEMBER_FIELDS, Organisation, YearlyReportState
 
 from .choices import IndicatorKind
 from .loader import RATING_BANDS
@@ -37,6 +43,19 @@ GROUPINGS = {
 
 def data_year_for(day: datetime.date) -> int:
     return day.year if day >= datetime.date(day.year, 12, 15) else day.year - 1
+
+
+def yearly_states(provisional: bool = False) -> list[str]:
+    """The review states of yearly data a figure reads: accepted only (official), or accepted and submitted
+    (provisional, "tạm tính"). Never drafts nor returned data."""
+    if provisional:
+        return [YearlyReportState.ACCEPTED, YearlyReportState.SUBMITTED]
+    return [YearlyReportState.ACCEPTED]
+
+
+def yearly_data_q(data_year: int, *, provisional: bool = False) -> Q:
+    """The yearly reports (relation `yearly_reports`) a figure of `data_year` reads."""
+    return Q(yearly_reports__year=data_year, yearly_reports__state__in=yearly_states(provisional))
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -62,8 +81,10 @@ def _flag_q(flag: str, wanted: bool) -> Q:
     return q if wanted else ~q
 
 
-def conditions_q(conditions: dict, *, with_status: bool = True) -> Q:
-    """Organisation-level and yearly-data conditions. Statuses default to 'on the books' on the date."""
+def conditions_q(conditions: dict, *, with_status: bool = True, registry_only: bool = False) -> Q:
+    """Organisation-level and yearly-data conditions. Statuses default to 'on the books' on the date. With
+    `registry_only`, only the conditions the registry answers (kind, sector, status): the population whose
+    yearly data a figure needs."""
     from .loader import YEARLY_FLAGS
 
     q = Q()
@@ -75,6 +96,8 @@ def conditions_q(conditions: dict, *, with_status: bool = True) -> Q:
         q &= Q(sub_sector__in=conditions["sub_sectors"])
     if with_status:
         q &= Q(sc__status__in=conditions.get("statuses", EXISTING_STATUSES))
+    if registry_only:
+        return q
     if "rating" in conditions:
         q &= Q(rt__band__in=conditions["rating"])
     for flag in YEARLY_FLAGS:
@@ -113,20 +136,32 @@ def plan_scope_q(plan: Plan) -> Q:
     return Q(commune_current__in=ids) | Q(commune_current__isnull=True, commune_legacy__in=predecessors)
 
 
+def reads_yearly(target: Target) -> bool:
+    """The target's figure reads yearly data (so its provenance and the data counts matter)."""
+    spec = target.indicator or {}
+    parts = [spec.get("population", {}), spec.get("within", {}), spec.get("of", {})]
+    return target.kind in (IndicatorKind.SUM, IndicatorKind.PER_CAPITA) or any(map(_uses_yearly, parts))
+
+
 def _needs(targets: list[Target]) -> tuple[bool, bool]:
     yearly = rating = False
     for target in targets:
         spec = target.indicator
         parts = [spec.get("population", {}), spec.get("within", {}), spec.get("of", {})]
-        yearly |= target.kind in (IndicatorKind.SUM, IndicatorKind.PER_CAPITA) or any(
-            map(_uses_yearly, parts)
-        )
+        yearly |= reads_yearly(target)
         rating |= any("rating" in p for p in parts)
     return yearly, rating
 
 
 def annotated_queryset(
-    plan: Plan, day: datetime.date, data_year: int, *, yearly: bool, rating: bool, extra: Q | None = None
+    plan: Plan,
+    day: datetime.date,
+    data_year: int,
+    *,
+    yearly: bool,
+    rating: bool,
+    extra: Q | None = None,
+    provisional: bool = False,
 ) -> QuerySet:
     qs = Organisation.objects.unrestricted(
         "a plan's figures cover its whole territory; a breakdown narrows them to the user by `extra`"
@@ -139,7 +174,11 @@ def annotated_queryset(
     )
     qs = qs.annotate(sc=FilteredRelation("status_changes", condition=in_force))
     if yearly:
-        qs = qs.annotate(yr=FilteredRelation("yearly_reports", condition=Q(yearly_reports__year=data_year)))
+        # "yr": the data the figure reads (by provenance); "ya": the year's data in any state (the counts).
+        qs = qs.annotate(
+            yr=FilteredRelation("yearly_reports", condition=yearly_data_q(data_year, provisional=provisional)),
+            ya=FilteredRelation("yearly_reports", condition=Q(yearly_reports__year=data_year)),
+        )
     if rating:
         qs = qs.annotate(
             rt=FilteredRelation(
@@ -151,6 +190,25 @@ def annotated_queryset(
 
 def _aggregates(target: Target, day: datetime.date, year: int) -> dict[str, Any]:
     """The conditional aggregates one target needs, keyed by f"t{pk}_<part>"."""
+    out = _value_aggregates(target, day, year)
+    if reads_yearly(target):
+        out.update(_data_counts(target))
+    return out
+
+
+def _data_counts(target: Target) -> dict[str, Any]:
+    """Of the target's population (registry conditions only), how many organisations' yearly data of the
+    year are accepted and pending review (the rest are missing)."""
+    key = f"t{target.pk}_"
+    base = conditions_q((target.indicator or {}).get("population", {}), registry_only=True)
+    return {
+        f"{key}d_population": Count("pk", filter=base),
+        f"{key}d_accepted": Count("pk", filter=base & Q(ya__state=YearlyReportState.ACCEPTED)),
+        f"{key}d_pending": Count("pk", filter=base & Q(ya__state=YearlyReportState.SUBMITTED)),
+    }
+
+
+def _value_aggregates(target: Target, day: datetime.date, year: int) -> dict[str, Any]:
     spec, key = target.indicator, f"t{target.pk}_"
     population = spec.get("population", {})
     kind = target.kind
@@ -197,6 +255,14 @@ class Measure:
     missing: int = 0
     reference: float | None = None
     reference_year: int | None = None
+    # Provenance: the data year read, official or provisional, and (figures reading yearly data) how many
+    # organisations of the population have that year's data accepted, pending review, or missing.
+    data_year: int | None = None
+    provisional: bool = False
+    reads_yearly: bool = False
+    accepted: int = 0
+    pending: int = 0
+    unsubmitted: int = 0
 
     @property
     def missing_share(self) -> float:
@@ -219,6 +285,27 @@ def _reference(
 
 
 def _measure(
+    target: Target,
+    row: dict[str, Any],
+    plan: Plan,
+    year: int,
+    area_id: int | None = None,
+    *,
+    provisional: bool = False,
+) -> Measure:
+    measure = _value_measure(target, row, plan, year, area_id)
+    measure.data_year = year
+    measure.provisional = provisional
+    key = f"t{target.pk}_"
+    if f"{key}d_population" in row:
+        measure.reads_yearly = True
+        measure.accepted = row[f"{key}d_accepted"] or 0
+        measure.pending = row[f"{key}d_pending"] or 0
+        measure.unsubmitted = max((row[f"{key}d_population"] or 0) - measure.accepted - measure.pending, 0)
+    return measure
+
+
+def _value_measure(
     target: Target, row: dict[str, Any], plan: Plan, year: int, area_id: int | None = None
 ) -> Measure:
     key = f"t{target.pk}_"
@@ -265,15 +352,19 @@ def compute(
     data_year: int | None = None,
     group_by: str | None = None,
     extra: Q | None = None,
+    provisional: bool = False,
 ) -> dict[Any, dict[int, Measure]]:
     """Every numeric target at `day` in one query. Returns {group: {target pk: Measure}}; the group is None
-    without `group_by`, else the id/value of the grouping field."""
+    without `group_by`, else the id/value of the grouping field. Official figures (accepted yearly data)
+    unless `provisional`."""
     numeric = [t for t in targets if t.kind != IndicatorKind.QUALITATIVE]
     if not numeric:
         return {}
     year = data_year_for(day) if data_year is None else data_year
     yearly, rating = _needs(numeric)
-    qs = annotated_queryset(plan, day, year, yearly=yearly, rating=rating, extra=extra)
+    qs = annotated_queryset(
+        plan, day, year, yearly=yearly, rating=rating, extra=extra, provisional=provisional
+    )
     aggregates: dict[str, Any] = {}
     for target in numeric:
         flow_year = day.year if target.kind == IndicatorKind.FLOW else year
@@ -285,26 +376,47 @@ def compute(
         rows = {row[column]: row for row in qs.values(column).annotate(**aggregates)}
     result: dict[Any, dict[int, Measure]] = {}
     by_area = group_by in ("commune_legacy", "district_legacy", "commune_current")
+    flows = {t.pk for t in numeric if t.kind == IndicatorKind.FLOW}
     for group, row in rows.items():
         if group_by is None:
-            result[group] = {t.pk: _measure(t, row, plan, year) for t in numeric}
+            result[group] = {t.pk: _measure(t, row, plan, year, provisional=provisional) for t in numeric}
         else:
             # A group without an area of its own (a sector, a kind) has no reference value: area_id -1.
             area = group if by_area and group is not None else -1
-            result[group] = {t.pk: _measure(t, row, plan, year, area) for t in numeric}
+            result[group] = {
+                t.pk: _measure(t, row, plan, year, area, provisional=provisional) for t in numeric
+            }
+    for measures in result.values():
+        for pk in flows & measures.keys():
+            measures[pk].data_year = day.year  # a flow counts the organisations founded in the date's year
     return result
 
 
 @dataclass
 class Point:
+    """The value of one target at the end of one year (or at `as_of` in the current year). A point is
+    COMPLETE when its year is over (its date is 31 December) and, for a figure read from yearly data, the
+    data of its year are sufficient (organisations without usable data no more than the plan's
+    max_missing_share): only complete points make a trend (docs/verdicts.md)."""
+
     year: int
     as_of: datetime.date
     measure: Measure
-    partial: bool = False
+    partial: bool = False  # the year is not over at `as_of`
 
     @property
     def value(self) -> float | None:
         return self.measure.value
+
+    @property
+    def data_year(self) -> int:
+        return self.measure.data_year if self.measure.data_year is not None else data_year_for(self.as_of)
+
+    def sufficient(self, max_missing_share: float) -> bool:
+        return self.value is not None and self.measure.missing_share <= max_missing_share
+
+    def complete(self, max_missing_share: float) -> bool:
+        return not self.partial and self.sufficient(max_missing_share)
 
 
 @dataclass
@@ -313,14 +425,16 @@ class Series:
     points: list[Point] = field(default_factory=list)
 
 
-def series(plan: Plan, targets: list[Target], as_of: datetime.date) -> dict[int, list[Point]]:
+def series(
+    plan: Plan, targets: list[Target], as_of: datetime.date, *, provisional: bool = False
+) -> dict[int, list[Point]]:
     """Year-end values from the plan's baseline year to `as_of` (the last point, at `as_of` itself, is
-    partial when `as_of` is before the year's 15 December). One query per year for the whole plan."""
+    partial when `as_of` is before the year's 31 December). One query per year for the whole plan."""
     out: dict[int, list[Point]] = {t.pk: [] for t in targets}
     for year in range(plan.baseline_year, as_of.year + 1):
         day = min(datetime.date(year, 12, 31), as_of)
-        partial = day < datetime.date(year, 12, 15)
-        measures = compute(plan, targets, day).get(None, {})
+        partial = day < datetime.date(year, 12, 31)
+        measures = compute(plan, targets, day, provisional=provisional).get(None, {})
         for pk, measure in measures.items():
             out[pk].append(Point(year=year, as_of=day, measure=measure, partial=partial))
     return out

@@ -111,14 +111,23 @@ def computable(targets: list[Target]) -> list[Target]:
 
 
 def plan_evaluate(
-    *, plan: Plan, as_of: datetime.date, targets: list[Target] | None = None, with_series: bool = True
+    *,
+    plan: Plan,
+    as_of: datetime.date,
+    targets: list[Target] | None = None,
+    with_series: bool = True,
+    provisional: bool = False,
 ) -> list[TargetResult]:
     """evaluate_plan, in the plan's order, with targets that cannot be computed yet (ratings not recorded
-    in the system) answered as "not enough data" instead of failing the whole page."""
+    in the system) answered as "not enough data" instead of failing the whole page. Official figures
+    (accepted yearly data) unless `provisional` (accepted and submitted data, "tạm tính")."""
     targets = plan_targets(plan=plan) if targets is None else targets
     usable = computable(targets)
     results = {
-        r.target.pk: r for r in evaluate_plan(plan, as_of=as_of, targets=usable, with_series=with_series)
+        r.target.pk: r
+        for r in evaluate_plan(
+            plan, as_of=as_of, targets=usable, with_series=with_series, provisional=provisional
+        )
     }
     return [
         results.get(t.pk)
@@ -166,24 +175,43 @@ def _labels(group_by: str, keys: list) -> dict[object, tuple[str, str, str, tupl
 
 
 def plan_breakdown(
-    *, plan: Plan, targets: list[Target], as_of: datetime.date, group_by: str, user: User
+    *,
+    plan: Plan,
+    targets: list[Target],
+    as_of: datetime.date,
+    group_by: str,
+    user: User,
+    provisional: bool = False,
+    results: list[TargetResult] | None = None,
 ) -> list[BreakdownRow]:
-    """Latest values per group for the numeric targets that can be computed, rows named and sorted (by
-    district then commune in Vietnamese order, sectors in their usual order), limited to the user's scope."""
+    """Values per group for the numeric targets that can be computed, rows named and sorted (by district
+    then commune in Vietnamese order, sectors in their usual order), limited to the user's scope. With the
+    targets' `results`, each target is broken down for the same year as its headline figure."""
     numeric = [t for t in computable(targets) if t.kind != IndicatorKind.QUALITATIVE]
     if not numeric:
         return []
-    return _breakdown_rows(group_by, breakdown(plan, numeric, as_of=as_of, group_by=group_by, user=user))
+    groups = breakdown(
+        plan, numeric, as_of=as_of, group_by=group_by, user=user, provisional=provisional, results=results
+    )
+    return _breakdown_rows(group_by, groups)
 
 
 def plan_breakdown_whole_territory(
-    *, plan: Plan, targets: list[Target], as_of: datetime.date, group_by: str
+    *,
+    plan: Plan,
+    targets: list[Target],
+    as_of: datetime.date,
+    group_by: str,
+    provisional: bool = False,
+    results: list[TargetResult] | None = None,
 ) -> list[BreakdownRow]:
     """As `plan_breakdown`, over the plan's whole territory whoever asks (the province's yearly report)."""
     numeric = [t for t in computable(targets) if t.kind != IndicatorKind.QUALITATIVE]
     if not numeric:
         return []
-    groups = breakdown_whole_territory(plan, numeric, as_of=as_of, group_by=group_by)
+    groups = breakdown_whole_territory(
+        plan, numeric, as_of=as_of, group_by=group_by, provisional=provisional, results=results
+    )
     return _breakdown_rows(group_by, groups)
 
 

@@ -42,7 +42,8 @@ def _report(org, year, **fields):
         "equity": None,
         "average_worker_income": None,
     }
-    return YearlyReportFactory(organisation=org, year=year, **{**defaults, **fields})
+    # Official figures read accepted data only (the provenance tests are in test_official.py).
+    return YearlyReportFactory(organisation=org, year=year, **{**defaults, "state": "accepted", **fields})
 
 
 @pytest.fixture

@@ -92,11 +92,10 @@ def test_on_track_when_on_or_above_the_planned_path():
 
 
 def test_behind_when_below_the_path_but_the_trend_reaches_the_target():
-    # Just below the path in 2024 (474 < 475), but the trend (+37/yr through a mean of 448 in 2023) reaches
-    # 707 by 2030.
-    result = _status(target(Comparator.AT_LEAST, 700), PLAN, points([400, 470, 474]))
+    # Below the path in 2025 (510 < 512,5), but the trend (+39/yr) from the last real point reaches 705 by 2030.
+    result = _status(target(Comparator.AT_LEAST, 700), PLAN, points([400, 380, 440, 510]))
     assert result.status == TargetStatus.BEHIND
-    assert result.forecast == pytest.approx(448 + 37 * 7)
+    assert result.forecast == pytest.approx(510 + 39 * 5)
 
 
 def test_at_risk_when_the_trend_misses_the_target():

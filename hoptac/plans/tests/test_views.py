@@ -69,9 +69,9 @@ def registry():
         registration_date=D(2023, 5, 1),
     )
     for year in (2022, 2023):
-        YearlyReportFactory(organisation=a, year=year, high_tech=True, in_value_chain=True)
-        YearlyReportFactory(organisation=b, year=year)
-    YearlyReportFactory(organisation=c, year=2023, accounting_software=True)
+        YearlyReportFactory(state="accepted", organisation=a, year=year, high_tech=True, in_value_chain=True)
+        YearlyReportFactory(state="accepted", organisation=b, year=year)
+    YearlyReportFactory(state="accepted", organisation=c, year=2023, accounting_software=True)
     return {"a": a, "b": b, "c": c, "later": later, "union": union, "group": group, "hai_minh": hai_minh}
 
 

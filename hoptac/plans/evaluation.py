@@ -185,7 +185,13 @@ def _status(
             result.reason = "final_missing_data"
             return result
     else:
-        newest = next((p for p in reversed(points) if not p.partial), None) if flow else points[-1] if points else None
+        newest = (
+            next((p for p in reversed(points) if not p.partial), None)
+            if flow
+            else points[-1]
+            if points
+            else None
+        )
         candidates = [p for p in points if (not flow or not p.partial) and p.sufficient(limit)]
         latest = newest
         if newest is not None and not newest.sufficient(limit) and candidates:
@@ -245,7 +251,9 @@ def _status(
             return result
     if result.forecast is None:
         result.status, result.reason = TargetStatus.BEHIND, "no_trend_yet"
-    elif goal is not None and (satisfied(target, result.forecast) or (result.forecast - goal) * direction >= 0):
+    elif goal is not None and (
+        satisfied(target, result.forecast) or (result.forecast - goal) * direction >= 0
+    ):
         result.status, result.reason = TargetStatus.BEHIND, "forecast_reaches_target"
     else:
         result.status, result.reason = TargetStatus.AT_RISK, "forecast_misses_target"
@@ -309,9 +317,7 @@ def status_counts(results: list[TargetResult]) -> dict[TargetStatus, int]:
     return {status: counts[status] for status in TargetStatus}
 
 
-def _figure_days(
-    results: list[TargetResult], as_of: datetime.date
-) -> dict[datetime.date, list[Target]]:
+def _figure_days(results: list[TargetResult], as_of: datetime.date) -> dict[datetime.date, list[Target]]:
     """The targets by the date their figure stands at (a target whose newest data are insufficient is read
     at the newest sufficient year's end; a flow at its last complete year's end; a final verdict at the
     deadline): a breakdown of a target uses that same date, so the same data year."""

@@ -37,7 +37,16 @@ from .evaluation import TargetResult
 from .indicators import Point
 from .models import Plan, Target
 from .selectors import REASON_RATING_UNAVAILABLE, BreakdownRow
-from .tables import breakdown_title, goal_text, group_header, reason_text, status_label
+from .tables import (
+    breakdown_title,
+    goal_text,
+    group_header,
+    pace_text,
+    provenance_label,
+    reason_text,
+    status_label,
+    year_note,
+)
 
 HEADER_ROW = 5
 SHEET_NAMES = {
@@ -59,13 +68,16 @@ def excel_format(target: Target) -> str:
     return PERCENT if target.is_percentage else NUMBER
 
 
-def _title(sheet, plan: Plan, title: str, as_of: datetime.date) -> None:
+def _title(sheet, plan: Plan, title: str, as_of: datetime.date, provisional: bool = False) -> None:
+    title = f"{title} ({provenance_label(provisional)})"
     write_title(sheet, title, f"{plan.number} — {plan.short_title}", str(_("As of")))
     write_cell(sheet, 3, 2, as_of).alignment = Alignment(horizontal="left", vertical="top")
 
 
-def _targets_sheet(sheet, plan: Plan, results: list[TargetResult], as_of: datetime.date) -> None:
-    _title(sheet, plan, str(_("Targets of the plan")), as_of)
+def _targets_sheet(
+    sheet, plan: Plan, results: list[TargetResult], as_of: datetime.date, provisional: bool = False
+) -> None:
+    _title(sheet, plan, str(_("Targets of the plan")), as_of, provisional)
     years = list(range(plan.baseline_year, as_of.year + 1))
     headers = [
         Column(str(_("Code")), 18),
@@ -77,6 +89,7 @@ def _targets_sheet(sheet, plan: Plan, results: list[TargetResult], as_of: dateti
         *[Column(str(_("Year %(year)s") % {"year": y}), 11) for y in years],
         Column(str(_("Latest value")), 13),
         Column(str(_("Date of the latest value")), 13),
+        Column(str(_("Year of the data")), 10),
         Column(str(_("Target")), 24),
         Column(str(_("Target value")), 12),
         Column(str(_("Deadline year")), 10),
@@ -85,7 +98,11 @@ def _targets_sheet(sheet, plan: Plan, results: list[TargetResult], as_of: dateti
         Column(str(_("Forecast for the deadline year")), 14),
         Column(str(_("Trend per year")), 12),
         Column(str(_("Pace needed per year")), 12),
+        Column(str(_("Pace needed in words")), 18),
         Column(str(_("Organisations without the data")), 14),
+        Column(str(_("Data accepted")), 11),
+        Column(str(_("Data pending review")), 11),
+        Column(str(_("Data not submitted")), 11),
         Column(str(_("Note")), 50),
     ]
     write_header(sheet, HEADER_ROW, headers, fixed_columns=3)
@@ -97,6 +114,8 @@ def _targets_sheet(sheet, plan: Plan, results: list[TargetResult], as_of: dateti
         numeric = t.kind != IndicatorKind.QUALITATIVE
         fmt = excel_format(t)
         note = reason_text(result, plan)
+        if year_note(result):
+            note = f"{year_note(result).capitalize()}. {note}"
         if result.assessment is not None:
             note = f"{format_date(result.assessment.as_of)}: {result.assessment.note}"
         cells: list[tuple[Any, str | None]] = [
@@ -109,6 +128,7 @@ def _targets_sheet(sheet, plan: Plan, results: list[TargetResult], as_of: dateti
             *[(excel_value(t, by_year[y].value) if y in by_year else None, fmt) for y in years],
             (excel_value(t, result.value), fmt),
             (result.latest.as_of if result.latest else None, DATE),
+            (result.data_year if numeric else None, YEAR),
             (goal_text(t), None),
             (excel_value(t, t.value) if numeric else None, fmt),
             (t.deadline_year, YEAR),
@@ -117,10 +137,16 @@ def _targets_sheet(sheet, plan: Plan, results: list[TargetResult], as_of: dateti
             (excel_value(t, result.forecast), fmt),
             (excel_value(t, result.slope), fmt),
             (excel_value(t, result.pace_needed), fmt),
+            (pace_text(result) if numeric else None, None),
             (
                 result.latest.measure.missing if result.latest and result.latest.measure.population else None,
                 INTEGER,
             ),
+            *[
+                (getattr(measure, name) if measure is not None and measure.reads_yearly else None, INTEGER)
+                for measure in [result.latest.measure if result.latest else None]
+                for name in ("accepted", "pending", "unsubmitted")
+            ],
             (note or None, None),
         ]
         for index, (value, number_format) in enumerate(cells, start=1):
@@ -138,14 +164,23 @@ def _breakdown_sheet(
     as_of: datetime.date,
     *,
     with_parent: bool,
+    years: dict[int, int | None] | None = None,
+    provisional: bool = False,
 ) -> None:
-    _title(sheet, plan, title, as_of)
+    _title(sheet, plan, title, as_of, provisional)
+    years = years or {}
     headers = [Column(str(_("Code")), 10), Column(group_header, 30)]
     if with_parent:
         headers.append(Column(str(_("District (before 1/7/2025)")), 22))
     fixed = len(headers)
     headers += [
-        Column(f"{t.code} — {t.name}" + (f" ({t.unit})" if t.unit else ""), 16, excel_format(t))
+        Column(
+            f"{t.code} — {t.name}"
+            + (f" ({t.unit})" if t.unit else "")
+            + (" — " + str(_("data of %(year)s") % {"year": years[t.pk]}) if years.get(t.pk) else ""),
+            16,
+            excel_format(t),
+        )
         for t in targets
     ]
     table: list[list[Any]] = []
@@ -172,11 +207,13 @@ def plan_workbook(
     results: list[TargetResult],
     breakdowns: list[BreakdownSheet],
     as_of: datetime.date,
+    provisional: bool = False,
 ) -> bytes:
     """An .xlsx: the targets (baseline, each year's value, latest, target, status, forecast, pace), then one
     sheet per breakdown with a column per numeric target."""
     workbook = new_workbook()
-    _targets_sheet(add_sheet(workbook, str(_("Targets"))), plan, results, as_of)
+    _targets_sheet(add_sheet(workbook, str(_("Targets"))), plan, results, as_of, provisional)
+    years = {r.target.pk: r.data_year for r in results}
     numeric = [
         r.target
         for r in results
@@ -192,15 +229,20 @@ def plan_workbook(
             spec.rows,
             as_of,
             with_parent=spec.with_parent,
+            years=years,
+            provisional=provisional,
         )
     return workbook_bytes(workbook)
 
 
-def plan_export(*, plan: Plan, as_of: datetime.date, admin_map: str, user: User) -> bytes:
+def plan_export(
+    *, plan: Plan, as_of: datetime.date, admin_map: str, user: User, provisional: bool = False
+) -> bytes:
     """The .xlsx of the plan page's "Xuất Excel" and of the API's targets/export: every target as of the
-    date (plan-wide aggregates) and the breakdowns by commune, district and sector, limited to the user's
-    scope, communes on `admin_map`."""
-    results = selectors.plan_evaluate(plan=plan, as_of=as_of)
+    date (plan-wide aggregates) and the breakdowns by commune, district and sector (each target for the
+    year of its figure), limited to the user's scope, communes on `admin_map`. Official figures unless
+    `provisional`."""
+    results = selectors.plan_evaluate(plan=plan, as_of=as_of, provisional=provisional)
     targets = [r.target for r in results]
     sheets = []
     for name in selectors.BREAKDOWNS:
@@ -210,6 +252,8 @@ def plan_export(*, plan: Plan, as_of: datetime.date, admin_map: str, user: User)
             as_of=as_of,
             group_by=selectors.grouping_for(name, admin_map),
             user=user,
+            provisional=provisional,
+            results=results,
         )
         sheets.append(
             BreakdownSheet(
@@ -220,8 +264,8 @@ def plan_export(*, plan: Plan, as_of: datetime.date, admin_map: str, user: User)
                 with_parent=name == "commune" and admin_map == AdminMap.LEGACY,
             )
         )
-    return plan_workbook(plan=plan, results=results, breakdowns=sheets, as_of=as_of)
+    return plan_workbook(plan=plan, results=results, breakdowns=sheets, as_of=as_of, provisional=provisional)
 
 
-def export_filename(plan: Plan, as_of: datetime.date) -> str:
-    return f"hoptac-{plan.code}-{as_of:%Y%m%d}.xlsx"
+def export_filename(plan: Plan, as_of: datetime.date, provisional: bool = False) -> str:
+    return f"hoptac-{plan.code}-{as_of:%Y%m%d}{'-tam-tinh' if provisional else ''}.xlsx"

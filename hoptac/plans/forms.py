@@ -32,6 +32,15 @@ class PlanViewForm(forms.Form):
         error_messages={"invalid": INVALID_DATE},
     )
     map = forms.ChoiceField(label=_("Map for breakdowns"), choices=MAP_CHOICES, required=False)
+    provisional = forms.BooleanField(
+        label=_("Provisional figures (submitted data not yet accepted included)"), required=False
+    )
+    order = forms.ChoiceField(
+        label=_("Order of the targets"),
+        choices=[("", _("The plan's order")), ("severity", _("Most severe first"))],
+        required=False,
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=[("", "—"), *TargetStatus.choices], required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -47,6 +56,15 @@ class PlanViewForm(forms.Form):
         as_of = data.get("as_of") or timezone.localdate()
         chosen = data.get("map") or ""
         return as_of, chosen or default_map(as_of), chosen
+
+    def options(self) -> dict:
+        """{"provisional": bool, "order": "" | "severity", "status": "" | a status} of the valid input."""
+        data = self.cleaned_data if self.is_bound and hasattr(self, "cleaned_data") else {}
+        return {
+            "provisional": bool(data.get("provisional")),
+            "order": data.get("order") or "",
+            "status": data.get("status") or "",
+        }
 
 
 class QualitativeAssessmentForm(forms.Form):

@@ -176,7 +176,9 @@ def annotated_queryset(
     if yearly:
         # "yr": the data the figure reads (by provenance); "ya": the year's data in any state (the counts).
         qs = qs.annotate(
-            yr=FilteredRelation("yearly_reports", condition=yearly_data_q(data_year, provisional=provisional)),
+            yr=FilteredRelation(
+                "yearly_reports", condition=yearly_data_q(data_year, provisional=provisional)
+            ),
             ya=FilteredRelation("yearly_reports", condition=Q(yearly_reports__year=data_year)),
         )
     if rating:

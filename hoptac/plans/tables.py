@@ -13,9 +13,9 @@ from hoptac.areas.models import map_period
 from hoptac.core.formatting import format_compact, format_date, format_number, format_percent
 
 from . import selectors
-from .choices import Comparator, IndicatorKind, TargetStatus
-from .evaluation import TargetResult, status_counts
-from .indicators import Measure, Point, data_year_for
+from .choices import SEVERITY, Comparator, IndicatorKind, TargetStatus
+from .evaluation import TargetResult, bounds, status_counts
+from .indicators import Measure, Point
 from .models import Plan, PlanSection, QualitativeAssessment, Target
 from .selectors import REASON_RATING_UNAVAILABLE, BreakdownRow, section_path
 
@@ -25,6 +25,26 @@ REASONS = {
         "Too many organisations lack the data needed: %(missing)s of %(population)s, more than %(limit)s."
     ),
     "satisfied": gettext_lazy("The value at this date meets the target."),
+    "satisfied_over": gettext_lazy("The value at this date meets the target and exceeds it by %(gap)s."),
+    "exceeded": gettext_lazy(
+        "Exceeded: %(value)s is above the upper end of the target (%(high)s) by %(gap)s, beyond what the "
+        "plan allows."
+    ),
+    "final_achieved": gettext_lazy("Final: the target was achieved at the deadline (data of %(deadline)s)."),
+    "final_achieved_over": gettext_lazy(
+        "Final: the target was achieved at the deadline (data of %(deadline)s), exceeded by %(gap)s."
+    ),
+    "final_exceeded": gettext_lazy(
+        "Final: at the deadline (data of %(deadline)s) the value %(value)s exceeded the upper end of the "
+        "target (%(high)s) by %(gap)s."
+    ),
+    "final_not_achieved": gettext_lazy(
+        "Final: the target was not achieved at the deadline (data of %(deadline)s): %(value)s, %(gap)s short."
+    ),
+    "final_missing_data": gettext_lazy(
+        "The deadline has passed, but the data of %(deadline)s are not sufficient for a final verdict."
+    ),
+    "flow_short": gettext_lazy("In %(year)s the value %(value)s did not reach the yearly target."),
     "on_planned_path": gettext_lazy("At or ahead of a steady path from the baseline to the target."),
     "forecast_reaches_target": gettext_lazy(
         "Behind a steady path, but the present trend reaches the target by %(year)s."
@@ -100,6 +120,8 @@ def goal_text(target: Target, *, with_unit: bool = True) -> str:
         text = (_("less than %(value)s") if target.strict else _("at most %(value)s")) % {
             "value": show(target.value)
         }
+    elif comparator == Comparator.EXACT:
+        text = _("exactly %(value)s") % {"value": show(target.value)}
     elif comparator == Comparator.ABOUT:
         text = _("about %(value)s (±%(tolerance)s)") % {
             "value": show(target.value),
@@ -141,11 +163,71 @@ def reason_text(result: TargetResult, plan: Plan) -> str:
     template = REASONS.get(reason)
     if template is None:
         return ""
+    target = result.target
+    _low, high = bounds(target)
     return str(template) % {
-        "year": result.target.deadline_year,
+        "year": result.latest.year if reason == "flow_short" and result.latest else target.deadline_year,
+        "deadline": target.deadline_year,
         "missing": plain_number(latest.missing if latest else None),
         "population": plain_number(latest.population if latest else None),
         "limit": f"{format_number(plan.max_missing_share * 100, 0)}%",
+        "value": number(target, result.value),
+        "high": number(target, high),
+        "gap": gap_text(target, result.gap),
+    }
+
+
+def gap_text(target: Target, gap: float | None) -> str:
+    """A difference in the target's unit: "1.352", "3,4 điểm %"."""
+    if gap is None:
+        return "—"
+    if target.is_percentage:
+        return _("%(value)s percentage points") % {"value": format_number(gap, 1)}
+    return format_number(gap, decimals_for(target, gap))
+
+
+def pace_text(result: TargetResult) -> str:
+    """The yearly change still needed, in the goal's direction and in words: "tăng 99,6/năm",
+    "giảm 1,2 điểm %/năm"; "—" when none is needed or the deadline has passed."""
+    target = result.target
+    if result.pace_needed is None or not result.pace_direction:
+        return "—"
+    amount = per_year(target, result.pace_needed, signed=False)
+    if result.pace_direction > 0:
+        return _("increase %(amount)s") % {"amount": amount}
+    return _("decrease %(amount)s") % {"amount": amount}
+
+
+def progress_text(result: TargetResult) -> str:
+    """ "23,4% of the way · steady path: 37,5% of the way": both shares of the way from the baseline to the
+    target, so the status (on track when the first is at least the second) reads from them."""
+    if result.progress is None:
+        return "—"
+    return percent(result.progress)
+
+
+def expected_progress_text(result: TargetResult) -> str:
+    return percent(result.expected_progress) if result.expected_progress is not None else ""
+
+
+def provenance_label(provisional: bool) -> str:
+    return str(_("provisional")) if provisional else str(_("official"))
+
+
+def data_counts_text(measure: Measure | None) -> str:
+    """Beside a figure read from yearly data: "Số liệu năm 2024 của 464 tổ chức: 278 đã duyệt, 136 chờ
+    duyệt, 50 chưa nộp"."""
+    if measure is None or not measure.reads_yearly:
+        return ""
+    return _(
+        "Data of %(year)s for %(population)s organisations: %(accepted)s accepted, %(pending)s pending "
+        "review, %(unsubmitted)s not submitted"
+    ) % {
+        "year": measure.data_year,
+        "population": format_number(measure.accepted + measure.pending + measure.unsubmitted),
+        "accepted": format_number(measure.accepted),
+        "pending": format_number(measure.pending),
+        "unsubmitted": format_number(measure.unsubmitted),
     }
 
 
@@ -166,9 +248,22 @@ def point_when(target: Target, point: Point | None) -> str:
     if target.kind == IndicatorKind.FLOW:
         return _("established in %(year)s") % {"year": point.year}
     text = _("on %(date)s") % {"date": format_date(point.as_of)}
-    if target.kind in YEARLY_KINDS:
-        text += " " + _("(yearly data of %(year)s)") % {"year": data_year_for(point.as_of)}
+    if target.kind in YEARLY_KINDS or point.measure.reads_yearly:
+        text += " " + _("(yearly data of %(year)s)") % {"year": point.data_year}
     return text
+
+
+def year_note(result: TargetResult) -> str:
+    """Why the figure is of an earlier year than the date looked at: "số liệu năm 2024 (năm 2025 chưa đủ
+    số liệu)"; empty when the figure is of the date's own year."""
+    if not result.earlier_year or result.latest is None or not result.points:
+        return ""
+    newest = result.points[-1]
+    return _("figures of %(year)s: the data of %(newest)s are not sufficient yet (%(missing)s)") % {
+        "year": result.latest.data_year,
+        "newest": newest.data_year,
+        "missing": missing_text(newest.measure),
+    }
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -181,7 +276,7 @@ def chart_labels() -> dict[str, str]:
         "trend": _("Trend and forecast"),
         "target": _("Target"),
         "band": _("Accepted range"),
-        "partial": _("provisional, up to"),
+        "partial": _("year not over, up to"),
         "year": _("Year"),
     }
 
@@ -201,11 +296,11 @@ def line_chart(result: TargetResult, plan: Plan) -> dict[str, Any] | None:
         for p in result.points
     ]
     trend = None
-    if result.slope is not None and result.forecast is not None:
-        intercept = result.forecast - result.slope * target.deadline_year
-        start = plan.baseline_year
+    start = result.forecast_from
+    if result.forecast is not None and start is not None and start.value is not None:
+        # The forecast starts at the last real point and ends at the deadline, inside the indicator's domain.
         trend = [
-            {"x": start, "y": result.slope * start + intercept},
+            {"x": start.year, "y": start.value},
             {"x": target.deadline_year, "y": result.forecast},
         ]
     goal: dict[str, Any] = {}
@@ -227,6 +322,8 @@ def line_chart(result: TargetResult, plan: Plan) -> dict[str, Any] | None:
         "unit": words,
         "xmin": plan.baseline_year,
         "xmax": max(target.deadline_year, result.points[-1].year),
+        "ymin": result.axis[0],
+        "ymax": result.axis[1],
         "points": points,
         "trend": trend,
         "goal": goal,
@@ -248,6 +345,8 @@ def bar_chart(target: Target, rows: list[BreakdownRow], *, limit: int | None = N
         "unit": words,
         "bars": [{"label": f"{r.name}" + (f" ({r.parent})" if r.parent else ""), "y": v} for r, v in data],
         "goal": {"value": target.value} if target.value is not None and target.comparator else {},
+        "ymin": 0 if all(v >= 0 for _r, v in data) else None,
+        "ymax": 100 if percent_sign and all(v <= 100 for _r, v in data) else None,
         "labels": chart_labels(),
     }
 
@@ -274,6 +373,11 @@ class TargetCard:
     pace_needed: str = "—"
     slope: str = "—"
     missing: str = ""
+    expected_progress: str = ""
+    data_counts: str = ""
+    year_note: str = ""
+    provenance: str = ""
+    severity: int = 0
     chart: dict[str, Any] | None = None
     assessment: QualitativeAssessment | None = None
     form: Any = None
@@ -306,6 +410,8 @@ def target_card(result: TargetResult, plan: Plan) -> TargetCard:
         reason=reason_text(result, plan),
         goal=goal_text(target),
         assessment=result.assessment,
+        provenance=provenance_label(result.provisional),
+        severity=SEVERITY.index(TargetStatus(result.status)),
     )
     if target.kind == IndicatorKind.QUALITATIVE:
         return card
@@ -314,17 +420,15 @@ def target_card(result: TargetResult, plan: Plan) -> TargetCard:
     card.unit = words
     card.when = point_when(target, result.latest)
     card.baseline = number(target, result.baseline.value if result.baseline else None)
-    card.progress = percent(result.progress)
+    card.progress = progress_text(result)
+    card.expected_progress = expected_progress_text(result)
     card.expected_now = number(target, result.expected_now)
     card.forecast = number(target, result.forecast)
     card.slope = per_year(target, result.slope)
-    card.pace_needed = per_year(target, result.pace_needed, signed=target.kind != IndicatorKind.FLOW)
+    card.pace_needed = pace_text(result)
     card.missing = missing_text(result.latest.measure if result.latest else None)
-    newest = result.points[-1] if result.points else None
-    if result.earlier_year and newest is not None:
-        card.missing = _(
-            "the newest data are not sufficient (%(missing)s): the value shown is the newest sufficient one"
-        ) % {"missing": missing_text(newest.measure)}
+    card.year_note = year_note(result)
+    card.data_counts = data_counts_text(result.latest.measure if result.latest else None)
     card.chart = line_chart(result, plan)
     return card
 
@@ -351,6 +455,24 @@ def status_summary(results: list[TargetResult]) -> list[dict[str, Any]]:
     return [{"code": s, "label": status_label(s), "count": n} for s, n in counts.items() if n]
 
 
+ORDERS = ["plan", "severity"]
+
+
+def order_cards(cards: list[TargetCard], order: str) -> list[TargetCard]:
+    """The plan's order, or the most severe verdict first (not achieved, at risk, behind, no data, …),
+    the plan's order within a status."""
+    if order != "severity":
+        return cards
+    return sorted(cards, key=lambda card: card.severity)
+
+
+def filter_cards(cards: list[TargetCard], status: str) -> list[TargetCard]:
+    """Only the cards of one status (the summary's links), or all with an unknown status."""
+    if status not in TargetStatus.values:
+        return cards
+    return [card for card in cards if card.status == status]
+
+
 # ----------------------------------------------------------------------------------------------------
 # Breakdown and series tables of the target page
 
@@ -363,6 +485,24 @@ class BreakdownLine:
     denominator: str
     population: str
     missing: str
+    counts: str = ""
+    has_value: bool = False
+
+
+def empty_breakdown_reason(result: TargetResult, lines: list[BreakdownLine], name: str) -> str:
+    """Why a drill-down shows no value: no organisation counts in the user's scope, or none of the groups
+    has data of the figure's year (accepted data for official figures)."""
+    year = result.data_year
+    if not lines:
+        return str(_("No organisation in your scope counts toward this target."))
+    if any(line.has_value for line in lines):
+        return ""
+    if result.provisional:
+        return _("No group has submitted or accepted data of %(year)s for this target.") % {"year": year}
+    return _(
+        "No group has accepted data of %(year)s for this target: official figures count accepted data "
+        "only (see the provisional figures)."
+    ) % {"year": year}
 
 
 def breakdown_lines(target: Target, rows: list[BreakdownRow]) -> list[BreakdownLine]:
@@ -379,9 +519,18 @@ def breakdown_lines(target: Target, rows: list[BreakdownRow]) -> list[BreakdownL
                 denominator=plain_number(m.denominator),
                 population=plain_number(m.population),
                 missing=plain_number(m.missing) if m.population is not None else "—",
+                counts=data_counts_short(m),
+                has_value=m.value is not None,
             )
         )
     return lines
+
+
+def data_counts_short(measure: Measure) -> str:
+    """ "278 / 136 / 50": accepted / pending review / not submitted (the column header says so)."""
+    if not measure.reads_yearly:
+        return "—"
+    return " / ".join(format_number(n) for n in (measure.accepted, measure.pending, measure.unsubmitted))
 
 
 def has_ratio(target: Target) -> bool:
@@ -401,6 +550,7 @@ class SeriesLine:
     population: str
     missing: str
     data_year: int
+    counts: str = ""
 
 
 def series_lines(result: TargetResult) -> list[SeriesLine]:
@@ -413,7 +563,8 @@ def series_lines(result: TargetResult) -> list[SeriesLine]:
             denominator=plain_number(p.measure.denominator),
             population=plain_number(p.measure.population),
             missing=plain_number(p.measure.missing) if p.measure.population is not None else "—",
-            data_year=data_year_for(p.as_of),
+            data_year=p.data_year,
+            counts=data_counts_short(p.measure),
         )
         for p in result.points
     ]

@@ -28,6 +28,7 @@ from hoptac.core.forms import add_service_errors
 from . import exports, selectors, services, tables
 from .choices import IndicatorKind
 from .forms import PlanViewForm, QualitativeAssessmentForm
+from .indicators import reads_yearly
 from .models import Plan, Target
 
 COMMUNE_CHART_LIMIT = 20
@@ -50,11 +51,12 @@ class PlanListView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
+        provisional = self.request.GET.get("provisional") == "1"
         rows = []
         for plan in selectors.plan_list():
-            results = selectors.plan_evaluate(plan=plan, as_of=today)
+            results = selectors.plan_evaluate(plan=plan, as_of=today, provisional=provisional)
             rows.append({"plan": plan, "summary": tables.status_summary(results)})
-        context.update({"rows": rows, "today": today})
+        context.update({"rows": rows, "today": today, "provisional": provisional})
         return context
 
 
@@ -69,14 +71,24 @@ class PlanMixin(LoginRequiredMixin):
             self.plan = selectors.plan_get(code=kwargs["code"])
             self.view_form = PlanViewForm(request.GET or None)
             self.as_of, self.admin_map, self.map_choice = self.view_form.values()
+            options = self.view_form.options()
+            self.provisional, self.order, self.status = (
+                options["provisional"],
+                options["order"],
+                options["status"],
+            )
         return super().dispatch(request, *args, **kwargs)
 
-    def query_string(self) -> str:
-        """The date and the map, if one was chosen, for links to the plan's other pages."""
+    def query_string(self, **changes: str) -> str:
+        """The date, the map (if one was chosen) and provisional figures (if asked) for links to the plan's
+        other pages; `changes` add or drop (empty value) parameters."""
         query = {"as_of": format_date(self.as_of)}
         if self.map_choice:
             query["map"] = self.map_choice
-        return urlencode(query)
+        if self.provisional:
+            query["provisional"] = "1"
+        query.update(changes)
+        return urlencode({k: v for k, v in query.items() if v})
 
     def plan_context(self) -> dict:
         return {
@@ -89,6 +101,9 @@ class PlanMixin(LoginRequiredMixin):
             "query_string": self.query_string(),
             "is_today": self.as_of == timezone.localdate(),
             "can_assess": roles.can_manage_plans(self.request.user),
+            "provisional": self.provisional,
+            "provenance": tables.provenance_label(self.provisional),
+            "other_provenance_query": self.query_string(provisional="" if self.provisional else "1"),
         }
 
 
@@ -102,16 +117,32 @@ class PlanDetailView(PlanMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(self.plan_context())
-        results = selectors.plan_evaluate(plan=self.plan, as_of=self.as_of)
+        results = selectors.plan_evaluate(plan=self.plan, as_of=self.as_of, provisional=self.provisional)
         cards = [tables.target_card(result, self.plan) for result in results]
         if context["can_assess"]:
             for card in cards:
                 if card.qualitative:
                     card.form = assessment_form(card.target, self.as_of)
+        shown = tables.filter_cards(cards, self.status)
+        summary = tables.status_summary(results)
+        for item in summary:
+            item["query"] = self.query_string(order=self.order, status=item["code"])
+            item["current"] = item["code"] == self.status
         context.update(
             {
-                "groups": tables.section_groups(cards, selectors.plan_sections(plan=self.plan)),
-                "summary": tables.status_summary(results),
+                "groups": tables.section_groups(shown, selectors.plan_sections(plan=self.plan))
+                if self.order != "severity"
+                else [],
+                "ordered_cards": tables.order_cards(shown, self.order) if self.order == "severity" else [],
+                "order": self.order,
+                "status_filter": self.status,
+                "status_filter_label": tables.status_label(self.status) if self.status else "",
+                "all_query": self.query_string(order=self.order),
+                "order_queries": {
+                    "plan": self.query_string(status=self.status),
+                    "severity": self.query_string(order="severity", status=self.status),
+                },
+                "summary": summary,
                 "target_count": len(results),
                 "scope_areas": list(self.plan.scope_areas.all()),
                 "implements": implemented_documents(self.plan),
@@ -129,7 +160,9 @@ class TargetDetailView(PlanMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context.update(self.plan_context())
         target = selectors.target_get(plan=self.plan, code=self.kwargs["target"])
-        result = selectors.plan_evaluate(plan=self.plan, as_of=self.as_of, targets=[target])[0]
+        result = selectors.plan_evaluate(
+            plan=self.plan, as_of=self.as_of, targets=[target], provisional=self.provisional
+        )[0]
         card = tables.target_card(result, self.plan)
         if context["can_assess"] and card.qualitative:
             card.form = assessment_form(target, self.as_of)
@@ -142,15 +175,19 @@ class TargetDetailView(PlanMixin, TemplateView):
                     as_of=self.as_of,
                     group_by=selectors.grouping_for(name, self.admin_map),
                     user=self.request.user,
+                    provisional=self.provisional,
+                    results=[result],
                 )
                 limit = COMMUNE_CHART_LIMIT if name == "commune" else None
+                lines = tables.breakdown_lines(target, rows)
                 breakdowns.append(
                     {
                         "name": name,
                         "title": breakdown_title(name, self.admin_map),
                         "group_header": group_header(name),
                         "with_parent": name == "commune" and self.admin_map == AdminMap.LEGACY,
-                        "lines": tables.breakdown_lines(target, rows),
+                        "lines": lines,
+                        "empty_reason": tables.empty_breakdown_reason(result, lines, name),
                         "chart": tables.bar_chart(target, rows, limit=limit),
                         "limited": limit is not None and len(rows) > limit,
                         "limit": limit,
@@ -162,11 +199,13 @@ class TargetDetailView(PlanMixin, TemplateView):
                 "card": card,
                 "result": result,
                 "series": tables.series_lines(result),
+                "figure_year": result.data_year,
                 "breakdowns": breakdowns,
                 "scoped": not roles.organisation_reach(self.request.user, "view").everything,
                 "hide_map": target.kind == IndicatorKind.QUALITATIVE,
                 "has_ratio": tables.has_ratio(target),
                 "has_population": tables.has_population(target),
+                "reads_yearly": target.kind != IndicatorKind.QUALITATIVE and reads_yearly(target),
                 "per_capita": target.kind == IndicatorKind.PER_CAPITA,
                 "assessments": (
                     selectors.target_assessments(target=target)
@@ -233,6 +272,14 @@ class PlanExportView(PlanMixin, View):
 
     def get(self, request, *args, **kwargs):
         content = exports.plan_export(
-            plan=self.plan, as_of=self.as_of, admin_map=self.admin_map, user=request.user
+            plan=self.plan,
+            as_of=self.as_of,
+            admin_map=self.admin_map,
+            user=request.user,
+            provisional=self.provisional,
         )
-        return attachment(content, content_type=XLSX, filename=exports.export_filename(self.plan, self.as_of))
+        return attachment(
+            content,
+            content_type=XLSX,
+            filename=exports.export_filename(self.plan, self.as_of, self.provisional),
+        )

@@ -102,7 +102,21 @@ class PointSerializer(serializers.Serializer):
     # Named like BaseSerializer.partial (partial updates): declared fields live apart from the serializer's
     # attributes (DRF's metaclass), which the stubs cannot know.
     partial = serializers.BooleanField(  # type: ignore[assignment]
-        help_text="True for a year not complete at the as_of date."
+        help_text="True for a year not over at the as_of date."
+    )
+    data_year = serializers.IntegerField(help_text="The year of the yearly data (or foundings) counted.")
+    provisional = serializers.BooleanField(
+        source="measure.provisional",
+        help_text="False: official (accepted yearly data only); true: provisional ('tạm tính').",
+    )
+    data_accepted = serializers.IntegerField(
+        source="measure.accepted", help_text="Organisations of the population whose data are accepted."
+    )
+    data_pending = serializers.IntegerField(
+        source="measure.pending", help_text="Organisations whose data are submitted, pending review."
+    )
+    data_unsubmitted = serializers.IntegerField(
+        source="measure.unsubmitted", help_text="Organisations with no data, a draft or returned data."
     )
 
 
@@ -128,6 +142,10 @@ class BreakdownRowSerializer(serializers.Serializer):
     denominator = serializers.FloatField(allow_null=True)
     population = serializers.IntegerField(allow_null=True)
     missing = serializers.IntegerField()
+    data_year = serializers.IntegerField(allow_null=True, help_text="The same year as the target's figure.")
+    data_accepted = serializers.IntegerField()
+    data_pending = serializers.IntegerField()
+    data_unsubmitted = serializers.IntegerField()
 
     def get_area_id(self, row) -> int | None:
         return row["area_id"]
@@ -147,7 +165,8 @@ class TargetResultSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=TargetStatus.choices)
     status_label = serializers.SerializerMethodField()
     reason = serializers.CharField(
-        help_text="Why the status: satisfied, on_planned_path, forecast_reaches_target, no_trend_yet, "
+        help_text="Why the status (docs/verdicts.md): satisfied, satisfied_over, exceeded, final_achieved, "
+        "final_achieved_over, final_exceeded, final_not_achieved, final_missing_data, flow_short, on_planned_path, forecast_reaches_target, no_trend_yet, "
         "forecast_misses_target, no_value, missing_data, assessed, not_assessed, rating_unavailable."
     )
     reason_text = serializers.SerializerMethodField()
@@ -161,7 +180,22 @@ class TargetResultSerializer(serializers.Serializer):
     )
     slope = serializers.FloatField(allow_null=True, help_text="Linear trend, per year.")
     forecast = serializers.FloatField(allow_null=True, help_text="Trend value in the deadline year.")
-    pace_needed = serializers.FloatField(allow_null=True, help_text="Yearly change still needed.")
+    pace_needed = serializers.FloatField(
+        allow_null=True, help_text="Yearly change still needed, never negative: see pace_direction."
+    )
+    pace_direction = serializers.IntegerField(help_text="+1 increase, -1 decrease, 0 none needed.")
+    pace_text = serializers.SerializerMethodField(help_text="The pace in words: 'tăng 99,6/năm'.")
+    expected_progress = serializers.FloatField(
+        allow_null=True, help_text="Share of the way a steady path would have covered by now."
+    )
+    final = serializers.BooleanField(help_text="The deadline is over: a final verdict, no forecast.")
+    provisional = serializers.BooleanField(help_text="Provisional figures ('tạm tính') rather than official.")
+    data_year = serializers.IntegerField(
+        allow_null=True,
+        help_text="The year of the figure (an earlier one when the newest is not sufficient).",
+    )
+    earlier_year = serializers.BooleanField(help_text="The figure falls back to an earlier year.")
+    year_note = serializers.SerializerMethodField()
     points = PointSerializer(many=True, help_text="Year-end values from the baseline year to as_of.")
     assessment = AssessmentSerializer(
         allow_null=True, help_text="Qualitative targets: the latest assessment."
@@ -178,12 +212,21 @@ class TargetResultSerializer(serializers.Serializer):
     def get_reason_text(self, result) -> str:
         return tables.reason_text(result, self.context["plan"])
 
+    def get_pace_text(self, result) -> str:
+        return tables.pace_text(result)
+
+    def get_year_note(self, result) -> str:
+        return tables.year_note(result)
+
 
 class PlanEvaluationSerializer(serializers.Serializer):
     plan = serializers.IntegerField(source="plan.pk")
     plan_code = serializers.CharField(source="plan.code")
     as_of = serializers.DateField()
     data_year = serializers.IntegerField(help_text="The year of yearly data read at as_of.")
+    provisional = serializers.BooleanField(
+        help_text="False: official figures (accepted yearly data only); true: provisional ('tạm tính')."
+    )
     map = serializers.CharField(help_text="Map of the commune breakdown: legacy or current.")
     breakdown = serializers.CharField(allow_null=True, help_text="commune, district, sector or null.")
     targets = TargetResultSerializer(many=True)
@@ -202,4 +245,7 @@ class TargetQuerySerializer(serializers.Serializer):
         choices=BREAKDOWNS,
         required=False,
         error_messages={"invalid_choice": _("Use commune, district or sector.")},
+    )
+    provisional = serializers.BooleanField(
+        required=False, default=False, help_text="1: provisional figures (submitted data included)."
     )

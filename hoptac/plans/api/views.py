@@ -25,6 +25,12 @@ QUERY_ERROR = query_error_schema("PlanTargetsQueryError", ["as_of", "map", "brea
 AS_OF = OpenApiParameter(
     "as_of", OpenApiTypes.STR, description="YYYY-MM-DD or dd/mm/yyyy; today when omitted."
 )
+PROVISIONAL = OpenApiParameter(
+    "provisional",
+    OpenApiTypes.BOOL,
+    description="1: provisional figures ('tạm tính': accepted and submitted yearly data); by default "
+    "official figures (accepted data only).",
+)
 MAP = OpenApiParameter(
     "map",
     OpenApiTypes.STR,
@@ -50,6 +56,10 @@ def _breakdown_rows(rows, target) -> list[dict]:
                 "denominator": measure.denominator,
                 "population": measure.population,
                 "missing": measure.missing,
+                "data_year": measure.data_year,
+                "data_accepted": measure.accepted,
+                "data_pending": measure.pending,
+                "data_unsubmitted": measure.unsubmitted,
             }
         )
     return out
@@ -69,6 +79,7 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
         parameters=[
             AS_OF,
             MAP,
+            PROVISIONAL,
             OpenApiParameter(
                 "breakdown",
                 OpenApiTypes.STR,
@@ -87,7 +98,8 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
         as_of, admin_map, query = self._query(request)
         breakdown_name = query.get("breakdown")
         targets = selectors.plan_targets(plan=plan)
-        results = selectors.plan_evaluate(plan=plan, as_of=as_of, targets=targets)
+        provisional = bool(query.get("provisional"))
+        results = selectors.plan_evaluate(plan=plan, as_of=as_of, targets=targets, provisional=provisional)
         rows = None
         if breakdown_name:
             rows = selectors.plan_breakdown(
@@ -96,6 +108,8 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
                 as_of=as_of,
                 group_by=selectors.grouping_for(breakdown_name, admin_map),
                 user=request.user,
+                provisional=provisional,
+                results=results,
             )
         for result in results:
             numeric = result.target.kind != IndicatorKind.QUALITATIVE
@@ -104,6 +118,7 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
             "plan": plan,
             "as_of": as_of,
             "data_year": data_year_for(as_of),
+            "provisional": provisional,
             "map": admin_map,
             "breakdown": breakdown_name,
             "targets": results,
@@ -119,7 +134,7 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         summary="The targets as an Excel file",
-        parameters=[AS_OF, MAP],
+        parameters=[AS_OF, MAP, PROVISIONAL],
         responses={(200, XLSX): OpenApiTypes.BINARY, 400: QUERY_ERROR},
     )
     @file_action(url_path="targets/export")
@@ -127,6 +142,16 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
         """The .xlsx of the plan page's "Xuất Excel": every target as of the date (plan-wide figures), then
         the latest values by commune, district and sector, limited to the user's scope."""
         plan = self.get_object()
-        as_of, admin_map, _query = self._query(request)
-        content = exports.plan_export(plan=plan, as_of=as_of, admin_map=admin_map, user=request.user)
-        return attachment(content, content_type=XLSX, filename=exports.export_filename(plan, as_of))
+        as_of, admin_map, query = self._query(request)
+        content = exports.plan_export(
+            plan=plan,
+            as_of=as_of,
+            admin_map=admin_map,
+            user=request.user,
+            provisional=bool(query.get("provisional")),
+        )
+        return attachment(
+            content,
+            content_type=XLSX,
+            filename=exports.export_filename(plan, as_of, bool(query.get("provisional"))),
+        )

@@ -108,8 +108,14 @@ def test_targets_return_the_values_of_evaluate_plan(plan, registry, users, as_of
         "population",
         "missing",
         "partial",
+        "data_year",
+        "provisional",
+        "data_accepted",
+        "data_pending",
+        "data_unsubmitted",
     }
     assert point["as_of"] == "2023-12-31" and point["partial"] is False
+    assert point["data_year"] == 2023 and point["provisional"] is False
 
 
 def test_as_of_changes_the_values(plan, registry, users):  # noqa: F811

@@ -60,7 +60,8 @@ def _registry():
             registration_date=founded,
         )
         for year in range(max(2022, founded.year), 2026):
-            YearlyReportFactory(state="accepted", 
+            YearlyReportFactory(
+                state="accepted",
                 organisation=org,
                 year=year,
                 high_tech=(n + year) % 4 == 0,

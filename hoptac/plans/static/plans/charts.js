@@ -34,6 +34,13 @@
     return vn(value, decimals) + (spec.percent ? "%" : "");
   }
 
+  // The value axis stays in the indicator's domain (tables.py sends ymin/ymax: no negative counts, no
+  // percentage above 100 unless the data themselves leave that range).
+  function keepInDomain(scale, spec) {
+    if (spec.ymin !== null && spec.ymin !== undefined && scale.min < spec.ymin) scale.min = spec.ymin;
+    if (spec.ymax !== null && spec.ymax !== undefined && scale.max > spec.ymax) scale.max = spec.ymax;
+  }
+
   function readSpec(canvas) {
     const source = document.getElementById(canvas.dataset.chart);
     if (!source) return null;
@@ -120,6 +127,7 @@
           },
           y: {
             grace: "8%",
+            afterDataLimits: (scale) => keepInDomain(scale, spec),
             ticks: { callback: (v) => tick(v, spec), maxTicksLimit: 6 },
             grid: { color: "#eef1f5" },
           },
@@ -178,6 +186,7 @@
         scales: {
           x: {
             beginAtZero: true,
+            afterDataLimits: (scale) => keepInDomain(scale, spec),
             // Keep a share's target line in view even when every bar is below it.
             suggestedMax: spec.percent && goal.value !== undefined ? goal.value * 1.1 : undefined,
             ticks: { callback: (v) => tick(v, spec), maxTicksLimit: 6 },

@@ -271,13 +271,15 @@ def _targets_sheet(workbook: Workbook, report: AnnualReport) -> None:
             ("Mục tiêu (nguyên văn Kế hoạch)", 50),
             ("Đơn vị tính", 14),
             *[(f"Năm {y}", 11) for y in years],
+            ("Giá trị dùng để đánh giá", 12),
+            ("Năm số liệu", 8),
             ("Mục tiêu", 20),
             ("Giá trị mục tiêu", 11),
             ("Năm đích", 8),
             ("Tình trạng", 18),
             ("Tiến độ so với năm gốc", 11),
             ("Dự báo năm đích", 11),
-            ("Mức tăng cần đạt mỗi năm", 12),
+            ("Mức cần đạt mỗi năm", 16),
             ("Tổ chức thiếu số liệu", 11),
             ("Ghi chú", 50),
         ]
@@ -295,17 +297,19 @@ def _targets_sheet(workbook: Workbook, report: AnnualReport) -> None:
             values.append(excel_value(target, point.value) if point else None)
             formats.append(fmt_value)
         values += [
+            excel_value(target, result.value) if numeric else None,
+            line.data_year,
             line.goal,
             excel_value(target, target.value) if numeric else None,
             target.deadline_year,
             line.status_label,
             result.progress,
             excel_value(target, result.forecast),
-            excel_value(target, result.pace_needed),
+            line.pace_needed if numeric and line.pace_needed != "—" else None,
             result.latest.measure.missing if result.latest and result.latest.measure.population else None,
             line.note or None,
         ]
-        formats += [None, fmt_value, YEAR, None, PERCENT, fmt_value, fmt_value, INTEGER, None]
+        formats += [fmt_value, YEAR, None, fmt_value, YEAR, None, PERCENT, fmt_value, None, INTEGER, None]
         sheet.add(values, formats)
 
 

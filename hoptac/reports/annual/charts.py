@@ -23,9 +23,11 @@ KIND_COLOURS = {"htx": "#1f5f99", "lhhtx": "#6a9fd4", "tht": "#e39b2d", "qtdnd":
 BAND_COLOURS = {"good": "#2e7d32", "fair": "#7cb342", "average": "#f9a825", "weak": "#c62828"}
 STATUS_COLOURS: dict[str, str] = {
     TargetStatus.ACHIEVED: "#2e7d32",
+    TargetStatus.EXCEEDED: "#00695c",
     TargetStatus.ON_TRACK: "#1f5f99",
     TargetStatus.BEHIND: "#f9a825",
     TargetStatus.AT_RISK: "#c62828",
+    TargetStatus.NOT_ACHIEVED: "#7f0000",
     TargetStatus.NO_DATA: "#9e9e9e",
 }
 

@@ -470,13 +470,29 @@ class TargetLine:
     progress: str
     note: str
     when: str
+    data_year: int | None = None  # the year the value is of (an earlier one when the newest is not sufficient)
+    year_note: str = ""
 
     @property
     def target(self) -> Target:
         return self.result.target
 
 
-def target_lines(plan: Plan, results: list[TargetResult]) -> list[TargetLine]:
+def _value_with_year(target: Target, result: TargetResult, report_year: int | None) -> str:
+    """The value, with its year when it is not the report's data year ("25,0% (số liệu năm 2024)"): a
+    column "Năm 2025" never holds a 2024 value silently."""
+    from hoptac.plans import tables
+
+    text = tables.number(target, result.value)
+    if result.value is not None and report_year is not None and result.data_year != report_year:
+        text += f" (số liệu năm {result.data_year})"
+    return text
+
+
+def target_lines(
+    plan: Plan, results: list[TargetResult], report_year: int | None = None
+) -> list[TargetLine]:
+    """The report's table of targets; `report_year`: the data year the table's value column stands for."""
     from hoptac.plans import tables
 
     lines = []
@@ -485,6 +501,8 @@ def target_lines(plan: Plan, results: list[TargetResult]) -> list[TargetLine]:
             target = result.target
             qualitative = target.kind == IndicatorKind.QUALITATIVE
             note = tables.reason_text(result, plan)
+            if not qualitative and tables.year_note(result):
+                note = f"{tables.year_note(result).capitalize()}. {note}"
             if result.assessment is not None:
                 note = f"{result.assessment.note} (đánh giá ngày {format_date(result.assessment.as_of)})"
             lines.append(
@@ -498,20 +516,18 @@ def target_lines(plan: Plan, results: list[TargetResult]) -> list[TargetLine]:
                     baseline="—"
                     if qualitative or result.baseline is None
                     else tables.number(target, result.baseline.value),
-                    value="—" if qualitative else tables.number(target, result.value),
+                    value="—" if qualitative else _value_with_year(target, result, report_year),
                     goal=tables.goal_text(target, with_unit=False) if not qualitative else "Định tính",
                     deadline_year=target.deadline_year,
                     status=result.status,
                     status_label=tables.status_label(result.status),
                     forecast="—" if qualitative else tables.number(target, result.forecast),
-                    pace_needed="—"
-                    if qualitative
-                    else tables.per_year(
-                        target, result.pace_needed, signed=target.kind != IndicatorKind.FLOW
-                    ),
+                    pace_needed="—" if qualitative else tables.pace_text(result),
                     progress=tables.percent(result.progress),
                     note=note,
                     when=tables.point_when(target, result.latest) if not qualitative else "",
+                    data_year=None if qualitative else result.data_year,
+                    year_note="" if qualitative else tables.year_note(result),
                 )
             )
     return lines
@@ -723,12 +739,14 @@ def collect(
     *,
     today: datetime.date | None = None,
     letterhead: dict[str, Any] | None = None,
+    provisional: bool = False,
 ) -> AnnualReport:
     today = today or timezone.localdate()
     if year < plan.baseline_year or year > today.year:
         raise ValueError(f"year {year} outside {plan.baseline_year}–{today.year}")
     as_of = report_as_of(year, today)
-    results = plan_selectors.plan_evaluate(plan=plan, as_of=as_of)
+    # Official figures (accepted yearly data) unless `provisional` (docs/verdicts.md, "Figure").
+    results = plan_selectors.plan_evaluate(plan=plan, as_of=as_of, provisional=provisional)
     issue_on = (letterhead or {}).get("issue_date") or today
     province = next(
         (u.province or u for u in plan.scope_areas.all() if u.level == Level.PROVINCE or u.province_id), None
@@ -742,7 +760,7 @@ def collect(
         letterhead=letterhead_for(plan, on=issue_on, overrides=letterhead),
         situation=situation(plan, as_of),
         results=results,
-        targets=target_lines(plan, results),
+        targets=target_lines(plan, results, data_year_for(as_of)),
         statuses=status_lines(results),
         tasks=tasks_section(plan, year, today=today),
         map_now=AdminMap.CURRENT if as_of >= MAP_SWITCH_DATE else AdminMap.LEGACY,

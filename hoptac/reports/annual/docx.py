@@ -167,13 +167,11 @@ def _short(text: str, limit: int) -> str:
 
 
 def pace_short(line) -> str:
-    """The yearly pace still needed, without "/năm" (the column says it): "+24,5", "+1,6 điểm %"."""
-    target, pace = line.target, line.result.pace_needed
-    if pace is None:
-        return "—"
-    decimals = 1 if target.is_percentage or abs(pace - round(pace)) >= 0.05 else 0
-    text = format_number(pace, decimals, signed=target.kind != "flow")
-    return f"{text} điểm %" if target.is_percentage else text
+    """The yearly pace still needed, in the goal's direction, without "/năm" (the column says it): "tăng
+    24,5", "giảm 1,6 điểm %" (never a negative number: docs/verdicts.md)."""
+    from hoptac.plans import tables
+
+    return tables.pace_text(line.result).replace("/năm", "")
 
 
 def _issuer_short(issuer: str) -> str:

@@ -59,6 +59,7 @@ def _yearly(org, *, members, workers, revenue, profit, associate=0):
     return YearlyReportFactory(
         organisation=org,
         year=YEAR,
+        state="accepted",  # the report's figures are official: accepted data only
         official_individuals=members,
         official_households=0,
         associate_individuals=associate,

@@ -22,7 +22,10 @@ def satisfied(target: Target, value: float | None) -> bool:
     if target.comparator == Comparator.AT_MOST:
         return value < target.value if target.strict else value <= target.value
     if target.comparator == Comparator.ABOUT:
-        return abs(value - target.value) <= (target.tolerance or 0)
+        # One-sided tolerances (B): a side not given takes `tolerance`, or is unbounded without it.
+        below = target.tolerance_below if target.tolerance_below is not None else target.tolerance
+        above = target.tolerance_above if target.tolerance_above is not None else target.tolerance
+        return (below is None or value >= target.value - below) and (above is None or value <= target.value + above)
     if target.comparator == Comparator.RANGE:
         return target.value <= value <= (target.value_max if target.value_max is not None else target.value)
     return False

@@ -13,8 +13,9 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, FilteredRelation, Q, QuerySet, Sum
+from django.db.models import Avg, Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Sum
 from django.db.models.expressions import Combinable
+from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 
 from hoptac.areas.models import AdminMap, AdminUnit
 from hoptac.areas.selectors import commune_ids_within
@@ -25,6 +26,8 @@ from .choices import IndicatorKind
 from .loader import RATING_BANDS
 from .models import Plan, ReferenceValue, Target
 
+# Household members (official and associate): what "x% of households are members" counts.
+HOUSEHOLD_MEMBER_FIELDS = ["official_households", "associate_households"]
 DIGITAL_FLAGS = ["accounting_software", "e_invoice", "e_commerce", "has_website"]
 GROUPINGS = {
     "commune_legacy": "commune_legacy",
@@ -47,7 +50,7 @@ def data_year_for(day: datetime.date) -> int:
 def _uses_yearly(conditions: dict) -> bool:
     from .loader import YEARLY_FLAGS
 
-    return any(key in YEARLY_FLAGS for key in conditions)
+    return any(key in YEARLY_FLAGS for key in conditions) or "figures" in conditions
 
 
 def _flag_q(flag: str, wanted: bool) -> Q:
@@ -62,8 +65,9 @@ def _flag_q(flag: str, wanted: bool) -> Q:
     return q if wanted else ~q
 
 
-def conditions_q(conditions: dict, *, with_status: bool = True) -> Q:
-    """Organisation-level and yearly-data conditions. Statuses default to 'on the books' on the date."""
+def conditions_q(conditions: dict, *, with_status: bool = True, year: int | None = None) -> Q:
+    """Organisation-level and yearly-data conditions. Statuses default to 'on the books' on the date.
+    `year` is the data year (needed by conditions on figures averaged over several years)."""
     from .loader import YEARLY_FLAGS
 
     q = Q()
@@ -80,6 +84,62 @@ def conditions_q(conditions: dict, *, with_status: bool = True) -> Q:
     for flag in YEARLY_FLAGS:
         if flag in conditions:
             q &= _flag_q(flag, conditions[flag])
+    if "figures" in conditions:
+        q &= figure_conditions_q(conditions["figures"], year)
+    return q
+
+
+# ----------------------------------------------------------------------------------------------------
+# Conditions on yearly figures (engineer B's format features; docs/plan-file.md "Conditions on figures").
+# `{revenue: {at_least: 5e9}}` reads the data year's report ("yr"); with `average_years: N` the average of
+# the figure over the reports of the N years ending with the data year (the years with a report; the data
+# year's own report is required, as for any yearly condition).
+
+
+def _bounds_q(expression: Combinable, condition: dict) -> Q:
+    q = Q()
+    if "at_least" in condition:
+        q &= Q(GreaterThanOrEqual(expression, condition["at_least"]))
+    if "at_most" in condition:
+        q &= Q(LessThanOrEqual(expression, condition["at_most"]))
+    return q
+
+
+def _report_figure(name: str) -> Combinable:
+    """A yearly figure on the YearlyReport model itself (no "yr__" prefix): for the averaging subquery."""
+    if name in ("members", "official_members", "household_members"):
+        names = {
+            "members": MEMBER_FIELDS,
+            "official_members": OFFICIAL_MEMBER_FIELDS,
+            "household_members": HOUSEHOLD_MEMBER_FIELDS,
+        }[name]
+        expression: Combinable = F(names[0])
+        for field_name in names[1:]:
+            expression = expression + F(field_name)
+        return expression
+    return F(name)
+
+
+def figure_conditions_q(figures: dict, year: int | None) -> Q:
+    from hoptac.registry.models import YearlyReport
+
+    q = Q()
+    for name, condition in figures.items():
+        years = condition.get("average_years", 1)
+        if years == 1 or year is None:
+            q &= _bounds_q(_figure_expression(name), condition)
+            continue
+        averaged = (
+            YearlyReport.objects.filter(organisation=OuterRef("pk"), year__gt=year - years, year__lte=year)
+            .order_by()
+            .values("organisation")
+            .annotate(average=Avg(_report_figure(name)))
+        )
+        if "at_least" in condition:
+            averaged = averaged.filter(average__gte=condition["at_least"])
+        if "at_most" in condition:
+            averaged = averaged.filter(average__lte=condition["at_most"])
+        q &= Q(Exists(averaged))
     return q
 
 
@@ -93,6 +153,8 @@ def _sum_expression(names: list[str]) -> Combinable:
 def _figure_expression(name: str) -> Combinable:
     if name == "members":
         return _sum_expression(MEMBER_FIELDS)
+    if name == "household_members":
+        return _sum_expression(HOUSEHOLD_MEMBER_FIELDS)
     if name == "official_members":
         return _sum_expression(OFFICIAL_MEMBER_FIELDS)
     return F(f"yr__{name}")
@@ -155,13 +217,13 @@ def _aggregates(target: Target, day: datetime.date, year: int) -> dict[str, Any]
     population = spec.get("population", {})
     kind = target.kind
     if kind == IndicatorKind.COUNT:
-        return {f"{key}value": Count("pk", filter=conditions_q(population))}
+        return {f"{key}value": Count("pk", filter=conditions_q(population, year=year))}
     if kind == IndicatorKind.FLOW:
         q = conditions_q(population, with_status=False) & Q(
             founding_date__gte=datetime.date(year, 1, 1), founding_date__lte=day
         )
         return {f"{key}value": Count("pk", filter=q)}
-    base = conditions_q(population)
+    base = conditions_q(population, year=year)
     if kind in (IndicatorKind.SUM, IndicatorKind.PER_CAPITA):
         has = Q(yr__id__isnull=False)
         return {
@@ -177,12 +239,12 @@ def _aggregates(target: Target, day: datetime.date, year: int) -> dict[str, Any]
     if any("rating" in part for part in (population, within, of)):
         has &= Q(rt__band__in=RATING_BANDS)
     missing = base & ~has if has else Q(pk__in=[])
-    denominator = base & has & conditions_q(within, with_status=False)
+    denominator = base & has & conditions_q(within, with_status=False, year=year)
     return {
         f"{key}population": Count("pk", filter=base),
         f"{key}missing": Count("pk", filter=missing),
         f"{key}denominator": Count("pk", filter=denominator),
-        f"{key}numerator": Count("pk", filter=denominator & conditions_q(of, with_status=False)),
+        f"{key}numerator": Count("pk", filter=denominator & conditions_q(of, with_status=False, year=year)),
     }
 
 
@@ -209,7 +271,7 @@ def _reference(
     """The reference value (e.g. population) for the plan's areas in `year`, or the latest year before it,
     else the earliest after it. Returns (value, year used)."""
     areas = plan.scope_areas.all() if area_ids is None else area_ids
-    values = ReferenceValue.objects.filter(series__code=code, area__in=areas)
+    values = ReferenceValue.objects.filter(series__plan=plan, series__code=code, area__in=areas)
     years = sorted(set(values.values_list("year", flat=True)))
     if not years:
         return None, None

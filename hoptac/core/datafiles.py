@@ -337,8 +337,9 @@ def parse(content: str | bytes, schema: dict[str, Any], *, name: str = "") -> Do
     """Read a YAML data file and check it against `schema`. Returns the Document; raises DataFileError with
     every problem found."""
     text = _text(content, name)
-    loader = _Loader(text)
+    loader = None
     try:
+        loader = _Loader(text)  # the reader already refuses non-printable characters
         node = loader.get_single_node()
         data = plain(loader.construct_document(node)) if node is not None else None
     except yaml.YAMLError as exc:
@@ -348,7 +349,8 @@ def parse(content: str | bytes, schema: dict[str, Any], *, name: str = "") -> Do
             [Problem(mark.line + 1 if mark else None, "", str(NOT_YAML % {"error": error}))], name
         ) from exc
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if node is None or not isinstance(data, dict):
         raise DataFileError([Problem(1, "", str(NOT_MAPPING))], name)
     lines: dict[tuple, int] = {}

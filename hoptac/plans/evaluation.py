@@ -7,12 +7,13 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import timezone
+
 from hoptac.accounts.models import User
 
 from .choices import Comparator, IndicatorKind, TargetStatus
 from .indicators import Measure, Point, compute, series
 from .models import Plan, QualitativeAssessment, Target
-
 
 EPSILON = 1e-9
 
@@ -27,8 +28,10 @@ def bounds(target: Target) -> tuple[float | None, float | None]:
     if target.comparator == Comparator.AT_MOST:
         return None, value
     if target.comparator == Comparator.ABOUT:
-        tolerance = target.tolerance or 0
-        return value - tolerance, value + tolerance
+        # One-sided tolerances: a side not given takes `tolerance`; without either, the goal is the value.
+        below = target.tolerance_below if target.tolerance_below is not None else target.tolerance
+        above = target.tolerance_above if target.tolerance_above is not None else target.tolerance
+        return value - (below or 0), value + (above or 0)
     if target.comparator == Comparator.RANGE:
         return value, target.value_max if target.value_max is not None else value
     return value, value  # exact
@@ -163,7 +166,7 @@ def _status(
 ) -> TargetResult:
     """The verdict of one numeric target (docs/verdicts.md is the table of these rules)."""
     limit = plan.max_missing_share
-    as_of = as_of or (points[-1].as_of if points else datetime.date.today())
+    as_of = as_of or (points[-1].as_of if points else timezone.localdate())
     flow = target.kind == IndicatorKind.FLOW
     values = [p.value for p in points if p.value is not None]
     result = TargetResult(
@@ -245,10 +248,13 @@ def _status(
             elapsed = figure_year(target, latest) - plan.baseline_year
             result.expected_progress = min(max(elapsed / span, 0.0), 1.0) if span > 0 else 1.0
             result.expected_now = baseline.value + way * result.expected_progress
-    if result.progress is not None and result.expected_progress is not None:
-        if result.progress >= result.expected_progress - EPSILON:
-            result.status, result.reason = TargetStatus.ON_TRACK, "on_planned_path"
-            return result
+    if (
+        result.progress is not None
+        and result.expected_progress is not None
+        and result.progress >= result.expected_progress - EPSILON
+    ):
+        result.status, result.reason = TargetStatus.ON_TRACK, "on_planned_path"
+        return result
     if result.forecast is None:
         result.status, result.reason = TargetStatus.BEHIND, "no_trend_yet"
     elif goal is not None and (

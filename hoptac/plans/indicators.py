@@ -19,8 +19,9 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, FilteredRelation, Q, QuerySet, Sum
+from django.db.models import Avg, Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Sum
 from django.db.models.expressions import Combinable
+from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 
 from hoptac.areas.models import AdminMap, AdminUnit
 from hoptac.areas.selectors import commune_ids_within
@@ -31,6 +32,8 @@ from .choices import IndicatorKind
 from .loader import RATING_BANDS
 from .models import Plan, ReferenceValue, Target
 
+# Household members (official and associate): what "x% of households are members" counts.
+HOUSEHOLD_MEMBER_FIELDS = ["official_households", "associate_households"]
 DIGITAL_FLAGS = ["accounting_software", "e_invoice", "e_commerce", "has_website"]
 GROUPINGS = {
     "commune_legacy": "commune_legacy",
@@ -66,7 +69,7 @@ def yearly_data_q(data_year: int, *, provisional: bool = False) -> Q:
 def _uses_yearly(conditions: dict) -> bool:
     from .loader import YEARLY_FLAGS
 
-    return any(key in YEARLY_FLAGS for key in conditions)
+    return any(key in YEARLY_FLAGS for key in conditions) or "figures" in conditions
 
 
 def _flag_q(flag: str, wanted: bool) -> Q:
@@ -81,10 +84,18 @@ def _flag_q(flag: str, wanted: bool) -> Q:
     return q if wanted else ~q
 
 
-def conditions_q(conditions: dict, *, with_status: bool = True, registry_only: bool = False) -> Q:
+def conditions_q(
+    conditions: dict,
+    *,
+    with_status: bool = True,
+    registry_only: bool = False,
+    year: int | None = None,
+    provisional: bool = False,
+) -> Q:
     """Organisation-level and yearly-data conditions. Statuses default to 'on the books' on the date. With
     `registry_only`, only the conditions the registry answers (kind, sector, status): the population whose
-    yearly data a figure needs."""
+    yearly data a figure needs. `year` is the data year (needed by conditions on figures averaged over
+    several years)."""
     from .loader import YEARLY_FLAGS
 
     q = Q()
@@ -103,6 +114,69 @@ def conditions_q(conditions: dict, *, with_status: bool = True, registry_only: b
     for flag in YEARLY_FLAGS:
         if flag in conditions:
             q &= _flag_q(flag, conditions[flag])
+    if "figures" in conditions:
+        q &= figure_conditions_q(conditions["figures"], year, provisional=provisional)
+    return q
+
+
+# ----------------------------------------------------------------------------------------------------
+# Conditions on yearly figures (engineer B's format features; docs/plan-file.md "Conditions on figures").
+# `{revenue: {at_least: 5e9}}` reads the data year's report ("yr"); with `average_years: N` the average of
+# the figure over the reports of the N years ending with the data year (the years with a report; the data
+# year's own report is required, as for any yearly condition).
+
+
+def _bounds_q(expression: Combinable, condition: dict) -> Q:
+    q = Q()
+    if "at_least" in condition:
+        q &= Q(GreaterThanOrEqual(expression, condition["at_least"]))
+    if "at_most" in condition:
+        q &= Q(LessThanOrEqual(expression, condition["at_most"]))
+    return q
+
+
+def _report_figure(name: str) -> Combinable:
+    """A yearly figure on the YearlyReport model itself (no "yr__" prefix): for the averaging subquery."""
+    if name in ("members", "official_members", "household_members"):
+        names = {
+            "members": MEMBER_FIELDS,
+            "official_members": OFFICIAL_MEMBER_FIELDS,
+            "household_members": HOUSEHOLD_MEMBER_FIELDS,
+        }[name]
+        expression: Combinable = F(names[0])
+        for field_name in names[1:]:
+            expression = expression + F(field_name)
+        return expression
+    return F(name)
+
+
+def figure_conditions_q(figures: dict, year: int | None, *, provisional: bool = False) -> Q:
+    """Averages read the reports of the same provenance as the figure (accepted, or with `provisional`
+    submitted too)."""
+    from hoptac.registry.models import YearlyReport
+
+    q = Q()
+    for name, condition in figures.items():
+        years = condition.get("average_years", 1)
+        if years == 1 or year is None:
+            q &= _bounds_q(_figure_expression(name), condition)
+            continue
+        averaged = (
+            YearlyReport.objects.filter(
+                organisation=OuterRef("pk"),
+                year__gt=year - years,
+                year__lte=year,
+                state__in=yearly_states(provisional),
+            )
+            .order_by()
+            .values("organisation")
+            .annotate(average=Avg(_report_figure(name)))
+        )
+        if "at_least" in condition:
+            averaged = averaged.filter(average__gte=condition["at_least"])
+        if "at_most" in condition:
+            averaged = averaged.filter(average__lte=condition["at_most"])
+        q &= Q(Exists(averaged))
     return q
 
 
@@ -116,6 +190,8 @@ def _sum_expression(names: list[str]) -> Combinable:
 def _figure_expression(name: str) -> Combinable:
     if name == "members":
         return _sum_expression(MEMBER_FIELDS)
+    if name == "household_members":
+        return _sum_expression(HOUSEHOLD_MEMBER_FIELDS)
     if name == "official_members":
         return _sum_expression(OFFICIAL_MEMBER_FIELDS)
     return F(f"yr__{name}")
@@ -190,9 +266,9 @@ def annotated_queryset(
     return qs.order_by()
 
 
-def _aggregates(target: Target, day: datetime.date, year: int) -> dict[str, Any]:
+def _aggregates(target: Target, day: datetime.date, year: int, provisional: bool = False) -> dict[str, Any]:
     """The conditional aggregates one target needs, keyed by f"t{pk}_<part>"."""
-    out = _value_aggregates(target, day, year)
+    out = _value_aggregates(target, day, year, provisional)
     if reads_yearly(target):
         out.update(_data_counts(target))
     return out
@@ -210,18 +286,21 @@ def _data_counts(target: Target) -> dict[str, Any]:
     }
 
 
-def _value_aggregates(target: Target, day: datetime.date, year: int) -> dict[str, Any]:
+def _value_aggregates(
+    target: Target, day: datetime.date, year: int, provisional: bool = False
+) -> dict[str, Any]:
     spec, key = target.indicator, f"t{target.pk}_"
+    p = provisional
     population = spec.get("population", {})
     kind = target.kind
     if kind == IndicatorKind.COUNT:
-        return {f"{key}value": Count("pk", filter=conditions_q(population))}
+        return {f"{key}value": Count("pk", filter=conditions_q(population, year=year, provisional=p))}
     if kind == IndicatorKind.FLOW:
         q = conditions_q(population, with_status=False) & Q(
             founding_date__gte=datetime.date(year, 1, 1), founding_date__lte=day
         )
         return {f"{key}value": Count("pk", filter=q)}
-    base = conditions_q(population)
+    base = conditions_q(population, year=year, provisional=p)
     if kind in (IndicatorKind.SUM, IndicatorKind.PER_CAPITA):
         has = Q(yr__id__isnull=False)
         return {
@@ -237,12 +316,14 @@ def _value_aggregates(target: Target, day: datetime.date, year: int) -> dict[str
     if any("rating" in part for part in (population, within, of)):
         has &= Q(rt__band__in=RATING_BANDS)
     missing = base & ~has if has else Q(pk__in=[])
-    denominator = base & has & conditions_q(within, with_status=False)
+    denominator = base & has & conditions_q(within, with_status=False, year=year, provisional=p)
     return {
         f"{key}population": Count("pk", filter=base),
         f"{key}missing": Count("pk", filter=missing),
         f"{key}denominator": Count("pk", filter=denominator),
-        f"{key}numerator": Count("pk", filter=denominator & conditions_q(of, with_status=False)),
+        f"{key}numerator": Count(
+            "pk", filter=denominator & conditions_q(of, with_status=False, year=year, provisional=p)
+        ),
     }
 
 
@@ -277,7 +358,7 @@ def _reference(
     """The reference value (e.g. population) for the plan's areas in `year`, or the latest year before it,
     else the earliest after it. Returns (value, year used)."""
     areas = plan.scope_areas.all() if area_ids is None else area_ids
-    values = ReferenceValue.objects.filter(series__code=code, area__in=areas)
+    values = ReferenceValue.objects.filter(series__plan=plan, series__code=code, area__in=areas)
     years = sorted(set(values.values_list("year", flat=True)))
     if not years:
         return None, None
@@ -370,7 +451,7 @@ def compute(
     aggregates: dict[str, Any] = {}
     for target in numeric:
         flow_year = day.year if target.kind == IndicatorKind.FLOW else year
-        aggregates.update(_aggregates(target, day, flow_year))
+        aggregates.update(_aggregates(target, day, flow_year, provisional))
     if group_by is None:
         rows = {None: qs.aggregate(**aggregates)}
     else:

@@ -2,6 +2,7 @@
 A wrong file is refused whole, with one message per problem naming the line, the key path and the reason,
 in Vietnamese. See docs/plan-file.md."""
 
+import math
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -26,8 +27,30 @@ YEARLY_FLAGS = [
     "digital_any",
 ]
 # Yearly figures a `sum` or `per_capita` indicator may add up.
-YEARLY_FIGURES = ["members", "official_members", "workers", "revenue", "profit", "total_assets", "equity"]
+YEARLY_FIGURES = [
+    "members",
+    "official_members",
+    "household_members",
+    "workers",
+    "revenue",
+    "profit",
+    "total_assets",
+    "equity",
+]
 RATING_BANDS = ["good", "fair", "average", "weak"]
+NUMBER: dict[str, Any] = {"type": "number"}
+# A condition on one yearly figure of an organisation: bounds on the data year's value, or on its average
+# over the `average_years` years ending with the data year.
+FIGURE_CONDITION: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "minProperties": 1,
+    "properties": {
+        "at_least": NUMBER,
+        "at_most": NUMBER,
+        "average_years": {"type": "integer", "minimum": 1, "maximum": 10},
+    },
+}
 
 _CONDITIONS = {
     "type": "object",
@@ -39,6 +62,13 @@ _CONDITIONS = {
         "statuses": {"type": "array", "minItems": 1, "items": {"enum": LegalStatus.values}},
         "rating": {"type": "array", "minItems": 1, "items": {"enum": RATING_BANDS}},
         **{flag: {"type": "boolean"} for flag in YEARLY_FLAGS},
+        # Conditions on yearly figures: {revenue: {at_least: 5000000000, average_years: 3}}.
+        "figures": {
+            "type": "object",
+            "minProperties": 1,
+            "additionalProperties": False,
+            "properties": {name: FIGURE_CONDITION for name in YEARLY_FIGURES},
+        },
     },
 }
 
@@ -103,15 +133,16 @@ PLAN_SCHEMA: dict[str, Any] = {
             "items": {
                 "type": "object",
                 "additionalProperties": False,
-                "required": ["code", "name", "source", "values"],
+                "required": ["code", "name", "source"],
                 "properties": {
-                    "code": {"type": "string", "pattern": r"^[a-z0-9-_]+$"},
+                    "code": {"type": "string", "pattern": r"^[a-z0-9-_]+$", "maxLength": 60},
                     "name": TEXT,
                     "unit": {"type": "string"},
                     "source": TEXT,
+                    "source_date": DATE,
+                    "supplier": TEXT,
                     "values": {
                         "type": "array",
-                        "minItems": 1,
                         "items": {
                             "type": "object",
                             "additionalProperties": False,
@@ -119,8 +150,9 @@ PLAN_SCHEMA: dict[str, Any] = {
                             "properties": {
                                 "map": {"enum": ["legacy", "current"]},
                                 "area": {"type": "string"},
-                                "year": {"type": "integer"},
+                                "year": YEAR,
                                 "value": {"type": "number", "exclusiveMinimum": 0},
+                                "source": {"type": "string"},
                             },
                         },
                     },
@@ -151,6 +183,18 @@ PLAN_SCHEMA: dict[str, Any] = {
                     "deadline_year": YEAR,
                     "unit": {"type": "string"},
                     "interpretation": {"type": "string"},
+                    "data_needed": TEXT,
+                    "scaled_from": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "required": ["text", "value", "factor"],
+                        "properties": {
+                            "text": TEXT,
+                            "value": NUMBER,
+                            "factor": {"type": "number", "exclusiveMinimum": 0},
+                            "decimals": {"type": "integer", "minimum": 0, "maximum": 6},
+                        },
+                    },
                     "indicator": {
                         "type": "object",
                         "additionalProperties": False,
@@ -174,6 +218,8 @@ PLAN_SCHEMA: dict[str, Any] = {
                             "min": {"type": "number"},
                             "max": {"type": "number"},
                             "tolerance": {"type": "number", "exclusiveMinimum": 0},
+                            "tolerance_below": {"type": "number", "minimum": 0},
+                            "tolerance_above": {"type": "number", "minimum": 0},
                             "strict": {"type": "boolean"},
                         },
                     },
@@ -220,8 +266,22 @@ def parse_plan_file(text: str, name: str = "") -> tuple[Document, Problems]:
     far, for the loader to add those it finds in the database before refusing the file."""
     document = parse(text, PLAN_SCHEMA, name=name)
     problems = Problems(document)
+    _check_finite(document.data, (), problems)
+    problems.raise_if_any()
     check_references(document.data, problems)
     return document, problems
+
+
+def _check_finite(node: Any, path: tuple, problems: Problems) -> None:
+    """YAML reads `.nan` and `.inf` as numbers; no figure of a plan is one."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            _check_finite(value, (*path, key), problems)
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            _check_finite(value, (*path, i), problems)
+    elif isinstance(node, float) and not math.isfinite(node):
+        problems.add(path, _("“%(value)s” is not a number a plan can use") % {"value": node})
 
 
 def check_references(doc: dict[str, Any], problems: Problems) -> None:
@@ -229,7 +289,18 @@ def check_references(doc: dict[str, Any], problems: Problems) -> None:
     problem = problems.add
     sections, targets = problems.unique(("sections",)), problems.unique(("targets",))
     problems.unique(("tasks",))
-    references = {r["code"] for r in doc.get("reference_data", [])}
+    references = problems.unique(("reference_data",))
+    for i, series in enumerate(doc.get("reference_data", [])):
+        if not series.get("values") and not series.get("supplier"):
+            problem(
+                ("reference_data", i),
+                _("no values: give 'values', or 'supplier' (who will supply them) if they are still missing"),
+            )
+        seen: dict[str, int] = {}
+        for j, value in enumerate(series.get("values", [])):
+            problems.first_use(
+                seen, ("reference_data", i, "values", j), f"{value['map']}/{value['area']}/{value['year']}"
+            )
     for i, section in enumerate(doc["sections"]):
         if section.get("parent") and section["parent"] not in sections:
             problem(
@@ -265,7 +336,15 @@ def _check_indicator(target: dict, base: tuple, problems: Problems, references: 
     if kind == IndicatorKind.QUALITATIVE:
         if goal:
             problem(("target",), _("a qualitative target has no numeric target"))
+        if not target.get("data_needed"):
+            problem(
+                ("data_needed",),
+                _("a qualitative target names the data that would make it measurable ('data_needed')"),
+            )
         return
+    if "data_needed" in target:
+        problem(("data_needed",), _("only a qualitative target uses 'data_needed'"))
+    _check_formats_extras(target, base, problems)
     if not goal:
         problem(("target",), _("a numeric target needs 'target' with its comparator"))
     else:
@@ -277,8 +356,11 @@ def _check_indicator(target: dict, base: tuple, problems: Problems, references: 
                 problem(("target", "min"), _("'min' is larger than 'max'"))
         elif "value" not in goal:
             problem(("target",), _("the comparator '%(c)s' needs 'value'") % {"c": comparator})
-        if comparator == Comparator.ABOUT and "tolerance" not in goal:
+        one_sided = "tolerance_below" in goal or "tolerance_above" in goal
+        if comparator == Comparator.ABOUT and "tolerance" not in goal and not one_sided:
             problem(("target",), _("'about' needs a 'tolerance' (in the target's unit)"))
+        if comparator != Comparator.ABOUT and ("tolerance" in goal or one_sided):
+            problem(("target",), _("only 'about' has a tolerance"))
     if kind == IndicatorKind.SHARE and "of" not in indicator:
         problem(("indicator",), _("a share needs 'of': the condition counted"))
     if kind in (IndicatorKind.SUM, IndicatorKind.PER_CAPITA) and "field" not in indicator:
@@ -293,4 +375,32 @@ def _check_indicator(target: dict, base: tuple, problems: Problems, references: 
     if kind == IndicatorKind.FLOW and "statuses" in indicator.get("population", {}):
         problem(
             ("indicator", "population", "statuses"), _("a flow counts organisations established in the year")
+        )
+
+
+def _check_formats_extras(target: dict, base: tuple, problems: Problems) -> None:
+    """Scaled targets and figure conditions: what the schema cannot say."""
+    indicator, goal = target["indicator"], target.get("target") or {}
+    for part in ("population", "within", "of"):
+        for name, condition in indicator.get(part, {}).get("figures", {}).items():
+            path = (*base, "indicator", part, "figures", name)
+            if "at_least" not in condition and "at_most" not in condition:
+                problems.add(path, _("a condition on a figure needs 'at_least' or 'at_most'"))
+            elif condition.get("at_least", -math.inf) > condition.get("at_most", math.inf):
+                problems.add((*path, "at_least"), _("'at_least' is larger than 'at_most'"))
+    scaled = target.get("scaled_from")
+    if scaled is None:
+        return
+    if not (target.get("interpretation") or "").strip():
+        problems.add(
+            (*base, "scaled_from"),
+            _("a target scaled from another figure says how in 'interpretation'"),
+        )
+    value = goal.get("value", goal.get("min"))
+    expected = round(scaled["value"] * scaled["factor"], scaled.get("decimals", 0))
+    if value is not None and math.isfinite(expected) and abs(value - expected) > 1e-9 * max(1, abs(expected)):
+        problems.add(
+            (*base, "target"),
+            _("the target value %(value)s is not %(scaled)s × %(factor)s = %(expected)s (scaled_from)")
+            % {"value": value, "scaled": scaled["value"], "factor": scaled["factor"], "expected": expected},
         )

@@ -80,6 +80,20 @@ class Target(models.Model):
     value = models.FloatField(_("target value"), null=True, blank=True)
     value_max = models.FloatField(_("upper bound"), null=True, blank=True)
     tolerance = models.FloatField(_("tolerance"), null=True, blank=True)
+    # One-sided tolerances of "about": a side left empty takes `tolerance`, or is unbounded without it.
+    tolerance_below = models.FloatField(_("tolerance below"), null=True, blank=True)
+    tolerance_above = models.FloatField(_("tolerance above"), null=True, blank=True)
+    scaled_from = models.JSONField(
+        _("scaled from"),
+        default=dict,
+        blank=True,
+        help_text=_("The national (or other) figure the target value is derived from, and the factor used."),
+    )
+    data_needed = models.TextField(
+        _("data that would make it measurable"),
+        blank=True,
+        help_text=_("For a qualitative target: which data, once collected, would let it be computed."),
+    )
     strict = models.BooleanField(_("strictly above/below"), default=False)
     unit = models.CharField(_("unit"), max_length=60, blank=True)
     interpretation = models.TextField(_("interpretation"), blank=True)
@@ -134,30 +148,60 @@ class PlanTask(models.Model):
 
 
 class ReferenceSeries(models.Model):
-    """Reference data a ratio target divides by (e.g. population by area and year), with its source."""
+    """Reference data a ratio target divides by (e.g. population by area and year), owned by the plan whose
+    file declares it: two plans may each have a series with the same code, and loading one never changes the
+    other's figures (docs/decisions/0016-reference-data-per-plan.md). A series may be declared as still to
+    be supplied (`supplier`): its targets then say which figure is missing and who supplies it."""
 
-    code = models.SlugField(_("code"), max_length=60, unique=True)
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="reference_series", verbose_name=_("plan")
+    )
+    code = models.SlugField(_("code"), max_length=60)
     name = models.CharField(_("name"), max_length=255)
     unit = models.CharField(_("unit"), max_length=60, blank=True)
     source = models.TextField(_("source"))
+    source_date = models.DateField(_("date of the source"), null=True, blank=True)
+    supplier = models.CharField(
+        _("supplied by"),
+        max_length=255,
+        blank=True,
+        help_text=_("Who must supply the values the plan file does not have yet."),
+    )
 
     class Meta:
         verbose_name = _("reference series")
         verbose_name_plural = _("reference series")
+        ordering = ["plan", "code"]
+        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="unique_reference_series_code")]
 
     def __str__(self) -> str:
         return self.name
 
 
 class ReferenceValue(models.Model):
+    """One value of a series for an area and a year: from the plan file (`entered_by` empty) or entered by
+    a provincial officer on the reference page or the API (services.reference_value_enter; history kept)."""
+
     series = models.ForeignKey(ReferenceSeries, on_delete=models.CASCADE, related_name="values")
     area = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="reference_values")
     year = models.PositiveSmallIntegerField(_("year"))
     value = models.FloatField(_("value"))
+    source = models.TextField(_("source of this value"), blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+    entered_at = models.DateTimeField(_("entered at"), null=True, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("reference value")
         verbose_name_plural = _("reference values")
+        ordering = ["series", "area", "year"]
         constraints = [
             models.UniqueConstraint(fields=["series", "area", "year"], name="unique_reference_value"),
         ]

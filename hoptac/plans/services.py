@@ -2,18 +2,21 @@
 
 import datetime
 import hashlib
+import math
 from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hoptac.accounts import roles
 from hoptac.accounts.models import User
 from hoptac.areas.models import AdminUnit
-from hoptac.core.datafiles import DataFileError, Problems
+from hoptac.core.datafiles import DataFileError, Problems, to_date
+from hoptac.core.formatting import format_date
 from hoptac.core.history import set_history_user
 
 from .choices import IndicatorKind, TargetStatus
@@ -58,9 +61,10 @@ def plan_load(*, text: str, source: str = "") -> Plan:
     for i, series in enumerate(doc.get("reference_data", [])):
         rows = [
             (_unit(problems, ("reference_data", i, "values", j, "area"), v["map"], v["area"]), v)
-            for j, v in enumerate(series["values"])
+            for j, v in enumerate(series.get("values", []))
         ]
         reference_rows.append((series, rows))
+        _check_entered_values(problems, head["code"], i, series, rows)
     problems.raise_if_any()
 
     plan, _created = Plan.objects.update_or_create(
@@ -85,15 +89,33 @@ def plan_load(*, text: str, source: str = "") -> Plan:
     )
     plan.scope_areas.set([a for a in areas if a is not None])
 
+    # Reference data belongs to this plan: another plan's series of the same code is never touched. Values
+    # from the file are replaced; values the province entered (entered_by set) are kept.
+    series_codes = []
     for series, rows in reference_rows:
         ref, _c = ReferenceSeries.objects.update_or_create(
+            plan=plan,
             code=series["code"],
-            defaults={"name": series["name"], "unit": series.get("unit", ""), "source": series["source"]},
+            defaults={
+                "name": series["name"],
+                "unit": series.get("unit", ""),
+                "source": series["source"],
+                "source_date": to_date(series.get("source_date")),
+                "supplier": series.get("supplier", ""),
+            },
         )
+        series_codes.append(ref.code)
+        keep = []
         for area, value in rows:
-            ReferenceValue.objects.update_or_create(
-                series=ref, area=area, year=value["year"], defaults={"value": value["value"]}
+            row, _c = ReferenceValue.objects.update_or_create(
+                series=ref,
+                area=area,
+                year=value["year"],
+                defaults={"value": value["value"], "source": value.get("source", "")},
             )
+            keep.append(row.pk)
+        ref.values.filter(entered_by__isnull=True).exclude(pk__in=keep).delete()
+    plan.reference_series.exclude(code__in=series_codes).delete()
 
     sections: dict[str, PlanSection] = {}
     for order, item in enumerate(doc["sections"]):
@@ -121,6 +143,10 @@ def plan_load(*, text: str, source: str = "") -> Plan:
                 "value": goal.get("value", goal.get("min")),
                 "value_max": goal.get("max"),
                 "tolerance": goal.get("tolerance"),
+                "tolerance_below": goal.get("tolerance_below"),
+                "tolerance_above": goal.get("tolerance_above"),
+                "scaled_from": item.get("scaled_from", {}),
+                "data_needed": item.get("data_needed", ""),
                 "strict": goal.get("strict", False),
                 "unit": item.get("unit", ""),
                 "interpretation": item.get("interpretation", ""),
@@ -159,6 +185,57 @@ def plan_load(*, text: str, source: str = "") -> Plan:
     plan.sections.exclude(code__in=sections).delete()
     plan_loaded.send(sender=Plan, plan=plan)
     return plan
+
+
+def _check_entered_values(
+    problems: Problems, plan_code: str, index: int, series: dict, rows: list[tuple[AdminUnit | None, dict]]
+) -> None:
+    """A value the file gives for an area and year where the province has entered a different one is
+    refused: the file must agree with it or leave that year out."""
+    entered = {
+        (v.area_id, v.year): v
+        for v in ReferenceValue.objects.filter(
+            series__plan__code=plan_code, series__code=series["code"], entered_by__isnull=False
+        )
+    }
+    for j, (area, value) in enumerate(rows):
+        known = entered.get((area.pk if area else None, value["year"]))
+        if known is not None and abs(known.value - value["value"]) > 1e-9:
+            problems.add(
+                ("reference_data", index, "values", j, "value"),
+                _(
+                    "the province entered %(entered)s for this area and year on %(date)s; the file says "
+                    "%(value)s: write the entered value or leave this year out of the file"
+                )
+                % {
+                    "entered": f"{known.value:g}",
+                    "date": format_date(known.entered_at.date()) if known.entered_at else "?",
+                    "value": f"{value['value']:g}",
+                },
+            )
+
+
+@transaction.atomic
+def reference_value_enter(
+    *, user: User, series: ReferenceSeries, area: AdminUnit, year: int, value: float, source: str
+) -> ReferenceValue:
+    """A provincial officer enters (or corrects) a value of a plan's reference series, e.g. the number of
+    farming households the plan file declares as still to be supplied. The change is kept in the history."""
+    if not roles.can_manage_plans(user):
+        raise PermissionDenied(_("Only provincial officers enter reference data."))
+    if not math.isfinite(value) or value <= 0:
+        raise ValidationError({"value": _("The value must be a number above zero.")})
+    if not source.strip():
+        raise ValidationError({"source": _("Say where the value comes from (document, date).")})
+    row = ReferenceValue.objects.filter(series=series, area=area, year=year).first() or ReferenceValue(
+        series=series, area=area, year=year
+    )
+    row.value, row.source = value, source.strip()
+    row.entered_by, row.entered_at = user, timezone.now()
+    row.full_clean()
+    set_history_user(row, user)
+    row.save()
+    return row
 
 
 @transaction.atomic

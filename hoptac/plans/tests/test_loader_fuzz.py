@@ -86,7 +86,7 @@ def mutated_plans(draw):
                 for part in path[:-1]:
                     parent = parent[part]
                 parent.append(copy.deepcopy(parent[path[-1]]))
-        except (KeyError, IndexError, TypeError):
+        except (KeyError, IndexError, TypeError, AttributeError):
             pass  # an earlier mutation removed or replaced that place
     return yaml.safe_dump(doc, allow_unicode=True, sort_keys=False)
 

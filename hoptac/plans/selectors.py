@@ -111,7 +111,12 @@ def computable(targets: list[Target]) -> list[Target]:
 
 
 def plan_evaluate(
-    *, plan: Plan, as_of: datetime.date, targets: list[Target] | None = None, with_series: bool = True
+    *,
+    plan: Plan,
+    as_of: datetime.date,
+    targets: list[Target] | None = None,
+    with_series: bool = True,
+    provisional: bool = False,  # noqa: ARG001 — official/provisional data (issue 11): filtering comes later
 ) -> list[TargetResult]:
     """evaluate_plan, in the plan's order, with targets that cannot be computed yet (ratings not recorded
     in the system) answered as "not enough data" instead of failing the whole page."""

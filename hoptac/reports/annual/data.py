@@ -738,7 +738,10 @@ def _tasks_from_app(plan: Plan, year: int, lines: list[TaskLine], *, today: date
             if line is None:
                 continue
             line.due += 1
-            state = timeliness(due=period.due, submitted_on=period.first_submitted_on, today=today)
+            # Seen at the report's date: a report sent after it was not there yet.
+            submitted = period.first_submitted_on
+            submitted = submitted if submitted is not None and submitted <= today else None
+            state = timeliness(due=period.due, submitted_on=submitted, today=today)
             if state == Timeliness.ON_TIME:
                 line.on_time += 1
             elif state == Timeliness.LATE:
@@ -748,7 +751,7 @@ def _tasks_from_app(plan: Plan, year: int, lines: list[TaskLine], *, today: date
             else:
                 line.upcoming += 1
             report = reports.get(period.pk)
-            if report is None or period.first_submitted_on is None:
+            if report is None or submitted is None:
                 continue
             line.progress = str(statuses.get(report.status, report.status))
             line.last_report = period.label

@@ -393,6 +393,9 @@ class Builder:
         p = self.p("BÁO CÁO", "Giữa", bold=True)
         p.paragraph_format.space_before = Pt(12)
         self.p("{{ subject }}", "Giữa", bold=True)
+        self.tag("{%p if provisional %}")
+        self.p("(Số liệu tạm tính, chưa được tiếp nhận đầy đủ)", "Giữa", italic=True)
+        self.tag("{%p endif %}")
         _rule(self.document, width_mm=45, within_mm=TEXT_WIDTH_MM)
         self.p("", "Giữa")
 
@@ -451,7 +454,7 @@ def build(path: Path = TEMPLATE) -> Path:
     b.tag("{%p endif %}")
     b.p(
         "Số liệu tính đến ngày {{ as_of }}, tổng hợp từ hệ thống HợpTác: tình trạng pháp lý của các tổ chức "
-        "tại ngày này và số liệu hằng năm năm {{ data_year }} (kỳ cập nhật đến ngày 15/12)."
+        "tại ngày này và số liệu hằng năm năm {{ data_year }} (kỳ cập nhật đến ngày 15/12). {{ provenance }}"
         "{% if partial %} Năm {{ year }} chưa kết thúc nên số liệu là số liệu tạm tính.{% endif %}",
         italic=True,
     )
@@ -467,7 +470,7 @@ def build(path: Path = TEMPLATE) -> Path:
         "Số tổ chức đang hoạt động là {{ total.active }} ({{ total.active_share }})."
     )
     b.table(
-        caption="Bảng 1. Số lượng tổ chức kinh tế tập thể theo loại hình",
+        caption="Bảng {{ no.t.kinds }}. Số lượng tổ chức kinh tế tập thể theo loại hình",
         headers=[
             "TT",
             "Loại hình",
@@ -504,7 +507,7 @@ def build(path: Path = TEMPLATE) -> Path:
     b.p("2. Theo lĩnh vực hoạt động", "Tiểu mục")
     b.p("Theo lĩnh vực hoạt động, các tổ chức kinh tế tập thể gồm: {{ sectors_sentence }}.")
     b.table(
-        caption="Bảng 2. Số lượng tổ chức kinh tế tập thể theo lĩnh vực",
+        caption="Bảng {{ no.t.sectors }}. Số lượng tổ chức kinh tế tập thể theo lĩnh vực",
         headers=["TT", "Lĩnh vực", "HTX", "LHHTX", "THT", "QTDND", "Tổng số"],
         widths=[10, 63, 18, 18, 18, 18, 20],
         cells=[
@@ -529,7 +532,7 @@ def build(path: Path = TEMPLATE) -> Path:
         ],
         note="Chi tiết tại Biểu 02.",
     )
-    b.image("chart_sectors", "Hình 1. Tổ chức kinh tế tập thể theo lĩnh vực và loại hình")
+    b.image("chart_sectors", "Hình {{ no.f.chart_sectors }}. Tổ chức kinh tế tập thể theo lĩnh vực và loại hình")
 
     b.p("3. Theo địa bàn", "Tiểu mục")
     b.p(
@@ -537,7 +540,7 @@ def build(path: Path = TEMPLATE) -> Path:
         "{{ districts_sentence }}"
     )
     b.table(
-        caption="Bảng 3. Số lượng tổ chức kinh tế tập thể theo địa bàn {{ area_caption }}",
+        caption="Bảng {{ no.t.districts }}. Số lượng tổ chức kinh tế tập thể theo địa bàn {{ area_caption }}",
         headers=["TT", "{{ area_header }}", "HTX", "LHHTX", "THT", "QTDND", "Tổng số"],
         widths=[10, 63, 18, 18, 18, 18, 20],
         cells=[
@@ -573,7 +576,7 @@ def build(path: Path = TEMPLATE) -> Path:
         "{{ fin_htx.profit_average }} triệu đồng."
     )
     b.table(
-        caption="Bảng 4. Thành viên, lao động, doanh thu và lợi nhuận theo loại hình",
+        caption="Bảng {{ no.t.finance }}. Thành viên, lao động, doanh thu và lợi nhuận theo loại hình",
         headers=[
             "Loại hình",
             "Tổ chức có số liệu",
@@ -609,17 +612,24 @@ def build(path: Path = TEMPLATE) -> Path:
 
     b.p("5. Kết quả đánh giá, xếp loại", "Tiểu mục")
     b.tag("{%p if ratings.available %}")
-    b.tag("{%p if ratings.assessed_count %}")
+    b.tag("{%p if ratings.shown %}")
+    b.tag("{%p if ratings.fallback %}")
     b.p(
-        "Kết quả đánh giá, xếp loại năm {{ data_year }} đã được phê duyệt của {{ ratings.assessed }}/"
+        "Đến ngày {{ as_of }}, chưa có kết quả đánh giá, xếp loại năm {{ data_year }} được phê duyệt; số liệu "
+        "dưới đây là kết quả năm {{ ratings.year }}, năm gần nhất có kết quả được phê duyệt.",
+        italic=True,
+    )
+    b.tag("{%p endif %}")
+    b.p(
+        "Kết quả đánh giá, xếp loại năm {{ ratings.year }} đã được phê duyệt của {{ ratings.assessed }}/"
         "{{ ratings.population }} hợp tác xã, liên hiệp hợp tác xã: loại tốt {{ ratings.good }}, loại khá "
         "{{ ratings.fair }}, loại trung bình {{ ratings.average }}, loại yếu {{ ratings.weak }}; "
         "{{ ratings.not_rated }} tổ chức thuộc trường hợp không xếp loại; {{ ratings.not_assessed }} tổ chức "
         "chưa có kết quả được phê duyệt. Tỷ lệ đạt loại tốt, khá là {{ ratings.share_good_fair }} số tổ chức "
-        "được xếp loại."
+        "được xếp loại{{ ratings.compare_sentence }}."
     )
     b.table(
-        caption="Bảng 5. Kết quả xếp loại hợp tác xã, liên hiệp hợp tác xã năm {{ data_year }}",
+        caption="Bảng {{ no.t.ratings }}. Kết quả xếp loại hợp tác xã, liên hiệp hợp tác xã năm {{ ratings.year }}",
         headers=["TT", "Xếp loại", "Số tổ chức", "Tỷ lệ (% số được xếp loại)"],
         widths=[10, 85, 30, 40],
         cells=["{{ r.number }}", "{{ r.label }}", "{{ r.count }}", "{{ r.share }}"],
@@ -628,12 +638,56 @@ def build(path: Path = TEMPLATE) -> Path:
         total=["", "Tổng số hợp tác xã, liên hiệp hợp tác xã", "{{ ratings.population }}", ""],
         note="Chi tiết tại Biểu 06.",
     )
-    b.image("chart_ratings", "Hình 2. Kết quả xếp loại năm {{ data_year }}")
+    b.image("chart_ratings", "Hình {{ no.f.chart_ratings }}. Kết quả xếp loại năm {{ ratings.year }}")
+    for key, title, loop, total in (
+        ("ratings_kind", "theo loại hình", "ratings.by_kind", "ratings.total"),
+        ("ratings_sector", "theo lĩnh vực", "ratings.by_sector", "ratings.total"),
+    ):
+        b.table(
+            caption=f"Bảng {{{{ no.t.{key} }}}}. Kết quả xếp loại {title}, năm {{{{ ratings.year }}}} so với năm "
+            "{{ ratings.previous_year }}",
+            headers=[
+                "TT",
+                "Lĩnh vực" if key == "ratings_sector" else "Loại hình",
+                "Tốt",
+                "Khá",
+                "Trung bình",
+                "Yếu",
+                "Được xếp loại",
+                "Tỷ lệ tốt, khá",
+                "Năm {{ ratings.previous_year }}: tỷ lệ tốt, khá",
+            ],
+            widths=[9, 45, 13, 13, 17, 13, 18, 18, 22],
+            cells=[
+                "{{ r.number }}",
+                "{{ r.label }}",
+                "{{ r.good }}",
+                "{{ r.fair }}",
+                "{{ r.average }}",
+                "{{ r.weak }}",
+                "{{ r.rated }}",
+                "{{ r.share }}",
+                "{{ r.share_before }}",
+            ],
+            numeric=[False, False, True, True, True, True, True, True, True],
+            loop=f"r in {loop.replace('ratings.', 'ratings.')}",
+            total=[
+                "",
+                "Tổng cộng",
+                f"{{{{ {total}.good }}}}",
+                f"{{{{ {total}.fair }}}}",
+                f"{{{{ {total}.average }}}}",
+                f"{{{{ {total}.weak }}}}",
+                f"{{{{ {total}.rated }}}}",
+                f"{{{{ {total}.share }}}}",
+                f"{{{{ {total}.share_before }}}}",
+            ],
+            note="Tỷ lệ tốt, khá tính trên số được xếp loại (tốt, khá, trung bình, yếu). Theo xã, phường: Biểu 06.",
+        )
     b.tag("{%p else %}")
     b.p(
-        "Đến ngày {{ as_of }}, chưa có kết quả đánh giá, xếp loại năm {{ data_year }} được phê duyệt "
-        "({{ ratings.population }} hợp tác xã, liên hiệp hợp tác xã chưa có kết quả).{% if ratings.latest_year %} "
-        "Năm gần nhất có kết quả được phê duyệt là năm {{ ratings.latest_year }}.{% endif %}"
+        "Đến ngày {{ as_of }}, chưa có kết quả đánh giá, xếp loại được phê duyệt "
+        "({{ ratings.population }} hợp tác xã, liên hiệp hợp tác xã chưa có kết quả)."
     )
     b.tag("{%p endif %}")
     b.tag("{%p else %}")
@@ -647,7 +701,7 @@ def build(path: Path = TEMPLATE) -> Path:
         "mục tiêu như sau:"
     )
     b.table(
-        caption="Bảng 6. Kết quả thực hiện các mục tiêu",
+        caption="Bảng {{ no.t.targets }}. Kết quả thực hiện các mục tiêu",
         headers=[
             "TT",
             "Nội dung mục tiêu",
@@ -676,7 +730,7 @@ def build(path: Path = TEMPLATE) -> Path:
         keep=False,
         note="Dự báo theo xu thế tuyến tính các năm đủ số liệu. Chi tiết tại Biểu 07.",
     )
-    b.image("chart_targets", "Hình 3. Mức độ thực hiện các mục tiêu so với năm gốc {{ plan.baseline_year }}")
+    b.image("chart_targets", "Hình {{ no.f.chart_targets }}. Mức độ thực hiện các mục tiêu so với năm gốc {{ plan.baseline_year }}")
     b.tag("{%p if attention %}")
     b.p("Các mục tiêu cần tập trung chỉ đạo:", italic=True)
     b.tag("{%p for g in attention %}")
@@ -689,7 +743,7 @@ def build(path: Path = TEMPLATE) -> Path:
     b.p("1. Phân công và báo cáo tiến độ", "Tiểu mục")
     b.p("{{ tasks.sentence }}")
     b.table(
-        caption="Bảng 7. Các nhiệm vụ và tình hình báo cáo năm {{ year }}",
+        caption="Bảng {{ no.t.tasks }}. Các nhiệm vụ và tình hình báo cáo năm {{ year }}",
         headers=[
             "TT",
             "Nhiệm vụ",
@@ -724,7 +778,7 @@ def build(path: Path = TEMPLATE) -> Path:
             "{{ tasks.overdue }}",
             "",
         ],
-        note="Chưa nộp: kỳ báo cáo đã quá hạn mà chưa nộp tại ngày {{ today }}. Chi tiết tại Biểu 08.",
+        note="Chưa nộp: kỳ báo cáo đã quá hạn mà chưa nộp tại ngày {{ as_of }}. Chi tiết tại Biểu 08.",
     )
     b.p("2. Khó khăn, vướng mắc", "Tiểu mục")
     b.tag("{%p if tasks.difficulties %}")
@@ -753,7 +807,7 @@ def build(path: Path = TEMPLATE) -> Path:
     b.p("2. ……………………………………………………………………………", "Nội dung bổ sung")
 
     b.p(
-        "Kèm theo báo cáo này là các biểu phụ lục số liệu (tệp Excel {{ annex_file }}):",
+        "Kèm theo báo cáo này là các biểu phụ lục số liệu (tệp Excel “{{ annex_file }}”):",
     )
     b.tag("{%p for a in annexes %}")
     b.p("- {{ a.code }}. {{ a.title }}{{ '.' if loop.last else ';' }}")

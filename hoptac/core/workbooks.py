@@ -234,3 +234,62 @@ def workbook_bytes(workbook: Workbook) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+# ----------------------------------------------------------------------------------------------------
+# Printing: a sheet meant for paper (an annex of an official document) prints on A4 landscape, fitted to
+# the page width, with its header rows repeated on every page and the page number in the footer.
+
+A4_MM = (210.0, 297.0)
+PRINT_MARGINS_INCH = {"left": 0.4, "right": 0.4, "top": 0.6, "bottom": 0.6, "header": 0.3, "footer": 0.3}
+DEFAULT_COLUMN_WIDTH = 8.43  # Excel's, in characters
+MIN_PRINTED_FONT_PT = 8.0
+
+
+def column_width_mm(width: float) -> float:
+    """The printed width of a column `width` characters wide (Excel: 7 px a character plus 5 px padding,
+    96 px an inch, at the default font)."""
+    return (width * 7 + 5) * 25.4 / 96
+
+
+def print_scale(sheet: Worksheet, *, landscape: bool = True) -> float:
+    """The scale fitting the sheet's used columns to the printable width of an A4 page (at most 1)."""
+    page = A4_MM[1] if landscape else A4_MM[0]
+    printable = page - (PRINT_MARGINS_INCH["left"] + PRINT_MARGINS_INCH["right"]) * 25.4
+    total = 0.0
+    for index in range(1, sheet.max_column + 1):
+        width = sheet.column_dimensions[get_column_letter(index)].width
+        total += column_width_mm(width or DEFAULT_COLUMN_WIDTH)
+    return min(1.0, printable / total) if total else 1.0
+
+
+def smallest_printed_font(sheet: Worksheet, *, landscape: bool = True) -> float:
+    """The smallest font size, in points, of the sheet's non-empty cells once scaled to fit the page."""
+    sizes = [
+        float(cell.font.sz or 11) for row in sheet.iter_rows() for cell in row if cell.value not in (None, "")
+    ]
+    return min(sizes, default=11.0) * print_scale(sheet, landscape=landscape)
+
+
+def set_print_a4(
+    sheet: Worksheet,
+    *,
+    title_rows: tuple[int, int] | None = None,
+    landscape: bool = True,
+    footer: str = "&P/&N",
+) -> None:
+    """A4, landscape by default, fitted to one page wide (as many pages high as needed), margins of about
+    1 cm, horizontally centred, `title_rows` (first, last) repeated at the top of every page, `footer` (Excel
+    codes: &P page, &N pages) centred at the bottom."""
+    setup = sheet.page_setup
+    setup.orientation = "landscape" if landscape else "portrait"
+    setup.paperSize = sheet.PAPERSIZE_A4
+    setup.fitToWidth = 1
+    setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    for name, inches in PRINT_MARGINS_INCH.items():
+        setattr(sheet.page_margins, name, inches)
+    sheet.print_options.horizontalCentered = True
+    if title_rows is not None:
+        sheet.print_title_rows = f"{title_rows[0]}:{title_rows[1]}"
+    sheet.oddFooter.center.text = footer

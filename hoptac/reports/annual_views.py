@@ -44,6 +44,14 @@ class AnnualReportForm(forms.Form):
         max_length=120,
         help_text=gettext_lazy("Full name of the person who signs; may also be typed in Word."),
     )
+    provisional = forms.BooleanField(
+        label=gettext_lazy("Provisional figures"),
+        required=False,
+        help_text=gettext_lazy(
+            "Unticked: official figures, from yearly data the communes have accepted. Ticked: all submitted "
+            "data, labelled provisional in the report."
+        ),
+    )
 
     def __init__(self, *args, plan: Plan, today: datetime.date, **kwargs):
         super().__init__(*args, **kwargs)
@@ -87,5 +95,6 @@ class AnnualReportDownloadView(AnnualReportMixin, View):
             today=self.today,
             number=data["number"],
             signer_name=data["signer_name"],
+            provisional=data["provisional"],
         )
         return attachment(files.zip(), content_type=ZIP, filename=files.zip_name)

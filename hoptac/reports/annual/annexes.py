@@ -4,23 +4,27 @@ above it, and derived columns (ceased = start + new − end, averages, shares) a
 who corrects a cell sees the totals follow."""
 
 import datetime
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from hoptac.core.formatting import MILLION, format_date
 from hoptac.core.workbooks import (
+    BOX,
     DECIMAL,
+    HEADER_FILL,
     INTEGER,
     PERCENT,
     YEAR,
     Column,
     add_sheet,
     new_workbook,
+    set_print_a4,
     workbook_bytes,
     write_cell,
     write_header,
@@ -29,7 +33,7 @@ from hoptac.core.workbooks import (
 from hoptac.plans.choices import IndicatorKind
 from hoptac.plans.exports import excel_format, excel_value
 
-from .data import KIND_LABELS, KINDS, SCORE_BANDS, AnnualReport, GridRow
+from .data import KIND_LABELS, KINDS, SCORE_BANDS, AnnualReport, GridRow, RatingGroup
 from .docx import ANNEXES, subject
 
 # The annexes go with an official document: its font (Nghị định 30/2020), boxed tables, for printing.
@@ -58,11 +62,12 @@ class Sheet:
             f"(Kèm theo Báo cáo số {lh.number or '      '}/{lh.symbol}: {subject(report)})",
             font=_font(italic=True),
         )
+        provenance = "số liệu tạm tính" if report.provisional else "số liệu chính thức (đã được tiếp nhận)"
         write_cell(
             self.ws,
             4,
             1,
-            f"Số liệu đến ngày {format_date(report.as_of)}; số liệu hằng năm năm {report.data_year}"
+            f"Số liệu đến ngày {format_date(report.as_of)}; số liệu hằng năm năm {report.data_year}, {provenance}"
             + (f"; đơn vị tính: {unit}" if unit else ""),
             font=_font(italic=True, size=11),
         )
@@ -71,6 +76,20 @@ class Sheet:
         columns = [Column(text, width) for text, width in headers]
         write_header(self.ws, HEADER_ROW, columns, height=45, font=_font(bold=True, size=11), boxed=True)
         self.columns = len(headers)
+        self._wrap_title(sum(width for _text, width in headers))
+
+    def _wrap_title(self, width: float) -> None:
+        """The title block spans the table's width and wraps inside it (printed, nothing runs off the page)."""
+        last = get_column_letter(self.columns)
+        for row in range(1, HEADER_ROW - 1):
+            cell = self.ws.cell(row=row, column=1)
+            if not cell.value:
+                continue
+            self.ws.merge_cells(f"A{row}:{last}{row}")
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            size = float(cell.font.sz or 11)
+            lines = math.ceil(len(str(cell.value)) * size / 11 / max(width * 0.95, 1))
+            self.ws.row_dimensions[row].height = max(1, lines) * size * 1.35
 
     def add(self, values: list[Any], formats: list[str | None], *, bold: bool = False) -> int:
         """A row of the table; text starting with "=" is a formula (the totals and derived columns)."""
@@ -94,8 +113,12 @@ class Sheet:
         return HEADER_ROW + 1
 
     def sum(self, column: int, last: int) -> str:
+        return self.sum_between(column, self.first, last)
+
+    @staticmethod
+    def sum_between(column: int, first: int, last: int) -> str:
         letter = get_column_letter(column)
-        return f"=SUM({letter}{self.first}:{letter}{last})"
+        return f"=SUM({letter}{first}:{letter}{last})" if last >= first else "=0"
 
 
 def _ref(column: int, row: int) -> str:
@@ -220,11 +243,12 @@ def _finance_sheet(workbook: Workbook, report: AnnualReport) -> None:
 def _ratings_sheet(workbook: Workbook, report: AnnualReport) -> None:
     code, title = ANNEXES[5]
     ratings = report.situation.ratings
-    sheet = Sheet(workbook, report, code, f"{title} năm {report.data_year}", "tổ chức")
+    year = ratings.year or report.data_year
+    sheet = Sheet(workbook, report, code, f"{title} năm {year}", "tổ chức")
     sheet.header([("TT", 6), ("Xếp loại", 46), ("Số tổ chức", 13), ("Tỷ lệ (% số được xếp loại)", 16)])
     fmt = [None, None, INTEGER, PERCENT]
-    if not ratings.available:
-        sheet.add(["", "Chưa có kết quả đánh giá, xếp loại trong hệ thống", None, None], fmt)
+    if not ratings.available or ratings.year is None:
+        sheet.add(["", "Chưa có kết quả đánh giá, xếp loại được phê duyệt", None, None], fmt)
         return
     first = sheet.first
     score_rows = first + len(SCORE_BANDS) - 1  # the four bands of a score come first
@@ -257,6 +281,89 @@ def _ratings_sheet(workbook: Workbook, report: AnnualReport) -> None:
         fmt,
         bold=True,
     )
+    if ratings.fallback:
+        write_note(
+            sheet.ws,
+            sheet.row + 1,
+            f"Năm {report.data_year} chưa có kết quả được phê duyệt: số liệu của năm {ratings.year}, năm gần "
+            "nhất có kết quả được phê duyệt.",
+            font=_font(italic=True, size=11),
+        )
+        sheet.row += 1
+    for heading, label, groups in (
+        ("A. Theo loại hình", "Loại hình", ratings.by_kind),
+        ("B. Theo lĩnh vực", "Lĩnh vực", ratings.by_sector),
+        ("C. Theo xã, phường", "Xã, phường", ratings.by_commune),
+    ):
+        _rating_groups(sheet, ratings.year, heading, label, groups)
+
+
+RATING_GROUP_COLUMNS = 11
+
+
+def _rating_groups(sheet: Sheet, year: int, heading: str, label: str, groups: list[RatingGroup]) -> None:
+    """A table of approved ratings by group, `year` against the year before: counts by band, the number
+    rated and the share good or fair (formulas), and the year before's number rated and share."""
+    ws = sheet.ws
+    start = sheet.row + 2
+    write_cell(ws, start, 1, f"{heading}: năm {year} so với năm {year - 1}", font=_font(bold=True))
+    columns = [
+        Column("TT", 6),
+        Column(label, 46),
+        Column("Tốt", 13),
+        Column("Khá", 16),  # widths of C and D: the band table's
+        Column("Trung bình", 11),
+        Column("Yếu", 9),
+        Column("Không xếp loại", 11),
+        Column(f"Được xếp loại năm {year}", 11),
+        Column(f"Tỷ lệ tốt, khá năm {year}", 11),
+        Column(f"Được xếp loại năm {year - 1}", 11),
+        Column(f"Tỷ lệ tốt, khá năm {year - 1}", 11),
+    ]
+    header = start + 1
+    for index, column in enumerate(columns, start=1):
+        cell = ws.cell(row=header, column=index, value=column.header)
+        cell.font = _font(bold=True, size=11)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.fill = HEADER_FILL
+        cell.border = BOX
+        if index > 4:  # columns A–D keep the band table's widths
+            ws.column_dimensions[get_column_letter(index)].width = column.width
+    ws.row_dimensions[header].height = 45
+    fmt = [None, None, INTEGER, INTEGER, INTEGER, INTEGER, INTEGER, INTEGER, PERCENT, INTEGER, PERCENT]
+    sheet.row = header
+    first = header + 1
+    last = header
+    for number, group in enumerate(groups, start=1):
+        r = sheet.row + 1
+        rated = f"SUM({_ref(3, r)}:{_ref(6, r)})"
+        last = sheet.add(
+            [
+                number,
+                group.label,
+                *[group.now.get(b, 0) for b in SCORE_BANDS],
+                group.now.get("not_rated", 0),
+                f"={rated}",
+                f'=IF({_ref(8, r)}>0,({_ref(3, r)}+{_ref(4, r)})/{_ref(8, r)},"")',
+                group.rated_before,
+                group.share_good_fair_before / 100 if group.share_good_fair_before is not None else None,
+            ],
+            fmt,
+        )
+    r = sheet.row + 1
+    before_good_fair = sum(g.before.get("good", 0) + g.before.get("fair", 0) for g in groups)
+    sheet.add(
+        [
+            "",
+            "Tổng cộng",
+            *[sheet.sum_between(c, first, last) for c in range(3, 9)],
+            f'=IF({_ref(8, r)}>0,({_ref(3, r)}+{_ref(4, r)})/{_ref(8, r)},"")',
+            sheet.sum_between(10, first, last),
+            f'=IF({_ref(10, r)}>0,{before_good_fair}/{_ref(10, r)},"")',
+        ],
+        fmt,
+        bold=True,
+    )
 
 
 def _targets_sheet(workbook: Workbook, report: AnnualReport) -> None:
@@ -266,22 +373,22 @@ def _targets_sheet(workbook: Workbook, report: AnnualReport) -> None:
     years = list(range(plan.baseline_year, report.as_of.year + 1))
     sheet.header(
         [
-            ("TT", 6),
-            ("Mã", 18),
-            ("Mục tiêu (nguyên văn Kế hoạch)", 50),
-            ("Đơn vị tính", 14),
-            *[(f"Năm {y}", 11) for y in years],
-            ("Giá trị dùng để đánh giá", 12),
-            ("Năm số liệu", 8),
-            ("Mục tiêu", 20),
-            ("Giá trị mục tiêu", 11),
-            ("Năm đích", 8),
-            ("Tình trạng", 18),
-            ("Tiến độ so với năm gốc", 11),
-            ("Dự báo năm đích", 11),
-            ("Mức cần đạt mỗi năm", 16),
-            ("Tổ chức thiếu số liệu", 11),
-            ("Ghi chú", 50),
+            ("TT", 4),
+            ("Mã", 11),
+            ("Mục tiêu (nguyên văn Kế hoạch)", 32),
+            ("Đơn vị tính", 8),
+            *[(f"Năm {y}", 8) for y in years],
+            ("Giá trị dùng để đánh giá", 9),
+            ("Năm số liệu", 6),
+            ("Mục tiêu", 13),
+            ("Giá trị mục tiêu", 8),
+            ("Năm đích", 6),
+            ("Tình trạng", 12),
+            ("Tiến độ so với năm gốc", 8),
+            ("Dự báo năm đích", 8),
+            ("Mức cần đạt mỗi năm", 10),
+            ("Tổ chức thiếu số liệu", 8),
+            ("Ghi chú", 24),
         ]
     )
     for line in report.targets:
@@ -385,10 +492,5 @@ def workbook(report: AnnualReport) -> bytes:
     for build in SHEETS:
         build(book, report)
     for ws in book.worksheets:
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+        set_print_a4(ws, title_rows=(HEADER_ROW, HEADER_ROW), footer="Trang &P/&N")
     return workbook_bytes(book)

@@ -32,6 +32,16 @@ class AnnualReportFiles:
         return buffer.getvalue()
 
 
+def default_docx_name(plan: Plan, year: int, *, provisional: bool = False) -> str:
+    return f"bao-cao-{plan.code}-{year}{'-tam-tinh' if provisional else ''}.docx"
+
+
+def annex_name_for(docx_name: str) -> str:
+    """The annexes' file name, from the report's: "bao-cao-….docx" → "bao-cao-…-bieu-phu-luc.xlsx". The
+    report cites this name, and the command, the page and the API write or send the annexes under it."""
+    return f"{Path(docx_name).stem}-bieu-phu-luc.xlsx"
+
+
 def build_annual_report(
     plan: Plan,
     year: int,
@@ -39,13 +49,19 @@ def build_annual_report(
     today: datetime.date | None = None,
     letterhead: dict[str, Any] | None = None,
     template: Path | None = None,
+    provisional: bool = False,
+    docx_name: str | None = None,
 ) -> AnnualReportFiles:
-    report = data.collect(plan, year, today=today, letterhead=letterhead)
+    """`docx_name` (default bao-cao-<plan>-<year>.docx) names the report; the annexes are named after it
+    (annex_name_for) and the document cites that very name."""
+    report = data.collect(plan, year, today=today, letterhead=letterhead, provisional=provisional)
+    docx_name = docx_name or default_docx_name(plan, year, provisional=provisional)
+    report.annex_file = annex_name_for(docx_name)
     document = docx.render(report, template=template, chart_png=charts.all_charts(report))
     return AnnualReportFiles(
         report=report,
-        docx_name=f"bao-cao-{plan.code}-{year}.docx",
+        docx_name=docx_name,
         docx=document,
-        xlsx_name=docx.annex_filename(report),
+        xlsx_name=report.annex_file,
         xlsx=annexes.workbook(report),
     )

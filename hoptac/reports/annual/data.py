@@ -21,6 +21,7 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.db import DatabaseError, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import override
 
@@ -29,7 +30,13 @@ from hoptac.core.formatting import format_date
 from hoptac.plans import selectors as plan_selectors
 from hoptac.plans.choices import IndicatorKind
 from hoptac.plans.evaluation import TargetResult, status_counts
-from hoptac.plans.indicators import Measure, compute, data_year_for
+from hoptac.plans.indicators import (
+    Measure,
+    annotated_queryset,
+    compute,
+    conditions_q,
+    data_year_for,
+)
 from hoptac.plans.models import Plan, PlanTask, Target
 from hoptac.registry.choices import OrganisationKind, Sector
 
@@ -251,10 +258,68 @@ class BandRow:
 
 
 @dataclass
+class RatingGroup:
+    """Approved ratings of one group (a kind, a sector, a commune) in the rating year and the year before."""
+
+    code: str
+    label: str
+    now: dict[str, int]
+    before: dict[str, int]
+
+    @staticmethod
+    def _rated(counts: dict[str, int]) -> int:
+        return sum(counts.get(b, 0) for b in SCORE_BANDS)
+
+    @property
+    def rated(self) -> int:
+        return self._rated(self.now)
+
+    @property
+    def rated_before(self) -> int:
+        return self._rated(self.before)
+
+    @staticmethod
+    def _share(counts: dict[str, int]) -> float | None:
+        rated = RatingGroup._rated(counts)
+        return (counts.get("good", 0) + counts.get("fair", 0)) / rated * 100 if rated else None
+
+    @property
+    def share_good_fair(self) -> float | None:
+        return self._share(self.now)
+
+    @property
+    def share_good_fair_before(self) -> float | None:
+        return self._share(self.before)
+
+
+@dataclass
 class Ratings:
     available: bool
     rows: list[BandRow] = field(default_factory=list)
     population: int = 0
+    year: int | None = None  # the year the ratings are of: the data year, or the last approved year before it
+    data_year: int = 0
+    by_kind: list[RatingGroup] = field(default_factory=list)
+    by_sector: list[RatingGroup] = field(default_factory=list)
+    by_commune: list[RatingGroup] = field(default_factory=list)
+
+    @property
+    def fallback(self) -> bool:
+        """The data year has no approved rating yet: the ratings shown are of an earlier year."""
+        return self.year is not None and self.year != self.data_year
+
+    @property
+    def previous_year(self) -> int | None:
+        return self.year - 1 if self.year is not None else None
+
+    def total_group(self) -> RatingGroup:
+        groups = self.by_kind
+        return RatingGroup(
+            code="",
+            label="Tổng cộng",
+            now={b: sum(g.now.get(b, 0) for g in groups) for b in BANDS},
+            before={b: sum(g.before.get(b, 0) for g in groups) for b in BANDS},
+        )
 
     def count(self, band: str) -> int:
         return next((r.count for r in self.rows if r.band == band), 0)
@@ -353,6 +418,58 @@ def _grid(plan: Plan, day: datetime.date, group_by: str, *, unlocated: str = NOT
     return out
 
 
+def _band_counts(row_measure, bands: dict[str, Target]) -> dict[str, int]:
+    return {b: _int(row_measure(t)) for b, t in bands.items()}
+
+
+def ratings_section(plan: Plan, as_of: datetime.date) -> Ratings:
+    """Approved ratings of HTX and LHHTX of the plan's territory (the scoring app's approved assessments, read
+    by the plan's engine): of the data year of `as_of`, or — when that year has none approved yet — of the
+    last year that has, said as such; by band, and by kind, sector and commune compared with the year
+    before. Each year counts the organisations on the books at its 31 December."""
+    data_year = data_year_for(as_of)
+    year = latest_rated_year(plan, data_year)
+    ratings = Ratings(available=True, data_year=data_year, year=year)
+    # With no approved rating at all, the population is still counted at the report's date.
+    day = datetime.date(year, 12, 31) if year is not None else as_of
+    before_day = datetime.date(day.year - 1, 12, 31)
+    bands = {b: indicator(IndicatorKind.COUNT, {"kinds": RATED_KINDS, "rating": [b]}) for b in BANDS}
+    population = indicator(IndicatorKind.COUNT, {"kinds": RATED_KINDS})
+    overall = compute(plan, [*bands.values(), population], day).get(None, {})
+    ratings.population = _int(overall.get(population.pk))
+    ratings.rows = [
+        BandRow(band=b, label=BAND_LABELS[b], count=_int(overall.get(t.pk))) for b, t in bands.items()
+    ]
+    if year is None:
+        return ratings
+    map_now = "commune_current" if day >= MAP_SWITCH_DATE else "commune_legacy"
+    for group_by, attr in (("kind", "by_kind"), ("sector", "by_sector"), (map_now, "by_commune")):
+        now = plan_selectors.plan_breakdown_whole_territory(
+            plan=plan, targets=list(bands.values()), as_of=day, group_by=group_by
+        )
+        before = plan_selectors.plan_breakdown_whole_territory(
+            plan=plan, targets=list(bands.values()), as_of=before_day, group_by=group_by
+        )
+        before_by_key = {row.key: row for row in before}
+        groups: list[RatingGroup] = []
+        for row in now:
+            previous = before_by_key.get(row.key)
+            counts = _band_counts(row.measure, bands)
+            counts_before = _band_counts(previous.measure, bands) if previous else dict.fromkeys(BANDS, 0)
+            if not any(counts.values()) and not any(counts_before.values()):
+                continue
+            label = row.name if row.key is not None else NOT_LOCATED
+            if group_by == "kind":
+                label = KIND_LABELS.get(row.code, label)  # type: ignore[call-overload]
+            elif group_by == "sector":
+                label = KIND_SECTOR_LABELS.get(row.code, label)
+            elif row.parent:
+                label = f"{label} ({row.parent})"
+            groups.append(RatingGroup(code=row.code, label=label, now=counts, before=counts_before))
+        setattr(ratings, attr, groups)
+    return ratings
+
+
 def situation(plan: Plan, as_of: datetime.date) -> Situation:
     """Section I: the collective economy at `as_of` (and at the end of the previous year), by kind, sector
     and area, members, workers, revenue and profit, ratings of the data year."""
@@ -362,19 +479,11 @@ def situation(plan: Plan, as_of: datetime.date) -> Situation:
     flow = {k: indicator(IndicatorKind.FLOW, {"kinds": [k]}) for k in KINDS}
     sums = {(k, f): indicator(IndicatorKind.SUM, {"kinds": [k]}, field=f) for k in KINDS for f in FIGURES}
     ratings_on = plan_selectors.rating_available()
-    bands = (
-        {b: indicator(IndicatorKind.COUNT, {"kinds": RATED_KINDS, "rating": [b]}) for b in BANDS}
-        if ratings_on
-        else {}
-    )
-    rated_population = indicator(IndicatorKind.COUNT, {"kinds": RATED_KINDS})
     targets = [
         *count.values(),
         *active.values(),
         *flow.values(),
         *sums.values(),
-        *bands.values(),
-        rated_population,
     ]
     end = compute(plan, targets, as_of).get(None, {})
     start = compute(plan, list(count.values()), start_day).get(None, {})
@@ -403,11 +512,7 @@ def situation(plan: Plan, as_of: datetime.date) -> Situation:
                 **{f: float(end[sums[(k, f)].pk].value or 0) for f in FIGURES},
             )
         )
-    ratings = Ratings(available=ratings_on, population=_int(end.get(rated_population.pk)))
-    if ratings_on:
-        ratings.rows = [
-            BandRow(band=b, label=BAND_LABELS[b], count=_int(end.get(t.pk))) for b, t in bands.items()
-        ]
+    ratings = ratings_section(plan, as_of) if ratings_on else Ratings(available=False)
 
     map_now = AdminMap.CURRENT if as_of >= MAP_SWITCH_DATE else AdminMap.LEGACY
     return Situation(
@@ -470,7 +575,9 @@ class TargetLine:
     progress: str
     note: str
     when: str
-    data_year: int | None = None  # the year the value is of (an earlier one when the newest is not sufficient)
+    data_year: int | None = (
+        None  # the year the value is of (an earlier one when the newest is not sufficient)
+    )
     year_note: str = ""
 
     @property
@@ -489,9 +596,7 @@ def _value_with_year(target: Target, result: TargetResult, report_year: int | No
     return text
 
 
-def target_lines(
-    plan: Plan, results: list[TargetResult], report_year: int | None = None
-) -> list[TargetLine]:
+def target_lines(plan: Plan, results: list[TargetResult], report_year: int | None = None) -> list[TargetLine]:
     """The report's table of targets; `report_year`: the data year the table's value column stands for."""
     from hoptac.plans import tables
 
@@ -601,7 +706,7 @@ def plan_task_lines(plan: Plan) -> list[TaskLine]:
 
 def tasks_section(plan: Plan, year: int, *, today: datetime.date) -> Tasks:
     """Each plan task with its lead agency and the reports due in `year`: on time, late, overdue (due and
-    not submitted by `today`), not yet due; the latest progress status; difficulties quoted from the
+    not submitted by `today` — the report's "as of" date, not the day it is made), not yet due; the latest progress status; difficulties quoted from the
     reports (their `difficulties` field when the tasks app has one)."""
     lines = plan_task_lines(plan)
     if not apps.is_installed("hoptac.tasks"):
@@ -651,7 +756,10 @@ def _tasks_from_app(plan: Plan, year: int, lines: list[TaskLine], *, today: date
             if line is None:
                 continue
             line.due += 1
-            state = timeliness(due=period.due, submitted_on=period.first_submitted_on, today=today)
+            # Seen at the report's date: a report sent after it was not there yet.
+            submitted = period.first_submitted_on
+            submitted = submitted if submitted is not None and submitted <= today else None
+            state = timeliness(due=period.due, submitted_on=submitted, today=today)
             if state == Timeliness.ON_TIME:
                 line.on_time += 1
             elif state == Timeliness.LATE:
@@ -661,7 +769,7 @@ def _tasks_from_app(plan: Plan, year: int, lines: list[TaskLine], *, today: date
             else:
                 line.upcoming += 1
             report = reports.get(period.pk)
-            if report is None or period.first_submitted_on is None:
+            if report is None or submitted is None:
                 continue
             line.progress = str(statuses.get(report.status, report.status))
             line.last_report = period.label
@@ -721,6 +829,9 @@ class AnnualReport:
     map_now: str
     plan_province: str = ""
     latest_rated_year: int | None = None
+    provisional: bool = False
+    provenance: "Provenance | None" = None
+    annex_file: str = ""
 
     @property
     def partial(self) -> bool:
@@ -733,6 +844,40 @@ def report_as_of(year: int, today: datetime.date) -> datetime.date:
     return min(datetime.date(year, 12, 31), today)
 
 
+@dataclass
+class Provenance:
+    """Organisations of the plan's territory on the books at the report's date, by the state of their yearly
+    data of the data year: accepted by the commune, pending (draft, submitted, returned), missing."""
+
+    accepted: int
+    pending: int
+    missing: int
+
+    @property
+    def total(self) -> int:
+        return self.accepted + self.pending + self.missing
+
+
+def provenance(plan: Plan, as_of: datetime.date) -> Provenance:
+    from hoptac.registry.models import YearlyReportState
+
+    year = data_year_for(as_of)
+    population = {"kinds": KINDS}
+    # "ya": the year's data in any state (the engine's "yr" holds only the data a figure reads).
+    accepted = Q(ya__state=YearlyReportState.ACCEPTED)
+    qs = annotated_queryset(plan, as_of, year, yearly=True, rating=False).filter(conditions_q(population))
+    counts = qs.aggregate(
+        total=Count("pk"),
+        accepted=Count("pk", filter=accepted),
+        with_data=Count("pk", filter=Q(ya__id__isnull=False)),
+    )
+    return Provenance(
+        accepted=counts["accepted"],
+        pending=counts["with_data"] - counts["accepted"],
+        missing=counts["total"] - counts["with_data"],
+    )
+
+
 def collect(
     plan: Plan,
     year: int,
@@ -741,6 +886,9 @@ def collect(
     letterhead: dict[str, Any] | None = None,
     provisional: bool = False,
 ) -> AnnualReport:
+    """The report of `year` at its one "as of" date (31/12/year, or today while the year runs): every count,
+    the tasks' overdue periods included, stands at that date. Official figures (accepted yearly data) by
+    default; `provisional` reads all submitted data and the report says so."""
     today = today or timezone.localdate()
     if year < plan.baseline_year or year > today.year:
         raise ValueError(f"year {year} outside {plan.baseline_year}–{today.year}")
@@ -762,10 +910,12 @@ def collect(
         results=results,
         targets=target_lines(plan, results, data_year_for(as_of)),
         statuses=status_lines(results),
-        tasks=tasks_section(plan, year, today=today),
+        tasks=tasks_section(plan, year, today=as_of),
         map_now=AdminMap.CURRENT if as_of >= MAP_SWITCH_DATE else AdminMap.LEGACY,
         plan_province=_province_words(province)[1] if province is not None else "",
         latest_rated_year=latest_rated_year(plan, data_year_for(as_of)),
+        provisional=provisional,
+        provenance=provenance(plan, as_of),
     )
 
 

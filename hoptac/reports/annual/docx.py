@@ -15,7 +15,22 @@ from hoptac.core.formatting import format_date, format_millions, format_number, 
 from hoptac.plans.choices import TargetStatus
 
 from . import charts as charts_module
-from .data import KINDS, AnnualReport, GridRow, KindRow
+from .data import KINDS, AnnualReport, GridRow, KindRow, RatingGroup, Ratings
+
+# The tables and figures of the template in the order they appear; a table or figure absent from a report
+# (no approved rating, a chart with no data) takes no number, so numbers run 1, 2, 3… with no gap.
+TABLES = [
+    "kinds",
+    "sectors",
+    "districts",
+    "finance",
+    "ratings",
+    "ratings_kind",
+    "ratings_sector",
+    "targets",
+    "tasks",
+]
+FIGURES = ["chart_sectors", "chart_ratings", "chart_targets"]
 
 DEFAULT_TEMPLATE = Path(__file__).resolve().parent.parent / "report_templates" / "bao-cao-nam.docx"
 CHART_WIDTH_MM = 150
@@ -203,8 +218,69 @@ def subject(report: AnnualReport) -> str:
     )
 
 
+def ratings_shown(ratings: Ratings) -> bool:
+    return ratings.available and ratings.year is not None
+
+
+def numbering(report: AnnualReport, charts: dict[str, Any]) -> dict[str, dict[str, int]]:
+    """{"t": {table: number}, "f": {figure: number}}: numbers generated in the template's order, skipping
+    what this report does not show (the template shows the same under the same conditions)."""
+    ratings = report.situation.ratings
+    shown_ratings = ratings_shown(ratings)
+    tables = {
+        "ratings": shown_ratings,
+        "ratings_kind": shown_ratings,
+        "ratings_sector": shown_ratings,
+    }
+    figures = {name: bool(charts.get(name)) for name in FIGURES}
+    figures["chart_ratings"] = figures["chart_ratings"] and shown_ratings
+    return {
+        "t": {name: i for i, name in enumerate([t for t in TABLES if tables.get(t, True)], start=1)},
+        "f": {name: i for i, name in enumerate([f for f in FIGURES if figures[f]], start=1)},
+    }
+
+
+def _rating_group(group: RatingGroup, number: int | str = "") -> dict[str, Any]:
+    return {
+        "number": number,
+        "label": group.label,
+        **{b: n(group.now.get(b, 0)) for b in ("good", "fair", "average", "weak")},
+        "rated": n(group.rated),
+        "share": pct(group.share_good_fair),
+        "share_before": pct(group.share_good_fair_before) if group.rated_before else "—",
+    }
+
+
+def _compare_sentence(ratings: Ratings) -> str:
+    total = ratings.total_group()
+    now, before = total.share_good_fair, total.share_good_fair_before
+    if now is None or before is None:
+        return ""
+    diff = now - before
+    if abs(diff) < 0.05:
+        change = "không đổi"
+    else:
+        change = f"{'tăng' if diff > 0 else 'giảm'} {format_number(abs(diff), 1)} điểm phần trăm"
+    return f" (năm {ratings.previous_year}: {pct(before)}; {change})"
+
+
+def provenance_sentence(report: AnnualReport) -> str:
+    p = report.provenance
+    if p is None:
+        return ""
+    counts = (
+        f"{n(p.accepted)} tổ chức có số liệu năm {report.data_year} đã được tiếp nhận, {n(p.pending)} tổ chức "
+        f"có số liệu chưa được tiếp nhận (đang soạn, chờ duyệt hoặc bị trả lại), {n(p.missing)} tổ chức chưa có "
+        "số liệu"
+    )
+    if report.provisional:
+        return f"Số liệu tạm tính: gồm cả số liệu năm chưa được xã, phường tiếp nhận ({counts})."
+    return f"Số liệu chính thức: chỉ gồm số liệu năm đã được xã, phường tiếp nhận ({counts})."
+
+
 def annex_filename(report: AnnualReport) -> str:
-    return f"bieu-phu-luc-{report.plan.code}-{report.year}.xlsx"
+    """The annexes' file name the report cites (set by build.build_annual_report from the report's name)."""
+    return report.annex_file or f"bao-cao-{report.plan.code}-{report.year}-bieu-phu-luc.xlsx"
 
 
 def context(report: AnnualReport, images: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -294,7 +370,18 @@ def context(report: AnnualReport, images: dict[str, Any] | None = None) -> dict[
             "latest_year": report.latest_rated_year,
             "share_good_fair": pct(ratings.share_good_fair),
             **{b: n(ratings.count(b)) for b in ("good", "fair", "average", "weak")},
+            "shown": ratings_shown(ratings),
+            "year": ratings.year,
+            "previous_year": ratings.previous_year,
+            "fallback": ratings.fallback,
+            "by_kind": [_rating_group(g, i) for i, g in enumerate(ratings.by_kind, start=1)],
+            "by_sector": [_rating_group(g, i) for i, g in enumerate(ratings.by_sector, start=1)],
+            "total": _rating_group(ratings.total_group()),
+            "compare_sentence": _compare_sentence(ratings),
         },
+        "provisional": report.provisional,
+        "provenance": provenance_sentence(report),
+        "no": numbering(report, images or {}),
         "targets": [vars(t) | {"target": t.target, "pace_short": pace_short(t)} for t in report.targets],
         "statuses_sentence": _statuses_sentence(report),
         "attention": attention,

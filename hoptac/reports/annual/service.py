@@ -16,6 +16,33 @@ from .build import AnnualReportFiles, build_annual_report
 NOT_ALLOWED = _("Only provincial officers and administrators generate the yearly report.")
 
 
+class PlanNotFound(Exception):
+    """No plan has this code or number; the message (Vietnamese) lists the plans there are."""
+
+
+def plan_by_reference(reference: str) -> Plan:
+    """The plan whose code ("nam-dinh-139-kh-ubnd-2022") or number ("139/KH-UBND", any case and spacing)
+    is `reference`. PlanNotFound, with the codes and numbers there are, when none or several match."""
+    text = " ".join(reference.split())
+    plan = Plan.objects.filter(code=text).first()
+    if plan is not None:
+        return plan
+    compact = text.replace(" ", "").upper()
+    matches = [p for p in Plan.objects.order_by("code") if p.number.replace(" ", "").upper() == compact]
+    if len(matches) == 1:
+        return matches[0]
+    known = "; ".join(f"{p.number} (mã {p.code})" for p in Plan.objects.order_by("code"))
+    if matches:
+        raise PlanNotFound(
+            f"Có {len(matches)} kế hoạch số '{text}': "
+            + ", ".join(p.code for p in matches)
+            + ". Hãy ghi mã kế hoạch."
+        )
+    raise PlanNotFound(
+        f"Không có kế hoạch mã hoặc số '{text}'. Các kế hoạch hiện có: {known or 'chưa có kế hoạch nào'}."
+    )
+
+
 def default_year(today: datetime.date) -> int:
     """The last year whose yearly update (15 December) has closed."""
     return today.year if today >= datetime.date(today.year, 12, 15) else today.year - 1
@@ -34,6 +61,7 @@ def annual_report_generate(
     today: datetime.date | None = None,
     number: str = "",
     signer_name: str = "",
+    provisional: bool = False,
 ) -> AnnualReportFiles:
     """The report (.docx) and its annexes (.xlsx) of `year`; `number` and `signer_name` fill the letterhead
     and the signature block (empty: left to fill in Word). PermissionDenied for other roles; ValueError for a
@@ -48,4 +76,5 @@ def annual_report_generate(
         year,
         today=today,
         letterhead={"number": number, "signer_name": signer_name},
+        provisional=provisional,
     )

@@ -17,7 +17,7 @@ from hoptac.reports.annual.service import NOT_ALLOWED, annual_report_generate, r
 from .serializers import ANNUAL_REPORT_FORMATS, AnnualReportQuerySerializer
 
 ANNUAL_REPORT_ERROR = query_error_schema(
-    "AnnualReportQueryError", ["year", "number", "signer_name", "format"]
+    "AnnualReportQueryError", ["year", "number", "signer_name", "provisional", "format"]
 )
 DETAIL = inline_serializer(name="PlanFileErrorDetail", fields={"detail": serializers.CharField()})
 
@@ -46,6 +46,12 @@ class PlanAnnualReportViewSet(viewsets.GenericViewSet):
                 "signer_name",
                 OpenApiTypes.STR,
                 description="Full name of the signer (at most 120 characters).",
+            ),
+            OpenApiParameter(
+                "provisional",
+                OpenApiTypes.BOOL,
+                description="true: provisional figures (all submitted yearly data, labelled as such); "
+                "default false: official figures (accepted yearly data only).",
             ),
             OpenApiParameter(
                 "format",
@@ -81,6 +87,7 @@ class PlanAnnualReportViewSet(viewsets.GenericViewSet):
             today=today,
             number=data["number"],
             signer_name=data["signer_name"],
+            provisional=data["provisional"],
         )
         if data["format"] == "docx":
             return attachment(files.docx, content_type=DOCX, filename=files.docx_name)

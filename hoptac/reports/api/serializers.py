@@ -11,6 +11,7 @@ class AnnualReportQuerySerializer(serializers.Serializer):
     year = serializers.IntegerField(error_messages={"required": YEAR_NEEDED, "invalid": YEAR_NEEDED})
     number = serializers.CharField(required=False, allow_blank=True, max_length=20, default="")
     signer_name = serializers.CharField(required=False, allow_blank=True, max_length=120, default="")
+    provisional = serializers.BooleanField(required=False, default=False)
     format = serializers.ChoiceField(
         choices=ANNUAL_REPORT_FORMATS,
         required=False,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from docx import Document
 from docx.shared import Mm
 from openpyxl import load_workbook
@@ -276,7 +276,8 @@ def test_annexes_have_sum_formulas_and_engine_values(plan, files):
     assert counts == [1, 1, 1, 1, 0]
     assert sheet["D7"].value == '=IF(SUM(C7:C10)>0,C7/SUM(C7:C10),"")'
     assert sheet["D7"].number_format == "0.0%"
-    good_fair = sheet.cell(row=sheet.max_row, column=4).value
+    labels = {sheet.cell(row=r, column=2).value: r for r in range(7, sheet.max_row + 1)}
+    good_fair = sheet.cell(row=labels["Số đạt loại tốt, khá; tỷ lệ trên số được xếp loại"], column=4).value
     assert good_fair == '=IF(SUM(C7:C10)>0,(C7+C8)/SUM(C7:C10),"")'
     assert (counts[0] + counts[1]) / sum(counts[:4]) * 100 == results["2030.TOT-KHA"].value
 
@@ -373,7 +374,9 @@ def test_command_writes_the_files(plan, registry, tmp_path):
     call_command("annual_report", plan=plan.code, year=YEAR, out=str(out), number="12", stdout=io.StringIO())
     document = Document(out)
     assert "Số: 12/BC-UBND" in _text(document)
-    assert load_workbook(out.with_suffix(".xlsx")).sheetnames[0] == "Biểu 01"
+    annex = tmp_path / "bao-cao-bieu-phu-luc.xlsx"  # the name the report cites
+    assert load_workbook(annex).sheetnames[0] == "Biểu 01"
+    assert f"“{annex.name}”" in _text(document)
     archive = tmp_path / "bao-cao.zip"
     call_command("annual_report", plan=plan.code, year=YEAR, out=str(archive), stdout=io.StringIO())
     assert len(zipfile.ZipFile(archive).namelist()) == 2
@@ -400,5 +403,162 @@ def test_page_is_for_provincial_officers(client, plan, registry):
 def test_a_year_without_approved_ratings_says_so(plan, registry):
     files = build_annual_report(plan, 2023, today=BEFORE_MERGER)
     text = _text(_document(files))
-    assert "chưa có kết quả đánh giá, xếp loại năm 2023 được phê duyệt" in text
-    assert "Bảng 5." not in text and len(_document(files).inline_shapes) == 2
+    assert "chưa có kết quả đánh giá, xếp loại được phê duyệt" in text
+    assert "Kết quả xếp loại theo" not in text and len(_document(files).inline_shapes) == 2
+
+
+# ----------------------------------------------------------------------------------------------------
+# A document a Vice Chairman signs (issue 11): numbering, ratings, one "as of" date, the plan by its
+# number, the annex name, printing, official or provisional figures.
+
+
+def _numbers(document, word):
+    import re
+
+    return [int(m.group(1)) for p in document.paragraphs if (m := re.match(rf"{word} (\d+)\. ", p.text))]
+
+
+@pytest.mark.parametrize("year", [YEAR, 2023])  # 2023: no approved rating, the rating tables are left out
+def test_table_and_figure_numbers_run_without_gaps(plan, registry, year):
+    document = _document(build_annual_report(plan, year, today=BEFORE_MERGER))
+    tables_ = _numbers(document, "Bảng")
+    figures = _numbers(document, "Hình")
+    assert tables_ == list(range(1, len(tables_) + 1)) and len(tables_) == (9 if year == YEAR else 6)
+    assert figures == list(range(1, len(figures) + 1)) and len(figures) == len(document.inline_shapes)
+
+
+def _previous_year_ratings(registry):
+    scheme = Scheme.objects.get(code="test")
+    for key, band in {"A": "weak", "B": "good", "C": "good"}.items():
+        Assessment.objects.create(
+            organisation=registry[key], year=YEAR - 1, scheme=scheme, state="approved", band=band
+        )
+
+
+def test_rating_section_by_kind_and_sector_equals_the_scoring_app(plan, registry):
+    """Counts by band and kind, sector, commune, this year and the year before, are the scoring app's
+    approved assessments (rating_distribution of an officer of the territory's two communes)."""
+    from hoptac.reports.annual.docx import pct
+    from hoptac.scoring.selectors import rating_distribution
+
+    _previous_year_ratings(registry)
+    files = build_annual_report(plan, YEAR, today=BEFORE_MERGER)
+    officer = UserFactory(
+        role=Role.COMMUNE, areas=[legacy_commune("Xã Hải Minh"), legacy_commune("Xã Giao Xuân")]
+    )
+    document = _document(files)
+    bands = ("good", "fair", "average", "weak")
+    for group_by, header in (("kind", "Loại hình"), ("sector", "Lĩnh vực")):
+        table = _rows(_table(document, header, "Tốt", "Năm 2023: tỷ lệ tốt, khá"))
+        now = rating_distribution(user=officer, year=YEAR, group_by=group_by)
+        before = {r["key"]: r for r in rating_distribution(user=officer, year=YEAR - 1, group_by=group_by)}
+        assert len(table) == len(now) + 1  # and the total
+        groups = getattr(files.report.situation.ratings, f"by_{group_by}")
+        for expected, group in zip(now, groups, strict=True):
+            assert group.code == expected["key"]
+            assert [group.now[b] for b in bands] == [expected[b] for b in bands]
+            row = table[group.label]
+            assert row[2:7] == [str(expected[b]) for b in bands] + [str(expected["rated"])]
+            previous = before.get(expected["key"])
+            assert row[8] == (pct(previous["share_good_fair_pct"]) if previous else "—")
+    # 2024: good A, fair B, average C, weak F (2 of 4 good or fair); 2023: weak A, good B, good C (2 of 3).
+    assert "Tỷ lệ đạt loại tốt, khá là 50,0% số tổ chức được xếp loại (năm 2023: 66,7%; giảm 16,7 điểm" in (
+        _text(document)
+    )
+    sheet = load_workbook(io.BytesIO(files.xlsx))["Biểu 06"]
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    htx = next(v for v in values if v[1] == "Hợp tác xã")
+    assert htx[2:7] == [1, 1, 1, 0, 0] and htx[9] == 3  # bands, not rated; rated the year before
+    communes = {v[1] for v in values if isinstance(v[0], int) and v[1] and "Xã" in str(v[1])}
+    assert communes == {"Xã Hải Minh (Huyện Hải Hậu)", "Xã Giao Xuân (Huyện Giao Thủy)"}
+
+
+def test_ratings_fall_back_to_the_last_approved_year_and_say_so(plan, registry):
+    """The report of 2025 (no rating of 2025 approved yet) shows 2024's ratings, says so, and its annex
+    holds them (it used to be all zeros: it read 2025's)."""
+    files = build_annual_report(plan, 2025, today=AFTER_MERGER)
+    text = _text(_document(files))
+    assert "chưa có kết quả đánh giá, xếp loại năm 2025 được phê duyệt" in text
+    assert "số liệu dưới đây là kết quả năm 2024" in text
+    sheet = load_workbook(io.BytesIO(files.xlsx))["Biểu 06"]
+    assert "NĂM 2024" in sheet["A2"].value
+    assert [sheet.cell(row=r, column=3).value for r in range(7, 11)] == [1, 1, 1, 1]
+
+
+def test_one_as_of_date_for_overdue_tasks(plan, registry):
+    """A report on 2024 made in 2026 counts a report sent on 10/01/2025 for a period due 15/10/2024 as
+    overdue at 31/12/2024 (it was not there yet), not as late at today."""
+    from hoptac.tasks.models import Agency, ReportingPeriod, TaskAssignment
+
+    agency = Agency.objects.create(code="so-nn", name="Sở Nông nghiệp và Môi trường", kind="department")
+    assignment = TaskAssignment.objects.create(
+        plan_task=plan.tasks.get(code="III.1.a"), lead_agency=agency, every="quarter"
+    )
+    ReportingPeriod.objects.create(
+        assignment=assignment,
+        agency=agency,
+        every="quarter",
+        start=D(YEAR, 7, 1),
+        end=D(YEAR, 9, 30),
+        due=D(YEAR, 10, 15),
+        first_submitted_on=D(YEAR + 1, 1, 10),
+    )
+    files = build_annual_report(plan, YEAR, today=AFTER_MERGER)
+    rows = _rows(_table(_document(files), "Nhiệm vụ", "Cơ quan chủ trì"))
+    assert rows["Tổng cộng"][3:7] == ["1", "0", "0", "1"]  # due, on time, late, overdue
+    text = _text(_document(files))
+    assert "chưa nộp tại ngày 31/12/2024" in text and "10/02/2026" not in text
+
+
+def test_plan_by_number_and_a_clear_error(plan, registry, tmp_path):
+    out = tmp_path / "bc.docx"
+    call_command("annual_report", plan="139/kh-ubnd", year=YEAR, out=str(out), stdout=io.StringIO())
+    assert out.is_file() and (tmp_path / "bc-bieu-phu-luc.xlsx").is_file()
+    with pytest.raises(CommandError, match=r"Không có kế hoạch mã hoặc số '140/KH-UBND'.*139/KH-UBND"):
+        call_command("annual_report", plan="140/KH-UBND", year=YEAR, out=str(out), stdout=io.StringIO())
+
+
+def test_the_download_names_what_the_report_cites(client, plan, registry):
+    client.force_login(UserFactory(role=Role.PROVINCE))
+    assert "Báo cáo năm (.zip" in client.get(f"/plans/{plan.code}/").content.decode()
+    response = client.get(f"/reports/annual/{plan.code}/download/?year={YEAR}")
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    docx_name = next(n for n in archive.namelist() if n.endswith(".docx"))
+    xlsx_name = next(n for n in archive.namelist() if n.endswith(".xlsx"))
+    assert f"“{xlsx_name}”" in _text(Document(io.BytesIO(archive.read(docx_name))))
+    assert response["Content-Disposition"].endswith(f'{docx_name.removesuffix(".docx")}.zip"')
+
+
+def test_annexes_print_on_a4_landscape_at_8_points_or_more(files):
+    from hoptac.core.workbooks import MIN_PRINTED_FONT_PT, smallest_printed_font
+
+    book = load_workbook(io.BytesIO(files.xlsx))
+    for sheet in book.worksheets:
+        setup = sheet.page_setup
+        assert setup.orientation == "landscape" and str(setup.paperSize) == "9", sheet.title  # 9: A4
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage and setup.fitToWidth == 1
+        assert setup.fitToHeight == 0
+        assert sheet.print_title_rows == "$6:$6"
+        assert 0.3 <= sheet.page_margins.left <= 0.8
+        assert smallest_printed_font(sheet) >= MIN_PRINTED_FONT_PT, sheet.title
+
+
+def test_official_by_default_provisional_on_request(plan, registry):
+    from hoptac.registry.models import YearlyReport
+
+    # The registry's data are accepted (the report's other tests read official figures): here only A's.
+    YearlyReport.objects.exclude(organisation=registry["A"]).update(state="submitted")
+    YearlyReport.objects.filter(organisation=registry["A"]).update(state="accepted")
+    official = build_annual_report(plan, YEAR, today=BEFORE_MERGER)
+    text = _text(_document(official))
+    # On the books at 31/12/2024 in the territory: A B C D F G H Q (E dissolved); data: A B D F G Q.
+    assert (
+        "Số liệu chính thức: chỉ gồm số liệu năm đã được xã, phường tiếp nhận (1 tổ chức có số liệu năm 2024 "
+        "đã được tiếp nhận, 5 tổ chức có số liệu chưa được tiếp nhận" in text
+    )
+    assert "2 tổ chức chưa có số liệu" in text and "tạm tính" not in text.split("Số liệu chính thức")[0]
+    provisional = build_annual_report(plan, YEAR, today=BEFORE_MERGER, provisional=True)
+    text = _text(_document(provisional))
+    assert "(Số liệu tạm tính, chưa được tiếp nhận đầy đủ)" in text and "Số liệu tạm tính: gồm cả" in text
+    assert provisional.docx_name.endswith("-tam-tinh.docx")
+    assert "tạm tính" in load_workbook(io.BytesIO(provisional.xlsx))["Biểu 01"]["A4"].value

@@ -1,6 +1,6 @@
-"""manage.py annual_report --plan CODE --year YEAR --out FILE.docx: the yearly report on a plan's
-implementation (.docx) and its Excel annexes (written beside it, same name with .xlsx; or a .zip with both
-when FILE ends in .zip)."""
+"""manage.py annual_report --plan CODE|NUMBER --year YEAR --out FILE.docx: the yearly report on a plan's
+implementation (.docx) and its Excel annexes (written beside it as FILE-bieu-phu-luc.xlsx, the name the report
+cites; or a .zip with both when FILE ends in .zip). --provisional: figures from all submitted yearly data."""
 
 import datetime
 import time
@@ -8,8 +8,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from hoptac.plans.models import Plan
 from hoptac.reports.annual import build
+from hoptac.reports.annual.service import PlanNotFound, plan_by_reference
 
 
 def _date(text: str) -> datetime.date:
@@ -26,7 +26,11 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--plan", required=True, help="Mã kế hoạch, ví dụ nam-dinh-139-kh-ubnd-2022.")
+        parser.add_argument(
+            "--plan",
+            required=True,
+            help="Mã kế hoạch (ví dụ nam-dinh-139-kh-ubnd-2022) hoặc số kế hoạch (ví dụ 139/KH-UBND).",
+        )
         parser.add_argument("--year", required=True, type=int, help="Năm báo cáo.")
         parser.add_argument(
             "--out",
@@ -42,15 +46,32 @@ class Command(BaseCommand):
         parser.add_argument("--place", default="", help="Địa danh ghi ở dòng ngày tháng, ví dụ 'Ninh Bình'.")
         parser.add_argument("--signer", default="", help="Họ tên người ký.")
         parser.add_argument("--signer-title", default="", help="Chức vụ người ký, ví dụ 'PHÓ CHỦ TỊCH'.")
+        parser.add_argument(
+            "--provisional",
+            action="store_true",
+            help="Số liệu tạm tính: tính cả số liệu năm chưa được xã tiếp nhận (mặc định: chỉ số liệu chính thức).",
+        )
 
     def handle(
-        self, *args, plan, year, out, template, number, date, issuer, place, signer, signer_title, **options
+        self,
+        *args,
+        plan,
+        year,
+        out,
+        template,
+        number,
+        date,
+        issuer,
+        place,
+        signer,
+        signer_title,
+        provisional,
+        **options,
     ):
         try:
-            plan_obj = Plan.objects.get(code=plan)
-        except Plan.DoesNotExist as exc:
-            codes = ", ".join(Plan.objects.values_list("code", flat=True)) or "chưa có kế hoạch nào"
-            raise CommandError(f"Không có kế hoạch mã '{plan}' (có: {codes}).") from exc
+            plan_obj = plan_by_reference(plan)
+        except PlanNotFound as exc:
+            raise CommandError(str(exc)) from exc
         if template and not Path(template).is_file():
             raise CommandError(f"Không tìm thấy mẫu {template}.")
         overrides = {
@@ -61,23 +82,32 @@ class Command(BaseCommand):
             "signer_name": signer,
             "signer_title": signer_title.upper(),
         }
+        target = Path(out)
+        docx_name = None
+        if target.suffix.lower() != ".zip":
+            target = target if target.suffix.lower() == ".docx" else target.with_suffix(".docx")
+            docx_name = target.name
         started = time.perf_counter()
         try:
             files = build.build_annual_report(
-                plan_obj, year, letterhead=overrides, template=Path(template) if template else None
+                plan_obj,
+                year,
+                letterhead=overrides,
+                template=Path(template) if template else None,
+                provisional=provisional,
+                docx_name=docx_name,
             )
         except ValueError as exc:
             raise CommandError(
                 f"Năm {year} không hợp lệ: từ năm gốc {plan_obj.baseline_year} đến năm nay."
             ) from exc
-        target = Path(out)
         target.parent.mkdir(parents=True, exist_ok=True)
         if target.suffix.lower() == ".zip":
             target.write_bytes(files.zip())
             written = [target]
         else:
-            docx_path = target if target.suffix.lower() == ".docx" else target.with_suffix(".docx")
-            xlsx_path = docx_path.with_suffix(".xlsx")
+            docx_path = target
+            xlsx_path = target.parent / files.xlsx_name
             docx_path.write_bytes(files.docx)
             xlsx_path.write_bytes(files.xlsx)
             written = [docx_path, xlsx_path]

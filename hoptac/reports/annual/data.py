@@ -437,7 +437,9 @@ def ratings_section(plan: Plan, as_of: datetime.date) -> Ratings:
     population = indicator(IndicatorKind.COUNT, {"kinds": RATED_KINDS})
     overall = compute(plan, [*bands.values(), population], day).get(None, {})
     ratings.population = _int(overall.get(population.pk))
-    ratings.rows = [BandRow(band=b, label=BAND_LABELS[b], count=_int(overall.get(t.pk))) for b, t in bands.items()]
+    ratings.rows = [
+        BandRow(band=b, label=BAND_LABELS[b], count=_int(overall.get(t.pk))) for b, t in bands.items()
+    ]
     if year is None:
         return ratings
     map_now = "commune_current" if day >= MAP_SWITCH_DATE else "commune_legacy"

@@ -276,9 +276,7 @@ def provenance_sentence(report: AnnualReport) -> str:
         "số liệu"
     )
     if report.provisional:
-        return (
-            f"Số liệu tạm tính: gồm cả số liệu năm chưa được xã, phường tiếp nhận ({counts})."
-        )
+        return f"Số liệu tạm tính: gồm cả số liệu năm chưa được xã, phường tiếp nhận ({counts})."
     return f"Số liệu chính thức: chỉ gồm số liệu năm đã được xã, phường tiếp nhận ({counts})."
 
 

@@ -16,8 +16,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from hoptac.core.formatting import MILLION, format_date
 from hoptac.core.workbooks import (
     BOX,
-    HEADER_FILL,
     DECIMAL,
+    HEADER_FILL,
     INTEGER,
     PERCENT,
     YEAR,

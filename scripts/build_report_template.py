@@ -532,7 +532,9 @@ def build(path: Path = TEMPLATE) -> Path:
         ],
         note="Chi tiết tại Biểu 02.",
     )
-    b.image("chart_sectors", "Hình {{ no.f.chart_sectors }}. Tổ chức kinh tế tập thể theo lĩnh vực và loại hình")
+    b.image(
+        "chart_sectors", "Hình {{ no.f.chart_sectors }}. Tổ chức kinh tế tập thể theo lĩnh vực và loại hình"
+    )
 
     b.p("3. Theo địa bàn", "Tiểu mục")
     b.p(
@@ -730,7 +732,10 @@ def build(path: Path = TEMPLATE) -> Path:
         keep=False,
         note="Dự báo theo xu thế tuyến tính các năm đủ số liệu. Chi tiết tại Biểu 07.",
     )
-    b.image("chart_targets", "Hình {{ no.f.chart_targets }}. Mức độ thực hiện các mục tiêu so với năm gốc {{ plan.baseline_year }}")
+    b.image(
+        "chart_targets",
+        "Hình {{ no.f.chart_targets }}. Mức độ thực hiện các mục tiêu so với năm gốc {{ plan.baseline_year }}",
+    )
     b.tag("{%p if attention %}")
     b.p("Các mục tiêu cần tập trung chỉ đạo:", italic=True)
     b.tag("{%p for g in attention %}")

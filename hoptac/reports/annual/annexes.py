@@ -106,7 +106,19 @@ class Sheet:
                 boxed=True,
                 formula=True,
             )
+        self._fit_height(values, formats)
         return self.row
+
+    def _fit_height(self, values: list[Any], formats: list[str | None]) -> None:
+        """Rows grow with their wrapped text (LibreOffice and printing do not always recompute it)."""
+        lines = 1
+        for index, (value, number_format) in enumerate(zip(values, formats, strict=True), start=1):
+            if number_format or not isinstance(value, str) or value.startswith("="):
+                continue
+            width = self.ws.column_dimensions[get_column_letter(index)].width or 8.43
+            lines = max(lines, math.ceil(len(value) / max(width - 1, 1)))
+        if lines > 1:
+            self.ws.row_dimensions[self.row].height = lines * 15
 
     @property
     def first(self) -> int:

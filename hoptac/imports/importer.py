@@ -845,7 +845,7 @@ class _Importer:
             ):
                 self.existing[organisation.registration_code] = organisation
         ids = [o.pk for o in self.existing.values()]
-        years = sorted(self._years())  # only the years the file speaks of are loaded
+        years = self.years = sorted(self._years())  # only the years the file speaks of are loaded
         self.changeable: set[int] = set()
         self.reports: dict[tuple[int, int], YearlyReport] = {}
         for chunk in _chunks(ids):
@@ -981,7 +981,13 @@ class _Importer:
                 )
                 return None
             self.matched_rows[key] = result.row
-            return self.matcher.load(key)
+            organisation = self.matcher.load(key)
+            self.changeable.add(organisation.pk)
+            for report in YearlyReport.objects.unrestricted("an organisation the user may change").filter(
+                organisation=organisation, year__in=self.years
+            ):
+                self.reports[(report.organisation_id, report.year)] = report
+            return organisation
         return None
 
     def _organisation(

@@ -219,12 +219,17 @@ def import_job_retry(*, user: User, job: ImportJob) -> ImportJob:
 
 
 def is_lock_error(exc: BaseException) -> bool:
-    """A database error that passes: a lock held by someone else, a serialisation failure, a deadlock."""
-    if not isinstance(exc, OperationalError | DatabaseError):
-        return False
-    text = str(exc).lower()
-    code = getattr(getattr(exc, "__cause__", None), "pgcode", None) or ""
-    return isinstance(exc, OperationalError) or code in {"40001", "40P01", "55P03"} or "lock" in text
+    """A database error that passes: a lock held by someone else (SQLite "database is locked" / "database
+    table is locked", PostgreSQL lock_not_available 55P03), a serialisation failure (40001), a deadlock (40P01),
+    or any OperationalError (a dropped connection too). Django's wrapped errors and the drivers' own count."""
+    if isinstance(exc, OperationalError):
+        return True
+    code = getattr(exc, "pgcode", None) or getattr(getattr(exc, "__cause__", None), "pgcode", None) or ""
+    if code in {"40001", "40P01", "55P03"}:
+        return True
+    return type(exc).__name__ == "OperationalError" or (
+        isinstance(exc, DatabaseError) and "lock" in str(exc).lower()
+    )
 
 
 def _save_end(job: ImportJob, **fields: Any) -> None:
@@ -233,7 +238,7 @@ def _save_end(job: ImportJob, **fields: Any) -> None:
         try:
             ImportJob.objects.filter(pk=job.pk).update(**fields)
             return
-        except DatabaseError as exc:
+        except Exception as exc:
             if delay is None or not is_lock_error(exc):
                 raise
             time.sleep(delay)
@@ -266,17 +271,21 @@ def import_job_run(*, job_id: int) -> None:
             result = import_registry(
                 user=job.user, content=content, filename=job.filename, commit=job.commit, progress=progress
             )
+            state, error = ImportJob.State.CHECKED, ""
             if job.commit:
                 state = ImportJob.State.COMMITTED
             elif result.errors:
                 state = ImportJob.State.REFUSED
-            error = ""
         except ImportRefused as exc:
             result, state, error = exc.result, ImportJob.State.REFUSED, ""
         except (ValidationError, PermissionDenied) as exc:
             result, state, error = None, ImportJob.State.FAILED, "; ".join(getattr(exc, "messages", [str(exc)]))
-        except DatabaseError as exc:
+        except Exception as exc:  # noqa: BLE001 — whatever went wrong, the transaction rolled back; say so
             result, state = None, ImportJob.State.FAILED
+            if not (is_lock_error(exc) or isinstance(exc, DatabaseError)):
+                logger.exception("import %s failed", job.pk)
+                error = _("Unexpected error: %(error)s") % {"error": exc}
+                break
             if is_lock_error(exc) and delay is not None:
                 logger.warning("import %s: database busy (%s), retrying in %s s", job.pk, exc, delay)
                 time.sleep(delay)
@@ -289,9 +298,6 @@ def import_job_run(*, job_id: int) -> None:
             else:
                 logger.exception("import %s failed", job.pk)
                 error = _("Database error, nothing was written: %(error)s") % {"error": exc}
-        except Exception as exc:  # noqa: BLE001 — whatever went wrong, the transaction rolled back; say so
-            logger.exception("import %s failed", job.pk)
-            result, state, error = None, ImportJob.State.FAILED, _("Unexpected error: %(error)s") % {"error": exc}
         break
     payload: dict[str, Any] = {}
     if result is not None:

@@ -13,6 +13,7 @@ import copy
 import csv
 import datetime
 import io
+import logging
 import re
 import unicodedata
 from collections import defaultdict
@@ -40,6 +41,7 @@ from hoptac.registry.validators import normalise_registration_code
 from . import errors
 
 MAX_HEADER_SCAN = 15
+logger = logging.getLogger(__name__)
 
 
 class CellError(Exception):
@@ -1159,6 +1161,22 @@ class _Importer:
 BATCH = 500
 
 
+def read_file(content: bytes, filename: str) -> Sheet:
+    """read_table() with one promise: a file it cannot make sense of is refused with a message (a
+    ValidationError), never a traceback — whatever the reader trips on (a CSV whose separator cannot be
+    found, a broken archive, a codec error)."""
+    try:
+        return read_table(content, filename)
+    except ValidationError:
+        raise
+    except Exception as exc:  # noqa: BLE001 — any unreadable file gets the same message; the cause is logged
+        logger.warning("unreadable import file %r: %r", filename, exc)
+        raise ValidationError(
+            _("The file could not be read as a table (%(error)s). Save it again as .xlsx and retry.")
+            % {"error": exc}
+        ) from exc
+
+
 def import_registry(
     *,
     user: User,
@@ -1173,7 +1191,7 @@ def import_registry(
     are written in one transaction, so a failure part-way leaves the database as it was."""
     if not roles.can_import(user):
         raise PermissionDenied(_("You may not import into the registry."))
-    sheet = read_table(content, filename)
+    sheet = read_file(content, filename)
     importer = _Importer(user, sheet)
     rows: list[RowResult] = []
     seen_codes: dict[str, int] = {}

@@ -21,6 +21,7 @@ from typing import Any
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -140,6 +141,21 @@ def write_row(
             boxed=boxed,
             formula=formulas,
         )
+
+
+COMMENT_AUTHOR = "HợpTác"
+
+
+def mark_cell(sheet: Worksheet, row: int, column: int, note: str, fill: PatternFill = REFUSED_FILL) -> Cell:
+    """Colour a cell of a user's own sheet and attach `note` as an Excel comment (kept next to any comment the
+    cell had): how a faulty cell is pointed out."""
+    cell = sheet.cell(row=row, column=column)
+    cell.fill = fill
+    text = safe_value(note)
+    if cell.comment is not None and cell.comment.author != COMMENT_AUTHOR:
+        text = f"{cell.comment.text}\n{text}"
+    cell.comment = Comment(text, COMMENT_AUTHOR, width=320, height=120)
+    return cell
 
 
 def write_title(sheet: Worksheet, title: str, *lines: str | None, font: Font | None = None) -> int:

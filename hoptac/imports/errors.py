@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 
 IMPORT_YEAR_MISSING = _("the row has yearly figures but no year: write the year they belong to")
 FIELD_KEPT_BY_OFFICERS = _("you may not change this field: it is kept by the registering office")
+# Said alike of a code (or name) nobody registered and of one registered outside the user's reach, so that an
+# import cannot be used to learn which organisations exist elsewhere.
+NOT_FOUND_OR_NOT_YOURS = _("no organisation you may change has this registration code or name")

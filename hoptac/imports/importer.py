@@ -13,6 +13,7 @@ import copy
 import csv
 import datetime
 import io
+import logging
 import re
 import unicodedata
 from collections import defaultdict
@@ -35,10 +36,12 @@ from hoptac.core.text import fold
 from hoptac.registry import services
 from hoptac.registry.choices import LegalStatus, OrganisationKind, Sector, SubSector
 from hoptac.registry.models import Organisation, StatusChange, YearlyReport
+from hoptac.registry.validators import normalise_registration_code
 
 from . import errors
 
 MAX_HEADER_SCAN = 15
+logger = logging.getLogger(__name__)
 
 
 class CellError(Exception):
@@ -60,6 +63,11 @@ def parse_code(value: Any) -> str:
     """Codes keep their leading zeros; Excel may have turned them into numbers."""
     text = parse_text(value)
     return text[:-2] if re.fullmatch(r"\d+\.0", text) else text
+
+
+def parse_registration_code(value: Any) -> str:
+    """A registration code as stored (hoptac.registry.validators): digit groups joined, leading zeros kept."""
+    return normalise_registration_code(parse_code(value))
 
 
 def parse_date(value: Any) -> datetime.date | None:
@@ -258,7 +266,7 @@ COLUMNS = [
             "so dang ky",
             "ma so",
         ),
-        parse_code,
+        parse_registration_code,
         "key",
     ),
     Column(
@@ -486,6 +494,16 @@ class RowResult:
     organisation: str = ""
     changes: list[tuple[str, str, str]] = field(default_factory=list)  # (field label, old, new)
     errors: list[str] = field(default_factory=list)
+    # (0-based cell index in the file or None when no cell holds the fault, reason): the annotated copy marks
+    # these cells
+    cells: list[tuple[int | None, str]] = field(default_factory=list)
+    failed: set[str] = field(default_factory=set)  # fields whose cell could not be read
+
+    def add(self, number: int, header: str, reason: str, index: int | None) -> None:
+        message = _message(number, header, reason)
+        if message not in self.errors:
+            self.errors.append(message)
+            self.cells.append((index, reason))
 
 
 @dataclass
@@ -638,14 +656,64 @@ def _shown(instance: models.Model, name: str) -> str:
     return _show(value)
 
 
+# Plausible ranges of the figures of a row (beyond them a value is a typing or unit error: a capital written in
+# đồng where the header says triệu đồng, a member count with the year typed in). Amounts in đồng.
+AMOUNT_MAX = Decimal(10) ** 14  # 100 000 tỷ đồng: far above the largest cooperative union's balance sheet
+NON_NEGATIVE = {"charter_capital", "revenue", "total_assets", "average_worker_income"}
+SIGNED = {"profit", "equity"}  # a loss, negative equity
+COUNT_MAX = {
+    "official_individuals": 1_000_000,
+    "official_households": 1_000_000,
+    "official_legal_entities": 10_000,
+    "associate_individuals": 1_000_000,
+    "workers": 100_000,
+    "ocop_products": 100,
+    "ocop_max_stars": 5,
+}
+EARLIEST_DATE = datetime.date(1945, 9, 2)
+DATE_FIELDS = {"founding_date", "registration_date"}
+
+
+def check_range(name: str, value: Any) -> None:
+    """Raise CellError when a parsed value of column `name` is outside its plausible range."""
+    if value is None or value == "":
+        return
+    if name in NON_NEGATIVE | SIGNED:
+        if name in NON_NEGATIVE and value < 0:
+            raise CellError(_("an amount cannot be negative (%(value)s)") % {"value": format_number(value)})
+        if abs(value) >= AMOUNT_MAX:
+            raise CellError(
+                _("%(value)s đồng is not a plausible amount (at most %(max)s đồng): check the unit")
+                % {"value": format_number(value), "max": format_number(AMOUNT_MAX)}
+            )
+    elif name in COUNT_MAX and value > COUNT_MAX[name]:
+        raise CellError(
+            _("%(value)s is more than the plausible maximum of %(max)s")
+            % {"value": format_number(value), "max": format_number(COUNT_MAX[name])}
+        )
+    elif name in DATE_FIELDS:
+        if value > timezone.localdate():
+            raise CellError(_("%(value)s is in the future") % {"value": format_date(value)})
+        if value < EARLIEST_DATE:
+            raise CellError(_("%(value)s is before 2/9/1945: check the year") % {"value": format_date(value)})
+    elif name == "year" and value and value < 1945:  # a future year: the yearly data's own rule says it
+        raise CellError(_("%(value)s is not a year of data (1945 or later)") % {"value": value})
+
+
 def _row_values(sheet: Sheet, number: int, cells: list[Any], result: RowResult) -> dict[str, Any]:
+    """The row's parsed values; every unreadable or implausible cell is reported (and left out), none hides
+    another."""
     values: dict[str, Any] = {}
     for index, column in sheet.columns.items():
         raw = cells[index] if index < len(cells) else None
         try:
-            values[column.field] = column.parse(raw)
+            value = column.parse(raw)
+            check_range(column.field, value)
         except CellError as exc:
-            result.errors.append(_message(number, sheet.headers[index], str(exc)))
+            result.add(number, sheet.headers[index], str(exc), index)
+            result.failed.add(column.field)
+        else:
+            values[column.field] = value
     return values
 
 
@@ -673,6 +741,83 @@ def _chunks(items: list, size: int = 500) -> Iterable[list]:
         yield items[start : start + size]
 
 
+def _faults(exc: ValidationError) -> list[tuple[str | None, str]]:
+    """(field, message) pairs of a ValidationError, NON_FIELD_ERRORS as None."""
+    if hasattr(exc, "error_dict"):
+        return [
+            (None if name == "__all__" else name, message)
+            for name, messages in exc.message_dict.items()
+            for message in messages
+        ]
+    return [(None, message) for message in exc.messages]
+
+
+def _field_of(name: str | None) -> str | None:
+    return "commune" if name in ("commune_legacy", "commune_current") else name
+
+
+class _Unreachable:
+    """An organisation the file names that the user may not change: the row is told it does not exist."""
+
+
+_UNREACHABLE = _Unreachable()
+
+PREFIXES = re.compile(
+    r"^(?:lien hiep hop tac xa|lien hiep htx|lhhtx|hop tac xa|htx|to hop tac|tht|quy tin dung nhan dan|qtdnd)\b\s*"
+)
+
+
+def name_key(name: str) -> str:
+    """A name as matched on re-import: case, diacritics, punctuation and the kind prefix ("HTX", "Hợp tác xã",
+    "LHHTX", "Tổ hợp tác", "QTDND") do not count: "HTX DV NN Hải Minh" ≠ "Hợp tác xã Dịch vụ nông nghiệp Hải
+    Minh" (abbreviations are not expanded) but "Hợp tác xã Muối Văn Lý" = "HTX muối Văn Lý"."""
+    text = re.sub(r"[^a-z0-9 ]+", " ", fold(name))
+    text = re.sub(r"\s+", " ", text).strip()
+    return PREFIXES.sub("", text).strip()
+
+
+class _NameMatcher:
+    """Organisations the user may change, by name key and commune, loaded once when a row has no code."""
+
+    def __init__(self, user: User, communes: _Communes) -> None:
+        self.user = user
+        self.communes = communes
+        self._index: dict[str, list[tuple[int, int | None, int | None, str, str]]] | None = None
+
+    def _load(self) -> dict[str, list[tuple[int, int | None, int | None, str, str]]]:
+        if self._index is None:
+            self._index = defaultdict(list)
+            rows = Organisation.objects.restrict(self.user, "change").values_list(
+                "pk", "commune_legacy_id", "commune_current_id", "name", "registration_code"
+            )
+            for pk, legacy, current, name, code in rows:
+                self._index[name_key(name)].append((pk, legacy, current, name, code))
+        return self._index
+
+    def find(self, name: str, unit: AdminUnit) -> list[Organisation]:
+        key = name_key(name)
+        if not key:
+            return []
+        wanted = {unit.pk}
+        if unit.map == AdminMap.LEGACY:
+            successor = self.communes.successor(unit)
+            if successor is not None:
+                wanted.add(successor.pk)
+        found = [
+            Organisation(pk=pk, name=n, registration_code=code)
+            for pk, legacy, current, n, code in self._load().get(key, [])
+            if legacy in wanted or current in wanted
+        ]
+        return sorted(found, key=lambda o: o.pk)
+
+    def load(self, pk: int) -> Organisation:
+        return (
+            Organisation.objects.unrestricted("matched among the organisations the user may change")
+            .select_related("union", "converted_from", "commune_legacy__parent", "commune_current__parent")
+            .get(pk=pk)
+        )
+
+
 class _Importer:
     """Checks every row by the same rules as the services (model clean(), the user's scope and editable
     fields, the yearly lock) with all it needs loaded in a few queries, then writes the rows in bulk, with
@@ -683,6 +828,9 @@ class _Importer:
         self.sheet = sheet
         self.communes = _Communes()
         self.header_of = {c.field: sheet.headers[i] for i, c in sheet.columns.items()}
+        self.index_of = {c.field: i for i, c in sheet.columns.items()}
+        self.matcher = _NameMatcher(user, self.communes)
+        self.matched_rows: dict[int, int] = {}  # organisation matched by name → the row naming it
         self.code_index = next((i for i, c in sheet.columns.items() if c.field == "registration_code"), None)
         self.can_create = roles.can_register_organisations(user)
         self.allowed = set(services.editable_fields(user))
@@ -699,7 +847,7 @@ class _Importer:
             ):
                 self.existing[organisation.registration_code] = organisation
         ids = [o.pk for o in self.existing.values()]
-        years = sorted(self._years())  # only the years the file speaks of are loaded
+        years = self.years = sorted(self._years())  # only the years the file speaks of are loaded
         self.changeable: set[int] = set()
         self.reports: dict[tuple[int, int], YearlyReport] = {}
         for chunk in _chunks(ids):
@@ -724,7 +872,7 @@ class _Importer:
 
     def code(self, cells: list[Any]) -> str:
         index = self.code_index
-        return parse_code(cells[index]) if index is not None and index < len(cells) else ""
+        return parse_registration_code(cells[index]) if index is not None and index < len(cells) else ""
 
     def header(self, name: str | None) -> str:
         if name in ("commune_legacy", "commune_current"):
@@ -732,45 +880,56 @@ class _Importer:
         column = COLUMN_BY_FIELD.get(name or "")
         return self.header_of.get(name or "", column.header if column else "") or "—"
 
-    def check(self, number: int, cells: list[Any]) -> RowResult:
-        """The row's outcome; a row without errors is added to the plan."""
+    def index(self, name: str | None) -> int | None:
+        """The file's cell index of a field (the commune column for either commune field)."""
+        if name in ("commune_legacy", "commune_current"):
+            name = "commune"
+        return self.index_of.get(name or "")
+
+    def error(self, result: RowResult, name: str | None, reason: str) -> None:
+        result.add(result.row, self.header(name), reason, self.index(name))
+
+    def check(self, number: int, cells: list[Any], duplicate_of: int | None = None) -> RowResult:
+        """The row's outcome with every error it has at once (no check hides another); a row without errors
+        is added to the plan. `duplicate_of`: an earlier row of the file with the same registration code."""
         result = RowResult(row=number)
         values = _row_values(self.sheet, number, cells, result)
+        if duplicate_of is not None:
+            reason = _("the same registration code is on row %(row)s") % {"row": duplicate_of}
+            self.error(result, "registration_code", reason)
         data = {
             c.field: values[c.field]
             for c in self.sheet.columns.values()
             if c.part == "org" and c.field in values
         }
+        unit: AdminUnit | None = None
         if values.get("commune"):
             try:
                 unit = self.communes.find(values["commune"], values.get("district", ""))
             except CellError as exc:
-                result.errors.append(_message(number, self.header("commune"), str(exc)))
+                self.error(result, "commune", str(exc))
+                result.failed.add("commune")
             else:
                 if unit.map == AdminMap.LEGACY:
                     data["commune_legacy"], data["commune_current"] = unit, None
                 else:
                     data["commune_current"] = unit
-        if not values.get("year") and self._has_yearly_figures(cells):
-            result.errors.append(_message(number, self.header("year"), str(errors.IMPORT_YEAR_MISSING)))
-        if result.errors:  # every unreadable cell of the row is reported at once
-            result.action = "error"
-            return result
+        if not values.get("year") and "year" not in result.failed and self._has_yearly_figures(cells):
+            self.error(result, "year", str(errors.IMPORT_YEAR_MISSING))
         plan = _Plan()
-        try:
-            organisation = self._organisation(result, plan, values.get("registration_code", ""), data)
-            if values.get("year"):
-                self._yearly(result, plan, organisation, values)
-        except PermissionDenied:
-            header = self.header_of.get("registration_code", self.header_of.get("name", ""))
-            reason = _("this organisation is outside your area: you may not change it")
-            result.errors.append(_message(number, header, reason))
-        except ValidationError as exc:
-            for name, messages in getattr(exc, "message_dict", {None: exc.messages}).items():
-                for message in messages:
-                    result.errors.append(_message(number, self.header(name), message))
+        code = values.get("registration_code", "")
+        existing = self._existing(result, code, values.get("name", ""), unit)
+        found: list[tuple[str | None, str]] = []
+        organisation = self._organisation(result, plan, existing, code, data, found)
+        if organisation is not None and values.get("year"):
+            self._yearly(result, plan, organisation, values, found)
+        for name, message in found:
+            # a cell that could not be read already has its error; "required" for it would repeat it
+            if _field_of(name) not in result.failed:
+                self.error(result, name, message)
         if result.errors:
             result.action = "error"
+            result.changes = []
         else:
             self._keep(plan)
         return result
@@ -791,17 +950,68 @@ class _Importer:
         self.plan.reports_updated += row.reports_updated
         self.plan.report_fields |= row.report_fields
 
-    def _organisation(self, result: RowResult, plan: _Plan, code: str, data: dict[str, Any]) -> Organisation:
-        existing = self.existing.get(code) if code else None
+    def _existing(
+        self, result: RowResult, code: str, name: str, unit: AdminUnit | None
+    ) -> Organisation | None | _Unreachable:
+        """The organisation the row is about: by registration code; without one, by name in the commune."""
+        if code:
+            existing = self.existing.get(code)
+            if existing is not None and existing.pk not in self.changeable:
+                return _UNREACHABLE  # told exactly like an unknown code (existence is not revealed)
+            return existing
+        if not name or unit is None:
+            return None
+        candidates = self.matcher.find(name, unit)
+        if len(candidates) > 1:
+            listed = "; ".join(
+                f"{o.name} ({o.registration_code or _('no code')})" for o in candidates[:5]
+            )
+            self.error(
+                result,
+                "name",
+                _("several organisations of this commune have this name: %(list)s; write the registration code")
+                % {"list": listed},
+            )
+            return None
+        if candidates:
+            key = candidates[0].pk
+            if key in self.matched_rows:
+                self.error(
+                    result,
+                    "name",
+                    _("row %(row)s is already about this organisation") % {"row": self.matched_rows[key]},
+                )
+                return None
+            self.matched_rows[key] = result.row
+            organisation = self.matcher.load(key)
+            self.changeable.add(organisation.pk)
+            for report in YearlyReport.objects.unrestricted("an organisation the user may change").filter(
+                organisation=organisation, year__in=self.years
+            ):
+                self.reports[(report.organisation_id, report.year)] = report
+            return organisation
+        return None
+
+    def _organisation(
+        self,
+        result: RowResult,
+        plan: _Plan,
+        existing: Organisation | None | _Unreachable,
+        code: str,
+        data: dict[str, Any],
+        found: list[tuple[str | None, str]],
+    ) -> Organisation | None:
+        """The row's organisation as it would be written (None when it cannot be); its faults go to `found`."""
+        if isinstance(existing, _Unreachable) or (existing is None and not self.can_create):
+            found.append(("registration_code" if code else "name", str(errors.NOT_FOUND_OR_NOT_YOURS)))
+            return None
         if existing is None:
-            if not self.can_create:
-                raise PermissionDenied
             if code:
                 data["registration_code"] = code
             organisation = Organisation(
                 **{k: v for k, v in data.items() if k in services.ORGANISATION_FIELDS}
             )
-            self._validate(organisation)
+            found.extend(self._validate(organisation))
             result.action = "create"
             result.changes = [  # what the new record will hold, the communes as matched
                 (_label(Organisation, f), "—", _shown(organisation, f))
@@ -810,8 +1020,6 @@ class _Importer:
             ]
             plan.created.append(organisation)
         else:
-            if existing.pk not in self.changeable:
-                raise PermissionDenied
             derived = (
                 {"commune_current"}
                 if data.get("commune_legacy") and data.get("commune_current") is None
@@ -820,12 +1028,12 @@ class _Importer:
             kept = [
                 n for n, v in data.items() if n not in self.allowed | derived and getattr(existing, n) != v
             ]
-            if kept:  # e.g. a representative renaming their cooperative: identity stays with officers
-                raise ValidationError({n: errors.FIELD_KEPT_BY_OFFICERS for n in kept})
+            # e.g. a representative renaming their cooperative: identity stays with officers
+            found.extend((n, str(errors.FIELD_KEPT_BY_OFFICERS)) for n in kept)
             organisation = copy.copy(existing)
             for name, value in data.items():
                 setattr(organisation, name, value)
-            self._validate(organisation)
+            found.extend(self._validate(organisation))
             changed = [
                 f for f in services.ORGANISATION_FIELDS if getattr(existing, f) != getattr(organisation, f)
             ]
@@ -845,19 +1053,38 @@ class _Importer:
         result.organisation = organisation.name
         return organisation
 
-    def _validate(self, organisation: Organisation) -> None:
+    def _validate(self, organisation: Organisation) -> list[tuple[str | None, str]]:
+        """Every fault of the organisation: the model's rules, then the user's scope."""
+        found: list[tuple[str | None, str]] = []
         services.fill_current_commune(organisation, self.communes.successor)
-        organisation.full_clean(exclude=ORGANISATION_FKS, validate_unique=False, validate_constraints=False)
-        services.check_commune_in_scope(self.user, organisation)
+        try:
+            organisation.full_clean(exclude=ORGANISATION_FKS, validate_unique=False, validate_constraints=False)
+        except ValidationError as exc:
+            found.extend(_faults(exc))
+        try:
+            services.check_commune_in_scope(self.user, organisation)
+        except ValidationError as exc:
+            found.extend(_faults(exc))
+        except PermissionDenied:
+            found.append(("commune", str(errors.NOT_FOUND_OR_NOT_YOURS)))
+        return found
 
     def _yearly(
-        self, result: RowResult, plan: _Plan, organisation: Organisation, values: dict[str, Any]
+        self,
+        result: RowResult,
+        plan: _Plan,
+        organisation: Organisation,
+        values: dict[str, Any],
+        found: list[tuple[str | None, str]],
     ) -> None:
         year = values["year"]
         yearly = {
             c.field: values[c.field]
             for c in self.sheet.columns.values()
-            if c.part == "year" and c.field != "year" and c.field not in services.WORKFLOW_FIELDS
+            if c.part == "year"
+            and c.field != "year"
+            and c.field not in services.WORKFLOW_FIELDS
+            and c.field in values  # an unreadable cell has its error already
         }
         old = self.reports.get((organisation.pk, year)) if organisation.pk else None
         if old is None:
@@ -866,11 +1093,14 @@ class _Importer:
             try:
                 services.yearly_report_check_open(old)
             except ValidationError as exc:
-                raise ValidationError({"year": exc.messages}) from exc
+                found.extend(("year", m) for m in exc.messages)
             report = copy.copy(old)
             for name, value in yearly.items():
                 setattr(report, name, value)
-        report.full_clean(exclude=YEARLY_FKS, validate_unique=False, validate_constraints=False)
+        try:
+            report.full_clean(exclude=YEARLY_FKS, validate_unique=False, validate_constraints=False)
+        except ValidationError as exc:
+            found.extend(_faults(exc))
         changed = [n for n in yearly if old is not None and getattr(old, n) != getattr(report, n)]
         shown = (
             changed
@@ -931,6 +1161,22 @@ class _Importer:
 BATCH = 500
 
 
+def read_file(content: bytes, filename: str) -> Sheet:
+    """read_table() with one promise: a file it cannot make sense of is refused with a message (a
+    ValidationError), never a traceback — whatever the reader trips on (a CSV whose separator cannot be
+    found, a broken archive, a codec error)."""
+    try:
+        return read_table(content, filename)
+    except ValidationError:
+        raise
+    except Exception as exc:  # noqa: BLE001 — any unreadable file gets the same message; the cause is logged
+        logger.warning("unreadable import file %r: %r", filename, exc)
+        raise ValidationError(
+            _("The file could not be read as a table (%(error)s). Save it again as .xlsx and retry.")
+            % {"error": exc}
+        ) from exc
+
+
 def import_registry(
     *,
     user: User,
@@ -945,26 +1191,16 @@ def import_registry(
     are written in one transaction, so a failure part-way leaves the database as it was."""
     if not roles.can_import(user):
         raise PermissionDenied(_("You may not import into the registry."))
-    sheet = read_table(content, filename)
+    sheet = read_file(content, filename)
     importer = _Importer(user, sheet)
     rows: list[RowResult] = []
     seen_codes: dict[str, int] = {}
     total = len(sheet.rows)
     for position, (number, cells) in enumerate(sheet.rows, start=1):
         code = importer.code(cells)
-        if code and code in seen_codes:
-            reason = _("the same registration code is on row %(row)s") % {"row": seen_codes[code]}
-            rows.append(
-                RowResult(
-                    row=number,
-                    action="error",
-                    errors=[_message(number, importer.header("registration_code"), reason)],
-                )
-            )
-        else:
-            if code:
-                seen_codes[code] = number
-            rows.append(importer.check(number, cells))
+        rows.append(importer.check(number, cells, duplicate_of=seen_codes.get(code) if code else None))
+        if code:
+            seen_codes.setdefault(code, number)
         if progress and position < total:
             progress(position, total, "check")
     result = ImportResult(

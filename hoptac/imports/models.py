@@ -29,7 +29,15 @@ class ImportJob(ScopedModel):
     result = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)  # runs tried (a lock is retried with backoff)
+    task_id = models.CharField(max_length=64, blank=True)  # the background task, when it runs in one
+    # A checked file is imported once: the import that claimed it (a conditional update, so two clicks, two
+    # tabs or the page and the API at once cannot both claim it).
+    commit_job = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
 
     scope = Scope(roles.owner_reach, {"users": ("user",)})
 

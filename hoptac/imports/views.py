@@ -53,16 +53,28 @@ class ImportJobView(LoginRequiredMixin, TemplateView):
             counts=job.result.get("counts", {}),
             refused=[r for r in rows if r["errors"]],
             changed=[r for r in rows if not r["errors"] and r["action"] in ("create", "update")],
-            can_commit=job.state == ImportJob.State.CHECKED and not job.commit,
+            can_commit=job.state == ImportJob.State.CHECKED and not job.commit and job.commit_job_id is None,
+            can_retry=job.state == ImportJob.State.FAILED,
             done=job.state == ImportJob.State.COMMITTED,
             **kwargs,
         )
 
     def post(self, request, pk):
         source = _job(request, pk)
+        if "retry" in request.POST:
+            try:
+                job = services.import_job_retry(user=request.user, job=source)
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+                return redirect("imports:import_job", pk=pk)
+            return redirect("imports:import_job", pk=job.pk)
         if source.state != ImportJob.State.CHECKED or source.commit:
             raise Http404
-        job = services.import_job_start(user=request.user, source=source, commit=True)
+        try:
+            job = services.import_job_start(user=request.user, source=source, commit=True)
+        except ValidationError as exc:  # imported already (a second click, another tab, the API)
+            messages.error(request, " ".join(exc.messages))
+            return redirect("imports:import_job", pk=source.commit_job_id or pk)
         if job.state == ImportJob.State.COMMITTED:
             messages.success(request, _("The file was imported."))
         return redirect("imports:import_job", pk=job.pk)

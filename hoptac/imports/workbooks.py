@@ -5,7 +5,6 @@ import io
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
-from openpyxl.comments import Comment
 
 from hoptac.areas.models import AdminMap, AdminUnit, Level
 from hoptac.core.workbooks import (
@@ -14,6 +13,7 @@ from hoptac.core.workbooks import (
     Column,
     new_workbook,
     workbook_bytes,
+    mark_cell,
     write_cell,
     write_header,
     write_header_cell,
@@ -58,7 +58,9 @@ def import_template() -> bytes:
 
 
 def annotated_copy(content: bytes, filename: str, result: dict) -> bytes:
-    """The user's file with a result column: "Tạo mới", "Cập nhật: …", or the errors, refused rows in red."""
+    """The user's file with its faulty cells marked (red, with a comment giving the reason) and a result column:
+    "Tạo mới", "Cập nhật: …", or all the row's errors (a fault without a cell, such as a missing year column,
+    is in that column only)."""
     by_row = {r["row"]: r for r in result.get("rows", [])}
     if filename.lower().endswith(".xlsx"):
         workbook = load_workbook(io.BytesIO(content))
@@ -74,12 +76,15 @@ def annotated_copy(content: bytes, filename: str, result: dict) -> bytes:
     labels = {"create": _("Will be created"), "update": _("Will be updated"), "unchanged": _("No change")}
     for number, row in by_row.items():
         if row["errors"]:
+            notes: dict[int, list[str]] = {}
+            for index, reason in row.get("cells", []):
+                if index is not None:
+                    notes.setdefault(index, []).append(reason)
+            for index, reasons in notes.items():
+                mark_cell(sheet, number, index + 1, "\n".join(reasons))
             text = "\n".join(row["errors"])
-            for other in sheet[number]:
-                other.fill = REFUSED_FILL
             cell = write_cell(sheet, number, column, text, wrap=True)
             cell.fill = REFUSED_FILL
-            cell.comment = Comment(text, "HợpTác")
         else:
             changes = "; ".join(f"{f}: {o} → {n}" for f, o, n in row["changes"])
             text = labels.get(row["action"], row["action"]) + (f" — {changes}" if changes else "")

@@ -1,5 +1,7 @@
 """Error messages of the registry, as constants that tests assert on."""
 
+import datetime
+
 from django.utils.translation import gettext_lazy as _
 
 COMMUNE_REQUIRED = _("Choose the commune where the organisation is located (on either map).")
@@ -11,6 +13,10 @@ UNION_ONLY_FOR_HTX = _("Only a cooperative (HTX) or a people's credit fund can b
 CONVERTED_FROM_NOT_THT = _("Only a cooperative group (THT) can become a cooperative.")
 TAX_CODE_FORMAT = _("The tax code has 10 digits, or 10 digits, a hyphen and 3 digits.")
 FUTURE_DATE = _("This date is in the future.")
+# The first cooperatives of the country date from after 2/9/1945; an earlier date is a typing error.
+EARLIEST_DATE = datetime.date(1945, 9, 2)
+DATE_BEFORE_1945 = _("This date is before 2/9/1945; check the year.")
+NEGATIVE_AMOUNT = _("This amount cannot be negative.")
 REGISTRATION_BEFORE_FOUNDING = _("The registration date cannot be before the founding date.")
 FUTURE_YEAR = _("Data cannot be entered for a year that has not started.")
 OCOP_STARS_WITHOUT_PRODUCTS = _("OCOP stars are given but the number of OCOP products is 0.")

@@ -197,13 +197,17 @@ class Organisation(ScopedModel):
             COMMUNE_REQUIRED,
             COMMUNE_WRONG_MAP,
             CONVERTED_FROM_NOT_THT,
+            DATE_BEFORE_1945,
+            EARLIEST_DATE,
             FUTURE_DATE,
+            NEGATIVE_AMOUNT,
             REGISTRATION_BEFORE_FOUNDING,
             SUB_SECTOR_ONLY_AGRICULTURE,
             TAX_CODE_FORMAT,
             UNION_NOT_LHHTX,
             UNION_ONLY_FOR_HTX,
         )
+        from .validators import registration_code_errors
 
         errors: dict[str, Any] = {}
         today = timezone.localdate()
@@ -234,6 +238,13 @@ class Organisation(ScopedModel):
             errors["tax_code"] = TAX_CODE_FORMAT
         if self.founding_date and self.founding_date > today:
             errors["founding_date"] = FUTURE_DATE
+        elif self.founding_date and self.founding_date < EARLIEST_DATE:
+            errors["founding_date"] = DATE_BEFORE_1945
+        if self.charter_capital is not None and self.charter_capital < 0:
+            errors["charter_capital"] = NEGATIVE_AMOUNT
+        code_errors = registration_code_errors(self.kind, self.registration_code)
+        if code_errors:
+            errors["registration_code"] = code_errors
         if self.registration_date and self.registration_date > today:
             errors["registration_date"] = FUTURE_DATE
         if self.registration_date and self.founding_date and self.registration_date < self.founding_date:

@@ -53,23 +53,31 @@ def job_progress(job: ImportJob) -> dict[str, Any]:
 
 
 def import_job_start(
-    *, user: User, upload: UploadedFile | None = None, source: ImportJob | None = None, commit: bool = False
+    *,
+    user: User,
+    upload: UploadedFile | None = None,
+    source: ImportJob | None = None,
+    commit: bool = False,
+    year: int | None = None,
 ) -> ImportJob:
-    """Start checking an uploaded file, or committing a file already checked (`source`)."""
+    """Start checking an uploaded file, or committing a file already checked (`source`, with its year).
+    `year` is the year of the data for a list that says it nowhere (reading.parse_year_option)."""
     if not roles.can_import(user):
         raise PermissionDenied(_("You may not import into the registry."))
     if source is not None:
         if not can_reach(user, "change", source):
             raise PermissionDenied
         job = ImportJob.objects.create(
-            user=user, file=source.file.name, filename=source.filename, commit=commit
+            user=user, file=source.file.name, filename=source.filename, commit=commit, year=source.year
         )
     else:
         if upload is None:
             raise ValidationError({"file": _("Choose a file.")})
         check_upload(upload, allowed=IMPORT_TYPES, max_bytes=MAX_UPLOAD)
         # check_upload refused a file without a name (it has no extension).
-        job = ImportJob.objects.create(user=user, file=upload, filename=upload.name or "", commit=commit)
+        job = ImportJob.objects.create(
+            user=user, file=upload, filename=upload.name or "", commit=commit, year=year
+        )
     if job.file.size <= INLINE_LIMIT:
         import_job_run(job_id=job.pk)
     else:
@@ -95,7 +103,12 @@ def import_job_run(*, job_id: int) -> None:
     state, error = ImportJob.State.CHECKED, ""
     try:
         result = import_registry(
-            user=job.user, content=content, filename=job.filename, commit=job.commit, progress=progress
+            user=job.user,
+            content=content,
+            filename=job.filename,
+            commit=job.commit,
+            progress=progress,
+            year=job.year,
         )
         if job.commit:
             state = ImportJob.State.COMMITTED
@@ -113,6 +126,9 @@ def import_job_run(*, job_id: int) -> None:
             "header_row": result.header_row,
             "columns": result.columns,
             "ignored": result.ignored,
+            "file_errors": result.file_errors,
+            "notes": result.notes,
+            "skipped": result.skipped,
             "counts": {a: result.count(a) for a in ("create", "update", "unchanged", "error")},
             "rows": [
                 {

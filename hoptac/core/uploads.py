@@ -1,19 +1,23 @@
 """The one check of an uploaded file (progress-report attachments, scoring evidence, registry imports, scoring
 scheme files): its extension is one the use allows, it is not empty nor larger than the use's limit, and its
 content is what the extension says — the first bytes of a PDF or an image, an Office Open XML archive of the
-right kind for .docx/.xlsx, UTF-8 text for .csv/.yaml. A refusal names the file and the reason.
+right kind for .docx/.xlsx, an OLE2 compound file for a legacy Excel .xls, UTF-8 text for .yaml and, for .csv,
+text in one of the encodings officials' spreadsheets save (`decode_text`: UTF-8 with or without BOM, UTF-16,
+Windows-1258, Windows-1252, detected with charset-normalizer). A refusal names the file and the reason.
 
 Each use passes its own allowed extensions and size limit:
 
     content_type = check_upload(file, allowed=ATTACHMENT_TYPES, max_bytes=10 * MB)
 """
 
+import unicodedata
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from charset_normalizer import from_bytes
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -38,6 +42,7 @@ class FileKind:
     magic: tuple[bytes, ...] = ()
     member: str = ""
     text: bool = False
+    any_encoding: bool = False  # text in any encoding decode_text() detects, not only UTF-8
 
 
 PDF = FileKind("PDF", "application/pdf", (b"%PDF-",))
@@ -45,7 +50,10 @@ JPEG = FileKind("JPEG", "image/jpeg", (b"\xff\xd8\xff",))
 PNG = FileKind("PNG", "image/png", (b"\x89PNG\r\n\x1a\n",))
 WORD = FileKind("Word (.docx)", DOCX, (b"PK\x03\x04",), member="word/document.xml")
 EXCEL = FileKind("Excel (.xlsx)", XLSX, (b"PK\x03\x04",), member="xl/workbook.xml")
-CSV = FileKind("CSV (UTF-8)", "text/csv", text=True)
+LEGACY_EXCEL = FileKind(
+    "Excel 97–2003 (.xls)", "application/vnd.ms-excel", (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)
+)
+CSV = FileKind("CSV", "text/csv", text=True, any_encoding=True)
 YAML = FileKind("YAML (UTF-8)", "application/x-yaml", text=True)
 
 KINDS: dict[str, FileKind] = {
@@ -55,6 +63,7 @@ KINDS: dict[str, FileKind] = {
     ".png": PNG,
     ".docx": WORD,
     ".xlsx": EXCEL,
+    ".xls": LEGACY_EXCEL,
     ".csv": CSV,
     ".yaml": YAML,
     ".yml": YAML,
@@ -62,7 +71,7 @@ KINDS: dict[str, FileKind] = {
 
 # The allowed extensions of each use.
 DOCUMENT_TYPES = (".pdf", ".docx", ".xlsx", ".jpg", ".jpeg", ".png")  # attachments and evidence
-IMPORT_TYPES = (".xlsx", ".csv")
+IMPORT_TYPES = (".xlsx", ".xls", ".csv")
 DATA_FILE_TYPES = (".yaml", ".yml")
 
 
@@ -76,8 +85,41 @@ def allowed_text(allowed: Iterable[str]) -> str:
     return ", ".join(labels)
 
 
+# The encodings a CSV saved by a spreadsheet on an official's computer comes in: Excel's "CSV UTF-8" (with a BOM),
+# "Unicode text" (UTF-16), and the Windows code pages of Vietnamese (1258) and Western (1252) Windows.
+TEXT_ENCODINGS = ("utf_8", "utf_16", "utf_16_le", "utf_16_be", "cp1258", "cp1252")
+_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+
+
+def decode_text(content: bytes) -> tuple[str, str] | None:
+    """(text, encoding) of a text file in one of TEXT_ENCODINGS, or None if it is in none of them. A BOM or
+    valid UTF-8 decides at once; otherwise charset-normalizer picks among the encodings. The text is NFC:
+    Windows-1258 writes tones as combining marks."""
+    for bom, encoding in _BOMS:
+        if content.startswith(bom):
+            try:
+                return unicodedata.normalize("NFC", content.decode(encoding)), encoding
+            except UnicodeDecodeError:
+                return None
+    try:
+        return unicodedata.normalize("NFC", content.decode("utf-8")), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(content, cp_isolation=list(TEXT_ENCODINGS)).best()
+    if best is None:
+        return None
+    text = str(best)
+    if "\x00" in text:
+        return None
+    return unicodedata.normalize("NFC", text), best.encoding
+
+
 def _content_matches(file: Any, kind: FileKind) -> bool:
     file.seek(0)
+    if kind.any_encoding:
+        content = file.read()
+        file.seek(0)
+        return decode_text(content) is not None
     if kind.text:
         sample = file.read(TEXT_SAMPLE)
         rest = file.read()

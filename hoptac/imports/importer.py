@@ -10,12 +10,9 @@ Errors read "Dòng N – cột X: lý do".
 """
 
 import copy
-import csv
 import datetime
-import io
 import logging
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -30,7 +27,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from hoptac.accounts import roles
 from hoptac.accounts.models import User
-from hoptac.areas.models import AdminMap, AdminUnit, CommuneSuccession, Level
+from hoptac.areas.models import AdminMap, AdminUnit
 from hoptac.core.formatting import format_date, format_number, format_yes_no
 from hoptac.core.text import fold
 from hoptac.registry import services
@@ -38,7 +35,11 @@ from hoptac.registry.choices import LegalStatus, OrganisationKind, Sector, SubSe
 from hoptac.registry.models import Organisation, StatusChange, YearlyReport
 from hoptac.registry.validators import normalise_registration_code
 
-from . import errors
+from . import errors, reading
+from .addresses import Communes as _Communes
+from .addresses import Place, PlaceError, split_place
+from .reading import Sheet
+from .vocabulary import key, vocabulary
 
 MAX_HEADER_SCAN = 15
 logger = logging.getLogger(__name__)
@@ -163,17 +164,17 @@ def _choice_parser(choices, aliases: dict[str, str]) -> Callable[[Any], str]:
 
         language = translation.get_language() or ""
         if language not in tables:
-            known = dict(aliases)
+            known = {key(word): code for word, code in aliases.items()}
             for code, label in choices.choices:
-                known[fold(code)] = code
+                known[key(code)] = code
                 with translation.override("vi"):
-                    known[fold(str(label))] = code
-                known[fold(str(label))] = code
+                    known[key(str(label))] = code
+                known[key(str(label))] = code
             tables[language] = known
         return tables[language]
 
     def parse(value: Any) -> str:
-        word = fold(parse_text(value))
+        word = key(parse_text(value))
         if not word:
             return ""
         known = table()
@@ -202,7 +203,7 @@ parse_kind = _choice_parser(
         "quy tin dung": "qtdnd",
     },
 )
-parse_sector = _choice_parser(
+_parse_sector_label = _choice_parser(
     Sector,
     {
         "nong nghiep": "agriculture",
@@ -224,7 +225,7 @@ parse_sector = _choice_parser(
         "khac": "other",
     },
 )
-parse_sub_sector = _choice_parser(
+_parse_sub_sector_label = _choice_parser(
     SubSector,
     {
         "trong trot": "crops",
@@ -239,6 +240,42 @@ parse_sub_sector = _choice_parser(
         "dich vu nong nghiep": "general_services",
     },
 )
+
+
+class SectorWord(str):
+    """A sector read from a word that also names a sub-sector ("Thủy sản" → agriculture, aquaculture)."""
+
+    sub_sector = ""
+
+
+def parse_sector(value: Any) -> str:
+    """A sector's code from its label, code or a word of the import vocabulary (sub-sectors included)."""
+    found = vocabulary().sectors.get(key(parse_text(value)))
+    if found is None:
+        return _parse_sector_label(value)
+    word = SectorWord(found[0])
+    word.sub_sector = found[1]
+    return word
+
+
+def parse_sub_sector(value: Any) -> str:
+    found = vocabulary().sub_sectors.get(key(parse_text(value)))
+    return found if found is not None else _parse_sub_sector_label(value)
+
+
+_parse_status_label = _choice_parser(LegalStatus, {})
+
+
+def parse_status(value: Any) -> str:
+    """A legal status from its label or a word of the import vocabulary ("Tạm ngừng hoạt động")."""
+    found = vocabulary().statuses.get(key(parse_text(value)))
+    return found if found is not None else _parse_status_label(value)
+
+
+def parse_place(value: Any) -> Place | None:
+    """A combined address cell ("X. Giao Thiện, H. Giao Thủy") cut into commune, district and province."""
+    text = parse_text(value)
+    return split_place(text) if text else None
 
 
 # ---- columns -------------------------------------------------------------------------------------------------
@@ -319,6 +356,9 @@ COLUMNS = [
         parse_money,
         "org",
     ),
+    Column("place", "Địa chỉ (xã, huyện, tỉnh)", ("dia chi xa huyen",), parse_place, "place"),
+    Column("status", "Tình trạng pháp lý", ("tinh trang phap ly",), parse_status, "status"),
+    Column("status_date", "Ngày của tình trạng", ("ngay cua tinh trang",), parse_date, "status"),
     Column("year", "Năm số liệu", ("nam so lieu", "nam", "nam bao cao"), parse_integer, "year"),
     Column(
         "official_individuals",
@@ -431,56 +471,21 @@ def match_header(value: Any) -> Column | None:
 # ---- reading a file -------------------------------------------------------------------------------------------
 
 
-@dataclass
-class Sheet:
-    rows: list[tuple[int, list[Any]]]  # (1-based row number in the file, cells)
-    header_row: int
-    columns: dict[int, Column]  # cell index → column
-    headers: dict[int, str]  # cell index → header as written
-    raw: list[tuple[int, list[Any]]] = field(default_factory=list)  # every row, title rows included
-    ignored: list[str] = field(default_factory=list)  # headers of the header row no column matched
-
-    def rows_with_header(self) -> list[tuple[int, list[Any]]]:
-        return self.raw
+MONEY_FIELDS = {c.field for c in COLUMNS if c.parse is parse_money}
+COUNT_FIELDS = {c.field for c in COLUMNS if c.parse is parse_integer and c.field != "year"}
 
 
-def read_table(content: bytes, filename: str) -> Sheet:
-    """The data rows of the first sheet (or the CSV), the header row found among the first rows."""
-    if filename.lower().endswith(".csv"):
-        text = content.decode("utf-8-sig", errors="replace")
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else csv.excel
-        raw = [(i + 1, list(r)) for i, r in enumerate(csv.reader(io.StringIO(text), dialect))]
-    else:
-        from openpyxl import load_workbook
-
-        try:
-            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except Exception as exc:  # noqa: BLE001 — any unreadable file gets the same message
-            raise ValidationError(_("The file is not an Excel workbook (.xlsx) or a CSV file.")) from exc
-        sheet = workbook.worksheets[0]
-        raw = [(i + 1, list(r)) for i, r in enumerate(sheet.iter_rows(values_only=True))]
-        workbook.close()
-    best: tuple[int, int, dict[int, Column], dict[int, str]] = (0, -1, {}, {})
-    for index, (_number, cells) in enumerate(raw[:MAX_HEADER_SCAN]):
-        found: dict[int, Column] = {}
-        headers: dict[int, str] = {}
-        for i, cell in enumerate(cells):
-            column = match_header(cell)
-            if column and column not in found.values():
-                found[i], headers[i] = column, parse_text(cell)
-        if len(found) > best[0]:
-            best = (len(found), index, found, headers)
-    count, index, columns, headers = best
-    fields = {c.field for c in columns.values()}
-    if count < 2 or not ({"name", "registration_code"} & fields):
-        raise ValidationError(
-            _("No header row found: the first %(n)s rows have no column 'Tên tổ chức' or 'Mã số đăng ký'.")
-            % {"n": MAX_HEADER_SCAN}
-        )
-    rows = [(n, cells) for n, cells in raw[index + 1 :] if any(parse_text(c) for c in cells)]
-    ignored = [parse_text(c) for i, c in enumerate(raw[index][1]) if i not in columns and parse_text(c)]
-    return Sheet(
-        rows=rows, header_row=raw[index][0], columns=columns, headers=headers, raw=raw, ignored=ignored
+def read_table(content: bytes, filename: str, year: int | None = None) -> Sheet:
+    """The data rows of the first sheet (or the CSV), read by hoptac.imports.reading (header row among the
+    first rows, units and years of the headers, total rows and headings skipped, old font encodings refused)."""
+    return reading.read_table(
+        content,
+        filename,
+        COLUMNS,
+        money_fields=MONEY_FIELDS,
+        count_fields=COUNT_FIELDS,
+        number=parse_number,
+        year=year,
     )
 
 
@@ -513,10 +518,13 @@ class ImportResult:
     header_row: int = 0
     columns: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)  # columns of the file that were not read
+    file_errors: list[str] = field(default_factory=list)  # the file's own problems, each said once
+    notes: list[str] = field(default_factory=list)  # what the reading did (units, year, encoding)
+    skipped: list[str] = field(default_factory=list)  # rows that are not organisations (totals, headings)
 
     @property
     def errors(self) -> list[str]:
-        return [e for r in self.rows for e in r.errors]
+        return self.file_errors + [e for r in self.rows for e in r.errors]
 
     def count(self, action: str) -> int:
         return sum(1 for r in self.rows if r.action == action)
@@ -530,99 +538,6 @@ class ImportRefused(Exception):
 
 def _message(row: int, header: str, reason: str) -> str:
     return _("Row %(row)s – column %(column)s: %(reason)s") % {"row": row, "column": header, "reason": reason}
-
-
-def _exact(text: str) -> str:
-    return unicodedata.normalize("NFC", text).lower().strip()
-
-
-class _Communes:
-    """Every commune of both maps, indexed once per import by code and by name (exact, then without
-    accents: "Trực Hùng" and "Trực Hưng" fold to the same letters), with each lookup remembered."""
-
-    def __init__(self):
-        units = list(
-            AdminUnit.objects.filter(level=Level.COMMUNE)
-            .select_related("parent")
-            .only(
-                "id",
-                "code",
-                "map",
-                "level",
-                "name",
-                "short_name",
-                "name_folded",
-                "parent__name",
-                "parent__short_name",
-                "parent__level",
-            )
-        )
-        self.by_id = {unit.pk: unit for unit in units}
-        self.by_code: dict[str, list[AdminUnit]] = defaultdict(list)
-        self.by_exact: dict[str, list[AdminUnit]] = defaultdict(list)
-        self.by_folded: dict[str, list[AdminUnit]] = defaultdict(list)
-        for unit in units:
-            self.by_code[unit.code].append(unit)
-            names = [n for n in (unit.name, unit.short_name) if n]
-            for key in {_exact(n) for n in names}:
-                self.by_exact[key].append(unit)
-            for key in {fold(n) for n in names}:
-                self.by_folded[key].append(unit)
-        self._memo: dict[tuple[str, str], AdminUnit | CellError] = {}
-        self._successors: dict[int, AdminUnit] | None = None
-
-    def _by_name(self, commune: str, district: str, *, exact: bool) -> list[AdminUnit]:
-        norm = _exact if exact else fold
-        found = (self.by_exact if exact else self.by_folded).get(norm(commune), [])
-        if district:
-            wanted = norm(district)
-            found = [
-                u for u in found if u.parent and wanted in (norm(u.parent.name), norm(u.parent.short_name))
-            ]
-        return found
-
-    def _find(self, commune: str, district: str) -> AdminUnit:
-        if re.fullmatch(r"\d{4,5}", commune):
-            found = list(self.by_code.get(commune.zfill(5), []))
-        else:
-            found = self._by_name(commune, district, exact=True) or self._by_name(
-                commune, district, exact=False
-            )
-            legacy = [u for u in found if u.map == AdminMap.LEGACY]
-            if len(found) > 1 and len(legacy) == 1:
-                found = legacy
-        if not found:
-            raise CellError(_("no commune '%(value)s' on either map") % {"value": commune})
-        if len(found) > 1:
-            raise CellError(
-                _("'%(value)s' names several communes: give the district or the commune code")
-                % {"value": commune}
-            )
-        return found[0]
-
-    def find(self, commune: str, district: str) -> AdminUnit:
-        key = (commune, district)
-        if key not in self._memo:
-            try:
-                self._memo[key] = self._find(commune, district)
-            except CellError as exc:
-                self._memo[key] = exc
-        found = self._memo[key]
-        if isinstance(found, CellError):
-            raise found
-        return found
-
-    def successor(self, old_commune: AdminUnit) -> AdminUnit | None:
-        """The default new commune of an old one (areas.selectors.commune_successor), from one query."""
-        if self._successors is None:
-            self._successors = {}
-            successions = CommuneSuccession.objects.order_by(
-                "old_commune_id", "-is_default", "new_commune__code"
-            )
-            for old_id, new_id in successions.values_list("old_commune_id", "new_commune_id"):
-                if new_id in self.by_id:
-                    self._successors.setdefault(old_id, self.by_id[new_id])
-        return self._successors.get(old_commune.pk)
 
 
 def _show(value: Any) -> str:
@@ -653,7 +568,12 @@ def _shown(instance: models.Model, name: str) -> str:
     value = getattr(instance, name)
     if model_field.choices and value not in (None, ""):
         return str(dict(model_field.flatchoices).get(value, value))
-    return _show(value)
+    return _with_unit(name, _show(value))
+
+
+def _with_unit(name: str, shown: str) -> str:
+    """Amounts are shown in đồng, whatever unit the file wrote them in."""
+    return f"{shown} đồng" if name in MONEY_FIELDS and shown != "—" else shown
 
 
 # Plausible ranges of the figures of a row (beyond them a value is a typing or unit error: a capital written in
@@ -734,6 +654,7 @@ class _Plan:
     reports_created: list[YearlyReport] = field(default_factory=list)
     reports_updated: list[YearlyReport] = field(default_factory=list)
     report_fields: set[str] = field(default_factory=set)
+    statuses: list[tuple[Organisation, str, datetime.date]] = field(default_factory=list)  # status column
 
 
 def _chunks(items: list, size: int = 500) -> Iterable[list]:
@@ -826,7 +747,8 @@ class _Importer:
     def __init__(self, user: User, sheet: Sheet) -> None:
         self.user = user
         self.sheet = sheet
-        self.communes = _Communes()
+        self.communes = _Communes(sheet.year)
+        self.rows_without_year: list[int] = []
         self.header_of = {c.field: sheet.headers[i] for i, c in sheet.columns.items()}
         self.index_of = {c.field: i for i, c in sheet.columns.items()}
         self.matcher = _NameMatcher(user, self.communes)
@@ -860,7 +782,7 @@ class _Importer:
 
     def _years(self) -> set[int]:
         index = next((i for i, c in self.sheet.columns.items() if c.field == "year"), None)
-        years: set[int] = set()
+        years: set[int] = {self.sheet.year} if self.sheet.year else set()
         if index is None:
             return years
         for _number, cells in self.sheet.rows:
@@ -876,7 +798,7 @@ class _Importer:
 
     def header(self, name: str | None) -> str:
         if name in ("commune_legacy", "commune_current"):
-            return self.header_of.get("commune", str(_("Commune")))
+            return self.header_of.get("commune", self.header_of.get("place", str(_("Commune"))))
         column = COLUMN_BY_FIELD.get(name or "")
         return self.header_of.get(name or "", column.header if column else "") or "—"
 
@@ -894,6 +816,7 @@ class _Importer:
         is added to the plan. `duplicate_of`: an earlier row of the file with the same registration code."""
         result = RowResult(row=number)
         values = _row_values(self.sheet, number, cells, result)
+        _read_words(values, self.sheet.year)
         if duplicate_of is not None:
             reason = _("the same registration code is on row %(row)s") % {"row": duplicate_of}
             self.error(result, "registration_code", reason)
@@ -902,11 +825,15 @@ class _Importer:
             for c in self.sheet.columns.values()
             if c.part == "org" and c.field in values
         }
+        if values.get("sub_sector") and not data.get("sub_sector"):  # implied by the sector word
+            data["sub_sector"] = values["sub_sector"]
         unit: AdminUnit | None = None
         if values.get("commune"):
             try:
-                unit = self.communes.find(values["commune"], values.get("district", ""))
-            except CellError as exc:
+                unit = self.communes.find(
+                    values["commune"], values.get("district", ""), values.get("province", "")
+                )
+            except (CellError, PlaceError) as exc:
                 self.error(result, "commune", str(exc))
                 result.failed.add("commune")
             else:
@@ -915,7 +842,7 @@ class _Importer:
                 else:
                     data["commune_current"] = unit
         if not values.get("year") and "year" not in result.failed and self._has_yearly_figures(cells):
-            self.error(result, "year", str(errors.IMPORT_YEAR_MISSING))
+            self.rows_without_year.append(number)  # said once for the file, not on every row
         plan = _Plan()
         code = values.get("registration_code", "")
         existing = self._existing(result, code, values.get("name", ""), unit)
@@ -923,6 +850,13 @@ class _Importer:
         organisation = self._organisation(result, plan, existing, code, data, found)
         if organisation is not None and values.get("year"):
             self._yearly(result, plan, organisation, values, found)
+        if organisation is not None and values.get("status"):
+            try:
+                self._status(result, plan, organisation, values)
+            except ValidationError as exc:
+                for name, messages in getattr(exc, "message_dict", {None: exc.messages}).items():
+                    for message in messages:
+                        found.append((name, message))
         for name, message in found:
             # a cell that could not be read already has its error; "required" for it would repeat it
             if _field_of(name) not in result.failed:
@@ -949,6 +883,7 @@ class _Importer:
         self.plan.reports_created += row.reports_created
         self.plan.reports_updated += row.reports_updated
         self.plan.report_fields |= row.report_fields
+        self.plan.statuses += row.statuses
 
     def _existing(
         self, result: RowResult, code: str, name: str, unit: AdminUnit | None
@@ -963,13 +898,13 @@ class _Importer:
             return None
         candidates = self.matcher.find(name, unit)
         if len(candidates) > 1:
-            listed = "; ".join(
-                f"{o.name} ({o.registration_code or _('no code')})" for o in candidates[:5]
-            )
+            listed = "; ".join(f"{o.name} ({o.registration_code or _('no code')})" for o in candidates[:5])
             self.error(
                 result,
                 "name",
-                _("several organisations of this commune have this name: %(list)s; write the registration code")
+                _(
+                    "several organisations of this commune have this name: %(list)s; write the registration code"
+                )
                 % {"list": listed},
             )
             return None
@@ -1058,7 +993,9 @@ class _Importer:
         found: list[tuple[str | None, str]] = []
         services.fill_current_commune(organisation, self.communes.successor)
         try:
-            organisation.full_clean(exclude=ORGANISATION_FKS, validate_unique=False, validate_constraints=False)
+            organisation.full_clean(
+                exclude=ORGANISATION_FKS, validate_unique=False, validate_constraints=False
+            )
         except ValidationError as exc:
             found.extend(_faults(exc))
         try:
@@ -1119,6 +1056,35 @@ class _Importer:
         if result.action == "unchanged" and (old is None or changed):
             result.action = "update"
 
+    def _status(
+        self, result: RowResult, plan: _Plan, organisation: Organisation, values: dict[str, Any]
+    ) -> None:
+        """A status column ("Tạm ngừng hoạt động") with its date becomes a step of the legal-status history,
+        written by registry.services.status_change_add()."""
+        status, day = values["status"], values.get("status_date")
+        current = organisation.current_status if organisation.pk else LegalStatus.ACTIVE
+        if status == current:
+            return
+        if not roles.can_register_organisations(self.user):
+            raise ValidationError({"status": _("only the registering office records a legal status")})
+        if day is None:
+            raise ValidationError({"status_date": _("give the date from which the status applies")})
+        start = organisation.registration_date or organisation.founding_date
+        if day > timezone.localdate():
+            raise ValidationError({"status_date": _("the date of the status is in the future")})
+        if start and day < start:
+            raise ValidationError(
+                {"status_date": _("the date of the status is before the organisation began")}
+            )
+        if current == LegalStatus.DISSOLVED:
+            raise ValidationError({"status": _("the organisation is dissolved: its status cannot change")})
+        plan.statuses.append((organisation, status, day))
+        label = dict(LegalStatus.choices)
+        after = _("%(status)s from %(date)s") % {"status": label[status], "date": format_date(day)}
+        result.changes.append((_label(StatusChange, "status"), str(label[current]), str(after)))
+        if result.action == "unchanged":
+            result.action = "update"
+
     def write(self) -> None:
         """Everything in the plan, in bulk and with history (who: the importing user)."""
         plan, user = self.plan, self.user if self.user.is_authenticated else None
@@ -1131,11 +1097,14 @@ class _Importer:
                 organisation.updated_at = now
             fields = sorted(plan.updated_fields | {"name_folded", "name_sort", "updated_at"})
             bulk_update_with_history(plan.updated, Organisation, fields, batch_size=BATCH, default_user=user)
+        first = {  # a status of the file from the very first day replaces "operating"
+            id(o): status for o, status, day in plan.statuses if o.pk is None and day == _start(o)
+        }
         statuses = [
             StatusChange(
                 organisation=o,
-                status=LegalStatus.ACTIVE,
-                effective_from=o.registration_date or o.founding_date,
+                status=first.get(id(o), LegalStatus.ACTIVE),
+                effective_from=_start(o),
             )
             for o in plan.created
         ]
@@ -1148,6 +1117,13 @@ class _Importer:
             bulk_update_with_history(
                 plan.reports_updated, YearlyReport, fields, batch_size=BATCH, default_user=user
             )
+        for organisation, status, day in plan.statuses:
+            if id(organisation) in first:
+                services.refresh_current_status(organisation)
+            else:
+                services.status_change_add(
+                    user=self.user, organisation=organisation, status=status, effective_from=day
+                )
         # What was written must still be inside the user's scope (a last check against the database).
         ids = [o.pk for o in plan.created + plan.updated]
         if Organisation.scope.condition(self.user, "change") is not None:
@@ -1161,12 +1137,12 @@ class _Importer:
 BATCH = 500
 
 
-def read_file(content: bytes, filename: str) -> Sheet:
+def read_file(content: bytes, filename: str, year: int | None = None) -> Sheet:
     """read_table() with one promise: a file it cannot make sense of is refused with a message (a
     ValidationError), never a traceback — whatever the reader trips on (a CSV whose separator cannot be
     found, a broken archive, a codec error)."""
     try:
-        return read_table(content, filename)
+        return read_table(content, filename, year)
     except ValidationError:
         raise
     except Exception as exc:  # noqa: BLE001 — any unreadable file gets the same message; the cause is logged
@@ -1177,6 +1153,30 @@ def read_file(content: bytes, filename: str) -> Sheet:
         ) from exc
 
 
+def _start(organisation: Organisation) -> datetime.date | None:
+    return organisation.registration_date or organisation.founding_date
+
+
+def _read_words(values: dict[str, Any], year: int | None) -> None:
+    """What one cell says about several fields: a sub-sector used as a sector gives both; a combined address
+    gives commune, district and province; a list's year applies to the rows without one."""
+    sector = values.get("sector")
+    if isinstance(sector, SectorWord):
+        values["sector"] = str(sector)
+        if sector.sub_sector and not values.get("sub_sector"):
+            values["sub_sector"] = sector.sub_sector
+    place = values.pop("place", None)
+    commune = values.get("commune", "")
+    if place is None and isinstance(commune, str) and re.search(r"[,;]|\s[-–]\s", commune):
+        place = split_place(commune)  # "Giao Thiện, Giao Thủy" in the commune column
+    if isinstance(place, Place) and (place.commune and (not commune or place.district or place.province)):
+        values["commune"] = place.commune
+        values["district"] = values.get("district") or place.district
+        values["province"] = place.province
+    if not values.get("year") and year:
+        values["year"] = year
+
+
 def import_registry(
     *,
     user: User,
@@ -1184,6 +1184,7 @@ def import_registry(
     filename: str,
     commit: bool,
     progress: Callable[[int, int, str], None] | None = None,
+    year: int | None = None,
 ) -> ImportResult:
     """Dry run (`commit=False`) or commit. `progress(done, total, stage)` hears of each checked row ("check"),
     the start of the writing ("write") and the end ("done"). Every row is checked first, in memory; a dry run stops there and
@@ -1191,7 +1192,7 @@ def import_registry(
     are written in one transaction, so a failure part-way leaves the database as it was."""
     if not roles.can_import(user):
         raise PermissionDenied(_("You may not import into the registry."))
-    sheet = read_file(content, filename)
+    sheet = read_file(content, filename, year)
     importer = _Importer(user, sheet)
     rows: list[RowResult] = []
     seen_codes: dict[str, int] = {}
@@ -1209,6 +1210,9 @@ def import_registry(
         header_row=sheet.header_row,
         columns=[sheet.headers[i] for i in sorted(sheet.columns)],
         ignored=sheet.ignored,
+        file_errors=sheet.problems + _without_year(importer.rows_without_year),
+        notes=sheet.notes,
+        skipped=[_("Row %(row)s skipped: %(why)s") % {"row": n, "why": why} for n, why in sheet.skipped],
     )
     if commit and result.errors:
         raise ImportRefused(result)
@@ -1221,6 +1225,20 @@ def import_registry(
     if progress:
         progress(total, total, "done")
     return result
+
+
+def _without_year(rows: list[int]) -> list[str]:
+    if not rows:
+        return []
+    shown = ", ".join(str(n) for n in rows[:10]) + ("…" if len(rows) > 10 else "")
+    return [
+        _(
+            "%(count)s rows (%(rows)s) have yearly figures but the year of the data is not known: add a column "
+            "'Năm số liệu', write the year in the headers ('Doanh thu năm 2024') or in the title, or choose the "
+            "year when uploading."
+        )
+        % {"count": len(rows), "rows": shown}
+    ]
 
 
 def iter_allowed_values() -> Iterable[tuple[str, list[str]]]:

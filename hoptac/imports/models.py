@@ -23,6 +23,8 @@ class ImportJob(ScopedModel):
     file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
     filename = models.CharField(_("file name"), max_length=255)
     commit = models.BooleanField(_("commit"), default=False)
+    # The year of the data chosen on upload, for a list that says it nowhere (hoptac.imports.reading).
+    year = models.PositiveSmallIntegerField(_("year of the data"), null=True, blank=True)
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.QUEUED)
     done = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField(default=0)

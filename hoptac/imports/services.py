@@ -135,9 +135,7 @@ def import_job_check_stale(job: ImportJob) -> bool:
 
 def import_jobs_recover() -> int:
     """Fail every stale running job (a worker starting up calls this): the count failed."""
-    return sum(
-        import_job_check_stale(job) for job in ImportJob.objects.filter(state=ImportJob.State.RUNNING)
-    )
+    return sum(import_job_check_stale(job) for job in ImportJob.objects.filter(state=ImportJob.State.RUNNING))
 
 
 def _release_claim(job: ImportJob) -> None:
@@ -150,9 +148,15 @@ ALREADY_IMPORTED = _("This file has already been imported (or is being imported)
 
 
 def import_job_start(
-    *, user: User, upload: UploadedFile | None = None, source: ImportJob | None = None, commit: bool = False
+    *,
+    user: User,
+    upload: UploadedFile | None = None,
+    source: ImportJob | None = None,
+    commit: bool = False,
+    year: int | None = None,
 ) -> ImportJob:
-    """Start checking an uploaded file, or committing a file already checked (`source`, once only)."""
+    """Start checking an uploaded file, or committing a file already checked (`source`, with its year).
+    `year` is the year of the data for a list that says it nowhere (reading.parse_year_option)."""
     if not roles.can_import(user):
         raise PermissionDenied(_("You may not import into the registry."))
     if source is not None:
@@ -162,7 +166,11 @@ def import_job_start(
             raise ValidationError(_("Only a checked file with no refused rows can be imported."))
         with transaction.atomic():
             job = ImportJob.objects.create(
-                user=user, file=source.file.name, filename=source.filename, commit=commit
+                user=user,
+                file=source.file.name,
+                filename=source.filename,
+                commit=commit,
+                year=source.year,
             )
             # The claim: one conditional UPDATE. Of two concurrent commits, the second waits for the first's row
             # lock (PostgreSQL) or the write lock (SQLite), then finds commit_job set and updates nothing.
@@ -177,7 +185,9 @@ def import_job_start(
             raise ValidationError({"file": _("Choose a file.")})
         check_upload(upload, allowed=IMPORT_TYPES, max_bytes=MAX_UPLOAD)
         # check_upload refused a file without a name (it has no extension).
-        job = ImportJob.objects.create(user=user, file=upload, filename=upload.name or "", commit=commit)
+        job = ImportJob.objects.create(
+            user=user, file=upload, filename=upload.name or "", commit=commit, year=year
+        )
     _dispatch(job)
     job.refresh_from_db()
     return job
@@ -269,7 +279,12 @@ def import_job_run(*, job_id: int) -> None:
         attempts += 1
         try:
             result = import_registry(
-                user=job.user, content=content, filename=job.filename, commit=job.commit, progress=progress
+                user=job.user,
+                content=content,
+                filename=job.filename,
+                commit=job.commit,
+                progress=progress,
+                year=job.year,
             )
             state, error = ImportJob.State.CHECKED, ""
             if job.commit:
@@ -279,7 +294,11 @@ def import_job_run(*, job_id: int) -> None:
         except ImportRefused as exc:
             result, state, error = exc.result, ImportJob.State.REFUSED, ""
         except (ValidationError, PermissionDenied) as exc:
-            result, state, error = None, ImportJob.State.FAILED, "; ".join(getattr(exc, "messages", [str(exc)]))
+            result, state, error = (
+                None,
+                ImportJob.State.FAILED,
+                "; ".join(getattr(exc, "messages", [str(exc)])),
+            )
         except Exception as exc:  # noqa: BLE001 — whatever went wrong, the transaction rolled back; say so
             result, state = None, ImportJob.State.FAILED
             if not (is_lock_error(exc) or isinstance(exc, DatabaseError)):
@@ -305,6 +324,9 @@ def import_job_run(*, job_id: int) -> None:
             "header_row": result.header_row,
             "columns": result.columns,
             "ignored": result.ignored,
+            "file_errors": result.file_errors,
+            "notes": result.notes,
+            "skipped": result.skipped,
             "counts": {a: result.count(a) for a in ("create", "update", "unchanged", "error")},
             "rows": [
                 {

@@ -32,7 +32,9 @@ class ImportStartView(LoginRequiredMixin, FormView):
 
     def form_valid(self, form):
         try:
-            job = services.import_job_start(user=self.request.user, upload=form.cleaned_data["file"])
+            job = services.import_job_start(
+                user=self.request.user, upload=form.cleaned_data["file"], year=form.cleaned_data.get("year")
+            )
         except ValidationError as exc:
             for message in exc.messages:
                 form.add_error("file", message)

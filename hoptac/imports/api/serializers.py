@@ -32,6 +32,9 @@ class ImportJobSerializer(ScopedModelSerializer):
     header_row = serializers.SerializerMethodField()
     columns = serializers.SerializerMethodField()
     ignored = serializers.SerializerMethodField()
+    file_errors = serializers.SerializerMethodField()
+    notes = serializers.SerializerMethodField()
+    skipped = serializers.SerializerMethodField()
 
     class Meta:
         model = ImportJob
@@ -47,6 +50,10 @@ class ImportJobSerializer(ScopedModelSerializer):
             "header_row",
             "columns",
             "ignored",
+            "year",
+            "file_errors",
+            "notes",
+            "skipped",
             "rows",
             "created_at",
             "finished_at",
@@ -69,10 +76,29 @@ class ImportJobSerializer(ScopedModelSerializer):
         """Headers of the file's header row that match no known column: those columns were not read."""
         return job.result.get("ignored", [])
 
+    def get_file_errors(self, job) -> list[str]:
+        """Problems of the whole file (an unknown unit, an old font encoding, no year): nothing is imported."""
+        return job.result.get("file_errors", [])
+
+    def get_notes(self, job) -> list[str]:
+        """What the reading did: units converted to đồng, the year of the data and where it came from."""
+        return job.result.get("notes", [])
+
+    def get_skipped(self, job) -> list[str]:
+        """Rows that are not organisations (total rows, group headings, column numbers), skipped."""
+        return job.result.get("skipped", [])
+
     def get_rows(self, job: ImportJob) -> list[dict[str, Any]]:
         # many=True makes a ListSerializer, whose data is a list (the stubs type the call as one row's dict).
         return cast(list[dict[str, Any]], ImportRowSerializer(job.result.get("rows", []), many=True).data)
 
 
 class ImportUploadSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text=".xlsx or .csv, at most 20 MB")
+    file = serializers.FileField(help_text=".xlsx, .xls or .csv, at most 20 MB")
+    year = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1990,
+        max_value=2099,
+        help_text="Year of the data, for a list that gives it nowhere (no year column, header or title)",
+    )

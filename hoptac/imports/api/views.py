@@ -41,7 +41,9 @@ class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         """Upload a file and check it (nothing is written to the registry)."""
         payload = ImportUploadSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        job = services.import_job_start(user=request.user, upload=payload.validated_data["file"])
+        job = services.import_job_start(
+            user=request.user, upload=payload.validated_data["file"], year=payload.validated_data.get("year")
+        )
         return Response(ImportJobSerializer(job).data, status=status.HTTP_201_CREATED)
 
     def get_parsers(self):

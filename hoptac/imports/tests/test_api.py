@@ -83,7 +83,7 @@ def test_wrong_files_users_and_other_peoples_imports():
         "/api/v1/imports/", {"file": SimpleUploadedFile("ds.pdf", b"%PDF-1.4")}, format="multipart"
     )
     assert wrong.status_code == 400 and wrong.json() == {
-        "file": ["Tệp “ds.pdf” không được nhận: chỉ nhận tệp Excel (.xlsx), CSV (UTF-8)."]
+        "file": ["Tệp “ds.pdf” không được nhận: chỉ nhận tệp Excel (.xlsx), Excel 97–2003 (.xls), CSV."]
     }
     viewer = client_for(UserFactory(role=Role.VIEWER))
     assert upload(viewer, [GOOD]).status_code == 403

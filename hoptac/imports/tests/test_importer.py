@@ -458,7 +458,7 @@ GOOD_ROW = [
         ("Lao động", "2,5", "'2,5' không phải là số nguyên từ 0 trở lên"),
         ("Tham gia chuỗi giá trị", "có lẽ", "'có lẽ' không phải là có/không (ghi Có hoặc Không)"),
         ("Loại hình", "Công ty", "'Công ty' không thuộc các giá trị hợp lệ (xem trang Giá trị hợp lệ)"),
-        ("Xã/phường", "Xã Không Có", "không có xã/phường 'Xã Không Có' trên bản đồ nào"),
+        ("Xã/phường", "Xã Không Có", "không có xã/phường 'Xã Không Có, Huyện Hải Hậu' trên bản đồ nào"),
         ("Năm số liệu", datetime.date.today().year + 1, "Không thể nhập số liệu cho năm chưa bắt đầu."),
     ],
 )
@@ -480,7 +480,9 @@ def test_a_commune_name_shared_by_two_districts_needs_the_district(officer):
             user=officer, content=xlsx([ERROR_HEADER, row]), filename="x.xlsx", commit=False
         )
     assert preview.errors == [
-        "Dòng 2 – cột Xã/phường: 'Xã Hồng Quang' trùng tên nhiều xã/phường: hãy ghi thêm huyện hoặc mã xã"
+        "Dòng 2 – cột Xã/phường: 'Xã Hồng Quang' có thể là 2 xã/phường: Xã Hồng Quang (Huyện Ý Yên, bản đồ "
+        "trước 1/7/2025, mã 13876); Xã Hồng Quang (Huyện Nam Trực, bản đồ trước 1/7/2025, mã 13984); "
+        "hãy ghi thêm huyện (bản đồ cũ) hoặc mã xã"
     ]
     row[5] = "Huyện Nam Trực"
     assert not import_registry(
@@ -574,6 +576,7 @@ def test_figures_without_a_year_are_refused_not_dropped(officer):
             filename="x.xlsx",
             commit=False,
         )
-    assert preview.errors == [
-        "Dòng 2 – cột Năm số liệu: dòng có số liệu năm nhưng không ghi năm: hãy ghi năm của số liệu"
+    assert preview.errors == [  # said once for the file, not on every row
+        "1 dòng (2) có số liệu năm nhưng không rõ năm số liệu: hãy thêm cột 'Năm số liệu', ghi năm vào tiêu đề "
+        "cột ('Doanh thu năm 2024') hoặc tiêu đề danh sách, hoặc chọn năm số liệu khi tải tệp lên."
     ]

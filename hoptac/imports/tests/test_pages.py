@@ -114,7 +114,8 @@ def test_wrong_files_and_other_users(client):
     client.force_login(officer)
     response = client.post("/imports/", {"file": SimpleUploadedFile("ds.pdf", b"%PDF-1.4")})
     assert (
-        "Tệp “ds.pdf” không được nhận: chỉ nhận tệp Excel (.xlsx), CSV (UTF-8)." in response.content.decode()
+        "Tệp “ds.pdf” không được nhận: chỉ nhận tệp Excel (.xlsx), Excel 97–2003 (.xls), CSV."
+        in response.content.decode()
     )
     # The content is checked on upload (core/uploads.py): a file that is not a workbook makes no import job.
     response = client.post("/imports/", {"file": SimpleUploadedFile("ds.xlsx", b"not a workbook")})

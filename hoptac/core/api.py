@@ -13,6 +13,7 @@ from django import forms
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.negotiation import DefaultContentNegotiation
@@ -50,8 +51,37 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         return queryset.restrict(getattr(request, "user", None) or AnonymousUser(), self.scope_action)
 
 
+SERVER_OWNED = _("This field is set by the server and cannot be written.")
+
+
+def server_owned_fields(serializer: serializers.Serializer) -> set[str]:
+    """The names a client may read but never write: the serializer's read-only fields and the model's
+    non-editable ones (submission and review stamps, states, creation and change times)."""
+    names = {name for name, field in serializer.fields.items() if field.read_only}
+    model = getattr(getattr(serializer, "Meta", None), "model", None)
+    if model is not None:
+        names |= {f.name for f in model._meta.concrete_fields if not f.editable}
+        names |= {f.attname for f in model._meta.concrete_fields if not f.editable}
+    return names
+
+
 class ScopedModelSerializer(serializers.ModelSerializer):
-    """A ModelSerializer whose writable relations to scoped models accept only ids in the user's scope."""
+    """A ModelSerializer whose writable relations to scoped models accept only ids in the user's scope, and
+    that refuses a write naming a server-owned field (`server_owned_fields`) with a 400 naming it, unless it
+    only repeats the value the record already has (a client sending back what it read)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if hasattr(data, "keys"):
+            owned = server_owned_fields(self)
+            current = self.to_representation(self.instance) if self.instance is not None else {}
+            refused = {
+                name: [SERVER_OWNED]
+                for name in data
+                if name in owned and (name not in current or current[name] != data[name])
+            }
+            if refused:
+                raise serializers.ValidationError(refused)
+        return super().to_internal_value(data)
 
     def build_relational_field(self, field_name: str, relation_info: Any) -> tuple[type, dict[str, Any]]:
         field_class, field_kwargs = super().build_relational_field(field_name, relation_info)

@@ -21,6 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .concurrency import StaleRecord, VersionedModel, if_match_version
 from .scoping import ScopedQuerySet, is_scoped
 
 
@@ -70,7 +71,26 @@ class ScopedModelSerializer(serializers.ModelSerializer):
     that refuses a write naming a server-owned field (`server_owned_fields`) with a 400 naming it, unless it
     only repeats the value the record already has (a client sending back what it read)."""
 
+    def get_field_names(self, declared_fields: Any, info: Any) -> list[str]:
+        names = list(super().get_field_names(declared_fields, info))
+        if issubclass(self.Meta.model, VersionedModel) and "version" not in names:
+            names.append("version")
+        return names
+
     def to_internal_value(self, data: Any) -> Any:
+        if isinstance(self.instance, VersionedModel):
+            # The version the client read (the `version` field or an If-Match header): a stale one is a 409.
+            request = self.context.get("request")
+            expected = if_match_version(request.headers.get("If-Match")) if request is not None else None
+            if hasattr(data, "keys") and "version" in data:
+                try:
+                    expected = int(data["version"])
+                except (TypeError, ValueError):
+                    raise serializers.ValidationError(
+                        {"version": [_("A whole number is required.")]}
+                    ) from None
+                data = {k: v for k, v in data.items() if k != "version"}
+            self.instance.expected_version = expected
         if hasattr(data, "keys"):
             owned = server_owned_fields(self)
             current = self.to_representation(self.instance) if self.instance is not None else {}
@@ -134,6 +154,11 @@ def query_error_schema(name: str, parameters: Sequence[str]) -> Any:
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's handler, plus Django's ValidationError as a 400 (`as_drf_error`). DRF's own handler already
     answers Django's PermissionDenied with 403 and Http404 with 404, `{"detail": message}`."""
+    if isinstance(exc, StaleRecord):
+        response = drf_exception_handler(as_drf_error(exc), context)
+        if response is not None:
+            response.status_code = 409
+        return response
     if isinstance(exc, DjangoValidationError):
         exc = as_drf_error(exc)
     return drf_exception_handler(exc, context)
@@ -147,7 +172,15 @@ class ListCreateUpdateViewSet(
     viewsets.GenericViewSet,
 ):
     """List, read, create and update: the registry's records and the reports are never deleted through the
-    API (a reviewed model adds `core.review.ReviewActionsMixin` in front)."""
+    API (a reviewed model adds `core.review.ReviewActionsMixin` in front). The answer about one versioned
+    record carries `ETag: "<version>"` (core/concurrency.py); a write may send it back in `If-Match`."""
+
+    def finalize_response(self, request: Any, response: Any, *args: Any, **kwargs: Any) -> Any:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        data = getattr(response, "data", None)
+        if self.detail and isinstance(data, dict) and isinstance(data.get("version"), int):
+            response["ETag"] = f'"{data["version"]}"'
+        return response
 
 
 class FileNegotiation(DefaultContentNegotiation):

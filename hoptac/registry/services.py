@@ -16,6 +16,7 @@ from hoptac.accounts import roles
 from hoptac.accounts.models import User
 from hoptac.areas.models import AdminUnit
 from hoptac.areas.selectors import commune_successor
+from hoptac.core.concurrency import take_expected_version
 from hoptac.core.history import set_history_user
 from hoptac.core.scoping import can_reach
 
@@ -149,6 +150,8 @@ def organisation_update(
 
     if not can_reach(user, "change", organisation):
         raise PermissionDenied(errors.NOT_ALLOWED)
+    data = dict(data)
+    take_expected_version(organisation, data)
     allowed = editable_fields(user)
     refuse_fields(organisation, data, allowed)
     for field, value in data.items():
@@ -236,6 +239,8 @@ def yearly_report_save(
             organisation=organisation, year=year
         )
     yearly_report_check_open(report)
+    data = dict(data)
+    take_expected_version(report, data)
     if not roles.can_review_yearly_data(user):
         # The day the data reached the commune is the officer's to type (data brought on paper).
         refuse_fields(report, {k: v for k, v in data.items() if k == "submitted_at"}, [])

@@ -250,3 +250,68 @@ def test_api_server_error_is_json(module_clients, monkeypatch):
     assert response.status_code == 500
     assert response["Content-Type"].startswith("application/json")
     assert "detail" in response.json()
+
+
+# Optimistic concurrency (core/concurrency.py): the second save of a stale record is refused.
+
+
+def test_api_stale_version_is_a_409_saying_who_and_what(module_world, module_clients):
+    organisation = module_world.sides["in"].organisation
+    url = _detail(organisation.pk)
+    read = module_clients["commune"].get(url)
+    version = read.json()["version"]
+    assert read["ETag"] == f'"{version}"'
+    first = module_clients["province"].patch(
+        url, {"phone": "0911111111", "version": version}, content_type=JSON
+    )
+    assert first.status_code == 200, first.content
+    assert first.json()["version"] == version + 1
+    second = module_clients["commune"].patch(url, {"short_name": "Cũ", "version": version}, content_type=JSON)
+    assert second.status_code == 409, second.content
+    message = second.json()["version"][0]
+    assert (
+        module_world.users["province"].get_username() in message
+        or module_world.users["province"].get_full_name() in message
+    )
+    assert "điện thoại" in message  # the field that changed, by its label
+    organisation.refresh_from_db()
+    assert organisation.phone == "0911111111" and organisation.short_name != "Cũ"
+
+
+def test_api_if_match_header(module_world, module_clients):
+    report = module_world.sides["in"].yearly_draft
+    url = reverse("yearly-report-detail", args=[report.pk])
+    etag = module_clients["commune"].get(url)["ETag"]
+    ok = module_clients["commune"].patch(url, {"workers": 7}, content_type=JSON, headers={"If-Match": etag})
+    assert ok.status_code == 200, ok.content
+    stale = module_clients["commune"].patch(
+        url, {"workers": 8}, content_type=JSON, headers={"If-Match": etag}
+    )
+    assert stale.status_code == 409, stale.content
+    report.refresh_from_db()
+    assert report.workers == 7
+
+
+def test_page_second_save_of_a_stale_form_is_refused(module_world, module_clients):
+    organisation = module_world.sides["in"].organisation
+    organisation.refresh_from_db()
+    url = reverse("registry:organisation_update", args=[organisation.pk])
+    page = module_clients["commune"].get(url)
+    assert page.status_code == 200
+    form = page.context["form"]
+    version = form["version"].value()
+    assert version == organisation.version
+    assert 'name="version"' in page.content.decode()
+    data = {name: form[name].value() for name in form.fields}
+    data = {k: ("" if v is None else v) for k, v in data.items()}
+    for name in ("commune_legacy", "commune_current", "union", "converted_from"):
+        data[name] = data.get(name) or ""
+    first = module_clients["province"].patch(
+        _detail(organisation.pk), {"phone": "0922222222"}, content_type=JSON
+    )
+    assert first.status_code == 200
+    second = module_clients["commune"].post(url, {**data, "short_name": "Lỗi thời"})
+    assert second.status_code == 200  # the form again, with the message
+    assert "đã được thay đổi" in second.content.decode(), second.context["form"].errors
+    organisation.refresh_from_db()
+    assert organisation.phone == "0922222222" and organisation.short_name != "Lỗi thời"

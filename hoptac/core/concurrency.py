@@ -16,7 +16,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 STALE = _(
@@ -62,7 +61,7 @@ class VersionedModel(models.Model):
 
 def stale_message(obj: models.Model, expected: int) -> str:
     """Who changed the record after version `expected`, when, and which fields (from its history)."""
-    user, date, fields = gettext(SOMEONE), "—", "—"
+    user, date, fields = str(SOMEONE), "—", "—"
     history = getattr(obj, "history", None)
     if history is not None:
         from .formatting import format_date

@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "hoptac.core.middleware.ApiJsonErrorsMiddleware",
 ]
 
 ROOT_URLCONF = "hoptac.urls"

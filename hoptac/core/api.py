@@ -13,6 +13,7 @@ from django import forms
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.negotiation import DefaultContentNegotiation
@@ -20,6 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .concurrency import StaleRecord, VersionedModel, if_match_version
 from .scoping import ScopedQuerySet, is_scoped
 
 
@@ -50,8 +52,56 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         return queryset.restrict(getattr(request, "user", None) or AnonymousUser(), self.scope_action)
 
 
+SERVER_OWNED = _("This field is set by the server and cannot be written.")
+
+
+def server_owned_fields(serializer: serializers.Serializer) -> set[str]:
+    """The names a client may read but never write: the serializer's read-only fields and the model's
+    non-editable ones (submission and review stamps, states, creation and change times)."""
+    names = {name for name, field in serializer.fields.items() if field.read_only}
+    model = getattr(getattr(serializer, "Meta", None), "model", None)
+    if model is not None:
+        names |= {f.name for f in model._meta.concrete_fields if not f.editable}
+        names |= {f.attname for f in model._meta.concrete_fields if not f.editable}
+    return names
+
+
 class ScopedModelSerializer(serializers.ModelSerializer):
-    """A ModelSerializer whose writable relations to scoped models accept only ids in the user's scope."""
+    """A ModelSerializer whose writable relations to scoped models accept only ids in the user's scope, and
+    that refuses a write naming a server-owned field (`server_owned_fields`) with a 400 naming it, unless it
+    only repeats the value the record already has (a client sending back what it read)."""
+
+    def get_field_names(self, declared_fields: Any, info: Any) -> list[str]:
+        names = list(super().get_field_names(declared_fields, info))
+        if issubclass(self.Meta.model, VersionedModel) and "version" not in names:
+            names.append("version")
+        return names
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(self.instance, VersionedModel):
+            # The version the client read (the `version` field or an If-Match header): a stale one is a 409.
+            request = self.context.get("request")
+            expected = if_match_version(request.headers.get("If-Match")) if request is not None else None
+            if hasattr(data, "keys") and "version" in data:
+                try:
+                    expected = int(data["version"])
+                except (TypeError, ValueError):
+                    raise serializers.ValidationError(
+                        {"version": [_("A whole number is required.")]}
+                    ) from None
+                data = {k: v for k, v in data.items() if k != "version"}
+            self.instance.expected_version = expected
+        if hasattr(data, "keys"):
+            owned = server_owned_fields(self)
+            current = self.to_representation(self.instance) if self.instance is not None else {}
+            refused = {
+                name: [SERVER_OWNED]
+                for name in data
+                if name in owned and (name not in current or current[name] != data[name])
+            }
+            if refused:
+                raise serializers.ValidationError(refused)
+        return super().to_internal_value(data)
 
     def build_relational_field(self, field_name: str, relation_info: Any) -> tuple[type, dict[str, Any]]:
         field_class, field_kwargs = super().build_relational_field(field_name, relation_info)
@@ -104,6 +154,11 @@ def query_error_schema(name: str, parameters: Sequence[str]) -> Any:
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's handler, plus Django's ValidationError as a 400 (`as_drf_error`). DRF's own handler already
     answers Django's PermissionDenied with 403 and Http404 with 404, `{"detail": message}`."""
+    if isinstance(exc, StaleRecord):
+        response = drf_exception_handler(as_drf_error(exc), context)
+        if response is not None:
+            response.status_code = 409
+        return response
     if isinstance(exc, DjangoValidationError):
         exc = as_drf_error(exc)
     return drf_exception_handler(exc, context)
@@ -117,7 +172,15 @@ class ListCreateUpdateViewSet(
     viewsets.GenericViewSet,
 ):
     """List, read, create and update: the registry's records and the reports are never deleted through the
-    API (a reviewed model adds `core.review.ReviewActionsMixin` in front)."""
+    API (a reviewed model adds `core.review.ReviewActionsMixin` in front). The answer about one versioned
+    record carries `ETag: "<version>"` (core/concurrency.py); a write may send it back in `If-Match`."""
+
+    def finalize_response(self, request: Any, response: Any, *args: Any, **kwargs: Any) -> Any:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        data = getattr(response, "data", None)
+        if self.detail and isinstance(data, dict) and isinstance(data.get("version"), int):
+            response["ETag"] = f'"{data["version"]}"'
+        return response
 
 
 class FileNegotiation(DefaultContentNegotiation):

@@ -39,10 +39,19 @@ def money_field_setup(field: forms.Field) -> None:
 
 
 def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Put a ValidationError raised by a service onto the form: on the field when the form has it,
-    otherwise at the top of the form."""
+    """Put a ValidationError raised by a service onto the form: on the field when the form shows it,
+    otherwise (no such field, or a hidden one such as `version`) at the top of the form."""
     if hasattr(error, "error_dict"):
         for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
+            shown = field in form.fields and not form.fields[field].widget.is_hidden
+            form.add_error(field if shown else None, messages)
     else:
         form.add_error(None, error)
+
+
+def add_version_field(form: forms.BaseForm, instance: object | None) -> None:
+    """A hidden `version` field holding the version of the record the form was opened on
+    (core/concurrency.py): the service refuses the save if someone saved the record in between. Templates
+    render it with the form's hidden fields."""
+    version = getattr(instance, "version", None) if getattr(instance, "pk", None) else None
+    form.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, required=False, initial=version)

@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from .concurrency import VersionedModel
 from .history import set_history_user
 from .scoping import ScopedModel, can_reach
 
@@ -42,7 +43,7 @@ Comment = Literal["none", "optional", "required"]
 Stamp = Literal["submitted", "reviewed", "approved"]
 
 
-class ReviewedModel(ScopedModel):
+class ReviewedModel(VersionedModel, ScopedModel):
     """Something submitted for review. Subclasses declare `state = ReviewedModel.state_field(TheirStates)`
     and may override `submitted_at` (the yearly data keep a date the officer may type for paper
     submissions)."""

@@ -34,6 +34,8 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.signals import class_prepared
 
+from . import validators as _field_rules  # noqa: F401  (connects the model-wide field rules early)
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from hoptac.areas.models import AdminMap, AdminUnit, Level
+from hoptac.core.filters import IdFilter, YearFilter
 
 from .choices import LegalStatus, OrganisationKind, Sector, SubSector
 from .models import Organisation, YearlyReport, YearlyReportState, area_condition, search_condition
@@ -40,7 +41,7 @@ class OrganisationFilter(django_filters.FilterSet):
         method="filter_area",
     )
     area_code = django_filters.CharFilter(label=_("Area code"), method="filter_area_code")
-    year = django_filters.NumberFilter(label=_("Has yearly data for"), method="filter_year")
+    year = YearFilter(label=_("Has yearly data for"), method="filter_year")
     founded_after = django_filters.DateFilter(
         field_name="founding_date", lookup_expr="gte", label=_("Founded from")
     )
@@ -102,8 +103,8 @@ class YearlyReportFilter(django_filters.FilterSet):
     and the search read the organisation the data belong to, as OrganisationFilter does."""
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
-    year = django_filters.NumberFilter(label=_("Year"))
-    organisation = django_filters.NumberFilter(field_name="organisation_id", label=_("Organisation (id)"))
+    year = YearFilter(label=_("Year"))
+    organisation = IdFilter(field_name="organisation_id", label=_("Organisation (id)"))
     area = django_filters.ModelChoiceFilter(
         field_name="organisation__commune_current",
         label=_("Area (either map)"),

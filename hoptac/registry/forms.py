@@ -15,6 +15,7 @@ from hoptac.core.forms import (
     ALL,
     DATE_INPUT_FORMATS,
     INVALID_CHOICE,
+    add_version_field,
     date_field_setup,
     money_field_setup,
     year_field_setup,
@@ -135,6 +136,7 @@ class OrganisationForm(forms.ModelForm):
             for name in list(self.fields):
                 if name not in fields_allowed:
                     del self.fields[name]
+        add_version_field(self, self.instance)
         for name in ("founding_date", "registration_date"):
             if name in self.fields:
                 date_field_setup(self.fields[name])
@@ -220,6 +222,7 @@ class YearlyReportForm(forms.ModelForm):
 
     def __init__(self, *args, existing_years=(), **kwargs):
         super().__init__(*args, **kwargs)
+        add_version_field(self, self.instance)
         self.existing_years = set(existing_years)
         if self.instance.pk:
             self.fields["year"].disabled = True

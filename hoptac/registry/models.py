@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 from hoptac.accounts import roles
 from hoptac.areas.models import AdminMap, AdminUnit, Level
 from hoptac.areas.selectors import commune_ids_within
+from hoptac.core.concurrency import VersionedModel
 from hoptac.core.formatting import format_date
 from hoptac.core.review import ReviewedModel
 from hoptac.core.scoping import Scope, ScopedModel, ScopedQuerySet
@@ -82,7 +83,7 @@ class OrganisationQuerySet(ScopedQuerySet["Organisation"]):
         return self if unit is None else self.filter(area_condition(unit))
 
 
-class Organisation(ScopedModel):
+class Organisation(VersionedModel, ScopedModel):
     kind = models.CharField(_("kind"), max_length=10, choices=OrganisationKind.choices)
     name = models.CharField(_("name"), max_length=255)
     short_name = models.CharField(_("short name"), max_length=120, blank=True)

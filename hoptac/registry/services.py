@@ -5,7 +5,7 @@ recorded in the history (django-simple-history) so every change says who, when a
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +16,7 @@ from hoptac.accounts import roles
 from hoptac.accounts.models import User
 from hoptac.areas.models import AdminUnit
 from hoptac.areas.selectors import commune_successor
+from hoptac.core.concurrency import take_expected_version
 from hoptac.core.history import set_history_user
 from hoptac.core.scoping import can_reach
 
@@ -69,6 +70,19 @@ def check_commune_in_scope(user: User, organisation: Organisation) -> None:
     judged on the values about to be saved."""
     if not Organisation.scope.covers(user, "change", organisation):
         raise ValidationError({"commune_legacy": errors.COMMUNE_OUT_OF_SCOPE})
+
+
+def refuse_fields(obj: Any, data: dict[str, Any], allowed: Iterable[str]) -> None:
+    """A write that would change a field the writer may not change is refused, naming the field (never a
+    silent success that drops it); repeating the current value is no change."""
+    allowed = set(allowed)
+    refused = {
+        field: errors.FIELD_NOT_EDITABLE
+        for field, value in data.items()
+        if field not in allowed and getattr(obj, field, None) != value
+    }
+    if refused:
+        raise ValidationError(refused)
 
 
 def editable_fields(user: User) -> list[str]:
@@ -136,7 +150,10 @@ def organisation_update(
 
     if not can_reach(user, "change", organisation):
         raise PermissionDenied(errors.NOT_ALLOWED)
+    data = dict(data)
+    take_expected_version(organisation, data)
     allowed = editable_fields(user)
+    refuse_fields(organisation, data, allowed)
     for field, value in data.items():
         if field in allowed:
             setattr(organisation, field, value)
@@ -222,6 +239,14 @@ def yearly_report_save(
             organisation=organisation, year=year
         )
     yearly_report_check_open(report)
+    data = dict(data)
+    take_expected_version(report, data)
+    if not roles.can_review_yearly_data(user):
+        # The day the data reached the commune is the officer's to type (data brought on paper).
+        refuse_fields(report, {k: v for k, v in data.items() if k == "submitted_at"}, [])
+    refuse_fields(
+        report, {k: v for k, v in data.items() if k in WORKFLOW_FIELDS - {"organisation", "year", "id"}}, []
+    )
     report.year = year
     for field, value in data.items():
         if field not in WORKFLOW_FIELDS:

@@ -16,6 +16,7 @@ from django_tables2 import SingleTableMixin
 from hoptac.accounts import roles
 from hoptac.accounts.http import SignedInRequest
 from hoptac.core.downloads import XLSX, attachment
+from hoptac.core.filters import clean_year
 from hoptac.core.forms import add_service_errors
 from hoptac.core.review import ReviewStepMixin
 from hoptac.core.scoping import can_reach
@@ -392,9 +393,6 @@ class YearlyReviewListView(LoginRequiredMixin, TemplateView):
     template_name = "registry/yearly_review_list.html"
 
     def get_context_data(self, **kwargs):
-        try:
-            year = int(self.request.GET.get("year") or 0) or None
-        except ValueError:
-            year = None
+        year = clean_year(self.request.GET.get("year"))
         reports = selectors.yearly_reports_to_review(user=self.request.user, year=year)
         return super().get_context_data(reports=reports, year=year, **kwargs)

@@ -5,6 +5,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from hoptac.areas.models import AdminUnit
+from hoptac.core.filters import IdFilter, YearFilter
 from hoptac.registry.choices import OrganisationKind, Sector
 from hoptac.registry.models import area_condition
 
@@ -13,20 +14,18 @@ from .models import Assessment
 
 
 class AssessmentFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(label=_("Year"))
+    year = YearFilter(label=_("Year"))
     state = django_filters.MultipleChoiceFilter(label=_("Step"), choices=AssessmentState.choices)
     band = django_filters.MultipleChoiceFilter(label=_("Rating"), choices=Band.choices)
     scheme = django_filters.CharFilter(label=_("Scheme"), field_name="scheme__code")
-    organisation = django_filters.NumberFilter(label=_("Organisation"), field_name="organisation_id")
+    organisation = IdFilter(label=_("Organisation"), field_name="organisation_id")
     kind = django_filters.MultipleChoiceFilter(
         label=_("Kind"), field_name="organisation__kind", choices=OrganisationKind.choices
     )
     sector = django_filters.MultipleChoiceFilter(
         label=_("Sector"), field_name="organisation__sector", choices=Sector.choices
     )
-    area = django_filters.NumberFilter(
-        label=_("Area (id of a commune or district, either map)"), method="filter_area"
-    )
+    area = IdFilter(label=_("Area (id of a commune or district, either map)"), method="filter_area")
 
     class Meta:
         model = Assessment

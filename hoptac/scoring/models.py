@@ -22,6 +22,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from hoptac.core.concurrency import VersionedModel
 from hoptac.core.review import ReviewedModel
 from hoptac.core.scoping import ScopedModel
 from hoptac.registry.models import Organisation
@@ -395,7 +396,7 @@ SURVEY_FIELDS = [
 ]
 
 
-class SatisfactionSurvey(ScopedModel):
+class SatisfactionSurvey(VersionedModel, ScopedModel):
     """The members' satisfaction survey that opens TT 09/2017's yearly procedure (step 1) and feeds
     its criterion 6: who was asked, who answered, and what they answered."""
 

@@ -37,6 +37,7 @@ class OrganisationSerializer(ScopedModelSerializer):
             "district_legacy",
             "commune_current_detail",
             "current_status",
+            "version",
             "created_at",
             "updated_at",
         ]

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from hoptac.accounts.http import SignedInApiRequest
 from hoptac.core.api import ListCreateUpdateViewSet, query_date
 from hoptac.core.downloads import XLSX, attachment
+from hoptac.core.filters import query_year
 from hoptac.core.review import ReviewActionsMixin
 from hoptac.registry import selectors, services
 from hoptac.registry.exports import organisation_workbook, yearly_report_workbook
@@ -129,8 +130,6 @@ class YearlyReportViewSet(ReviewActionsMixin, ListCreateUpdateViewSet):
         """The yearly data the list would return (same filters and ordering, same scope), as the .xlsx of the
         yearly data page's "Xuất Excel"."""
         today = timezone.localdate()
-        year = request.query_params.get("year", "")
-        content = yearly_report_workbook(
-            self.filter_queryset(self.get_queryset()), today=today, year=int(year) if year.isdigit() else None
-        )
+        year = query_year(request.query_params, "year")
+        content = yearly_report_workbook(self.filter_queryset(self.get_queryset()), today=today, year=year)
         return attachment(content, content_type=XLSX, filename=f"hoptac-so-lieu-hang-nam-{today:%Y%m%d}.xlsx")

@@ -71,7 +71,12 @@ def test_representative_and_viewer_cannot_create():
 def test_representative_edits_contacts_but_not_identity():
     org = OrganisationFactory()
     rep = UserFactory(role=Role.REPRESENTATIVE, organisation=org)
-    services.organisation_update(user=rep, organisation=org, data={"phone": "0912345678", "name": "Tên khác"})
+    with pytest.raises(ValidationError) as refused:
+        services.organisation_update(
+            user=rep, organisation=org, data={"phone": "0912345678", "name": "Tên khác"}
+        )
+    assert list(refused.value.message_dict) == ["name"]  # refused naming the field, never silently dropped
+    services.organisation_update(user=rep, organisation=org, data={"phone": "0912345678", "name": org.name})
     org.refresh_from_db()
     assert org.phone == "0912345678" and org.name != "Tên khác"
     with pytest.raises(PermissionDenied):

@@ -19,6 +19,7 @@ from hoptac.accounts.http import SignedInApiRequest
 from hoptac.areas.models import AdminUnit
 from hoptac.core.api import ListCreateUpdateViewSet, query_date
 from hoptac.core.downloads import XLSX, attachment
+from hoptac.core.filters import query_id
 from hoptac.core.review import ReviewActionsMixin
 from hoptac.tasks import selectors, services
 from hoptac.tasks.choices import ItemKind
@@ -237,8 +238,9 @@ def _calendar_filters(
         if agency is None:
             raise serializers.ValidationError({"agency": [_("Unknown agency code.")]})
     area = None
-    if request.query_params.get("area"):
-        area = AdminUnit.objects.filter(pk=request.query_params["area"]).first()
+    area_id = query_id(request.query_params, "area")
+    if area_id is not None:
+        area = AdminUnit.objects.filter(pk=area_id).first()
         if area is None:
             raise serializers.ValidationError({"area": [_("Unknown area.")]})
     flt = selectors.CalendarFilter(

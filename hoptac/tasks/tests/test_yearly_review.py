@@ -118,14 +118,16 @@ def test_acceptance_locks_the_year_and_reopening_needs_a_provincial_officer_and_
 
 
 def test_the_workflow_fields_are_not_taken_from_input(yearly):
-    services.yearly_report_save(
-        user=yearly["representative"],
-        organisation=yearly["org"],
-        year=2025,
-        data={"state": YearlyReportState.ACCEPTED, "workers": 15},
-    )
+    with pytest.raises(ValidationError) as refused:
+        services.yearly_report_save(
+            user=yearly["representative"],
+            organisation=yearly["org"],
+            year=2025,
+            data={"state": YearlyReportState.ACCEPTED, "workers": 15},
+        )
+    assert list(refused.value.message_dict) == ["state"]  # a 400 naming the field, never a silent success
     report = YearlyReport.objects.get(pk=yearly["this"].pk)
-    assert report.state == YearlyReportState.DRAFT and report.workers == 15
+    assert report.state == YearlyReportState.DRAFT and report.workers != 15
 
 
 def test_the_diff_against_the_previous_year(yearly):
@@ -197,5 +199,6 @@ def test_the_registry_api_does_not_let_anyone_set_the_state(client, yearly):
     client.force_login(yearly["representative"])
     url = reverse("yearly-report-detail", args=[yearly["this"].pk])
     response = client.patch(url, {"state": "accepted", "workers": 13}, content_type="application/json")
-    assert response.status_code == 200 and response.json()["state"] == "draft"
-    assert YearlyReport.objects.get(pk=yearly["this"].pk).workers == 13
+    assert response.status_code == 400 and list(response.json()) == ["state"]
+    report = YearlyReport.objects.get(pk=yearly["this"].pk)
+    assert report.state == "draft" and report.workers != 13

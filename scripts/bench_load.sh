@@ -51,11 +51,14 @@ for _ in $(seq 1 300); do
   kill -0 "$serve_pid" 2>/dev/null || { echo "the server stopped:"; cat "$work/serve.log"; exit 1; }
   sleep 1
 done
+for _ in $(seq 1 $((WEB_CONCURRENCY * 3))); do  # every gunicorn worker warmed up (imports, templates)
+  curl -fs -o /dev/null "http://127.0.0.1:$port/accounts/login/"
+done
 echo "== load test: $BENCH_USERS users for $BENCH_SECONDS s on http://127.0.0.1:$port ($WEB_CONCURRENCY gunicorn workers)"
-rm -f "$work"/load_*.csv
-.venv/bin/locust -f benchmarks/load/locustfile.py --headless --only-summary \
-  -u "$BENCH_USERS" -r 5 -t "${BENCH_SECONDS}s" --stop-timeout 10 \
+rm -f "$work"/load_*.csv "$work/timings.json"
+BENCH_TIMINGS="$work/timings.json" .venv/bin/locust -f benchmarks/load/locustfile.py --headless --only-summary \
+  -u "$BENCH_USERS" -r "${BENCH_SPAWN_RATE:-2}" -t "${BENCH_SECONDS}s" --stop-timeout 10 \
   --host "http://127.0.0.1:$port" --csv "$work/load" --loglevel WARNING
 locust_status=$?
-.venv/bin/python benchmarks/load/report.py "$work/load_stats.csv" "${organisations:-0}"
+.venv/bin/python benchmarks/load/report.py "$work/load_stats.csv" "${organisations:-0}" "$work/timings.json"
 exit "$locust_status"

@@ -7,12 +7,13 @@ with a few seconds' pause between pages, as a person does.
 Run by hand: locust -f benchmarks/load/locustfile.py --headless -u 50 -r 5 -t 2m --host http://127.0.0.1:8000
 """
 
+import json
 import os
 import random
 import re
 from urllib.parse import urlparse
 
-from locust import HttpUser, between, task
+from locust import HttpUser, between, events, task
 
 PASSWORD = os.environ.get("BENCH_PASSWORD", "hoptac-demo-2025")
 PLAN = os.environ.get("BENCH_PLAN", "nam-dinh-139-kh-ubnd-2022")
@@ -20,6 +21,24 @@ SEARCHES = ["hợp tác xã", "nông nghiệp", "Hải", "dịch vụ", "tổ h�
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 ORGANISATION_LINK = re.compile(r'href="/registry/(\d+)/"')
 TARGET_LINK = re.compile(rf'href="(/plans/{PLAN}/targets/[^"/]+/)"')
+
+
+# Every response time, by request name, for benchmarks/load/report.py (percentiles of all requests, and of the
+# work after signing in: a password check costs a deliberate ~0.5 s of CPU, once a day per officer).
+TIMINGS_FILE = os.environ.get("BENCH_TIMINGS")
+TIMINGS: dict[str, list[float]] = {}
+
+
+@events.request.add_listener
+def _record(request_type, name, response_time, response_length, exception=None, **kwargs) -> None:
+    TIMINGS.setdefault(name, []).append(response_time if exception is None else -response_time)
+
+
+@events.test_stop.add_listener
+def _write(**kwargs) -> None:
+    if TIMINGS_FILE:
+        with open(TIMINGS_FILE, "w", encoding="utf-8") as out:
+            json.dump(TIMINGS, out)
 
 
 class Officer(HttpUser):

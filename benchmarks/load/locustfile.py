@@ -116,7 +116,9 @@ class ProvinceOfficer(Officer):
 
     @task(1)
     def export_plan(self) -> None:
-        with self.client.get(f"/plans/{PLAN}/export.xlsx", name="plan export (.xlsx)", catch_response=True) as r:
+        with self.client.get(
+            f"/plans/{PLAN}/export.xlsx", name="plan export (.xlsx)", catch_response=True
+        ) as r:
             if r.status_code != 200 or not r.content.startswith(b"PK"):
                 r.failure(f"HTTP {r.status_code}, not a workbook")
 
@@ -129,6 +131,8 @@ class CommuneOfficer(Officer):
 
     @task(1)
     def export_registry(self) -> None:
-        with self.client.get("/registry/export.xlsx", name="registry export (.xlsx)", catch_response=True) as r:
+        with self.client.get(
+            "/registry/export.xlsx", name="registry export (.xlsx)", catch_response=True
+        ) as r:
             if r.status_code != 200 or not r.content.startswith(b"PK"):
                 r.failure(f"HTTP {r.status_code}, not a workbook")

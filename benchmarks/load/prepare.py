@@ -9,11 +9,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from plan_evaluation import multiply  # noqa: E402  (sets Django up)
-
 from django.core.management import call_command  # noqa: E402
 from django.core.management.color import no_style  # noqa: E402
 from django.db import connection  # noqa: E402
+from plan_evaluation import multiply  # noqa: E402  (sets Django up)
 
 from hoptac.registry.models import Organisation  # noqa: E402
 

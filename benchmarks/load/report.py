@@ -36,7 +36,8 @@ def summary(name: str, timings: dict[str, list[float]], keep) -> dict:
 
 
 def main(stats_csv: str, organisations: str, timings_json: str = "") -> None:
-    rows = list(csv.DictReader(open(stats_csv, encoding="utf-8")))
+    with open(stats_csv, encoding="utf-8") as stats:
+        rows = list(csv.DictReader(stats))
     endpoints = []
     for row in rows:
         endpoints.append(
@@ -57,7 +58,11 @@ def main(stats_csv: str, organisations: str, timings_json: str = "") -> None:
         timings = json.loads(Path(timings_json).read_text(encoding="utf-8"))
         overall = [
             summary("all requests (exact)", timings, lambda key: True),
-            summary("after signing in (browsing, searching, plan, exports)", timings, lambda key: key not in SIGN_IN),
+            summary(
+                "after signing in (browsing, searching, plan, exports)",
+                timings,
+                lambda key: key not in SIGN_IN,
+            ),
         ]
     meta = {
         "benchmark": "load: officers browsing, searching, opening the plan page and exporting",
@@ -77,7 +82,8 @@ def main(stats_csv: str, organisations: str, timings_json: str = "") -> None:
     }
     out = ROOT / "benchmarks" / "results"
     (out / "load.json").write_text(
-        json.dumps({**meta, "overall": overall, "endpoints": endpoints}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        json.dumps({**meta, "overall": overall, "endpoints": endpoints}, ensure_ascii=False, indent=2) + "\n",
+        encoding="utf-8",
     )
     lines = [
         f"# {meta['benchmark']}",

@@ -192,9 +192,13 @@ def check_schema(manifest: dict[str, Any]) -> None:
     only_here = sorted(here - there)
     parts = []
     if only_backup:
-        parts.append(f"chỉ có trong bản sao lưu: {', '.join(only_backup[:5])}" + (" …" if len(only_backup) > 5 else ""))
+        parts.append(
+            f"chỉ có trong bản sao lưu: {', '.join(only_backup[:5])}" + (" …" if len(only_backup) > 5 else "")
+        )
     if only_here:
-        parts.append(f"chỉ có trong cơ sở dữ liệu: {', '.join(only_here[:5])}" + (" …" if len(only_here) > 5 else ""))
+        parts.append(
+            f"chỉ có trong cơ sở dữ liệu: {', '.join(only_here[:5])}" + (" …" if len(only_here) > 5 else "")
+        )
     raise BackupError(
         "Phiên bản lược đồ của bản sao lưu khác với cơ sở dữ liệu này, không khôi phục ("
         + "; ".join(parts)
@@ -208,7 +212,7 @@ def _insert(table: Table, columns: list[str], lines: Iterable[bytes]) -> None:
     quote = connection.ops.quote_name
     sql = (
         f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
-        f"VALUES ({', '.join(['%s'] * len(columns))})"
+        f"VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608 (quoted names of our own tables)
     )
     batch: list[list[Any]] = []
     with connection.cursor() as cursor:
@@ -262,7 +266,9 @@ def restore_backup(source: BinaryIO | str | Path, *, media: bool = True) -> dict
         here = {t.name: t for t in tables()}
         missing = sorted(set(manifest["tables"]) ^ set(here))
         if missing:
-            raise BackupError(f"Các bảng của bản sao lưu khác với cơ sở dữ liệu này: {', '.join(missing[:10])}.")
+            raise BackupError(
+                f"Các bảng của bản sao lưu khác với cơ sở dữ liệu này: {', '.join(missing[:10])}."
+            )
         for name, entry in manifest["tables"].items():
             if set(entry["columns"]) != set(here[name].columns):
                 raise BackupError(f"Các cột của bảng {name} trong bản sao lưu khác với cơ sở dữ liệu này.")
@@ -271,7 +277,9 @@ def restore_backup(source: BinaryIO | str | Path, *, media: bool = True) -> dict
             # Settle the foreign-key checks of earlier writes in an enclosing transaction (PostgreSQL cannot
             # empty a table with deferred checks pending); a no-op in restore's own transaction.
             connection.check_constraints()
-            flush = connection.ops.sql_flush(no_style(), list(here), reset_sequences=False, allow_cascade=True)
+            flush = connection.ops.sql_flush(
+                no_style(), list(here), reset_sequences=False, allow_cascade=True
+            )
             connection.ops.execute_sql_flush(flush)
             for name, entry in manifest["tables"].items():
                 with archive.open(f"tables/{name}.jsonl") as lines:

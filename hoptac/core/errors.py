@@ -21,7 +21,9 @@ def _is_api(request: HttpRequest) -> bool:
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     if _is_api(request):
-        return JsonResponse({"detail": _("The request could not be read (too large or malformed).")}, status=400)
+        return JsonResponse(
+            {"detail": _("The request could not be read (too large or malformed).")}, status=400
+        )
     return defaults.bad_request(request, exception)
 
 

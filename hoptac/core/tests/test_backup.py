@@ -41,7 +41,9 @@ def test_round_trip_restores_identical_data_and_files(media, tmp_path):
     path = tmp_path / "sao-luu.zip"
     call_command("backup", str(path))
     manifest = json.loads(zipfile.ZipFile(path).read("manifest.json"))
-    assert {name: {"rows": t["rows"], "sha256": t["sha256"]} for name, t in manifest["tables"].items()} == before
+    assert {
+        name: {"rows": t["rows"], "sha256": t["sha256"]} for name, t in manifest["tables"].items()
+    } == before
     assert manifest["tables"]["registry_organisation"]["rows"] >= 3
     assert [m["path"] for m in manifest["media"]] == ["evidence/2026/bien-ban.pdf"]
 
@@ -75,7 +77,9 @@ def test_restore_refuses_another_schema_version_and_changes_nothing(media, tmp_p
             target.writestr(item, data)
     OrganisationFactory()
     now = table_checksums()
-    with pytest.raises(CommandError, match="Phiên bản lược đồ của bản sao lưu khác.*registry.9999_a_later_release"):
+    with pytest.raises(
+        CommandError, match="Phiên bản lược đồ của bản sao lưu khác.*registry.9999_a_later_release"
+    ):
         call_command("restore", str(other), yes=True)
     assert table_checksums() == now
 

@@ -40,7 +40,12 @@ def production_env(**extra: str) -> dict[str, str]:
 
 def manage(*args: str, env: dict[str, str], timeout: int = 120) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
 
 
@@ -218,7 +223,11 @@ def test_the_production_command_serves_pages_and_static_files(serve_database, tm
     )
     log = (tmp_path / "serve.log").open("w+")
     process = subprocess.Popen(
-        ["bash", "scripts/serve", "all"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        ["bash", "scripts/serve", "all"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
         start_new_session=True,
     )
     try:

@@ -211,8 +211,8 @@ def _insert(table: Table, columns: list[str], lines: Iterable[bytes]) -> None:
     fields = [by_column[c] for c in columns]
     quote = connection.ops.quote_name
     sql = (
-        f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
-        f"VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608 (quoted names of our own tables)
+        f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608 (quoted names of our own tables)
+        f"VALUES ({', '.join(['%s'] * len(columns))})"
     )
     batch: list[list[Any]] = []
     with connection.cursor() as cursor:

@@ -4,8 +4,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+# The developer targets (demo, test, lint, check, bench, messages) run in debug mode with the built-in key:
+# the settings default to production mode and refuse to start without DJANGO_SECRET_KEY there.
+# `make serve` runs production settings (scripts/serve sets DJANGO_DEBUG=false unless told otherwise).
+export DJANGO_DEBUG ?= true
 
-.PHONY: demo test install lint check pytest pytest-pg browser-deps messages serve clean bench
+.PHONY: demo test install lint check pytest pytest-pg browser-deps messages serve clean bench bench-load
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +74,17 @@ bench: install
 	rm -f benchmarks/.work/import.sqlite3*
 	DATABASE_URL=sqlite:///$(CURDIR)/benchmarks/.work/import.sqlite3 $(PY) benchmarks/import_registry.py
 	@bash scripts/bench_pg_import.sh "$(PG_URL)"
+	@bash scripts/bench_load.sh "$(PG_URL)"
+
+# The load test alone: 50 officers on the production command (scripts/bench_load.sh, benchmarks/load/).
+bench-load: install
+	@bash scripts/bench_load.sh "$(PG_URL)"
+
+# Production mode (docs/deployment.md): collectstatic, migrate, check --deploy, then gunicorn (several workers)
+# and the task worker. Needs DJANGO_SECRET_KEY, DATABASE_URL (PostgreSQL) and DJANGO_ALLOWED_HOSTS, from the
+# environment or .env; HOPTAC_BIND (default 127.0.0.1:8000), WEB_CONCURRENCY (default 2 × cores + 1).
+serve: install
+	DJANGO_DEBUG=false bash scripts/serve all
 
 clean:
 	rm -rf $(VENV) db.sqlite3* .pytest_cache

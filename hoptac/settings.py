@@ -5,14 +5,29 @@ import sys
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
-SECRET_KEY = env("DJANGO_SECRET_KEY", default="dev-only-insecure-key-change-me-in-production")
+# --- Production mode (docs/decisions/0021-production-mode.md, docs/deployment.md) -----------------------------
+# DEBUG is off unless asked for: a server started with nothing set runs in production mode, and refuses to start
+# without its own secret key. The developer commands (`make demo`, `make test`, pytest through
+# hoptac/core/testenv.py) set DJANGO_DEBUG=true themselves.
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY is not set: with DJANGO_DEBUG off the server does not start on a built-in key. "
+            "Set DJANGO_SECRET_KEY to a long random value (docs/deployment.md), or DJANGO_DEBUG=true on a "
+            "developer's machine."
+        )
+    SECRET_KEY = "dev-only-insecure-key-never-used-with-debug-off"  # noqa: S105 (debug mode only)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -32,6 +47,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "csp",
     "hoptac.core",
     "hoptac.accounts",
     "hoptac.areas",
@@ -46,8 +62,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files straight from the WSGI process, compressed and cached forever by their hashed names.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "hoptac.core.middleware.VietnameseFirstLocaleMiddleware",
+    # Refuses an over-large body from its Content-Length, before CSRF or a form reads it (production mode).
+    "hoptac.core.uploads.UploadSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -124,8 +145,74 @@ USE_THOUSAND_SEPARATOR = True
 FORMAT_MODULE_PATH = ["hoptac.formats"]
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "hoptac" / "static"]
+# Production mode serves what `collectstatic` gathered, by hashed names (whitenoise, compressed); debug mode (and
+# the tests) serve the sources as they are, without a collectstatic step.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+# In debug mode (and the tests) whitenoise serves the sources through the finders, looked up on each request.
+WHITENOISE_AUTOREFRESH = DEBUG
+WHITENOISE_USE_FINDERS = DEBUG
+
+# --- Production mode: transport and browser security (docs/deployment.md) ------------------------------------
+# Each is on when DEBUG is off and can be turned off one by one (e.g. DJANGO_SECURE_SSL_REDIRECT=false when the
+# reverse proxy already redirects). Behind a TLS-terminating proxy set DJANGO_SECURE_PROXY_SSL_HEADER=true: the
+# proxy's X-Forwarded-Proto header tells Django the request came over HTTPS (the proxy must overwrite it).
+_SECURE = not DEBUG
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=_SECURE)
+SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31_536_000 if _SECURE else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=_SECURE)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=_SECURE)
+if env.bool("DJANGO_SECURE_PROXY_SSL_HEADER", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Paths the SSL redirect leaves alone: the health check a load balancer calls over plain HTTP, if any.
+SECURE_REDIRECT_EXEMPT = env.list("DJANGO_SECURE_REDIRECT_EXEMPT", default=[])
+SESSION_COOKIE_SECURE = env.bool("DJANGO_SESSION_COOKIE_SECURE", default=_SECURE)
+CSRF_COOKIE_SECURE = env.bool("DJANGO_CSRF_COOKIE_SECURE", default=_SECURE)
+SESSION_COOKIE_HTTPONLY = True
+# The CSRF token is read from the form, never by a script: the cookie can be HttpOnly too.
+CSRF_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): scripts only from our own static files — no inline <script>, no inline
+# event handlers (hoptac/static/js/app.js binds data-confirm and the like). Inline style attributes stay
+# allowed (bar widths; Swagger UI and ReDoc set styles from script); images may be data: URIs (Swagger UI icons);
+# ReDoc runs its search in a blob: worker.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "worker-src": [SELF, "blob:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# Request-size caps: a form or JSON body above DATA_UPLOAD_MAX_MEMORY_SIZE is refused (400) before it is parsed;
+# an uploaded file above FILE_UPLOAD_MAX_MEMORY_SIZE goes to a temporary file instead of memory; a whole upload
+# above HOPTAC_MAX_UPLOAD_BYTES is refused from its Content-Length before it is read (hoptac.core.uploads).
+# Each use of an upload has its own, smaller limit on top (hoptac.core.uploads.check_upload).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE", default=2 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("DJANGO_FILE_UPLOAD_MAX_MEMORY_SIZE", default=2 * 1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+HOPTAC_MAX_UPLOAD_BYTES = env.int("HOPTAC_MAX_UPLOAD_BYTES", default=25 * 1024 * 1024)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -16,3 +16,9 @@ urlpatterns = [
     path("reports/", include("hoptac.reports.urls")),
     path("api/v1/", include("hoptac.api_urls")),
 ]
+
+# Under /api/ the errors Django answers itself (unknown URL, too-large body, CSRF, server error) are JSON too.
+handler400 = "hoptac.core.errors.bad_request"
+handler403 = "hoptac.core.errors.permission_denied"
+handler404 = "hoptac.core.errors.page_not_found"
+handler500 = "hoptac.core.errors.server_error"

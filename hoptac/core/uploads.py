@@ -12,13 +12,15 @@ Each use passes its own allowed extensions and size limit:
 
 import unicodedata
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from charset_normalizer import from_bytes
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext_lazy as _
 
 from .downloads import DOCX, XLSX
@@ -29,6 +31,9 @@ TEXT_SAMPLE = 64 * 1024  # bytes of a text file looked at for NUL bytes (binary 
 REFUSED_TYPE = _("File “%(name)s” was not accepted: only %(allowed)s files are accepted.")
 REFUSED_EMPTY = _("File “%(name)s” was not accepted: it is empty.")
 REFUSED_TOO_BIG = _("File “%(name)s” was not accepted: it is larger than %(limit)s MB.")
+REFUSED_REQUEST_TOO_BIG = _(
+    "The upload was not accepted: it is larger than %(limit)s MB. Split the file or attach a smaller one."
+)
 REFUSED_CONTENT = _("File “%(name)s” was not accepted: its content is not a %(kind)s file.")
 
 
@@ -169,3 +174,27 @@ def check_upload(file: Any, *, allowed: Iterable[str], max_bytes: int, field: st
     if not _content_matches(file, kind):
         raise refuse(REFUSED_CONTENT % {"name": name, "kind": kind.label})
     return kind.content_type
+
+
+class UploadSizeLimitMiddleware:
+    """Refuse a request whose body is larger than settings.HOPTAC_MAX_UPLOAD_BYTES from its Content-Length,
+    before anything reads the body (CSRF, a form or a parser would otherwise read it all, to a temporary file,
+    before `check_upload` could refuse it): 413 with a Vietnamese message, JSON under /api/. The per-use limits
+    of `check_upload` are smaller and still apply; the reverse proxy caps bodies without a Content-Length
+    (client_max_body_size, docs/deployment.md)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        limit = settings.HOPTAC_MAX_UPLOAD_BYTES
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if limit and length > limit:
+            message = str(REFUSED_REQUEST_TOO_BIG % {"limit": f"{limit / MB:g}".replace(".", ",")})
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": message}, status=413)
+            return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)

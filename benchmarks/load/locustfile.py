@@ -1,0 +1,138 @@
+"""Load scenario (`make bench`, scripts/bench_load.sh): officers of the province and of communes sign in, browse
+and search the registry, open an organisation, the plan page and its targets, and export — against the
+production command (gunicorn + PostgreSQL) on 127.0.0.1 only. Headless and bounded in time by the script
+(locust --run-time). Each simulated officer signs in once with the demo accounts (`load_demo`), then works
+with a few seconds' pause between pages, as a person does.
+
+Run by hand: locust -f benchmarks/load/locustfile.py --headless -u 50 -r 5 -t 2m --host http://127.0.0.1:8000
+"""
+
+import json
+import os
+import random
+import re
+from urllib.parse import urlparse
+
+from locust import HttpUser, between, events, task
+
+PASSWORD = os.environ.get("BENCH_PASSWORD", "hoptac-demo-2025")
+PLAN = os.environ.get("BENCH_PLAN", "nam-dinh-139-kh-ubnd-2022")
+SEARCHES = ["hợp tác xã", "nông nghiệp", "Hải", "dịch vụ", "tổ hợp tác", "vận tải", "xây dựng", "thủy sản"]
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+ORGANISATION_LINK = re.compile(r'href="/registry/(\d+)/"')
+TARGET_LINK = re.compile(rf'href="(/plans/{PLAN}/targets/[^"/]+/)"')
+
+
+# Every response time, by request name, for benchmarks/load/report.py (percentiles of all requests, and of the
+# work after signing in: a password check costs a deliberate ~0.5 s of CPU, once a day per officer).
+TIMINGS_FILE = os.environ.get("BENCH_TIMINGS")
+TIMINGS: dict[str, list[float]] = {}
+
+
+@events.request.add_listener
+def _record(request_type, name, response_time, response_length, exception=None, **kwargs) -> None:
+    TIMINGS.setdefault(name, []).append(response_time if exception is None else -response_time)
+
+
+@events.test_stop.add_listener
+def _write(**kwargs) -> None:
+    if TIMINGS_FILE:
+        with open(TIMINGS_FILE, "w", encoding="utf-8") as out:
+            json.dump(TIMINGS, out)
+
+
+class Officer(HttpUser):
+    abstract = True
+    wait_time = between(1, 4)
+    usernames: tuple[str, ...] = ()
+
+    def on_start(self) -> None:
+        host = urlparse(self.host or "").hostname
+        if host not in {"127.0.0.1", "localhost", "::1"}:
+            raise RuntimeError("The load test only runs against this machine (127.0.0.1).")
+        self.organisations: list[str] = []
+        self.targets: list[str] = []
+        page = self.client.get("/accounts/login/", name="login page")
+        token = CSRF.search(page.text)
+        with self.client.post(
+            "/accounts/login/",
+            data={
+                "username": random.choice(self.usernames),
+                "password": PASSWORD,
+                "csrfmiddlewaretoken": token.group(1) if token else "",
+            },
+            headers={"Referer": f"{self.host}/accounts/login/"},
+            name="sign in",
+            catch_response=True,
+        ) as response:
+            if "/accounts/login/" in response.url:
+                response.failure("sign-in refused")
+
+    def page(self, url: str, name: str, *, must_contain: str = "") -> str:
+        with self.client.get(url, name=name, catch_response=True) as response:
+            if response.status_code != 200:
+                response.failure(f"HTTP {response.status_code}")
+            elif "/accounts/login/" in response.url:
+                response.failure("signed out")
+            elif must_contain and must_contain not in response.text:
+                response.failure(f"missing {must_contain!r}")
+            return response.text or ""
+
+    @task(4)
+    def registry(self) -> None:
+        html = self.page(f"/registry/?page={random.randint(1, 5)}", "registry list", must_contain="<table")
+        self.organisations = ORGANISATION_LINK.findall(html) or self.organisations
+
+    @task(3)
+    def search(self) -> None:
+        html = self.page(f"/registry/?q={random.choice(SEARCHES)}", "registry search")
+        self.organisations = ORGANISATION_LINK.findall(html) or self.organisations
+
+    @task(3)
+    def organisation(self) -> None:
+        if self.organisations:
+            self.page(f"/registry/{random.choice(self.organisations)}/", "organisation detail")
+
+    @task(2)
+    def plan(self) -> None:
+        html = self.page(f"/plans/{PLAN}/", "plan page")
+        self.targets = TARGET_LINK.findall(html) or self.targets
+
+    @task(1)
+    def target(self) -> None:
+        if self.targets:
+            self.page(random.choice(self.targets), "plan target")
+
+    @task(1)
+    def yearly(self) -> None:
+        self.page("/registry/years/", "yearly data list")
+
+
+class ProvinceOfficer(Officer):
+    """The whole province: every organisation of the registry is in scope."""
+
+    weight = 2
+    usernames = ("tinh",)
+
+    @task(1)
+    def export_plan(self) -> None:
+        with self.client.get(
+            f"/plans/{PLAN}/export.xlsx", name="plan export (.xlsx)", catch_response=True
+        ) as r:
+            if r.status_code != 200 or not r.content.startswith(b"PK"):
+                r.failure(f"HTTP {r.status_code}, not a workbook")
+
+
+class CommuneOfficer(Officer):
+    """A commune's officer: their communes' organisations."""
+
+    weight = 3
+    usernames = ("xa_haihau", "xa_haianh")
+
+    @task(1)
+    def export_registry(self) -> None:
+        with self.client.get(
+            "/registry/export.xlsx", name="registry export (.xlsx)", catch_response=True
+        ) as r:
+            if r.status_code != 200 or not r.content.startswith(b"PK"):
+                r.failure(f"HTTP {r.status_code}, not a workbook")

@@ -1,0 +1,119 @@
+"""Turn locust's CSV statistics (scripts/bench_load.sh) into benchmarks/results/load.json and load.md."""
+
+import csv
+import json
+import os
+import platform
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+GOAL_P95_MS = 500
+
+
+SIGN_IN = {"login page", "sign in"}
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return 0.0
+    return round(ordered[min(len(ordered) - 1, int(share * len(ordered)))], 1)
+
+
+def summary(name: str, timings: dict[str, list[float]], keep) -> dict:
+    values = [abs(v) for key, vs in timings.items() if keep(key) for v in vs]
+    failures = sum(1 for key, vs in timings.items() if keep(key) for v in vs if v < 0)
+    return {
+        "name": name,
+        "requests": len(values),
+        "failures": failures,
+        "median_ms": percentile(values, 0.5),
+        "p95_ms": percentile(values, 0.95),
+        "p99_ms": percentile(values, 0.99),
+        "max_ms": round(max(values, default=0)),
+    }
+
+
+def main(stats_csv: str, organisations: str, timings_json: str = "") -> None:
+    with open(stats_csv, encoding="utf-8") as stats:
+        rows = list(csv.DictReader(stats))
+    endpoints = []
+    for row in rows:
+        endpoints.append(
+            {
+                "name": row["Name"] if row["Name"] != "Aggregated" else "all requests",
+                "requests": int(row["Request Count"]),
+                "failures": int(row["Failure Count"]),
+                "median_ms": float(row["50%"] or 0),
+                "p95_ms": float(row["95%"] or 0),
+                "p99_ms": float(row["99%"] or 0),
+                "max_ms": round(float(row["Max Response Time"] or 0)),
+                "rps": round(float(row["Requests/s"] or 0), 2),
+            }
+        )
+    total = endpoints[-1]
+    overall = []
+    if timings_json and Path(timings_json).exists():
+        timings = json.loads(Path(timings_json).read_text(encoding="utf-8"))
+        overall = [
+            summary("all requests (exact)", timings, lambda key: True),
+            summary(
+                "after signing in (browsing, searching, plan, exports)",
+                timings,
+                lambda key: key not in SIGN_IN,
+            ),
+        ]
+    meta = {
+        "benchmark": "load: officers browsing, searching, opening the plan page and exporting",
+        "server": f"scripts/serve (gunicorn, {os.environ.get('WEB_CONCURRENCY')} workers, + db_worker), DEBUG off",
+        "database": os.environ.get("BENCH_DB_VENDOR", "postgresql"),
+        "organisations": int(organisations),
+        "users": int(os.environ["BENCH_USERS"]),
+        "run_seconds": int(os.environ["BENCH_SECONDS"]),
+        "python": platform.python_version(),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, shared with other work during the run "
+        "(locust, the server and other engineers' processes on the same cores)",
+        "goal": f"zero errors, p95 under {GOAL_P95_MS} ms",
+        "met": total["failures"] == 0 and total["p95_ms"] < GOAL_P95_MS,
+        "met_after_signing_in": bool(overall)
+        and overall[1]["failures"] == 0
+        and overall[1]["p95_ms"] < GOAL_P95_MS,
+    }
+    out = ROOT / "benchmarks" / "results"
+    (out / "load.json").write_text(
+        json.dumps({**meta, "overall": overall, "endpoints": endpoints}, ensure_ascii=False, indent=2) + "\n",
+        encoding="utf-8",
+    )
+    lines = [
+        f"# {meta['benchmark']}",
+        "",
+        f"{meta['users']} simultaneous users for {meta['run_seconds']} s against {meta['server']}; "
+        f"{meta['database']}, registry of {meta['organisations']:,} organisations; Python {meta['python']}, "
+        f"{meta['machine']}. Goal: {meta['goal']} — over all requests {'met' if meta['met'] else 'NOT met'}; "
+        f"over the work after signing in {'met' if meta['met_after_signing_in'] else 'NOT met'}.",
+        "",
+        "| requests | count | failures | median (ms) | p95 (ms) | p99 (ms) | max (ms) |",
+        "|---|---|---|---|---|---|---|",
+        *[
+            f"| {o['name']} | {o['requests']} | {o['failures']} | {o['median_ms']:g} | {o['p95_ms']:g} | "
+            f"{o['p99_ms']:g} | {o['max_ms']} |"
+            for o in overall
+        ],
+        "",
+        "By request (locust's statistics; percentiles rounded by locust):",
+        "",
+        "| request | count | failures | median (ms) | p95 (ms) | p99 (ms) | max (ms) | req/s |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for e in endpoints:
+        lines.append(
+            f"| {e['name']} | {e['requests']} | {e['failures']} | {e['median_ms']:g} | {e['p95_ms']:g} | "
+            f"{e['p99_ms']:g} | {e['max_ms']} | {e['rps']} |"
+        )
+    (out / "load.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])

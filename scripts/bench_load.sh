@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# `make bench` (and `make bench-load`): the load test. A scratch PostgreSQL database `hoptac_load` beside the
+# given one gets the demo × BENCH_LOAD_SCALE (default 10, benchmarks/load/prepare.py); the production command
+# (scripts/serve: gunicorn + the task worker, DEBUG off) serves it on a free port of 127.0.0.1; locust
+# (benchmarks/load/locustfile.py) runs BENCH_USERS (50) officers headless for BENCH_SECONDS (120) and stops;
+# the figures go to benchmarks/results/load.{json,md}. TLS is the reverse proxy's work in production: here the
+# server is reached over plain HTTP on the loopback, so the SSL redirect and secure-only cookies are off.
+set -u
+url="$1"
+cd "$(dirname "$0")/.."
+load_url="${url%/*}/hoptac_load"
+work=benchmarks/.work
+mkdir -p "$work"
+export BENCH_USERS="${BENCH_USERS:-50}" BENCH_SECONDS="${BENCH_SECONDS:-120}"
+if ! .venv/bin/python -c "import locust" 2>/dev/null; then
+  .venv/bin/python -m pip install -q -e '.[bench]' || { echo "locust could not be installed: no load test."; exit 1; }
+fi
+if ! .venv/bin/python - "$url" <<'PY'
+import sys
+import psycopg
+try:
+    with psycopg.connect(sys.argv[1].replace("postgres://", "postgresql://"), autocommit=True, connect_timeout=3) as c:
+        c.execute("DROP DATABASE IF EXISTS hoptac_load WITH (FORCE)")
+        c.execute("CREATE DATABASE hoptac_load")
+except Exception as exc:  # noqa: BLE001
+    print(f"PostgreSQL unreachable or no right to create a database ({exc}): no load test.")
+    sys.exit(1)
+PY
+then
+  exit 0
+fi
+echo "== load test: preparing the registry (demo × ${BENCH_LOAD_SCALE:-10}) in hoptac_load"
+prepared="$(DJANGO_DEBUG=true DATABASE_URL="$load_url" .venv/bin/python benchmarks/load/prepare.py)" || exit 1
+echo "$prepared"
+organisations="$(echo "$prepared" | sed -n 's/^registry: \([0-9]*\) organisations.*/\1/p')"
+port="$(.venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+export WEB_CONCURRENCY="${WEB_CONCURRENCY:-5}"
+DJANGO_DEBUG=false \
+DJANGO_SECRET_KEY="$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+DATABASE_URL="$load_url" \
+DJANGO_ALLOWED_HOSTS=127.0.0.1 \
+DJANGO_SECURE_SSL_REDIRECT=false DJANGO_SESSION_COOKIE_SECURE=false DJANGO_CSRF_COOKIE_SECURE=false \
+STATIC_ROOT="$PWD/$work/static" \
+HOPTAC_BIND="127.0.0.1:$port" \
+GUNICORN_ACCESS_LOG=/dev/null \
+  setsid bash scripts/serve all >"$work/serve.log" 2>&1 &
+serve_pid=$!
+trap 'kill -TERM -- -"$serve_pid" 2>/dev/null; wait "$serve_pid" 2>/dev/null' EXIT
+for _ in $(seq 1 300); do
+  curl -fs -o /dev/null "http://127.0.0.1:$port/accounts/login/" && break
+  kill -0 "$serve_pid" 2>/dev/null || { echo "the server stopped:"; cat "$work/serve.log"; exit 1; }
+  sleep 1
+done
+for _ in $(seq 1 $((WEB_CONCURRENCY * 3))); do  # every gunicorn worker warmed up (imports, templates)
+  curl -fs -o /dev/null "http://127.0.0.1:$port/accounts/login/"
+done
+echo "== load test: $BENCH_USERS users for $BENCH_SECONDS s on http://127.0.0.1:$port ($WEB_CONCURRENCY gunicorn workers)"
+rm -f "$work"/load_*.csv "$work/timings.json"
+BENCH_TIMINGS="$work/timings.json" .venv/bin/locust -f benchmarks/load/locustfile.py --headless --only-summary \
+  -u "$BENCH_USERS" -r "${BENCH_SPAWN_RATE:-2}" -t "${BENCH_SECONDS}s" --stop-timeout 10 \
+  --host "http://127.0.0.1:$port" --csv "$work/load" --loglevel WARNING
+locust_status=$?
+.venv/bin/python benchmarks/load/report.py "$work/load_stats.csv" "${organisations:-0}" "$work/timings.json"
+exit "$locust_status"

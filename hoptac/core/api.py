@@ -6,6 +6,7 @@ Services raise Django's `ValidationError` (400, by field) and `PermissionDenied`
 turns each into a JSON answer, so viewsets call services directly, without try/except."""
 
 import datetime
+import math
 from collections.abc import Callable, Sequence
 from typing import Any, Literal, overload
 
@@ -14,7 +15,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import mixins, serializers, viewsets
+from django.utils.translation import gettext
 from rest_framework.decorators import action
+from rest_framework.exceptions import Throttled
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -106,6 +109,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     answers Django's PermissionDenied with 403 and Http404 with 404, `{"detail": message}`."""
     if isinstance(exc, DjangoValidationError):
         exc = as_drf_error(exc)
+    if isinstance(exc, Throttled):
+        # Too many requests (settings REST_FRAMEWORK throttles): 429 with a Vietnamese message and Retry-After.
+        seconds = max(1, math.ceil(exc.wait or 1))
+        message = gettext("Too many requests. Please wait %(seconds)s seconds and try again.")
+        exc = Throttled(detail=message % {"seconds": seconds})
+        exc.wait = seconds  # after __init__, which would append DRF's English sentence
     return drf_exception_handler(exc, context)
 
 

@@ -61,7 +61,7 @@ def audit_event_list(*, user: User, params: Any) -> tuple[AuditFilterForm, Query
         if data["date_to"]:
             end = datetime.datetime.combine(data["date_to"] + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
             events = events.filter(at__lt=end)
-    else:
+    elif form.is_bound:
         events = events.none()
     return form, events.order_by("-at", "-pk")
 

@@ -39,7 +39,9 @@ IMPORT_VIEWS = frozenset({"imports:import_start", "import-list"})
 
 def client_ip(request: Any) -> str | None:
     """The address django-axes determined (it honours the proxy settings), else REMOTE_ADDR."""
-    address = getattr(request, "axes_ip_address", None) or (request.META.get("REMOTE_ADDR") if request else None)
+    address = getattr(request, "axes_ip_address", None) or (
+        request.META.get("REMOTE_ADDR") if request else None
+    )
     return address or None
 
 
@@ -109,8 +111,10 @@ def _history_written(sender: Any, instance: Any, history_instance: Any, **kwargs
     reason = history_instance.history_change_reason or ""
     kind = AuditKind.CHANGE
     state_field = "state"
-    if history_instance.history_type == "~" and hasattr(instance, state_field) and _state_moved(
-        history_instance, state_field
+    if (
+        history_instance.history_type == "~"
+        and hasattr(instance, state_field)
+        and _state_moved(history_instance, state_field)
     ):
         kind = AuditKind.APPROVAL
     user = history_instance.history_user

@@ -52,14 +52,18 @@ def audit_event_list(*, user: User, params: Any) -> tuple[AuditFilterForm, Query
             events = events.filter(username__icontains=data["user"])
         if data["q"]:
             events = events.filter(
-                Q(object_repr__icontains=data["q"]) | Q(path__icontains=data["q"]) | Q(detail__icontains=data["q"])
+                Q(object_repr__icontains=data["q"])
+                | Q(path__icontains=data["q"])
+                | Q(detail__icontains=data["q"])
             )
         zone = timezone.get_current_timezone()
         if data["date_from"]:
             start = datetime.datetime.combine(data["date_from"], datetime.time.min, tzinfo=zone)
             events = events.filter(at__gte=start)
         if data["date_to"]:
-            end = datetime.datetime.combine(data["date_to"] + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
+            end = datetime.datetime.combine(
+                data["date_to"] + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
+            )
             events = events.filter(at__lt=end)
     elif form.is_bound:
         events = events.none()
@@ -109,7 +113,11 @@ COLUMNS = [
 def audit_workbook(events: QuerySet[AuditEvent]) -> bytes:
     workbook = new_workbook()
     sheet = add_sheet(workbook, _("Audit trail"))
-    write_title(sheet, _("Audit trail"), _("Exported at %(time)s") % {"time": timezone.localtime().strftime("%H:%M %d/%m/%Y")})
+    write_title(
+        sheet,
+        _("Audit trail"),
+        _("Exported at %(time)s") % {"time": timezone.localtime().strftime("%H:%M %d/%m/%Y")},
+    )
     rows = (
         [
             timezone.localtime(event.at).strftime("%d/%m/%Y %H:%M:%S"),

@@ -23,7 +23,9 @@ def test_sign_ins_failures_and_sign_outs_are_recorded(client):
     client.post(reverse("accounts:login"), {"username": "canbo.tinh", "password": "sai"})
     client.post(reverse("accounts:login"), {"username": "canbo.tinh", "password": PASSWORD})
     client.post(reverse("accounts:logout"))
-    kinds = list(AuditEvent.objects.filter(username="canbo.tinh").order_by("pk").values_list("kind", flat=True))
+    kinds = list(
+        AuditEvent.objects.filter(username="canbo.tinh").order_by("pk").values_list("kind", flat=True)
+    )
     assert kinds == [AuditKind.LOGIN_FAILED, AuditKind.LOGIN, AuditKind.LOGOUT]
     assert AuditEvent.objects.filter(kind=AuditKind.LOGIN, ip_address="127.0.0.1").exists()
 
@@ -31,7 +33,9 @@ def test_sign_ins_failures_and_sign_outs_are_recorded(client):
 def test_every_change_of_a_record_is_recorded_with_its_user():
     officer = UserFactory(role=Role.ADMIN, username="quantri")
     org = OrganisationFactory(name="HTX Hải Anh")
-    registry_services.organisation_update(user=officer, organisation=org, data={"phone": "0912345678"}, reason="sửa")
+    registry_services.organisation_update(
+        user=officer, organisation=org, data={"phone": "0912345678"}, reason="sửa"
+    )
     event = AuditEvent.objects.filter(kind=AuditKind.CHANGE, object_id=str(org.pk)).latest("pk")
     assert event.username == "quantri" and event.object_type == "registry.Organisation"
     assert "HTX Hải Anh" in event.object_repr and "sửa" in event.detail

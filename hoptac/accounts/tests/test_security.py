@@ -146,8 +146,7 @@ def test_the_token_endpoint_has_a_stricter_throttle():
     api = APIClient()
     limit = int(settings.API_THROTTLE_RATES["login"].split("/")[0])
     answers = [
-        api.post(TOKEN, {"username": f"khong.co.{n}", "password": "x"}).status_code
-        for n in range(limit + 1)
+        api.post(TOKEN, {"username": f"khong.co.{n}", "password": "x"}).status_code for n in range(limit + 1)
     ]
     assert answers[-1] == 429 and 429 not in answers[:-1]
 

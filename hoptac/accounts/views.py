@@ -11,7 +11,6 @@ from . import roles, services
 from .forms import ApiTokenForm, LoginForm
 from .http import SignedInRequest
 
-
 NEW_TOKEN_KEY = "hoptac_new_api_token"
 
 

@@ -14,8 +14,8 @@ from django import forms
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import mixins, serializers, viewsets
 from django.utils.translation import gettext
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import Throttled
 from rest_framework.negotiation import DefaultContentNegotiation

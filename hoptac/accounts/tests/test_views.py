@@ -2,8 +2,8 @@
 
 import pytest
 from django.urls import reverse
-from rest_framework.test import APIClient
 from knox.models import AuthToken
+from rest_framework.test import APIClient
 
 from hoptac.accounts.models import Role
 from hoptac.accounts.tests.factories import PASSWORD, UserFactory

@@ -62,7 +62,7 @@ class ObtainTokenView(APIView):
         serializer.is_valid(raise_exception=True)
         # The DRF request is passed on: django-axes counts the failure and marks the lockout on it, and its
         # middleware (which would answer with the HTML page) does not see the mark.
-        user = authenticate(request=request, **serializer.validated_data)  # type: ignore[arg-type]
+        user = authenticate(request=request, **serializer.validated_data)
         if getattr(request, "axes_locked_out", False):
             return Response({"detail": locked_out_message()}, status=status.HTTP_429_TOO_MANY_REQUESTS)
         if user is None or not user.is_active:
@@ -70,7 +70,7 @@ class ObtainTokenView(APIView):
                 {"detail": _("Unable to sign in with the username and password given.")},
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        instance, token = services.api_token_renew(user=user)  # type: ignore[arg-type]
+        instance, token = services.api_token_renew(user=user)
         user_logged_in.send(sender=type(user), request=request._request, user=user)
         return Response({"token": token, "expiry": instance.expiry})
 

@@ -19,7 +19,6 @@ from hoptac.core.forms import date_field_setup
 from hoptac.core.workbooks import Column, add_sheet, new_workbook, workbook_bytes, write_table, write_title
 
 from . import roles
-from .http import SignedInRequest
 from .models import AuditEvent, AuditKind, User
 
 
@@ -71,8 +70,6 @@ def audit_event_list(*, user: User, params: Any) -> tuple[AuditFilterForm, Query
 
 
 class AdminOnlyMixin(LoginRequiredMixin):
-    request: SignedInRequest
-
     def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
         if request.user.is_authenticated and not roles.can_view_audit(request.user):
             raise PermissionDenied
@@ -85,7 +82,9 @@ class AuditListView(AdminOnlyMixin, ListView):
     context_object_name = "events"
 
     def get_queryset(self) -> QuerySet[AuditEvent]:
-        self.form, events = audit_event_list(user=self.request.user, params=self.request.GET)
+        user = self.request.user
+        assert user.is_authenticated  # LoginRequiredMixin
+        self.form, events = audit_event_list(user=user, params=self.request.GET)
         return events
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -97,16 +96,16 @@ class AuditListView(AdminOnlyMixin, ListView):
         return context
 
 
-COLUMNS = [
-    Column(gettext_lazy("Time"), 18),
-    Column(gettext_lazy("Event"), 22),
-    Column(gettext_lazy("Username"), 18),
-    Column(gettext_lazy("IP address"), 16),
-    Column(gettext_lazy("Record type"), 22),
-    Column(gettext_lazy("Record id"), 10),
-    Column(gettext_lazy("Record"), 36),
-    Column(gettext_lazy("Address in the system"), 40),
-    Column(gettext_lazy("Detail"), 40),
+COLUMN_HEADERS: list[tuple[Any, float]] = [
+    (gettext_lazy("Time"), 18),
+    (gettext_lazy("Event"), 22),
+    (gettext_lazy("Username"), 18),
+    (gettext_lazy("IP address"), 16),
+    (gettext_lazy("Record type"), 22),
+    (gettext_lazy("Record id"), 10),
+    (gettext_lazy("Record"), 36),
+    (gettext_lazy("Address in the system"), 40),
+    (gettext_lazy("Detail"), 40),
 ]
 
 
@@ -132,7 +131,9 @@ def audit_workbook(events: QuerySet[AuditEvent]) -> bytes:
         ]
         for event in events.iterator()
     )
-    write_table(sheet, 4, [Column(str(c.header), c.width) for c in COLUMNS], rows, auto_filter=True)
+    write_table(
+        sheet, 4, [Column(str(header), width) for header, width in COLUMN_HEADERS], rows, auto_filter=True
+    )
     return workbook_bytes(workbook)
 
 

@@ -111,10 +111,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = as_drf_error(exc)
     if isinstance(exc, Throttled):
         # Too many requests (settings REST_FRAMEWORK throttles): 429 with a Vietnamese message and Retry-After.
-        seconds = max(1, math.ceil(exc.wait or 1))
+        seconds = max(1, math.ceil(getattr(exc, "wait", None) or 1))
         message = gettext("Too many requests. Please wait %(seconds)s seconds and try again.")
         exc = Throttled(detail=message % {"seconds": seconds})
-        exc.wait = seconds  # after __init__, which would append DRF's English sentence
+        exc.wait = seconds  # type: ignore[attr-defined]  # after __init__, which would append DRF's English sentence
     return drf_exception_handler(exc, context)
 
 

@@ -2,6 +2,7 @@
 (see `.env.example`); without `DATABASE_URL` the app runs on a local SQLite file."""
 
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -38,7 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -77,6 +78,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
     "hoptac.core.middleware.ApiJsonErrorsMiddleware",
+    "hoptac.accounts.audit.AuditMiddleware",
 ]
 
 ROOT_URLCONF = "hoptac.urls"
@@ -128,12 +130,37 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "registry:organisation_list"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# django-axes: lock an account+address after 5 failed logins for 30 minutes.
+# ---- Authentication, sessions, API tokens and throttling (engineer F2; docs/decisions/0022-authentication-audit.md)
+# django-axes: an account is locked from one address after AXES_FAILURE_LIMIT failed sign-ins in a row, and an
+# address is locked for every account after AXES_IP_FAILURE_LIMIT failures across any usernames (password
+# spraying); both for AXES_COOLOFF_TIME hours. The two limits are applied by hoptac.accounts.lockout.
+AXES_HANDLER = "hoptac.accounts.lockout.LockoutHandler"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = 0.5
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_IP_FAILURE_LIMIT = env.int("AXES_IP_FAILURE_LIMIT", default=20)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# Sessions of a working day: 9 hours from sign-in, and gone when the browser closes.
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=9 * 60 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
+# API tokens (django-rest-knox): stored as a SHA-512 digest, shown once, valid API_TOKEN_DAYS days, revoked on
+# sign-out and on a password change (hoptac.accounts.signals).
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=env.int("API_TOKEN_DAYS", default=30)),
+    "AUTH_HEADER_PREFIX": "Token",
+    "TOKEN_LIMIT_PER_USER": None,
+    "AUTO_REFRESH": False,
+}
+# API throttling: per address for anonymous calls, per user when signed in, stricter for the token endpoint.
+API_THROTTLE_RATES = {
+    "anon": env("API_THROTTLE_ANON", default="60/minute"),
+    "user": env("API_THROTTLE_USER", default="1200/minute"),
+    "login": env("API_THROTTLE_LOGIN", default="10/minute"),
+}
+# The API schema and docs need a signed-in user unless this is set (e.g. for a public integration guide).
+API_SCHEMA_PUBLIC = env.bool("API_SCHEMA_PUBLIC", default=False)
+# ---- end of authentication settings
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
@@ -217,8 +244,13 @@ HOPTAC_MAX_UPLOAD_BYTES = env.int("HOPTAC_MAX_UPLOAD_BYTES", default=25 * 1024 *
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
     ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": API_THROTTLE_RATES,
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,

@@ -13,4 +13,7 @@ def user_role(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"user_role_label": SimpleLazyObject(lambda: roles.role_label(user))}
+    return {
+        "user_role_label": SimpleLazyObject(lambda: roles.role_label(user)),
+        "user_can_view_audit": roles.can_view_audit(user),
+    }

@@ -2,7 +2,7 @@
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from . import services
 from .models import User
@@ -18,5 +18,5 @@ class LoginForm(AuthenticationForm):
 class ApiTokenForm(forms.Form):
     """Create the user's API token, or replace it (the old token stops working at once)."""
 
-    def save(self, *, user: User) -> Token:
+    def save(self, *, user: User) -> tuple[AuthToken, str]:
         return services.api_token_renew(user=user)

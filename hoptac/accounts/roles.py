@@ -204,6 +204,11 @@ def can_register_organisations(user: User | AnonymousUser) -> bool:
     return is_officer(user)
 
 
+def can_view_audit(user: User | AnonymousUser) -> bool:
+    """The audit trail (sign-ins, exports, imports, review steps, changes, personal data seen): administrators."""
+    return is_admin(user)
+
+
 def can_import(user: User | AnonymousUser) -> bool:
     """Import a list: officers (rows inside their scope), and a representative (their own organisation's
     contact details and yearly data)."""

@@ -6,11 +6,12 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
-from rest_framework.authtoken.models import Token
 
-from . import roles
+from . import roles, services
 from .forms import ApiTokenForm, LoginForm
 from .http import SignedInRequest
+
+NEW_TOKEN_KEY = "hoptac_new_api_token"
 
 
 class LoginView(auth_views.LoginView):
@@ -33,7 +34,9 @@ class ProfileView(LoginRequiredMixin, TemplateView):
         user = self.request.user
         context.update(
             {
-                "token": Token.objects.filter(user=user).first(),
+                "token": services.api_token_current(user=user),
+                # The new token itself, shown once: kept in the session only until this page has shown it.
+                "new_token": self.request.session.pop(NEW_TOKEN_KEY, None),
                 "areas": user.areas.select_related("parent").order_by("map", "level", "name_sort"),
                 "role_label": roles.role_label(user),
                 "scope_description": roles.scope_description(user),
@@ -44,6 +47,7 @@ class ProfileView(LoginRequiredMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         form = ApiTokenForm(request.POST)
         if form.is_valid():
-            form.save(user=request.user)
+            _instance, token = form.save(user=request.user)
+            request.session[NEW_TOKEN_KEY] = token
             messages.success(request, _("A new API token was created. Any previous token no longer works."))
         return redirect("accounts:profile")

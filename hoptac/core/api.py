@@ -6,6 +6,7 @@ Services raise Django's `ValidationError` (400, by field) and `PermissionDenied`
 turns each into a JSON answer, so viewsets call services directly, without try/except."""
 
 import datetime
+import math
 from collections.abc import Callable, Sequence
 from typing import Any, Literal, overload
 
@@ -13,9 +14,11 @@ from django import forms
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import Throttled
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -161,6 +164,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return response
     if isinstance(exc, DjangoValidationError):
         exc = as_drf_error(exc)
+    if isinstance(exc, Throttled):
+        # Too many requests (settings REST_FRAMEWORK throttles): 429 with a Vietnamese message and Retry-After.
+        seconds = max(1, math.ceil(getattr(exc, "wait", None) or 1))
+        message = gettext("Too many requests. Please wait %(seconds)s seconds and try again.")
+        exc = Throttled(detail=message % {"seconds": seconds})
+        exc.wait = seconds  # type: ignore[attr-defined]  # after __init__, which would append DRF's English sentence
     return drf_exception_handler(exc, context)
 
 

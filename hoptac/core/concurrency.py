@@ -80,7 +80,9 @@ def stale_message(obj: models.Model, expected: int) -> str:
                     delta = record.diff_against(base)
                     changed += [c.field for c in delta.changes if c.field not in changed]
                 labels = [
-                    str(getattr(obj._meta.get_field(name), "verbose_name", name)) for name in changed if name != "version"
+                    str(getattr(obj._meta.get_field(name), "verbose_name", name))
+                    for name in changed
+                    if name != "version"
                 ]
                 fields = ", ".join(labels) or "—"
     return STALE % {"user": user, "date": date, "fields": fields}

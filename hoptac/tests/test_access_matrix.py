@@ -126,6 +126,8 @@ ENDPOINTS: dict[str, Endpoint] = {
     "/": Endpoint(url=lambda v: "/"),  # the site root forwards to the registry
     # accounts, areas
     "accounts:profile": page("accounts:profile"),
+    "accounts:audit_list": page("accounts:audit_list"),
+    "accounts:audit_export": page("accounts:audit_export"),
     "areas:area_list": page("areas:area_list"),
     "areas:area_detail": detail("areas:area_detail", lambda v: v.side.commune.pk),
     # registry
@@ -238,6 +240,8 @@ MATRIX_TABLE = """
 endpoint                         anonymous admin    province  commune   representative viewer   viewer_area
 /                                302       302      302       302       302            302      302
 accounts:profile                 login     200      200       200       200            200      200
+accounts:audit_list              login     200      403       403       403            403      403
+accounts:audit_export            login     200      403       403       403            403      403
 areas:area_list                  login     200      200       200       200            200      200
 areas:area_detail                login     200      200       200       200            200      200
 registry:organisation_list       login     200      200       200/hide  200/hide       200      200/hide
@@ -341,6 +345,7 @@ EXCLUDED = {
     "accounts:logout": "POST only; signing out has no scope",
     "set_language": "Django's language switch (i18n/setlang/), no data",
     "api-token": "POST only: exchanges a password for a token (accounts tests)",
+    "api-logout": "POST only: revokes the caller's API tokens, no data (accounts tests)",
     "api-schema": "the OpenAPI schema, generated from the code, no data",
     "api-docs": "Swagger UI over the schema, no data",
     "api-redoc": "ReDoc over the schema, no data",

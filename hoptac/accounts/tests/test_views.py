@@ -2,7 +2,8 @@
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
+from rest_framework.test import APIClient
 
 from hoptac.accounts.models import Role
 from hoptac.accounts.tests.factories import PASSWORD, UserFactory
@@ -105,21 +106,27 @@ def test_profile_of_a_representative_links_their_organisation(client):
     assert "Hợp tác xã Hải Anh" in page
 
 
-def test_api_token_can_be_created_and_replaced(client):
+def test_api_token_is_shown_once_and_stored_only_as_a_digest(client):
     user = UserFactory()
     client.force_login(user)
     page = html(client.get(PROFILE))
     assert "Bạn chưa có mã truy cập API." in page
     response = client.post(PROFILE)
     assert response.status_code == 302
-    first = Token.objects.get(user=user)
     page = html(client.get(PROFILE))
-    assert first.key in page
     assert "Đã tạo mã API mới." in page
+    first = page.split('id="api-token" class="token" type="text" value="')[1].split('"')[0]
+    stored = AuthToken.objects.get(user=user)
+    assert len(first) == 64 and first not in (stored.digest, stored.token_key)
+    assert stored.expiry is not None
+    # Shown once: the next visit no longer has it.
+    assert first not in html(client.get(PROFILE))
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {first}")
+    assert api.get("/api/v1/areas/").status_code == 200
     client.post(PROFILE)
-    second = Token.objects.get(user=user)
-    assert second.key != first.key
-    assert first.key not in html(client.get(PROFILE))
+    assert AuthToken.objects.filter(user=user).count() == 1
+    assert api.get("/api/v1/areas/").status_code in (401, 403)
 
 
 def test_profile_requires_login(client):

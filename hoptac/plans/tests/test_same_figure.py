@@ -19,7 +19,7 @@ from hoptac.areas.tests.factories import hai_minh_and_giao_xuan
 from hoptac.core.datafiles import load_path
 from hoptac.plans import tables
 from hoptac.plans.choices import IndicatorKind
-from hoptac.plans.exports import HEADER_ROW, excel_value
+from hoptac.plans.exports import excel_value
 from hoptac.registry.choices import LegalStatus, OrganisationKind, Sector
 from hoptac.registry.models import Organisation, StatusChange
 from hoptac.registry.tests.factories import OrganisationFactory, YearlyReportFactory
@@ -65,9 +65,7 @@ def _column(sheet, header: str) -> int:
 
 def _rows_by_code(sheet, code_header: str, value_header: str) -> dict[str, object]:
     code_col, value_col = _column(sheet, code_header), _column(sheet, value_header)
-    header_row = next(
-        c.row for row in sheet.iter_rows(max_row=10) for c in row if c.value == value_header
-    )
+    header_row = next(c.row for row in sheet.iter_rows(max_row=10) for c in row if c.value == value_header)
     return {
         sheet.cell(r, code_col).value: sheet.cell(r, value_col).value
         for r in range(header_row + 1, sheet.max_row + 1)

@@ -3,7 +3,7 @@
 import datetime
 
 import pytest
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from hoptac.registry.choices import LegalStatus
@@ -24,9 +24,9 @@ def test_anonymous_is_refused():
 
 
 def test_token_authentication(two_communes):
-    token = Token.objects.create(user=two_communes["commune_a"])
+    _instance, token = AuthToken.objects.create(user=two_communes["commune_a"])
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     response = client.get("/api/v1/organisations/")
     assert response.status_code == 200
     assert [o["id"] for o in response.json()["results"]] == [two_communes["a"].pk]

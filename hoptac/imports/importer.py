@@ -12,6 +12,7 @@ Errors read "Dòng N – cột X: lý do".
 import copy
 import csv
 import datetime
+import functools
 import io
 import logging
 import re
@@ -644,6 +645,14 @@ def _model_field(model: type[models.Model] | models.Model, name: str) -> models.
 
 
 def _label(model: type[models.Model], name: str) -> str:
+    from django.utils import translation
+
+    return _label_in(model, name, translation.get_language() or "")
+
+
+@functools.lru_cache(maxsize=512)
+def _label_in(model: type[models.Model], name: str, language: str) -> str:
+    """A field's label in a language, computed once (the preview asks for it on every row)."""
     return str(_model_field(model, name).verbose_name)
 
 
@@ -963,13 +972,13 @@ class _Importer:
             return None
         candidates = self.matcher.find(name, unit)
         if len(candidates) > 1:
-            listed = "; ".join(
-                f"{o.name} ({o.registration_code or _('no code')})" for o in candidates[:5]
-            )
+            listed = "; ".join(f"{o.name} ({o.registration_code or _('no code')})" for o in candidates[:5])
             self.error(
                 result,
                 "name",
-                _("several organisations of this commune have this name: %(list)s; write the registration code")
+                _(
+                    "several organisations of this commune have this name: %(list)s; write the registration code"
+                )
                 % {"list": listed},
             )
             return None
@@ -1058,7 +1067,9 @@ class _Importer:
         found: list[tuple[str | None, str]] = []
         services.fill_current_commune(organisation, self.communes.successor)
         try:
-            organisation.full_clean(exclude=ORGANISATION_FKS, validate_unique=False, validate_constraints=False)
+            organisation.full_clean(
+                exclude=ORGANISATION_FKS, validate_unique=False, validate_constraints=False
+            )
         except ValidationError as exc:
             found.extend(_faults(exc))
         try:

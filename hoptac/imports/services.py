@@ -135,9 +135,7 @@ def import_job_check_stale(job: ImportJob) -> bool:
 
 def import_jobs_recover() -> int:
     """Fail every stale running job (a worker starting up calls this): the count failed."""
-    return sum(
-        import_job_check_stale(job) for job in ImportJob.objects.filter(state=ImportJob.State.RUNNING)
-    )
+    return sum(import_job_check_stale(job) for job in ImportJob.objects.filter(state=ImportJob.State.RUNNING))
 
 
 def _release_claim(job: ImportJob) -> None:
@@ -279,7 +277,11 @@ def import_job_run(*, job_id: int) -> None:
         except ImportRefused as exc:
             result, state, error = exc.result, ImportJob.State.REFUSED, ""
         except (ValidationError, PermissionDenied) as exc:
-            result, state, error = None, ImportJob.State.FAILED, "; ".join(getattr(exc, "messages", [str(exc)]))
+            result, state, error = (
+                None,
+                ImportJob.State.FAILED,
+                "; ".join(getattr(exc, "messages", [str(exc)])),
+            )
         except Exception as exc:  # noqa: BLE001 — whatever went wrong, the transaction rolled back; say so
             result, state = None, ImportJob.State.FAILED
             if not (is_lock_error(exc) or isinstance(exc, DatabaseError)):

@@ -14,9 +14,26 @@ from hoptac.imports.models import ImportJob
 
 pytestmark = pytest.mark.django_db
 
-HEADER = ["Mã số đăng ký", "Tên tổ chức", "Loại hình", "Ngày thành lập", "Xã/phường", "Huyện", "Lĩnh vực",
-          "Vốn điều lệ (đồng)"]
-GOOD = ["0607990001", "HTX Tốt", "HTX", "13/10/2020", "Xã Hải Minh", "Huyện Hải Hậu", "Nông nghiệp", "100.000.000"]
+HEADER = [
+    "Mã số đăng ký",
+    "Tên tổ chức",
+    "Loại hình",
+    "Ngày thành lập",
+    "Xã/phường",
+    "Huyện",
+    "Lĩnh vực",
+    "Vốn điều lệ (đồng)",
+]
+GOOD = [
+    "0607990001",
+    "HTX Tốt",
+    "HTX",
+    "13/10/2020",
+    "Xã Hải Minh",
+    "Huyện Hải Hậu",
+    "Nông nghiệp",
+    "100.000.000",
+]
 BAD = ["0607990002", "HTX Lỗi", "Công ty", "13/10/2099", "Xã Hải Minh", "Huyện Hải Hậu", "Nông nghiệp", "-1"]
 
 
@@ -46,7 +63,9 @@ def test_faulty_cells_are_marked_with_their_reason(client, csv):
     sheet = upload(client, [GOOD, BAD], name="ds.csv" if csv else "ds.xlsx", csv=csv)
     red = REFUSED_FILL.fgColor.rgb
     kind, founded, capital = sheet.cell(3, 3), sheet.cell(3, 4), sheet.cell(3, 8)
-    assert kind.fill.fgColor.rgb == red and founded.fill.fgColor.rgb == red and capital.fill.fgColor.rgb == red
+    assert (
+        kind.fill.fgColor.rgb == red and founded.fill.fgColor.rgb == red and capital.fill.fgColor.rgb == red
+    )
     assert kind.comment.text == "'Công ty' không thuộc các giá trị hợp lệ (xem trang Giá trị hợp lệ)"
     assert founded.comment.text == "ngày 13/10/2099 ở tương lai"
     assert capital.comment.text == "số tiền không được âm (-1)"

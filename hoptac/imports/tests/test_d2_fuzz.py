@@ -22,7 +22,11 @@ from hoptac.registry.models import Organisation, StatusChange, YearlyReport
 pytestmark = pytest.mark.django_db
 FUZZ = settings(
     deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
 )
 
 HEADERS = st.one_of(
@@ -34,10 +38,14 @@ HEADERS = st.one_of(
 CELLS = st.one_of(
     st.none(),
     st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=20),
-    st.sampled_from(["0607980001", "HTX", "Nông nghiệp", "Xã Hải Minh", "Huyện Hải Hậu", "Tổng cộng", "=SUM(A1)"]),
+    st.sampled_from(
+        ["0607980001", "HTX", "Nông nghiệp", "Xã Hải Minh", "Huyện Hải Hậu", "Tổng cộng", "=SUM(A1)"]
+    ),
     st.integers(-(10**20), 10**20),
     st.floats(allow_nan=True, allow_infinity=True),
-    st.decimals(allow_nan=False, allow_infinity=False, places=2, max_value=10**18, min_value=-(10**18)).map(str),
+    st.decimals(allow_nan=False, allow_infinity=False, places=2, max_value=10**18, min_value=-(10**18)).map(
+        str
+    ),
     st.dates(min_value=datetime.date(1800, 1, 1), max_value=datetime.date(2200, 1, 1)),
     st.booleans(),
 )
@@ -62,7 +70,9 @@ def files(draw):
     encoding = draw(st.sampled_from(ENCODINGS))
     delimiter = draw(st.sampled_from([",", ";", "\t"]))
     text = io.StringIO()
-    csv.writer(text, delimiter=delimiter).writerows([["" if c is None else c for c in cells] for cells in table])
+    csv.writer(text, delimiter=delimiter).writerows(
+        [["" if c is None else c for c in cells] for cells in table]
+    )
     return "ds.csv", text.getvalue().encode(encoding, errors="replace")
 
 

@@ -26,8 +26,17 @@ HEADER_YEAR = [*HEADER, "Năm số liệu", "Lao động"]
 
 
 def row(n: int) -> list:
-    return [f"06079700{n:02d}", f"HTX Thử khóa {n}", "HTX", "13/10/2020", "Xã Hải Minh", "Huyện Hải Hậu",
-            "Nông nghiệp", 2024, 7]
+    return [
+        f"06079700{n:02d}",
+        f"HTX Thử khóa {n}",
+        "HTX",
+        "13/10/2020",
+        "Xã Hải Minh",
+        "Huyện Hải Hậu",
+        "Nông nghiệp",
+        2024,
+        7,
+    ]
 
 
 def workbook(rows) -> bytes:
@@ -91,7 +100,9 @@ def test_a_checked_file_is_imported_once_by_service_page_and_api(officer, client
     assert job.state == ImportJob.State.COMMITTED
     with pytest.raises(ValidationError) as refused:
         services.import_job_start(user=officer, source=stale_copy, commit=True)
-    assert refused.value.messages == ["Tệp này đã được nhập (hoặc đang được nhập); mỗi tệp chỉ được nhập một lần."]
+    assert refused.value.messages == [
+        "Tệp này đã được nhập (hoặc đang được nhập); mỗi tệp chỉ được nhập một lần."
+    ]
     client.force_login(officer)
     response = client.post(f"/imports/{source.pk}/", follow=True)
     assert "mỗi tệp chỉ được nhập một lần" in response.content.decode()
@@ -107,7 +118,9 @@ def test_two_concurrent_commits_one_wins(map_loaded, officer):
     """Two threads, two connections, one checked file: one import, the other refused (PostgreSQL: the row lock
     of the conditional UPDATE; SQLite: its single writer)."""
     if connection.vendor != "postgresql":
-        pytest.skip("threads need a database with real concurrent connections (run with DATABASE_URL=postgres)")
+        pytest.skip(
+            "threads need a database with real concurrent connections (run with DATABASE_URL=postgres)"
+        )
     source = checked(officer)
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
@@ -156,8 +169,12 @@ def test_a_lock_is_retried_then_the_job_succeeds(officer, monkeypatch):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("error", ["database is locked", "could not serialize access due to concurrent update"])
-def test_a_lasting_lock_fails_the_job_with_the_reason_and_it_can_be_retried(officer, monkeypatch, client, error):
+@pytest.mark.parametrize(
+    "error", ["database is locked", "could not serialize access due to concurrent update"]
+)
+def test_a_lasting_lock_fails_the_job_with_the_reason_and_it_can_be_retried(
+    officer, monkeypatch, client, error
+):
     source = checked(officer)
     real = services.import_registry
 
@@ -271,11 +288,17 @@ def test_a_worker_killed_mid_write_leaves_nothing_and_the_job_is_failed_then_ret
 @pytest.mark.django_db
 def test_the_next_worker_fails_jobs_left_running(officer, monkeypatch):
     old = ImportJob.objects.create(
-        user=officer, file="imports/x.xlsx", filename="x.xlsx", state=ImportJob.State.RUNNING,
+        user=officer,
+        file="imports/x.xlsx",
+        filename="x.xlsx",
+        state=ImportJob.State.RUNNING,
         started_at=timezone.now() - datetime.timedelta(hours=2),
     )
     fresh = ImportJob.objects.create(
-        user=officer, file="imports/y.xlsx", filename="y.xlsx", state=ImportJob.State.RUNNING,
+        user=officer,
+        file="imports/y.xlsx",
+        filename="y.xlsx",
+        state=ImportJob.State.RUNNING,
         started_at=timezone.now(),
     )
     monkeypatch.setattr(services, "INLINE_LIMIT", 10)

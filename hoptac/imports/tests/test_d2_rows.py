@@ -70,7 +70,18 @@ def test_every_error_of_a_row_at_once(officer):
     """A future founding date, a missing name, a negative capital, a code of the wrong length and a missing
     year column: all five told in one round, each with its row and column."""
     header = [h for h in HEADER if h != "Năm số liệu"]
-    row = ["06079600", "", "HTX", "01/01/2099", "Xã Hải Minh", "Huyện Hải Hậu", "Nông nghiệp", "-5.000.000", 3, ""]
+    row = [
+        "06079600",
+        "",
+        "HTX",
+        "01/01/2099",
+        "Xã Hải Minh",
+        "Huyện Hải Hậu",
+        "Nông nghiệp",
+        "-5.000.000",
+        3,
+        "",
+    ]
     preview = check(officer, [row], header)
     assert preview.rows[0].action == "error"
     assert preview.errors == [
@@ -157,7 +168,16 @@ def test_spaced_code_is_stored_joined(officer):
 
 # ---- re-import without codes -----------------------------------------------------------------------------
 
-NO_CODE_HEADER = ["Tên tổ chức", "Loại hình", "Ngày thành lập", "Xã/phường", "Huyện", "Lĩnh vực", "Năm", "Lao động"]
+NO_CODE_HEADER = [
+    "Tên tổ chức",
+    "Loại hình",
+    "Ngày thành lập",
+    "Xã/phường",
+    "Huyện",
+    "Lĩnh vực",
+    "Năm",
+    "Lao động",
+]
 
 
 def no_code_row(name, commune="Xã Hải Minh", district="Huyện Hải Hậu", workers=9):
@@ -172,7 +192,9 @@ def test_name_key_ignores_case_diacritics_and_prefix():
 
 def test_reimport_without_code_matches_by_name_and_commune(officer):
     hai_minh, _giao_xuan = hai_minh_and_giao_xuan()
-    existing = OrganisationFactory(name="Hợp tác xã Muối Văn Lý", registration_code="", commune_legacy=hai_minh)
+    existing = OrganisationFactory(
+        name="Hợp tác xã Muối Văn Lý", registration_code="", commune_legacy=hai_minh
+    )
     content = xlsx([NO_CODE_HEADER, no_code_row("HTX muối Văn Lý")])
     with translation.override("vi"):
         preview = import_registry(user=officer, content=content, filename="ds.xlsx", commit=False)
@@ -193,7 +215,9 @@ def test_same_name_in_another_commune_is_another_organisation(officer):
 
 def test_ambiguous_name_match_is_an_error_naming_the_candidates(officer):
     hai_minh, _giao_xuan = hai_minh_and_giao_xuan()
-    OrganisationFactory(name="HTX Nông nghiệp Hải Minh", registration_code="0607960101", commune_legacy=hai_minh)
+    OrganisationFactory(
+        name="HTX Nông nghiệp Hải Minh", registration_code="0607960101", commune_legacy=hai_minh
+    )
     OrganisationFactory(name="Hợp tác xã nông nghiệp Hải Minh", registration_code="", commune_legacy=hai_minh)
     preview = check(officer, [no_code_row("HTX Nông Nghiệp Hải Minh")], NO_CODE_HEADER)
     assert preview.errors == [
@@ -205,7 +229,9 @@ def test_ambiguous_name_match_is_an_error_naming_the_candidates(officer):
 def test_two_rows_naming_the_same_organisation(officer):
     hai_minh, _giao_xuan = hai_minh_and_giao_xuan()
     OrganisationFactory(name="HTX Muối Hải Minh", registration_code="", commune_legacy=hai_minh)
-    preview = check(officer, [no_code_row("HTX Muối Hải Minh"), no_code_row("Hợp tác xã muối Hải Minh")], NO_CODE_HEADER)
+    preview = check(
+        officer, [no_code_row("HTX Muối Hải Minh"), no_code_row("Hợp tác xã muối Hải Minh")], NO_CODE_HEADER
+    )
     assert preview.errors == ["Dòng 3 – cột Tên tổ chức: dòng 2 đã là của tổ chức này"]
 
 

@@ -61,7 +61,7 @@ def build_file() -> bytes:
         commune = communes[i % len(communes)]
         sheet.append(
             [
-                f"BENCH{i:06d}",
+                f"0699{i:06d}",  # a valid 10-digit code (hoptac.registry.validators)
                 f"Hợp tác xã Dịch vụ nông nghiệp {commune.short_name} số {i}",
                 "HTX",
                 f"{1 + i % 28:02d}/{1 + i % 12:02d}/{2000 + i % 24}",

@@ -11,6 +11,7 @@ Errors read "Dòng N – cột X: lý do".
 
 import copy
 import datetime
+import functools
 import logging
 import re
 from collections import defaultdict
@@ -559,6 +560,14 @@ def _model_field(model: type[models.Model] | models.Model, name: str) -> models.
 
 
 def _label(model: type[models.Model], name: str) -> str:
+    from django.utils import translation
+
+    return _label_in(model, name, translation.get_language() or "")
+
+
+@functools.lru_cache(maxsize=512)
+def _label_in(model: type[models.Model], name: str, language: str) -> str:
+    """A field's label in a language, computed once (the preview asks for it on every row)."""
     return str(_model_field(model, name).verbose_name)
 
 

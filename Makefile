@@ -27,6 +27,7 @@ demo: install
 	$(PY) manage.py load_data scoring-schemes --shipped
 	$(PY) manage.py load_data size-classes --shipped
 	$(PY) manage.py load_data agencies --shipped
+	$(PY) manage.py load_data import-vocabulary --shipped
 	$(PY) manage.py load_demo_scoring
 	$(PY) manage.py load_demo_tasks
 	$(PY) manage.py demo_logins

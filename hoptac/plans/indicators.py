@@ -162,7 +162,8 @@ def figure_conditions_q(figures: dict, year: int | None, *, provisional: bool = 
             q &= _bounds_q(_figure_expression(name), condition)
             continue
         averaged = (
-            YearlyReport.objects.filter(
+            YearlyReport.objects.unrestricted("a plan's figures cover its whole territory")
+            .filter(
                 organisation=OuterRef("pk"),
                 year__gt=year - years,
                 year__lte=year,

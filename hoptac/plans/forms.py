@@ -7,11 +7,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hoptac.areas.models import AdminMap
+from hoptac.areas.models import AdminMap, AdminUnit
 from hoptac.core.forms import DATE_INPUT_FORMATS, date_field_setup
 
 from .choices import TargetStatus
-from .selectors import default_map
+from .selectors import default_map, reference_areas
 
 MAP_CHOICES = [
     ("", _("The map in force on that date")),
@@ -81,3 +81,24 @@ class QualitativeAssessmentForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         date_field_setup(self.fields["as_of"])
+
+
+class ReferenceValueForm(forms.Form):
+    """A provincial officer enters a value of one of the plan's reference series (saved by
+    services.reference_value_enter, with its history)."""
+
+    series = forms.ChoiceField(label=_("Reference data"))
+    area = forms.ModelChoiceField(label=_("Area"), queryset=AdminUnit.objects.none())
+    year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100)
+    value = forms.FloatField(label=_("Value"), min_value=0)
+    source = forms.CharField(
+        label=_("Source"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("The document the value comes from, with its date (e.g. Niên giám thống kê 2024)."),
+    )
+
+    def __init__(self, *args, plan, series_list, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["series"].choices = [(s.code, s.name) for s in series_list]
+        self.fields["area"].queryset = reference_areas(plan).order_by("level", "code")
+        self.fields["area"].error_messages["invalid_choice"] = _("Choose an area of the plan.")

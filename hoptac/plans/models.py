@@ -112,6 +112,15 @@ class Target(models.Model):
     def is_percentage(self) -> bool:
         return self.kind in (IndicatorKind.SHARE, IndicatorKind.PER_CAPITA)
 
+    def reference_still_missing(self) -> "ReferenceSeries | None":
+        """The plan's reference series this target divides by when it has no value yet (the card says which
+        figure is missing and who supplies it)."""
+        if self.kind != IndicatorKind.PER_CAPITA:
+            return None
+        return ReferenceSeries.objects.filter(
+            plan_id=self.plan_id, code=self.indicator.get("reference", ""), values__isnull=True
+        ).first()
+
 
 class PlanTask(models.Model):
     """A task the plan assigns. Held as the plan file states it; follow-up is another app's work."""

@@ -230,3 +230,50 @@ def _breakdown_rows(group_by: str, groups: dict[Any, dict[int, Measure]]) -> lis
     ]
     rows.sort(key=lambda r: r.sort)
     return rows
+
+
+# ----------------------------------------------------------------------------------------------------
+# Reference data of a plan (engineer B): the series the plan file declares, their values and the targets
+# that divide by them. Every signed-in user reads them, as the plan figures they explain.
+
+
+def reference_series_list(plan: Plan) -> list[Any]:
+    """The plan's series with their values (area, who entered) and the targets using each."""
+    from .models import ReferenceSeries
+
+    series = list(
+        ReferenceSeries.objects.filter(plan=plan)
+        .prefetch_related("values__area", "values__entered_by")
+        .order_by("code")
+    )
+    users: dict[str, list[Target]] = {}
+    for target in plan.targets.filter(kind=IndicatorKind.PER_CAPITA).order_by("order"):
+        users.setdefault(target.indicator.get("reference", ""), []).append(target)
+    for item in series:
+        item.targets_using = users.get(item.code, [])
+    return series
+
+
+def reference_series_get(*, plan: Plan, code: str) -> Any:
+    from .models import ReferenceSeries
+
+    try:
+        return ReferenceSeries.objects.get(plan=plan, code=code)
+    except ReferenceSeries.DoesNotExist:
+        raise Http404(_("No reference data of this plan has this code.")) from None
+
+
+def reference_areas(plan: Plan) -> QuerySet[AdminUnit]:
+    """Where a value may be entered: the plan's areas and the units directly under them."""
+    scope = plan.scope_areas.all()
+    return AdminUnit.objects.filter(pk__in=scope.values("pk")) | AdminUnit.objects.filter(
+        parent__in=scope.values("pk")
+    )
+
+
+def missing_references(plan: Plan) -> dict[str, Any]:
+    """The plan's series without any value, by code: a target dividing by one says which figure is
+    missing and who supplies it."""
+    from .models import ReferenceSeries
+
+    return {s.code: s for s in ReferenceSeries.objects.filter(plan=plan, values__isnull=True)}

@@ -162,6 +162,7 @@ ENDPOINTS: dict[str, Endpoint] = {
     "plans:plan_export": page("plans:plan_export", plan_code),
     "plans:target_detail": page("plans:target_detail", plan_code, NUMERIC_TARGET),
     "plans:target_assess": page("plans:target_assess", plan_code, QUALITATIVE_TARGET),
+    "plans:reference_data": page("plans:reference_data", plan_code),
     # tasks
     "tasks:calendar": page("tasks:calendar", marker=period_link),
     "tasks:overdue": page("tasks:overdue", marker=agency_link),
@@ -219,6 +220,9 @@ ENDPOINTS: dict[str, Endpoint] = {
     "plan-detail": page("plan-detail", plan_pk),
     "plan-targets": page("plan-targets", plan_pk, query="breakdown=commune"),
     "plan-targets-export": page("plan-targets-export", plan_pk),
+    "reference-series-list": page("reference-series-list"),
+    "reference-series-detail": page("reference-series-detail", lambda v: v.world.plan.reference_series.get().pk),
+    "reference-series-values": page("reference-series-values", lambda v: v.world.plan.reference_series.get().pk),
     "plan-annual-report": page("plan-annual-report", plan_pk, query=f"year={YEAR}&format=xlsx"),
     "agency-list": page("agency-list", marker=agency_name),
     "agency-detail": detail("agency-detail", lambda v: v.side.agency.code),
@@ -273,6 +277,7 @@ plans:plan_detail                login     200      200       200       200     
 plans:plan_export                login     200      200       200       200            200      200
 plans:target_detail              login     200      200       200       200            200      200
 plans:target_assess              login     200      200       403       403            403      403
+plans:reference_data             login     200      200       200       200            200      200
 tasks:calendar                   login     200      200       200/hide  hide           200      200/hide
 tasks:overdue                    login     200      200       200/hide  hide           200      200/hide
 tasks:scorecard                  login     200      200       200/hide  hide           200      200/hide
@@ -320,6 +325,9 @@ plan-detail                      403       200      200       200       200     
 plan-targets                     403       200      200       200       200            200      200
 plan-targets-export              403       200      200       200       200            200      200
 plan-annual-report               403       200      200       403       403            403      403
+reference-series-list            403       200      200       200       200            200      200
+reference-series-detail          403       200      200       200       200            200      200
+reference-series-values          403       200      200       200       200            200      200
 agency-list                      403       200      200       200       200            200      200
 agency-detail                    403       200      200       200       200            200      200
 task-assignment-list             403       200      200       200       200            200      200

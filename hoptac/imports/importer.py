@@ -1113,7 +1113,7 @@ class _Importer:
             StatusChange(
                 organisation=o,
                 status=first.get(id(o), LegalStatus.ACTIVE),
-                effective_from=_start(o),
+                effective_from=_start(o),  # type: ignore[misc]  # a created organisation has a start date (founding date is required)
             )
             for o in plan.created
         ]

@@ -99,6 +99,9 @@ class ReferenceValueForm(forms.Form):
 
     def __init__(self, *args, plan, series_list, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["series"].choices = [(s.code, s.name) for s in series_list]
-        self.fields["area"].queryset = reference_areas(plan).order_by("level", "code")
+        series_field = self.fields["series"]
+        area_field = self.fields["area"]
+        assert isinstance(series_field, forms.ChoiceField) and isinstance(area_field, forms.ModelChoiceField)
+        series_field.choices = [(s.code, s.name) for s in series_list]
+        area_field.queryset = reference_areas(plan).order_by("level", "code")
         self.fields["area"].error_messages["invalid_choice"] = _("Choose an area of the plan.")

@@ -250,7 +250,7 @@ def reference_series_list(plan: Plan) -> list[Any]:
     for target in plan.targets.filter(kind=IndicatorKind.PER_CAPITA).order_by("order"):
         users.setdefault(target.indicator.get("reference", ""), []).append(target)
     for item in series:
-        item.targets_using = users.get(item.code, [])
+        item.targets_using = users.get(item.code, [])  # type: ignore[attr-defined]  # shown by the page
     return series
 
 

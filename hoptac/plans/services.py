@@ -192,7 +192,7 @@ def _check_entered_values(
 ) -> None:
     """A value the file gives for an area and year where the province has entered a different one is
     refused: the file must agree with it or leave that year out."""
-    entered = {
+    entered: dict[tuple[int | None, Any], ReferenceValue] = {
         (v.area_id, v.year): v
         for v in ReferenceValue.objects.filter(
             series__plan__code=plan_code, series__code=series["code"], entered_by__isnull=False

@@ -221,8 +221,12 @@ ENDPOINTS: dict[str, Endpoint] = {
     "plan-targets": page("plan-targets", plan_pk, query="breakdown=commune"),
     "plan-targets-export": page("plan-targets-export", plan_pk),
     "reference-series-list": page("reference-series-list"),
-    "reference-series-detail": page("reference-series-detail", lambda v: v.world.plan.reference_series.get().pk),
-    "reference-series-values": page("reference-series-values", lambda v: v.world.plan.reference_series.get().pk),
+    "reference-series-detail": page(
+        "reference-series-detail", lambda v: v.world.plan.reference_series.get().pk
+    ),
+    "reference-series-values": page(
+        "reference-series-values", lambda v: v.world.plan.reference_series.get().pk
+    ),
     "plan-annual-report": page("plan-annual-report", plan_pk, query=f"year={YEAR}&format=xlsx"),
     "agency-list": page("agency-list", marker=agency_name),
     "agency-detail": detail("agency-detail", lambda v: v.side.agency.code),

@@ -190,7 +190,13 @@ def test_a_file_is_told_apart_by_its_format(test_kind):
 
 
 def test_every_kind_is_registered_with_its_shipped_folder():
-    assert list(datafiles.kinds()) == ["agencies", "import-vocabulary", "plans", "scoring-schemes", "size-classes"]
+    assert list(datafiles.kinds()) == [
+        "agencies",
+        "import-vocabulary",
+        "plans",
+        "scoring-schemes",
+        "size-classes",
+    ]
     for name in datafiles.kinds():
         assert datafiles.shipped_files(name), name
         assert all(path.parent == settings.HOPTAC_DATA_DIR / name for path in datafiles.shipped_files(name))

@@ -29,7 +29,7 @@ class ReferenceValueInputSerializer(serializers.Serializer):
     area_id = serializers.IntegerField(help_text="Id of the area (the plan's areas or the units under them).")
     year = serializers.IntegerField(min_value=1990, max_value=2100)
     value = serializers.FloatField(min_value=0)
-    source = serializers.CharField(help_text="Where the value comes from (document, date).")
+    source = serializers.CharField(help_text="Where the value comes from (document, date).")  # type: ignore[assignment]  # a field named "source", not DRF's Field.source
 
 
 class ReferenceSeriesSerializer(serializers.ModelSerializer):
@@ -40,7 +40,19 @@ class ReferenceSeriesSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ReferenceSeries
-        fields = ["id", "plan", "code", "name", "unit", "source", "source_date", "supplier", "missing", "targets", "values"]
+        fields = [
+            "id",
+            "plan",
+            "code",
+            "name",
+            "unit",
+            "source",
+            "source_date",
+            "supplier",
+            "missing",
+            "targets",
+            "values",
+        ]
 
     def get_targets(self, obj: ReferenceSeries) -> list[str]:
         return [
@@ -85,4 +97,6 @@ class ReferenceSeriesViewSet(viewsets.ReadOnlyModelViewSet):
                 source=data["source"],
             )
             return Response(ReferenceValueSerializer(row).data, status=status.HTTP_201_CREATED)
-        return Response(ReferenceValueSerializer(series.values.select_related("area", "entered_by"), many=True).data)
+        return Response(
+            ReferenceValueSerializer(series.values.select_related("area", "entered_by"), many=True).data
+        )

@@ -100,7 +100,9 @@ def test_loading_another_plan_with_the_same_reference_code_leaves_plan_139_figur
 def test_a_reference_still_to_be_supplied_loads_and_its_target_names_the_missing_figure():
     text = _plan(
         {"H": {**POPULATION_TARGET, "indicator": {**POPULATION_TARGET["indicator"], "reference": "ho"}}},
-        reference_data=[{"code": "ho", "name": "Số hộ nông nghiệp", "source": "Chưa có", "supplier": "Thống kê tỉnh"}],
+        reference_data=[
+            {"code": "ho", "name": "Số hộ nông nghiệp", "source": "Chưa có", "supplier": "Thống kê tỉnh"}
+        ],
     )
     plan = plan_load(text=text)
     target = plan.targets.get(code="H")
@@ -141,7 +143,13 @@ def test_reference_page_and_api_enter_a_value_for_provincial_officers_only():
     plan = load_path("plans", PLAN_106).obj
     province = AdminUnit.objects.get(map=AdminMap.LEGACY, code="36")
     url = reverse("plans:reference_data", args=[plan.code])
-    data = {"series": "ho-nong-lam-ngu-nghiep", "area": province.pk, "year": 2024, "value": 380000, "source": "NGTK"}
+    data = {
+        "series": "ho-nong-lam-ngu-nghiep",
+        "area": province.pk,
+        "year": 2024,
+        "value": 380000,
+        "source": "NGTK",
+    }
     viewer, officer = Client(), Client()
     viewer.force_login(UserFactory(role=Role.COMMUNE))
     officer.force_login(UserFactory(role=Role.PROVINCE))
@@ -253,7 +261,9 @@ def test_scaled_targets_say_how_and_must_match_their_scaling():
 def test_qualitative_targets_name_the_data_they_lack():
     problems = _refused(_plan({"Q": {"indicator": {"kind": "qualitative"}}}))
     assert any("data_needed" in p for p in problems)
-    plan = plan_load(text=_plan({"Q": {"indicator": {"kind": "qualitative"}, "data_needed": "Số cán bộ được đào tạo"}}))
+    plan = plan_load(
+        text=_plan({"Q": {"indicator": {"kind": "qualitative"}, "data_needed": "Số cán bộ được đào tạo"}})
+    )
     assert plan.targets.get().data_needed == "Số cán bộ được đào tạo"
 
 
@@ -289,13 +299,18 @@ def test_plan_106_loads_evaluates_and_its_page_says_what_is_missing():
         "106.CNC",
         "106.DAO-TAO",
     }
-    assert results["106.LIEN-KET-DN"].value == 100.0 and results["106.LIEN-KET-DN"].status == TargetStatus.ACHIEVED
+    assert (
+        results["106.LIEN-KET-DN"].value == 100.0
+        and results["106.LIEN-KET-DN"].status == TargetStatus.ACHIEVED
+    )
     assert results["106.CNC"].value == 3
     assert results["106.HO-THANH-VIEN"].value is None
     assert math.isclose(plan.targets.get(code="106.CNC").value, 67)
     client = Client()
     client.force_login(UserFactory(role=Role.VIEWER))
     html = client.get(reverse("plans:plan_detail", args=[plan.code]) + "?as_of=31/12/2024").content.decode()
-    assert "Thống kê tỉnh Nam Định (qua Sở Nông nghiệp và Môi trường)" in html  # who supplies the missing figure
+    assert (
+        "Thống kê tỉnh Nam Định (qua Sở Nông nghiệp và Môi trường)" in html
+    )  # who supplies the missing figure
     assert "được đào tạo nghề giám đốc HTX" in html  # the data the qualitative target lacks
     assert "ít nhất 300 mô hình" in html  # the national figure it is scaled from

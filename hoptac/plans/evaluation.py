@@ -28,10 +28,17 @@ def bounds(target: Target) -> tuple[float | None, float | None]:
     if target.comparator == Comparator.AT_MOST:
         return None, value
     if target.comparator == Comparator.ABOUT:
-        # One-sided tolerances: a side not given takes `tolerance`; without either, the goal is the value.
-        below = target.tolerance_below if target.tolerance_below is not None else target.tolerance
-        above = target.tolerance_above if target.tolerance_above is not None else target.tolerance
-        return value - (below or 0), value + (above or 0)
+        # One-sided tolerances (docs/plan-file.md): a side not given takes `tolerance`, or is unbounded when only
+        # the other side is given ("khoảng 30, không dưới 27"); with no tolerance at all the goal is the value.
+        below, above = target.tolerance_below, target.tolerance_above
+        if below is None and above is None:
+            tolerance = target.tolerance or 0
+            return value - tolerance, value + tolerance
+        if below is None:
+            below = target.tolerance
+        if above is None:
+            above = target.tolerance
+        return (value - below if below is not None else None), (value + above if above is not None else None)
     if target.comparator == Comparator.RANGE:
         return value, target.value_max if target.value_max is not None else value
     return value, value  # exact
@@ -44,8 +51,8 @@ def satisfied(target: Target, value: float | None) -> bool:
         return value > target.value if target.strict else value >= target.value - EPSILON
     if target.comparator == Comparator.AT_MOST:
         return value < target.value if target.strict else value <= target.value + EPSILON
-    low, high = bounds(target)
-    return low is not None and high is not None and low - EPSILON <= value <= high + EPSILON
+    low, high = bounds(target)  # a side may be open (a one-sided tolerance)
+    return (low is None or value >= low - EPSILON) and (high is None or value <= high + EPSILON)
 
 
 def exceeded(target: Target, value: float | None) -> bool:

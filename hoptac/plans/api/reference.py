@@ -10,12 +10,13 @@ from rest_framework.response import Response
 
 from hoptac.accounts.http import SignedInApiRequest
 from hoptac.areas.models import AdminUnit
+from hoptac.core.api import ScopedModelSerializer
 from hoptac.plans import selectors, services
 from hoptac.plans.choices import IndicatorKind
 from hoptac.plans.models import ReferenceSeries, ReferenceValue
 
 
-class ReferenceValueSerializer(serializers.ModelSerializer):
+class ReferenceValueSerializer(ScopedModelSerializer):
     area = serializers.SlugRelatedField[AdminUnit](slug_field="code", read_only=True)
     area_id = serializers.IntegerField(source="area.pk", read_only=True)
     entered_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)  # type: ignore[var-annotated]
@@ -32,7 +33,7 @@ class ReferenceValueInputSerializer(serializers.Serializer):
     source = serializers.CharField(help_text="Where the value comes from (document, date).")  # type: ignore[assignment]  # a field named "source", not DRF's Field.source
 
 
-class ReferenceSeriesSerializer(serializers.ModelSerializer):
+class ReferenceSeriesSerializer(ScopedModelSerializer):
     plan = serializers.SlugRelatedField(slug_field="code", read_only=True)  # type: ignore[var-annotated]
     values = ReferenceValueSerializer(many=True, read_only=True)
     targets = serializers.SerializerMethodField(help_text="Codes of the plan's targets dividing by it.")

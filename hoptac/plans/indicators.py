@@ -295,7 +295,21 @@ def _value_aggregates(
     population = spec.get("population", {})
     kind = target.kind
     if kind == IndicatorKind.COUNT:
-        return {f"{key}value": Count("pk", filter=conditions_q(population, year=year, provisional=p))}
+        out = {f"{key}value": Count("pk", filter=conditions_q(population, year=year, provisional=p))}
+        # A count of organisations meeting yearly-data or rating conditions ("HTX with average revenue of at
+        # least 5 tỷ", "rated good or fair") cannot tell "does not meet" from "has no data": the organisations
+        # of the registry population without the data are counted as missing (the status says "not enough data"
+        # above the plan's max_missing_share), never silently as not meeting the condition.
+        has = Q()
+        if _uses_yearly(population):
+            has &= Q(yr__id__isnull=False)
+        if "rating" in population:
+            has &= Q(rt__band__in=RATING_BANDS)
+        if has:
+            registry = conditions_q(population, registry_only=True)
+            out[f"{key}population"] = Count("pk", filter=registry)
+            out[f"{key}missing"] = Count("pk", filter=registry & ~has)
+        return out
     if kind == IndicatorKind.FLOW:
         q = conditions_q(population, with_status=False) & Q(
             founding_date__gte=datetime.date(year, 1, 1), founding_date__lte=day
@@ -394,6 +408,12 @@ def _value_measure(
 ) -> Measure:
     key = f"t{target.pk}_"
     if target.kind in (IndicatorKind.COUNT, IndicatorKind.FLOW):
+        if f"{key}missing" in row:  # a count over yearly-data or rating conditions
+            return Measure(
+                value=float(row[f"{key}value"] or 0),
+                population=row[f"{key}population"],
+                missing=row[f"{key}missing"] or 0,
+            )
         return Measure(value=float(row[f"{key}value"] or 0))
     if target.kind == IndicatorKind.SUM:
         total = row[f"{key}value"]

@@ -122,6 +122,27 @@ def goal_text(target: Target, *, with_unit: bool = True) -> str:
         }
     elif comparator == Comparator.EXACT:
         text = _("exactly %(value)s") % {"value": show(target.value)}
+    elif comparator == Comparator.ABOUT and (
+        target.tolerance_below is not None or target.tolerance_above is not None
+    ):
+        below = target.tolerance_below if target.tolerance_below is not None else target.tolerance
+        above = target.tolerance_above if target.tolerance_above is not None else target.tolerance
+        if below is not None and above is not None:
+            text = _("about %(value)s (−%(below)s/+%(above)s)") % {
+                "value": show(target.value),
+                "below": plain_number(below),
+                "above": plain_number(above),
+            }
+        elif below is not None:
+            text = _("about %(value)s (not below %(low)s)") % {
+                "value": show(target.value),
+                "low": show(target.value - below),
+            }
+        else:
+            text = _("about %(value)s (not above %(high)s)") % {
+                "value": show(target.value),
+                "high": show(target.value + (above or 0)),
+            }
     elif comparator == Comparator.ABOUT:
         text = _("about %(value)s (±%(tolerance)s)") % {
             "value": show(target.value),

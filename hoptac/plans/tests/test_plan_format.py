@@ -314,3 +314,30 @@ def test_plan_106_loads_evaluates_and_its_page_says_what_is_missing():
     )  # who supplies the missing figure
     assert "được đào tạo nghề giám đốc HTX" in html  # the data the qualitative target lacks
     assert "ít nhất 300 mô hình" in html  # the national figure it is scaled from
+
+
+def test_a_count_over_yearly_conditions_counts_organisations_without_data_as_missing():
+    """ "HTX with revenue of at least 5 tỷ": an organisation without (accepted) data for the year is missing, not
+    "below 5 tỷ" — above the plan's max_missing_share the verdict is "not enough data", never "not achieved"."""
+    rich, without = (
+        OrganisationFactory(sector=Sector.AGRICULTURE),
+        OrganisationFactory(sector=Sector.AGRICULTURE),
+    )
+    _report(rich, 2024, revenue=6e9)
+    OrganisationFactory(sector=Sector.AGRICULTURE)  # no yearly data at all
+    YearlyReportFactory(organisation=without, year=2024, revenue=9e9, state="draft")  # a draft is not data
+    plan = plan_load(
+        text=_plan(
+            {
+                "rich": {
+                    "indicator": {"kind": "count", "population": {"figures": {"revenue": {"at_least": 5e9}}}},
+                    "target": {"comparator": "at_least", "value": 5},
+                }
+            }
+        )
+    )
+    target = plan.targets.get()
+    measure = compute(plan, [target], D(2024, 12, 31))[None][target.pk]
+    assert (measure.value, measure.population, measure.missing) == (1, 3, 2)
+    [result] = evaluate_plan(plan, as_of=D(2024, 12, 31))
+    assert result.status == TargetStatus.NO_DATA

@@ -128,6 +128,11 @@
           y: {
             grace: "8%",
             afterDataLimits: (scale) => keepInDomain(scale, spec),
+            // `grace` widens the range after afterDataLimits: clamp again and drop ticks outside the domain.
+            afterBuildTicks: (scale) => {
+              keepInDomain(scale, spec);
+              scale.ticks = scale.ticks.filter((t) => t.value >= scale.min && t.value <= scale.max);
+            },
             ticks: { callback: (v) => tick(v, spec), maxTicksLimit: 6 },
             grid: { color: "#eef1f5" },
           },
@@ -187,6 +192,11 @@
           x: {
             beginAtZero: true,
             afterDataLimits: (scale) => keepInDomain(scale, spec),
+            // `grace` widens the range after afterDataLimits: clamp again and drop ticks outside the domain.
+            afterBuildTicks: (scale) => {
+              keepInDomain(scale, spec);
+              scale.ticks = scale.ticks.filter((t) => t.value >= scale.min && t.value <= scale.max);
+            },
             // Keep a share's target line in view even when every bar is below it.
             suggestedMax: spec.percent && goal.value !== undefined ? goal.value * 1.1 : undefined,
             ticks: { callback: (v) => tick(v, spec), maxTicksLimit: 6 },

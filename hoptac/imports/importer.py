@@ -907,7 +907,8 @@ class _Importer:
             return None
         candidates = self.matcher.find(name, unit)
         if len(candidates) > 1:
-            listed = "; ".join(f"{o.name} ({o.registration_code or _('no code')})" for o in candidates[:5])
+            no_code = _("no code")  # outside the f-string, where makemessages finds it
+            listed = "; ".join(f"{o.name} ({o.registration_code or no_code})" for o in candidates[:5])
             self.error(
                 result,
                 "name",

@@ -77,7 +77,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
-    "hoptac.core.middleware.ApiJsonErrorsMiddleware",
     "hoptac.accounts.audit.AuditMiddleware",
 ]
 

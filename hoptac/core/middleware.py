@@ -1,10 +1,6 @@
-import logging
-
 from django.conf import settings
-from django.http import JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
-from django.utils.translation import gettext_lazy as _
 
 
 class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
@@ -19,24 +15,3 @@ class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
-
-
-API_SERVER_ERROR = _("The server could not answer this request. The error has been recorded.")
-logger = logging.getLogger("hoptac.api")
-
-
-class ApiJsonErrorsMiddleware:
-    """Under /api/, an unexpected error is answered in JSON (`{"detail": …}`, status 500) like every other
-    API error (core/api.py), not with the HTML error page; the error is logged with its traceback."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
-
-    def process_exception(self, request, exception):
-        if not request.path.startswith("/api/"):
-            return None
-        logger.error("Server error on %s %s", request.method, request.path, exc_info=exception)
-        return JsonResponse({"detail": str(API_SERVER_ERROR)}, status=500)

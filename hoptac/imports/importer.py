@@ -39,7 +39,8 @@ from hoptac.registry.validators import normalise_registration_code
 from . import errors, reading
 from .addresses import Communes as _Communes
 from .addresses import Place, PlaceError, split_place
-from .reading import Sheet
+from .reading import Column, Sheet
+from .reading import text_of as parse_text  # a cell as text (the reader's own rule)
 from .vocabulary import key, vocabulary
 
 MAX_HEADER_SCAN = 15
@@ -51,14 +52,6 @@ class CellError(Exception):
 
 
 # ---- value parsers -----------------------------------------------------------------------------------------
-
-
-def parse_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
 
 
 def parse_code(value: Any) -> str:
@@ -280,15 +273,6 @@ def parse_place(value: Any) -> Place | None:
 
 
 # ---- columns -------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Column:
-    field: str
-    header: str  # the template's header
-    aliases: tuple[str, ...]
-    parse: Callable[[Any], Any]
-    part: str  # "org", "year", "place" or "key"
 
 
 COLUMNS = [

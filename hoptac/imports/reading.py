@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -25,18 +25,26 @@ from hoptac.core.uploads import decode_text
 
 from .vocabulary import key, vocabulary
 
-if TYPE_CHECKING:
-    from .importer import Column
-
 MAX_HEADER_SCAN = 15
 YEARS = range(1990, 2100)
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column the importer knows (importer.COLUMNS): its field, the template's header, other wordings."""
+
+    field: str
+    header: str  # the template's header
+    aliases: tuple[str, ...]
+    parse: Callable[[Any], Any]
+    part: str  # "org", "year", "place" or "key"
 
 
 @dataclass
 class Sheet:
     rows: list[tuple[int, list[Any]]]  # (1-based row number in the file, cells) of the organisations
     header_row: int
-    columns: dict[int, "Column"]  # cell index → column (with its unit applied)
+    columns: dict[int, Column]  # cell index → column (with its unit applied)
     headers: dict[int, str]  # cell index → header as written
     raw: list[tuple[int, list[Any]]] = field(default_factory=list)  # every row, title rows included
     ignored: list[str] = field(default_factory=list)  # headers of the header row no column matched
@@ -166,7 +174,7 @@ _BRACKETS = re.compile(r"\(([^()]*)\)|\[([^\[\]]*)\]")
 _YEAR_IN_KEY = re.compile(r"(?:^|\s)(?:nam\s+)?((?:19|20)\d\d)(?=\s|$)")
 
 
-def header_table(columns: Sequence["Column"]) -> dict[str, "Column"]:
+def header_table(columns: Sequence[Column]) -> dict[str, Column]:
     """Header key → column: the template's headers, the columns' aliases and the vocabulary's wordings."""
     by_field = {c.field: c for c in columns}
     table: dict[str, Column] = {}
@@ -179,7 +187,7 @@ def header_table(columns: Sequence["Column"]) -> dict[str, "Column"]:
     return table
 
 
-def parse_header(value: Any, table: dict[str, "Column"]) -> Header:
+def parse_header(value: Any, table: dict[str, Column]) -> Header:
     """The column a header names, with the unit in its brackets and the year in its words."""
     text = text_of(value)
     whole = key(text)
@@ -304,7 +312,7 @@ def _factor_text(factor: Decimal) -> str:
 def read_table(
     content: bytes,
     filename: str,
-    columns: Sequence["Column"],
+    columns: Sequence[Column],
     *,
     money_fields: set[str],
     count_fields: set[str],

@@ -681,6 +681,27 @@ PREFIXES = re.compile(
 )
 
 
+_KIND_OF_PREFIX = {
+    "lien hiep hop tac xa": OrganisationKind.LHHTX,
+    "lien hiep htx": OrganisationKind.LHHTX,
+    "lhhtx": OrganisationKind.LHHTX,
+    "hop tac xa": OrganisationKind.HTX,
+    "htx": OrganisationKind.HTX,
+    "to hop tac": OrganisationKind.THT,
+    "tht": OrganisationKind.THT,
+    "quy tin dung nhan dan": OrganisationKind.QTDND,
+    "qtdnd": OrganisationKind.QTDND,
+}
+
+
+def kind_of_name(name: str) -> str:
+    """The kind a name starts with ("HTX Muối Văn Lý", "Tổ hợp tác …", "LHHTX …"), "" if none: the lists
+    offices keep have no kind column, the name says it."""
+    text = re.sub(r"\s+", " ", re.sub(r"[^a-z0-9 ]+", " ", fold(name or ""))).strip()
+    found = PREFIXES.match(text)
+    return _KIND_OF_PREFIX.get(found.group(0).strip(), "") if found else ""
+
+
 def name_key(name: str) -> str:
     """A name as matched on re-import: case, diacritics, punctuation and the kind prefix ("HTX", "Hợp tác xã",
     "LHHTX", "Tổ hợp tác", "QTDND") do not count: "HTX DV NN Hải Minh" ≠ "Hợp tác xã Dịch vụ nông nghiệp Hải
@@ -937,6 +958,8 @@ class _Importer:
         if existing is None:
             if code:
                 data["registration_code"] = code
+            if not data.get("kind") and "kind" not in result.failed:
+                data["kind"] = kind_of_name(data.get("name", ""))  # "HTX …" in a list without a kind column
             organisation = Organisation(
                 **{k: v for k, v in data.items() if k in services.ORGANISATION_FIELDS}
             )
@@ -1041,7 +1064,9 @@ class _Importer:
         for name in shown:
             label = f"{year}: {_label(YearlyReport, name)}"
             before = getattr(old, name) if old is not None else None
-            result.changes.append((label, _show(before), _show(getattr(report, name))))
+            result.changes.append(
+                (label, _with_unit(name, _show(before)), _with_unit(name, _show(getattr(report, name))))
+            )
         if old is None:
             plan.reports_created.append(report)
         elif changed:

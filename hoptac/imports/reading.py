@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from hoptac.core.formatting import format_number
 from hoptac.core.uploads import decode_text
 
+from . import legacy_fonts
 from .vocabulary import key, vocabulary
 
 MAX_HEADER_SCAN = 15
@@ -70,7 +71,19 @@ def text_of(value: Any) -> str:
 # ---- the file ---------------------------------------------------------------------------------------------
 
 
+def _csv_table(text: str) -> list[tuple[int, list[Any]]]:
+    text = text.lstrip("\ufeff")
+    try:
+        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else csv.excel
+    except csv.Error:
+        dialect = csv.excel
+    return [(i + 1, list(r)) for i, r in enumerate(csv.reader(io.StringIO(text), dialect))]
+
+
 def _csv_rows(content: bytes) -> tuple[list[tuple[int, list[Any]]], str]:
+    """The CSV's rows and its encoding. A single-byte file is also read byte for byte (Latin-1): text typed
+    in the TCVN3 or VNI fonts is read so (Windows-1258 would turn some of its bytes into tone marks), and
+    is kept so when its old font is certain (see _fonts)."""
     decoded = decode_text(content)
     if decoded is None:
         raise ValidationError(
@@ -80,12 +93,16 @@ def _csv_rows(content: bytes) -> tuple[list[tuple[int, list[Any]]], str]:
             )
         )
     text, encoding = decoded
-    text = text.lstrip("\ufeff")
-    try:
-        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else csv.excel
-    except csv.Error:
-        dialect = csv.excel
-    return [(i + 1, list(r)) for i, r in enumerate(csv.reader(io.StringIO(text), dialect))], encoding
+    rows = _csv_table(text)
+    if not encoding.lower().replace("-", "_").startswith("utf"):
+        byte_for_byte = _csv_table(content.decode("latin-1"))
+        if legacy_fonts.judge(_text_cells(byte_for_byte)).font:
+            return byte_for_byte, "latin-1"
+    return rows, encoding
+
+
+def _text_cells(rows: list[tuple[int, list[Any]]]) -> list[tuple[int, int, str]]:
+    return [(n, i, c) for n, cells in rows for i, c in enumerate(cells) if isinstance(c, str)]
 
 
 def _xls_rows(content: bytes) -> list[tuple[int, list[Any]]]:
@@ -137,27 +154,6 @@ def read_cells(content: bytes, filename: str) -> tuple[list[tuple[int, list[Any]
     if name.endswith(".xls") or content.startswith(b"\xd0\xcf\x11\xe0"):
         return _xls_rows(content), ""
     return _xlsx_rows(content), ""
-
-
-# ---- old font encodings -----------------------------------------------------------------------------------
-
-# Vietnamese typed with the TCVN3 (ABC, ".VnTime") or VNI fonts, read as Unicode, shows Latin-1 signs and
-# letters that Vietnamese never uses ("Hîp t¸c x·", "Hôïp taùc xaõ"); real Vietnamese has ă, ơ, ư, đ or a
-# letter with a tone of the Latin Extended Additional block.
-_TCVN3_SIGNS = set("¸µ¶·¹¨©ª«¬®¼½¾ÆÇ§¦¥¤£¢¡")
-_VNI_SIGNS = set("ïøöñÑäëåæßÏØÅÄËÆÖÜüûÛ")
-_VIETNAMESE = re.compile(r"[ăâđêôơưĂÂĐÊÔƠƯ\u1ea0-\u1ef9]")
-
-
-def legacy_font(text: str) -> str:
-    """ "TCVN3" or "VNI" if `text` looks typed in that old font encoding, else ""."""
-    if not text or text.isascii() or _VIETNAMESE.search(text):
-        return ""
-    if any(ch in _TCVN3_SIGNS for ch in text):
-        return "TCVN3 (ABC)"
-    if sum(ch in _VNI_SIGNS for ch in text) >= 1 and re.search(r"[a-zA-Z][ùøûõïâêôöùñ]", text):
-        return "VNI"
-    return ""
 
 
 # ---- headers ------------------------------------------------------------------------------------------------
@@ -323,20 +319,23 @@ def read_table(
     `money_fields` are read in đồng (scaled by their header's unit), `count_fields` accept only count units;
     `number` parses a cell as a number; `year` is the year chosen by the user, if any."""
     raw, encoding = read_cells(content, filename)
+    fonts = _fonts(raw)
     table = header_table(columns)
     best: tuple[int, int, dict[int, Header], dict[int, str]] = (0, -1, {}, {})
     for index, (_number, cells) in enumerate(raw[:MAX_HEADER_SCAN]):
-        found: dict[int, Header] = {}
-        headers: dict[int, str] = {}
-        for i, cell in enumerate(cells):
-            header = parse_header(cell, table)
-            if header.column and all(
-                h.column != header.column or h.year != header.year for h in found.values()
-            ):
-                found[i], headers[i] = header, text_of(cell)
+        found, headers = _headers_of([text_of(c) for c in cells], table)
         if len(found) > best[0]:
             best = (len(found), index, found, headers)
     count, index, parsed, headers = best
+    header_texts = [text_of(c) for c in raw[index][1]] if index >= 0 else []
+    header_rows = 1
+    if 0 <= index < len(raw) - 1:
+        two = _two_row_headers(raw[index][1], raw[index + 1][1], parsed)
+        if two is not None:
+            found, found_headers = _headers_of(two, table)
+            if len(found) >= count:
+                count, parsed, headers, header_rows = len(found), found, found_headers, 2
+                header_texts = [texts[0] for texts in two]
     fields = {h.column.field for h in parsed.values() if h.column}
     if count < 2 or not ({"name", "registration_code"} & fields):
         raise ValidationError(
@@ -344,15 +343,60 @@ def read_table(
             % {"n": MAX_HEADER_SCAN}
         )
     sheet = Sheet(rows=[], header_row=raw[index][0], columns={}, headers=headers, raw=raw, encoding=encoding)
-    if encoding and encoding not in ("utf-8", "utf-8-sig", "utf_8"):
+    if encoding and encoding not in ("utf-8", "utf-8-sig", "utf_8", "latin-1"):
         sheet.notes.append(_("The CSV file was read as %(encoding)s.") % {"encoding": encoding})
     titles = raw[:index]
     _year_of(sheet, parsed, titles, year)
     _columns_of(sheet, parsed, titles, money_fields, count_fields, number)
-    sheet.ignored = [text_of(c) for i, c in enumerate(raw[index][1]) if i not in parsed and text_of(c)]
-    _rows_of(sheet, raw[index + 1 :], money_fields | count_fields, number)
-    _fonts_of(sheet)
+    sheet.ignored = [t for i, t in enumerate(header_texts) if i not in parsed and t]
+    _rows_of(sheet, raw[index + header_rows :], money_fields | count_fields, number)
+    _tell_fonts(sheet, fonts)
     return sheet
+
+
+def _headers_of(
+    texts: Sequence[str | tuple[str, ...]], table: dict[str, Column]
+) -> tuple[dict[int, Header], dict[int, str]]:
+    """The known columns of a header row (a column named twice is read once, unless for another year). A
+    cell may offer several readings (a header over two rows): the first one naming a column is taken."""
+    found: dict[int, Header] = {}
+    headers: dict[int, str] = {}
+    for i, readings in enumerate(texts):
+        for text in (readings,) if isinstance(readings, str) else readings:
+            header = parse_header(text, table)
+            if header.column:
+                break
+        if header.column and all(h.column != header.column or h.year != header.year for h in found.values()):
+            found[i], headers[i] = header, text
+    return found, headers
+
+
+def _two_row_headers(
+    top: list[Any], bottom: list[Any], parsed: dict[int, Header]
+) -> list[tuple[str, ...]] | None:
+    """The headers of a header written over two rows — "Thành viên" merged over "Cá nhân | Hộ gia đình",
+    "Doanh thu (triệu đồng)" over "Năm 2023 | Năm 2024" — as one text a column ("Doanh thu (triệu đồng) – Năm
+    2024"); None when the row under the header is not part of it (a row of data, the numbers of the columns).
+    A merged cell is read in its first column: an empty top cell takes the text on its left. Each column offers
+    the two texts together, then the lower, then the upper one."""
+    tops = [text_of(c) for c in top]
+    bottoms = [text_of(c) for c in bottom]
+    filled = [(i, b) for i, b in enumerate(bottoms) if b]
+    if not filled or _is_column_numbers(bottom):
+        return None
+    if any(not isinstance(bottom[i], str) or re.fullmatch(r"[\d\s.,/-]+", b) for i, b in filled):
+        return None  # numbers or dates: a row of data
+    names = [i for i, h in parsed.items() if h.column and h.column.field in ("name", "registration_code")]
+    if any(i < len(bottoms) and bottoms[i] for i in names):
+        return None  # a name under the name header: a row of data
+    texts: list[tuple[str, ...]] = []
+    above = ""
+    for i in range(max(len(tops), len(bottoms))):
+        head = tops[i] if i < len(tops) else ""
+        under = bottoms[i] if i < len(bottoms) else ""
+        above = head or (above if under else "")
+        texts.append((f"{above} – {under}", under, head) if above and under else (under or head,))
+    return texts
 
 
 def _year_of(
@@ -498,33 +542,51 @@ def _rows_of(
         sheet.rows.append((number_, cells))
 
 
-def _fonts_of(sheet: Sheet) -> None:
-    """Text typed in an old font encoding is refused, once for the file, naming the first cells."""
-    found: list[str] = []
-    count = 0
-    font = ""
-    header_cells = [(sheet.header_row, sheet.raw[sheet.header_row - 1][1])] if sheet.raw else []
-    for number, cells in header_cells + sheet.rows:
-        for i, cell in enumerate(cells):
-            if not isinstance(cell, str):
-                continue
-            kind = legacy_font(cell)
-            if kind:
-                count += 1
-                font = font or kind
-                if len(found) < 3:
-                    column = sheet.headers.get(i, str(i + 1))
-                    found.append(
-                        _("row %(row)s, column %(column)s: “%(text)s”")
-                        % {"row": number, "column": column, "text": cell[:40]}
-                    )
-    if count:
+def _fonts(raw: list[tuple[int, list[Any]]]) -> legacy_fonts.Verdict:
+    """Text typed in an old font encoding (TCVN3/ABC, VNI), judged on the whole table before its header is
+    looked for: converted in place when the font is certain (hoptac.imports.legacy_fonts)."""
+    verdict = legacy_fonts.judge(_text_cells(raw))
+    if verdict.converted:
+        by_number = dict(raw)
+        for (number, index), text in verdict.converted.items():
+            by_number[number][index] = text
+    return verdict
+
+
+def _column_name(sheet: Sheet, index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return sheet.headers.get(index) or get_column_letter(index + 1)
+
+
+def _tell_fonts(sheet: Sheet, verdict: legacy_fonts.Verdict) -> None:
+    """The conversion in the notes, naming a few cells; an uncertain font as the file's one problem."""
+    if verdict.font:
+        examples = "; ".join(
+            _("row %(row)s, column %(column)s: “%(text)s” → “%(converted)s”")
+            % {"row": n, "column": _column_name(sheet, i), "text": before[:40], "converted": after[:40]}
+            for n, i, before, after in verdict.examples
+        )
+        sheet.notes.append(
+            _(
+                "Text typed in the old %(font)s font encoding was converted to Unicode (%(count)s cells; "
+                "%(examples)s). Check the names in the preview."
+            )
+            % {"font": verdict.font, "count": len(verdict.converted), "examples": examples}
+        )
+    elif verdict.ambiguous:
+        cells = "; ".join(
+            _("row %(row)s, column %(column)s: “%(text)s”")
+            % {"row": n, "column": _column_name(sheet, i), "text": text[:40]}
+            for n, i, text in verdict.ambiguous[:3]
+        )
         sheet.problems.append(
             _(
-                "%(count)s cells are typed in the old %(font)s font encoding (%(cells)s). Convert the file "
-                "to Unicode (e.g. Unikey: Tools → Convert, from %(font)s to Unicode) and upload it again."
+                "Some cells seem typed in an old font encoding (TCVN3/ABC or VNI) but cannot be read with "
+                "certainty (%(cells)s). Convert the file to Unicode (e.g. Unikey: Tools → Convert, to "
+                "Unicode) and upload it again."
             )
-            % {"count": count, "font": font, "cells": "; ".join(found)}
+            % {"cells": cells}
         )
 
 

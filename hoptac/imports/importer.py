@@ -810,17 +810,27 @@ class _Importer:
         index = self.code_index
         return parse_registration_code(cells[index]) if index is not None and index < len(cells) else ""
 
+    def _column_of(self, name: str | None) -> str:
+        """The file's column holding a field: the commune's fields are in the commune column, or else in the
+        combined address column ("Địa chỉ (xã, huyện)")."""
+        if name in ("commune_legacy", "commune_current", "commune", "district", "province"):
+            place = "commune" if name in ("commune_legacy", "commune_current") else name
+            for candidate in (place, "commune", "place"):
+                if candidate in self.index_of:
+                    return candidate
+            return "commune"
+        return name or ""
+
     def header(self, name: str | None) -> str:
-        if name in ("commune_legacy", "commune_current"):
-            return self.header_of.get("commune", self.header_of.get("place", str(_("Commune"))))
-        column = COLUMN_BY_FIELD.get(name or "")
-        return self.header_of.get(name or "", column.header if column else "") or "—"
+        column_name = self._column_of(name)
+        if column_name == "commune" and "commune" not in self.header_of:
+            return str(_("Commune"))
+        column = COLUMN_BY_FIELD.get(column_name)
+        return self.header_of.get(column_name, column.header if column else "") or "—"
 
     def index(self, name: str | None) -> int | None:
-        """The file's cell index of a field (the commune column for either commune field)."""
-        if name in ("commune_legacy", "commune_current"):
-            name = "commune"
-        return self.index_of.get(name or "")
+        """The file's cell index of a field (the commune or address column for the commune's fields)."""
+        return self.index_of.get(self._column_of(name))
 
     def error(self, result: RowResult, name: str | None, reason: str) -> None:
         result.add(result.row, self.header(name), reason, self.index(name))
@@ -871,6 +881,11 @@ class _Importer:
                 for name, messages in getattr(exc, "message_dict", {None: exc.messages}).items():
                     for message in messages:
                         found.append((name, message))
+        if "kind" not in self.index_of:  # no kind column: the name did not say it either
+            missing = [(n, m) for n, m in found if n == "kind"]
+            found = [(n, m) for n, m in found if n != "kind"]
+            if missing and values.get("name"):
+                found.append(("name", str(errors.KIND_NOT_IN_NAME)))
         for name, message in found:
             # a cell that could not be read already has its error; "required" for it would repeat it
             if _field_of(name) not in result.failed:

@@ -122,7 +122,7 @@ def _tone_of(letter: str) -> bool:
 
 
 # Signs a Unicode list may hold besides letters; a converted text may hold only the second set.
-_SIGNS_IN_UNICODE = set("–—…“”‘’«»°№·×®©")
+_SIGNS_IN_UNICODE = set("–—…“”‘’«»°№×®©")
 _SIGNS_CONVERTED = set("–—…“”‘’°")
 
 
@@ -143,9 +143,11 @@ def _reads_as_vietnamese(text: str, signs: set[str] = _SIGNS_CONVERTED) -> bool:
     return True
 
 
-_VIETNAMESE_LETTERS = set("abcdefghijklmnopqrstuvwxyzđ") | {
-    _toned(base, tone) for base in _VOWELS for tone in range(5)
-} | {"ă", "â", "ê", "ô", "ơ", "ư"}
+_VIETNAMESE_LETTERS = (
+    set("abcdefghijklmnopqrstuvwxyzđ")
+    | {_toned(base, tone) for base in _VOWELS for tone in range(5)}
+    | {"ă", "â", "ê", "ô", "ơ", "ư"}
+)
 
 
 def from_tcvn3(text: str) -> str:
@@ -166,7 +168,7 @@ def _readable(text: str, font: str) -> str | None:
 
 
 # Signs that Unicode text may hold as punctuation: a TCVN3 letter only between two letters ("B×nh").
-_PUNCTUATION = set("©«»·®×")
+_PUNCTUATION = set("©«»®×")
 # Pairs Unicode writes too, with the tone on the second vowel ("hoà", "hoá", "hoãn").
 _UNICODE_PAIRS = {"oà", "oá", "oã", "OÀ", "OÁ", "OÃ"}
 
@@ -211,9 +213,17 @@ def fonts_of(text: str) -> set[str]:
 
 def marked_by(text: str) -> set[str]:
     """The old fonts whose marks `text` has (read right or not), unless it reads as Unicode Vietnamese."""
-    if not candidate(text) or _reads_as_vietnamese(text, _SIGNS_IN_UNICODE):
+    if not candidate(text):
         return set()
-    return {font for font in CONVERTERS if _marked(text, font)}
+    # a vowel followed by a VNI mark ("aõ", "oâ"): Unicode never writes that, whatever the syllables look like
+    fonts = (
+        {VNI}
+        if any(len(m.group(0)) > 1 and m.group(0) not in _UNICODE_PAIRS for m in _VNI_PATTERN.finditer(text))
+        else set()
+    )
+    if not _reads_as_vietnamese(text, _SIGNS_IN_UNICODE):
+        fonts |= {font for font in CONVERTERS if _marked(text, font)}
+    return fonts
 
 
 @dataclass

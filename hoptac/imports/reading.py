@@ -85,6 +85,10 @@ def _csv_rows(content: bytes) -> tuple[list[tuple[int, list[Any]]], str]:
     in the TCVN3 or VNI fonts is read so (Windows-1258 would turn some of its bytes into tone marks), and
     is kept so when its old font is certain (see _fonts)."""
     decoded = decode_text(content)
+    if decoded is None or not decoded[1].lower().replace("-", "_").startswith("utf"):
+        byte_for_byte = _csv_table(content.decode("latin-1"))
+        if legacy_fonts.judge(_text_cells(byte_for_byte)).font:
+            return byte_for_byte, "latin-1"
     if decoded is None:
         raise ValidationError(
             _(
@@ -93,12 +97,15 @@ def _csv_rows(content: bytes) -> tuple[list[tuple[int, list[Any]]], str]:
             )
         )
     text, encoding = decoded
-    rows = _csv_table(text)
-    if not encoding.lower().replace("-", "_").startswith("utf"):
-        byte_for_byte = _csv_table(content.decode("latin-1"))
-        if legacy_fonts.judge(_text_cells(byte_for_byte)).font:
-            return byte_for_byte, "latin-1"
-    return rows, encoding
+    return _csv_table(text), encoding
+
+
+def _encoding_name(encoding: str) -> str:
+    """An encoding as Excel's "Save as" names it ("Windows-1258", "UTF-16"), not Python's "cp1258"."""
+    found = re.fullmatch(r"(?:cp|windows[-_]?)(\d{3,4})", encoding.lower())
+    if found:
+        return f"Windows-{found.group(1)}"
+    return encoding.upper().replace("_", "-")
 
 
 def _text_cells(rows: list[tuple[int, list[Any]]]) -> list[tuple[int, int, str]]:
@@ -344,7 +351,9 @@ def read_table(
         )
     sheet = Sheet(rows=[], header_row=raw[index][0], columns={}, headers=headers, raw=raw, encoding=encoding)
     if encoding and encoding not in ("utf-8", "utf-8-sig", "utf_8", "latin-1"):
-        sheet.notes.append(_("The CSV file was read as %(encoding)s.") % {"encoding": encoding})
+        sheet.notes.append(
+            _("The CSV file was read as %(encoding)s.") % {"encoding": _encoding_name(encoding)}
+        )
     titles = raw[:index]
     _year_of(sheet, parsed, titles, year)
     _columns_of(sheet, parsed, titles, money_fields, count_fields, number)

@@ -92,7 +92,9 @@ class OfficeList:
                 if inside:
                     continue
                 if span_start is not None and column - 1 > span_start:
-                    sheet.merge_cells(start_row=top, start_column=span_start, end_row=top, end_column=column - 1)
+                    sheet.merge_cells(
+                        start_row=top, start_column=span_start, end_row=top, end_column=column - 1
+                    )
                 span_start = column
             for column in range(1, self.width + 1):
                 sheet.cell(top + 1, column).font = Font(bold=True)
@@ -107,13 +109,16 @@ class OfficeList:
         return out.getvalue()
 
     def csv(self, encoding: str = "utf-8-sig", delimiter: str = ";") -> bytes:
-        """The table as Excel saves it as CSV: values (the total computed), dates as dd/mm/yyyy text."""
+        """The table as Excel saves it as CSV: values (the total computed), dates as dd/mm/yyyy text, every
+        row as wide as the table (the title rows too)."""
         out = io.StringIO()
         writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
         for row in self._table(formulas=False):
-            writer.writerow(
-                [v.strftime("%d/%m/%Y") if isinstance(v, datetime.date) else ("" if v is None else v) for v in row]
-            )
+            cells = [
+                v.strftime("%d/%m/%Y") if isinstance(v, datetime.date) else ("" if v is None else v)
+                for v in row
+            ]
+            writer.writerow(cells + [""] * (self.width - len(cells)))
         return out.getvalue().encode(encoding)
 
 
@@ -124,4 +129,4 @@ def _number(value: Any) -> Decimal:
 
 
 def _format(value: Decimal) -> str:
-    return str(value.normalize()) if value == value.to_integral_value() else str(value)
+    return f"{value:f}".replace(".", ",")  # as a Vietnamese Excel writes a number

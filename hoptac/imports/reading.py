@@ -27,6 +27,8 @@ from . import legacy_fonts
 from .vocabulary import key, vocabulary
 
 MAX_HEADER_SCAN = 15
+# The column numbering the rows ("STT"): every list has it, it is not a column left unread.
+ROW_NUMBER_HEADERS = {"stt", "tt", "so tt", "so thu tu", "thu tu"}
 YEARS = range(1990, 2100)
 
 
@@ -357,7 +359,9 @@ def read_table(
     titles = raw[:index]
     _year_of(sheet, parsed, titles, year)
     _columns_of(sheet, parsed, titles, money_fields, count_fields, number)
-    sheet.ignored = [t for i, t in enumerate(header_texts) if i not in parsed and t]
+    sheet.ignored = [
+        t for i, t in enumerate(header_texts) if i not in parsed and t and key(t) not in ROW_NUMBER_HEADERS
+    ]
     _rows_of(sheet, raw[index + header_rows :], money_fields | count_fields, number)
     _tell_fonts(sheet, fonts)
     return sheet

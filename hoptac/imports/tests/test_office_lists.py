@@ -164,7 +164,7 @@ def test_a_district_list_with_a_header_over_two_rows_is_imported_on_the_first_tr
         "Tình trạng",
         "Ngày quyết định",
     ]
-    assert preview.ignored == ["STT"]
+    assert preview.ignored == []  # STT numbers the rows: not a column left unread
     assert preview.notes == [
         "Năm số liệu: 2024 (theo tiêu đề cột).",
         "Cột “Vốn điều lệ (triệu đồng)”: số tiền ghi bằng triệu đồng (theo tiêu đề cột), đã đổi ra đồng "

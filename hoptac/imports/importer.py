@@ -462,7 +462,7 @@ COUNT_FIELDS = {c.field for c in COLUMNS if c.parse is parse_integer and c.field
 
 def read_table(content: bytes, filename: str, year: int | None = None) -> Sheet:
     """The data rows of the first sheet (or the CSV), read by hoptac.imports.reading (header row among the
-    first rows, units and years of the headers, total rows and headings skipped, old font encodings refused)."""
+    first rows, units and years of the headers, total rows and headings skipped, old font encodings converted)."""
     return reading.read_table(
         content,
         filename,
@@ -501,6 +501,14 @@ class ImportResult:
     rows: list[RowResult]
     committed: bool
     header_row: int = 0
+    header_rows: int = 1  # 2 when the header is written over two rows
+
+    @property
+    def header_rows_shown(self) -> str:
+        """ "4", or "4–5" for a header over two rows."""
+        last = self.header_row + self.header_rows - 1
+        return str(self.header_row) if last == self.header_row else f"{self.header_row}–{last}"
+
     columns: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)  # columns of the file that were not read
     file_errors: list[str] = field(default_factory=list)  # the file's own problems, each said once
@@ -1242,6 +1250,7 @@ def import_registry(
         rows=rows,
         committed=False,
         header_row=sheet.header_row,
+        header_rows=sheet.header_rows,
         columns=[sheet.headers[i] for i in sorted(sheet.columns)],
         ignored=sheet.ignored,
         file_errors=sheet.problems + _without_year(importer.rows_without_year),

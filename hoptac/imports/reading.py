@@ -4,9 +4,11 @@ with their unit ("Vốn điều lệ (triệu đồng)") and year ("Doanh thu n�
 title rows "Danh sách HTX năm 2024", or the year chosen on the page, in the API or with `--year`), and the rows
 that are not organisations: blank rows, a row numbering the columns, group headings, total and subtotal rows.
 
+Text typed in an old font encoding (TCVN3/ABC, VNI) is converted when its font is certain (legacy_fonts.py).
 What the reading did is told once, for the whole file (`Sheet.notes`, `Sheet.skipped`); what makes the file
-unreadable as it is — a unit nobody knows, text typed in an old font encoding (TCVN3/ABC, VNI), several years in a
-list without a year — is one file-level problem (`Sheet.problems`), never the same error repeated on every row.
+unreadable as it is — a unit nobody knows, text in an old font that cannot be read with certainty, several years
+in a list without a year — is one file-level problem (`Sheet.problems`), never the same error repeated on every
+row.
 """
 
 import csv
@@ -46,7 +48,7 @@ class Column:
 @dataclass
 class Sheet:
     rows: list[tuple[int, list[Any]]]  # (1-based row number in the file, cells) of the organisations
-    header_row: int
+    header_row: int  # the (first) header row
     columns: dict[int, Column]  # cell index → column (with its unit applied)
     headers: dict[int, str]  # cell index → header as written
     raw: list[tuple[int, list[Any]]] = field(default_factory=list)  # every row, title rows included
@@ -57,6 +59,7 @@ class Sheet:
     problems: list[str] = field(default_factory=list)  # file-level errors: nothing can be imported
     units: dict[str, str] = field(default_factory=dict)  # field → unit the file's values were written in
     encoding: str = ""
+    header_rows: int = 1  # 2 for a header written over two rows
 
     def rows_with_header(self) -> list[tuple[int, list[Any]]]:
         return self.raw
@@ -352,6 +355,7 @@ def read_table(
             % {"n": MAX_HEADER_SCAN}
         )
     sheet = Sheet(rows=[], header_row=raw[index][0], columns={}, headers=headers, raw=raw, encoding=encoding)
+    sheet.header_rows = header_rows
     if encoding and encoding not in ("utf-8", "utf-8-sig", "utf_8", "latin-1"):
         sheet.notes.append(
             _("The CSV file was read as %(encoding)s.") % {"encoding": _encoding_name(encoding)}

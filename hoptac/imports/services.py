@@ -322,6 +322,8 @@ def import_job_run(*, job_id: int) -> None:
     if result is not None:
         payload = {
             "header_row": result.header_row,
+            "header_rows": result.header_rows,
+            "header_rows_shown": result.header_rows_shown,
             "columns": result.columns,
             "ignored": result.ignored,
             "file_errors": result.file_errors,

@@ -13,6 +13,7 @@ from hoptac.core.workbooks import (
     Column,
     mark_cell,
     new_workbook,
+    set_print_a4,
     workbook_bytes,
     write_cell,
     write_header,
@@ -72,7 +73,7 @@ def annotated_copy(content: bytes, filename: str, result: dict) -> bytes:
             write_row(sheet, number, cells)
     header_row = result.get("header_row") or 1
     column = sheet.max_column + 1
-    write_header_cell(sheet, header_row, column, Column(_("Check result"), 60))
+    write_header_cell(sheet, header_row, column, Column(_("Check result"), RESULT_WIDTH))
     labels = {"create": _("Will be created"), "update": _("Will be updated"), "unchanged": _("No change")}
     for number, row in by_row.items():
         if row["errors"]:
@@ -85,9 +86,25 @@ def annotated_copy(content: bytes, filename: str, result: dict) -> bytes:
             text = "\n".join(row["errors"])
             cell = write_cell(sheet, number, column, text, wrap=True)
             cell.fill = REFUSED_FILL
+            _fit_height(sheet, number, text)
         else:
             changes = "; ".join(f"{f}: {o} → {n}" for f, o, n in row["changes"])
             text = labels.get(row["action"], row["action"]) + (f" — {changes}" if changes else "")
             cell = write_cell(sheet, number, column, text, wrap=True)
             cell.fill = ACCEPTED_FILL
+            _fit_height(sheet, number, text)
+    last_header_row = header_row + (result.get("header_rows") or 1) - 1
+    set_print_a4(sheet, title_rows=(header_row, last_header_row))  # printed, every column on the page's width
     return workbook_bytes(workbook)
+
+
+RESULT_WIDTH = 60  # characters a line of the result column holds
+LINE_HEIGHT = 15  # points
+
+
+def _fit_height(sheet, row: int, text: str) -> None:
+    """The row as high as its result's wrapped lines (spreadsheets do not grow a row for a wrapped cell
+    written by a program): otherwise the reasons print over one another."""
+    lines = sum(max(1, -(-len(line) // RESULT_WIDTH)) for line in text.split("\n"))
+    current = sheet.row_dimensions[row].height or LINE_HEIGHT
+    sheet.row_dimensions[row].height = max(current, LINE_HEIGHT * lines)

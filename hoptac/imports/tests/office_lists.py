@@ -84,7 +84,9 @@ class OfficeList:
             cell = sheet.cell(top, column)
             cell.font = Font(bold=True)
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-            sheet.column_dimensions[get_column_letter(column)].width = 18
+            text = self.header[column - 1] or ""
+            width = 6 if text == "STT" else 36 if text.lower().startswith(("tên", "địa chỉ")) else 16
+            sheet.column_dimensions[get_column_letter(column)].width = width
         if self.under:
             span_start = None
             for column in range(1, self.width + 2):

@@ -151,6 +151,7 @@ def test_a_district_list_with_a_header_over_two_rows_is_imported_on_the_first_tr
     preview = run(officer, office_list.xlsx(), "danh-sach-htx.xlsx")
     assert preview.errors == []
     assert preview.header_row == 4 == office_list.header_row
+    assert preview.header_rows_shown == "4–5"  # "Thành viên" and "Tình trạng hoạt động" over two columns each
     assert preview.columns == [
         "Tên hợp tác xã",
         "Mã số HTX",
@@ -208,13 +209,16 @@ def to_cp1258(text: str) -> bytes:
 @pytest.mark.parametrize("encoding", ["windows-1258", "utf-16", "utf-8-sig"])
 def test_the_same_list_saved_as_csv_in_the_encodings_offices_write(officer, encoding):
     """A one-row header this time, dates as text (Excel's CSV), the total as a computed number."""
-    office_list = OfficeList(header=FLAT_HEADER, rows=ROWS, summed=SUMMED)
+    office_list = OfficeList(
+        header=FLAT_HEADER, rows=ROWS, summed=SUMMED, label_column=0
+    )  # "Tổng cộng" in STT
     if encoding == "windows-1258":
         content = to_cp1258(office_list.csv(encoding="utf-8").decode("utf-8"))
     else:
         content = office_list.csv(encoding=encoding)
     preview = run(officer, content, "danh-sach-htx.csv")
     assert preview.errors == []
+    assert preview.header_rows_shown == "4"
     assert [r.row for r in preview.rows] == [5, 6, 7, 8, 9, 10, 11, 12]
     assert preview.skipped == ["Bỏ qua dòng 13: dòng tổng cộng “Tổng cộng”"]
     if encoding == "windows-1258":

@@ -174,23 +174,31 @@ _UNICODE_PAIRS = {"oà", "oá", "oã", "OÀ", "OÁ", "OÃ"}
 
 
 def _marked(text: str, font: str) -> bool:
-    """The text has something Unicode Vietnamese never writes and that `font` writes."""
+    """The text has something Unicode Vietnamese never writes and that `font` writes: a sign ("¸", "·") or a
+    letter-and-mark pair ("aõ"), or two foreign letters ("Ö", "Þ"; one alone may be a foreign name's "Müller",
+    "Peña")."""
+    letters = 0
     if font == TCVN3:
         for i, ch in enumerate(text):
             if ch not in TCVN3_TABLE or ch in _UNICODE_LATIN1:
                 continue
+            if ch.isalpha():
+                letters += 1
+                continue
             before = i > 0 and text[i - 1].isalpha()
             after = i + 1 < len(text) and (text[i + 1].isalpha() or text[i + 1] in TCVN3_TABLE)
-            if ch.isalpha() or (before and (after or ch not in _PUNCTUATION)):
+            if before and (after or ch not in _PUNCTUATION):
                 return True
-        return False
+        return letters >= 2
     for found in _VNI_PATTERN.finditer(text):
         sequence = found.group(0)
         if sequence in _UNICODE_PAIRS:
             continue
-        if len(sequence) > 1 or sequence not in _UNICODE_LATIN1:
+        if len(sequence) > 1:
             return True
-    return False
+        if sequence not in _UNICODE_LATIN1:
+            letters += 1
+    return letters >= 2
 
 
 def _covered(text: str, font: str) -> bool:

@@ -294,8 +294,27 @@ def test_the_mapping_tables_read_real_legacy_text():
     assert legacy_fonts.from_vni("Ñöôøng Lónh Vöïc Thuûy") == "Đường Lĩnh Vực Thủy"
     assert legacy_fonts.fonts_of("Hîp t¸c x· N«ng nghiÖp") == {legacy_fonts.TCVN3}
     assert legacy_fonts.fonts_of("Hôïp taùc xaõ Noâng nghieäp") == {legacy_fonts.VNI}
-    for unicode_text in ("Hoà Bình", "Hoá chất Cô Tô", "Công ty ABC®", "«Thuý» Café", "Hợp tác xã", "HTX"):
+    unicode_texts = (
+        "Hoà Bình",
+        "Hoá chất Cô Tô",
+        "Công ty ABC®",
+        "«Thuý» Café",
+        "Hợp tác xã",
+        "Müller",
+        "Peña",
+    )
+    for unicode_text in unicode_texts:
         assert legacy_fonts.marked_by(unicode_text) == set(), unicode_text
+
+
+def test_a_column_typed_in_tcvn3_is_converted_whole_and_nothing_else():
+    """A short cell without a sign of its own ("ThÞnh", "Cô" for "Cụ") goes with its column; a column without
+    any TCVN3 text, a foreign name among them, stays as it is."""
+    verdict = legacy_fonts.judge(
+        [(1, 0, "Hîp t¸c x· H¶i Minh"), (2, 0, "ThÞnh"), (3, 0, "Cô"), (3, 1, "Hoà Bình"), (4, 1, "Müller")]
+    )
+    assert verdict.font == legacy_fonts.TCVN3 and not verdict.ambiguous
+    assert verdict.converted == {(1, 0): "Hợp tác xã Hải Minh", (2, 0): "Thịnh", (3, 0): "Cụ"}
 
 
 TCVN3_LIST = OfficeList(

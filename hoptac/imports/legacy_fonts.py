@@ -66,9 +66,19 @@ for _base, _codes in _TCVN3_LETTERS.items():
 
 # VNI Windows: a base letter and its marks. Lower-case marks after a lower-case letter, upper-case after upper.
 _VNI_TONE = {"ø": 0, "ù": 1, "û": 2, "õ": 3, "ï": 4}  # huyền sắc hỏi ngã nặng
-_VNI_HAT = {"â": (None, "\u0302"), "à": (0, "\u0302"), "á": (1, "\u0302"), "å": (2, "\u0302")}
+_VNI_HAT: dict[str, tuple[int | None, str]] = {
+    "â": (None, "\u0302"),
+    "à": (0, "\u0302"),
+    "á": (1, "\u0302"),
+    "å": (2, "\u0302"),
+}
 _VNI_HAT |= {"ã": (3, "\u0302"), "ä": (4, "\u0302")}
-_VNI_BREVE = {"ê": (None, "\u0306"), "è": (0, "\u0306"), "é": (1, "\u0306"), "ú": (2, "\u0306")}
+_VNI_BREVE: dict[str, tuple[int | None, str]] = {
+    "ê": (None, "\u0306"),
+    "è": (0, "\u0306"),
+    "é": (1, "\u0306"),
+    "ú": (2, "\u0306"),
+}
 _VNI_BREVE |= {"ü": (3, "\u0306"), "ë": (4, "\u0306")}
 _VNI_SINGLE = {
     "ô": "ơ",
@@ -90,13 +100,13 @@ def _vni_pairs() -> dict[str, str]:
         for mark, tone in _VNI_TONE.items():
             pairs[letter + mark] = _toned(letter, tone)
         if letter in "aeo":
-            for mark, (tone, hat) in _VNI_HAT.items():
+            for mark, (hat_tone, hat) in _VNI_HAT.items():
                 base = unicodedata.normalize("NFC", letter + hat)
-                pairs[letter + mark] = base if tone is None else _toned(base, tone)
+                pairs[letter + mark] = base if hat_tone is None else _toned(base, hat_tone)
         if letter == "a":
-            for mark, (tone, breve) in _VNI_BREVE.items():
+            for mark, (breve_tone, breve) in _VNI_BREVE.items():
                 base = unicodedata.normalize("NFC", letter + breve)
-                pairs[letter + mark] = base if tone is None else _toned(base, tone)
+                pairs[letter + mark] = base if breve_tone is None else _toned(base, breve_tone)
     for single, letter in (("ô", "ơ"), ("ö", "ư")):
         for mark, tone in _VNI_TONE.items():
             pairs[single + mark] = _toned(letter, tone)

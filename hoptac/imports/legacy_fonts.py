@@ -161,7 +161,23 @@ _VIETNAMESE_LETTERS = (
 
 
 def from_tcvn3(text: str) -> str:
-    return "".join(TCVN3_TABLE.get(ch, ch) for ch in text)
+    """TCVN3 → Unicode. Capitals with tones were typed with the lower-case codes in the upper-case fonts
+    (".VnTimeH"): a word whose other letters are capitals ("HUYÖN", "H¶I") is made capital ("HUYỆN")."""
+    converted = "".join(TCVN3_TABLE.get(ch, ch) for ch in text)
+    if _all_capitals(text):  # a title in capitals: "DANH S¸CH HîP T¸C X·"
+        return converted.upper()
+    return _CAPITAL_WORD.sub(
+        lambda m: m.group(0).upper() if _all_capitals(text[m.start() : m.end()]) else m.group(0), converted
+    )
+
+
+_CAPITAL_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _all_capitals(word: str) -> bool:
+    """Two or more ASCII letters, all capitals (the other characters being the font's codes)."""
+    ascii_letters = [ch for ch in word if ch.isascii() and ch.isalpha()]
+    return len(ascii_letters) >= 2 and all(ch.isupper() for ch in ascii_letters)
 
 
 def from_vni(text: str) -> str:

@@ -287,6 +287,10 @@ def test_the_mapping_tables_read_real_legacy_text():
     """Strings as the old fonts stored them (TCVN3: one byte a letter; VNI: a letter and its marks)."""
     assert legacy_fonts.from_tcvn3("Hîp t¸c x· N«ng nghiÖp") == "Hợp tác xã Nông nghiệp"
     assert legacy_fonts.from_tcvn3("B¶o Th¾ng") == "Bảo Thắng"
+    assert (
+        legacy_fonts.from_tcvn3("X· H¶i Minh, HUYÖN H¶I HËU") == "Xã Hải Minh, HUYỆN HẢI HẬU"
+    )  # .VnTimeH capitals
+    assert legacy_fonts.from_tcvn3("DANH S¸CH HîP T¸C X· N¡M 2024") == "DANH SÁCH HỢP TÁC XÃ NĂM 2024"
     assert legacy_fonts.from_tcvn3("Ninh B×nh") == "Ninh Bình"
     assert legacy_fonts.from_tcvn3("Tr\xadêng ThÞnh, §ång Nai") == "Trường Thịnh, Đồng Nai"
     assert legacy_fonts.from_vni("Xin chaøo caùc baïn") == "Xin chào các bạn"
@@ -318,7 +322,7 @@ def test_a_column_typed_in_tcvn3_is_converted_whole_and_nothing_else():
 
 
 TCVN3_LIST = OfficeList(
-    titles=("UBND HUYÖN H¶I HËU", "Danh s¸ch hîp t¸c x· n¨m 2024"),
+    titles=("UBND HUYÖN H¶I HËU", "DANH S¸CH HîP T¸C X· N¡M 2024"),
     header=["STT", "Tªn hîp t¸c x·", "M· sè HTX", "§Þa chØ (x·, huyÖn)", "Ngµy thµnh lËp", "LÜnh vùc",
             "Vèn ®iÒu lÖ (triÖu ®ång)", "Sè thµnh viªn (ng\xadêi)", "T×nh tr¹ng", "Ngµy quyÕt ®Þnh"],
     rows=[[1, "Hîp t¸c x· N«ng nghiÖp H¶i Minh", "0607000201", "X· H¶i Minh, HuyÖn H¶i HËu", "12/03/2019",
@@ -371,16 +375,16 @@ def check_legacy_list_created() -> None:
             TCVN3_LIST,
             "xlsx",
             "Văn bản gõ bằng bảng mã cũ TCVN3 (ABC) đã được chuyển sang Unicode (20 ô; dòng 1, cột A: "
-            "“UBND HUYÖN H¶I HËU” → “UBND HUYệN HảI HậU”; dòng 2, cột A: “Danh s¸ch hîp t¸c x· n¨m 2024” → "
-            "“Danh sách hợp tác xã năm 2024”; dòng 4, cột Tên hợp tác xã: “Tªn hîp t¸c x·” → “Tên hợp tác "
+            "“UBND HUYÖN H¶I HËU” → “UBND HUYỆN HẢI HẬU”; dòng 2, cột A: “DANH S¸CH HîP T¸C X· N¡M 2024” → "
+            "“DANH SÁCH HỢP TÁC XÃ NĂM 2024”; dòng 4, cột Tên hợp tác xã: “Tªn hîp t¸c x·” → “Tên hợp tác "
             "xã”). Hãy kiểm tra các tên trong bản xem trước.",
         ),
         (
             TCVN3_LIST,
             "csv",
             "Văn bản gõ bằng bảng mã cũ TCVN3 (ABC) đã được chuyển sang Unicode (20 ô; dòng 1, cột A: "
-            "“UBND HUYÖN H¶I HËU” → “UBND HUYệN HảI HậU”; dòng 2, cột A: “Danh s¸ch hîp t¸c x· n¨m 2024” → "
-            "“Danh sách hợp tác xã năm 2024”; dòng 4, cột Tên hợp tác xã: “Tªn hîp t¸c x·” → “Tên hợp tác "
+            "“UBND HUYÖN H¶I HËU” → “UBND HUYỆN HẢI HẬU”; dòng 2, cột A: “DANH S¸CH HîP T¸C X· N¡M 2024” → "
+            "“DANH SÁCH HỢP TÁC XÃ NĂM 2024”; dòng 4, cột Tên hợp tác xã: “Tªn hîp t¸c x·” → “Tên hợp tác "
             "xã”). Hãy kiểm tra các tên trong bản xem trước.",
         ),
         (

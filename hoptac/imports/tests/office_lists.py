@@ -124,6 +124,32 @@ class OfficeList:
         return out.getvalue().encode(encoding)
 
 
+# The same small list typed in the old fonts (headers, titles and cells), as offices still have them: TCVN3 (ABC,
+# one byte a letter, capitals in the .VnTimeH fonts with the lower-case codes) and VNI (a letter and its marks).
+TCVN3_LIST = OfficeList(
+    titles=("UBND HUYÖN H¶I HËU", "DANH S¸CH HîP T¸C X· N¡M 2024"),
+    header=["STT", "Tªn hîp t¸c x·", "M· sè HTX", "§Þa chØ (x·, huyÖn)", "Ngµy thµnh lËp", "LÜnh vùc",
+            "Vèn ®iÒu lÖ (triÖu ®ång)", "Sè thµnh viªn (ng\xadêi)", "T×nh tr¹ng", "Ngµy quyÕt ®Þnh"],
+    rows=[[1, "Hîp t¸c x· N«ng nghiÖp H¶i Minh", "0607000201", "X· H¶i Minh, HuyÖn H¶i HËu", "12/03/2019",
+           "N«ng nghiÖp", "1.250", 45, "§ang ho¹t ®éng", None],
+          [2, "HTX Muèi V¨n Lý", "0607000202", "X. H¶i §\xadêng, H. H¶i HËu", "05/01/2010", "Diªm nghiÖp", 800, 30,
+           "T¹m ngõng ho¹t ®éng", "15/06/2023"]],
+    summed=(6, 7),
+    total="Tæng céng",
+)  # fmt: skip
+VNI_LIST = OfficeList(
+    titles=("UBND HUYEÄN HAÛI HAÄU", "Danh saùch hôïp taùc xaõ naêm 2024"),
+    header=["STT", "Teân hôïp taùc xaõ", "Maõ soá HTX", "Ñòa chæ (xaõ, huyeän)", "Ngaøy thaønh laäp", "Lónh vöïc",
+            "Voán ñieàu leä (trieäu ñoàng)", "Soá thaønh vieân (ngöôøi)", "Tình traïng", "Ngaøy quyeát ñònh"],
+    rows=[[1, "Hôïp taùc xaõ Noâng nghieäp Haûi Minh", "0607000201", "Xaõ Haûi Minh, Huyeän Haûi Haäu",
+           "12/03/2019", "Noâng nghieäp", "1.250", 45, "Ñang hoaït ñoäng", None],
+          [2, "HTX Muoái Vaên Lyù", "0607000202", "X. Haûi Ñöôøng, H. Haûi Haäu", "05/01/2010", "Dieâm nghieäp", 800,
+           30, "Taïm ngöøng hoaït ñoäng", "15/06/2023"]],
+    summed=(6, 7),
+    total="Toång coäng",
+)  # fmt: skip
+
+
 def _number(value: Any) -> Decimal:
     if isinstance(value, int | float | Decimal):
         return Decimal(str(value))

@@ -2,7 +2,8 @@
 by office_lists.OfficeList: merged title rows, a header over two rows, STT, combined addresses, units in the
 headers, a status column, a "Tổng cộng" row): the preview comes on the first try, and the import writes it.
 A second list with defects is refused row by row, and the annotated copy downloaded from the page marks the
-faulty cells. Screenshots and the annotated copy go to the screenshots folder (hoptac/core/browser.py)."""
+faulty cells. A list typed in the old TCVN3 font is converted, and the preview says so. Screenshots and the
+annotated copy go to the screenshots folder (hoptac/core/browser.py)."""
 
 import datetime
 import io
@@ -16,7 +17,7 @@ from hoptac.accounts.tests.factories import PASSWORD, UserFactory
 from hoptac.areas.services import admin_units_load
 from hoptac.areas.tests.factories import legacy_commune
 from hoptac.core.browser import SCREENS, page_text, screenshot, sign_in, waiter
-from hoptac.imports.tests.office_lists import OfficeList
+from hoptac.imports.tests.office_lists import TCVN3_LIST, OfficeList
 from hoptac.registry.models import Organisation, YearlyReport
 
 pytestmark = pytest.mark.browser
@@ -159,3 +160,13 @@ def test_a_commune_officer_imports_the_list_of_their_office_on_the_first_try(liv
     }  # the faulty cells, each with its reason
     assert "không được âm" in commented["G6"] and "tương lai" in commented["E6"]
     assert Organisation.objects.count() == 4  # the refused list wrote nothing
+
+    old_font = tmp_path / "danh-sach-cu-tcvn3.xlsx"  # a list kept since the days of the .VnTime fonts
+    old_font.write_bytes(TCVN3_LIST.xlsx())
+    page = upload(old_font)
+    assert browser.find_element(By.ID, "count-create").text == "2"
+    notes = browser.find_element(By.ID, "import-notes").text
+    assert "Văn bản gõ bằng bảng mã cũ TCVN3 (ABC) đã được chuyển sang Unicode (20 ô;" in notes
+    assert "“Tªn hîp t¸c x·” → “Tên hợp tác xã”" in notes
+    assert "tên: Hợp tác xã Nông nghiệp Hải Minh" in page and "tên: HTX Muối Văn Lý" in page
+    screenshot(browser, "12a-05-preview-tcvn3-list")

@@ -14,7 +14,7 @@ from hoptac.accounts.tests.factories import UserFactory
 from hoptac.areas.tests.factories import legacy_commune
 from hoptac.imports import legacy_fonts
 from hoptac.imports.importer import ImportRefused, import_registry
-from hoptac.imports.tests.office_lists import OfficeList
+from hoptac.imports.tests.office_lists import TCVN3_LIST, VNI_LIST, OfficeList
 from hoptac.registry.models import Organisation, StatusChange, YearlyReport
 
 pytestmark = pytest.mark.django_db
@@ -319,30 +319,6 @@ def test_a_column_typed_in_tcvn3_is_converted_whole_and_nothing_else():
     )
     assert verdict.font == legacy_fonts.TCVN3 and not verdict.ambiguous
     assert verdict.converted == {(1, 0): "Hợp tác xã Hải Minh", (2, 0): "Thịnh", (3, 0): "Cụ"}
-
-
-TCVN3_LIST = OfficeList(
-    titles=("UBND HUYÖN H¶I HËU", "DANH S¸CH HîP T¸C X· N¡M 2024"),
-    header=["STT", "Tªn hîp t¸c x·", "M· sè HTX", "§Þa chØ (x·, huyÖn)", "Ngµy thµnh lËp", "LÜnh vùc",
-            "Vèn ®iÒu lÖ (triÖu ®ång)", "Sè thµnh viªn (ng\xadêi)", "T×nh tr¹ng", "Ngµy quyÕt ®Þnh"],
-    rows=[[1, "Hîp t¸c x· N«ng nghiÖp H¶i Minh", "0607000201", "X· H¶i Minh, HuyÖn H¶i HËu", "12/03/2019",
-           "N«ng nghiÖp", "1.250", 45, "§ang ho¹t ®éng", None],
-          [2, "HTX Muèi V¨n Lý", "0607000202", "X. H¶i §\xadêng, H. H¶i HËu", "05/01/2010", "Diªm nghiÖp", 800, 30,
-           "T¹m ngõng ho¹t ®éng", "15/06/2023"]],
-    summed=(6, 7),
-    total="Tæng céng",
-)  # fmt: skip
-VNI_LIST = OfficeList(
-    titles=("UBND HUYEÄN HAÛI HAÄU", "Danh saùch hôïp taùc xaõ naêm 2024"),
-    header=["STT", "Teân hôïp taùc xaõ", "Maõ soá HTX", "Ñòa chæ (xaõ, huyeän)", "Ngaøy thaønh laäp", "Lónh vöïc",
-            "Voán ñieàu leä (trieäu ñoàng)", "Soá thaønh vieân (ngöôøi)", "Tình traïng", "Ngaøy quyeát ñònh"],
-    rows=[[1, "Hôïp taùc xaõ Noâng nghieäp Haûi Minh", "0607000201", "Xaõ Haûi Minh, Huyeän Haûi Haäu",
-           "12/03/2019", "Noâng nghieäp", "1.250", 45, "Ñang hoaït ñoäng", None],
-          [2, "HTX Muoái Vaên Lyù", "0607000202", "X. Haûi Ñöôøng, H. Haûi Haäu", "05/01/2010", "Dieâm nghieäp", 800,
-           30, "Taïm ngöøng hoaït ñoäng", "15/06/2023"]],
-    summed=(6, 7),
-    total="Toång coäng",
-)  # fmt: skip
 
 
 def check_legacy_list_created() -> None:

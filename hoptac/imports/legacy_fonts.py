@@ -310,6 +310,5 @@ def judge(cells: Iterable[tuple[int, int, str]]) -> Verdict:
             converted = _readable(text, font)
         if converted is not None and converted != text:
             verdict.converted[(row, index)] = converted
-            if len(verdict.examples) < 3:
-                verdict.examples.append((row, index, text, converted))
+            verdict.examples.append((row, index, text, converted))
     return verdict

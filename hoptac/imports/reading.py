@@ -576,13 +576,21 @@ def _column_name(sheet: Sheet, index: int) -> str:
     return sheet.headers.get(index) or get_column_letter(index + 1)
 
 
+def _examples(sheet: Sheet, verdict: legacy_fonts.Verdict) -> list[tuple[int, int, str, str]]:
+    """Three conversions to show: names of organisations first (what the officer will check), then the rest."""
+    names = {i for i, c in sheet.columns.items() if c.field == "name"}
+    rows = {n for n, _cells in sheet.rows}
+    first = [e for e in verdict.examples if e[0] in rows and e[1] in names]
+    return (first + [e for e in verdict.examples if e not in first])[:3]
+
+
 def _tell_fonts(sheet: Sheet, verdict: legacy_fonts.Verdict) -> None:
     """The conversion in the notes, naming a few cells; an uncertain font as the file's one problem."""
     if verdict.font:
         examples = "; ".join(
             _("row %(row)s, column %(column)s: “%(text)s” → “%(converted)s”")
             % {"row": n, "column": _column_name(sheet, i), "text": before[:40], "converted": after[:40]}
-            for n, i, before, after in verdict.examples
+            for n, i, before, after in _examples(sheet, verdict)
         )
         sheet.notes.append(
             _(

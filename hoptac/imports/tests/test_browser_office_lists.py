@@ -167,6 +167,6 @@ def test_a_commune_officer_imports_the_list_of_their_office_on_the_first_try(liv
     assert browser.find_element(By.ID, "count-create").text == "2"
     notes = browser.find_element(By.ID, "import-notes").text
     assert "Văn bản gõ bằng bảng mã cũ TCVN3 (ABC) đã được chuyển sang Unicode (20 ô;" in notes
-    assert "“Tªn hîp t¸c x·” → “Tên hợp tác xã”" in notes
+    assert "“Hîp t¸c x· N«ng nghiÖp H¶i Minh” → “Hợp tác xã Nông nghiệp Hải Minh”" in notes
     assert "tên: Hợp tác xã Nông nghiệp Hải Minh" in page and "tên: HTX Muối Văn Lý" in page
     screenshot(browser, "12a-05-preview-tcvn3-list")

@@ -344,33 +344,26 @@ def check_legacy_list_created() -> None:
     ]
 
 
+TCVN3_NOTE = (
+    "Văn bản gõ bằng bảng mã cũ TCVN3 (ABC) đã được chuyển sang Unicode (20 ô; dòng 5, cột Tên hợp tác xã: "
+    "“Hîp t¸c x· N«ng nghiÖp H¶i Minh” → “Hợp tác xã Nông nghiệp Hải Minh”; dòng 6, cột Tên hợp tác xã: "
+    "“HTX Muèi V¨n Lý” → “HTX Muối Văn Lý”; dòng 1, cột A: “UBND HUYÖN H¶I HËU” → “UBND HUYỆN HẢI HẬU”). "
+    "Hãy kiểm tra các tên trong bản xem trước."
+)
+VNI_NOTE = (
+    "Văn bản gõ bằng bảng mã cũ VNI đã được chuyển sang Unicode (20 ô; dòng 5, cột Tên hợp tác xã: "
+    "“Hôïp taùc xaõ Noâng nghieäp Haûi Minh” → “Hợp tác xã Nông nghiệp Hải Minh”; dòng 6, cột Tên hợp tác "
+    "xã: “HTX Muoái Vaên Lyù” → “HTX Muối Văn Lý”; dòng 1, cột A: “UBND HUYEÄN HAÛI HAÄU” → “UBND HUYỆN "
+    "HẢI HẬU”). Hãy kiểm tra các tên trong bản xem trước."
+)
+
+
 @pytest.mark.parametrize(
     ("office_list", "filename", "note"),
     [
-        (
-            TCVN3_LIST,
-            "xlsx",
-            "Văn bản gõ bằng bảng mã cũ TCVN3 (ABC) đã được chuyển sang Unicode (20 ô; dòng 1, cột A: "
-            "“UBND HUYÖN H¶I HËU” → “UBND HUYỆN HẢI HẬU”; dòng 2, cột A: “DANH S¸CH HîP T¸C X· N¡M 2024” → "
-            "“DANH SÁCH HỢP TÁC XÃ NĂM 2024”; dòng 4, cột Tên hợp tác xã: “Tªn hîp t¸c x·” → “Tên hợp tác "
-            "xã”). Hãy kiểm tra các tên trong bản xem trước.",
-        ),
-        (
-            TCVN3_LIST,
-            "csv",
-            "Văn bản gõ bằng bảng mã cũ TCVN3 (ABC) đã được chuyển sang Unicode (20 ô; dòng 1, cột A: "
-            "“UBND HUYÖN H¶I HËU” → “UBND HUYỆN HẢI HẬU”; dòng 2, cột A: “DANH S¸CH HîP T¸C X· N¡M 2024” → "
-            "“DANH SÁCH HỢP TÁC XÃ NĂM 2024”; dòng 4, cột Tên hợp tác xã: “Tªn hîp t¸c x·” → “Tên hợp tác "
-            "xã”). Hãy kiểm tra các tên trong bản xem trước.",
-        ),
-        (
-            VNI_LIST,
-            "xlsx",
-            "Văn bản gõ bằng bảng mã cũ VNI đã được chuyển sang Unicode (20 ô; dòng 1, cột A: “UBND HUYEÄN "
-            "HAÛI HAÄU” → “UBND HUYỆN HẢI HẬU”; dòng 2, cột A: “Danh saùch hôïp taùc xaõ naêm 2024” → "
-            "“Danh sách hợp tác xã năm 2024”; dòng 4, cột Tên hợp tác xã: “Teân hôïp taùc xaõ” → “Tên hợp "
-            "tác xã”). Hãy kiểm tra các tên trong bản xem trước.",
-        ),
+        (TCVN3_LIST, "xlsx", TCVN3_NOTE),
+        (TCVN3_LIST, "csv", TCVN3_NOTE),
+        (VNI_LIST, "xlsx", VNI_NOTE),
     ],
     ids=["tcvn3-xlsx", "tcvn3-csv", "vni-xlsx"],
 )

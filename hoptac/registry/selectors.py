@@ -215,6 +215,17 @@ def placeable_communes(admin_map: str) -> Choices:
     return choices
 
 
+def placeable_commune_ids(user: User) -> frozenset[int] | None:
+    """The ids of the communes (both maps) `user` may place an organisation in; None for every commune."""
+    if roles.commune_choice_reach(user, "change").everything:
+        return None
+    return frozenset(
+        pk
+        for admin_map in AdminMap
+        for pk in commune_choices(user=user, admin_map=admin_map).values_list("pk", flat=True)
+    )
+
+
 def organisation_counts_by_commune(*, user: User, admin_map: str) -> dict[int, int]:
     """How many organisations the user can see in each commune of `admin_map`."""
     field = "commune_legacy" if admin_map == AdminMap.LEGACY else "commune_current"

@@ -220,7 +220,9 @@ class SurveyForm(forms.ModelForm):
 
 class CalendarFilterForm(forms.Form):
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, choices=year_choices)
-    area = ScopedModelChoiceField(label=_("Area"), required=False, queryset=AdminUnit.objects.none(), offer=AREAS)
+    area = ScopedModelChoiceField(
+        label=_("Area"), required=False, queryset=AdminUnit.objects.none(), offer=AREAS
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

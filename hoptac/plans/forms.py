@@ -7,8 +7,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hoptac.areas.models import AdminMap, AdminUnit
 from hoptac.areas.forms import AREAS
+from hoptac.areas.models import AdminMap, AdminUnit
 from hoptac.core.forms import DATE_INPUT_FORMATS, ScopedModelChoiceField, date_field_setup
 
 from .choices import TargetStatus

@@ -6,8 +6,8 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from hoptac.areas.models import AdminMap, AdminUnit, Level
 from hoptac.areas.forms import AREAS
+from hoptac.areas.models import AdminMap, AdminUnit, Level
 from hoptac.core.filters import IdFilter, ScopedModelChoiceFilter, YearFilter
 
 from .choices import LegalStatus, OrganisationKind, Sector, SubSector

@@ -3,10 +3,10 @@ from rest_framework import serializers
 
 from hoptac.areas.api.serializers import AdminUnitBriefSerializer
 from hoptac.core.api import ScopedModelSerializer, ScopedPrimaryKeyRelatedField, ScopedSlugRelatedField
-from hoptac.tasks.selectors import AGENCIES
 from hoptac.plans.models import Target
 from hoptac.tasks.choices import AgencyKind, Every, ItemKind, ProgressStatus, ReportState, Timeliness
 from hoptac.tasks.models import Agency, Attachment, ProgressReport, ReportingPeriod, TaskAssignment
+from hoptac.tasks.selectors import AGENCIES
 
 
 class AgencyBriefSerializer(ScopedModelSerializer):

@@ -12,6 +12,7 @@ from typing import Any, Literal, overload
 
 from django import forms
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -49,6 +50,10 @@ class ScopedRelatedField(serializers.RelatedField):
 
     def get_queryset(self) -> Any:
         queryset = super().get_queryset()
+        if queryset is None:
+            raise ImproperlyConfigured(
+                f"{type(self).__name__} needs a queryset (or model=) unless read-only."
+            )
         request = self.context.get("request")
         # Without a request (a serializer used outside a view), nobody is signed in: nothing is reachable.
         user = getattr(request, "user", None) or AnonymousUser()

@@ -156,10 +156,12 @@ class OrganisationForm(forms.ModelForm):
                 field.widget.choices = grouped_unit_choices(field.queryset, empty_label="---------")
         for name, kind in (("union", OrganisationKind.LHHTX), ("converted_from", OrganisationKind.THT)):
             if name in self.fields:
-                queryset = Organisation.objects.filter(kind=kind).only("pk", "name")
+                field = cast(ScopedModelChoiceField, self.fields[name])
+                # The field's own rows (every organisation), narrowed here and restricted by limit_to.
+                queryset = field.base_queryset.filter(kind=kind).only("pk", "name")
                 if self.instance.pk:
                     queryset = queryset.exclude(pk=self.instance.pk)
-                cast(ScopedModelChoiceField, self.fields[name]).limit_to(user, queryset)
+                field.limit_to(user, queryset)
 
     def fieldsets(self):
         """[(legend, [bound fields])] for the fields this form has."""

@@ -145,11 +145,14 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=9 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
 # API tokens (django-rest-knox): stored as a SHA-512 digest, shown once, valid API_TOKEN_DAYS days, revoked on
 # sign-out and on a password change (hoptac.accounts.signals).
+# A token's expiry is fixed when it is made: a request never writes to the database to extend it
+# (AUTO_REFRESH off; were it turned on, MIN_REFRESH_INTERVAL keeps it to one write an hour per token).
 REST_KNOX = {
     "TOKEN_TTL": timedelta(days=env.int("API_TOKEN_DAYS", default=30)),
     "AUTH_HEADER_PREFIX": "Token",
     "TOKEN_LIMIT_PER_USER": None,
     "AUTO_REFRESH": False,
+    "MIN_REFRESH_INTERVAL": 60 * 60,
 }
 # API throttling: per address for anonymous calls, per user when signed in, stricter for the token endpoint.
 API_THROTTLE_RATES = {
@@ -241,9 +244,11 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 HOPTAC_MAX_UPLOAD_BYTES = env.int("HOPTAC_MAX_UPLOAD_BYTES", default=25 * 1024 * 1024)
 
 REST_FRAMEWORK = {
+    # The first class names the challenge of a 401 (WWW-Authenticate: Token): a missing, wrong or expired
+    # token answers 401, never 403. A request without an Authorization header falls through to the session.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "knox.auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",

@@ -188,6 +188,8 @@ def commune_choice_reach(user: User | AnonymousUser, action: Action) -> Reach:
     """The communes a user may place an organisation in: every commune, or for a commune officer their own
     communes (and, by the caller, the communes on the other map that succeed or precede them). Name:
     `communes`."""
+    if not is_active(user):
+        return Reach.none()
     if is_commune_officer(user):
         return Reach.of(communes=commune_ids(user))
     return Reach.all()

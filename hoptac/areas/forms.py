@@ -7,8 +7,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hoptac.core.forms import ALL, INVALID_CHOICE
+from hoptac.core.scoping import public
 
 from .models import Level, map_period
+
+# What an area field offers: every unit (every role reads the administrative units, areas:area_list).
+AREAS = public("every role reads the administrative units (areas:area_list)")
 
 
 def grouped_unit_choices(units, *, empty_label=None) -> list:

@@ -25,7 +25,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .concurrency import StaleRecord, VersionedModel, if_match_version
-from .scoping import ScopedQuerySet, is_scoped
+from .scoping import choices_for, is_scoped
 
 
 def as_drf_error(exc: DjangoValidationError) -> serializers.ValidationError:
@@ -35,24 +35,37 @@ def as_drf_error(exc: DjangoValidationError) -> serializers.ValidationError:
     return serializers.ValidationError([str(m) for m in exc.messages])
 
 
-class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
-    """A related object given by its id, chosen among the rows the requesting user may see
-    (hoptac.core.scoping): an id outside the user's scope reads "does not exist", like an id that does not
-    exist, so the API reveals nothing about it."""
+class ScopedRelatedField(serializers.RelatedField):
+    """A related object chosen among the rows the requesting user may pick (`hoptac.core.scoping.choices_for`:
+    the rows they may `scope_action` of a scoped model, or the field's own `offer`): an object outside them
+    is refused with the very message of one that does not exist, so the API reveals nothing about it.
+    Every writable related field of the API is one (hoptac/tests/test_related_field_matrix.py)."""
 
     def __init__(self, *, model: Any = None, **kwargs: Any) -> None:
         self.scope_action = kwargs.pop("scope_action", "view")
+        self.offer = kwargs.pop("offer", None)
         if model is not None and not kwargs.get("read_only"):
             kwargs["queryset"] = model._default_manager.all()
         super().__init__(**kwargs)
 
-    def get_queryset(self) -> ScopedQuerySet[Any]:
+    def get_queryset(self) -> Any:
         queryset = super().get_queryset()
-        if not isinstance(queryset, ScopedQuerySet):
-            raise ImproperlyConfigured(f"{type(self).__name__} needs the queryset of a scoped model.")
+        if queryset is None:
+            raise ImproperlyConfigured(
+                f"{type(self).__name__} needs a queryset (or model=) unless read-only."
+            )
         request = self.context.get("request")
         # Without a request (a serializer used outside a view), nobody is signed in: nothing is reachable.
-        return queryset.restrict(getattr(request, "user", None) or AnonymousUser(), self.scope_action)
+        user = getattr(request, "user", None) or AnonymousUser()
+        return choices_for(queryset, user, self.scope_action, self.offer)
+
+
+class ScopedPrimaryKeyRelatedField(ScopedRelatedField, serializers.PrimaryKeyRelatedField):
+    """A related object given by its id (ScopedRelatedField)."""
+
+
+class ScopedSlugRelatedField(ScopedRelatedField, serializers.SlugRelatedField):
+    """A related object given by a code (`slug_field`) (ScopedRelatedField)."""
 
 
 SERVER_OWNED = _("This field is set by the server and cannot be written.")

@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from rest_framework import serializers
 
+from .forms import ScopedModelChoiceField
 from .validators import YEAR_MAX, YEAR_MIN
 
 # The largest id the database stores (a 64-bit signed integer: BigAutoField on SQLite and PostgreSQL).
@@ -76,3 +77,10 @@ def clean_year(value: Any) -> int | None:
         return year_field(required=False).clean(value or None)
     except ValidationError:
         return None
+
+
+class ScopedModelChoiceFilter(django_filters.ModelChoiceFilter):
+    """`?name=<id>` of a related object, chosen as every related field is (core/forms.py
+    ScopedModelChoiceField): pass `offer=` (scoping.public("why") for a model every user reads whole)."""
+
+    field_class = ScopedModelChoiceField

@@ -2,10 +2,14 @@
 the translated messages Django's own catalog leaves empty, and putting a service's
 ValidationError back on a form. Forms of one app stay in that app."""
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.fields import BaseTemporalField
 from django.utils.translation import gettext_lazy as _
+
+from .scoping import Action, Choices, choices_for, is_public
 
 # Dates are typed the Vietnamese way whatever the interface language; ISO is accepted too.
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
@@ -55,3 +59,55 @@ def add_version_field(form: forms.BaseForm, instance: object | None) -> None:
     render it with the form's hidden fields."""
     version = getattr(instance, "version", None) if getattr(instance, "pk", None) else None
     form.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, required=False, initial=version)
+
+
+class ScopedChoiceMixin:
+    """A form's choice of related objects, offered as `hoptac.core.scoping.choices_for` says: the rows the
+    user may `scope_action` of a scoped model, or the field's own `offer` (a function of the user, or
+    `scoping.public("why")` for a model every user reads whole). Until the form calls `limit_choices(form,
+    user)`, a field whose choices depend on the user offers nothing. An object outside the choices is refused
+    with the message of one that does not exist. Every related field of every form is one
+    (hoptac/tests/test_related_field_matrix.py)."""
+
+    queryset: Any
+    error_messages: dict[str, Any]
+
+    def __init__(
+        self,
+        queryset: Any = None,
+        *,
+        scope_action: Action = "view",
+        offer: Choices | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self.scope_action = scope_action
+        self.offer = offer
+        self.limited_for: Any = None
+        self.base_queryset = queryset
+        if queryset is not None and not is_public(offer):
+            queryset = queryset.none()
+        super().__init__(queryset=queryset, **kwargs)  # type: ignore[call-arg]
+
+    def limit_to(self, user: Any, queryset: Any = None) -> None:
+        """Offer `user` their choices among `queryset` (by default the rows the field was declared with)."""
+        base = self.base_queryset if queryset is None else queryset
+        self.queryset = choices_for(base.all(), user, self.scope_action, self.offer)
+        self.limited_for = user
+
+
+class ScopedModelChoiceField(ScopedChoiceMixin, forms.ModelChoiceField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.error_messages["invalid_choice"] = INVALID_CHOICE
+
+
+class ScopedModelMultipleChoiceField(ScopedChoiceMixin, forms.ModelMultipleChoiceField):
+    pass
+
+
+def limit_choices(form: forms.BaseForm, user: Any) -> None:
+    """Offer `user` their choices in every scoped related field of `form` (ScopedChoiceMixin) that the form
+    has not narrowed itself (`field.limit_to(user, queryset)`)."""
+    for field in form.fields.values():
+        if isinstance(field, ScopedChoiceMixin) and field.limited_for is None:
+            field.limit_to(user)

@@ -227,3 +227,46 @@ def _check_declared(sender: type[models.Model], **kwargs: Any) -> None:
 
 
 class_prepared.connect(_check_declared, dispatch_uid="hoptac.core.scoping.check_declared")
+
+
+# ---------------------------------------------------------------------------------------------
+# Related fields: the objects a form or an API write may name. Every related field of every form and
+# serializer offers the rows of `choices_for` (core/forms.py ScopedModelChoiceField, core/api.py
+# ScopedPrimaryKeyRelatedField / ScopedSlugRelatedField), so an object outside the user's scope is refused
+# exactly like an id that does not exist: "not found" and "not yours" read the same.
+
+# How a field narrows its rows for a user, when the model is not a scoped one: (user, rows) → rows offered.
+Choices = Callable[[Any, "models.QuerySet[Any]"], "models.QuerySet[Any]"]
+
+
+def public(reason: str) -> Choices:
+    """The choices of a field over a model every user reads whole (administrative units, agencies, scoring
+    schemes): all the rows given. `reason` says why, as `unrestricted()` asks, so that such fields are named."""
+    if not reason or not reason.strip():
+        raise ValueError("public() needs the reason every user may pick any row of this model.")
+
+    def everyone(user: Any, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+        return queryset
+
+    everyone.public_reason = reason  # type: ignore[attr-defined]
+    return everyone
+
+
+def is_public(offer: Choices | None) -> bool:
+    return offer is not None and hasattr(offer, "public_reason")
+
+
+def choices_for(
+    queryset: models.QuerySet[Any], user: AnyUser, action: Action = "view", offer: Choices | None = None
+) -> models.QuerySet[Any]:
+    """The rows of `queryset` a related field offers `user`: the field's own `offer`, or for a scoped
+    model the rows `user` may `action`. A field over a model that is neither scoped nor given an `offer` is a
+    mistake (it would offer every row), refused here."""
+    if offer is not None:
+        return offer(user, queryset)
+    if isinstance(queryset, ScopedQuerySet):
+        return queryset.restrict(user, action)
+    raise ImproperlyConfigured(
+        f"A related field over {queryset.model._meta.label}, which is not a scoped model, must say which rows "
+        "it offers: offer=<function of the user> or offer=public('why')."
+    )

@@ -10,6 +10,7 @@ the import vocabulary (data/import-vocabulary/vocabulary.yaml).
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -121,10 +122,13 @@ def _describe(unit: AdminUnit) -> str:
 class Communes:
     """Every commune of both maps, indexed once per import by code and by name (exact, then without accents:
     "Trực Hùng" and "Trực Hưng" fold to the same letters, so the exact name is tried first), with each lookup
-    remembered. `year` is the year of the list's data: it tells the maps apart when a code or a name is on both."""
+    remembered. `year` is the year of the list's data: it tells the maps apart when a code or a name is on both.
+    `allowed` (ids), when given, are the only communes a row may name: any other reads exactly like a commune
+    that does not exist (the importer passes the communes its user may place an organisation in)."""
 
-    def __init__(self, year: int | None = None):
+    def __init__(self, year: int | None = None, allowed: Collection[int] | None = None):
         self.year = year
+        self.allowed = None if allowed is None else frozenset(allowed)
         units = list(
             AdminUnit.objects.filter(level=Level.COMMUNE)
             .select_related("parent", "province")
@@ -212,6 +216,8 @@ class Communes:
             found = [u for u in found if u.map == AdminMap.LEGACY and self._same_area(district, u.parent)]
         if province:
             found = [u for u in found if self._same_area(province, u.province, u.parent)]
+        if self.allowed is not None:
+            found = [u for u in found if u.pk in self.allowed]
         found = self._by_map(found)
         where = str(Place(commune, district, province))
         if not found:

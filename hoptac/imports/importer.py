@@ -31,6 +31,7 @@ from hoptac.accounts.models import User
 from hoptac.areas.models import AdminMap, AdminUnit
 from hoptac.core.formatting import format_date, format_number, format_yes_no
 from hoptac.core.text import fold
+from hoptac.registry import selectors as registry_selectors
 from hoptac.registry import services
 from hoptac.registry.choices import LegalStatus, OrganisationKind, Sector, SubSector
 from hoptac.registry.models import Organisation, StatusChange, YearlyReport
@@ -769,7 +770,8 @@ class _Importer:
     def __init__(self, user: User, sheet: Sheet) -> None:
         self.user = user
         self.sheet = sheet
-        self.communes = _Communes(sheet.year)
+        # A commune the user may not place an organisation in reads like an unknown one.
+        self.communes = _Communes(sheet.year, allowed=registry_selectors.placeable_commune_ids(user))
         self.rows_without_year: list[int] = []
         self.header_of = {c.field: sheet.headers[i] for i, c in sheet.columns.items()}
         self.index_of = {c.field: i for i, c in sheet.columns.items()}

@@ -7,8 +7,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hoptac.areas.forms import AREAS
 from hoptac.areas.models import AdminMap, AdminUnit
-from hoptac.core.forms import DATE_INPUT_FORMATS, date_field_setup
+from hoptac.core.forms import DATE_INPUT_FORMATS, ScopedModelChoiceField, date_field_setup
 
 from .choices import TargetStatus
 from .selectors import default_map, reference_areas
@@ -88,7 +89,7 @@ class ReferenceValueForm(forms.Form):
     services.reference_value_enter, with its history)."""
 
     series = forms.ChoiceField(label=_("Reference data"))
-    area = forms.ModelChoiceField(label=_("Area"), queryset=AdminUnit.objects.none())
+    area = ScopedModelChoiceField(label=_("Area"), queryset=AdminUnit.objects.none(), offer=AREAS)
     year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100)
     value = forms.FloatField(label=_("Value"), min_value=0)
     source = forms.CharField(
@@ -101,7 +102,7 @@ class ReferenceValueForm(forms.Form):
         super().__init__(*args, **kwargs)
         series_field = self.fields["series"]
         area_field = self.fields["area"]
-        assert isinstance(series_field, forms.ChoiceField) and isinstance(area_field, forms.ModelChoiceField)
+        assert isinstance(series_field, forms.ChoiceField) and isinstance(area_field, ScopedModelChoiceField)
         series_field.choices = [(s.code, s.name) for s in series_list]
         area_field.queryset = reference_areas(plan).order_by("level", "code")
         self.fields["area"].error_messages["invalid_choice"] = _("Choose an area of the plan.")

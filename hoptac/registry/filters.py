@@ -6,8 +6,9 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from hoptac.areas.forms import AREAS
 from hoptac.areas.models import AdminMap, AdminUnit, Level
-from hoptac.core.filters import IdFilter, YearFilter
+from hoptac.core.filters import IdFilter, ScopedModelChoiceFilter, YearFilter
 
 from .choices import LegalStatus, OrganisationKind, Sector, SubSector
 from .models import Organisation, YearlyReport, YearlyReportState, area_condition, search_condition
@@ -34,10 +35,11 @@ class OrganisationFilter(django_filters.FilterSet):
         label=_("Legal status"), choices=LegalStatus.choices, method="filter_status"
     )
     as_of = django_filters.DateFilter(label=_("Status as of"), method="filter_as_of")
-    area = django_filters.ModelChoiceFilter(
+    area = ScopedModelChoiceFilter(
         field_name="commune_current",
         label=_("Area (either map)"),
         queryset=_area_queryset(),
+        offer=AREAS,
         method="filter_area",
     )
     area_code = django_filters.CharFilter(label=_("Area code"), method="filter_area_code")
@@ -105,10 +107,11 @@ class YearlyReportFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
     year = YearFilter(label=_("Year"))
     organisation = IdFilter(field_name="organisation_id", label=_("Organisation (id)"))
-    area = django_filters.ModelChoiceFilter(
+    area = ScopedModelChoiceFilter(
         field_name="organisation__commune_current",
         label=_("Area (either map)"),
         queryset=_area_queryset(),
+        offer=AREAS,
         method="filter_area",
     )
     area_code = django_filters.CharFilter(label=_("Area code"), method="filter_area_code")

@@ -14,7 +14,7 @@ from hoptac.areas.models import AdminMap
 from hoptac.core.forms import (
     ALL,
     DATE_INPUT_FORMATS,
-    INVALID_CHOICE,
+    ScopedModelChoiceField,
     add_version_field,
     date_field_setup,
     money_field_setup,
@@ -119,7 +119,13 @@ class OrganisationForm(forms.ModelForm):
         model = Organisation
         fields = services.ORGANISATION_FIELDS
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
-        field_classes = {"website": HttpsURLField}
+        field_classes = {
+            "website": HttpsURLField,
+            "commune_legacy": ScopedModelChoiceField,
+            "commune_current": ScopedModelChoiceField,
+            "union": ScopedModelChoiceField,
+            "converted_from": ScopedModelChoiceField,
+        }
         help_texts = {
             "commune_current": _("Leave empty to use the commune that replaced the old one."),
             "tax_code": _("10 digits, or 10 digits, a hyphen and 3 digits."),
@@ -144,18 +150,18 @@ class OrganisationForm(forms.ModelForm):
             money_field_setup(self.fields["charter_capital"])
         for name, admin_map in (("commune_legacy", AdminMap.LEGACY), ("commune_current", AdminMap.CURRENT)):
             if name in self.fields:
-                communes = selectors.commune_choices(user=user, admin_map=admin_map)
-                field = cast(forms.ModelChoiceField, self.fields[name])
-                field.queryset = communes
-                field.widget.choices = grouped_unit_choices(communes, empty_label="---------")
-                field.error_messages["invalid_choice"] = INVALID_CHOICE
+                field = cast(ScopedModelChoiceField, self.fields[name])
+                field.offer = selectors.placeable_communes(admin_map)
+                field.limit_to(user)
+                field.widget.choices = grouped_unit_choices(field.queryset, empty_label="---------")
         for name, kind in (("union", OrganisationKind.LHHTX), ("converted_from", OrganisationKind.THT)):
             if name in self.fields:
-                queryset = selectors.organisation_choices(user=user, kind=kind)
+                field = cast(ScopedModelChoiceField, self.fields[name])
+                # The field's own rows (every organisation), narrowed here and restricted by limit_to.
+                queryset = field.base_queryset.filter(kind=kind).only("pk", "name")
                 if self.instance.pk:
                     queryset = queryset.exclude(pk=self.instance.pk)
-                cast(forms.ModelChoiceField, self.fields[name]).queryset = queryset
-                self.fields[name].error_messages["invalid_choice"] = INVALID_CHOICE
+                field.limit_to(user, queryset)
 
     def fieldsets(self):
         """[(legend, [bound fields])] for the fields this form has."""

@@ -13,7 +13,7 @@ from hoptac.accounts import roles
 from hoptac.accounts.models import User
 from hoptac.areas.models import AdminMap, AdminUnit, Level
 from hoptac.core.formatting import format_date, format_number, format_yes_no
-from hoptac.core.scoping import Action
+from hoptac.core.scoping import Action, Choices
 
 from .models import YEARLY_DATA_FIELDS, Organisation, OrganisationQuerySet, StatusChange, YearlyReport
 
@@ -191,11 +191,6 @@ def organisation_relations(*, user: User, organisation: Organisation) -> dict[st
     }
 
 
-def organisation_choices(*, user: User, kind: str) -> QuerySet[Organisation]:
-    """Organisations of one kind the user may pick in a form (e.g. the union of a cooperative)."""
-    return Organisation.objects.restrict(user, "view").filter(kind=kind).only("pk", "name")
-
-
 def commune_choices(*, user: User, admin_map: str) -> QuerySet[AdminUnit]:
     """Communes of `admin_map` a user may place an organisation in: every commune, or for a commune
     officer their own communes and the communes on the other map that they succeed or precede."""
@@ -203,12 +198,32 @@ def commune_choices(*, user: User, admin_map: str) -> QuerySet[AdminUnit]:
     reach = roles.commune_choice_reach(user, "change")
     if reach.everything:
         return qs.order_by("parent__name_sort", "name_sort")
-    ids = reach.ids["communes"]
+    ids = reach.ids.get("communes", frozenset())
     if admin_map == AdminMap.LEGACY:
         linked = Q(successions__new_commune__in=ids)
     else:
         linked = Q(predecessions__old_commune__in=ids)
     return qs.filter(Q(pk__in=ids) | linked).distinct().order_by("parent__name_sort", "name_sort")
+
+
+def placeable_communes(admin_map: str) -> Choices:
+    """The choices of a commune field of an organisation (forms and API): `commune_choices` for the user."""
+
+    def choices(user: Any, queryset: QuerySet[AdminUnit]) -> QuerySet[AdminUnit]:
+        return commune_choices(user=user, admin_map=admin_map)
+
+    return choices
+
+
+def placeable_commune_ids(user: User) -> frozenset[int] | None:
+    """The ids of the communes (both maps) `user` may place an organisation in; None for every commune."""
+    if roles.commune_choice_reach(user, "change").everything:
+        return None
+    return frozenset(
+        pk
+        for admin_map in AdminMap
+        for pk in commune_choices(user=user, admin_map=admin_map).values_list("pk", flat=True)
+    )
 
 
 def organisation_counts_by_commune(*, user: User, admin_map: str) -> dict[int, int]:

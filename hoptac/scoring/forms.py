@@ -9,10 +9,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hoptac.areas.forms import grouped_unit_choices
+from hoptac.areas.forms import AREAS, grouped_unit_choices
 from hoptac.areas.models import AdminUnit, Level
 from hoptac.core.formatting import format_compact
-from hoptac.core.forms import date_field_setup
+from hoptac.core.forms import ScopedModelChoiceField, date_field_setup
+from hoptac.core.scoping import public
 from hoptac.core.uploads import DATA_FILE_TYPES, MB, check_upload
 
 from .choices import GroupBy
@@ -170,11 +171,16 @@ def _initial(value, node):
 
 
 class SchemeChoiceForm(forms.Form):
-    scheme = forms.ModelChoiceField(label=_("Scheme"), queryset=Scheme.objects.none(), empty_label=None)
+    scheme = ScopedModelChoiceField(
+        label=_("Scheme"),
+        queryset=Scheme.objects.none(),
+        empty_label=None,
+        offer=public("every role reads the scoring schemes (scoring:scheme_list); the view narrows them"),
+    )
 
     def __init__(self, *args, schemes: QuerySet[Scheme], **kwargs):
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["scheme"]).queryset = schemes
+        cast(ScopedModelChoiceField, self.fields["scheme"]).queryset = schemes
 
 
 class EvidenceForm(forms.Form):
@@ -214,7 +220,9 @@ class SurveyForm(forms.ModelForm):
 
 class CalendarFilterForm(forms.Form):
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, choices=year_choices)
-    area = forms.ModelChoiceField(label=_("Area"), required=False, queryset=AdminUnit.objects.none())
+    area = ScopedModelChoiceField(
+        label=_("Area"), required=False, queryset=AdminUnit.objects.none(), offer=AREAS
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -223,7 +231,7 @@ class CalendarFilterForm(forms.Form):
             .select_related("parent")
             .order_by("map", "level", "parent__name_sort", "name_sort")
         )
-        cast(forms.ModelChoiceField, self.fields["area"]).queryset = units
+        cast(ScopedModelChoiceField, self.fields["area"]).queryset = units
         districts = [u for u in units if u.level == Level.DISTRICT]
         communes = [u for u in units if u.level == Level.COMMUNE]
         self.fields["area"].widget.choices = (

@@ -7,8 +7,15 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hoptac.areas.forms import AREAS
 from hoptac.areas.models import Level, map_period
-from hoptac.core.forms import DATE_INPUT_FORMATS, INVALID_CHOICE, date_field_setup
+from hoptac.core.forms import (
+    DATE_INPUT_FORMATS,
+    INVALID_CHOICE,
+    ScopedModelChoiceField,
+    ScopedModelMultipleChoiceField,
+    date_field_setup,
+)
 
 from . import selectors
 from .choices import Every, ItemKind, ProgressStatus
@@ -23,17 +30,26 @@ def _area_label(unit) -> str:
     return f"{unit.name} ({map_period(unit.map)})"
 
 
-class AgencyChoiceField(forms.ModelChoiceField):
+class AgencyChoiceField(ScopedModelChoiceField):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, offer=selectors.AGENCIES, **kwargs)
+
     def label_from_instance(self, obj: Agency) -> str:
         return obj.name
 
 
-class AgencyMultipleChoiceField(forms.ModelMultipleChoiceField):
+class AgencyMultipleChoiceField(ScopedModelMultipleChoiceField):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, offer=selectors.AGENCIES, **kwargs)
+
     def label_from_instance(self, obj: Agency) -> str:
         return obj.name
 
 
-class AreaChoiceField(forms.ModelChoiceField):
+class AreaChoiceField(ScopedModelChoiceField):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, offer=AREAS, **kwargs)
+
     def label_from_instance(self, obj) -> str:
         return _area_label(obj)
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from hoptac.accounts.models import User
 from hoptac.areas.models import AdminMap, AdminUnit, Level
 from hoptac.areas.selectors import commune_ids_within, map_in_force_on
+from hoptac.core.scoping import public
 
 from .choices import ItemKind, ReportState, Timeliness
 from .models import (
@@ -30,6 +31,9 @@ from .models import (
     TaskAssignment,
 )
 from .rules import DUE_SOON_DAYS, days_overdue, timeliness
+
+# What an agency field offers (forms and API): every agency; every role reads their list (agency-list).
+AGENCIES = public("every role reads the agencies' list (tasks:agency_list, agency-list)")
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations

@@ -14,6 +14,7 @@ endpoint has no object of its own (then it is visited once). The anonymous visit
     hide   answered, and the object is not in the list or the export
     404    outside the user's scope: absent, nothing revealed
     403    the page is not for this role
+    401    not signed in, on the API (with WWW-Authenticate: Token)
     login  redirected to the sign-in page
     302    redirected elsewhere (a page that forwards to another)
 
@@ -303,49 +304,49 @@ imports:import_progress          login     200/404  200/404   200/404   200/404 
 imports:import_annotated         login     200/404  200/404   200/404   200/404        200/404  200/404
 reports:annual_form              login     200      200       403       403            403      403
 reports:annual_download          login     200      200       403       403            403      403
-api-root                         403       200      200       200       200            200      200
-organisation-list                403       200      200       200/hide  200/hide       200      200/hide
-organisation-export              403       200      200       200/hide  200/hide       200      200/hide
-organisation-detail              403       200      200       200/404   200/404        200      200/404
-organisation-history             403       200      200       200/404   200/404        200      200/404
-organisation-status-changes      403       200      200       200/404   200/404        200      200/404
-organisation-status-on           403       200      200       200/404   200/404        200      200/404
-yearly-report-list               403       200      200       200/hide  200/hide       200      200/hide
-yearly-report-export             403       200      200       200/hide  200/hide       200      200/hide
-yearly-report-detail             403       200      200       200/404   200/404        200      200/404
-area-list                        403       200      200       200       200            200      200
-area-detail                      403       200      200       200       200            200      200
-scoring-scheme-list              403       200      200       200       200            200      200
-scoring-scheme-detail            403       200      200       200       200            200      200
-assessment-list                  403       200      200       200/hide  200/hide       200      200/hide
-assessment-detail                403       200      200       200/404   200/404        200      200/404
-assessment-events                403       200      200       200/404   200/404        200      200/404
-rating-result-list               403       200      200       200       200            200      200
-rating-result-export             403       200      200       200/hide  200/hide       200      200/hide
-satisfaction-survey-list         403       200      200       200/hide  200/hide       200      200/hide
-satisfaction-survey-detail       403       200      200       200/404   200/404        200      200/404
-plan-list                        403       200      200       200       200            200      200
-plan-detail                      403       200      200       200       200            200      200
-plan-targets                     403       200      200       200       200            200      200
-plan-targets-export              403       200      200       200       200            200      200
-plan-annual-report               403       200      200       403       403            403      403
-reference-series-list            403       200      200       200       200            200      200
-reference-series-detail          403       200      200       200       200            200      200
-reference-series-values          403       200      200       200       200            200      200
-agency-list                      403       200      200       200       200            200      200
-agency-detail                    403       200      200       200       200            200      200
-task-assignment-list             403       200      200       200       200            200      200
-task-assignment-detail           403       200      200       200       200            200      200
-reporting-period-list            403       200      200       200/hide  hide           200      200/hide
-reporting-period-detail          403       200      200       200/404   404            200      200/404
-progress-report-list             403       200      200       200/hide  hide           200      200/hide
-progress-report-detail           403       200      200       200/404   404            200      200/404
-calendar-item-list               403       200      200       200/hide  hide           200      200/hide
-calendar-item-export             403       200      200       200/hide  hide           200      200/hide
-import-list                      403       200/hide 200/hide  200/hide  200/hide       200/hide 200/hide
-import-template                  403       200      200       200       200            200      200
-import-detail                    403       200/404  200/404   200/404   200/404        200/404  200/404
-import-annotated                 403       200/404  200/404   200/404   200/404        200/404  200/404
+api-root                         401       200      200       200       200            200      200
+organisation-list                401       200      200       200/hide  200/hide       200      200/hide
+organisation-export              401       200      200       200/hide  200/hide       200      200/hide
+organisation-detail              401       200      200       200/404   200/404        200      200/404
+organisation-history             401       200      200       200/404   200/404        200      200/404
+organisation-status-changes      401       200      200       200/404   200/404        200      200/404
+organisation-status-on           401       200      200       200/404   200/404        200      200/404
+yearly-report-list               401       200      200       200/hide  200/hide       200      200/hide
+yearly-report-export             401       200      200       200/hide  200/hide       200      200/hide
+yearly-report-detail             401       200      200       200/404   200/404        200      200/404
+area-list                        401       200      200       200       200            200      200
+area-detail                      401       200      200       200       200            200      200
+scoring-scheme-list              401       200      200       200       200            200      200
+scoring-scheme-detail            401       200      200       200       200            200      200
+assessment-list                  401       200      200       200/hide  200/hide       200      200/hide
+assessment-detail                401       200      200       200/404   200/404        200      200/404
+assessment-events                401       200      200       200/404   200/404        200      200/404
+rating-result-list               401       200      200       200       200            200      200
+rating-result-export             401       200      200       200/hide  200/hide       200      200/hide
+satisfaction-survey-list         401       200      200       200/hide  200/hide       200      200/hide
+satisfaction-survey-detail       401       200      200       200/404   200/404        200      200/404
+plan-list                        401       200      200       200       200            200      200
+plan-detail                      401       200      200       200       200            200      200
+plan-targets                     401       200      200       200       200            200      200
+plan-targets-export              401       200      200       200       200            200      200
+plan-annual-report               401       200      200       403       403            403      403
+reference-series-list            401       200      200       200       200            200      200
+reference-series-detail          401       200      200       200       200            200      200
+reference-series-values          401       200      200       200       200            200      200
+agency-list                      401       200      200       200       200            200      200
+agency-detail                    401       200      200       200       200            200      200
+task-assignment-list             401       200      200       200       200            200      200
+task-assignment-detail           401       200      200       200       200            200      200
+reporting-period-list            401       200      200       200/hide  hide           200      200/hide
+reporting-period-detail          401       200      200       200/404   404            200      200/404
+progress-report-list             401       200      200       200/hide  hide           200      200/hide
+progress-report-detail           401       200      200       200/404   404            200      200/404
+calendar-item-list               401       200      200       200/hide  hide           200      200/hide
+calendar-item-export             401       200      200       200/hide  hide           200      200/hide
+import-list                      401       200/hide 200/hide  200/hide  200/hide       200/hide 200/hide
+import-template                  401       200      200       200       200            200      200
+import-detail                    401       200/404  200/404   200/404   200/404        200/404  200/404
+import-annotated                 401       200/404  200/404   200/404   200/404        200/404  200/404
 """
 
 # Cells that are wrong today, with why: (endpoint, role, side) → reason. They run as strict xfails.
@@ -395,7 +396,7 @@ WRITE_ONLY = {
     "import-commit",
 }
 
-OUTCOMES = {"200", "hide", "302", "403", "404", "login"}
+OUTCOMES = {"200", "hide", "302", "401", "403", "404", "login"}
 
 
 def parse_matrix(table: str) -> dict[str, dict[str, tuple[str, str]]]:

@@ -10,7 +10,8 @@ from rest_framework.response import Response
 
 from hoptac.accounts.http import SignedInApiRequest
 from hoptac.areas.models import AdminUnit
-from hoptac.core.api import ScopedModelSerializer
+from hoptac.core.api import ScopedModelSerializer, ScopedPrimaryKeyRelatedField
+from hoptac.core.scoping import public
 from hoptac.plans import selectors, services
 from hoptac.plans.choices import IndicatorKind
 from hoptac.plans.models import ReferenceSeries, ReferenceValue
@@ -27,7 +28,11 @@ class ReferenceValueSerializer(ScopedModelSerializer):
 
 
 class ReferenceValueInputSerializer(serializers.Serializer):
-    area_id = serializers.IntegerField(help_text="Id of the area (the plan's areas or the units under them).")
+    area_id = ScopedPrimaryKeyRelatedField(
+        queryset=AdminUnit.objects.all(),
+        offer=public("administrative units are public; the view keeps the plan's areas"),
+        help_text="Id of the area (the plan's areas or the units under them).",
+    )
     year = serializers.IntegerField(min_value=1990, max_value=2100)
     value = serializers.FloatField(min_value=0)
     source = serializers.CharField(help_text="Where the value comes from (document, date).")  # type: ignore[assignment]  # a field named "source", not DRF's Field.source
@@ -85,10 +90,10 @@ class ReferenceSeriesViewSet(viewsets.ReadOnlyModelViewSet):
         """The series' values (GET), or enter one (POST; provincial officers and administrators)."""
         series = self.get_object()
         if request.method == "POST":
-            payload = ReferenceValueInputSerializer(data=request.data)
+            payload = ReferenceValueInputSerializer(data=request.data, context={"request": request})
             payload.is_valid(raise_exception=True)
             data = payload.validated_data
-            area = get_object_or_404(selectors.reference_areas(series.plan), pk=data["area_id"])
+            area = get_object_or_404(selectors.reference_areas(series.plan), pk=data["area_id"].pk)
             row = services.reference_value_enter(
                 user=request.user,
                 series=series,

@@ -2,16 +2,21 @@ from rest_framework import serializers
 
 from hoptac.areas.api.serializers import AdminUnitBriefSerializer
 from hoptac.areas.models import AdminMap, AdminUnit, Level
-from hoptac.core.api import ScopedModelSerializer
+from hoptac.core.api import ScopedModelSerializer, ScopedSlugRelatedField
+from hoptac.registry import selectors
 from hoptac.registry.models import Organisation, StatusChange, YearlyReport
 from hoptac.registry.services import ORGANISATION_FIELDS
 
 
-class CommuneCodeField(serializers.SlugRelatedField):
+class CommuneCodeField(ScopedSlugRelatedField):
+    """A commune of `admin_map` by its code, among those the user may place an organisation in
+    (`selectors.placeable_communes`): another commune's code reads like an unknown one."""
+
     def __init__(self, admin_map: str, **kwargs):
         super().__init__(
             slug_field="code",
             queryset=AdminUnit.objects.filter(map=admin_map, level=Level.COMMUNE),
+            offer=selectors.placeable_communes(admin_map),
             required=False,
             allow_null=True,
             **kwargs,

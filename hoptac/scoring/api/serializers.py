@@ -3,7 +3,8 @@ from typing import Any, cast
 
 from rest_framework import serializers
 
-from hoptac.core.api import ScopedModelSerializer
+from hoptac.core.api import ScopedModelSerializer, ScopedPrimaryKeyRelatedField
+from hoptac.registry.models import Organisation
 from hoptac.scoring.choices import GroupBy
 from hoptac.scoring.models import (
     SURVEY_FIELDS,
@@ -198,7 +199,9 @@ class ReviewInput(serializers.Serializer):
 
 class StartYearInput(serializers.Serializer):
     year = serializers.IntegerField(min_value=1990, max_value=2100)
-    organisations = serializers.ListField(child=serializers.IntegerField(), required=False)
+    organisations = ScopedPrimaryKeyRelatedField(
+        model=Organisation, many=True, required=False, help_text="Ids of organisations in the user's scope."
+    )
 
 
 class StartYearOutput(serializers.Serializer):

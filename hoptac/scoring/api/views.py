@@ -132,12 +132,12 @@ class AssessmentViewSet(ReviewActionsMixin, viewsets.ReadOnlyModelViewSet):
     def start_year(self, request):
         """Start a year's evaluation for every organisation in scope not started yet (or for the
         given organisation ids)."""
-        payload = StartYearInput(data=request.data)
+        payload = StartYearInput(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
         organisations = None
         if payload.validated_data.get("organisations"):
             organisations = registry_selectors.organisation_list(user=request.user).filter(
-                pk__in=payload.validated_data["organisations"]
+                pk__in=[organisation.pk for organisation in payload.validated_data["organisations"]]
             )
         result = services.evaluation_year_start(
             user=request.user,

@@ -2,10 +2,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from hoptac.areas.api.serializers import AdminUnitBriefSerializer
-from hoptac.core.api import ScopedModelSerializer, ScopedPrimaryKeyRelatedField
+from hoptac.core.api import ScopedModelSerializer, ScopedPrimaryKeyRelatedField, ScopedSlugRelatedField
 from hoptac.plans.models import Target
 from hoptac.tasks.choices import AgencyKind, Every, ItemKind, ProgressStatus, ReportState, Timeliness
 from hoptac.tasks.models import Agency, Attachment, ProgressReport, ReportingPeriod, TaskAssignment
+from hoptac.tasks.selectors import AGENCIES
 
 
 class AgencyBriefSerializer(ScopedModelSerializer):
@@ -86,9 +87,9 @@ class TaskAssignmentSerializer(ScopedModelSerializer):
 
 
 class AssignInput(serializers.Serializer):
-    lead_agency = serializers.SlugRelatedField(slug_field="code", queryset=Agency.objects.all())
-    cooperating_agencies = serializers.SlugRelatedField(
-        slug_field="code", queryset=Agency.objects.all(), many=True, required=False
+    lead_agency = ScopedSlugRelatedField(slug_field="code", queryset=Agency.objects.all(), offer=AGENCIES)
+    cooperating_agencies = ScopedSlugRelatedField(
+        slug_field="code", queryset=Agency.objects.all(), offer=AGENCIES, many=True, required=False
     )
     note = serializers.CharField(required=False, allow_blank=True, default="")
     expected_output = serializers.CharField(required=False, allow_blank=True, allow_null=True, default=None)

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "django_tables2",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
     "csp",
@@ -159,6 +161,14 @@ API_THROTTLE_RATES = {
 }
 # The API schema and docs need a signed-in user unless this is set (e.g. for a public integration guide).
 API_SCHEMA_PUBLIC = env.bool("API_SCHEMA_PUBLIC", default=False)
+# Two-step sign-in (django-otp TOTP, hoptac.accounts.two_factor; docs/decisions/0027-two-step-sign-in-and-personal-data.md):
+# administrators and provincial officers may turn it on from their profile page; the roles listed here must
+# (they enrol at their next sign-in). Wrong codes count as failed sign-ins in django-axes (the one lockout), so
+# django-otp's own delay between attempts is off.
+HOPTAC_TWO_FACTOR_ROLES = ["admin", "province"]
+HOPTAC_REQUIRE_2FA_ROLES = env.list("HOPTAC_REQUIRE_2FA_ROLES", default=[])
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="HợpTác")
+OTP_TOTP_THROTTLE_FACTOR = 0
 # ---- end of authentication settings
 
 LANGUAGE_CODE = "vi"

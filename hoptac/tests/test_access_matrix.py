@@ -126,6 +126,7 @@ ENDPOINTS: dict[str, Endpoint] = {
     "/": Endpoint(url=lambda v: "/"),  # the site root forwards to the registry
     # accounts, areas
     "accounts:profile": page("accounts:profile"),
+    "accounts:two_factor": page("accounts:two_factor"),
     "accounts:audit_list": page("accounts:audit_list"),
     "accounts:audit_export": page("accounts:audit_export"),
     "areas:area_list": page("areas:area_list"),
@@ -248,6 +249,7 @@ MATRIX_TABLE = """
 endpoint                         anonymous admin    province  commune   representative viewer   viewer_area
 /                                302       302      302       302       302            302      302
 accounts:profile                 login     200      200       200       200            200      200
+accounts:two_factor              login     200      200       403       403            403      403
 accounts:audit_list              login     200      403       403       403            403      403
 accounts:audit_export            login     200      403       403       403            403      403
 areas:area_list                  login     200      200       200       200            200      200
@@ -355,6 +357,7 @@ KNOWN_WRONG: dict[tuple[str, str, str], str] = {}
 EXCLUDED = {
     "accounts:login": "the sign-in page itself, for anonymous visitors (hoptac/accounts/tests)",
     "accounts:logout": "POST only; signing out has no scope",
+    "accounts:login_code": "the sign-in's second step, reached only from a right password (accounts tests)",
     "set_language": "Django's language switch (i18n/setlang/), no data",
     "api-token": "POST only: exchanges a password for a token (accounts tests)",
     "api-logout": "POST only: revokes the caller's API tokens, no data (accounts tests)",

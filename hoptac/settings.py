@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "hoptac.tasks",
     "hoptac.imports",
     "hoptac.reports",
+    "hoptac.privacy",
     "hoptac.demo",
 ]
 

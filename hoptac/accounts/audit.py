@@ -31,6 +31,18 @@ PERSONAL_DATA_VIEWS = frozenset(
         "organisation-list",
         "organisation-detail",
         "organisation-export",
+        "organisation-history",
+        # The yearly-data follow-up lists each organisation's phone; an import shows and returns its rows.
+        "tasks:yearly_data",
+        "imports:import_job",
+        "imports:import_annotated",
+        "import-detail",
+        "import-annotated",
+        # A data subject's request: the page and API answers showing everything stored about the person.
+        "privacy:request_detail",
+        "privacy:request_export",
+        "data-request-data",
+        "data-request-export",
     }
 )
 # URL names that start an import (a POST that creates an import job).

@@ -209,6 +209,11 @@ def can_view_audit(user: User | AnonymousUser) -> bool:
     return is_admin(user)
 
 
+def can_handle_data_requests(user: User | AnonymousUser) -> bool:
+    """A data subject's request to see, correct or erase their personal data (hoptac.privacy): administrators."""
+    return is_admin(user)
+
+
 def can_import(user: User | AnonymousUser) -> bool:
     """Import a list: officers (rows inside their scope), and a representative (their own organisation's
     contact details and yearly data)."""

@@ -107,6 +107,21 @@ def period_link(v: Visit) -> str:
     return reverse("tasks:period_detail", args=[v.side.period.pk])
 
 
+def data_request(v: Visit) -> int:
+    """A personal-data request about the in-scope organisation's representative (administrators only)."""
+    from hoptac.privacy.models import DataSubjectRequest
+
+    existing = DataSubjectRequest.objects.first()
+    if existing is None:
+        from hoptac.privacy.services import request_create
+
+        existing = request_create(
+            user=v.world.users["admin"],
+            data={"kind": "access", "requester": "matrix", "subject_phone": "0912345678"},
+        )
+    return existing.pk
+
+
 def agency_link(v: Visit) -> str:
     """Pages of the tasks app name every agency in their filter: a row links to the agency."""
     return reverse("tasks:agency_detail", args=[v.side.agency.code])
@@ -243,6 +258,15 @@ ENDPOINTS: dict[str, Endpoint] = {
     "import-template": page("import-template"),
     "import-detail": detail("import-detail", lambda v: v.job.pk),
     "import-annotated": detail("import-annotated", lambda v: v.job.pk),
+    # privacy (personal-data requests: administrators only, no scope)
+    "privacy:request_list": page("privacy:request_list"),
+    "privacy:request_create": page("privacy:request_create"),
+    "privacy:request_detail": page("privacy:request_detail", data_request),
+    "privacy:request_export": page("privacy:request_export", data_request),
+    "data-request-list": page("data-request-list"),
+    "data-request-detail": page("data-request-detail", data_request),
+    "data-request-data": page("data-request-data", data_request),
+    "data-request-export": page("data-request-export", data_request),
 }
 
 MATRIX_TABLE = """
@@ -348,6 +372,14 @@ import-list                      403       200/hide 200/hide  200/hide  200/hide
 import-template                  403       200      200       200       200            200      200
 import-detail                    403       200/404  200/404   200/404   200/404        200/404  200/404
 import-annotated                 403       200/404  200/404   200/404   200/404        200/404  200/404
+privacy:request_list             login     200      403       403       403            403      403
+privacy:request_create           login     200      403       403       403            403      403
+privacy:request_detail           login     200      403       403       403            403      403
+privacy:request_export           login     200      403       403       403            403      403
+data-request-list                403       200      403       403       403            403      403
+data-request-detail              403       200      403       403       403            403      403
+data-request-data                403       200      403       403       403            403      403
+data-request-export              403       200      403       403       403            403      403
 """
 
 # Cells that are wrong today, with why: (endpoint, role, side) → reason. They run as strict xfails.
@@ -396,6 +428,10 @@ WRITE_ONLY = {
     "progress-report-return",
     "progress-report-submit",
     "import-commit",
+    "data-request-decide",
+    "data-request-correct",
+    "data-request-erase",
+    "data-request-complete",
 }
 
 OUTCOMES = {"200", "hide", "302", "403", "404", "login"}

@@ -107,7 +107,7 @@ def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 @receiver(user_login_failed, dispatch_uid="hoptac.audit.login_failed")
 def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
     # A wrong code at the second step of a two-step sign-in (hoptac.accounts.two_factor) says so.
-    step = credentials.get("second_step")
+    step = str(credentials.get("second_step") or "")
     detail = {"code": "wrong verification code", "password": "wrong password (two-step settings)"}.get(
         step, ""
     )

@@ -18,14 +18,13 @@ from typing import Any
 
 import segno
 from axes.handlers.proxy import AxesProxyHandler
-from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import audit
+from . import audit, roles
 from .models import AuditKind, User
 
 DEVICE_NAME = "TOTP"
@@ -36,12 +35,12 @@ PENDING_SECONDS = 5 * 60
 
 def offered_to(user: User) -> bool:
     """The user's role may use two-step sign-in."""
-    return user.is_authenticated and user.role in settings.HOPTAC_TWO_FACTOR_ROLES
+    return roles.can_use_two_factor(user)
 
 
 def required_for(user: User) -> bool:
     """The user's role must use it (settings.HOPTAC_REQUIRE_2FA_ROLES)."""
-    return offered_to(user) and user.role in settings.HOPTAC_REQUIRE_2FA_ROLES
+    return roles.must_use_two_factor(user)
 
 
 def confirmed_device(user: User) -> TOTPDevice | None:

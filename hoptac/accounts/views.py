@@ -182,8 +182,8 @@ class TwoFactorView(LoginRequiredMixin, TemplateView):
         user = request.user
         action = request.POST.get("action")
         if two_factor.is_locked(user, request):
-            request.axes_locked_out = True  # type: ignore[attr-defined]
-            request.axes_credentials = {"username": user.get_username()}  # type: ignore[attr-defined]
+            request.axes_locked_out = True
+            request.axes_credentials = {"username": user.get_username()}
             return redirect("accounts:two_factor")
         try:
             if action == "start":

@@ -14,13 +14,14 @@ from rest_framework.response import Response
 
 from hoptac.accounts import roles
 from hoptac.accounts.http import SignedInApiRequest
+from hoptac.core.api import ScopedModelSerializer
 from hoptac.core.downloads import XLSX, attachment
 from hoptac.registry.models import Organisation
 
 from . import services
 from .exports import person_workbook
 from .models import DataSubjectRequest, Decision
-from .selectors import ORGANISATION_PERSONAL_FIELDS, USER_PERSONAL_FIELDS, person_data
+from .selectors import ORGANISATION_PERSONAL_FIELDS, USER_PERSONAL_FIELDS, WHOLE_REGISTRY, person_data
 
 
 class HandlesDataRequests(BasePermission):
@@ -30,10 +31,16 @@ class HandlesDataRequests(BasePermission):
         return roles.can_handle_data_requests(request.user)
 
 
-class DataSubjectRequestSerializer(serializers.ModelSerializer):
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
-    done_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+class DataSubjectRequestSerializer(ScopedModelSerializer):
+    created_by: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
+    decided_by: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    done_by: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = DataSubjectRequest
@@ -180,7 +187,9 @@ class DataSubjectRequestViewSet(
         body = CorrectionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
-        organisation = get_object_or_404(Organisation, pk=data.pop("organisation"))
+        organisation = get_object_or_404(
+            Organisation.objects.unrestricted(WHOLE_REGISTRY), pk=data.pop("organisation")
+        )
         services.correct(user=request.user, request_obj=obj, organisation=organisation, data=data)
         return self._answer(obj)
 

@@ -20,7 +20,8 @@ from .selectors import PersonData
 
 
 def _field(name: str) -> str:
-    return str(Organisation._meta.get_field(name).verbose_name).capitalize()
+    field = Organisation._meta.get_field(name)
+    return str(getattr(field, "verbose_name", name)).capitalize()
 
 
 def person_workbook(request_obj: DataSubjectRequest, data: PersonData) -> bytes:

@@ -21,6 +21,8 @@ from .models import DataSubjectRequest
 
 # The personal fields of an organisation, in the order shown and exported.
 ORGANISATION_PERSONAL_FIELDS = ["representative_name", "representative_title", "phone", "email"]
+# Why these reads ignore scopes: a request is handled by an administrator, over everything stored.
+WHOLE_REGISTRY = "a data subject's request covers everything stored about the person (administrators only)"
 USER_PERSONAL_FIELDS = ["first_name", "last_name", "email"]
 
 
@@ -136,7 +138,8 @@ def person_data(request: DataSubjectRequest) -> PersonData:
         return PersonData(person, Matches(), [], [], [])
     matches = organisation_matches(person)
     organisations = list(
-        Organisation.objects.filter(matches.q())
+        Organisation.objects.unrestricted(WHOLE_REGISTRY)
+        .filter(matches.q())
         .select_related("commune_legacy", "commune_current")
         .order_by("name_sort")
     )

@@ -20,12 +20,10 @@ from . import services
 from .exports import person_workbook
 from .forms import CompleteForm, CorrectionForm, DecisionForm, RequestForm
 from .models import DataSubjectRequest, Decision, RequestKind
-from .selectors import ORGANISATION_PERSONAL_FIELDS, person_data
+from .selectors import ORGANISATION_PERSONAL_FIELDS, WHOLE_REGISTRY, person_data
 
 
 class AdminOnlyMixin(LoginRequiredMixin):
-    request: SignedInRequest
-
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not roles.can_handle_data_requests(request.user):
             raise PermissionDenied(_("Only an administrator handles personal-data requests."))
@@ -33,6 +31,7 @@ class AdminOnlyMixin(LoginRequiredMixin):
 
 
 class RequestListView(AdminOnlyMixin, ListView):
+    request: SignedInRequest
     template_name = "privacy/request_list.html"
     context_object_name = "requests"
     paginate_by = 50
@@ -40,6 +39,7 @@ class RequestListView(AdminOnlyMixin, ListView):
 
 
 class RequestCreateView(AdminOnlyMixin, CreateView):
+    request: SignedInRequest
     template_name = "privacy/request_form.html"
     form_class = RequestForm
 
@@ -58,6 +58,7 @@ def _error_text(error: ValidationError) -> str:
 
 
 class RequestDetailView(AdminOnlyMixin, DetailView):
+    request: SignedInRequest
     template_name = "privacy/request_detail.html"
     context_object_name = "data_request"
     model = DataSubjectRequest
@@ -112,13 +113,18 @@ class RequestDetailView(AdminOnlyMixin, DetailView):
                 )
                 messages.success(request, _("The decision is recorded."))
             elif action == "correct":
-                organisation = get_object_or_404(Organisation, pk=request.POST.get("organisation"))
-                form = CorrectionForm(request.POST, prefix=f"org{organisation.pk}")
-                if not form.is_valid():
-                    messages.error(request, _error_text(ValidationError(form.errors)))
+                organisation = get_object_or_404(
+                    Organisation.objects.unrestricted(WHOLE_REGISTRY), pk=request.POST.get("organisation")
+                )
+                correction = CorrectionForm(request.POST, prefix=f"org{organisation.pk}")
+                if not correction.is_valid():
+                    messages.error(request, _error_text(ValidationError(correction.errors)))
                     return redirect("privacy:request_detail", obj.pk)
                 services.correct(
-                    user=request.user, request_obj=obj, organisation=organisation, data=form.cleaned_data
+                    user=request.user,
+                    request_obj=obj,
+                    organisation=organisation,
+                    data=correction.cleaned_data,
                 )
                 messages.success(
                     request, _("Corrected on %(organisation)s.") % {"organisation": organisation.name}
@@ -133,10 +139,10 @@ class RequestDetailView(AdminOnlyMixin, DetailView):
                     % counts,
                 )
             elif action == "complete":
-                form = CompleteForm(request.POST)
-                form.is_valid()
+                complete = CompleteForm(request.POST)
+                complete.is_valid()
                 services.complete(
-                    user=request.user, request_obj=obj, outcome=form.cleaned_data.get("outcome", "")
+                    user=request.user, request_obj=obj, outcome=complete.cleaned_data.get("outcome", "")
                 )
                 messages.success(request, _("The request is marked as carried out."))
         except ValidationError as error:
@@ -145,6 +151,8 @@ class RequestDetailView(AdminOnlyMixin, DetailView):
 
 
 class RequestExportView(AdminOnlyMixin, View):
+    request: SignedInRequest
+
     def get(self, request, pk):
         obj = get_object_or_404(DataSubjectRequest, pk=pk)
         content = person_workbook(obj, person_data(obj))

@@ -293,6 +293,7 @@ SPECTACULAR_SETTINGS = {
         "AssessmentStateEnum": "hoptac.scoring.choices.AssessmentState",
         "ProgressReportStateEnum": "hoptac.tasks.choices.ReportState",
         "YearlyReportStateEnum": "hoptac.registry.models.YearlyReportState",
+        "DataRequestKindEnum": "hoptac.privacy.models.RequestKind",
     },
 }
 

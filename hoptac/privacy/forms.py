@@ -22,24 +22,24 @@ class RequestForm(forms.ModelForm):
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(
-        label=_("decision"),
+        label=_("Decision"),
         choices=[(Decision.ACCEPTED, Decision.ACCEPTED.label), (Decision.REFUSED, Decision.REFUSED.label)],
     )
     decision_note = forms.CharField(
-        label=_("reason for the decision"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason for the decision"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
 class CorrectionForm(forms.Form):
     """The person's data on one organisation, as it should read."""
 
-    representative_name = forms.CharField(label=_("legal representative"), max_length=120, required=False)
-    representative_title = forms.CharField(label=_("representative's title"), max_length=80, required=False)
-    phone = forms.CharField(label=_("phone"), max_length=30, required=False)
-    email = forms.EmailField(label=_("email"), required=False)
+    representative_name = forms.CharField(label=_("Legal representative"), max_length=120, required=False)
+    representative_title = forms.CharField(label=_("Representative's title"), max_length=80, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
 
 
 class CompleteForm(forms.Form):
     outcome = forms.CharField(
-        label=_("what was done"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("What was done"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import audit, roles
+from . import audit, roles, services
 from .models import AuditKind, User
 
 DEVICE_NAME = "TOTP"
@@ -80,6 +80,8 @@ def enrolment_confirm(*, user: User, code: str, request: Any = None) -> TOTPDevi
         )
     device.confirmed = True
     device.save(update_fields=["confirmed"])
+    # API tokens issued on the password alone stop working: a new one is made after the second step.
+    services.api_tokens_revoke(user=user)
     audit.record(AuditKind.TWO_FACTOR_ON, user=user, request=request, obj=user)
     return device
 

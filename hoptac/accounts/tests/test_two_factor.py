@@ -44,6 +44,7 @@ def signed_in(client) -> bool:
 
 def test_an_officer_sets_it_up_from_the_profile(client):
     user = UserFactory(username="tinh.canbo", role=Role.PROVINCE)
+    AuthToken.objects.create(user=user)  # made on the password alone, before two-step sign-in
     client.force_login(user)
     assert "Xác thực hai bước" in client.get(reverse("accounts:profile")).content.decode()
     client.post(TWO_FACTOR, {"action": "start"})
@@ -66,6 +67,7 @@ def test_an_officer_sets_it_up_from_the_profile(client):
     response = client.post(TWO_FACTOR, {"action": "confirm", "code": code_at(device)})
     assert response.status_code == 302
     assert TOTPDevice.objects.get(pk=device.pk).confirmed
+    assert not AuthToken.objects.filter(user=user).exists()
     assert AuditEvent.objects.filter(kind=AuditKind.TWO_FACTOR_ON, username="tinh.canbo").count() == 1
     assert "Đang bật" in client.get(reverse("accounts:profile")).content.decode()
 

@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Mandatory two-step sign-in (HOPTAC_REQUIRE_2FA_ROLES): a session without a device reaches only its set-up.
+    "hoptac.accounts.two_factor.EnrolmentRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -254,7 +256,8 @@ HOPTAC_MAX_UPLOAD_BYTES = env.int("HOPTAC_MAX_UPLOAD_BYTES", default=25 * 1024 *
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "knox.auth.TokenAuthentication",
+        # knox's tokens, refused when two-step sign-in is mandatory and not set up (HOPTAC_REQUIRE_2FA_ROLES).
+        "hoptac.accounts.two_factor.TokenAuthentication",
     ],
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",

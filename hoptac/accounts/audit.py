@@ -38,6 +38,8 @@ PERSONAL_DATA_VIEWS = frozenset(
         "imports:import_annotated",
         "import-detail",
         "import-annotated",
+        # The audit trail's own export names officers and their IP addresses.
+        "accounts:audit_export",
         # A data subject's request: the page and API answers showing everything stored about the person.
         "privacy:request_detail",
         "privacy:request_export",

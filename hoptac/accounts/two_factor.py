@@ -18,11 +18,15 @@ from typing import Any
 
 import segno
 from axes.handlers.proxy import AxesProxyHandler
+from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
+from knox.auth import TokenAuthentication as KnoxTokenAuthentication
+from rest_framework.exceptions import AuthenticationFailed
 
 from . import audit, roles, services
 from .models import AuditKind, User
@@ -130,3 +134,63 @@ def qr_data_uri(device: TOTPDevice) -> str:
     buffer = io.BytesIO()
     segno.make(device.config_url, error="m").save(buffer, kind="svg", scale=5, border=2, xmldecl=False)
     return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+class EnrolmentRequiredMiddleware:
+    """When two-step sign-in is mandatory for a role (settings.HOPTAC_REQUIRE_2FA_ROLES), a session of such a user
+    without a device (signed in before the setting was turned on) reaches only the set-up page and sign-out:
+    other pages redirect there, API calls answer 403. New sign-ins enrol before the session exists (LoginView)."""
+
+    ALLOWED = frozenset({"accounts:two_factor", "accounts:logout", "set_language", "api-logout"})
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: Any) -> Any:
+        user = getattr(request, "user", None)
+        if (
+            settings.HOPTAC_REQUIRE_2FA_ROLES
+            and user is not None
+            and required_for(user)
+            and confirmed_device(user) is None
+            and not request.path.startswith(settings.STATIC_URL)
+        ):
+            from django.http import JsonResponse
+            from django.shortcuts import redirect
+            from django.urls import Resolver404, resolve
+
+            try:
+                name = resolve(request.path_info).view_name
+            except Resolver404:
+                name = ""
+            if name not in self.ALLOWED:
+                if request.path.startswith("/api/"):
+                    return JsonResponse(
+                        {
+                            "detail": _(
+                                "Two-step sign-in is mandatory for your role: set it up on your profile page first."
+                            )
+                        },
+                        status=403,
+                    )
+                return redirect("accounts:two_factor")
+        return self.get_response(request)
+
+
+class TokenAuthentication(KnoxTokenAuthentication):
+    """knox's API tokens, refused for a user who must use two-step sign-in and has not set it up (a token issued
+    before HOPTAC_REQUIRE_2FA_ROLES was turned on): the same rule as the middleware above, for the API."""
+
+    def authenticate_credentials(self, token: bytes) -> tuple[Any, Any]:
+        user, auth_token = super().authenticate_credentials(token)
+        if required_for(user) and confirmed_device(user) is None:
+            raise AuthenticationFailed(
+                _("Two-step sign-in is mandatory for your role: set it up on your profile page first.")
+            )
+        return user, auth_token
+
+
+class TokenScheme(KnoxTokenScheme):
+    """The API schema describes these tokens as knox's (drf-spectacular matches the exact class)."""
+
+    target_class = "hoptac.accounts.two_factor.TokenAuthentication"

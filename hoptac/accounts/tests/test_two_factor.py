@@ -200,3 +200,23 @@ def test_other_roles_do_not_get_it(client, role):
     assert client.post(TWO_FACTOR, {"action": "start"}).status_code == 403
     assert not TOTPDevice.objects.exists()
     assert "Xác thực hai bước" not in client.get(reverse("accounts:profile")).content.decode()
+
+
+def test_mandatory_reaches_sessions_and_tokens_made_before(client, settings):
+    user = UserFactory(username="cu.phien", role=Role.ADMIN)
+    client.force_login(user)
+    _instance, token = AuthToken.objects.create(user=user)
+    api = APIClient(HTTP_AUTHORIZATION=f"Token {token}")
+    assert api.get("/api/v1/organisations/").status_code == 200
+    assert client.get(reverse("registry:organisation_list")).status_code == 200
+    settings.HOPTAC_REQUIRE_2FA_ROLES = ["admin"]
+    refused = api.get("/api/v1/organisations/")
+    assert refused.status_code == 403 and "bắt buộc" in refused.json()["detail"]
+    response = client.get(reverse("registry:organisation_list"))
+    assert response.status_code == 302 and response["Location"] == TWO_FACTOR
+    assert client.get("/api/v1/organisations/").status_code == 403
+    assert client.get(TWO_FACTOR).status_code == 200
+    client.post(TWO_FACTOR, {"action": "start"})
+    device = TOTPDevice.objects.get(user=user)
+    client.post(TWO_FACTOR, {"action": "confirm", "code": code_at(device)})
+    assert client.get(reverse("registry:organisation_list")).status_code == 200

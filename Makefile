@@ -9,7 +9,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 # `make serve` runs production settings (scripts/serve sets DJANGO_DEBUG=false unless told otherwise).
 export DJANGO_DEBUG ?= true
 
-.PHONY: demo test install lint check pytest pytest-pg browser-deps messages serve clean bench bench-load
+.PHONY: check-wheels demo test install lint check pytest pytest-pg browser-deps messages serve clean bench bench-load
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -89,3 +89,7 @@ serve: install
 
 clean:
 	rm -rf $(VENV) db.sqlite3* .pytest_cache
+
+# Does every pinned dependency (runtime, dev, bench) have a wheel for Python 3.12 and 3.13? (needs PyPI)
+check-wheels:
+	@bash scripts/check_wheels.sh $(WHEEL_PYTHONS)

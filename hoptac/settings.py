@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "django_tables2",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
     "csp",
@@ -58,6 +60,7 @@ INSTALLED_APPS = [
     "hoptac.tasks",
     "hoptac.imports",
     "hoptac.reports",
+    "hoptac.privacy",
     "hoptac.demo",
 ]
 
@@ -74,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Mandatory two-step sign-in (HOPTAC_REQUIRE_2FA_ROLES): a session without a device reaches only its set-up.
+    "hoptac.accounts.two_factor.EnrolmentRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -162,6 +167,14 @@ API_THROTTLE_RATES = {
 }
 # The API schema and docs need a signed-in user unless this is set (e.g. for a public integration guide).
 API_SCHEMA_PUBLIC = env.bool("API_SCHEMA_PUBLIC", default=False)
+# Two-step sign-in (django-otp TOTP, hoptac.accounts.two_factor; docs/decisions/0027-two-step-sign-in-and-personal-data.md):
+# administrators and provincial officers may turn it on from their profile page; the roles listed here must
+# (they enrol at their next sign-in). Wrong codes count as failed sign-ins in django-axes (the one lockout), so
+# django-otp's own delay between attempts is off.
+HOPTAC_TWO_FACTOR_ROLES = ["admin", "province"]
+HOPTAC_REQUIRE_2FA_ROLES = env.list("HOPTAC_REQUIRE_2FA_ROLES", default=[])
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="HợpTác")
+OTP_TOTP_THROTTLE_FACTOR = 0
 # ---- end of authentication settings
 
 LANGUAGE_CODE = "vi"
@@ -247,7 +260,8 @@ REST_FRAMEWORK = {
     # The first class names the challenge of a 401 (WWW-Authenticate: Token): a missing, wrong or expired
     # token answers 401, never 403. A request without an Authorization header falls through to the session.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
+        # knox's tokens, refused when two-step sign-in is mandatory and not set up (HOPTAC_REQUIRE_2FA_ROLES).
+        "hoptac.accounts.two_factor.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_THROTTLE_CLASSES": [
@@ -287,6 +301,7 @@ SPECTACULAR_SETTINGS = {
         "AssessmentStateEnum": "hoptac.scoring.choices.AssessmentState",
         "ProgressReportStateEnum": "hoptac.tasks.choices.ReportState",
         "YearlyReportStateEnum": "hoptac.registry.models.YearlyReportState",
+        "DataRequestKindEnum": "hoptac.privacy.models.RequestKind",
     },
 }
 

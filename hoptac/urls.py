@@ -14,6 +14,7 @@ urlpatterns = [
     path("tasks/", include("hoptac.tasks.urls")),
     path("imports/", include("hoptac.imports.urls")),
     path("reports/", include("hoptac.reports.urls")),
+    path("privacy/", include("hoptac.privacy.urls")),
     path("api/v1/", include("hoptac.api_urls")),
 ]
 

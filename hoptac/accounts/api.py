@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from . import services
+from . import services, two_factor
 
 LOCKED_OUT = "locked_out"
 
@@ -22,6 +22,13 @@ LOCKED_OUT = "locked_out"
 class CredentialsSerializer(serializers.Serializer):
     username = serializers.CharField(label=_("Username"), max_length=150)
     password = serializers.CharField(label=_("Password"), max_length=128, trim_whitespace=False)
+    otp_token = serializers.CharField(
+        label=_("Verification code"),
+        max_length=12,
+        required=False,
+        allow_blank=True,
+        help_text="The six-digit code of the authenticator app, for a user with two-step sign-in.",
+    )
 
 
 class TokenSerializer(serializers.Serializer):
@@ -52,7 +59,13 @@ class ObtainTokenView(APIView):
         request=CredentialsSerializer,
         responses={
             200: TokenSerializer,
-            400: OpenApiResponse(ErrorSerializer, description="Wrong username or password"),
+            400: OpenApiResponse(
+                ErrorSerializer,
+                description="Wrong username or password, or a missing or wrong verification code",
+            ),
+            403: OpenApiResponse(
+                ErrorSerializer, description="Two-step sign-in is mandatory and not yet set up (profile page)"
+            ),
             429: OpenApiResponse(ErrorSerializer, description="Locked out or too many attempts"),
         },
         auth=[],
@@ -60,6 +73,7 @@ class ObtainTokenView(APIView):
     def post(self, request: Request) -> Response:
         serializer = CredentialsSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        code = serializer.validated_data.pop("otp_token", "")
         # The DRF request is passed on: django-axes counts the failure and marks the lockout on it, and its
         # middleware (which would answer with the HTML page) does not see the mark.
         user = authenticate(request=request, **serializer.validated_data)
@@ -70,9 +84,46 @@ class ObtainTokenView(APIView):
                 {"detail": _("Unable to sign in with the username and password given.")},
                 status=status.HTTP_400_BAD_REQUEST,
             )
+        refusal = self.second_step(request, user, code)
+        if refusal is not None:
+            return refusal
         instance, token = services.api_token_renew(user=user)
         user_logged_in.send(sender=type(user), request=request._request, user=user)
         return Response({"token": token, "expiry": instance.expiry})
+
+    def second_step(self, request: Request, user: Any, code: str) -> Response | None:
+        """Two-step sign-in (hoptac.accounts.two_factor): no token without the code when it is on; a wrong code
+        is a failed sign-in for django-axes (429 once locked)."""
+        if not two_factor.second_step_needed(user):
+            return None
+        device = two_factor.confirmed_device(user)
+        if device is None:
+            return Response(
+                {
+                    "detail": _(
+                        "Two-step sign-in is mandatory for your role: set it up on your profile page first."
+                    )
+                },
+                status=status.HTTP_403_FORBIDDEN,
+            )
+        if not code:
+            return Response(
+                {
+                    "detail": _(
+                        "Two-step sign-in is on for this account: send the verification code in otp_token."
+                    )
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        if not two_factor.code_matches(device, code):
+            two_factor.code_failed(user, request)
+            if getattr(request, "axes_locked_out", False):
+                return Response({"detail": locked_out_message()}, status=status.HTTP_429_TOO_MANY_REQUESTS)
+            return Response(
+                {"detail": _("The code is wrong or has expired. Enter the code the app shows now.")},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        return None
 
 
 class LogoutView(APIView):

@@ -31,6 +31,20 @@ PERSONAL_DATA_VIEWS = frozenset(
         "organisation-list",
         "organisation-detail",
         "organisation-export",
+        "organisation-history",
+        # The yearly-data follow-up lists each organisation's phone; an import shows and returns its rows.
+        "tasks:yearly_data",
+        "imports:import_job",
+        "imports:import_annotated",
+        "import-detail",
+        "import-annotated",
+        # The audit trail's own export names officers and their IP addresses.
+        "accounts:audit_export",
+        # A data subject's request: the page and API answers showing everything stored about the person.
+        "privacy:request_detail",
+        "privacy:request_export",
+        "data-request-data",
+        "data-request-export",
     }
 )
 # URL names that start an import (a POST that creates an import job).
@@ -94,7 +108,17 @@ def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 
 @receiver(user_login_failed, dispatch_uid="hoptac.audit.login_failed")
 def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
-    record(AuditKind.LOGIN_FAILED, username=str(credentials.get("username") or ""), request=request)
+    # A wrong code at the second step of a two-step sign-in (hoptac.accounts.two_factor) says so.
+    step = str(credentials.get("second_step") or "")
+    detail = {"code": "wrong verification code", "password": "wrong password (two-step settings)"}.get(
+        step, ""
+    )
+    record(
+        AuditKind.LOGIN_FAILED,
+        username=str(credentials.get("username") or ""),
+        request=request,
+        detail=detail,
+    )
 
 
 @receiver(user_locked_out, dispatch_uid="hoptac.audit.locked_out")

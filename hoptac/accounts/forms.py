@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
 from knox.models import AuthToken
 
 from . import services
@@ -20,3 +21,30 @@ class ApiTokenForm(forms.Form):
 
     def save(self, *, user: User) -> tuple[AuthToken, str]:
         return services.api_token_renew(user=user)
+
+
+class CodeForm(forms.Form):
+    """The six-digit code of an authenticator app (two-step sign-in)."""
+
+    code = forms.CharField(
+        label=_("Verification code"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "pattern": "[0-9 ]*",
+                "autofocus": True,
+            }
+        ),
+    )
+
+
+class PasswordConfirmForm(forms.Form):
+    """The account's password, asked again before two-step sign-in is turned off."""
+
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )

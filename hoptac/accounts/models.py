@@ -70,6 +70,10 @@ class AuditKind(models.TextChoices):
     IMPORT = "import", _("List imported")
     APPROVAL = "approval", _("Review step")
     CHANGE = "change", _("Change")
+    TWO_FACTOR_ON = "two_factor_on", _("Two-step sign-in turned on")
+    TWO_FACTOR_OFF = "two_factor_off", _("Two-step sign-in turned off")
+    DATA_REQUEST = "data_request", _("Personal-data request")
+    ERASURE = "erasure", _("Personal data erased")
 
 
 class AuditEvent(models.Model):

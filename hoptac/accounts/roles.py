@@ -211,6 +211,26 @@ def can_view_audit(user: User | AnonymousUser) -> bool:
     return is_admin(user)
 
 
+def can_use_two_factor(user: User | AnonymousUser) -> bool:
+    """Two-step sign-in (hoptac.accounts.two_factor) is offered to the roles of settings.HOPTAC_TWO_FACTOR_ROLES
+    (administrators and provincial officers)."""
+    from django.conf import settings
+
+    return is_active(user) and role_of(user) in settings.HOPTAC_TWO_FACTOR_ROLES
+
+
+def must_use_two_factor(user: User | AnonymousUser) -> bool:
+    """...and mandatory for those of settings.HOPTAC_REQUIRE_2FA_ROLES."""
+    from django.conf import settings
+
+    return can_use_two_factor(user) and role_of(user) in settings.HOPTAC_REQUIRE_2FA_ROLES
+
+
+def can_handle_data_requests(user: User | AnonymousUser) -> bool:
+    """A data subject's request to see, correct or erase their personal data (hoptac.privacy): administrators."""
+    return is_admin(user)
+
+
 def can_import(user: User | AnonymousUser) -> bool:
     """Import a list: officers (rows inside their scope), and a representative (their own organisation's
     contact details and yearly data)."""

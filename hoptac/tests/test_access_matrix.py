@@ -108,6 +108,21 @@ def period_link(v: Visit) -> str:
     return reverse("tasks:period_detail", args=[v.side.period.pk])
 
 
+def data_request(v: Visit) -> int:
+    """A personal-data request about the in-scope organisation's representative (administrators only)."""
+    from hoptac.privacy.models import DataSubjectRequest
+
+    existing = DataSubjectRequest.objects.first()
+    if existing is None:
+        from hoptac.privacy.services import request_create
+
+        existing = request_create(
+            user=v.world.users["admin"],
+            data={"kind": "access", "requester": "matrix", "subject_phone": "0912345678"},
+        )
+    return existing.pk
+
+
 def agency_link(v: Visit) -> str:
     """Pages of the tasks app name every agency in their filter: a row links to the agency."""
     return reverse("tasks:agency_detail", args=[v.side.agency.code])
@@ -127,6 +142,7 @@ ENDPOINTS: dict[str, Endpoint] = {
     "/": Endpoint(url=lambda v: "/"),  # the site root forwards to the registry
     # accounts, areas
     "accounts:profile": page("accounts:profile"),
+    "accounts:two_factor": page("accounts:two_factor"),
     "accounts:audit_list": page("accounts:audit_list"),
     "accounts:audit_export": page("accounts:audit_export"),
     "areas:area_list": page("areas:area_list"),
@@ -243,12 +259,22 @@ ENDPOINTS: dict[str, Endpoint] = {
     "import-template": page("import-template"),
     "import-detail": detail("import-detail", lambda v: v.job.pk),
     "import-annotated": detail("import-annotated", lambda v: v.job.pk),
+    # privacy (personal-data requests: administrators only, no scope)
+    "privacy:request_list": page("privacy:request_list"),
+    "privacy:request_create": page("privacy:request_create"),
+    "privacy:request_detail": page("privacy:request_detail", data_request),
+    "privacy:request_export": page("privacy:request_export", data_request),
+    "data-request-list": page("data-request-list"),
+    "data-request-detail": page("data-request-detail", data_request),
+    "data-request-data": page("data-request-data", data_request),
+    "data-request-export": page("data-request-export", data_request),
 }
 
 MATRIX_TABLE = """
 endpoint                         anonymous admin    province  commune   representative viewer   viewer_area
 /                                302       302      302       302       302            302      302
 accounts:profile                 login     200      200       200       200            200      200
+accounts:two_factor              login     200      200       403       403            403      403
 accounts:audit_list              login     200      403       403       403            403      403
 accounts:audit_export            login     200      403       403       403            403      403
 areas:area_list                  login     200      200       200       200            200      200
@@ -347,6 +373,14 @@ import-list                      401       200/hide 200/hide  200/hide  200/hide
 import-template                  401       200      200       200       200            200      200
 import-detail                    401       200/404  200/404   200/404   200/404        200/404  200/404
 import-annotated                 401       200/404  200/404   200/404   200/404        200/404  200/404
+privacy:request_list             login     200      403       403       403            403      403
+privacy:request_create           login     200      403       403       403            403      403
+privacy:request_detail           login     200      403       403       403            403      403
+privacy:request_export           login     200      403       403       403            403      403
+data-request-list                401       200      403       403       403            403      403
+data-request-detail              401       200      403       403       403            403      403
+data-request-data                401       200      403       403       403            403      403
+data-request-export              401       200      403       403       403            403      403
 """
 
 # Cells that are wrong today, with why: (endpoint, role, side) → reason. They run as strict xfails.
@@ -356,6 +390,7 @@ KNOWN_WRONG: dict[tuple[str, str, str], str] = {}
 EXCLUDED = {
     "accounts:login": "the sign-in page itself, for anonymous visitors (hoptac/accounts/tests)",
     "accounts:logout": "POST only; signing out has no scope",
+    "accounts:login_code": "the sign-in's second step, reached only from a right password (accounts tests)",
     "set_language": "Django's language switch (i18n/setlang/), no data",
     "api-token": "POST only: exchanges a password for a token (accounts tests)",
     "api-logout": "POST only: revokes the caller's API tokens, no data (accounts tests)",
@@ -394,6 +429,10 @@ WRITE_ONLY = {
     "progress-report-return",
     "progress-report-submit",
     "import-commit",
+    "data-request-decide",
+    "data-request-correct",
+    "data-request-erase",
+    "data-request-complete",
 }
 
 OUTCOMES = {"200", "hide", "302", "401", "403", "404", "login"}

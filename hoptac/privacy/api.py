@@ -1,0 +1,209 @@
+"""The personal-data requests through the API (administrators): record, list, read, the person's data (JSON
+or .xlsx: a personal-data view in the audit trail), decide, correct, erase, mark as carried out."""
+
+from typing import Any
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.response import Response
+
+from hoptac.accounts import roles
+from hoptac.accounts.http import SignedInApiRequest
+from hoptac.core.api import ScopedModelSerializer
+from hoptac.core.downloads import XLSX, attachment
+from hoptac.registry.models import Organisation
+
+from . import services
+from .exports import person_workbook
+from .models import DataSubjectRequest, Decision
+from .selectors import ORGANISATION_PERSONAL_FIELDS, USER_PERSONAL_FIELDS, WHOLE_REGISTRY, person_data
+
+
+class HandlesDataRequests(BasePermission):
+    message = "Only an administrator handles personal-data requests."
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        return roles.can_handle_data_requests(request.user)
+
+
+class DataSubjectRequestSerializer(ScopedModelSerializer):
+    created_by: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
+    decided_by: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    done_by: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = DataSubjectRequest
+        fields = [
+            "id",
+            "reference",
+            *services.REQUEST_FIELDS,
+            "decision",
+            "decision_note",
+            "decided_by",
+            "decided_at",
+            "done_by",
+            "done_at",
+            "outcome",
+            "created_by",
+            "created_at",
+        ]
+        read_only_fields = [
+            "reference",
+            "decision",
+            "decision_note",
+            "decided_at",
+            "done_at",
+            "outcome",
+            "created_at",
+        ]
+
+
+class PersonOrganisationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    representative_name = serializers.CharField()
+    representative_title = serializers.CharField()
+    phone = serializers.CharField()
+    email = serializers.CharField()
+
+
+class PersonHistorySerializer(PersonOrganisationSerializer):
+    history_id = serializers.IntegerField()
+    history_date = serializers.DateTimeField()
+
+
+class PersonUserSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    first_name = serializers.CharField()
+    last_name = serializers.CharField()
+    email = serializers.CharField()
+
+
+class PersonDataSerializer(serializers.Serializer):
+    organisations = PersonOrganisationSerializer(many=True)
+    history = PersonHistorySerializer(many=True)
+    users = PersonUserSerializer(many=True)
+
+
+class DecisionSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=[Decision.ACCEPTED, Decision.REFUSED])
+    decision_note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CorrectionSerializer(serializers.Serializer):
+    organisation = serializers.IntegerField()
+    representative_name = serializers.CharField(required=False, allow_blank=True, max_length=120)
+    representative_title = serializers.CharField(required=False, allow_blank=True, max_length=80)
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=30)
+    email = serializers.EmailField(required=False, allow_blank=True)
+
+
+class CompleteSerializer(serializers.Serializer):
+    outcome = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ErasureSerializer(serializers.Serializer):
+    organisations = serializers.IntegerField()
+    history_rows = serializers.IntegerField()
+    accounts = serializers.IntegerField()
+
+
+class DataSubjectRequestViewSet(
+    mixins.ListModelMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Personal-data requests (Law 91/2025/QH15): a person asks to see, correct or erase their data."""
+
+    request: SignedInApiRequest
+    serializer_class = DataSubjectRequestSerializer
+    permission_classes = [IsAuthenticated, HandlesDataRequests]
+    queryset = DataSubjectRequest.objects.select_related("created_by", "decided_by", "done_by")
+    filter_backends: list[Any] = []
+
+    def perform_create(self, serializer):
+        serializer.instance = services.request_create(user=self.request.user, data=serializer.validated_data)
+
+    def _answer(self, obj: DataSubjectRequest) -> Response:
+        obj.refresh_from_db()
+        return Response(DataSubjectRequestSerializer(obj).data)
+
+    @extend_schema(responses=PersonDataSerializer)
+    @action(detail=True, methods=["get"])
+    def data(self, request, pk=None):
+        """Everything stored about the person: organisations, past versions, user accounts."""
+        found = person_data(self.get_object())
+        fields = ["id", "name", *ORGANISATION_PERSONAL_FIELDS]
+        return Response(
+            {
+                "organisations": [{f: getattr(o, f) for f in fields} for o in found.organisations],
+                "history": [
+                    {f: getattr(h, f) for f in [*fields, "history_id", "history_date"]} for h in found.history
+                ],
+                "users": [
+                    {f: getattr(u, f) for f in ["username", *USER_PERSONAL_FIELDS]} for u in found.users
+                ],
+            }
+        )
+
+    @extend_schema(responses={(200, XLSX): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def export(self, request, pk=None):
+        """The person's data as .xlsx (what the person is given on an access request)."""
+        obj = self.get_object()
+        content = person_workbook(obj, person_data(obj))
+        today = timezone.localdate()
+        return attachment(
+            content, content_type=XLSX, filename=f"hoptac-du-lieu-ca-nhan-{obj.reference}-{today:%Y%m%d}.xlsx"
+        )
+
+    @extend_schema(request=DecisionSerializer, responses=DataSubjectRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        obj = self.get_object()
+        body = DecisionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.request_decide(
+            user=request.user,
+            request_obj=obj,
+            decision=body.validated_data["decision"],
+            note=body.validated_data["decision_note"],
+        )
+        return self._answer(obj)
+
+    @extend_schema(request=CorrectionSerializer, responses=DataSubjectRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def correct(self, request, pk=None):
+        obj = self.get_object()
+        body = CorrectionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        organisation = get_object_or_404(
+            Organisation.objects.unrestricted(WHOLE_REGISTRY), pk=data.pop("organisation")
+        )
+        services.correct(user=request.user, request_obj=obj, organisation=organisation, data=data)
+        return self._answer(obj)
+
+    @extend_schema(request=None, responses=ErasureSerializer)
+    @action(detail=True, methods=["post"])
+    def erase(self, request, pk=None):
+        counts = services.erase(user=request.user, request_obj=self.get_object())
+        return Response(counts)
+
+    @extend_schema(request=CompleteSerializer, responses=DataSubjectRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        obj = self.get_object()
+        body = CompleteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.complete(user=request.user, request_obj=obj, outcome=body.validated_data["outcome"])
+        return self._answer(obj)

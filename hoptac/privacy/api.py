@@ -3,7 +3,6 @@ or .xlsx: a personal-data view in the audit trail), decide, correct, erase, mark
 
 from typing import Any
 
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -14,14 +13,14 @@ from rest_framework.response import Response
 
 from hoptac.accounts import roles
 from hoptac.accounts.http import SignedInApiRequest
-from hoptac.core.api import ScopedModelSerializer
+from hoptac.core.api import ScopedModelSerializer, ScopedPrimaryKeyRelatedField
 from hoptac.core.downloads import XLSX, attachment
 from hoptac.registry.models import Organisation
 
 from . import services
 from .exports import person_workbook
 from .models import DataSubjectRequest, Decision
-from .selectors import ORGANISATION_PERSONAL_FIELDS, USER_PERSONAL_FIELDS, WHOLE_REGISTRY, person_data
+from .selectors import ORGANISATION_PERSONAL_FIELDS, USER_PERSONAL_FIELDS, person_data
 
 
 class HandlesDataRequests(BasePermission):
@@ -70,7 +69,7 @@ class DataSubjectRequestSerializer(ScopedModelSerializer):
 
 
 class PersonOrganisationSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = serializers.IntegerField(read_only=True)
     name = serializers.CharField()
     representative_name = serializers.CharField()
     representative_title = serializers.CharField()
@@ -79,7 +78,7 @@ class PersonOrganisationSerializer(serializers.Serializer):
 
 
 class PersonHistorySerializer(PersonOrganisationSerializer):
-    history_id = serializers.IntegerField()
+    history_id = serializers.IntegerField(read_only=True)
     history_date = serializers.DateTimeField()
 
 
@@ -102,7 +101,7 @@ class DecisionSerializer(serializers.Serializer):
 
 
 class CorrectionSerializer(serializers.Serializer):
-    organisation = serializers.IntegerField()
+    organisation = ScopedPrimaryKeyRelatedField(model=Organisation, scope_action="change")
     representative_name = serializers.CharField(required=False, allow_blank=True, max_length=120)
     representative_title = serializers.CharField(required=False, allow_blank=True, max_length=80)
     phone = serializers.CharField(required=False, allow_blank=True, max_length=30)
@@ -184,12 +183,10 @@ class DataSubjectRequestViewSet(
     @action(detail=True, methods=["post"])
     def correct(self, request, pk=None):
         obj = self.get_object()
-        body = CorrectionSerializer(data=request.data)
+        body = CorrectionSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
-        organisation = get_object_or_404(
-            Organisation.objects.unrestricted(WHOLE_REGISTRY), pk=data.pop("organisation")
-        )
+        organisation = data.pop("organisation")
         services.correct(user=request.user, request_obj=obj, organisation=organisation, data=data)
         return self._answer(obj)
 

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "hoptac.tasks",
     "hoptac.imports",
     "hoptac.reports",
+    "hoptac.desk",
     "hoptac.demo",
 ]
 
@@ -126,7 +127,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "registry:organisation_list"
+LOGIN_REDIRECT_URL = "desk:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # ---- Authentication, sessions, API tokens and throttling (engineer F2; docs/decisions/0022-authentication-audit.md)

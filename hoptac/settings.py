@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "hoptac.accounts.context_processors.user_role",
+                "hoptac.desk.context_processors.review_queues",
             ],
         },
     },

@@ -117,3 +117,18 @@ def test_the_viewer_sees_no_queue(module_world, module_clients):
     text = response_text(module_clients["viewer"].get("/"))
     assert "data-queue" not in text
     assert "data-status=" in text
+
+
+def test_the_rating_calendar_opens_on_the_year_with_open_work(module_world, module_clients, monkeypatch):
+    """The year after YEAR is the evaluation year now; YEAR's self-assessments are still drafts: the
+    calendar opens on YEAR. Two years on, YEAR no longer holds it back."""
+    from hoptac.scoring import views as scoring_views
+
+    from .world import YEAR
+
+    client = module_clients["commune"]
+    monkeypatch.setattr(scoring_views, "default_year", lambda: YEAR + 1)
+    assert client.get(reverse("scoring:calendar")).context["year"] == YEAR
+    assert client.get(reverse("scoring:calendar") + f"?year={YEAR + 1}").context["year"] == YEAR + 1
+    monkeypatch.setattr(scoring_views, "default_year", lambda: YEAR + 2)
+    assert client.get(reverse("scoring:calendar")).context["year"] == YEAR + 2

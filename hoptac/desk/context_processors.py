@@ -12,7 +12,7 @@ from . import selectors
 def _menu(user: Any) -> dict[str, Any]:
     kind = selectors.desk_kind(user)
     queues = selectors.review_queues(user=user, kind=kind, today=timezone.localdate())
-    return {"queues": queues, "total": sum(queue.count for queue in queues)}
+    return {"queues": queues, "total": sum(queue.count for queue in queues if not queue.elsewhere)}
 
 
 def review_queues(request: HttpRequest) -> dict[str, Any]:

@@ -14,7 +14,6 @@ from typing import Any
 
 from django.db.models import Count, Min
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -71,7 +70,9 @@ class Queue:
     url: str
     oldest: datetime.date | None = None
     age_days: int | None = None
-    note: str = ""
+    # Waiting at another level (the communes' step, shown to the province for follow-up): not counted in
+    # the menu's total of what waits for the user.
+    elsewhere: bool = False
 
     @property
     def stale(self) -> bool:
@@ -159,6 +160,7 @@ def rating_queues(*, user: User, kind: str, today: datetime.date) -> list[Queue]
                     url=reverse("scoring:calendar") + "?" + urlencode({"year": year, "state": state}),
                     oldest=day,
                     age_days=_days(day, today),
+                    elsewhere=kind == PROVINCE and state == AssessmentState.SUBMITTED,
                 )
             )
     return queues
@@ -192,22 +194,6 @@ def review_queues(*, user: User, kind: str, today: datetime.date) -> list[Queue]
     if yearly is not None:
         queues.append(yearly)
     queues += rating_queues(user=user, kind=kind, today=today)
-    reports = report_queue(user=user, today=today)
-    if reports is not None:
-        queues.append(reports)
-    return queues
-
-
-def menu_queues(*, user: User) -> list[Queue]:
-    """The queues the menu shows with their counts (the desk's, without the ratings' years split)."""
-    kind = desk_kind(user)
-    if kind not in (PROVINCE, COMMUNE):
-        return []
-    today = timezone.localdate()
-    queues: list[Queue] = []
-    yearly = yearly_queue(user=user, today=today)
-    if yearly is not None:
-        queues.append(yearly)
     reports = report_queue(user=user, today=today)
     if reports is not None:
         queues.append(reports)

@@ -211,6 +211,15 @@ class YearlyReportTable(tables.Table):
 
     def render_state(self, record):
         badge = state_badge(record.state)
+        deadline = record.deadline_state()
+        if deadline:
+            mark = _("overdue since %(date)s") if deadline == "overdue" else _("due %(date)s")
+            return format_html(
+                '{}<span class="sub"><span class="badge due-{}">{}</span></span>',
+                badge,
+                deadline,
+                mark % {"date": format_date(record.due)},
+            )
         if record.submitted_at:
             submitted = _("submitted on %(date)s") % {"date": format_date(record.submitted_at)}
             return format_html('{}<span class="sub">{}</span>', badge, submitted)

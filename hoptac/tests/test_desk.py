@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def _links(text: str, marker: str) -> list[tuple[str, int]]:
     """(href, count) of every count link inside the elements carrying `marker` (data-queue, data-late…)."""
     found = []
-    for block in re.findall(rf'<li {marker}="[^"]*">(.*?)</li>', text, flags=re.S):
+    for block in re.findall(rf'<li {marker}="[^"]*"[^>]*>(.*?)</li>', text, flags=re.S):
         match = re.search(r'href="([^"]+)"><span class="count">([\d.]+)</span>', block)
         if match:
             found.append((html.unescape(match.group(1)), int(match.group(2).replace(".", ""))))

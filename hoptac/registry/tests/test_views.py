@@ -13,9 +13,9 @@ from django.utils import timezone
 from hoptac.accounts.models import Role
 from hoptac.accounts.tests.factories import UserFactory
 from hoptac.areas.tests.factories import current_commune, district, legacy_commune
+from hoptac.core.review import transition
 from hoptac.registry import errors, services
 from hoptac.registry.choices import LegalStatus, OrganisationKind, Sector
-from hoptac.core.review import transition
 from hoptac.registry.models import (
     MEMBER_FIELDS,
     Organisation,

@@ -148,16 +148,18 @@ def rating_queues(*, user: User, kind: str, today: datetime.date) -> list[Queue]
     for year in sorted({year for year, _state in oldest}, reverse=True):
         counts = scoring_selectors.calendar_counts(scoring_selectors.calendar(user=user, year=year))
         for state, stamp, label in steps:
-            row = oldest.get((year, state))
-            if row is None or not counts.get(state):
+            found = oldest.get((year, state))
+            if found is None or not counts.get(state):
                 continue
-            day = _as_date(row["oldest_reviewed" if stamp == "reviewed_at" else "oldest_submitted"])
+            day = _as_date(found["oldest_reviewed" if stamp == "reviewed_at" else "oldest_submitted"])
             queues.append(
                 Queue(
                     key=f"rating-{state}-{year}",
                     label=str(label) % {"year": year},
                     count=counts[state],
-                    url=reverse("scoring:calendar") + "?" + urlencode({"year": year, "state": state}),
+                    url=reverse("scoring:calendar")
+                    + "?"
+                    + urlencode({"year": str(year), "state": str(state)}),
                     oldest=day,
                     age_days=_days(day, today),
                     elsewhere=kind == PROVINCE and state == AssessmentState.SUBMITTED,
@@ -271,7 +273,7 @@ def plan_summaries(*, today: datetime.date) -> list[PlanSummary]:
     """Each plan's verdicts, most severe first, each count linking to the plan page filtered by that
     verdict; and its most severe targets (not achieved, at risk, behind) with links to their pages. Plans
     cover the whole province: the same for every reader."""
-    order = {status: index for index, status in enumerate(SEVERITY)}
+    order: dict[str, int] = {status: index for index, status in enumerate(SEVERITY)}
     summaries = []
     for plan in plan_selectors.plan_list():
         results = plan_selectors.plan_evaluate(plan=plan, as_of=today)

@@ -279,7 +279,7 @@ class YearlyReviewTable(tables.Table):
         )
 
     def render_commune(self, record):
-        return YearlyReportTable.render_commune(self, record)  # type: ignore[arg-type]
+        return YearlyReportTable.render_commune(self, record)
 
     def render_year(self, value):
         return str(value)

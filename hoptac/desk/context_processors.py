@@ -9,9 +9,11 @@ from django.utils.functional import SimpleLazyObject
 from . import selectors
 
 
-def _menu(user: Any) -> dict[str, Any]:
-    kind = selectors.desk_kind(user)
-    queues = selectors.review_queues(user=user, kind=kind, today=timezone.localdate())
+def _menu(request: HttpRequest, user: Any) -> dict[str, Any]:
+    queues = getattr(request, "desk_queues", None)  # already read by the desk itself
+    if queues is None:
+        kind = selectors.desk_kind(user)
+        queues = selectors.review_queues(user=user, kind=kind, today=timezone.localdate())
     return {"queues": queues, "total": sum(queue.count for queue in queues if not queue.elsewhere)}
 
 
@@ -21,4 +23,4 @@ def review_queues(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"menu_queues": SimpleLazyObject(lambda: _menu(user))}
+    return {"menu_queues": SimpleLazyObject(lambda: _menu(request, user))}

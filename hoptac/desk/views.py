@@ -26,9 +26,12 @@ class HomeView(LoginRequiredMixin, TemplateView):
         context.update({"kind": kind, "today": today})
         if kind in (selectors.PROVINCE, selectors.COMMUNE):
             late, late_total = selectors.overdue_by_agency(user=user, today=today)
+            queues = selectors.review_queues(user=user, kind=kind, today=today)
+            # The menu shows the same queues on this page (context_processors.py): read them once.
+            setattr(self.request, "desk_queues", queues)  # noqa: B010
             context.update(
                 {
-                    "queues": selectors.review_queues(user=user, kind=kind, today=today),
+                    "queues": queues,
                     "late_agencies": late[: selectors.AGENCY_ROWS],
                     "late_more": max(0, len(late) - selectors.AGENCY_ROWS),
                     "late_total": late_total,

@@ -256,7 +256,7 @@ class YearlyReviewTable(tables.Table):
         fields = ()
         sequence = ("pick", "name", "year", "commune", "submitted_at", "review")
         template_name = TABLE_TEMPLATE
-        attrs = {"class": "data-table compact"}
+        attrs = {"class": "data-table compact stack-on-phone"}
         empty_text = _("Nothing waits for review.")
         orderable = True
 

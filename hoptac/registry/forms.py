@@ -226,7 +226,7 @@ class YearlyReportForm(forms.ModelForm):
         self.existing_years = set(existing_years)
         if self.instance.pk:
             self.fields["year"].disabled = True
-        else:
+        elif not self.initial.get("year"):
             self.fields["year"].initial = timezone.localdate().year
         year_field_setup(self.fields["year"])
         for name in [*MONEY_REPORT_FIELDS, "state_support_amount"]:

@@ -17,6 +17,7 @@ from django_tables2 import SingleTableMixin
 from hoptac.accounts import roles
 from hoptac.accounts.http import SignedInRequest
 from hoptac.core.downloads import XLSX, attachment
+from hoptac.core.filters import clean_year
 from hoptac.core.forms import add_service_errors
 from hoptac.core.review import ReviewStepMixin
 from hoptac.core.scoping import can_reach
@@ -333,7 +334,10 @@ class YearlyReportFormView(OrganisationChildFormView):
 
 
 class YearlyReportCreateView(YearlyReportFormView):
-    pass
+    def get_initial(self):
+        """The year asked for (?year=, the desk's "Nhập số liệu" of a year), else the form's default."""
+        year = clean_year(self.request.GET.get("year"))
+        return {**super().get_initial(), **({"year": year} if year else {})}
 
 
 class YearlyReportUpdateView(YearlyReportFormView):

@@ -649,6 +649,7 @@ def test_yearly_report_form_saves_a_draft_or_saves_and_submits(client, province_
     page = html(client.get(year_new(org_a)))
     assert "Lưu nháp" in page and "Lưu và nộp" in page
     assert 'name="submitted_at"' not in page
+    assert 'value="2021"' in html(client.get(year_new(org_a) + "?year=2021"))  # the desk's link of a year
     data = report_form_data(revenue="2.500.000.000", profit="150.000.000")
     client.post(year_new(org_a), {**data, "action": "draft"})
     report = YearlyReport.objects.get(organisation=org_a, year=2023)

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "hoptac.imports",
     "hoptac.reports",
     "hoptac.privacy",
+    "hoptac.desk",
     "hoptac.demo",
 ]
 
@@ -100,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "hoptac.accounts.context_processors.user_role",
+                "hoptac.desk.context_processors.review_queues",
             ],
         },
     },
@@ -131,7 +133,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "registry:organisation_list"
+LOGIN_REDIRECT_URL = "desk:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # ---- Authentication, sessions, API tokens and throttling (engineer F2; docs/decisions/0022-authentication-audit.md)

@@ -219,12 +219,12 @@ class YearlyReportForm(forms.ModelForm):
         ),
         (_("Digital transformation"), ["accounting_software", "e_invoice", "e_commerce", "has_website"]),
         (_("State support"), ["state_support", "state_support_amount", "state_support_note"]),
-        (_("Submission"), ["submitted_at"]),
     ]
 
     class Meta:
         model = YearlyReport
-        fields = ["year", *YEARLY_DATA_FIELDS, "submitted_at"]
+        # The submission day is the system's (the workflow's submit step), never typed.
+        fields = ["year", *YEARLY_DATA_FIELDS]
 
     def __init__(self, *args, existing_years=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -232,7 +232,7 @@ class YearlyReportForm(forms.ModelForm):
         self.existing_years = set(existing_years)
         if self.instance.pk:
             self.fields["year"].disabled = True
-        else:
+        elif not self.initial.get("year"):
             self.fields["year"].initial = timezone.localdate().year
         year_field_setup(self.fields["year"])
         for name in [*MONEY_REPORT_FIELDS, "state_support_amount"]:
@@ -240,7 +240,6 @@ class YearlyReportForm(forms.ModelForm):
         for name in self.fields:
             if isinstance(self.fields[name], forms.IntegerField) and name != "year":
                 self.fields[name].widget.attrs.update({"min": 0, "class": "num"})
-        date_field_setup(self.fields["submitted_at"])
 
     def clean_year(self):
         year = self.cleaned_data["year"]

@@ -350,6 +350,12 @@ YEARLY_DATA_FIELDS = [
 ]
 
 
+# The yearly data are due by 15 December of their year (TT 09/2024/TT-BKHĐT Điều 6); due soon within this
+# many days (the tasks' window, hoptac.tasks.rules.DUE_SOON_DAYS).
+YEARLY_DATA_DUE = (12, 15)
+YEARLY_DATA_SOON_DAYS = 14
+
+
 class YearlyReport(ReviewedModel):
     """Yearly operating data an organisation owes by 15/12 (TT 09/2024/TT-BKHĐT Điều 6)."""
 
@@ -420,6 +426,22 @@ class YearlyReport(ReviewedModel):
     @property
     def total_members(self) -> int:
         return self.official_members + self.associate_members
+
+    @property
+    def due(self) -> datetime.date:
+        return datetime.date(self.year, *YEARLY_DATA_DUE)
+
+    def deadline_state(self, today: datetime.date | None = None) -> str:
+        """Where data still to be sent stand against their due day: "overdue", "due_soon" or "" (sent, or
+        not due soon); the tones of the badges `due-…` (css/app.css)."""
+        if self.state not in (YearlyReportState.DRAFT, YearlyReportState.RETURNED):
+            return ""
+        today = today or timezone.localdate()
+        if today > self.due:
+            return "overdue"
+        if (self.due - today).days <= YEARLY_DATA_SOON_DAYS:
+            return "due_soon"
+        return ""
 
     @property
     def period_end(self) -> datetime.date:

@@ -18,6 +18,7 @@ from hoptac.areas.models import AdminUnit
 from hoptac.areas.selectors import commune_successor
 from hoptac.core.concurrency import take_expected_version
 from hoptac.core.history import set_history_user
+from hoptac.core.review import transition
 from hoptac.core.scoping import can_reach
 
 from . import errors
@@ -229,9 +230,25 @@ def yearly_report_save(
     year: int,
     data: dict[str, Any],
     report: YearlyReport | None = None,
+    submit: bool = False,
 ) -> YearlyReport:
     """Create or update the organisation's data for `year`. Accepted years are locked, and submitted data
-    wait for the commune officer's review (registry/workflow.py)."""
+    wait for the commune officer's review (registry/workflow.py). With `submit`, the saved data are then
+    submitted for review (the workflow's submit step, which stamps the day): both or neither."""
+    report = _yearly_report_write(user=user, organisation=organisation, year=year, data=data, report=report)
+    if submit:
+        report = transition(report, "submit", user=user)
+    return report
+
+
+def _yearly_report_write(
+    *,
+    user: User,
+    organisation: Organisation,
+    year: int,
+    data: dict[str, Any],
+    report: YearlyReport | None,
+) -> YearlyReport:
     if not can_reach(user, "change", organisation):
         raise PermissionDenied(errors.NOT_ALLOWED)
     if report is None:
@@ -255,3 +272,14 @@ def yearly_report_save(
     set_history_user(report, user)
     report.save()
     return report
+
+
+@transaction.atomic
+def yearly_reports_accept(*, user: User, reports: Iterable[YearlyReport], comment: str = "") -> int:
+    """Accept several submitted yearly data at once (the review queue's bulk decision): each through the
+    workflow's accept step (scope, role and state checked, stamped, kept in the history), all or none."""
+    count = 0
+    for report in reports:
+        transition(report, "accept", user=user, comment=comment)
+        count += 1
+    return count

@@ -211,7 +211,95 @@ class YearlyReportTable(tables.Table):
 
     def render_state(self, record):
         badge = state_badge(record.state)
+        deadline = record.deadline_state()
+        if deadline:
+            mark = _("overdue since %(date)s") if deadline == "overdue" else _("due %(date)s")
+            return format_html(
+                '{}<span class="sub"><span class="badge due-{}">{}</span></span>',
+                badge,
+                deadline,
+                mark % {"date": format_date(record.due)},
+            )
         if record.submitted_at:
             submitted = _("submitted on %(date)s") % {"date": format_date(record.submitted_at)}
             return format_html('{}<span class="sub">{}</span>', badge, submitted)
         return badge
+
+
+class YearlyReviewTable(tables.Table):
+    """The yearly data waiting for review: a box to pick rows for a bulk decision, the organisation, the
+    year, the commune, the day it was submitted and how long it has waited (marked past two weeks)."""
+
+    pick = tables.CheckBoxColumn(
+        accessor="pk",
+        attrs={"th__input": {"aria-label": _("Select all"), "data-select-all": "pk"}},
+        orderable=False,
+    )
+    name = tables.Column(
+        verbose_name=_("Organisation"),
+        accessor="organisation__name",
+        order_by=("organisation__name_sort", "organisation_id", "-year"),
+        attrs={"td": {"class": "col-name"}},
+    )
+    year = tables.Column(verbose_name=_("Year"), order_by=("year", "organisation__name_sort"))
+    commune = YearlyReportTable.base_columns["commune"]
+    submitted_at = tables.Column(
+        verbose_name=_("Submitted on"), order_by=("submitted_at", "organisation__name_sort"), empty_values=()
+    )
+    review = tables.Column(verbose_name=_("Actions"), accessor="pk", orderable=False, empty_values=())
+
+    # Waiting longer than this many days is marked as late.
+    LATE_AFTER_DAYS = 14
+
+    class Meta:
+        model = YearlyReport
+        fields = ()
+        sequence = ("pick", "name", "year", "commune", "submitted_at", "review")
+        template_name = TABLE_TEMPLATE
+        attrs = {"class": "data-table compact stack-on-phone"}
+        empty_text = _("Nothing waits for review.")
+        orderable = True
+
+    def __init__(self, *args, today=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.utils import timezone
+
+        self.today = today or timezone.localdate()
+
+    def render_pick(self, value):
+        return format_html(
+            '<input type="checkbox" name="pk" value="{}" aria-label="{}">', value, _("Select this row")
+        )
+
+    def render_name(self, value, record):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("registry:organisation_detail", args=[record.organisation_id]),
+            value,
+        )
+
+    def render_commune(self, record):
+        return YearlyReportTable.render_commune(self, record)
+
+    def render_year(self, value):
+        return str(value)
+
+    def render_submitted_at(self, record):
+        if not record.submitted_at:
+            return "—"
+        days = (self.today - record.submitted_at).days
+        waited = _("waiting %(days)s days") % {"days": days}
+        tone = "due-overdue" if days > self.LATE_AFTER_DAYS else "due-upcoming"
+        return format_html(
+            '{}<span class="sub"><span class="badge {}">{}</span></span>',
+            format_date(record.submitted_at),
+            tone,
+            waited,
+        )
+
+    def render_review(self, record):
+        return format_html(
+            '<a class="button small secondary" href="{}">{}</a>',
+            reverse("registry:yearly_report_review", args=[record.organisation_id, record.year]),
+            _("Review"),
+        )

@@ -8,6 +8,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
@@ -33,7 +34,7 @@ from .forms import (
     YearlyReportListFilter,
 )
 from .models import YearlyReport, YearlyReportState
-from .tables import OrganisationTable, YearlyReportTable
+from .tables import OrganisationTable, YearlyReportTable, YearlyReviewTable
 
 PAGE_SIZE = 25
 
@@ -307,6 +308,7 @@ class YearlyReportFormView(OrganisationChildFormView):
     def form_valid(self, form):
         data = {name: value for name, value in form.cleaned_data.items() if name != "year"}
         year = self.report.year if self.report else form.cleaned_data["year"]
+        submit = self.request.POST.get("action") == "submit"
         try:
             report = services.yearly_report_save(
                 user=self.request.user,
@@ -314,16 +316,28 @@ class YearlyReportFormView(OrganisationChildFormView):
                 year=year,
                 data=data,
                 report=self.report,
+                submit=submit,
             )
         except ValidationError as error:
             add_service_errors(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, _("The data for %(year)s were saved.") % {"year": report.year})
-        return redirect(self.detail_url("#years"))
+        if submit:
+            messages.success(
+                self.request, _("The data for %(year)s were saved and submitted for review.") % {"year": year}
+            )
+        else:
+            messages.success(
+                self.request,
+                _("The draft for %(year)s was saved; it is not submitted yet.") % {"year": report.year},
+            )
+        return redirect("registry:yearly_report_review", pk=self.organisation.pk, year=report.year)
 
 
 class YearlyReportCreateView(YearlyReportFormView):
-    pass
+    def get_initial(self):
+        """The year asked for (?year=, the desk's "Nhập số liệu" of a year), else the form's default."""
+        year = clean_year(self.request.GET.get("year"))
+        return {**super().get_initial(), **({"year": year} if year else {})}
 
 
 class YearlyReportUpdateView(YearlyReportFormView):
@@ -386,13 +400,49 @@ class YearlyReportReviewView(LoginRequiredMixin, ReviewStepMixin, TemplateView):
         return context
 
 
-class YearlyReviewListView(LoginRequiredMixin, TemplateView):
-    """Yearly data waiting for the commune officer's review, in the user's scope."""
+class YearlyReviewListView(ListPageMixin):
+    """The review queue of the yearly data: data submitted in the user's scope and waiting for an officer's
+    decision, oldest first, with the registry's filters, pages of 25, and a bulk acceptance of the rows
+    picked (accepting needs no comment; returning does, so it is taken one by one on the review page)."""
 
-    request: SignedInRequest
+    table_class = YearlyReviewTable
+    filterset_class = YearlyReportListFilter
     template_name = "registry/yearly_review_list.html"
+    filter_fields = ("q", "year", "area", "kind")
+
+    def get_queryset(self):
+        return selectors.yearly_reports_to_review(user=self.request.user)
+
+    def get_table_kwargs(self):
+        return {"today": timezone.localdate()}
 
     def get_context_data(self, **kwargs):
-        year = clean_year(self.request.GET.get("year"))
-        reports = selectors.yearly_reports_to_review(user=self.request.user, year=year)
-        return super().get_context_data(reports=reports, year=year, **kwargs)
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["can_accept"] = roles.can_review_yearly_data(user)
+        context["province_wide"] = roles.is_province_wide(user)
+        return context
+
+    def post(self, request, *args, **kwargs):
+        ids = [int(pk) for pk in request.POST.getlist("pk") if pk.isdigit()]
+        back = request.get_full_path()
+        if request.POST.get("action") != "accept" or not ids:
+            messages.warning(request, _("Pick the rows to accept first."))
+            return redirect(back)
+        reports = list(self.get_queryset().filter(pk__in=ids))
+        try:
+            count = services.yearly_reports_accept(user=request.user, reports=reports)
+        except (ValidationError, PermissionDenied) as error:
+            for message in getattr(error, "messages", None) or [str(error)]:
+                messages.error(request, message)
+            return redirect(back)
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d yearly report was accepted and locked.",
+                "%(count)d yearly reports were accepted and locked.",
+                count,
+            )
+            % {"count": count},
+        )
+        return redirect(back)

@@ -101,6 +101,16 @@ def assessment_list(*, user: User, action: Action = "view") -> QuerySet[Assessme
     )
 
 
+def year_with_open_work(*, user: User, default: int) -> int:
+    """The year the rating pages open on: the year before `default` while any of its ratings in the user's
+    scope still waits for a step (not approved), else `default` — a new year never hides last year's
+    ratings still waiting for review or approval."""
+    waiting = (
+        assessment_list(user=user).filter(year=default - 1).exclude(state=AssessmentState.APPROVED).exists()
+    )
+    return default - 1 if waiting else default
+
+
 def assessment_get(*, user: User, pk: int, action: Action = "view") -> Assessment:
     try:
         return assessment_list(user=user, action=action).get(pk=pk)

@@ -67,8 +67,9 @@ class CalendarView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user  # signed in: LoginRequiredMixin
-        form = CalendarFilterForm(self.request.GET or {"year": default_year()})
-        year, area = default_year(), None
+        opening = selectors.year_with_open_work(user=user, default=default_year())
+        form = CalendarFilterForm(self.request.GET or {"year": opening})
+        year, area = opening, None
         if form.is_valid():
             year, area = form.cleaned_data["year"], form.cleaned_data["area"]
         queryset = selectors.calendar(user=user, year=year, area=area)

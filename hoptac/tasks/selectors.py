@@ -18,6 +18,7 @@ from hoptac.accounts.models import User
 from hoptac.areas.models import AdminMap, AdminUnit, Level
 from hoptac.areas.selectors import commune_ids_within, map_in_force_on
 from hoptac.core.scoping import public
+from hoptac.registry.models import YEARLY_DATA_DUE
 
 from .choices import ItemKind, ReportState, Timeliness
 from .models import (
@@ -39,8 +40,6 @@ if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
     from hoptac.registry.models import Organisation
-
-YEARLY_DATA_DUE = (12, 15)  # TT 09/2024/TT-BKHĐT Điều 6: yearly data by 15 December
 
 
 # ---------------------------------------------------------------------------------------------

@@ -458,6 +458,9 @@ class AttachmentDeleteView(LoginRequiredMixin, View):
         return redirect("tasks:report_edit", pk=period_pk)
 
 
+REVIEW_PAGE_SIZE = 25
+
+
 class ReviewListView(TasksMixin, TemplateView):
     request: SignedInRequest
 
@@ -465,9 +468,22 @@ class ReviewListView(TasksMixin, TemplateView):
     tab = "reviews"
 
     def get_context_data(self, **kwargs):
-        periods = selectors.reports_waiting_review(user=self.request.user)
+        from django.core.paginator import Paginator
+
+        today = _today()
+        waiting = selectors.reports_waiting_review(user=self.request.user)
+        page = Paginator(waiting, REVIEW_PAGE_SIZE).get_page(self.request.GET.get("page"))
+        for period in page:
+            # Submitted: on time or late against the due day (rules.timeliness), shown on every row.
+            period.timeliness = timeliness(
+                due=period.due, submitted_on=period.first_submitted_on, today=today
+            )
         return super().get_context_data(
-            periods=periods, can_review=roles.can_review_reports(self.request.user), **kwargs
+            periods=page,
+            page_obj=page,
+            count=page.paginator.count,
+            can_review=roles.can_review_reports(self.request.user),
+            **kwargs,
         )
 
 

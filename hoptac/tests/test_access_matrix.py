@@ -139,7 +139,7 @@ def detail(name, *args, query=None) -> Endpoint:
 
 # How to reach each endpoint. Keys are URL names (DRF's router names for the API).
 ENDPOINTS: dict[str, Endpoint] = {
-    "/": Endpoint(url=lambda v: "/"),  # the site root forwards to the registry
+    "desk:home": page("desk:home"),  # the site root: each role's desk
     # accounts, areas
     "accounts:profile": page("accounts:profile"),
     "accounts:two_factor": page("accounts:two_factor"),
@@ -272,7 +272,7 @@ ENDPOINTS: dict[str, Endpoint] = {
 
 MATRIX_TABLE = """
 endpoint                         anonymous admin    province  commune   representative viewer   viewer_area
-/                                302       302      302       302       302            302      302
+desk:home                        login     200      200       200       200            200      200
 accounts:profile                 login     200      200       200       200            200      200
 accounts:two_factor              login     200      200       403       403            403      403
 accounts:audit_list              login     200      403       403       403            403      403

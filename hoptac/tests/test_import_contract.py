@@ -30,7 +30,7 @@ LAYERS: list[set[str]] = [
     {"accounts"},
     {"registry"},
     {"plans", "scoring", "tasks", "imports"},
-    {"reports", "privacy"},
+    {"reports", "privacy", "desk"},
     {"demo", "urls", "api_urls", "settings", "wsgi"},
 ]
 LAYER_OF = {app: level for level, apps in enumerate(LAYERS) for app in apps}

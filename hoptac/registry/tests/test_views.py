@@ -8,13 +8,21 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from hoptac.accounts.models import Role
 from hoptac.accounts.tests.factories import UserFactory
 from hoptac.areas.tests.factories import current_commune, district, legacy_commune
+from hoptac.core.review import transition
 from hoptac.registry import errors, services
 from hoptac.registry.choices import LegalStatus, OrganisationKind, Sector
-from hoptac.registry.models import MEMBER_FIELDS, Organisation, StatusChange, YearlyReport
+from hoptac.registry.models import (
+    MEMBER_FIELDS,
+    Organisation,
+    StatusChange,
+    YearlyReport,
+    YearlyReportState,
+)
 from hoptac.registry.tests.factories import OrganisationFactory, YearlyReportFactory
 
 pytestmark = pytest.mark.django_db
@@ -469,8 +477,11 @@ def test_yearly_report_create_and_update(client, province_user, org_a):
     client.force_login(province_user)
     data = report_form_data(revenue="2.500.000.000", profit="150.000.000", in_value_chain="on")
     response = client.post(year_new(org_a), data)
-    assert response.status_code == 302 and response["Location"] == detail(org_a) + "#years"
+    # A draft is saved, not submitted: the year's page says so and offers the submission.
+    review_url = reverse("registry:yearly_report_review", args=[org_a.pk, 2023])
+    assert response.status_code == 302 and response["Location"] == review_url
     report = YearlyReport.objects.get(organisation=org_a, year=2023)
+    assert report.state == YearlyReportState.DRAFT and report.submitted_at is None
     assert report.revenue == 2_500_000_000 and report.profit == 150_000_000 and report.in_value_chain
     assert report.history.get().history_user == province_user
     # Entering the same year again is refused; the existing year is edited instead.
@@ -629,3 +640,33 @@ def test_export_status_as_of(client, province_user, varied):
     rows = workbook_rows(client.get(EXPORT, {"as_of": "01/01/2015"}))
     assert rows[1][0] == "Tình trạng pháp lý tính đến ngày 01/01/2015"
     assert [row[1] for row in rows[3:]] == ["Quỹ tín dụng nhân dân Giao Thiện"]
+
+
+def test_yearly_report_form_saves_a_draft_or_saves_and_submits(client, province_user, org_a):
+    """One form, two buttons: "Lưu nháp" keeps a draft, "Lưu và nộp" saves and submits (the day stamped by
+    the system; no typed submission day); saving a draft later never clears a stored day."""
+    client.force_login(province_user)
+    page = html(client.get(year_new(org_a)))
+    assert "Lưu nháp" in page and "Lưu và nộp" in page
+    assert 'name="submitted_at"' not in page
+    assert 'value="2021"' in html(client.get(year_new(org_a) + "?year=2021"))  # the desk's link of a year
+    data = report_form_data(revenue="2.500.000.000", profit="150.000.000")
+    client.post(year_new(org_a), {**data, "action": "draft"})
+    report = YearlyReport.objects.get(organisation=org_a, year=2023)
+    assert report.state == YearlyReportState.DRAFT
+    response = client.post(
+        year_edit(org_a, 2023), {**data, "workers": "9", "action": "submit", "version": report.version}
+    )
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.state == YearlyReportState.SUBMITTED and report.workers == 9
+    assert report.submitted_at == timezone.localdate()
+    # Returned for corrections, saved again as a draft: the first submission day stays.
+    transition(report, "return", user=province_user, comment="Thiếu số lao động")
+    report.refresh_from_db()
+    client.post(
+        year_edit(org_a, 2023), {**data, "workers": "10", "action": "draft", "version": report.version}
+    )
+    report.refresh_from_db()
+    assert report.state == YearlyReportState.RETURNED and report.workers == 10
+    assert report.submitted_at == timezone.localdate()

@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 from hoptac.accounts.api import LogoutView, ObtainTokenView, SchemaAccess
 from hoptac.areas.api.views import AdminUnitViewSet
 from hoptac.imports.api.urls import router as imports_router
+from hoptac.notifications.api import NotificationViewSet
 from hoptac.plans.api.urls import router as plans_router
 from hoptac.registry.api.views import OrganisationViewSet, YearlyReportViewSet
 from hoptac.reports.api.urls import router as reports_router
@@ -21,6 +22,7 @@ router = DefaultRouter()
 router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("yearly-reports", YearlyReportViewSet, basename="yearly-report")
 router.register("areas", AdminUnitViewSet, basename="area")
+router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [
     path("", include(router.urls)),

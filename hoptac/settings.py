@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "csp",
     "hoptac.core",
     "hoptac.accounts",
+    "hoptac.notifications",
     "hoptac.areas",
     "hoptac.registry",
     "hoptac.scoring",
@@ -306,6 +307,9 @@ HOPTAC_DATA_DIR = Path(
 # Background work (reminders, large imports) through Django's tasks API (django-tasks) with its database
 # backend: no extra service; `manage.py db_worker` runs the worker.
 TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
+
+# The address of the site as people reach it, for the absolute links in e-mails (notifications, reminders).
+HOPTAC_SITE_URL = env("HOPTAC_SITE_URL", default="http://localhost:8000")
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="HợpTác <khong-tra-loi@hoptac.local>")

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
 from knox.models import AuthToken
 
 from . import services
@@ -20,3 +21,18 @@ class ApiTokenForm(forms.Form):
 
     def save(self, *, user: User) -> tuple[AuthToken, str]:
         return services.api_token_renew(user=user)
+
+
+class NotificationPreferenceForm(forms.Form):
+    """A person's choice: notifications in HợpTác and by e-mail, or in HợpTác only (the bell)."""
+
+    notify_by_email = forms.TypedChoiceField(
+        label=_("How do you want to be told?"),
+        choices=[("1", _("In HợpTác and by e-mail")), ("0", _("Only in HợpTác (the bell)"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+
+    @classmethod
+    def for_user(cls, user: User) -> "NotificationPreferenceForm":
+        return cls(initial={"notify_by_email": "1" if user.notify_by_email else "0"})

@@ -330,3 +330,30 @@ def command_user(username: str | None = None) -> User | None:
     if username:
         return users.filter(username=username).first()
     return users.filter(is_superuser=True).order_by("pk").first()
+
+
+def reporters_of(agency: ReportingAgency | None) -> list[User]:
+    """The people who write an agency's progress reports and are told about them: its own users and the
+    commune officers reporting for it (administrators aside: they may, but it is not their work)."""
+    if agency is None:
+        return []
+    candidates = User.objects.filter(
+        Q(agency=agency.pk) | Q(role=Role.COMMUNE), is_active=True, is_superuser=False
+    ).exclude(role=Role.ADMIN)
+    return [user for user in candidates if can_report_for(user, agency)]
+
+
+def reviewer_candidates() -> Q:
+    """A Q over users: the active officers, who review what is submitted (the workflow's rules decide)."""
+    return Q(is_active=True) & (Q(role__in=[Role.ADMIN, Role.PROVINCE, Role.COMMUNE]) | Q(is_superuser=True))
+
+
+def reviewer_rank(user: User) -> int:
+    """Who of the people allowed to review is told first: a commune officer of the area (0) before the
+    province (1) before an administrator (2)."""
+    role = role_of(user)
+    if role == Role.COMMUNE:
+        return 0
+    if role == Role.PROVINCE:
+        return 1
+    return 2

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from . import roles, services
-from .forms import ApiTokenForm, LoginForm
+from .forms import ApiTokenForm, LoginForm, NotificationPreferenceForm
 from .http import SignedInRequest
 
 NEW_TOKEN_KEY = "hoptac_new_api_token"
@@ -40,6 +40,7 @@ class ProfileView(LoginRequiredMixin, TemplateView):
                 "areas": user.areas.select_related("parent").order_by("map", "level", "name_sort"),
                 "role_label": roles.role_label(user),
                 "scope_description": roles.scope_description(user),
+                "preference_form": NotificationPreferenceForm.for_user(user),
             }
         )
         return context

@@ -24,10 +24,16 @@ from .services import notify
 REVIEW_STAMPS = ("reviewed", "approved")
 
 
-def reviewers_of(obj: Any, workflow: Workflow) -> list[User]:
-    """The people who may now take a review step on `obj` (a step stamped reviewed or approved), the nearest
-    rank only: the commune officers of its area if any, else the province's officers, else administrators."""
-    steps = [step for step in workflow.steps if step.stamp in REVIEW_STAMPS and obj.state in step.sources]
+def reviewers_of(obj: Any, workflow: Workflow, taken: Step | None = None, actor: Any = None) -> list[User]:
+    """The people who may now take a review step on `obj` (a step stamped reviewed or approved, other than
+    the step just taken: a finished review may still be changed, but it is the province, who approves, that
+    is told), the nearest rank only: the commune officers of its area if any, else the province's officers,
+    else administrators."""
+    steps = [
+        step
+        for step in workflow.steps
+        if step.stamp in REVIEW_STAMPS and obj.state in step.sources and step is not taken
+    ]
     if not steps:
         return []
     people = [
@@ -35,6 +41,8 @@ def reviewers_of(obj: Any, workflow: Workflow) -> list[User]:
         for user in User.objects.filter(roles.reviewer_candidates()).select_related("agency")
         if can_reach(user, "change", obj) and any(step.allowed(user, obj) for step in steps)
     ]
+    if actor is not None:
+        people = [user for user in people if user.pk != actor.pk]
     if not people:
         return []
     nearest = min(roles.reviewer_rank(user) for user in people)
@@ -47,7 +55,7 @@ def audience(obj: Any, step: Step, workflow: Workflow, actor: Any) -> list[User]
         for user in workflow.owners(obj):
             people[user.pk] = user
     if "reviewers" in step.notify:
-        for user in reviewers_of(obj, workflow):
+        for user in reviewers_of(obj, workflow, step, actor):
             people[user.pk] = user
     people.pop(getattr(actor, "pk", None), None)  # type: ignore[arg-type]
     return list(people.values())

@@ -127,6 +127,8 @@ ENDPOINTS: dict[str, Endpoint] = {
     # accounts, areas
     "accounts:profile": page("accounts:profile"),
     "accounts:audit_list": page("accounts:audit_list"),
+    "notifications:list": page("notifications:list"),
+    "notification-list": page("notification-list"),
     "accounts:audit_export": page("accounts:audit_export"),
     "areas:area_list": page("areas:area_list"),
     "areas:area_detail": detail("areas:area_detail", lambda v: v.side.commune.pk),
@@ -249,6 +251,8 @@ endpoint                         anonymous admin    province  commune   represen
 /                                302       302      302       302       302            302      302
 accounts:profile                 login     200      200       200       200            200      200
 accounts:audit_list              login     200      403       403       403            403      403
+notifications:list               login     200      200       200       200            200      200
+notification-list                403       200      200       200       200            200      200
 accounts:audit_export            login     200      403       403       403            403      403
 areas:area_list                  login     200      200       200       200            200      200
 areas:area_detail                login     200      200       200       200            200      200
@@ -361,6 +365,8 @@ EXCLUDED = {
     "api-schema": "the OpenAPI schema, generated from the code, no data",
     "api-docs": "Swagger UI over the schema, no data",
     "api-redoc": "ReDoc over the schema, no data",
+    "notification-detail": "a person's own notification: no shared object to visit; only its recipient reaches it "
+    "(hoptac/notifications/tests/test_pages.py)",
 }
 # Django's admin (admin/) has its own permissions (is_staff) and is left out of the walk below.
 SKIPPED_PREFIXES = ("admin/",)
@@ -393,6 +399,11 @@ WRITE_ONLY = {
     "progress-report-return",
     "progress-report-submit",
     "import-commit",
+    "notifications:read",
+    "notifications:read_all",
+    "notifications:preferences",
+    "notification-read",
+    "notification-read-all",
 }
 
 OUTCOMES = {"200", "hide", "302", "403", "404", "login"}

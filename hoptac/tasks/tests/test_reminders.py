@@ -56,7 +56,9 @@ def test_the_command_enqueues_the_task_and_a_reminder_is_never_sent_twice(assign
     mine = [m.subject for m in mail.outbox if m.to == ["somoi@x.vn"] and "Năm 2026" in m.subject]
     assert len(mine) == 3 and mine[-1].startswith("[HợpTác] Quá hạn từ 15/12/2026")
     assert set(
-        Reminder.objects.filter(recipient="somoi@x.vn", due_date=D(2026, 12, 15)).values_list("when", "offset_days")
+        Reminder.objects.filter(recipient="somoi@x.vn", due_date=D(2026, 12, 15)).values_list(
+            "when", "offset_days"
+        )
     ) == {
         ("before", 7),
         ("before", 1),

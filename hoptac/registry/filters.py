@@ -6,8 +6,10 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from hoptac.accounts import roles
 from hoptac.areas.models import AdminMap, AdminUnit, Level
 from hoptac.core.filters import IdFilter, YearFilter
+from hoptac.core.scoping import Scope
 
 from .choices import LegalStatus, OrganisationKind, Sector, SubSector
 from .models import Organisation, YearlyReport, YearlyReportState, area_condition, search_condition
@@ -21,8 +23,22 @@ def area_code_filter(code: str, admin_map: str, *, prefix: str = "") -> Q:
     return result
 
 
-def _area_queryset():
-    return AdminUnit.objects.select_related("parent")
+# The units an "area" filter offers a user (hoptac.accounts.roles.area_filter_reach): a commune officer is
+# offered their own areas, not every unit of the province.
+AREA_FILTER_SCOPE = Scope(roles.area_filter_reach, {"units": ("pk",)})
+
+
+def area_filter_units(user, units=None):
+    """The units (all, or `units`) an area filter offers `user`."""
+    units = AdminUnit.objects.select_related("parent") if units is None else units
+    if user is None:
+        return units
+    condition = AREA_FILTER_SCOPE.condition(user, "view")
+    return units if condition is None else units.filter(condition)
+
+
+def _area_queryset(request=None):
+    return area_filter_units(getattr(request, "user", None))
 
 
 class OrganisationFilter(django_filters.FilterSet):
@@ -37,7 +53,7 @@ class OrganisationFilter(django_filters.FilterSet):
     area = django_filters.ModelChoiceFilter(
         field_name="commune_current",
         label=_("Area (either map)"),
-        queryset=_area_queryset(),
+        queryset=_area_queryset,
         method="filter_area",
     )
     area_code = django_filters.CharFilter(label=_("Area code"), method="filter_area_code")
@@ -108,7 +124,7 @@ class YearlyReportFilter(django_filters.FilterSet):
     area = django_filters.ModelChoiceFilter(
         field_name="organisation__commune_current",
         label=_("Area (either map)"),
-        queryset=_area_queryset(),
+        queryset=_area_queryset,
         method="filter_area",
     )
     area_code = django_filters.CharFilter(label=_("Area code"), method="filter_area_code")

@@ -14,6 +14,7 @@ from hoptac.areas.models import AdminMap
 from hoptac.core.forms import (
     ALL,
     DATE_INPUT_FORMATS,
+    EMPTY_CHOICE,
     INVALID_CHOICE,
     add_version_field,
     date_field_setup,
@@ -147,7 +148,7 @@ class OrganisationForm(forms.ModelForm):
                 communes = selectors.commune_choices(user=user, admin_map=admin_map)
                 field = cast(forms.ModelChoiceField, self.fields[name])
                 field.queryset = communes
-                field.widget.choices = grouped_unit_choices(communes, empty_label="---------")
+                field.widget.choices = grouped_unit_choices(communes, empty_label=EMPTY_CHOICE)
                 field.error_messages["invalid_choice"] = INVALID_CHOICE
         for name, kind in (("union", OrganisationKind.LHHTX), ("converted_from", OrganisationKind.THT)):
             if name in self.fields:

@@ -14,6 +14,7 @@ from hoptac.areas.models import AdminUnit, Level
 from hoptac.core.formatting import format_compact
 from hoptac.core.forms import date_field_setup
 from hoptac.core.uploads import DATA_FILE_TYPES, MB, check_upload
+from hoptac.registry.filters import area_filter_units
 
 from .choices import GroupBy
 from .loader import SCHEME_FORMAT
@@ -216,12 +217,13 @@ class CalendarFilterForm(forms.Form):
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, choices=year_choices)
     area = forms.ModelChoiceField(label=_("Area"), required=False, queryset=AdminUnit.objects.none())
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        units = (
+        units = area_filter_units(
+            user,
             AdminUnit.objects.filter(level__in=[Level.DISTRICT, Level.COMMUNE])
             .select_related("parent")
-            .order_by("map", "level", "parent__name_sort", "name_sort")
+            .order_by("map", "level", "parent__name_sort", "name_sort"),
         )
         cast(forms.ModelChoiceField, self.fields["area"]).queryset = units
         districts = [u for u in units if u.level == Level.DISTRICT]

@@ -67,7 +67,7 @@ class CalendarView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user  # signed in: LoginRequiredMixin
-        form = CalendarFilterForm(self.request.GET or {"year": default_year()})
+        form = CalendarFilterForm(self.request.GET or {"year": default_year()}, user=self.request.user)
         year, area = default_year(), None
         if form.is_valid():
             year, area = form.cleaned_data["year"], form.cleaned_data["area"]
@@ -138,7 +138,7 @@ class YearStartView(LoginRequiredMixin, View):
     """The bulk action: start the year's evaluation for every organisation not started in the area."""
 
     def post(self, request):
-        form = CalendarFilterForm(request.POST)
+        form = CalendarFilterForm(request.POST, user=request.user)
         if not form.is_valid():
             messages.error(request, _("Choose a year."))
             return redirect("scoring:calendar")

@@ -300,7 +300,7 @@ tasks:attachment_download        login     200      200       200/404   404     
 tasks:review_list                login     200      200       200/hide  hide           200      200/hide
 tasks:agency_list                login     200      200       200       200            200      200
 tasks:agency_detail              login     200      200       200/hide  hide           200      200/hide
-imports:import_start             login     200/hide 200/hide  200/hide  200/hide       200/hide 200/hide
+imports:import_start             login     200/hide 200/hide  200/hide  200/hide       403      403
 imports:import_template          login     200      200       200       200            200      200
 imports:import_job               login     200/404  200/404   200/404   200/404        200/404  200/404
 imports:import_progress          login     200/404  200/404   200/404   200/404        200/404  200/404

@@ -57,14 +57,18 @@ class ImportJobView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         job = _job(self.request, kwargs["pk"])
         rows = job.result.get("rows", [])
+        may_import = roles.can_import(self.request.user)  # a viewer keeps old jobs but may not import now
         return super().get_context_data(
             job=job,
             progress=services.job_progress(job),
             counts=job.result.get("counts", {}),
             refused=[r for r in rows if r["errors"]],
             changed=[r for r in rows if not r["errors"] and r["action"] in ("create", "update")],
-            can_commit=job.state == ImportJob.State.CHECKED and not job.commit and job.commit_job_id is None,
-            can_retry=job.state == ImportJob.State.FAILED,
+            can_commit=may_import
+            and job.state == ImportJob.State.CHECKED
+            and not job.commit
+            and job.commit_job_id is None,
+            can_retry=may_import and job.state == ImportJob.State.FAILED,
             done=job.state == ImportJob.State.COMMITTED,
             **kwargs,
         )

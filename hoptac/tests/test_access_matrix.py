@@ -501,6 +501,38 @@ def test_every_url_pattern_is_in_the_matrix():
         assert routes[name].answers_get, f"{name} does not answer GET: move it to WRITE_ONLY"
 
 
+# Forms every signed-in person may submit: signing out, the language, their own API token (the profile),
+# their own notifications.
+FORMS_FOR_EVERYONE = ("/accounts/logout/", "/i18n/setlang/", "/accounts/profile/", "/notifications/")
+
+
+@pytest.mark.parametrize("role", ["viewer", "viewer_area"])
+def test_a_read_only_user_is_shown_no_form_they_cannot_submit(module_world, module_clients, role):
+    """Every page a viewer opens (both sides): no POST form but those everyone may submit — a page showing
+    a form the viewer's role cannot submit would end in a refusal after the work of filling it."""
+    import re
+
+    offending = []
+    for name, endpoint in ENDPOINTS.items():
+        if ":" not in name:  # the API and the site root
+            continue
+        for side in ("in", "out") if endpoint.sided else ("in",):
+            v = Visit(world=module_world, role=role, side_name=side)
+            url = endpoint.url(v)
+            response = module_clients[role].get(url)
+            if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+                continue
+            page = response.content.decode()
+            for tag in re.findall(r"<form\b[^>]*>", page):
+                if not re.search(r'method="post"', tag, re.I):
+                    continue
+                action = re.search(r'action="([^"]*)"', tag)
+                target = action.group(1) if action else url
+                if not target.startswith(FORMS_FOR_EVERYONE):
+                    offending.append(f"{name} ({url}): {tag}")
+    assert not offending, "forms a read-only user cannot submit:\n" + "\n".join(offending)
+
+
 def test_write_only_endpoints_do_not_answer_get():
     routes = url_routes(skip_prefixes=SKIPPED_PREFIXES)
     answering = sorted(name for name in WRITE_ONLY if routes[name].answers_get)

@@ -7,12 +7,14 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from hoptac.accounts.http import SignedInApiRequest
+from hoptac.core.api import ScopedModelSerializer
 
 from . import selectors, services
+from .emails import site_url
 from .models import Notification
 
 
-class NotificationSerializer(serializers.ModelSerializer):
+class NotificationSerializer(ScopedModelSerializer):
     url = serializers.SerializerMethodField(help_text="The absolute address of what it is about.")
 
     class Meta:
@@ -21,7 +23,7 @@ class NotificationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_url(self, obj: Notification) -> str:
-        return services.site_url(obj.link)
+        return site_url(obj.link)
 
 
 class ReadAllSerializer(serializers.Serializer):

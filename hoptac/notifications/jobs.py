@@ -12,8 +12,8 @@ logger = logging.getLogger(__name__)
 @task()
 def send_notification_emails_task(ids: list[int]) -> dict:
     """Send the e-mail of each notification not yet e-mailed (a second run sends nothing twice)."""
+    from .emails import email_of, wants_email
     from .models import Notification
-    from .services import email_of, wants_email
 
     sent = failed = 0
     for notification in (

@@ -1,29 +1,20 @@
 """Every write of notifications: `notify` (one message to several people: rows now, e-mails through the task
-worker once the transaction commits), `mark_read`, `mark_all_read`; `site_url` makes a link absolute for
-e-mail (settings.HOPTAC_SITE_URL)."""
+worker once the transaction commits), `mark_read`, `mark_all_read`, `preference_save`. What an e-mail says
+is in emails.py."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
 
 from hoptac.accounts.models import User
 from hoptac.core.scoping import can_reach
 
+from .emails import wants_email
 from .models import Notification
-
-
-def site_url(path: str) -> str:
-    """The absolute address of a path of the site, for e-mail: HOPTAC_SITE_URL + path."""
-    if not path or "://" in path:
-        return path
-    base = str(getattr(settings, "HOPTAC_SITE_URL", "") or "").rstrip("/")
-    return f"{base}{path}"
 
 
 def notify(
@@ -51,31 +42,10 @@ def notify(
     return created
 
 
-def wants_email(user: User) -> bool:
-    return bool(user.email) and user.is_active and user.notify_by_email
-
-
 def _enqueue(ids: list[int]) -> None:
     from .jobs import send_notification_emails_task
 
     send_notification_emails_task.enqueue(ids)
-
-
-def email_of(notification: Notification) -> tuple[str, str]:
-    """The subject and body of a notification's e-mail, with the absolute link."""
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = f"[HợpTác] {notification.title}"
-        parts = [notification.title, notification.body]
-        if notification.link:
-            parts.append(_("Open it: %(url)s") % {"url": site_url(notification.link)})
-        parts.append(
-            _(
-                "This message was sent automatically by HợpTác; please do not reply. You can choose to receive "
-                "notifications only in HợpTác on your profile page: %(url)s"
-            )
-            % {"url": site_url("/accounts/profile/")}
-        )
-    return subject[:255], "\n\n".join(part for part in parts if part)
 
 
 def mark_read(*, user: User, notification: Notification) -> Notification:

@@ -28,8 +28,9 @@ from django.utils.translation import gettext as _
 
 from hoptac.accounts import roles
 from hoptac.core.formatting import format_date
+from hoptac.notifications.emails import site_url, wants_email
 from hoptac.notifications.models import Event
-from hoptac.notifications.services import notify, site_url, wants_email
+from hoptac.notifications.services import notify
 
 from .choices import ItemKind, ReminderWhen
 from .models import Reminder, ReportingPeriod

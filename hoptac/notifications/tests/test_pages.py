@@ -7,8 +7,9 @@ from rest_framework.test import APIClient
 
 from hoptac.accounts.models import Role
 from hoptac.accounts.tests.factories import UserFactory
+from hoptac.notifications.emails import site_url
 from hoptac.notifications.models import Event, Notification
-from hoptac.notifications.services import notify, site_url
+from hoptac.notifications.services import notify
 
 pytestmark = pytest.mark.django_db
 

@@ -195,10 +195,8 @@ def area_filter_reach(user: User | AnonymousUser, action: Action) -> Reach:
         return Reach.all()
     if is_representative(user):
         organisation = user.organisation
-        communes = (
-            {organisation.commune_legacy_id, organisation.commune_current_id} if organisation else set()
-        )
-        return Reach.of(units=communes)
+        own = [organisation.commune_legacy_id, organisation.commune_current_id] if organisation else []
+        return Reach.of(units=own)
     communes = set(commune_ids(user))
     return Reach.of(units=set(area_ids(user)) | communes | communes_linked_to(communes))
 

@@ -25,11 +25,12 @@ def empty_labels_setup() -> None:
     from django.db.models import fields
     from django_filters import conf
 
-    fields.BLANK_CHOICE_DASH[:] = [("", EMPTY_CHOICE)]
+    # Typed as plain str labels in the stubs; Django renders a lazy label like any other.
+    fields.BLANK_CHOICE_DASH[:] = [("", EMPTY_CHOICE)]  # type: ignore[list-item]
     kwdefaults = forms.ModelChoiceField.__init__.__kwdefaults__
     if kwdefaults is not None:
         kwdefaults["empty_label"] = EMPTY_CHOICE
-    conf.settings.EMPTY_CHOICE_LABEL = ALL  # type: ignore[attr-defined]  # read at each filter's creation
+    conf.settings.EMPTY_CHOICE_LABEL = ALL  # read at each filter's creation
 
 
 def date_field_setup(field: forms.Field) -> None:

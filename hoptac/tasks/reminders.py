@@ -38,8 +38,8 @@ from .models import Reminder, ReportingPeriod
 logger = logging.getLogger(__name__)
 
 DEFAULT_OFFSETS = {"before": [7, 1], "after": [1, 7, 30]}
-# Items are looked at up to this many days beyond the largest offset, so a day the job did not run is
-# caught up by the next run.
+# Items due are looked at up to this many days beyond the largest offset ahead of today; overdue items
+# however old (the largest "after" offset reached is sent once).
 CATCH_UP_DAYS = 7
 
 

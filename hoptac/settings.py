@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "csp",
     "hoptac.core",
     "hoptac.accounts",
+    "hoptac.notifications",
     "hoptac.areas",
     "hoptac.registry",
     "hoptac.scoring",
@@ -329,7 +330,15 @@ HOPTAC_DATA_DIR = Path(
 # backend: no extra service; `manage.py db_worker` runs the worker.
 TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
 
+# The address of the site as people reach it, for the absolute links in e-mails (notifications, reminders).
+HOPTAC_SITE_URL = env("HOPTAC_SITE_URL", default="http://localhost:8000")
+
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="HợpTác <khong-tra-loi@hoptac.local>")
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 MEDIA_URL = "media/"

@@ -6,6 +6,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("hoptac.accounts.urls")),
+    path("notifications/", include("hoptac.notifications.urls")),
     path("registry/", include("hoptac.registry.urls")),
     path("areas/", include("hoptac.registry.area_urls")),
     path("scoring/", include("hoptac.scoring.urls")),

@@ -16,4 +16,6 @@ def user_role(request: HttpRequest) -> dict[str, Any]:
     return {
         "user_role_label": SimpleLazyObject(lambda: roles.role_label(user)),
         "user_can_view_audit": roles.can_view_audit(user),
+        "user_sees_data_sources": roles.sees_data_sources(user),
+        "user_sees_team_notes": roles.sees_team_notes(user),
     }

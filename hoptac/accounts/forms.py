@@ -48,3 +48,18 @@ class PasswordConfirmForm(forms.Form):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
+
+
+class NotificationPreferenceForm(forms.Form):
+    """A person's choice: notifications in HợpTác and by e-mail, or in HợpTác only (the bell)."""
+
+    notify_by_email = forms.TypedChoiceField(
+        label=_("How do you want to be told?"),
+        choices=[("1", _("In HợpTác and by e-mail")), ("0", _("Only in HợpTác (the bell)"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+
+    @classmethod
+    def for_user(cls, user: User) -> "NotificationPreferenceForm":
+        return cls(initial={"notify_by_email": "1" if user.notify_by_email else "0"})

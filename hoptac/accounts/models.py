@@ -40,6 +40,13 @@ class User(AbstractUser):
         related_name="users",
         help_text=_("The department, alliance or People's Committee the user works for and reports for."),
     )
+    notify_by_email = models.BooleanField(
+        _("notifications by e-mail"),
+        default=True,
+        help_text=_(
+            "Also send each notification by e-mail; otherwise they are shown only in HợpTác (the bell)."
+        ),
+    )
 
     # Set by hoptac.accounts.roles on first use and kept for the life of this object (one request); not fields.
     _hoptac_commune_ids: frozenset[int]

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeGuard
 from django.db.models import Model, Q
 from django.utils.translation import gettext as _
 
-from hoptac.areas.selectors import commune_ids_within
+from hoptac.areas.selectors import commune_ids_within, communes_linked_to
 from hoptac.core.scoping import Action, Reach
 
 from .models import Role, User
@@ -184,6 +184,23 @@ def owner_reach(user: User | AnonymousUser, action: Action) -> Reach:
     return Reach.of(users=[user.pk]) if is_active(user) else Reach.none()
 
 
+def area_filter_reach(user: User | AnonymousUser, action: Action) -> Reach:
+    """The administrative units a list's "area" filter offers: every unit to those who see the whole
+    province; to a user who sees only some communes, their own areas, the communes inside them and those
+    communes' counterparts on the other map (a representative: their organisation's communes). Name: `units`."""
+    if not is_active(user):
+        return Reach.none()
+    reach = organisation_reach(user, "view")
+    if reach.everything:
+        return Reach.all()
+    if is_representative(user):
+        organisation = user.organisation
+        own = [organisation.commune_legacy_id, organisation.commune_current_id] if organisation else []
+        return Reach.of(units=own)
+    communes = set(commune_ids(user))
+    return Reach.of(units=set(area_ids(user)) | communes | communes_linked_to(communes))
+
+
 def commune_choice_reach(user: User | AnonymousUser, action: Action) -> Reach:
     """The communes a user may place an organisation in: every commune, or for a commune officer their own
     communes (and, by the caller, the communes on the other map that succeed or precede them). Name:
@@ -203,6 +220,18 @@ def commune_choice_reach(user: User | AnonymousUser, action: Action) -> Reach:
 
 def can_register_organisations(user: User | AnonymousUser) -> bool:
     """Register new organisations, import lists, record legal status (in their scope)."""
+    return is_officer(user)
+
+
+def sees_data_sources(user: User | AnonymousUser) -> bool:
+    """Where a data file's entry comes from and the team's notes on it (an agency's "source: domain.md
+    §1.5"): for administrators, who maintain the files; nobody else's page shows them."""
+    return is_admin(user)
+
+
+def sees_team_notes(user: User | AnonymousUser) -> bool:
+    """The province's working notes on a scoring scheme (parts still to be completed, points scored by hand,
+    the data behind a proposed score): for officers, not for representatives and viewers."""
     return is_officer(user)
 
 
@@ -352,3 +381,30 @@ def command_user(username: str | None = None) -> User | None:
     if username:
         return users.filter(username=username).first()
     return users.filter(is_superuser=True).order_by("pk").first()
+
+
+def reporters_of(agency: ReportingAgency | None) -> list[User]:
+    """The people who write an agency's progress reports and are told about them: its own users and the
+    commune officers reporting for it (administrators aside: they may, but it is not their work)."""
+    if agency is None:
+        return []
+    candidates = User.objects.filter(
+        Q(agency=agency.pk) | Q(role=Role.COMMUNE), is_active=True, is_superuser=False
+    ).exclude(role=Role.ADMIN)
+    return [user for user in candidates if can_report_for(user, agency)]
+
+
+def reviewer_candidates() -> Q:
+    """A Q over users: the active officers, who review what is submitted (the workflow's rules decide)."""
+    return Q(is_active=True) & (Q(role__in=[Role.ADMIN, Role.PROVINCE, Role.COMMUNE]) | Q(is_superuser=True))
+
+
+def reviewer_rank(user: User) -> int:
+    """Who of the people allowed to review is told first: a commune officer of the area (0) before the
+    province (1) before an administrator (2)."""
+    role = role_of(user)
+    if role == Role.COMMUNE:
+        return 0
+    if role == Role.PROVINCE:
+        return 1
+    return 2

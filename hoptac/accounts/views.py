@@ -14,7 +14,7 @@ from django.views.generic import FormView, TemplateView
 from django_otp import login as otp_login
 
 from . import roles, services, two_factor
-from .forms import ApiTokenForm, CodeForm, LoginForm, PasswordConfirmForm
+from .forms import ApiTokenForm, CodeForm, LoginForm, NotificationPreferenceForm, PasswordConfirmForm
 from .http import SignedInRequest
 from .models import User
 
@@ -130,6 +130,7 @@ class ProfileView(LoginRequiredMixin, TemplateView):
                 "scope_description": roles.scope_description(user),
                 "two_factor_offered": two_factor.offered_to(user),
                 "two_factor_device": two_factor.confirmed_device(user),
+                "preference_form": NotificationPreferenceForm.for_user(user),
             }
         )
         return context

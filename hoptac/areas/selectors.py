@@ -4,7 +4,7 @@ either map."""
 import datetime
 from collections.abc import Iterable
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from .models import MAP_SWITCH_DATE, AdminMap, AdminUnit, CommuneSuccession, Level
@@ -29,6 +29,17 @@ def commune_ids_within(units: Iterable[AdminUnit]) -> set[int]:
                 AdminUnit.objects.filter(province=unit, level=Level.COMMUNE).values_list("pk", flat=True)
             )
     return ids
+
+
+def communes_linked_to(ids: Iterable[int]) -> set[int]:
+    """The communes on the other map of these communes: their successors and predecessors (1/7/2025)."""
+    ids = set(ids)
+    if not ids:
+        return set()
+    linked = CommuneSuccession.objects.filter(Q(old_commune__in=ids) | Q(new_commune__in=ids)).values_list(
+        "old_commune", "new_commune"
+    )
+    return {pk for pair in linked for pk in pair} - ids
 
 
 def commune_successor(*, old_commune: AdminUnit) -> AdminUnit | None:

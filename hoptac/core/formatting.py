@@ -86,3 +86,12 @@ def format_yes_no(value: bool | None) -> str:
     if value is None:
         return MISSING
     return str(_("Yes") if value else _("No"))
+
+
+def person_name(user: Any) -> str:
+    """A person as people read them: their full name ("Nguyễn Văn An"); the username only for an account
+    without a name; "—" for nobody."""
+    if user is None:
+        return MISSING
+    full = user.get_full_name() if hasattr(user, "get_full_name") else ""
+    return full or getattr(user, "username", "") or MISSING

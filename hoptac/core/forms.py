@@ -16,7 +16,25 @@ DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 DATE_PLACEHOLDER = _("dd/mm/yyyy")
 # Django's own Vietnamese catalog leaves these empty; the project catalog translates them.
 INVALID_CHOICE = _("Select a valid choice. That choice is not one of the available choices.")
-ALL = _("All")
+# The empty choice of every select, in one place (`empty_labels_setup`, run at start-up by core's app
+# config): "— Chọn —" in a form, "— Tất cả —" in a filter; never Django's "---------".
+ALL = _("— All —")
+EMPTY_CHOICE = _("— Choose —")
+
+
+def empty_labels_setup() -> None:
+    """Make Django's and django-filter's empty choice read EMPTY_CHOICE / ALL instead of "---------": the
+    blank choice of model fields with choices (BLANK_CHOICE_DASH, shared by reference), the default
+    `empty_label` of ModelChoiceField (model forms' foreign keys) and django-filter's empty choice label."""
+    from django.db.models import fields
+    from django_filters import conf
+
+    # Typed as plain str labels in the stubs; Django renders a lazy label like any other.
+    fields.BLANK_CHOICE_DASH[:] = [("", EMPTY_CHOICE)]  # type: ignore[list-item]
+    kwdefaults = forms.ModelChoiceField.__init__.__kwdefaults__
+    if kwdefaults is not None:
+        kwdefaults["empty_label"] = EMPTY_CHOICE
+    conf.settings.EMPTY_CHOICE_LABEL = ALL  # read at each filter's creation
 
 
 def date_field_setup(field: forms.Field) -> None:

@@ -25,6 +25,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -41,6 +42,15 @@ if TYPE_CHECKING:
 
 Comment = Literal["none", "optional", "required"]
 Stamp = Literal["submitted", "reviewed", "approved"]
+# Who is told of a step (hoptac.notifications): "reviewers" — the people who may take a step on the object in
+# its new state (the nearest of them: the area's officers before the province's); "owners" — the people the
+# object belongs to (the workflow's `owners(obj)`: an organisation's representatives, an agency's users) and
+# whoever submitted it.
+Audience = Literal["reviewers", "owners"]
+
+# Sent by `transition` after every step, inside its transaction (the one place every workflow event passes):
+# sender=the model, obj, step, workflow, user, comment, before (the state before the step).
+step_taken = Signal()
 
 
 class ReviewedModel(VersionedModel, ScopedModel):
@@ -117,6 +127,9 @@ class Step:
     offered: bool = True  # False: taken through another form (e.g. finishing a review with its points)
     api: bool = True  # False: no action of its own in the API (taken through another action)
     refusal: Callable[[Any, Any], StrOrPromise | None] | None = None  # a more precise "not allowed"
+    notify: tuple[Audience, ...] = ()  # who is told (hoptac.notifications)
+    notice: StrOrPromise = ""  # what they are told, formatted with {"what": workflow.describe(obj)}
+    event: str = ""  # the kind of notification (default: the step's name)
 
     def target_of(self, obj: Any) -> str:
         return self.target(obj) if callable(self.target) else self.target
@@ -137,6 +150,11 @@ class Workflow:
     before_save: Callable[[Any, Step, Any, str], None] | None = None  # (obj, step, user, comment)
     # (obj, step, user, comment, the state before the step)
     after_save: Callable[[Any, Step, Any, str, str], None] | None = None
+    # For notifications: what the object is in a sentence ("Số liệu năm 2025 của HTX A"), the path of its
+    # page, and the users it belongs to (told when it is returned, accepted, reopened).
+    describe: Callable[[Any], str] = lambda obj: str(obj)
+    link: Callable[[Any], str] = lambda obj: ""
+    owners: Callable[[Any], Any] = lambda obj: ()
     _by_name: dict[str, Step] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -240,6 +258,9 @@ def transition(obj: Any, step_name: str, *, user: AnyUser, comment: str = "") ->
     obj.save()
     if workflow.after_save is not None:
         workflow.after_save(obj, step, user, comment, before)
+    step_taken.send(
+        sender=model, obj=obj, step=step, workflow=workflow, user=user, comment=comment, before=before
+    )
     return obj
 
 

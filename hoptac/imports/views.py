@@ -2,13 +2,14 @@
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from hoptac.accounts import roles
 from hoptac.accounts.http import SignedInRequest
 from hoptac.core.downloads import XLSX, attachment
 
@@ -23,9 +24,16 @@ def _job(request: SignedInRequest, pk: int) -> ImportJob:
 
 
 class ImportStartView(LoginRequiredMixin, FormView):
+    """The upload form: only for those who may import (a read-only user typing its address gets 403)."""
+
     request: SignedInRequest
     form_class = ImportUploadForm
     template_name = "imports/import_start.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not roles.can_import(request.user):
+            raise PermissionDenied(_("You may not import into the registry."))
+        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(jobs=services.import_job_list(user=self.request.user)[:10], **kwargs)
@@ -49,14 +57,18 @@ class ImportJobView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         job = _job(self.request, kwargs["pk"])
         rows = job.result.get("rows", [])
+        may_import = roles.can_import(self.request.user)  # a viewer keeps old jobs but may not import now
         return super().get_context_data(
             job=job,
             progress=services.job_progress(job),
             counts=job.result.get("counts", {}),
             refused=[r for r in rows if r["errors"]],
             changed=[r for r in rows if not r["errors"] and r["action"] in ("create", "update")],
-            can_commit=job.state == ImportJob.State.CHECKED and not job.commit and job.commit_job_id is None,
-            can_retry=job.state == ImportJob.State.FAILED,
+            can_commit=may_import
+            and job.state == ImportJob.State.CHECKED
+            and not job.commit
+            and job.commit_job_id is None,
+            can_retry=may_import and job.state == ImportJob.State.FAILED,
             done=job.state == ImportJob.State.COMMITTED,
             **kwargs,
         )

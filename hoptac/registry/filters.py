@@ -6,9 +6,10 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from hoptac.areas.forms import AREAS
+from hoptac.accounts import roles
 from hoptac.areas.models import AdminMap, AdminUnit, Level
 from hoptac.core.filters import IdFilter, ScopedModelChoiceFilter, YearFilter
+from hoptac.core.scoping import Scope
 
 from .choices import LegalStatus, OrganisationKind, Sector, SubSector
 from .models import Organisation, YearlyReport, YearlyReportState, area_condition, search_condition
@@ -22,8 +23,23 @@ def area_code_filter(code: str, admin_map: str, *, prefix: str = "") -> Q:
     return result
 
 
-def _area_queryset():
-    return AdminUnit.objects.select_related("parent")
+# The units an "area" filter offers a user (hoptac.accounts.roles.area_filter_reach): a commune officer is
+# offered their own areas, not every unit of the province.
+AREA_FILTER_SCOPE = Scope(roles.area_filter_reach, {"units": ("pk",)})
+
+
+def area_filter_units(user, units=None):
+    """The units (all, or `units`) an area filter offers `user`."""
+    units = AdminUnit.objects.select_related("parent") if units is None else units
+    if user is None:
+        return units
+    condition = AREA_FILTER_SCOPE.condition(user, "view")
+    return units if condition is None else units.filter(condition)
+
+
+def area_filter_offer(user, queryset):
+    """What an area filter offers (the `offer` of its scoped filter, hoptac.core.scoping.choices_for)."""
+    return area_filter_units(user, queryset)
 
 
 class OrganisationFilter(django_filters.FilterSet):
@@ -38,8 +54,8 @@ class OrganisationFilter(django_filters.FilterSet):
     area = ScopedModelChoiceFilter(
         field_name="commune_current",
         label=_("Area (either map)"),
-        queryset=_area_queryset(),
-        offer=AREAS,
+        queryset=AdminUnit.objects.select_related("parent"),
+        offer=area_filter_offer,
         method="filter_area",
     )
     area_code = django_filters.CharFilter(label=_("Area code"), method="filter_area_code")
@@ -110,8 +126,8 @@ class YearlyReportFilter(django_filters.FilterSet):
     area = ScopedModelChoiceFilter(
         field_name="organisation__commune_current",
         label=_("Area (either map)"),
-        queryset=_area_queryset(),
-        offer=AREAS,
+        queryset=AdminUnit.objects.select_related("parent"),
+        offer=area_filter_offer,
         method="filter_area",
     )
     area_code = django_filters.CharFilter(label=_("Area code"), method="filter_area_code")

@@ -14,6 +14,7 @@ from hoptac.areas.models import AdminMap
 from hoptac.core.forms import (
     ALL,
     DATE_INPUT_FORMATS,
+    EMPTY_CHOICE,
     ScopedModelChoiceField,
     add_version_field,
     date_field_setup,
@@ -153,7 +154,7 @@ class OrganisationForm(forms.ModelForm):
                 field = cast(ScopedModelChoiceField, self.fields[name])
                 field.offer = selectors.placeable_communes(admin_map)
                 field.limit_to(user)
-                field.widget.choices = grouped_unit_choices(field.queryset, empty_label="---------")
+                field.widget.choices = grouped_unit_choices(field.queryset, empty_label=EMPTY_CHOICE)
         for name, kind in (("union", OrganisationKind.LHHTX), ("converted_from", OrganisationKind.THT)):
             if name in self.fields:
                 field = cast(ScopedModelChoiceField, self.fields[name])

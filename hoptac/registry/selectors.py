@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from hoptac.accounts import roles
 from hoptac.accounts.models import User
 from hoptac.areas.models import AdminMap, AdminUnit, Level
-from hoptac.core.formatting import format_date, format_number, format_yes_no
+from hoptac.core.formatting import format_date, format_number, format_yes_no, person_name
 from hoptac.core.scoping import Action, Choices
 
 from .models import YEARLY_DATA_FIELDS, Organisation, OrganisationQuerySet, StatusChange, YearlyReport
@@ -82,7 +82,9 @@ def _readable(field: models.Field, value: Any, related: dict[Any, dict[Any, Any]
         return str(dict(field.flatchoices).get(value, value))
     if field.is_relation:
         obj = related.get(field.related_model, {}).get(value)
-        return str(obj) if obj is not None else f"#{value}"
+        if obj is None:
+            return f"#{value}"
+        return person_name(obj) if hasattr(obj, "get_full_name") else str(obj)
     if isinstance(field, models.BooleanField):
         return format_yes_no(value)
     if isinstance(value, datetime.date):

@@ -2,14 +2,35 @@
 data brought on paper) submits, the commune officer accepts — the year is then locked — or returns them with
 a comment; a provincial officer may reopen an accepted year, with a reason."""
 
+from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from hoptac.accounts import roles
+from hoptac.accounts.models import User
 from hoptac.core.review import Step, Workflow, register
 
 from . import errors
 from .models import YearlyReport
 from .models import YearlyReportState as S
+
+
+def _describe(report: YearlyReport) -> str:
+    return gettext("The yearly data %(year)s of %(name)s") % {
+        "year": report.year,
+        "name": report.organisation.name,
+    }
+
+
+def _link(report: YearlyReport) -> str:
+    return reverse("registry:yearly_report_review", args=[report.organisation_id, report.year])
+
+
+def _owners(report: YearlyReport) -> list[User]:
+    """The organisation's representatives, and whoever submitted the data (an officer, for paper)."""
+    people = list(User.objects.filter(roles.representatives_of([report.organisation_id])))
+    return [*people, report.submitted_by] if report.submitted_by else people
+
 
 WORKFLOW = register(
     Workflow(
@@ -24,6 +45,9 @@ WORKFLOW = register(
                 stamp="submitted",
                 done=_("The data for %(year)s were submitted for review."),
                 wrong_state=errors.YEAR_CANNOT_SUBMIT,
+                notify=("reviewers",),
+                notice=_("%(what)s were submitted and wait for your review."),
+                event="submitted",
             ),
             Step(
                 name="accept",
@@ -35,6 +59,9 @@ WORKFLOW = register(
                 stamp="reviewed",
                 done=_("The data for %(year)s were accepted and locked."),
                 wrong_state=errors.YEAR_NOT_SUBMITTED,
+                notify=("owners",),
+                notice=_("%(what)s were accepted."),
+                event="accepted",
             ),
             Step(
                 name="return",
@@ -47,6 +74,9 @@ WORKFLOW = register(
                 stamp="reviewed",
                 done=_("The data for %(year)s were returned for corrections."),
                 wrong_state=errors.YEAR_NOT_SUBMITTED,
+                notify=("owners",),
+                notice=_("%(what)s were returned for corrections."),
+                event="returned",
             ),
             Step(
                 name="reopen",
@@ -59,6 +89,9 @@ WORKFLOW = register(
                 stamp="reviewed",
                 done=_("The data for %(year)s were reopened."),
                 wrong_state=errors.YEAR_NOT_ACCEPTED,
+                notify=("owners",),
+                notice=_("%(what)s were reopened for corrections."),
+                event="reopened",
                 confirm=_(
                     "The year is locked. Reopening sends it back to the organisation for corrections; the "
                     "reason is kept in the history."
@@ -69,5 +102,8 @@ WORKFLOW = register(
         not_allowed=errors.NOT_ALLOWED,
         keep_first_submission=True,
         message_params=lambda report: {"year": report.year},
+        describe=_describe,
+        link=_link,
+        owners=_owners,
     )
 )

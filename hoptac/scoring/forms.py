@@ -9,12 +9,13 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hoptac.areas.forms import AREAS, grouped_unit_choices
+from hoptac.areas.forms import grouped_unit_choices
 from hoptac.areas.models import AdminUnit, Level
 from hoptac.core.formatting import format_compact
 from hoptac.core.forms import ScopedModelChoiceField, date_field_setup
 from hoptac.core.scoping import public
 from hoptac.core.uploads import DATA_FILE_TYPES, MB, check_upload
+from hoptac.registry.filters import area_filter_offer
 
 from .choices import GroupBy
 from .loader import SCHEME_FORMAT
@@ -221,17 +222,19 @@ class SurveyForm(forms.ModelForm):
 class CalendarFilterForm(forms.Form):
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, choices=year_choices)
     area = ScopedModelChoiceField(
-        label=_("Area"), required=False, queryset=AdminUnit.objects.none(), offer=AREAS
+        label=_("Area"),
+        required=False,
+        queryset=AdminUnit.objects.filter(level__in=[Level.DISTRICT, Level.COMMUNE])
+        .select_related("parent")
+        .order_by("map", "level", "parent__name_sort", "name_sort"),
+        offer=area_filter_offer,
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        units = (
-            AdminUnit.objects.filter(level__in=[Level.DISTRICT, Level.COMMUNE])
-            .select_related("parent")
-            .order_by("map", "level", "parent__name_sort", "name_sort")
-        )
-        cast(ScopedModelChoiceField, self.fields["area"]).queryset = units
+        field = cast(ScopedModelChoiceField, self.fields["area"])
+        field.limit_to(user)
+        units = field.queryset
         districts = [u for u in units if u.level == Level.DISTRICT]
         communes = [u for u in units if u.level == Level.COMMUNE]
         self.fields["area"].widget.choices = (

@@ -68,7 +68,7 @@ class CalendarView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user  # signed in: LoginRequiredMixin
         opening = selectors.year_with_open_work(user=user, default=default_year())
-        form = CalendarFilterForm(self.request.GET or {"year": opening})
+        form = CalendarFilterForm(self.request.GET or {"year": opening}, user=user)
         year, area = opening, None
         if form.is_valid():
             year, area = form.cleaned_data["year"], form.cleaned_data["area"]
@@ -139,7 +139,7 @@ class YearStartView(LoginRequiredMixin, View):
     """The bulk action: start the year's evaluation for every organisation not started in the area."""
 
     def post(self, request):
-        form = CalendarFilterForm(request.POST)
+        form = CalendarFilterForm(request.POST, user=request.user)
         if not form.is_valid():
             messages.error(request, _("Choose a year."))
             return redirect("scoring:calendar")

@@ -14,6 +14,8 @@
 
 Every step is also written as an `AssessmentEvent` (the steps list of the assessment page)."""
 
+from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from hoptac.accounts import roles
@@ -44,6 +46,26 @@ def _after_save(assessment: Assessment, step: Step, user: User, comment: str, be
     services.event_record(assessment, user, step.name, before, comment)
 
 
+def _describe(assessment: Assessment) -> str:
+    return gettext("The rating %(year)s of %(name)s") % {
+        "year": assessment.year,
+        "name": assessment.organisation.name,
+    }
+
+
+def _link(assessment: Assessment) -> str:
+    return reverse("scoring:assessment_detail", args=[assessment.pk])
+
+
+def _owners(assessment: Assessment) -> list[User]:
+    """The organisation's representatives and whoever submitted the self-score; nobody while the rating is
+    back with the commune (a review returned by the province: the commune's officers are its reviewers)."""
+    if assessment.state == S.SUBMITTED:
+        return []
+    people = list(User.objects.filter(roles.representatives_of([assessment.organisation_id])))
+    return [*people, assessment.submitted_by] if assessment.submitted_by else people
+
+
 def _may_return(user: User, assessment: Assessment) -> bool:
     """The commune officer returns a self-score to the organisation; a provincial officer returns a review to
     the commune."""
@@ -64,6 +86,9 @@ WORKFLOW = register(
                 allowed=lambda user, assessment: roles.can_self_assess(user),
                 stamp="submitted",
                 done=_("The self-assessment was submitted for review."),
+                notify=("reviewers",),
+                notice=_("%(what)s: the self-assessment was submitted and waits for your review."),
+                event="submitted",
                 offered=False,  # the self-score form submits with its points
             ),
             Step(
@@ -76,6 +101,9 @@ WORKFLOW = register(
                 stamp="reviewed",
                 offered=False,  # the review form finishes with its points
                 api=False,  # POST …/review/ with `finish: true`
+                notify=("reviewers",),
+                notice=_("%(what)s was reviewed and waits for your approval."),
+                event="submitted",
             ),
             Step(
                 name="return",
@@ -86,6 +114,9 @@ WORKFLOW = register(
                 comment="required",
                 comment_required=errors.REASON_REQUIRED,
                 done=_("The assessment was returned."),
+                notify=("owners", "reviewers"),
+                notice=_("%(what)s was returned."),
+                event="returned",
             ),
             Step(
                 name="approve",
@@ -96,6 +127,9 @@ WORKFLOW = register(
                 comment="optional",
                 stamp="approved",
                 done=_("The rating was approved: %(band)s."),
+                notify=("owners",),
+                notice=_("%(what)s was approved."),
+                event="approved",
             ),
             Step(
                 name="reopen",
@@ -107,6 +141,9 @@ WORKFLOW = register(
                 comment_required=errors.REASON_REQUIRED,
                 done=_("The rating was reopened; it must be reviewed and approved again."),
                 confirm=_("Reopen this approved rating? It will no longer count until approved again."),
+                notify=("owners", "reviewers"),
+                notice=_("%(what)s was reopened; it must be reviewed and approved again."),
+                event="reopened",
             ),
         ],
         locked=frozenset({S.APPROVED}),
@@ -117,5 +154,8 @@ WORKFLOW = register(
         before_save=_before_save,
         after_save=_after_save,
         message_params=lambda assessment: {"band": assessment.get_band_display()},
+        describe=_describe,
+        link=_link,
+        owners=_owners,
     )
 )

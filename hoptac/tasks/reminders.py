@@ -7,7 +7,13 @@ never sends twice. It runs as a background task (hoptac.tasks.jobs.send_reminder
 Which offsets: HOPTAC_REMINDERS = {"before": [7, 1], "after": [1, 7, 30]} in settings (these defaults
 otherwise). On a given day an item gets the reminder of the nearest offset reached: 5 days before the
 deadline, the 7-day reminder; the day before, the 1-day one; a run missed on the exact day is caught up
-by the next run, and an older, stale offset is skipped."""
+by the next run, and an older, stale offset is skipped. An item overdue for longer than the largest offset
+(an agency report two years late) still gets the reminder of that offset, once.
+
+Each reminded person also gets it in HợpTác (a notification: the bell); the e-mail goes only to those who
+want e-mail (their profile) and to the organisation's or agency's own address. The lateness said is the
+real one ("7 ngày" for a deadline a week past, whatever offset was reached); links are absolute
+(settings.HOPTAC_SITE_URL)."""
 
 import datetime
 import logging
@@ -22,6 +28,9 @@ from django.utils.translation import gettext as _
 
 from hoptac.accounts import roles
 from hoptac.core.formatting import format_date
+from hoptac.notifications.emails import site_url, wants_email
+from hoptac.notifications.models import Event
+from hoptac.notifications.services import notify
 
 from .choices import ItemKind, ReminderWhen
 from .models import Reminder, ReportingPeriod
@@ -29,8 +38,8 @@ from .models import Reminder, ReportingPeriod
 logger = logging.getLogger(__name__)
 
 DEFAULT_OFFSETS = {"before": [7, 1], "after": [1, 7, 30]}
-# Items are looked at up to this many days beyond the largest offset, so a day the job did not run is
-# caught up by the next run.
+# Items due are looked at up to this many days beyond the largest offset ahead of today; overdue items
+# however old (the largest "after" offset reached is sent once).
 CATCH_UP_DAYS = 7
 
 
@@ -62,9 +71,11 @@ class Candidate:
     item_kind: str
     due: datetime.date
     title: str
-    recipients: list[str]
-    url: str
+    recipients: list[str]  # e-mail addresses: the people who want e-mail, and the body's own address
+    url: str  # absolute
     who: str  # the agency or organisation reminded
+    people: list = field(default_factory=list)  # the users told in HợpTác
+    path: str = ""  # the link inside the site
 
 
 @dataclass
@@ -76,48 +87,45 @@ class SendResult:
     subjects: list[str] = field(default_factory=list)
 
 
-def _site_url(path: str) -> str:
-    base = getattr(settings, "HOPTAC_SITE_URL", "").rstrip("/")
-    return f"{base}{path}" if base else path
-
-
-def _emails(users) -> list[str]:
-    return [u.email for u in users if u.email and u.is_active]
+def _addresses(people, own: str = "") -> list[str]:
+    """The e-mail addresses of a reminder: the people who want e-mail, and the organisation's or agency's."""
+    addresses = {u.email for u in people if wants_email(u)}
+    if own:
+        addresses.add(own)
+    return sorted(addresses)
 
 
 def period_candidates(*, today: datetime.date, window: int) -> list[Candidate]:
-    """Task, local and summary reports not submitted, due within `window` days either side of today."""
+    """Task, local and summary reports not submitted, due within `window` days or overdue (however long)."""
     from hoptac.accounts.models import User
 
     periods = (
         ReportingPeriod.objects.unrestricted("every agency that owes a report is reminded")
         .filter(
             first_submitted_on__isnull=True,
-            due__gte=today - datetime.timedelta(days=window),
             due__lte=today + datetime.timedelta(days=window),
         )
         .select_related("agency", "assignment__plan_task", "obligation")
         .order_by("due", "pk")
     )
-    users_by_agency: dict[int | None, list[str]] = {}
-    for user in User.objects.filter(agency__in={p.agency_id for p in periods}, is_active=True).exclude(
-        email=""
-    ):
-        users_by_agency.setdefault(user.agency_id, []).append(user.email)
+    users_by_agency: dict[int | None, list] = {}
+    for user in User.objects.filter(agency__in={p.agency_id for p in periods}, is_active=True):
+        users_by_agency.setdefault(user.agency_id, []).append(user)
     result = []
     for period in periods:
-        recipients = list(users_by_agency.get(period.agency_id, []))
-        if period.agency.email:
-            recipients.append(period.agency.email)
+        people = users_by_agency.get(period.agency_id, [])
+        path = reverse("tasks:period_detail", args=[period.pk])
         result.append(
             Candidate(
                 item_key=f"period:{period.pk}",
                 item_kind=period.kind,
                 due=period.due,
                 title=f"{period.short_title} — {period.label}",
-                recipients=sorted(set(recipients)),
-                url=_site_url(reverse("tasks:period_detail", args=[period.pk])),
+                recipients=_addresses(people, period.agency.email),
+                url=site_url(path),
                 who=period.agency.name,
+                people=people,
+                path=path,
             )
         )
     return result
@@ -134,7 +142,7 @@ def yearly_data_candidates(*, today: datetime.date, window: int) -> list[Candida
     result = []
     for year in (today.year - 1, today.year):
         due = yearly_data_due(year)
-        if abs((due - today).days) > window:
+        if (due - today).days > window:
             continue
         sent = (
             YearlyReport.objects.unrestricted("every organisation that owes its yearly data is reminded")
@@ -148,22 +156,23 @@ def yearly_data_candidates(*, today: datetime.date, window: int) -> list[Candida
             .only("pk", "name", "email")
             .order_by("pk")
         )
-        reps: dict[int | None, list[str]] = {}
-        for user in User.objects.filter(roles.representatives_of(orgs)).exclude(email=""):
-            reps.setdefault(user.organisation_id, []).append(user.email)
+        reps: dict[int | None, list] = {}
+        for user in User.objects.filter(roles.representatives_of(orgs)):
+            reps.setdefault(user.organisation_id, []).append(user)
         for org in orgs:
-            recipients = list(reps.get(org.pk, []))
-            if org.email:
-                recipients.append(org.email)
+            people = reps.get(org.pk, [])
+            path = reverse("registry:organisation_detail", args=[org.pk]) + "#years"
             result.append(
                 Candidate(
                     item_key=f"yearly:{org.pk}:{year}",
                     item_kind=ItemKind.YEARLY_DATA,
                     due=due,
                     title=_("Yearly data %(year)s of %(name)s") % {"year": year, "name": org.name},
-                    recipients=sorted(set(recipients)),
-                    url=_site_url(reverse("registry:organisation_detail", args=[org.pk]) + "#years"),
+                    recipients=_addresses(people, org.email),
+                    url=site_url(path),
                     who=org.name,
+                    people=people,
+                    path=path,
                 )
             )
     return result
@@ -191,14 +200,14 @@ def evaluation_candidates(*, today: datetime.date, window: int) -> list[Candidat
     for assessment in assessments:
         deadline = getattr(assessment.scheme, "deadline", None)
         due = deadline(assessment.year) if callable(deadline) else None
-        if due is not None and abs((due - today).days) <= window:
+        if due is not None and (due - today).days <= window:
             relevant.append((assessment, due))
-    reps: dict[int | None, list[str]] = {}
-    for user in User.objects.filter(
-        roles.representatives_of([a.organisation_id for a, _d in relevant])
-    ).exclude(email=""):
-        reps.setdefault(user.organisation_id, []).append(user.email)
+    reps: dict[int | None, list] = {}
+    for user in User.objects.filter(roles.representatives_of([a.organisation_id for a, _d in relevant])):
+        reps.setdefault(user.organisation_id, []).append(user)
     for assessment, due in relevant:
+        people = reps.get(assessment.organisation_id, [])
+        path = reverse("scoring:assessment_detail", args=[assessment.pk])
         result.append(
             Candidate(
                 item_key=f"evaluation:{assessment.pk}",
@@ -206,29 +215,33 @@ def evaluation_candidates(*, today: datetime.date, window: int) -> list[Candidat
                 due=due,
                 title=_("Self-assessment %(year)s of %(name)s")
                 % {"year": assessment.year, "name": assessment.organisation.name},
-                recipients=sorted(set(reps.get(assessment.organisation_id, []))),
-                url="",
+                recipients=_addresses(people),
+                url=site_url(path),
                 who=assessment.organisation.name,
+                people=people,
+                path=path,
             )
         )
     return result
 
 
-def _message(candidate: Candidate, when: str, offset: int) -> tuple[str, str]:
+def _message(candidate: Candidate, when: str, today: datetime.date) -> tuple[str, str]:
+    """The subject and body; the days said are the real distance to the deadline on `today`."""
     due = format_date(candidate.due)
+    days = abs((candidate.due - today).days)
     if when == ReminderWhen.BEFORE:
         subject = _("[HợpTác] Due on %(date)s: %(title)s") % {"date": due, "title": candidate.title}
         lead = _(
             "This is a reminder: the following is due on %(date)s (in %(days)s days) and has not been submitted yet."
         ) % {
             "date": due,
-            "days": offset,
+            "days": days,
         }
     else:
         subject = _("[HợpTác] Overdue since %(date)s: %(title)s") % {"date": due, "title": candidate.title}
         lead = _("The following was due on %(date)s and has not been submitted yet (%(days)s days late).") % {
             "date": due,
-            "days": offset,
+            "days": days,
         }
     body = "\n\n".join(
         part
@@ -262,11 +275,12 @@ def reminders_send(
             chosen = reminder_offset(due=candidate.due, today=today, before=before, after=after)
             if chosen is None:
                 continue
-            if not candidate.recipients:
+            if not candidate.recipients and not candidate.people:
                 result.no_recipient += 1
                 continue
             when, offset = chosen
-            subject, body = _message(candidate, when, offset)
+            subject, body = _message(candidate, when, today)
+            _tell_in_app(candidate, when, offset, subject, body)
             for recipient in candidate.recipients:
                 try:
                     with transaction.atomic():
@@ -294,3 +308,25 @@ def reminders_send(
                 result.sent += 1
                 result.subjects.append(subject)
     return result
+
+
+def _tell_in_app(candidate: Candidate, when: str, offset: int, subject: str, body: str) -> None:
+    """The reminder in HợpTác (the bell) of each person, once per item, due day and offset: claimed like the
+    e-mails, under the recipient "user:<id>"."""
+    event = Event.DUE_SOON if when == ReminderWhen.BEFORE else Event.OVERDUE
+    title = subject.removeprefix("[HợpTác] ")
+    for person in candidate.people:
+        try:
+            with transaction.atomic():
+                _reminder, created = Reminder.objects.get_or_create(
+                    item_key=candidate.item_key,
+                    when=when,
+                    recipient=f"user:{person.pk}",
+                    due_date=candidate.due,
+                    offset_days=offset,
+                    defaults={"item_kind": candidate.item_kind, "subject": subject},
+                )
+                if created:
+                    notify([person], event=event, title=title, body=body, link=candidate.path, email=False)
+        except IntegrityError:  # another worker claimed it at the same moment
+            continue

@@ -319,7 +319,41 @@ def assignment_save(
             period.save()
             ProgressReport.objects.filter(period=period).update(agency=lead_agency)
     periods_refresh(today=today, assignments=[assignment], obligations=[])
+    if previous_lead != lead_agency.pk:
+        _tell_assigned(assignment, user, [lead_agency, *cooperating])
     return assignment
+
+
+def _tell_assigned(assignment: TaskAssignment, user: User, agencies: list[Agency]) -> None:
+    """The people of the agencies a task is (newly) assigned to are told (hoptac.notifications)."""
+    from django.conf import settings
+    from django.urls import reverse
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    from hoptac.core.formatting import person_name
+    from hoptac.notifications.models import Event
+    from hoptac.notifications.services import notify
+
+    people = {person.pk: person for agency in agencies for person in roles.reporters_of(agency)}
+    people.pop(user.pk, None)
+    if not people:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        title = gettext("A task was assigned to %(agency)s: %(task)s") % {
+            "agency": agencies[0].name,
+            "task": str(assignment),
+        }
+        body = gettext("By: %(name)s") % {"name": person_name(user)}
+        if assignment.note:
+            body += "\n" + gettext("Comment: %(comment)s") % {"comment": assignment.note}
+    notify(
+        people.values(),
+        event=Event.ASSIGNED,
+        title=title,
+        body=body,
+        link=reverse("tasks:task_detail", args=[assignment.pk]),
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -7,6 +7,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from hoptac.accounts import roles
@@ -32,6 +34,25 @@ def _after(report: ProgressReport, step: Step, user: User, comment: str, before:
     period_cache_refresh(report.period, report)
 
 
+def _describe(report: ProgressReport) -> str:
+    period = report.period
+    return gettext("The progress report %(title)s — %(label)s of %(agency)s") % {
+        "title": period.short_title,
+        "label": period.label,
+        "agency": period.agency.name,
+    }
+
+
+def _link(report: ProgressReport) -> str:
+    return reverse("tasks:period_detail", args=[report.period_id])
+
+
+def _owners(report: ProgressReport) -> list[User]:
+    """The agency's reporters, and whoever submitted the report."""
+    people = roles.reporters_of(report.period.agency)
+    return [*people, report.submitted_by] if report.submitted_by else people
+
+
 def _own_report(user: User, report: ProgressReport) -> StrOrPromise | None:
     return errors.OWN_REPORT if roles.can_review_reports(user) else None
 
@@ -48,6 +69,9 @@ WORKFLOW = register(
                 allowed=lambda user, report: roles.can_report_for(user, report.period.agency),
                 stamp="submitted",
                 done=_("The report was submitted for review."),
+                notify=("reviewers",),
+                notice=_("%(what)s was submitted and waits for your review."),
+                event="submitted",
                 wrong_state=errors.REPORT_CANNOT_SUBMIT,
             ),
             Step(
@@ -60,6 +84,9 @@ WORKFLOW = register(
                 comment="optional",
                 stamp="reviewed",
                 done=_("The report was accepted."),
+                notify=("owners",),
+                notice=_("%(what)s was accepted."),
+                event="accepted",
                 wrong_state=errors.REPORT_NOT_SUBMITTED,
             ),
             Step(
@@ -73,6 +100,9 @@ WORKFLOW = register(
                 comment_required=errors.RETURN_COMMENT_REQUIRED,
                 stamp="reviewed",
                 done=_("The report was returned to the agency."),
+                notify=("owners",),
+                notice=_("%(what)s was returned for corrections."),
+                event="returned",
                 wrong_state=errors.REPORT_NOT_SUBMITTED,
             ),
         ],
@@ -80,5 +110,8 @@ WORKFLOW = register(
         not_allowed=errors.NOT_ALLOWED,
         check=_check,
         after_save=_after,
+        describe=_describe,
+        link=_link,
+        owners=_owners,
     )
 )

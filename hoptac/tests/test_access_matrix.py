@@ -144,6 +144,8 @@ ENDPOINTS: dict[str, Endpoint] = {
     "accounts:profile": page("accounts:profile"),
     "accounts:two_factor": page("accounts:two_factor"),
     "accounts:audit_list": page("accounts:audit_list"),
+    "notifications:list": page("notifications:list"),
+    "notification-list": page("notification-list"),
     "accounts:audit_export": page("accounts:audit_export"),
     "areas:area_list": page("areas:area_list"),
     "areas:area_detail": detail("areas:area_detail", lambda v: v.side.commune.pk),
@@ -276,6 +278,8 @@ desk:home                        login     200      200       200       200     
 accounts:profile                 login     200      200       200       200            200      200
 accounts:two_factor              login     200      200       403       403            403      403
 accounts:audit_list              login     200      403       403       403            403      403
+notifications:list               login     200      200       200       200            200      200
+notification-list                401       200      200       200       200            200      200
 accounts:audit_export            login     200      403       403       403            403      403
 areas:area_list                  login     200      200       200       200            200      200
 areas:area_detail                login     200      200       200       200            200      200
@@ -323,7 +327,7 @@ tasks:attachment_download        login     200      200       200/404   404     
 tasks:review_list                login     200      200       200/hide  hide           200      200/hide
 tasks:agency_list                login     200      200       200       200            200      200
 tasks:agency_detail              login     200      200       200/hide  hide           200      200/hide
-imports:import_start             login     200/hide 200/hide  200/hide  200/hide       200/hide 200/hide
+imports:import_start             login     200/hide 200/hide  200/hide  200/hide       403      403
 imports:import_template          login     200      200       200       200            200      200
 imports:import_job               login     200/404  200/404   200/404   200/404        200/404  200/404
 imports:import_progress          login     200/404  200/404   200/404   200/404        200/404  200/404
@@ -397,6 +401,8 @@ EXCLUDED = {
     "api-schema": "the OpenAPI schema, generated from the code, no data",
     "api-docs": "Swagger UI over the schema, no data",
     "api-redoc": "ReDoc over the schema, no data",
+    "notification-detail": "a person's own notification: no shared object to visit; only its recipient reaches it "
+    "(hoptac/notifications/tests/test_pages.py)",
 }
 # Django's admin (admin/) has its own permissions (is_staff) and is left out of the walk below.
 SKIPPED_PREFIXES = ("admin/",)
@@ -433,6 +439,11 @@ WRITE_ONLY = {
     "data-request-correct",
     "data-request-erase",
     "data-request-complete",
+    "notifications:read",
+    "notifications:read_all",
+    "notifications:preferences",
+    "notification-read",
+    "notification-read-all",
 }
 
 OUTCOMES = {"200", "hide", "302", "401", "403", "404", "login"}
@@ -528,6 +539,38 @@ def test_every_url_pattern_is_in_the_matrix():
     )
     for name in ENDPOINTS:
         assert routes[name].answers_get, f"{name} does not answer GET: move it to WRITE_ONLY"
+
+
+# Forms every signed-in person may submit: signing out, the language, their own API token (the profile),
+# their own notifications.
+FORMS_FOR_EVERYONE = ("/accounts/logout/", "/i18n/setlang/", "/accounts/profile/", "/notifications/")
+
+
+@pytest.mark.parametrize("role", ["viewer", "viewer_area"])
+def test_a_read_only_user_is_shown_no_form_they_cannot_submit(module_world, module_clients, role):
+    """Every page a viewer opens (both sides): no POST form but those everyone may submit — a page showing
+    a form the viewer's role cannot submit would end in a refusal after the work of filling it."""
+    import re
+
+    offending = []
+    for name, endpoint in ENDPOINTS.items():
+        if ":" not in name:  # the API and the site root
+            continue
+        for side in ("in", "out") if endpoint.sided else ("in",):
+            v = Visit(world=module_world, role=role, side_name=side)
+            url = endpoint.url(v)
+            response = module_clients[role].get(url)
+            if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+                continue
+            page = response.content.decode()
+            for tag in re.findall(r"<form\b[^>]*>", page):
+                if not re.search(r'method="post"', tag, re.I):
+                    continue
+                action = re.search(r'action="([^"]*)"', tag)
+                target = action.group(1) if action else url
+                if not target.startswith(FORMS_FOR_EVERYONE):
+                    offending.append(f"{name} ({url}): {tag}")
+    assert not offending, "forms a read-only user cannot submit:\n" + "\n".join(offending)
 
 
 def test_write_only_endpoints_do_not_answer_get():

@@ -27,7 +27,7 @@ PACKAGE = Path(__file__).resolve().parents[1]  # …/hoptac
 LAYERS: list[set[str]] = [
     {"core", "formats"},
     {"areas"},
-    {"accounts"},
+    {"accounts", "notifications"},
     {"registry"},
     {"plans", "scoring", "tasks", "imports"},
     {"reports", "privacy", "desk"},

@@ -3,7 +3,14 @@ language: thin wrappers over hoptac.core.formatting."""
 
 from django import template
 
-from hoptac.core.formatting import format_compact, format_money, format_number, format_percent, format_yes_no
+from hoptac.core.formatting import (
+    format_compact,
+    format_money,
+    format_number,
+    format_percent,
+    format_yes_no,
+    person_name,
+)
 
 register = template.Library()
 
@@ -35,3 +42,9 @@ def vncompact(value, decimals=1):
 @register.filter
 def yesno_vi(value):
     return format_yes_no(value)
+
+
+@register.filter
+def person(value):
+    """A user as people read them: their full name (hoptac.core.formatting.person_name)."""
+    return person_name(value)

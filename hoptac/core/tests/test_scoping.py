@@ -29,6 +29,7 @@ EXPECTED = {
     "plan_tasks.ProgressReport": "agency_reach",
     "plan_tasks.Attachment": "agency_reach",
     "imports.ImportJob": "owner_reach",
+    "notifications.Notification": "owner_reach",
 }
 
 

@@ -219,13 +219,14 @@ def test_list_is_paginated_by_25_and_newest_year_first(client, province_user):
 def test_list_page_query_count_does_not_grow_with_rows(
     client, province_user, commune_user, commune_a, django_assert_max_num_queries
 ):
-    # Session, user, count, the area choices, the page's rows (organisation and communes joined); a commune
-    # officer's areas add one or two; the menu's review queues two (desk/context_processors.py: the yearly
+    # Session, user, count, the area choices, the page's rows (organisation and communes joined), the bell's
+    # unread count; a commune officer's areas add one or two, and their communes on the other map (the area
+    # filter offers only those) one more; the menu's review queues two (desk/context_processors.py: the yearly
     # data waiting, the years of ratings waiting). Nothing per row.
     for organisation in OrganisationFactory.create_batch(15, commune_legacy=commune_a):
         for year in (2023, 2024):
             YearlyReportFactory(organisation=organisation, year=year)
-    for user, most in ((province_user, 5), (commune_user, 8)):
+    for user, most in ((province_user, 6), (commune_user, 10)):
         client.force_login(user)
         with django_assert_max_num_queries(most + 2):
             response = client.get(LIST, {"sort": "commune"})

@@ -68,3 +68,12 @@ def bar_width(value):
     if value is None:
         return "0%"
     return f"{max(0.0, min(100.0, float(value))):.1f}%"
+
+
+@register.simple_tag
+def is_rated(organisation) -> bool:
+    """Whether organisations of this kind are rated at all (a scheme covers the kind): a THT is not, so its
+    page offers no rating (`{% load scoring %}{% is_rated organisation as rated %}` on the registry page)."""
+    from ..models import Scheme
+
+    return any(organisation.kind in (scheme.kinds or []) for scheme in Scheme.objects.only("kinds"))

@@ -24,12 +24,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from hoptac.accounts import roles
 from hoptac.accounts.models import User
 from hoptac.areas.models import AdminMap, AdminUnit
 from hoptac.core.formatting import format_date, format_number, format_yes_no
+from hoptac.core.history import insert_with_history
 from hoptac.core.text import fold
 from hoptac.registry import services
 from hoptac.registry.choices import LegalStatus, OrganisationKind, Sector, SubSector
@@ -1085,7 +1086,7 @@ class _Importer:
         now = timezone.now()
         for organisation in plan.created + plan.updated:
             organisation.fill_derived_fields()
-        bulk_create_with_history(plan.created, Organisation, batch_size=BATCH, default_user=user)
+        insert_with_history(plan.created, Organisation, user=user, when=now)
         if plan.updated:
             for organisation in plan.updated:
                 organisation.updated_at = now
@@ -1102,10 +1103,10 @@ class _Importer:
             )
             for o in plan.created
         ]
-        bulk_create_with_history(statuses, StatusChange, batch_size=BATCH, default_user=user)
+        insert_with_history(statuses, StatusChange, user=user, when=now)
         for report in plan.reports_created:
             report.organisation = report.organisation  # the organisation now has its id
-        bulk_create_with_history(plan.reports_created, YearlyReport, batch_size=BATCH, default_user=user)
+        insert_with_history(plan.reports_created, YearlyReport, user=user, when=now)
         if plan.reports_updated:
             fields = sorted(plan.report_fields)
             bulk_update_with_history(

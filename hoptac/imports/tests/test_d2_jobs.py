@@ -251,17 +251,17 @@ def test_a_write_lock_held_by_another_connection_leaves_nothing(map_loaded, offi
 @pytest.mark.django_db
 def test_a_worker_killed_mid_write_leaves_nothing_and_the_job_is_failed_then_retried(officer, monkeypatch):
     source = checked(officer)
-    real = importer.bulk_create_with_history
+    real = importer.insert_with_history
 
     def killed(objs, model, **kwargs):
         if model is YearlyReport:  # organisations and statuses are written by now
             raise KeyboardInterrupt  # the worker is stopped (SIGINT/SIGTERM) in the middle of the write
         return real(objs, model, **kwargs)
 
-    monkeypatch.setattr(importer, "bulk_create_with_history", killed)
+    monkeypatch.setattr(importer, "insert_with_history", killed)
     with pytest.raises(KeyboardInterrupt):
         services.import_job_start(user=officer, source=source, commit=True)
-    monkeypatch.setattr(importer, "bulk_create_with_history", real)
+    monkeypatch.setattr(importer, "insert_with_history", real)
     job = ImportJob.objects.get(commit=True)
     assert job.state == ImportJob.State.RUNNING
     assert nothing_written() and not StatusChange.objects.exists()

@@ -29,6 +29,7 @@ from simple_history.utils import bulk_update_with_history
 from hoptac.accounts import roles
 from hoptac.accounts.models import User
 from hoptac.areas.models import AdminMap, AdminUnit
+from hoptac.core.concurrency import limit_lock_wait
 from hoptac.core.formatting import format_date, format_number, format_yes_no
 from hoptac.core.history import insert_with_history
 from hoptac.core.text import fold
@@ -1215,6 +1216,7 @@ def import_registry(
         if progress:
             progress(total, total, "write")
         with transaction.atomic():
+            limit_lock_wait()  # a lock held elsewhere fails the write (retried by the job), never hangs it
             importer.write()
         result.committed = True
     if progress:

@@ -277,44 +277,99 @@ def test_a_lasting_lock_fails_the_job_with_the_reason_and_it_can_be_retried(
     assert Organisation.objects.filter(registration_code__startswith="06079700").count() == 2
 
 
+class HeldLock:
+    """Another connection that takes a lock the import's write needs, and keeps it until released. SQLite: a
+    write transaction (BEGIN IMMEDIATE and a write to the yearly data) on a second connection to the test
+    database: SQLite has one writer, so the import's transaction cannot begin ("database table is locked").
+    PostgreSQL: LOCK TABLE on the yearly data (reads still pass, inserts wait), which the import, its
+    organisations and statuses already written, waits for until its lock_timeout
+    (core.concurrency.limit_lock_wait), then fails with "canceling statement due to lock timeout"."""
+
+    def __init__(self, shared: SharedDatabase) -> None:
+        if connection.vendor == "postgresql":
+            import psycopg
+
+            self.other = psycopg.connect(shared.share().url)  # not autocommit: the lock lasts until rollback
+        else:
+            name = connection.settings_dict["NAME"]
+            test_name = connection.creation._get_test_db_name() if connection.is_in_memory_db() else name
+            self.other = sqlite3.connect(str(test_name), uri=True, timeout=0.1, check_same_thread=False)
+
+    def take(self) -> None:
+        if connection.vendor == "postgresql":
+            self.other.execute("LOCK TABLE registry_yearlyreport IN EXCLUSIVE MODE")
+        else:
+            self.other.execute("BEGIN IMMEDIATE")
+            self.other.execute("DELETE FROM registry_yearlyreport WHERE id = -1")
+
+    def release(self) -> None:
+        self.other.rollback()
+
+    def close(self) -> None:
+        self.other.close()
+
+
 @pytest.mark.django_db(transaction=True)
-def test_a_write_lock_held_by_another_connection_leaves_nothing(map_loaded, officer, monkeypatch):
-    """Another connection holds the write lock while the import writes: the import is retried, then failed
-    with the reason; nothing of it is in the database; once the lock is gone it is started again and works."""
-    if connection.vendor != "sqlite":
-        pytest.skip("the lock is taken through a second SQLite connection")
+def test_a_lock_held_by_another_connection_is_retried_then_fails_and_nothing_is_written(
+    shared, officer, monkeypatch
+):
+    """Another connection holds a lock while the import writes (each database's own kind, HeldLock): the
+    import is retried with growing waits, then failed with the reason; nothing of it is in the database; once
+    the lock is released it is started again and works."""
+    from hoptac.core import concurrency
+
+    monkeypatch.setattr(concurrency, "LOCK_WAIT_SECONDS", 0.3)
+    monkeypatch.setattr(services, "RETRY_DELAYS", (0.05, 0.15))
+    waits: list[float] = []
+    real_sleep = services.time.sleep
+
+    def sleep(seconds):
+        waits.append(seconds)
+        real_sleep(seconds)
+
+    monkeypatch.setattr(services.time, "sleep", sleep)
     source = checked(officer)
-    name = connection.settings_dict["NAME"]
-    test_name = connection.creation._get_test_db_name() if connection.is_in_memory_db() else name
-    other = sqlite3.connect(str(test_name), uri=True, timeout=0.1, check_same_thread=False)
+    lock = HeldLock(shared)
     real_import = services.import_registry
     attempts: list[int] = []
+    written: list[int] = []
 
     def import_under_lock(**kwargs):
         attempts.append(1)
         heard = kwargs["progress"]
 
         def progress(done, total, stage):
-            if stage == "write" and len(attempts) == 1:  # all rows checked; the other connection writes first
-                other.execute("BEGIN IMMEDIATE")
-                other.execute("DELETE FROM registry_yearlyreport WHERE id = -1")  # organisations go in first
+            if stage == "write" and len(attempts) == 1:  # all rows checked; the other connection locks first
+                lock.take()
             heard(done, total, stage)
 
         try:
             return real_import(**{**kwargs, "progress": progress})
         finally:
             if len(attempts) == 3:  # it holds the lock through every retry
-                other.rollback()
+                lock.release()
 
+    def count_organisations(objs, model, **kwargs):
+        written.extend(1 for _ in objs if model is Organisation)
+        return real_insert(objs, model, **kwargs)
+
+    real_insert = importer.insert_with_history
+    monkeypatch.setattr(importer, "insert_with_history", count_organisations)
     monkeypatch.setattr(services, "import_registry", import_under_lock)
     try:
         job = services.import_job_start(user=officer, source=source, commit=True)
     finally:
-        other.close()
+        lock.close()
     monkeypatch.setattr(services, "import_registry", real_import)
     job.refresh_from_db()
     assert job.state == ImportJob.State.FAILED and job.attempts == 3, job.error
+    assert waits == [0.05, 0.15]
+    # PostgreSQL: each attempt had written its organisations when the lock on the yearly data stopped it.
+    # SQLite: one writer for the whole database, so each attempt was stopped as its transaction began.
+    assert len(written) == (6 if connection.vendor == "postgresql" else 0)
     assert job.error.startswith("Cơ sở dữ liệu đang bận (bị một tác vụ khác khóa), đã thử nhập 3 lần")
+    reason = "canceling statement due to lock timeout" if connection.vendor == "postgresql" else "is locked"
+    assert reason in job.error
     assert nothing_written() and not StatusChange.objects.exists() and not YearlyReport.objects.exists()
     job = services.import_job_retry(user=officer, job=job)
     assert job.state == ImportJob.State.COMMITTED

@@ -545,10 +545,12 @@ def _model_field(model: type[models.Model] | models.Model, name: str) -> models.
     return model_field
 
 
-def _label(model: type[models.Model], name: str) -> str:
+def _label(model: type[models.Model], name: str, language: str | None = None) -> str:
+    """A field's label in `language` (default: the active one; the importer passes the one it started in,
+    since asking for the active language on every cell costs more than the rest of the label)."""
     from django.utils import translation
 
-    return _label_in(model, name, translation.get_language() or "")
+    return _label_in(model, name, language if language is not None else translation.get_language() or "")
 
 
 @functools.lru_cache(maxsize=512)
@@ -557,13 +559,25 @@ def _label_in(model: type[models.Model], name: str, language: str) -> str:
     return str(_model_field(model, name).verbose_name)
 
 
-def _shown(instance: models.Model, name: str) -> str:
+def _shown(instance: models.Model, name: str, language: str | None = None) -> str:
     """A field of a record as the preview shows it: choices by their label, the rest by _show()."""
-    model_field = _model_field(instance, name)
     value = getattr(instance, name)
-    if model_field.choices and value not in (None, ""):
-        return str(dict(model_field.flatchoices).get(value, value))
+    if value not in (None, ""):
+        if language is None:
+            from django.utils import translation
+
+            language = translation.get_language() or ""
+        labels = _choice_labels(type(instance), name, language)
+        if labels is not None:
+            return labels.get(value, str(value))
     return _with_unit(name, _show(value))
+
+
+@functools.lru_cache(maxsize=256)
+def _choice_labels(model: type[models.Model], name: str, language: str) -> dict[Any, str] | None:
+    """A choice field's labels in a language, computed once (None: not a choice field)."""
+    model_field = _model_field(model, name)
+    return {k: str(v) for k, v in model_field.flatchoices} if model_field.choices else None
 
 
 def _with_unit(name: str, shown: str) -> str:
@@ -740,8 +754,11 @@ class _Importer:
     their history, in one transaction."""
 
     def __init__(self, user: User, sheet: Sheet) -> None:
+        from django.utils import translation
+
         self.user = user
         self.sheet = sheet
+        self.language = translation.get_language() or ""  # of the labels in the preview
         self.communes = _Communes(sheet.year)
         self.rows_without_year: list[int] = []
         self.header_of = {c.field: sheet.headers[i] for i, c in sheet.columns.items()}
@@ -945,7 +962,7 @@ class _Importer:
             found.extend(self._validate(organisation))
             result.action = "create"
             result.changes = [  # what the new record will hold, the communes as matched
-                (_label(Organisation, f), "—", _shown(organisation, f))
+                (_label(Organisation, f, self.language), "—", _shown(organisation, f, self.language))
                 for f in services.ORGANISATION_FIELDS
                 if getattr(organisation, f) not in (None, "")
             ]
@@ -970,9 +987,9 @@ class _Importer:
             ]
             result.changes = [
                 (
-                    _label(Organisation, f),
-                    _shown(existing, f),
-                    _shown(organisation, f),
+                    _label(Organisation, f, self.language),
+                    _shown(existing, f, self.language),
+                    _shown(organisation, f, self.language),
                 )
                 for f in changed
                 if f in data
@@ -1041,7 +1058,7 @@ class _Importer:
             else [n for n in yearly if getattr(report, n) not in (None, 0, False, "")]
         )
         for name in shown:
-            label = f"{year}: {_label(YearlyReport, name)}"
+            label = f"{year}: {_label(YearlyReport, name, self.language)}"
             before = getattr(old, name) if old is not None else None
             result.changes.append((label, _show(before), _show(getattr(report, name))))
         if old is None:

@@ -126,6 +126,8 @@ def main():
         "dry_run_cpu_ratio": round(dry_cpu / baseline_cpu, 1),
         "commit_cpu_ratio": round(commit_cpu / baseline_cpu, 1),
         "dry_run_within_goal": dry / baseline <= GOAL,
+        # The machine's load while it ran (1 min): wall-clock ratios above are only comparable on a quiet one.
+        "load_average": round(os.getloadavg()[0], 1),
     }
     print(json.dumps(row))
     print(
@@ -166,14 +168,15 @@ def write_results(row: dict) -> None:
         f"# {meta['benchmark']}\n",
         f"Python {meta['python']}, {meta['machine']}; one run each; the baseline is measured in the same run.\n",
         "| database | rows | openpyxl read (s) | dry run (s) | commit (s) | of which writing (s) | dry run ÷ read |"
-        " commit ÷ read | CPU: dry run ÷ read | CPU: commit ÷ read | dry run within 5× |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        " commit ÷ read | CPU: dry run ÷ read | CPU: commit ÷ read | dry run within 5× | load |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         lines.append(
             f"| {r['database']} | {r['rows']:,} | {r['baseline_openpyxl_read_s']} | {r['dry_run_s']} | {r['commit_s']} |"
             f" {r['write_s']} | {r['dry_run_ratio']} | {r['commit_ratio']} | {r.get('dry_run_cpu_ratio', '')} |"
             f" {r.get('commit_cpu_ratio', '')} | {'yes' if r['dry_run_ratio'] <= GOAL else 'NO'} |"
+            f" {r.get('load_average', '')} |"
         )
     lines.append(f"\nGoal: {meta['goal']}. Note: {meta['note']}.")
     (out / "import-registry.md").write_text("\n".join(lines) + "\n")

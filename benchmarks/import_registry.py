@@ -168,8 +168,9 @@ def write_results(row: dict) -> None:
         "machine": f"{platform.machine()}, {os.cpu_count()} cores",
         "goal": "dry run within 5x of reading the file with openpyxl; commit as low as the data model allows",
         "note": "a commit = the dry run's reading and checking + writing 6 rows per input row (organisation, "
-        "legal status, yearly data and their history) in multi-row INSERTs of ORM-prepared values "
-        "(core.history.insert_with_history); see docs/decisions/0007 and 0024. CPU ratios: this process's "
+        "legal status, yearly data and their history): on SQLite in multi-row INSERTs of ORM-prepared values "
+        "(core.history.insert_with_history), on PostgreSQL with Django's bulk insert (UNNEST); see "
+        "docs/decisions/0007 and 0024. CPU ratios: this process's "
         "CPU time (on PostgreSQL the server's work is outside it)",
         "results": results,
     }

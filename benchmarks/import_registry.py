@@ -1,5 +1,6 @@
 """Benchmark: importing a 10,000-row registry file (dry run and commit) against a baseline measured in the same
-run — reading the same file with openpyxl alone. Goal (issue #6): within 5× of that baseline.
+run — reading the same file with openpyxl alone. Goal (issues #6 and 12): the dry run within 5× of that baseline
+(flagged, and the exit code is 1, when it is not); the commit as low as the data model allows (reported).
 
 Run with `make bench`; writes benchmarks/results/import-registry.{json,md}.
 """
@@ -28,6 +29,10 @@ from hoptac.areas.models import AdminMap, AdminUnit, Level  # noqa: E402
 from hoptac.imports.importer import COLUMN_BY_FIELD, import_registry  # noqa: E402
 
 ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "10000"))
+GOAL = 5.0  # the dry run within 5× of reading the file with openpyxl
+REPEAT = int(
+    os.environ.get("BENCH_IMPORT_REPEAT", "2")
+)  # dry runs (and one more read) of which the best counts
 FIELDS = [
     "registration_code",
     "name",
@@ -90,9 +95,11 @@ def read_only_baseline(content: bytes) -> int:
 
 
 def timed(fn):
-    start = time.perf_counter()
+    """Wall-clock seconds (the figure reported) and this process's CPU seconds (steadier on a shared machine;
+    on SQLite the database works inside the process, on PostgreSQL in the server, outside this figure)."""
+    start, cpu = time.perf_counter(), time.process_time()
     value = fn()
-    return time.perf_counter() - start, value
+    return time.perf_counter() - start, time.process_time() - cpu, value
 
 
 def main():
@@ -102,26 +109,45 @@ def main():
     if user is None:
         user = get_user_model().objects.create_superuser("bench", "bench@example.com", "bench-pass-123")
     content = build_file()
-    baseline, rows = timed(lambda: read_only_baseline(content))
-    dry, preview = timed(
-        lambda: import_registry(user=user, content=content, filename="bench.xlsx", commit=False)
-    )
-    commit, result = timed(
+    # Best of several runs for the read and the dry run (as timeit does: the least disturbed one; on a shared
+    # machine every run is slowed by others, never sped up), all in this one process. The commit runs
+    # once: it writes.
+    reads = [timed(lambda: read_only_baseline(content)) for _ in range(REPEAT + 1)]
+    dries = [
+        timed(lambda: import_registry(user=user, content=content, filename="bench.xlsx", commit=False))
+        for _ in range(REPEAT)
+    ]
+    baseline, baseline_cpu = min(r[0] for r in reads), min(r[1] for r in reads)
+    dry, dry_cpu, preview = min(dries, key=lambda r: r[0])[0], min(r[1] for r in dries), dries[0][2]
+    commit, commit_cpu, result = timed(
         lambda: import_registry(user=user, content=content, filename="bench.xlsx", commit=True)
     )
     assert preview.count("create") == ROWS and result.committed, preview.errors[:5]
     row = {
         "database": connection.vendor,
         "rows": ROWS,
+        "best_of": REPEAT,
         "baseline_openpyxl_read_s": round(baseline, 3),
         "dry_run_s": round(dry, 3),
         "commit_s": round(commit, 3),
         "dry_run_ratio": round(dry / baseline, 1),
         "commit_ratio": round(commit / baseline, 1),
         "write_s": round(commit - dry, 3),  # a commit checks like a dry run, then writes
+        "dry_run_cpu_ratio": round(dry_cpu / baseline_cpu, 1),
+        "commit_cpu_ratio": round(commit_cpu / baseline_cpu, 1),
+        "dry_run_within_goal": dry / baseline <= GOAL,
+        # The machine's load while it ran (1 min): wall-clock ratios above are only comparable on a quiet one.
+        "load_average": round(os.getloadavg()[0], 1),
     }
     print(json.dumps(row))
+    print(
+        f"{connection.vendor}, {ROWS:,} rows: dry run {row['dry_run_ratio']}× the openpyxl read, "
+        f"commit {row['commit_ratio']}× (CPU: {row['dry_run_cpu_ratio']}×, {row['commit_cpu_ratio']}×)"
+    )
     write_results(row)
+    if not row["dry_run_within_goal"]:
+        print(f"FLAG: the dry run is {row['dry_run_ratio']}× the openpyxl read, above the {GOAL}× goal.")
+        sys.exit(1)
 
 
 def write_results(row: dict) -> None:
@@ -140,23 +166,29 @@ def write_results(row: dict) -> None:
         "benchmark": f"registry import of a {ROWS:,}-row .xlsx (new organisations with 2024 yearly data)",
         "python": platform.python_version(),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores",
-        "goal": "within 5x of reading the file with openpyxl",
+        "goal": "dry run within 5x of reading the file with openpyxl; commit as low as the data model allows",
         "note": "a commit = the dry run's reading and checking + writing 6 rows per input row (organisation, "
-        "legal status, yearly data and their history) with Django bulk inserts; see docs/decisions/0007",
+        "legal status, yearly data and their history): on SQLite in multi-row INSERTs of ORM-prepared values "
+        "(core.history.insert_with_history), on PostgreSQL with Django's bulk insert (UNNEST); see "
+        "docs/decisions/0007 and 0024. CPU ratios: this process's "
+        "CPU time (on PostgreSQL the server's work is outside it)",
         "results": results,
     }
     path.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n")
     lines = [
         f"# {meta['benchmark']}\n",
-        f"Python {meta['python']}, {meta['machine']}; one run each; the baseline is measured in the same run.\n",
+        f"Python {meta['python']}, {meta['machine']}; the best of {REPEAT + 1} reads and {REPEAT} dry runs, one commit, all "
+        "in the same run.\n",
         "| database | rows | openpyxl read (s) | dry run (s) | commit (s) | of which writing (s) | dry run ÷ read |"
-        " commit ÷ read |",
-        "|---|---|---|---|---|---|---|---|",
+        " commit ÷ read | CPU: dry run ÷ read | CPU: commit ÷ read | dry run within 5× | load |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         lines.append(
             f"| {r['database']} | {r['rows']:,} | {r['baseline_openpyxl_read_s']} | {r['dry_run_s']} | {r['commit_s']} |"
-            f" {r['write_s']} | {r['dry_run_ratio']} | {r['commit_ratio']} |"
+            f" {r['write_s']} | {r['dry_run_ratio']} | {r['commit_ratio']} | {r.get('dry_run_cpu_ratio', '')} |"
+            f" {r.get('commit_cpu_ratio', '')} | {'yes' if r['dry_run_ratio'] <= GOAL else 'NO'} |"
+            f" {r.get('load_average', '')} |"
         )
     lines.append(f"\nGoal: {meta['goal']}. Note: {meta['note']}.")
     (out / "import-registry.md").write_text("\n".join(lines) + "\n")

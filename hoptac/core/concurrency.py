@@ -102,3 +102,22 @@ def take_expected_version(obj: models.Model, data: dict[str, Any]) -> None:
     version = data.pop("version", None)
     if version is not None and isinstance(obj, VersionedModel):
         obj.expected_version = int(version)
+
+
+# How long a long write (an import) waits for a lock held by another connection before it gives up with an
+# error that its job retries (hoptac.imports.services.RETRY_DELAYS): SQLite waits its busy_timeout (settings,
+# the same 5 s); PostgreSQL would wait for ever without lock_timeout.
+LOCK_WAIT_SECONDS = 5.0
+
+
+def limit_lock_wait(using: str = "default") -> None:
+    """In the open transaction, give up waiting for a lock after LOCK_WAIT_SECONDS (PostgreSQL: SET LOCAL
+    lock_timeout, which ends with the transaction; on SQLite its busy_timeout already does it)."""
+    from django.db import connections
+
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('lock_timeout', %s, true)", [f"{int(LOCK_WAIT_SECONDS * 1000)}ms"]
+            )

@@ -24,12 +24,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from hoptac.accounts import roles
 from hoptac.accounts.models import User
 from hoptac.areas.models import AdminMap, AdminUnit
+from hoptac.core.concurrency import limit_lock_wait
 from hoptac.core.formatting import format_date, format_number, format_yes_no
+from hoptac.core.history import insert_with_history
 from hoptac.core.text import fold
 from hoptac.registry import selectors as registry_selectors
 from hoptac.registry import services
@@ -552,10 +554,12 @@ def _model_field(model: type[models.Model] | models.Model, name: str) -> models.
     return model_field
 
 
-def _label(model: type[models.Model], name: str) -> str:
+def _label(model: type[models.Model], name: str, language: str | None = None) -> str:
+    """A field's label in `language` (default: the active one; the importer passes the one it started in,
+    since asking for the active language on every cell costs more than the rest of the label)."""
     from django.utils import translation
 
-    return _label_in(model, name, translation.get_language() or "")
+    return _label_in(model, name, language if language is not None else translation.get_language() or "")
 
 
 @functools.lru_cache(maxsize=512)
@@ -564,13 +568,25 @@ def _label_in(model: type[models.Model], name: str, language: str) -> str:
     return str(_model_field(model, name).verbose_name)
 
 
-def _shown(instance: models.Model, name: str) -> str:
+def _shown(instance: models.Model, name: str, language: str | None = None) -> str:
     """A field of a record as the preview shows it: choices by their label, the rest by _show()."""
-    model_field = _model_field(instance, name)
     value = getattr(instance, name)
-    if model_field.choices and value not in (None, ""):
-        return str(dict(model_field.flatchoices).get(value, value))
+    if value not in (None, ""):
+        if language is None:
+            from django.utils import translation
+
+            language = translation.get_language() or ""
+        labels = _choice_labels(type(instance), name, language)
+        if labels is not None:
+            return labels.get(value, str(value))
     return _with_unit(name, _show(value))
+
+
+@functools.lru_cache(maxsize=256)
+def _choice_labels(model: type[models.Model], name: str, language: str) -> dict[Any, str] | None:
+    """A choice field's labels in a language, computed once (None: not a choice field)."""
+    model_field = _model_field(model, name)
+    return {k: str(v) for k, v in model_field.flatchoices} if model_field.choices else None
 
 
 def _with_unit(name: str, shown: str) -> str:
@@ -768,8 +784,11 @@ class _Importer:
     their history, in one transaction."""
 
     def __init__(self, user: User, sheet: Sheet) -> None:
+        from django.utils import translation
+
         self.user = user
         self.sheet = sheet
+        self.language = translation.get_language() or ""  # of the labels in the preview
         # A commune the user may not place an organisation in reads like an unknown one.
         self.communes = _Communes(sheet.year, allowed=registry_selectors.placeable_commune_ids(user))
         self.rows_without_year: list[int] = []
@@ -991,7 +1010,7 @@ class _Importer:
             found.extend(self._validate(organisation))
             result.action = "create"
             result.changes = [  # what the new record will hold, the communes as matched
-                (_label(Organisation, f), "—", _shown(organisation, f))
+                (_label(Organisation, f, self.language), "—", _shown(organisation, f, self.language))
                 for f in services.ORGANISATION_FIELDS
                 if getattr(organisation, f) not in (None, "")
             ]
@@ -1016,9 +1035,9 @@ class _Importer:
             ]
             result.changes = [
                 (
-                    _label(Organisation, f),
-                    _shown(existing, f),
-                    _shown(organisation, f),
+                    _label(Organisation, f, self.language),
+                    _shown(existing, f, self.language),
+                    _shown(organisation, f, self.language),
                 )
                 for f in changed
                 if f in data
@@ -1087,7 +1106,7 @@ class _Importer:
             else [n for n in yearly if getattr(report, n) not in (None, 0, False, "")]
         )
         for name in shown:
-            label = f"{year}: {_label(YearlyReport, name)}"
+            label = f"{year}: {_label(YearlyReport, name, self.language)}"
             before = getattr(old, name) if old is not None else None
             result.changes.append(
                 (label, _with_unit(name, _show(before)), _with_unit(name, _show(getattr(report, name))))
@@ -1135,7 +1154,7 @@ class _Importer:
         now = timezone.now()
         for organisation in plan.created + plan.updated:
             organisation.fill_derived_fields()
-        bulk_create_with_history(plan.created, Organisation, batch_size=BATCH, default_user=user)
+        insert_with_history(plan.created, Organisation, user=user, when=now)
         if plan.updated:
             for organisation in plan.updated:
                 organisation.updated_at = now
@@ -1152,10 +1171,10 @@ class _Importer:
             )
             for o in plan.created
         ]
-        bulk_create_with_history(statuses, StatusChange, batch_size=BATCH, default_user=user)
+        insert_with_history(statuses, StatusChange, user=user, when=now)
         for report in plan.reports_created:
             report.organisation = report.organisation  # the organisation now has its id
-        bulk_create_with_history(plan.reports_created, YearlyReport, batch_size=BATCH, default_user=user)
+        insert_with_history(plan.reports_created, YearlyReport, user=user, when=now)
         if plan.reports_updated:
             fields = sorted(plan.report_fields)
             bulk_update_with_history(
@@ -1265,6 +1284,7 @@ def import_registry(
         if progress:
             progress(total, total, "write")
         with transaction.atomic():
+            limit_lock_wait()  # a lock held elsewhere fails the write (retried by the job), never hangs it
             importer.write()
         result.committed = True
     if progress:

@@ -4,9 +4,15 @@ a job nobody picks up is shown, and nothing partial is ever written."""
 
 import datetime
 import io
+import json
 import os
+import signal
 import sqlite3
+import subprocess
+import sys
 import threading
+from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -113,38 +119,108 @@ def test_a_checked_file_is_imported_once_by_service_page_and_api(officer, client
     assert Organisation.objects.filter(registration_code__startswith="06079700").count() == 2
 
 
-@pytest.mark.django_db(transaction=True)
-def test_two_concurrent_commits_one_wins(map_loaded, officer):
-    """Two threads, two connections, one checked file: one import, the other refused (PostgreSQL: the row lock
-    of the conditional UPDATE; SQLite: its single writer)."""
-    if connection.vendor != "postgresql":
-        pytest.skip(
-            "threads need a database with real concurrent connections (run with DATABASE_URL=postgres)"
+class SharedDatabase:
+    """The test database as other processes see it, for tests that run real worker processes
+    (hoptac/imports/tests/worker_process.py). PostgreSQL: the test database itself (a transactional test, so
+    what the test wrote is committed). SQLite: the suite's database lives in this process's memory, so it is
+    copied to a file (the backup API) that the processes then share. What they did is read by one more
+    process (`state`), the same way on both databases."""
+
+    ROOT = Path(__file__).resolve().parents[3]
+
+    def __init__(self, media: Path) -> None:
+        self.media, self.url = media, ""
+
+    def share(self) -> "SharedDatabase":
+        data = connection.settings_dict
+        if connection.vendor == "postgresql":
+            password = f":{quote(data['PASSWORD'])}" if data["PASSWORD"] else ""
+            self.url = (
+                f"postgres://{quote(data['USER'])}{password}@{data['HOST'] or 'localhost'}:"
+                f"{data['PORT'] or 5432}/{data['NAME']}"
+            )
+            return self
+        path = self.media / "shared.sqlite3"
+        connection.ensure_connection()
+        with sqlite3.connect(path) as copy:
+            connection.connection.backup(copy)
+        copy.close()
+        self.url = f"sqlite:///{path}"
+        return self
+
+    def start(self, *args: object) -> subprocess.Popen:
+        env = {
+            **os.environ,
+            "DJANGO_DEBUG": "true",
+            "DATABASE_URL": self.url,
+            "MEDIA_ROOT": str(self.media),
+            "TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+        }
+        return subprocess.Popen(
+            [sys.executable, "-m", "hoptac.imports.tests.worker_process", *map(str, args)],
+            cwd=self.ROOT,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
+
+    def run(self, *args: object) -> str:
+        """Run a step to its end: its last line."""
+        process = self.start(*args)
+        out, err = process.communicate(timeout=180)
+        assert process.returncode == 0, err
+        return out.strip().splitlines()[-1]
+
+    def state(self) -> dict:
+        """What is in the shared database: the rows the imports of these tests write, and the import jobs."""
+        return json.loads(self.run("state"))
+
+
+@pytest.fixture
+def shared(map_loaded, tmp_path):
+    return SharedDatabase(tmp_path)
+
+
+def read_line(process: subprocess.Popen, expected: str) -> None:
+    """Wait (at most two minutes) for the process to say `expected`; fail with its errors if it ends first."""
+    watchdog = threading.Timer(120, process.kill)
+    watchdog.start()
+    try:
+        for line in process.stdout:  # type: ignore[union-attr]
+            if line.strip() == expected:
+                return
+        pytest.fail(f"the worker process ended without saying {expected!r}: {process.stderr.read()}")  # type: ignore[union-attr]
+    finally:
+        watchdog.cancel()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_commits_one_wins(shared, officer):
+    """Two processes (two web workers, or the page and the API) commit one checked file at the same moment:
+    one imports it, the other is refused. PostgreSQL: the row lock of the conditional UPDATE; SQLite: its
+    single writer (IMMEDIATE transactions wait their busy timeout)."""
     source = checked(officer)
-    barrier = threading.Barrier(2)
-    outcomes: list[str] = []
-
-    def commit():
-        from django.db import connection as own
-
-        try:
-            copy = ImportJob.objects.get(pk=source.pk)
-            barrier.wait()
-            services.import_job_start(user=officer, source=copy, commit=True)
-            outcomes.append("imported")
-        except ValidationError:
-            outcomes.append("refused")
-        finally:
-            own.close()
-
-    threads = [threading.Thread(target=commit) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert sorted(outcomes) == ["imported", "refused"]
-    assert Organisation.objects.filter(registration_code__startswith="06079700").count() == 2
+    shared.share()
+    processes = [shared.start("commit", source.pk, officer.pk, "--wait") for _ in range(2)]
+    for process in processes:
+        read_line(process, "ready")
+    for process in processes:  # both go at once
+        process.stdin.write("go\n")  # type: ignore[union-attr]
+        process.stdin.flush()  # type: ignore[union-attr]
+    outcomes = []
+    for process in processes:
+        out, err = process.communicate(timeout=180)
+        assert process.returncode == 0, err
+        outcomes.append(out.strip().splitlines()[-1])
+    assert sorted(outcomes) == [
+        "committed",
+        "refused: Tệp này đã được nhập (hoặc đang được nhập); mỗi tệp chỉ được nhập một lần.",
+    ]
+    state = shared.state()
+    assert state["organisations"] == 2
+    assert [job["state"] for job in state["jobs"] if job["commit"]] == ["committed"]
 
 
 # ---- locks ---------------------------------------------------------------------------------------------------
@@ -201,44 +277,99 @@ def test_a_lasting_lock_fails_the_job_with_the_reason_and_it_can_be_retried(
     assert Organisation.objects.filter(registration_code__startswith="06079700").count() == 2
 
 
+class HeldLock:
+    """Another connection that takes a lock the import's write needs, and keeps it until released. SQLite: a
+    write transaction (BEGIN IMMEDIATE and a write to the yearly data) on a second connection to the test
+    database: SQLite has one writer, so the import's transaction cannot begin ("database table is locked").
+    PostgreSQL: LOCK TABLE on the yearly data (reads still pass, inserts wait), which the import, its
+    organisations and statuses already written, waits for until its lock_timeout
+    (core.concurrency.limit_lock_wait), then fails with "canceling statement due to lock timeout"."""
+
+    def __init__(self, shared: SharedDatabase) -> None:
+        if connection.vendor == "postgresql":
+            import psycopg
+
+            self.other = psycopg.connect(shared.share().url)  # not autocommit: the lock lasts until rollback
+        else:
+            name = connection.settings_dict["NAME"]
+            test_name = connection.creation._get_test_db_name() if connection.is_in_memory_db() else name
+            self.other = sqlite3.connect(str(test_name), uri=True, timeout=0.1, check_same_thread=False)
+
+    def take(self) -> None:
+        if connection.vendor == "postgresql":
+            self.other.execute("LOCK TABLE registry_yearlyreport IN EXCLUSIVE MODE")
+        else:
+            self.other.execute("BEGIN IMMEDIATE")
+            self.other.execute("DELETE FROM registry_yearlyreport WHERE id = -1")
+
+    def release(self) -> None:
+        self.other.rollback()
+
+    def close(self) -> None:
+        self.other.close()
+
+
 @pytest.mark.django_db(transaction=True)
-def test_a_write_lock_held_by_another_connection_leaves_nothing(map_loaded, officer, monkeypatch):
-    """Another connection holds the write lock while the import writes: the import is retried, then failed
-    with the reason; nothing of it is in the database; once the lock is gone it is started again and works."""
-    if connection.vendor != "sqlite":
-        pytest.skip("the lock is taken through a second SQLite connection")
+def test_a_lock_held_by_another_connection_is_retried_then_fails_and_nothing_is_written(
+    shared, officer, monkeypatch
+):
+    """Another connection holds a lock while the import writes (each database's own kind, HeldLock): the
+    import is retried with growing waits, then failed with the reason; nothing of it is in the database; once
+    the lock is released it is started again and works."""
+    from hoptac.core import concurrency
+
+    monkeypatch.setattr(concurrency, "LOCK_WAIT_SECONDS", 0.3)
+    monkeypatch.setattr(services, "RETRY_DELAYS", (0.05, 0.15))
+    waits: list[float] = []
+    real_sleep = services.time.sleep
+
+    def sleep(seconds):
+        waits.append(seconds)
+        real_sleep(seconds)
+
+    monkeypatch.setattr(services.time, "sleep", sleep)
     source = checked(officer)
-    name = connection.settings_dict["NAME"]
-    test_name = connection.creation._get_test_db_name() if connection.is_in_memory_db() else name
-    other = sqlite3.connect(str(test_name), uri=True, timeout=0.1, check_same_thread=False)
+    lock = HeldLock(shared)
     real_import = services.import_registry
     attempts: list[int] = []
+    written: list[int] = []
 
     def import_under_lock(**kwargs):
         attempts.append(1)
         heard = kwargs["progress"]
 
         def progress(done, total, stage):
-            if stage == "write" and len(attempts) == 1:  # all rows checked; the other connection writes first
-                other.execute("BEGIN IMMEDIATE")
-                other.execute("DELETE FROM registry_yearlyreport WHERE id = -1")  # organisations go in first
+            if stage == "write" and len(attempts) == 1:  # all rows checked; the other connection locks first
+                lock.take()
             heard(done, total, stage)
 
         try:
             return real_import(**{**kwargs, "progress": progress})
         finally:
             if len(attempts) == 3:  # it holds the lock through every retry
-                other.rollback()
+                lock.release()
 
+    def count_organisations(objs, model, **kwargs):
+        written.extend(1 for _ in objs if model is Organisation)
+        return real_insert(objs, model, **kwargs)
+
+    real_insert = importer.insert_with_history
+    monkeypatch.setattr(importer, "insert_with_history", count_organisations)
     monkeypatch.setattr(services, "import_registry", import_under_lock)
     try:
         job = services.import_job_start(user=officer, source=source, commit=True)
     finally:
-        other.close()
+        lock.close()
     monkeypatch.setattr(services, "import_registry", real_import)
     job.refresh_from_db()
     assert job.state == ImportJob.State.FAILED and job.attempts == 3, job.error
+    assert waits == [0.05, 0.15]
+    # PostgreSQL: each attempt had written its organisations when the lock on the yearly data stopped it.
+    # SQLite: one writer for the whole database, so each attempt was stopped as its transaction began.
+    assert len(written) == (6 if connection.vendor == "postgresql" else 0)
     assert job.error.startswith("Cơ sở dữ liệu đang bận (bị một tác vụ khác khóa), đã thử nhập 3 lần")
+    reason = "canceling statement due to lock timeout" if connection.vendor == "postgresql" else "is locked"
+    assert reason in job.error
     assert nothing_written() and not StatusChange.objects.exists() and not YearlyReport.objects.exists()
     job = services.import_job_retry(user=officer, job=job)
     assert job.state == ImportJob.State.COMMITTED
@@ -251,17 +382,17 @@ def test_a_write_lock_held_by_another_connection_leaves_nothing(map_loaded, offi
 @pytest.mark.django_db
 def test_a_worker_killed_mid_write_leaves_nothing_and_the_job_is_failed_then_retried(officer, monkeypatch):
     source = checked(officer)
-    real = importer.bulk_create_with_history
+    real = importer.insert_with_history
 
     def killed(objs, model, **kwargs):
         if model is YearlyReport:  # organisations and statuses are written by now
             raise KeyboardInterrupt  # the worker is stopped (SIGINT/SIGTERM) in the middle of the write
         return real(objs, model, **kwargs)
 
-    monkeypatch.setattr(importer, "bulk_create_with_history", killed)
+    monkeypatch.setattr(importer, "insert_with_history", killed)
     with pytest.raises(KeyboardInterrupt):
         services.import_job_start(user=officer, source=source, commit=True)
-    monkeypatch.setattr(importer, "bulk_create_with_history", real)
+    monkeypatch.setattr(importer, "insert_with_history", real)
     job = ImportJob.objects.get(commit=True)
     assert job.state == ImportJob.State.RUNNING
     assert nothing_written() and not StatusChange.objects.exists()
@@ -283,6 +414,46 @@ def test_a_worker_killed_mid_write_leaves_nothing_and_the_job_is_failed_then_ret
     job = services.import_job_retry(user=officer, job=job)
     assert job.state == ImportJob.State.COMMITTED
     assert Organisation.objects.filter(registration_code__startswith="06079700").count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_process_killed_mid_commit_leaves_nothing_then_the_job_is_failed_and_retried(
+    shared, officer
+):
+    """A real process commits a checked file and is killed (SIGKILL: no clean-up of any kind) while its
+    transaction holds the new organisations and statuses. Nothing of it is in the database; the job stays
+    "running" until it has given no sign of life for STALE_MINUTES, then the next worker to start fails it
+    with the reason; started again, it imports the file, attributed to the officer."""
+    source = checked(officer)
+    shared.share()
+    worker = shared.start("commit", source.pk, officer.pk, "--hang-while-writing")
+    read_line(worker, "writing")
+    worker.send_signal(signal.SIGKILL)
+    worker.wait(timeout=60)
+    assert worker.returncode == -signal.SIGKILL
+    state = shared.state()
+    (job,) = [j for j in state["jobs"] if j["commit"]]
+    assert job["state"] == "running"
+    assert (state["organisations"], state["statuses"], state["reports"], state["history"]) == (0, 0, 0, [])
+    assert (state["all_statuses"], state["all_reports"]) == (0, 0)
+    # A worker starting now leaves it alone: the job may still be alive.
+    assert shared.run("recover") == "failed 0"
+    # An hour later (no progress written since), the next worker fails it.
+    shared.run("age", job["pk"], 60)
+    progress = shared.media / "imports" / f"job-{job['pk']}.progress.json"
+    assert progress.exists()  # the dead worker's last word ("write")
+    an_hour_ago = (timezone.now() - datetime.timedelta(hours=1)).timestamp()
+    os.utime(progress, (an_hour_ago, an_hour_ago))
+    assert shared.run("recover") == "failed 1"
+    (job,) = [j for j in shared.state()["jobs"] if j["commit"]]
+    assert job["state"] == "failed"
+    assert job["error"] == (
+        "Việc nhập dừng giữa chừng (tiến trình nền đã dừng). Chưa có dữ liệu nào được ghi; hãy chạy lại."
+    )
+    assert shared.run("retry", job["pk"], officer.pk) == "committed"
+    state = shared.state()
+    assert (state["organisations"], state["statuses"], state["reports"]) == (2, 2, 2)
+    assert state["history"] == [["+", officer.username], ["+", officer.username]]
 
 
 @pytest.mark.django_db

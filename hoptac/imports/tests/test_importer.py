@@ -371,14 +371,14 @@ def test_commit_writes_history_for_every_row_with_the_importing_user(officer):
 def test_a_failure_while_writing_leaves_the_database_as_it_was(officer, monkeypatch):
     from hoptac.imports import importer
 
-    real = importer.bulk_create_with_history
+    real = importer.insert_with_history
 
     def fail_on_yearly(objs, model, **kwargs):
         if model is YearlyReport:
             raise RuntimeError("disk full")
         return real(objs, model, **kwargs)
 
-    monkeypatch.setattr(importer, "bulk_create_with_history", fail_on_yearly)
+    monkeypatch.setattr(importer, "insert_with_history", fail_on_yearly)
     before = Organisation.objects.count()
     with pytest.raises(RuntimeError):
         import_registry(user=officer, content=xlsx([HEADER, *_rows(4)]), filename="x.xlsx", commit=True)

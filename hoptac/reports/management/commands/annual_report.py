@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from hoptac.core.downloads import write_files
 from hoptac.reports.annual import build
 from hoptac.reports.annual.service import PlanNotFound, plan_by_reference
 
@@ -101,16 +102,11 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Năm {year} không hợp lệ: từ năm gốc {plan_obj.baseline_year} đến năm nay."
             ) from exc
-        target.parent.mkdir(parents=True, exist_ok=True)
+        # Whole files or none: a command killed while writing leaves no truncated report (core.downloads).
         if target.suffix.lower() == ".zip":
-            target.write_bytes(files.zip())
-            written = [target]
+            written = write_files({target: files.zip()})
         else:
-            docx_path = target
-            xlsx_path = target.parent / files.xlsx_name
-            docx_path.write_bytes(files.docx)
-            xlsx_path.write_bytes(files.xlsx)
-            written = [docx_path, xlsx_path]
+            written = write_files({target: files.docx, target.parent / files.xlsx_name: files.xlsx})
         seconds = f"{time.perf_counter() - started:.1f}".replace(".", ",")
         self.stdout.write(
             self.style.SUCCESS(

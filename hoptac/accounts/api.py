@@ -52,7 +52,6 @@ class ObtainTokenView(APIView):
         request=CredentialsSerializer,
         responses={
             200: TokenSerializer,
-            400: OpenApiResponse(ErrorSerializer, description="Wrong username or password"),
             429: OpenApiResponse(ErrorSerializer, description="Locked out or too many attempts"),
         },
         auth=[],

@@ -14,6 +14,8 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from hoptac.core.api import ErrorDetailSerializer
+
 from . import services
 
 LOCKED_OUT = "locked_out"
@@ -27,10 +29,6 @@ class CredentialsSerializer(serializers.Serializer):
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(help_text="Send it as: Authorization: Token <token>. Shown only once.")
     expiry = serializers.DateTimeField(allow_null=True)
-
-
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
 
 
 def locked_out_message() -> str:
@@ -52,7 +50,7 @@ class ObtainTokenView(APIView):
         request=CredentialsSerializer,
         responses={
             200: TokenSerializer,
-            429: OpenApiResponse(ErrorSerializer, description="Locked out or too many attempts"),
+            429: OpenApiResponse(ErrorDetailSerializer, description="Locked out or too many attempts"),
         },
         auth=[],
     )

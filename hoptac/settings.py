@@ -279,7 +279,7 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "hoptac.core.api.ApiSchema",
     # Django's ValidationError from a service → 400 by field (PermissionDenied → 403, Http404 → 404).
     "EXCEPTION_HANDLER": "hoptac.core.api.exception_handler",
 }

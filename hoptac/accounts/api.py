@@ -14,6 +14,8 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from hoptac.core.api import ErrorDetailSerializer
+
 from . import services, two_factor
 
 LOCKED_OUT = "locked_out"
@@ -36,10 +38,6 @@ class TokenSerializer(serializers.Serializer):
     expiry = serializers.DateTimeField(allow_null=True)
 
 
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-
-
 def locked_out_message() -> str:
     return _(
         "Too many failed sign-ins: signing in is locked for a while for this account or from this address. "
@@ -60,13 +58,14 @@ class ObtainTokenView(APIView):
         responses={
             200: TokenSerializer,
             400: OpenApiResponse(
-                ErrorSerializer,
+                ErrorDetailSerializer,
                 description="Wrong username or password, or a missing or wrong verification code",
             ),
             403: OpenApiResponse(
-                ErrorSerializer, description="Two-step sign-in is mandatory and not yet set up (profile page)"
+                ErrorDetailSerializer,
+                description="Two-step sign-in is mandatory and not yet set up (profile page)",
             ),
-            429: OpenApiResponse(ErrorSerializer, description="Locked out or too many attempts"),
+            429: OpenApiResponse(ErrorDetailSerializer, description="Locked out or too many attempts"),
         },
         auth=[],
     )

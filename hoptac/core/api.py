@@ -12,10 +12,12 @@ from typing import Any, Literal, overload
 
 from django import forms
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import ResolvedComponent
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import Throttled
@@ -184,6 +186,141 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = Throttled(detail=message % {"seconds": seconds})
         exc.wait = seconds  # type: ignore[attr-defined]  # after __init__, which would append DRF's English sentence
     return drf_exception_handler(exc, context)
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    """An error answered as one message (DRF's `{"detail": "…"}`, core/errors.py outside the viewsets)."""
+
+    detail = serializers.CharField()
+
+
+# The errors any operation may answer, documented once for the whole API (ApiSchema): the status code, the
+# answer's shape ("detail": ErrorDetailSerializer; "fields": the messages by field or parameter, or a list of
+# messages, as `exception_handler` and `as_drf_error` answer them) and what it means. `when` says which
+# operations may answer it (ApiSchema._error_codes).
+VALIDATION_ERRORS_SCHEMA = {
+    "description": "The messages by field or query parameter (lists of messages, nested for nested data), "
+    'a list of messages, or {"detail": "…"} when the request could not be read.',
+    "anyOf": [
+        {"type": "object", "additionalProperties": {}},
+        {"type": "array", "items": {"type": "string"}},
+    ],
+}
+ERROR_RESPONSES: dict[str, tuple[str, str]] = {
+    "400": ("fields", "The request is not valid: what is wrong, by field or parameter."),
+    "401": ("detail", "Not signed in, or the API token is invalid or expired."),
+    "403": ("detail", "The user's role or scope does not allow this."),
+    "404": ("detail", "No such object in the user's scope (or no such page of a list)."),
+    "409": (
+        "fields",
+        "Someone else saved the record since it was read (its version or If-Match): who, "
+        "when and which fields.",
+    ),
+    "413": ("detail", "The request body is larger than the installation allows."),
+    "429": ("detail", "Too many requests (or sign-ins locked): wait the seconds in Retry-After."),
+}
+
+
+def _model_fields_of(field: serializers.Field) -> list[Any]:
+    """The model fields along a serializer field's source (`commune_legacy.parent.name`: the two relations
+    and the name), as far as they are model fields; empty when the source is not one."""
+    model = getattr(getattr(field.parent, "Meta", None), "model", None)
+    found: list[Any] = []
+    if model is None or field.source == "*":
+        return found
+    for attr in field.source_attrs:
+        if model is None:
+            return []
+        try:
+            model_field = model._meta.get_field(attr)
+        except FieldDoesNotExist:
+            return []
+        found.append(model_field)
+        model = model_field.related_model
+    return found
+
+
+def _may_be_null(model_field: Any) -> bool:
+    """A nullable field or relation, or a reverse one-to-one that may be missing; never a list of related
+    rows (a reverse foreign key or a many-to-many: an empty list, not null)."""
+    return bool(model_field.null) and not (model_field.one_to_many or model_field.many_to_many)
+
+
+class ApiSchema(AutoSchema):
+    """drf-spectacular's schema of an operation (settings REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"]), plus the
+    error answers of `exception_handler` and core/errors.py, documented once here for every operation that
+    may give them, in JSON: a view documents only its own successes (and any error it describes more
+    precisely, which is kept)."""
+
+    def _get_response_bodies(self, direction: Any = "response") -> Any:
+        responses = super()._get_response_bodies(direction)
+        for code in self._error_codes():
+            if code in responses:
+                continue
+            shape, description = ERROR_RESPONSES[code]
+            responses[code] = {
+                "description": description,
+                "content": {"application/json": {"schema": self._error_schema(shape)}},
+            }
+        return responses
+
+    def _get_serializer_field_meta(self, field: Any, direction: Any) -> Any:
+        meta = super()._get_serializer_field_meta(field, direction)
+        if (
+            isinstance(field, serializers.Field)
+            and field.read_only
+            and not meta.get("nullable")
+            and (field.default is None or any(_may_be_null(f) for f in _model_fields_of(field)))
+        ):
+            # A read-only field keeps no allow_null (DRF drops it for non-editable model fields and
+            # read_only_fields): null when its default is None or its source may be null.
+            meta["nullable"] = True
+        return meta
+
+    def _map_serializer_field(self, field: Any, direction: Any, bypass_extensions: bool = False) -> Any:
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if (
+            isinstance(schema, dict)
+            and field.read_only
+            and isinstance(field, serializers.ChoiceField)
+            and "" not in schema.get("enum", [""])
+            and any(f.blank for f in _model_fields_of(field)[-1:])
+        ):
+            # A read-only choice of a model field that may be left blank: "" is one of its values.
+            schema = {**schema, "enum": [*schema["enum"], ""]}
+        return schema
+
+    def _error_codes(self) -> list[str]:
+        view = self.view
+        codes = ["400"]  # any request may be malformed or too large; most also have fields or filters
+        if view.get_authenticators():
+            codes += ["401", "403"]
+        if "{" in self.path or self._is_list_view():
+            codes.append("404")  # an object outside the scope; a page past the end of a list
+        model = getattr(getattr(view, "queryset", None), "model", None) or getattr(
+            getattr(view, "serializer_class", None), "Meta", None
+        )
+        model = getattr(model, "model", model)
+        if self.method in ("PUT", "PATCH") and isinstance(model, type) and issubclass(model, VersionedModel):
+            codes.append("409")
+        if self.method in ("POST", "PUT", "PATCH"):
+            codes.append("413")  # core/uploads.UploadSizeLimitMiddleware, before anything reads the body
+        if view.get_throttles():
+            codes.append("429")
+        return codes
+
+    def _error_schema(self, shape: str) -> Any:
+        if shape == "detail":
+            component = self.resolve_serializer(ErrorDetailSerializer, "response")
+            return component.ref
+        component = ResolvedComponent(
+            name="ValidationErrors",
+            type=ResolvedComponent.SCHEMA,
+            schema=VALIDATION_ERRORS_SCHEMA,
+            object="ValidationErrors",
+        )
+        self.registry.register_on_missing(component)
+        return component.ref
 
 
 class ListCreateUpdateViewSet(

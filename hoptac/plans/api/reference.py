@@ -84,8 +84,11 @@ class ReferenceSeriesViewSet(viewsets.ReadOnlyModelViewSet):
             .order_by("plan__code", "code")
         )
 
-    @extend_schema(request=ReferenceValueInputSerializer, responses=ReferenceValueSerializer(many=True))
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(methods=["GET"], responses=ReferenceValueSerializer(many=True))
+    @extend_schema(
+        methods=["POST"], request=ReferenceValueInputSerializer, responses={201: ReferenceValueSerializer}
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def values(self, request, pk=None):
         """The series' values (GET), or enter one (POST; provincial officers and administrators)."""
         series = self.get_object()

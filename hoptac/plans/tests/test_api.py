@@ -202,7 +202,11 @@ def test_openapi_schema_describes_the_plan_endpoints(plan, users):  # noqa: F811
     parameters = {p["name"]: p for p in operation["parameters"]}
     assert {"as_of", "map", "breakdown"} <= set(parameters)
     assert parameters["breakdown"]["schema"]["enum"] == ["commune", "district", "sector"]
-    assert set(operation["responses"]) == {"200", "400"}
+    # Its own 400 (by parameter), and the errors every signed-in operation may answer (core/api.ApiSchema).
+    assert set(operation["responses"]) == {"200", "400", "401", "403", "404", "429"}
+    assert operation["responses"]["400"]["content"]["application/json"]["schema"]["$ref"] != (
+        "#/components/schemas/ValidationErrors"
+    )
     components = schema["components"]["schemas"]
     result = components["TargetResult"]["properties"]
     for name in (

@@ -57,8 +57,9 @@ class OrganisationViewSet(ListCreateUpdateViewSet):
         content = organisation_workbook(self.filter_queryset(self.get_queryset()), today=today)
         return attachment(content, content_type=XLSX, filename=f"hoptac-to-chuc-{today:%Y%m%d}.xlsx")
 
-    @extend_schema(request=StatusChangeSerializer, responses=StatusChangeSerializer(many=True))
-    @action(detail=True, methods=["get", "post"], url_path="status-changes")
+    @extend_schema(methods=["GET"], responses=StatusChangeSerializer(many=True))
+    @extend_schema(methods=["POST"], request=StatusChangeSerializer, responses={201: StatusChangeSerializer})
+    @action(detail=True, methods=["get", "post"], url_path="status-changes", pagination_class=None)
     def status_changes(self, request, pk=None):
         """The legal-status history (GET), or record a new status from a date (POST)."""
         organisation = self.get_object()
@@ -72,7 +73,7 @@ class OrganisationViewSet(ListCreateUpdateViewSet):
         return Response(StatusChangeSerializer(organisation.status_changes.all(), many=True).data)
 
     @extend_schema(responses=HistoryEntrySerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def history(self, request, pk=None):
         """Every change to the organisation, its statuses and its yearly data: who, when, what."""
         entries = selectors.organisation_history(organisation=self.get_object())

@@ -120,7 +120,7 @@ class AssessmentViewSet(ReviewActionsMixin, viewsets.ReadOnlyModelViewSet):
         return self._respond(assessment)
 
     @extend_schema(responses=EventSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def events(self, request, pk=None):
         """The workflow steps taken: who, when, from which step to which, and why."""
         return Response(

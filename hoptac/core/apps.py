@@ -11,7 +11,10 @@ class CoreConfig(AppConfig):
         # connected are covered here (attach_field_rules is idempotent).
         from django.apps import apps
 
+        from . import dataversion
         from .validators import attach_field_rules
+
+        dataversion.connect()
 
         for model in apps.get_models(include_auto_created=True):
             if model.__module__.startswith("hoptac."):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from hoptac.accounts.models import User
 from hoptac.areas.models import AdminMap, AdminUnit
 from hoptac.areas.selectors import map_in_force_on
+from hoptac.core import dataversion
 from hoptac.registry.choices import OrganisationKind, Sector
 from hoptac.registry.models import Organisation
 
@@ -120,7 +121,29 @@ def plan_evaluate(
 ) -> list[TargetResult]:
     """evaluate_plan, in the plan's order, with targets that cannot be computed yet (ratings not recorded
     in the system) answered as "not enough data" instead of failing the whole page. Official figures
-    (accepted yearly data) unless `provisional` (accepted and submitted data, "tạm tính")."""
+    (accepted yearly data) unless `provisional` (accepted and submitted data, "tạm tính").
+
+    Cached by data version (hoptac.core.dataversion): the same figures as a fresh evaluation, computed once
+    per change of the data (a plan page, /plans/ and the targets API read them on every request)."""
+    parts = (
+        plan.pk,
+        as_of.isoformat(),
+        None if targets is None else [t.pk for t in targets],
+        with_series,
+        provisional,
+    )
+    return dataversion.cached(
+        "plan_evaluate",
+        parts,
+        lambda: _plan_evaluate(
+            plan=plan, as_of=as_of, targets=targets, with_series=with_series, provisional=provisional
+        ),
+    )
+
+
+def _plan_evaluate(
+    *, plan: Plan, as_of: datetime.date, targets: list[Target] | None, with_series: bool, provisional: bool
+) -> list[TargetResult]:
     targets = plan_targets(plan=plan) if targets is None else targets
     usable = computable(targets)
     results = {

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.apps import apps
-from django.db.models import Count, F, Max, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, FilteredRelation, Max, Min, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -324,18 +324,19 @@ if TYPE_CHECKING:
 
 def _yearly_organisations(*, user: User, year: int, area: AdminUnit | None) -> "QuerySet[YearlyOrganisation]":
     """Organisations in the user's scope that owe data for `year` (on the books on its due day), with
-    their report's state and submission day annotated."""
-    from hoptac.registry.models import YearlyReport
+    their report's state and submission time annotated.
+
+    One LEFT JOIN to the year's report (at most one per organisation and year: `one_report_per_year`), so
+    the counts below are one set-based GROUP BY. Correlated subqueries per organisation inside each
+    `COUNT … FILTER` cost seconds on a large registry (docs/decisions/0028-data-version-caching.md)."""
     from hoptac.registry.selectors import organisation_list
 
     due = yearly_data_due(year)
     orgs: QuerySet[Organisation] = organisation_list(user=user).existing_on(due).in_area(area)
-    own = YearlyReport.objects.unrestricted("correlated with the scoped organisations above").filter(
-        organisation=OuterRef("pk"), year=year
-    )
     return orgs.annotate(
-        yr_state=Subquery(own.values("state")[:1]),
-        yr_submitted=Subquery(own.values("submitted_at")[:1]),
+        yr=FilteredRelation("yearly_reports", condition=Q(yearly_reports__year=year)),
+        yr_state=F("yr__state"),
+        yr_submitted=F("yr__submitted_at"),
     )
 
 

@@ -1,0 +1,146 @@
+# ruff: noqa: F811  (the fixtures of test_views, imported)
+"""Plan figures are cached by data version (hoptac.core.dataversion): a figure on the plan page, on /plans/
+and in the targets API equals a fresh evaluation after every kind of write — a model save, a
+`QuerySet.update`, a `bulk_create`, a delete, a raw statement — and a repeated request does not evaluate
+the plan again. Writes here are committed (transaction=True), as in production."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.urls import reverse
+
+from hoptac.core import dataversion
+from hoptac.plans import selectors, tables
+from hoptac.plans.evaluation import evaluate_plan
+from hoptac.registry.models import Organisation, YearlyReport
+from hoptac.registry.tests.factories import OrganisationFactory, YearlyReportFactory
+
+from .test_views import DEC_2023, card_value, login, plan, plan_url, registry, users  # noqa: F401 (fixtures)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _load_map() -> None:
+    from hoptac.areas.models import AdminUnit
+    from hoptac.areas.services import admin_units_load
+
+    if not AdminUnit.objects.exists():
+        admin_units_load(province_codes=["37"])
+
+
+@pytest.fixture(autouse=True)
+def map_loaded(transactional_db):
+    """A transactional test flushes the database when it ends, the administrative map (loaded once per
+    session by conftest) included: have it at the start of each test here…"""
+    _load_map()
+
+
+@pytest.fixture(autouse=True, scope="module")
+def map_back(django_db_blocker):
+    """… and back for the modules that follow (a module fixture ends after the last test's flush)."""
+    yield
+    with django_db_blocker.unblock():
+        _load_map()
+
+
+@pytest.fixture
+def evaluations(monkeypatch):
+    """How many times the plan is really evaluated (not read from the cache)."""
+    calls = []
+    real = selectors.evaluate_plan
+
+    def counting(*args, **kwargs):
+        calls.append(kwargs.get("as_of"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(selectors, "evaluate_plan", counting)
+    cache.clear()
+    return calls
+
+
+def fresh(plan, code: str) -> str:
+    """The card value a fresh evaluation gives (no cache), as the page shows it."""
+    results = evaluate_plan(plan, as_of=DEC_2023)
+    result = next(r for r in results if r.target.code == code)
+    return tables.target_card(result, plan).value
+
+
+def page_value(client, plan, code: str) -> str:
+    return card_value(client.get(plan_url(plan, as_of="31/12/2023")).content.decode(), code)
+
+
+def test_the_page_reads_the_cache_until_the_data_changes(client, plan, registry, users, evaluations):
+    login(client, users["province"])
+    assert page_value(client, plan, "2030.HTX") == "3" == fresh(plan, "2030.HTX")
+    assert page_value(client, plan, "2030.CNC") == "33,3%"
+    assert len(evaluations) == 1  # the second request was served from the cache
+
+    # A save (a new cooperative founded in 2020).
+    OrganisationFactory(name="Hợp tác xã Mới", commune_legacy=registry["hai_minh"])
+    assert page_value(client, plan, "2030.HTX") == "4" == fresh(plan, "2030.HTX")
+    assert len(evaluations) == 2
+
+    # A bulk update (QuerySet.update sends no signal): the third cooperative now uses high technology.
+    YearlyReport.objects.unrestricted("test").filter(organisation=registry["b"], year=2023).update(
+        high_tech=True
+    )
+    assert page_value(client, plan, "2030.CNC") == fresh(plan, "2030.CNC") != "33,3%"
+
+    # A bulk insert and a delete.
+    YearlyReport.objects.unrestricted("test").bulk_create(
+        [YearlyReport(organisation=registry["c"], year=2022, state="accepted", high_tech=True)]
+    )
+    assert page_value(client, plan, "2030.CNC") == fresh(plan, "2030.CNC")
+    Organisation.objects.unrestricted("test").filter(name="Hợp tác xã Mới").delete()
+    assert page_value(client, plan, "2030.HTX") == "3" == fresh(plan, "2030.HTX")
+
+    # A raw statement.
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE registry_organisation SET kind = 'tht' WHERE id = %s", [registry["a"].pk])
+    assert page_value(client, plan, "2030.HTX") == "2" == fresh(plan, "2030.HTX")
+    evaluated = len(evaluations)
+    page_value(client, plan, "2030.HTX")
+    assert len(evaluations) == evaluated  # unchanged data: from the cache again
+
+
+def test_plan_list_and_the_api_follow_the_data(client, plan, registry, users, evaluations):
+    login(client, users["province"])
+    api = f"/api/v1/plans/{plan.pk}/targets/?as_of=2023-12-31"
+
+    def api_value(code):
+        return next(t for t in client.get(api).json()["targets"] if t["code"] == code)["latest"]["value"]
+
+    assert api_value("2030.HTX") == 3
+    assert client.get(reverse("plans:plan_list")).status_code == 200
+    client.get(reverse("plans:plan_list"))
+    calls = len(evaluations)
+    client.get(reverse("plans:plan_list"))
+    assert len(evaluations) == calls  # the summary is computed once per data version
+    YearlyReportFactory(state="accepted", organisation=registry["c"], year=2022)
+    OrganisationFactory(name="Hợp tác xã Mới", commune_legacy=registry["hai_minh"])
+    assert (
+        api_value("2030.HTX")
+        == 4
+        == next(r.value for r in evaluate_plan(plan, as_of=DEC_2023) if r.target.code == "2030.HTX")
+    )
+
+
+def test_a_writing_transaction_reads_its_own_writes(plan, registry, evaluations):
+    from django.db import transaction
+
+    before = selectors.plan_evaluate(plan=plan, as_of=DEC_2023)
+    version = dataversion.current()
+    with transaction.atomic():
+        OrganisationFactory(name="Hợp tác xã Mới", commune_legacy=registry["hai_minh"])
+        assert dataversion.has_uncommitted_writes(connection)
+        inside = selectors.plan_evaluate(plan=plan, as_of=DEC_2023)
+        OrganisationFactory(name="Hợp tác xã Mới 2", commune_legacy=registry["hai_minh"])
+        assert dataversion.current() == version + 1  # raised once per transaction
+    value = {r.target.code: r.value for r in inside}
+    assert value["2030.HTX"] == {r.target.code: r.value for r in before}["2030.HTX"] + 1
+    after = {r.target.code: r.value for r in selectors.plan_evaluate(plan=plan, as_of=DEC_2023)}
+    assert after["2030.HTX"] == value["2030.HTX"] + 1
+    with pytest.raises(RuntimeError), transaction.atomic():
+        OrganisationFactory(name="Hợp tác xã bỏ", commune_legacy=registry["hai_minh"])
+        raise RuntimeError
+    assert dataversion.current() == version + 1  # rolled back with the data

@@ -74,6 +74,7 @@ def main(stats_csv: str, organisations: str, timings_json: str = "") -> None:
         "python": platform.python_version(),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, shared with other work during the run "
         "(locust, the server and other engineers' processes on the same cores)",
+        "load_average_1_5_15_min": [round(x, 2) for x in os.getloadavg()],
         "goal": f"zero errors, p95 under {GOAL_P95_MS} ms",
         "met": total["failures"] == 0 and total["p95_ms"] < GOAL_P95_MS,
         "met_after_signing_in": bool(overall)
@@ -90,7 +91,7 @@ def main(stats_csv: str, organisations: str, timings_json: str = "") -> None:
         "",
         f"{meta['users']} simultaneous users for {meta['run_seconds']} s against {meta['server']}; "
         f"{meta['database']}, registry of {meta['organisations']:,} organisations; Python {meta['python']}, "
-        f"{meta['machine']}. Goal: {meta['goal']} — over all requests {'met' if meta['met'] else 'NOT met'}; "
+        f"{meta['machine']}; load average (1/5/15 min) at the end: {meta['load_average_1_5_15_min']}. Goal: {meta['goal']} — over all requests {'met' if meta['met'] else 'NOT met'}; "
         f"over the work after signing in {'met' if meta['met_after_signing_in'] else 'NOT met'}.",
         "",
         "| requests | count | failures | median (ms) | p95 (ms) | p99 (ms) | max (ms) |",

@@ -9,6 +9,7 @@ from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from hoptac.accounts import roles
 from hoptac.accounts.models import User
 from hoptac.areas.models import AdminMap, AdminUnit
 from hoptac.areas.selectors import map_in_force_on
@@ -213,10 +214,26 @@ def plan_breakdown(
     numeric = [t for t in computable(targets) if t.kind != IndicatorKind.QUALITATIVE]
     if not numeric:
         return []
-    groups = breakdown(
-        plan, numeric, as_of=as_of, group_by=group_by, user=user, provisional=provisional, results=results
+    # Cached by data version and by the user's reach (the organisations the rows count), not by the user.
+    reach = roles.organisation_reach(user, "view")
+    parts = (
+        plan.pk,
+        [t.pk for t in numeric],
+        as_of.isoformat(),
+        group_by,
+        provisional,
+        reach.everything,
+        sorted((name, sorted(ids)) for name, ids in reach.ids.items()),
+        None if results is None else [(r.target.pk, r.data_year) for r in results],
     )
-    return _breakdown_rows(group_by, groups)
+
+    def compute() -> list[BreakdownRow]:
+        groups = breakdown(
+            plan, numeric, as_of=as_of, group_by=group_by, user=user, provisional=provisional, results=results
+        )
+        return _breakdown_rows(group_by, groups)
+
+    return dataversion.cached("plan_breakdown", parts, compute)
 
 
 def plan_breakdown_whole_territory(

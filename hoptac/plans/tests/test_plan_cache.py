@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from hoptac.core import dataversion
 from hoptac.plans import selectors, tables
-from hoptac.plans.evaluation import evaluate_plan
+from hoptac.plans.evaluation import breakdown, evaluate_plan
 from hoptac.registry.models import Organisation, YearlyReport
 from hoptac.registry.tests.factories import OrganisationFactory, YearlyReportFactory
 
@@ -144,3 +144,28 @@ def test_a_writing_transaction_reads_its_own_writes(plan, registry, evaluations)
         OrganisationFactory(name="Hợp tác xã bỏ", commune_legacy=registry["hai_minh"])
         raise RuntimeError
     assert dataversion.current() == version + 1  # rolled back with the data
+
+
+def test_breakdowns_follow_the_data_and_each_users_reach(plan, registry, users):
+    cache.clear()
+    target = selectors.target_get(plan=plan, code="2030.HTX")
+
+    def cached_rows(user):
+        rows = selectors.plan_breakdown(
+            plan=plan, targets=[target], as_of=DEC_2023, group_by="commune_legacy", user=user
+        )
+        return {row.name: row.measure(target).value for row in rows}
+
+    def fresh_rows(user):
+        groups = breakdown(plan, [target], as_of=DEC_2023, group_by="commune_legacy", user=user)
+        return {
+            row.name: row.measure(target).value for row in selectors._breakdown_rows("commune_legacy", groups)
+        }
+
+    province, commune = users["province"], users["commune"]
+    assert cached_rows(province) == fresh_rows(province) and len(fresh_rows(province)) == 2
+    assert cached_rows(commune) == fresh_rows(commune) and len(fresh_rows(commune)) == 1  # Hải Minh only
+    OrganisationFactory(name="Hợp tác xã Mới", commune_legacy=registry["hai_minh"])
+    for user in (province, commune):
+        assert cached_rows(user) == fresh_rows(user)
+    assert list(cached_rows(commune).values()) == [3]  # two cooperatives of Hải Minh in 2023, and the new one

@@ -198,6 +198,11 @@ def _labels(group_by: str, keys: list) -> dict[object, tuple[str, str, str, tupl
     return out
 
 
+def reach_key(user: User) -> tuple:
+    """What a user's breakdowns depend on: the organisations they may see (a cache key part)."""
+    return roles.organisation_reach(user, "view").key()
+
+
 def plan_breakdown(
     *,
     plan: Plan,
@@ -215,15 +220,13 @@ def plan_breakdown(
     if not numeric:
         return []
     # Cached by data version and by the user's reach (the organisations the rows count), not by the user.
-    reach = roles.organisation_reach(user, "view")
     parts = (
         plan.pk,
         [t.pk for t in numeric],
         as_of.isoformat(),
         group_by,
         provisional,
-        reach.everything,
-        sorted((name, sorted(ids)) for name, ids in reach.ids.items()),
+        reach_key(user),
         None if results is None else [(r.target.pk, r.data_year) for r in results],
     )
 

@@ -15,8 +15,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from hoptac.accounts.models import User
+from hoptac.accounts.roles import organisation_reach
 from hoptac.areas.models import AdminMap, AdminUnit, Level
 from hoptac.areas.selectors import commune_ids_within, map_in_force_on
+from hoptac.core import dataversion
 
 from .choices import ItemKind, ReportState, Timeliness
 from .models import (
@@ -362,7 +364,11 @@ def yearly_data_item(
     *, user: User, year: int, today: datetime.date, area: AdminUnit | None = None
 ) -> CalendarItem:
     due = yearly_data_due(year)
-    counts = _yearly_organisations(user=user, year=year, area=area).aggregate(**_yearly_counts(due))
+    counts = dataversion.cached(
+        "yearly_data_counts",
+        (year, organisation_reach(user, "view").key(), area.pk if area else None),
+        lambda: _yearly_organisations(user=user, year=year, area=area).aggregate(**_yearly_counts(due)),
+    )
     url = reverse("tasks:yearly_data") + f"?year={year}" + (f"&area={area.pk}" if area else "")
     return CalendarItem(
         kind=ItemKind.YEARLY_DATA,
@@ -383,11 +389,15 @@ def yearly_data_by_commune(
     """Who has not submitted the year's data, by commune (of the map in force on the due day)."""
     due = yearly_data_due(year)
     field_name = "commune_current" if map_in_force_on(due) == AdminMap.CURRENT else "commune_legacy"
-    rows = (
-        _yearly_organisations(user=user, year=year, area=area)
-        .order_by()
-        .values(field_name)
-        .annotate(**_yearly_counts(due))
+    rows = dataversion.cached(
+        "yearly_data_by_commune",
+        (year, organisation_reach(user, "view").key(), area.pk if area else None),
+        lambda: list(
+            _yearly_organisations(user=user, year=year, area=area)
+            .order_by()
+            .values(field_name)
+            .annotate(**_yearly_counts(due))
+        ),
     )
     units = AdminUnit.objects.select_related("parent").in_bulk([r[field_name] for r in rows if r[field_name]])
     result = []
@@ -431,7 +441,11 @@ def evaluation_items(
     schemes = scoring.schemes_for_year(year)
     if not schemes:
         return []
-    counts = scoring.calendar_counts(scoring.calendar(user=user, year=year, area=area))
+    counts = dataversion.cached(
+        "evaluation_counts",
+        (year, organisation_reach(user, "view").key(), area.pk if area else None),
+        lambda: scoring.calendar_counts(scoring.calendar(user=user, year=year, area=area)),
+    )
     if not counts.get("total"):
         return []
     done_after = {

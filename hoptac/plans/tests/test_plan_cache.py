@@ -169,3 +169,30 @@ def test_breakdowns_follow_the_data_and_each_users_reach(plan, registry, users):
     for user in (province, commune):
         assert cached_rows(user) == fresh_rows(user)
     assert list(cached_rows(commune).values()) == [3]  # two cooperatives of Hải Minh in 2023, and the new one
+
+
+def test_the_plan_export_follows_the_data(plan, registry, users):
+    import io
+
+    import openpyxl
+
+    from hoptac.plans import exports
+
+    cache.clear()
+
+    def cells(content: bytes) -> list:
+        book = openpyxl.load_workbook(io.BytesIO(content))
+        return [[list(row) for row in sheet.iter_rows(values_only=True)] for sheet in book.worksheets]
+
+    def both(user):
+        kwargs = {"plan": plan, "as_of": DEC_2023, "admin_map": "legacy", "user": user, "provisional": False}
+        return cells(exports.plan_export(**kwargs)), cells(exports._plan_export(**kwargs))
+
+    cached, fresh_cells = both(users["commune"])
+    assert cached == fresh_cells
+    assert both(users["commune"])[0] == cached  # from the cache
+    OrganisationFactory(name="Hợp tác xã Mới", commune_legacy=registry["hai_minh"])
+    after, fresh_after = both(users["commune"])
+    assert after == fresh_after != cached
+    province, fresh_province = both(users["province"])
+    assert province == fresh_province != after  # the province's breakdowns count both communes

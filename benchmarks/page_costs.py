@@ -127,5 +127,30 @@ def main() -> None:
         out.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
+def table(before_json: str, after_json: str) -> str:
+    """A Markdown table of two runs (`python benchmarks/page_costs.py --table before.json after.json`)."""
+    before = {p["page"]: p for p in json.loads(Path(before_json).read_text(encoding="utf-8"))["pages"]}
+    after = json.loads(Path(after_json).read_text(encoding="utf-8"))
+    lines = [
+        "| page | before: median ms (queries, SQL ms) | after, cold | after, warm | warm ÷ before |",
+        "|---|---|---|---|---|",
+    ]
+    for page in after["pages"]:
+        b = before.get(page["page"])
+        cold, warm = page["cold"], page["warm"]
+
+        def cell(m: dict) -> str:
+            return f"{m['median_ms']:g} ({m['queries']} q, {m['sql_ms']:g})"
+
+        ratio = f"{warm['median_ms'] / b['cold']['median_ms']:.2f}" if b else "—"
+        lines.append(
+            f"| {page['page']} | {cell(b['cold']) if b else '—'} | {cell(cold)} | {cell(warm)} | {ratio} |"
+        )
+    return "\n".join(lines)
+
+
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["--table"]:
+        print(table(sys.argv[2], sys.argv[3]))
+    else:
+        main()

@@ -39,6 +39,11 @@ PY
   echo "$prepared"
   organisations="$(echo "$prepared" | sed -n 's/^registry: \([0-9]*\) organisations.*/\1/p')"
 fi
+if [ "${BENCH_PAGE_COSTS:-1}" = 1 ]; then  # each page alone first: queries, SQL and time, cold and warm
+  echo "== page costs (benchmarks/page_costs.py) on $load_db"
+  DATABASE_URL="$load_url" STATIC_ROOT="$PWD/$work/static" \
+    .venv/bin/python benchmarks/page_costs.py benchmarks/results/page-costs.json current || exit 1
+fi
 port="$(.venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 export WEB_CONCURRENCY="${WEB_CONCURRENCY:-5}"
 DJANGO_DEBUG=false \

@@ -196,3 +196,24 @@ def test_the_plan_export_follows_the_data(plan, registry, users):
     assert after == fresh_after != cached
     province, fresh_province = both(users["province"])
     assert province == fresh_province != after  # the province's breakdowns count both communes
+
+
+def test_the_registry_export_follows_the_data(client, registry, users):
+    """The registry's list export is cached the same way (by data version and its scoped query)."""
+    import io
+
+    import openpyxl
+
+    cache.clear()
+    login(client, users["commune"])
+
+    def names() -> set:
+        content = client.get(reverse("registry:organisation_export")).content
+        sheet = openpyxl.load_workbook(io.BytesIO(content)).worksheets[0]
+        return {cell for row in sheet.iter_rows(values_only=True) for cell in row if isinstance(cell, str)}
+
+    before = names()
+    assert "Hợp tác xã Hải Minh" in before and "Hợp tác xã Giao Xuân" not in before  # the commune's scope
+    Organisation.objects.unrestricted("test").filter(pk=registry["a"].pk).update(name="Hợp tác xã Đổi Tên")
+    after = names()
+    assert "Hợp tác xã Đổi Tên" in after and "Hợp tác xã Hải Minh" not in after

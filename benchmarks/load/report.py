@@ -14,6 +14,14 @@ GOAL_P95_MS = 500
 SIGN_IN = {"login page", "sign in"}
 
 
+def number(text: str) -> float:
+    """A figure of locust's CSV ("N/A" for a request with no response in the window)."""
+    try:
+        return float(text or 0)
+    except ValueError:
+        return 0.0
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     if not ordered:
@@ -45,11 +53,11 @@ def main(stats_csv: str, organisations: str, timings_json: str = "") -> None:
                 "name": row["Name"] if row["Name"] != "Aggregated" else "all requests",
                 "requests": int(row["Request Count"]),
                 "failures": int(row["Failure Count"]),
-                "median_ms": float(row["50%"] or 0),
-                "p95_ms": float(row["95%"] or 0),
-                "p99_ms": float(row["99%"] or 0),
-                "max_ms": round(float(row["Max Response Time"] or 0)),
-                "rps": round(float(row["Requests/s"] or 0), 2),
+                "median_ms": number(row["50%"]),
+                "p95_ms": number(row["95%"]),
+                "p99_ms": number(row["99%"]),
+                "max_ms": round(number(row["Max Response Time"])),
+                "rps": round(number(row["Requests/s"]), 2),
             }
         )
     total = endpoints[-1]

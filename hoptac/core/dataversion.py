@@ -72,7 +72,7 @@ def _mark() -> None:
 
 def has_uncommitted_writes(connection: BaseDatabaseWrapper) -> bool:
     """Whether the current transaction has written watched data (and so raised the version unseen)."""
-    return connection.in_atomic_block and any(func is _mark for _, func, _ in connection.run_on_commit)
+    return connection.in_atomic_block and any(entry[1] is _mark for entry in connection.run_on_commit)
 
 
 def bump(connection: BaseDatabaseWrapper | None = None) -> None:

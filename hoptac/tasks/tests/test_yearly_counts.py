@@ -91,3 +91,42 @@ def test_set_based_counts_equal_the_former_correlated_ones(yearly_world, year, w
         .exists()
     }
     assert missing == expected_missing
+
+
+def _load_map() -> None:
+    from hoptac.areas.models import AdminUnit
+    from hoptac.areas.services import admin_units_load
+
+    if not AdminUnit.objects.exists():
+        admin_units_load(province_codes=["37"])
+
+
+@pytest.fixture(scope="module")
+def map_back(django_db_blocker):
+    """A transactional test flushes the map conftest loads once per session: back for the modules after."""
+    yield
+    with django_db_blocker.unblock():
+        _load_map()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_cached_counts_follow_committed_writes(map_back, django_db_blocker):
+    """The counts are cached by data version: after a committed write they equal the reference again."""
+    from django.core.cache import cache
+
+    _load_map()
+    from hoptac.accounts.models import Role
+    from hoptac.accounts.tests.factories import UserFactory
+
+    cache.clear()
+    hai_minh, _giao_xuan = hai_minh_and_giao_xuan()
+    user = UserFactory(role=Role.PROVINCE)
+    organisation = OrganisationFactory(commune_legacy=hai_minh)
+    first = selectors.yearly_data_item(user=user, year=2024, today=TODAY).counts
+    assert first == reference_counts(user=user, year=2024) and first["missing"] >= 1
+    YearlyReport.objects.create(
+        organisation=organisation, year=2024, state=YearlyReportState.ACCEPTED, submitted_at=D(2024, 12, 1)
+    )
+    after = selectors.yearly_data_item(user=user, year=2024, today=TODAY).counts
+    assert after == reference_counts(user=user, year=2024)
+    assert after["on_time"] == first["on_time"] + 1 and after["missing"] == first["missing"] - 1

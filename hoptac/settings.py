@@ -120,6 +120,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "transaction_mode": "IMMEDIATE",
         }
     )
+else:
+    # Persistent connections (PostgreSQL): a worker keeps its connection for DJANGO_CONN_MAX_AGE seconds
+    # (default 600 in production, 0 — one per request — in debug) instead of opening one per request, and
+    # checks it is alive before reusing it. A gunicorn sync worker serves one request at a time, so a
+    # server needs WEB_CONCURRENCY (+ the task worker) connections, well under PostgreSQL's 100.
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0 if DEBUG else 600)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

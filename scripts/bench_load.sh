@@ -8,31 +8,42 @@
 set -u
 url="$1"
 cd "$(dirname "$0")/.."
-load_url="${url%/*}/hoptac_load"
+load_db="${BENCH_LOAD_DB:-hoptac_load}"  # another name when several checkouts share one PostgreSQL
+load_url="${url%/*}/$load_db"
 work=benchmarks/.work
 mkdir -p "$work"
 export BENCH_USERS="${BENCH_USERS:-50}" BENCH_SECONDS="${BENCH_SECONDS:-120}"
 if ! .venv/bin/python -c "import locust" 2>/dev/null; then
   .venv/bin/python -m pip install -q -e '.[bench]' || { echo "locust could not be installed: no load test."; exit 1; }
 fi
-if ! .venv/bin/python - "$url" <<'PY'
+if [ "${BENCH_LOAD_REUSE:-0}" = 1 ]; then  # the database of an earlier run, as it is (its migrations applied)
+  echo "== load test: reusing $load_db"
+  organisations="$(DJANGO_DEBUG=true DATABASE_URL="$load_url" .venv/bin/python -c 'import django, os; os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hoptac.settings"); django.setup(); from hoptac.registry.models import Organisation; print(Organisation._base_manager.count())')" || exit 1
+else
+  if ! .venv/bin/python - "$url" "$load_db" <<'PY'
 import sys
 import psycopg
 try:
     with psycopg.connect(sys.argv[1].replace("postgres://", "postgresql://"), autocommit=True, connect_timeout=3) as c:
-        c.execute("DROP DATABASE IF EXISTS hoptac_load WITH (FORCE)")
-        c.execute("CREATE DATABASE hoptac_load")
+        c.execute(f'DROP DATABASE IF EXISTS "{sys.argv[2]}" WITH (FORCE)')
+        c.execute(f'CREATE DATABASE "{sys.argv[2]}"')
 except Exception as exc:  # noqa: BLE001
     print(f"PostgreSQL unreachable or no right to create a database ({exc}): no load test.")
     sys.exit(1)
 PY
-then
-  exit 0
+  then
+    exit 0
+  fi
+  echo "== load test: preparing the registry (demo × ${BENCH_LOAD_SCALE:-10}) in $load_db"
+  prepared="$(DJANGO_DEBUG=true DATABASE_URL="$load_url" .venv/bin/python benchmarks/load/prepare.py)" || exit 1
+  echo "$prepared"
+  organisations="$(echo "$prepared" | sed -n 's/^registry: \([0-9]*\) organisations.*/\1/p')"
 fi
-echo "== load test: preparing the registry (demo × ${BENCH_LOAD_SCALE:-10}) in hoptac_load"
-prepared="$(DJANGO_DEBUG=true DATABASE_URL="$load_url" .venv/bin/python benchmarks/load/prepare.py)" || exit 1
-echo "$prepared"
-organisations="$(echo "$prepared" | sed -n 's/^registry: \([0-9]*\) organisations.*/\1/p')"
+if [ "${BENCH_PAGE_COSTS:-1}" = 1 ]; then  # each page alone first: queries, SQL and time, cold and warm
+  echo "== page costs (benchmarks/page_costs.py) on $load_db"
+  DATABASE_URL="$load_url" STATIC_ROOT="$PWD/$work/static" \
+    .venv/bin/python benchmarks/page_costs.py benchmarks/results/page-costs.json current || exit 1
+fi
 port="$(.venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 export WEB_CONCURRENCY="${WEB_CONCURRENCY:-5}"
 DJANGO_DEBUG=false \

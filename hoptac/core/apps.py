@@ -11,10 +11,12 @@ class CoreConfig(AppConfig):
         # connected are covered here (attach_field_rules is idempotent).
         from django.apps import apps
 
+        from . import dataversion
         from .forms import empty_labels_setup
         from .validators import attach_field_rules
 
         empty_labels_setup()
+        dataversion.connect()
 
         for model in apps.get_models(include_auto_created=True):
             if model.__module__.startswith("hoptac."):

@@ -69,6 +69,10 @@ class Reach:
         """The rows matching any of these sets (None ids are dropped; empty sets reach nothing)."""
         return cls(ids={key: frozenset(i for i in values if i is not None) for key, values in ids.items()})
 
+    def key(self) -> tuple:
+        """A stable, hashable form (a cache key part: figures cached per reach, not per user)."""
+        return (self.everything, tuple(sorted((name, tuple(sorted(ids))) for name, ids in self.ids.items())))
+
 
 # A role rule: (user, action) → Reach. The user is `Any` here because the rules are defined in
 # hoptac.accounts.roles over `User | AnonymousUser`, a narrower type than the `AnyUser` core can name, and a

@@ -13,6 +13,7 @@ from openpyxl.styles import Alignment
 
 from hoptac.accounts.models import User
 from hoptac.areas.models import AdminMap
+from hoptac.core import dataversion
 from hoptac.core.formatting import format_date
 from hoptac.core.workbooks import (
     DATE,
@@ -241,7 +242,16 @@ def plan_export(
     """The .xlsx of the plan page's "Xuất Excel" and of the API's targets/export: every target as of the
     date (plan-wide aggregates) and the breakdowns by commune, district and sector (each target for the
     year of its figure), limited to the user's scope, communes on `admin_map`. Official figures unless
-    `provisional`."""
+    `provisional`. Cached by data version and the user's reach (hoptac.core.dataversion)."""
+    parts = (plan.pk, as_of.isoformat(), admin_map, provisional, selectors.reach_key(user))
+    return dataversion.cached(
+        "plan_export",
+        parts,
+        lambda: _plan_export(plan=plan, as_of=as_of, admin_map=admin_map, user=user, provisional=provisional),
+    )
+
+
+def _plan_export(*, plan: Plan, as_of: datetime.date, admin_map: str, user: User, provisional: bool) -> bytes:
     results = selectors.plan_evaluate(plan=plan, as_of=as_of, provisional=provisional)
     targets = [r.target for r in results]
     sheets = []

@@ -9,9 +9,11 @@ from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from hoptac.accounts import roles
 from hoptac.accounts.models import User
 from hoptac.areas.models import AdminMap, AdminUnit
 from hoptac.areas.selectors import map_in_force_on
+from hoptac.core import dataversion
 from hoptac.registry.choices import OrganisationKind, Sector
 from hoptac.registry.models import Organisation
 
@@ -120,7 +122,29 @@ def plan_evaluate(
 ) -> list[TargetResult]:
     """evaluate_plan, in the plan's order, with targets that cannot be computed yet (ratings not recorded
     in the system) answered as "not enough data" instead of failing the whole page. Official figures
-    (accepted yearly data) unless `provisional` (accepted and submitted data, "tạm tính")."""
+    (accepted yearly data) unless `provisional` (accepted and submitted data, "tạm tính").
+
+    Cached by data version (hoptac.core.dataversion): the same figures as a fresh evaluation, computed once
+    per change of the data (a plan page, /plans/ and the targets API read them on every request)."""
+    parts = (
+        plan.pk,
+        as_of.isoformat(),
+        None if targets is None else [t.pk for t in targets],
+        with_series,
+        provisional,
+    )
+    return dataversion.cached(
+        "plan_evaluate",
+        parts,
+        lambda: _plan_evaluate(
+            plan=plan, as_of=as_of, targets=targets, with_series=with_series, provisional=provisional
+        ),
+    )
+
+
+def _plan_evaluate(
+    *, plan: Plan, as_of: datetime.date, targets: list[Target] | None, with_series: bool, provisional: bool
+) -> list[TargetResult]:
     targets = plan_targets(plan=plan) if targets is None else targets
     usable = computable(targets)
     results = {
@@ -174,6 +198,11 @@ def _labels(group_by: str, keys: list) -> dict[object, tuple[str, str, str, tupl
     return out
 
 
+def reach_key(user: User) -> tuple:
+    """What a user's breakdowns depend on: the organisations they may see (a cache key part)."""
+    return roles.organisation_reach(user, "view").key()
+
+
 def plan_breakdown(
     *,
     plan: Plan,
@@ -190,10 +219,24 @@ def plan_breakdown(
     numeric = [t for t in computable(targets) if t.kind != IndicatorKind.QUALITATIVE]
     if not numeric:
         return []
-    groups = breakdown(
-        plan, numeric, as_of=as_of, group_by=group_by, user=user, provisional=provisional, results=results
+    # Cached by data version and by the user's reach (the organisations the rows count), not by the user.
+    parts = (
+        plan.pk,
+        [t.pk for t in numeric],
+        as_of.isoformat(),
+        group_by,
+        provisional,
+        reach_key(user),
+        None if results is None else [(r.target.pk, r.data_year) for r in results],
     )
-    return _breakdown_rows(group_by, groups)
+
+    def compute() -> list[BreakdownRow]:
+        groups = breakdown(
+            plan, numeric, as_of=as_of, group_by=group_by, user=user, provisional=provisional, results=results
+        )
+        return _breakdown_rows(group_by, groups)
+
+    return dataversion.cached("plan_breakdown", parts, compute)
 
 
 def plan_breakdown_whole_territory(

@@ -3,7 +3,7 @@ objects outside the user's scope answer 404 (selectors.organisation_get)."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from django_tables2 import SingleTableMixin
 
 from hoptac.accounts import roles
 from hoptac.accounts.http import SignedInRequest
+from hoptac.core import dataversion
 from hoptac.core.downloads import XLSX, attachment
 from hoptac.core.filters import clean_year
 from hoptac.core.forms import add_service_errors
@@ -95,8 +96,19 @@ class ListExportView(LoginRequiredMixin, View):
             queryset = filterset.qs
         table = self.table_class(queryset, order_by=request.GET.get("sort"))
         today = timezone.localdate()
+        # The file is a function of the rows (the scoped, filtered, sorted query) and the day: cached by data
+        # version (hoptac.core.dataversion), so repeated exports of unchanged data are not rebuilt.
+        try:
+            query = str(table.data.data.query)
+        except EmptyResultSet:
+            query = ""
+        content = dataversion.cached(
+            "list_export",
+            (type(self).__name__, query, sorted(request.GET.lists()), today.isoformat()),
+            lambda: self.workbook(table.data, filterset, today),
+        )
         return attachment(
-            self.workbook(table.data, filterset, today),
+            content,
             content_type=XLSX,
             filename=f"{self.filename_stem}-{today:%Y%m%d}.xlsx",
         )

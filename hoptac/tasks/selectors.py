@@ -8,15 +8,17 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.apps import apps
-from django.db.models import Count, F, Max, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, FilteredRelation, Max, Min, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from hoptac.accounts.models import User
+from hoptac.accounts.roles import organisation_reach
 from hoptac.areas.models import AdminMap, AdminUnit, Level
 from hoptac.areas.selectors import commune_ids_within, map_in_force_on
+from hoptac.core import dataversion
 from hoptac.core.scoping import public
 from hoptac.registry.models import YEARLY_DATA_DUE
 
@@ -327,18 +329,19 @@ if TYPE_CHECKING:
 
 def _yearly_organisations(*, user: User, year: int, area: AdminUnit | None) -> "QuerySet[YearlyOrganisation]":
     """Organisations in the user's scope that owe data for `year` (on the books on its due day), with
-    their report's state and submission day annotated."""
-    from hoptac.registry.models import YearlyReport
+    their report's state and submission time annotated.
+
+    One LEFT JOIN to the year's report (at most one per organisation and year: `one_report_per_year`), so
+    the counts below are one set-based GROUP BY. Correlated subqueries per organisation inside each
+    `COUNT … FILTER` cost seconds on a large registry (docs/decisions/0028-data-version-caching.md)."""
     from hoptac.registry.selectors import organisation_list
 
     due = yearly_data_due(year)
     orgs: QuerySet[Organisation] = organisation_list(user=user).existing_on(due).in_area(area)
-    own = YearlyReport.objects.unrestricted("correlated with the scoped organisations above").filter(
-        organisation=OuterRef("pk"), year=year
-    )
     return orgs.annotate(
-        yr_state=Subquery(own.values("state")[:1]),
-        yr_submitted=Subquery(own.values("submitted_at")[:1]),
+        yr=FilteredRelation("yearly_reports", condition=Q(yearly_reports__year=year)),
+        yr_state=F("yr__state"),
+        yr_submitted=F("yr__submitted_at"),
     )
 
 
@@ -364,7 +367,11 @@ def yearly_data_item(
     *, user: User, year: int, today: datetime.date, area: AdminUnit | None = None
 ) -> CalendarItem:
     due = yearly_data_due(year)
-    counts = _yearly_organisations(user=user, year=year, area=area).aggregate(**_yearly_counts(due))
+    counts = dataversion.cached(
+        "yearly_data_counts",
+        (year, organisation_reach(user, "view").key(), area.pk if area else None),
+        lambda: _yearly_organisations(user=user, year=year, area=area).aggregate(**_yearly_counts(due)),
+    )
     url = reverse("tasks:yearly_data") + f"?year={year}" + (f"&area={area.pk}" if area else "")
     return CalendarItem(
         kind=ItemKind.YEARLY_DATA,
@@ -385,11 +392,15 @@ def yearly_data_by_commune(
     """Who has not submitted the year's data, by commune (of the map in force on the due day)."""
     due = yearly_data_due(year)
     field_name = "commune_current" if map_in_force_on(due) == AdminMap.CURRENT else "commune_legacy"
-    rows = (
-        _yearly_organisations(user=user, year=year, area=area)
-        .order_by()
-        .values(field_name)
-        .annotate(**_yearly_counts(due))
+    rows = dataversion.cached(
+        "yearly_data_by_commune",
+        (year, organisation_reach(user, "view").key(), area.pk if area else None),
+        lambda: list(
+            _yearly_organisations(user=user, year=year, area=area)
+            .order_by()
+            .values(field_name)
+            .annotate(**_yearly_counts(due))
+        ),
     )
     units = AdminUnit.objects.select_related("parent").in_bulk([r[field_name] for r in rows if r[field_name]])
     result = []
@@ -433,7 +444,11 @@ def evaluation_items(
     schemes = scoring.schemes_for_year(year)
     if not schemes:
         return []
-    counts = scoring.calendar_counts(scoring.calendar(user=user, year=year, area=area))
+    counts = dataversion.cached(
+        "evaluation_counts",
+        (year, organisation_reach(user, "view").key(), area.pk if area else None),
+        lambda: scoring.calendar_counts(scoring.calendar(user=user, year=year, area=area)),
+    )
     if not counts.get("total"):
         return []
     done_after = {

@@ -277,3 +277,30 @@ def test_the_production_command_serves_pages_and_static_files(serve_database, tm
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
+
+
+def test_production_keeps_database_connections_and_checks_them_before_reuse():
+    """PostgreSQL in production: a connection per worker, kept (CONN_MAX_AGE) and health-checked, not one per
+    request; debug keeps one per request."""
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "d = s.DATABASES['default']; print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+    )
+
+    def conn_settings(**env: str) -> str:
+        result = subprocess.run(
+            [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip()
+
+    pg = "postgres://postgres@127.0.0.1:5432/unused"
+    settings_module = {"DJANGO_SETTINGS_MODULE": "hoptac.settings"}
+    assert conn_settings(**production_env(DATABASE_URL=pg, **settings_module)) == "600 True"
+    assert (
+        conn_settings(**production_env(DATABASE_URL=pg, DJANGO_CONN_MAX_AGE="60", **settings_module))
+        == "60 True"
+    )
+    assert (
+        conn_settings(**production_env(DATABASE_URL=pg, DJANGO_DEBUG="true", **settings_module)) == "0 True"
+    )

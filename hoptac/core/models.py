@@ -1,0 +1,19 @@
+"""Core models: the data version (hoptac.core.dataversion)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DataVersion(models.Model):
+    """One row (pk 1): a counter that every write to the data plan figures read raises, in the writing
+    transaction (hoptac.core.dataversion). Caches of computed figures are keyed by it, so every process
+    serving the same database agrees on what is stale."""
+
+    value = models.BigIntegerField(_("value"), default=0)
+
+    class Meta:
+        verbose_name = _("data version")
+        verbose_name_plural = _("data versions")
+
+    def __str__(self) -> str:
+        return str(self.value)

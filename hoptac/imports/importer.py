@@ -29,7 +29,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from hoptac.accounts import roles
 from hoptac.accounts.models import User
 from hoptac.areas.models import AdminMap, AdminUnit
-from hoptac.core.formatting import format_date, format_number, format_yes_no
+from hoptac.core.formatting import format_date, format_number, format_quantity, format_yes_no
 from hoptac.core.text import fold
 from hoptac.registry import services
 from hoptac.registry.choices import LegalStatus, OrganisationKind, Sector, SubSector
@@ -561,12 +561,9 @@ def _shown(instance: models.Model, name: str) -> str:
     value = getattr(instance, name)
     if model_field.choices and value not in (None, ""):
         return str(dict(model_field.flatchoices).get(value, value))
-    return _with_unit(name, _show(value))
-
-
-def _with_unit(name: str, shown: str) -> str:
-    """Amounts are shown in đồng, whatever unit the file wrote them in."""
-    return f"{shown} đồng" if name in MONEY_FIELDS and shown != "—" else shown
+    if name in MONEY_FIELDS:  # in the one display unit, whatever unit the file wrote them in
+        return format_quantity(value, name)
+    return _show(value)
 
 
 # Plausible ranges of the figures of a row (beyond them a value is a typing or unit error: a capital written in

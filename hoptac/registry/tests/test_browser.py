@@ -99,7 +99,7 @@ def test_sign_in_filter_open_and_edit_an_organisation(live_server, browser):
     for expected in (
         "Hợp tác xã (HTX)",
         "13/10/2022",
-        "1.500.000 đồng",
+        "1,5 triệu đồng",
         "Xã Hải Minh",
         "Huyện Hải Hậu",
         "Xã Hải Anh",
@@ -133,7 +133,7 @@ def test_sign_in_filter_open_and_edit_an_organisation(live_server, browser):
     assert "Sửa đổi: tổ chức" in history
     assert officer.get_full_name() in history
     assert "0912 345 678" in history and "2.000.000.000" in history
-    assert "2.000.000.000 đồng" in text()
+    assert "2.000 triệu đồng" in text()
     _screenshot(browser, "06-detail-after-edit")
 
 

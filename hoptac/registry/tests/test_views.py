@@ -197,11 +197,11 @@ def test_detail_page_shows_identity_status_years_and_history(client, province_us
     assert "Hợp tác xã Hải Anh" in page
     assert "Hợp tác xã (HTX)" in page
     assert "13/10/2022" in page and "20/10/2022" in page
-    assert "1.500.000 đồng" in page
+    assert "1,5 triệu đồng" in page  # charter capital 1.500.000 đồng, in the one unit of money
     assert "Xã Hải Minh" in page and "Huyện Hải Hậu" in page and "Xã Hải Anh" in page
     assert "Lịch sử tình trạng pháp lý" in page
     assert "Số liệu hằng năm" in page
-    assert "2.500,0 tr.đ" in page  # revenue 2,5 billion in millions
+    assert "Doanh thu (triệu đồng)" in page and ">2.500<" in page  # revenue 2,5 billion in millions
     assert "2 sản phẩm, 3★" in page
     assert year_edit(org_a, 2023) in page
     assert "Lịch sử thay đổi" in page

@@ -156,7 +156,8 @@ def test_list_page_is_in_vietnamese_with_vietnamese_numbers_and_dates(client, pr
     assert "Hợp tác xã Hải Anh" in page
     assert 'title="Hợp tác xã (HTX)"' in page
     assert "Nông nghiệp" in page
-    assert "1.500.000" in page and "3.000.000.000" in page
+    assert "Vốn điều lệ (triệu đồng)" in page  # charter capitals in triệu đồng (1.500.000 and 3 tỷ đồng)
+    assert ">1,5<" in page and ">3.000<" in page and "3.000.000.000" not in page
     assert "13/10/2022" in page
     assert "Xã Hải Minh" in page and "Huyện Hải Hậu" in page  # legacy commune and district
     assert "Xã Hải Anh" in page  # the commune on today's map
@@ -601,7 +602,7 @@ def test_export_has_vietnamese_headers_dates_and_numbers(client, province_user, 
     assert sheet["A1"].value.startswith("Danh sách tổ chức kinh tế tập thể")
     headers = [cell.value for cell in sheet[3]]
     assert headers[:4] == ["STT", "Tên", "Tên viết tắt", "Loại hình"]
-    assert "Ngày thành lập" in headers and "Vốn điều lệ (đồng)" in headers and "Tình trạng pháp lý" in headers
+    assert "Ngày thành lập" in headers and "Vốn điều lệ (triệu đồng)" in headers and "Tình trạng pháp lý" in headers
     assert all(cell.font.bold for cell in sheet[3])
     assert sheet.column_dimensions["B"].width > 30
     rows = list(sheet.iter_rows(min_row=4, values_only=True))
@@ -609,7 +610,7 @@ def test_export_has_vietnamese_headers_dates_and_numbers(client, province_user, 
     first = dict(zip(headers, rows[0], strict=True))
     assert first["Loại hình"] == "Hợp tác xã (HTX)"
     assert first["Ngày thành lập"] == datetime.datetime(2022, 10, 13)
-    assert first["Vốn điều lệ (đồng)"] == 1_500_000
+    assert first["Vốn điều lệ (triệu đồng)"] == 1.5
     assert first["Xã/phường (từ 1/7/2025)"] == "Xã Hải Anh"
     assert first["Huyện cũ (trước 1/7/2025)"] == "Huyện Hải Hậu"
     assert first["Tình trạng pháp lý"] == "Đang hoạt động"

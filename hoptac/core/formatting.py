@@ -8,7 +8,7 @@ One unit per quantity (docs/decisions/0032): `QUANTITIES` says, for every stored
 it in, the scale from the stored unit and the decimals. Money is stored in đồng and always shown in triệu đồng
 (1.250.000.000 → "1.250", 1.234.567.890 → "1.234,6"), with the unit in the column header ("Doanh thu (triệu
 đồng)") or after the number ("1.250 triệu đồng"). Pages use the `vnqty`/`vnqty_num`/`vnunit` filters, exports
-`excel_value` + `COMPACT_FORMAT` + `header_with_unit`, the annual report the same functions."""
+`excel_number` + `workbooks.COMPACT` + `header_with_unit`, the annual report the same functions."""
 
 import datetime
 import re
@@ -154,7 +154,7 @@ def _header_with_unit(label: Any, name: str | Quantity) -> str:
 header_with_unit = lazy(_header_with_unit, str)
 
 
-def excel_value(value: Any, name: str | Quantity) -> Decimal | None:
+def excel_number(value: Any, name: str | Quantity) -> Decimal | None:
     """The number an export writes in a cell: a number in the display unit (1250 for 1.250.000.000 đồng),
     written with hoptac.core.workbooks.COMPACT (the Vietnamese look in Excel: 1.250 / 1.234,6)."""
     return scaled(value, name)

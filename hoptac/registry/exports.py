@@ -11,7 +11,13 @@ from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from hoptac.core.formatting import MONEY_QUANTITIES, excel_value, format_date, format_yes_no, header_with_unit
+from hoptac.core.formatting import (
+    MONEY_QUANTITIES,
+    excel_number,
+    format_date,
+    format_yes_no,
+    header_with_unit,
+)
 from hoptac.core.workbooks import (
     COMPACT,
     DATE,
@@ -69,7 +75,7 @@ def _money_column(name: str, model: type[models.Model]) -> ExportColumn:
     """An amount as a number in its display unit (triệu đồng) with the unit in the header
     (hoptac.core.formatting.QUANTITIES): 1.250.000.000 đồng stored → 1250 under "Doanh thu (triệu đồng)"."""
     header = str(header_with_unit(_field_header(name, model), name))
-    return ExportColumn(header, lambda row: excel_value(getattr(row, name), name), 20, COMPACT)
+    return ExportColumn(header, lambda row: excel_number(getattr(row, name), name), 20, COMPACT)
 
 
 def _export_columns() -> list[ExportColumn]:

@@ -82,5 +82,7 @@ def test_template_filters_are_the_same_functions():
 
 
 def test_quantity_filters_name_the_one_unit():
-    template = Template('{% load vn %}{{ r|vnqty:"revenue" }}|{{ r|vnqty_num:"money" }}|{{ "revenue"|vnunit }}')
+    template = Template(
+        '{% load vn %}{{ r|vnqty:"revenue" }}|{{ r|vnqty_num:"money" }}|{{ "revenue"|vnunit }}'
+    )
     assert template.render(Context({"r": 1_234_567_890})) == "1.234,6 triệu đồng|1.234,6|triệu đồng"

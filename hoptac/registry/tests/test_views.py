@@ -602,7 +602,11 @@ def test_export_has_vietnamese_headers_dates_and_numbers(client, province_user, 
     assert sheet["A1"].value.startswith("Danh sách tổ chức kinh tế tập thể")
     headers = [cell.value for cell in sheet[3]]
     assert headers[:4] == ["STT", "Tên", "Tên viết tắt", "Loại hình"]
-    assert "Ngày thành lập" in headers and "Vốn điều lệ (triệu đồng)" in headers and "Tình trạng pháp lý" in headers
+    assert (
+        "Ngày thành lập" in headers
+        and "Vốn điều lệ (triệu đồng)" in headers
+        and "Tình trạng pháp lý" in headers
+    )
     assert all(cell.font.bold for cell in sheet[3])
     assert sheet.column_dimensions["B"].width > 30
     rows = list(sheet.iter_rows(min_row=4, values_only=True))

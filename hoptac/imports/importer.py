@@ -29,7 +29,13 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from hoptac.accounts import roles
 from hoptac.accounts.models import User
 from hoptac.areas.models import AdminMap, AdminUnit
-from hoptac.core.formatting import format_date, format_number, format_quantity, format_yes_no
+from hoptac.core.formatting import (
+    format_date,
+    format_number,
+    format_quantity,
+    format_yes_no,
+    header_with_unit,
+)
 from hoptac.core.text import fold
 from hoptac.registry import services
 from hoptac.registry.choices import LegalStatus, OrganisationKind, Sector, SubSector
@@ -551,8 +557,10 @@ def _label(model: type[models.Model], name: str) -> str:
 
 @functools.lru_cache(maxsize=512)
 def _label_in(model: type[models.Model], name: str, language: str) -> str:
-    """A field's label in a language, computed once (the preview asks for it on every row)."""
-    return str(_model_field(model, name).verbose_name)
+    """A field's label in a language, computed once (the preview asks for it on every row); an amount's label
+    names the unit its value is shown in ("vốn điều lệ (triệu đồng)")."""
+    label = _model_field(model, name).verbose_name
+    return str(header_with_unit(label, name) if name in MONEY_FIELDS else label)
 
 
 def _shown(instance: models.Model, name: str) -> str:
@@ -561,9 +569,13 @@ def _shown(instance: models.Model, name: str) -> str:
     value = getattr(instance, name)
     if model_field.choices and value not in (None, ""):
         return str(dict(model_field.flatchoices).get(value, value))
-    if name in MONEY_FIELDS:  # in the one display unit, whatever unit the file wrote them in
-        return format_quantity(value, name)
-    return _show(value)
+    return _figure(name, value)
+
+
+def _figure(name: str, value: Any) -> str:
+    """A value of the preview: amounts in their one display unit (triệu đồng, named in the label), whatever
+    unit the file wrote them in (hoptac.core.formatting.QUANTITIES)."""
+    return format_quantity(value, name, unit=False) if name in MONEY_FIELDS else _show(value)
 
 
 # Plausible ranges of the figures of a row (beyond them a value is a typing or unit error: a capital written in
@@ -1038,7 +1050,7 @@ class _Importer:
         for name in shown:
             label = f"{year}: {_label(YearlyReport, name)}"
             before = getattr(old, name) if old is not None else None
-            result.changes.append((label, _show(before), _show(getattr(report, name))))
+            result.changes.append((label, _figure(name, before), _figure(name, getattr(report, name))))
         if old is None:
             plan.reports_created.append(report)
         elif changed:

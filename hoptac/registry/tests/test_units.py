@@ -101,3 +101,22 @@ def test_exports_write_numbers_in_millions_with_the_unit_in_the_header(officer, 
     income = cell_under(years, "Thu nhập bình quân của người lao động (triệu đồng/người/năm)")
     assert Decimal(str(income.value)) == Decimal("60.5")
     assert cell_under(years, "Tổng tài sản (triệu đồng)").value == 4000  # the factory's 4 tỷ đồng
+
+
+def test_import_preview_shows_amounts_in_the_same_unit(organisation):
+    from hoptac.imports.importer import import_registry
+
+    organisation.registration_code = "0607009999"
+    organisation.save()
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["Mã số đăng ký", "Vốn điều lệ (triệu đồng)", "Năm số liệu", "Doanh thu (đồng)"])
+    workbook.active.append(["0607009999", "2.000", 2024, 4_000_000_000])  # each file in its own unit
+    content = io.BytesIO()
+    workbook.save(content)
+    preview = import_registry(
+        user=UserFactory(role=Role.PROVINCE), content=content.getvalue(), filename="x.xlsx", commit=False
+    )
+    assert not preview.errors, preview.errors
+    changes = {str(label).lower(): (old, new) for label, old, new in preview.rows[0].changes}
+    assert changes["vốn điều lệ (triệu đồng)"] == ("1.250", "2.000")
+    assert changes["2024: doanh thu (triệu đồng)"] == ("3.456,7", "4.000")

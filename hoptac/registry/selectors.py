@@ -94,6 +94,8 @@ def _readable(field: models.Field, value: Any, related: dict[Any, dict[Any, Any]
         return format_yes_no(value)
     if isinstance(value, datetime.date):
         return format_date(value)
+    if field.name in MONEY_QUANTITIES:  # in the one display unit (triệu đồng), named in the label
+        return format_quantity(value, field.name, unit=False)
     if isinstance(field, models.DecimalField | models.IntegerField):
         return format_number(value)
     return str(value)
@@ -149,7 +151,11 @@ def organisation_history(*, organisation: Organisation, limit: int = 200) -> lis
                 "changes": [
                     {
                         "field_name": field.name,
-                        "field": str(field.verbose_name),
+                        "field": str(
+                            label_with_unit(field.verbose_name, field.name)
+                            if field.name in MONEY_QUANTITIES
+                            else field.verbose_name
+                        ),
                         "old": _readable(field, old, related),
                         "new": _readable(field, new, related),
                     }

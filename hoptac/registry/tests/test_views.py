@@ -402,7 +402,8 @@ def test_editing_through_the_form_shows_old_and_new_values(client, province_user
     assert "Sửa đổi: tổ chức" in history
     assert province_user.get_full_name() in history
     assert "Điện thoại" in history and "0228 3812 345" in history and "0912 345 678" in history
-    assert "Vốn điều lệ (đồng)" in history and "1.500.000" in history and "2.500.000.000" in history
+    # Amounts in the one display unit, named in the label: 1.500.000 → 2.500.000.000 đồng.
+    assert "Vốn điều lệ (triệu đồng)" in history and ">1,5<" in history and ">2.500<" in history
 
 
 def test_edit_form_prefills_dates_and_money_the_vietnamese_way(client, province_user, org_a):

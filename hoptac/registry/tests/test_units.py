@@ -120,3 +120,10 @@ def test_import_preview_shows_amounts_in_the_same_unit(organisation):
     changes = {str(label).lower(): (old, new) for label, old, new in preview.rows[0].changes}
     assert changes["vốn điều lệ (triệu đồng)"] == ("1.250", "2.000")
     assert changes["2024: doanh thu (triệu đồng)"] == ("3.456,7", "4.000")
+
+
+def test_scoring_pages_show_figures_and_thresholds_in_the_same_unit():
+    from django.template import Context, Template
+
+    template = Template('{% load scoring %}{{ v|figure:"vnd" }}|{{ v|amount:"vnd" }}')
+    assert template.render(Context({"v": CAPITAL})) == "1.250 triệu đồng|1.250 triệu đồng"

@@ -351,7 +351,12 @@ def test_sorting_by_columns(client, province_user, data):
     response = client.get(LIST, {"sort": "-profit"})
     assert 'aria-sort="descending"' in html(response)
     # Profits 300, 150, 120 and 5 triệu đồng, largest first.
-    assert rows(response) == [(QUY_GIAO_THIEN, 2024), (HAI_ANH, 2023), (HAI_ANH, 2024), (THT_GIAO_THIEN, 2023)]
+    assert rows(response) == [
+        (QUY_GIAO_THIEN, 2024),
+        (HAI_ANH, 2023),
+        (HAI_ANH, 2024),
+        (THT_GIAO_THIEN, 2023),
+    ]
 
 
 # --- Export -------------------------------------------------------------------------------------------

@@ -2,14 +2,24 @@
 active language. The `vn` template filters, tables, selectors, exports and the annual report all call these;
 nothing else formats a figure for people to read.
 
-A missing value (None or "") is shown as an em dash everywhere."""
+A missing value (None or "") is shown as an em dash everywhere.
+
+One unit per quantity (docs/decisions/0032): `QUANTITIES` says, for every stored figure, the unit people read
+it in, the scale from the stored unit and the decimals. Money is stored in đồng and always shown in triệu đồng
+(1.250.000.000 → "1.250", 1.234.567.890 → "1.234,6"), with the unit in the column header ("Doanh thu (triệu
+đồng)") or after the number ("1.250 triệu đồng"). Pages use the `vnqty`/`vnqty_num`/`vnunit` filters, exports
+`excel_number` + `workbooks.COMPACT` + `header_with_unit`, the annual report the same functions."""
 
 import datetime
+import re
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.utils import timezone
+from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 MISSING = "—"
 DATE_FORMAT = "%d/%m/%Y"
@@ -53,11 +63,106 @@ def format_percent(value: Any, decimals: int = 1, *, fraction: bool = False) -> 
     return f"{format_number(number, decimals)}%"
 
 
-def to_millions(value: Any) -> Decimal | None:
-    """An amount in đồng as millions of đồng (the unit of reports and tables of amounts)."""
+# ---------------------------------------------------------------------------------------------
+# One unit per quantity
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """How a kind of figure is shown: its unit (as people read it), the stored value's divisor to get there
+    and at most how many decimals (a whole number is shown without any: "1.250", "1.234,6")."""
+
+    key: str
+    unit: Promise | str
+    scale: int = 1
+    decimals: int = 0
+
+
+MONEY = Quantity("money", gettext_lazy("million VND"), MILLION, 1)
+MONEY_PER_PERSON = Quantity("money_per_person", gettext_lazy("million VND/person/year"), MILLION, 1)
+MEMBERS = Quantity("members", gettext_lazy("members"))
+PEOPLE = Quantity("people", gettext_lazy("people"))
+PRODUCTS = Quantity("products", gettext_lazy("products"))
+
+# Every kind by its key (what templates name: `value|vnqty:"money"`), and every stored figure by its field name.
+KINDS: dict[str, Quantity] = {q.key: q for q in (MONEY, MONEY_PER_PERSON, MEMBERS, PEOPLE, PRODUCTS)}
+QUANTITIES: dict[str, Quantity] = {
+    "charter_capital": MONEY,
+    "revenue": MONEY,
+    "profit": MONEY,
+    "total_assets": MONEY,
+    "equity": MONEY,
+    "state_support_amount": MONEY,
+    "average_worker_income": MONEY_PER_PERSON,
+    "official_individuals": MEMBERS,
+    "official_households": MEMBERS,
+    "official_legal_entities": MEMBERS,
+    "official_members": MEMBERS,
+    "official_total": MEMBERS,
+    "associate_individuals": MEMBERS,
+    "associate_households": MEMBERS,
+    "associate_legal_entities": MEMBERS,
+    "associate_members": MEMBERS,
+    "workers": PEOPLE,
+    "ocop_products": PRODUCTS,
+}
+
+# The fields whose display unit differs from the stored one (amounts: stored in đồng, shown in triệu đồng).
+MONEY_QUANTITIES = frozenset(name for name, kind in QUANTITIES.items() if kind.scale != 1)
+
+
+def quantity(name: str | Quantity) -> Quantity:
+    """The Quantity of a kind ("money") or a field ("revenue"); KeyError for anything else."""
+    if isinstance(name, Quantity):
+        return name
+    return KINDS[name] if name in KINDS else QUANTITIES[name]
+
+
+def scaled(value: Any, name: str | Quantity) -> Decimal | None:
+    """The stored value in the unit it is shown in: 1250000000 đồng → Decimal(1250) (triệu đồng)."""
     if value is None or value == "":
         return None
-    return _decimal(value) / MILLION
+    kind = quantity(name)
+    number = _decimal(value)
+    return number / kind.scale if kind.scale != 1 else number
+
+
+def unit_of(name: str | Quantity) -> str:
+    return str(quantity(name).unit)
+
+
+def format_quantity(value: Any, name: str | Quantity, *, unit: bool = True) -> str:
+    """A stored figure in its display unit: revenue 1234567890 → "1.234,6 triệu đồng" ("1.234,6" without
+    the unit, for a cell whose header carries it); a missing value is "—" without a unit."""
+    number = scaled(value, name)
+    if number is None:
+        return MISSING
+    text = format_compact(number, quantity(name).decimals)
+    return f"{text} {unit_of(name)}" if unit else text
+
+
+# A unit already written at the end of a label ("doanh thu (đồng)", the form's label: entered in đồng).
+_LABEL_UNIT = re.compile(r"\s*\([^()]*\)\s*$")
+
+
+def _header_with_unit(label: Any, name: str | Quantity) -> str:
+    return f"{_LABEL_UNIT.sub('', str(label))} ({unit_of(name)})"
+
+
+# A label with the display unit instead of any unit it carries: "doanh thu (đồng)" → "doanh thu (triệu đồng)".
+# Lazy, so a table's header made at import time is still read in the page's language.
+header_with_unit = lazy(_header_with_unit, str)
+
+
+def excel_number(value: Any, name: str | Quantity) -> Decimal | None:
+    """The number an export writes in a cell: a number in the display unit (1250 for 1.250.000.000 đồng),
+    written with hoptac.core.workbooks.COMPACT (the Vietnamese look in Excel: 1.250 / 1.234,6)."""
+    return scaled(value, name)
+
+
+def to_millions(value: Any) -> Decimal | None:
+    """An amount in đồng as millions of đồng (the unit of every amount shown)."""
+    return scaled(value, MONEY)
 
 
 def format_millions(value: Any, decimals: int = 1) -> str:
@@ -66,11 +171,8 @@ def format_millions(value: Any, decimals: int = 1) -> str:
 
 
 def format_money(value: Any) -> str:
-    """An amount in đồng in millions with the unit: 1234567890 → "1.234,6 tr.đ"."""
-    if value is None or value == "":
-        return MISSING
-    unit = _("mil. VND")
-    return f"{format_millions(value, 1)} {unit}"
+    """An amount in đồng in millions with the unit: 1234567890 → "1.234,6 triệu đồng"."""
+    return format_quantity(value, MONEY)
 
 
 def format_date(value: datetime.date | datetime.datetime | None) -> str:

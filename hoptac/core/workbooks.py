@@ -26,10 +26,15 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from hoptac.core.formatting import is_whole
+
 # Number formats (Excel shows the separators the reader's way: 1.234.567 in Vietnamese).
 INTEGER = "#,##0"
 DECIMAL = "#,##0.0"
 NUMBER = "#,##0.##"  # up to two decimals, none for whole numbers
+# A figure in its display unit (formatting.excel_value): each cell gets INTEGER when whole, else DECIMAL, as the
+# pages show it (1.250; 1.234,6) — Excel has no format that drops the decimals of whole numbers only.
+COMPACT = "#,##0.#"
 PERCENT = "0.0%"  # of a fraction: 0.087 → 8,7%
 YEAR = "0"  # 2024, not 2.024
 DATE = "DD/MM/YYYY"
@@ -105,6 +110,8 @@ def write_cell(
     if isinstance(value, str) and value.startswith("=") and not formula:
         cell.data_type = "s"  # text that only looks like a formula (a name typed "=…") stays text
     if value is not None:
+        if number_format == COMPACT and isinstance(value, int | float | Decimal):
+            number_format = INTEGER if is_whole(value) else DECIMAL
         if number_format:
             cell.number_format = number_format
         elif isinstance(value, datetime.date):

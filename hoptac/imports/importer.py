@@ -30,7 +30,13 @@ from hoptac.accounts import roles
 from hoptac.accounts.models import User
 from hoptac.areas.models import AdminMap, AdminUnit
 from hoptac.core.concurrency import limit_lock_wait
-from hoptac.core.formatting import format_date, format_number, format_yes_no
+from hoptac.core.formatting import (
+    format_date,
+    format_number,
+    format_quantity,
+    format_yes_no,
+    header_with_unit,
+)
 from hoptac.core.history import insert_with_history
 from hoptac.core.text import fold
 from hoptac.registry import selectors as registry_selectors
@@ -564,8 +570,10 @@ def _label(model: type[models.Model], name: str, language: str | None = None) ->
 
 @functools.lru_cache(maxsize=512)
 def _label_in(model: type[models.Model], name: str, language: str) -> str:
-    """A field's label in a language, computed once (the preview asks for it on every row)."""
-    return str(_model_field(model, name).verbose_name)
+    """A field's label in a language, computed once (the preview asks for it on every row); an amount's label
+    names the unit its value is shown in ("vốn điều lệ (triệu đồng)")."""
+    label = _model_field(model, name).verbose_name
+    return str(header_with_unit(label, name) if name in MONEY_FIELDS else label)
 
 
 def _shown(instance: models.Model, name: str, language: str | None = None) -> str:
@@ -579,7 +587,7 @@ def _shown(instance: models.Model, name: str, language: str | None = None) -> st
         labels = _choice_labels(type(instance), name, language)
         if labels is not None:
             return labels.get(value, str(value))
-    return _with_unit(name, _show(value))
+    return _figure(name, value)
 
 
 @functools.lru_cache(maxsize=256)
@@ -589,9 +597,10 @@ def _choice_labels(model: type[models.Model], name: str, language: str) -> dict[
     return {k: str(v) for k, v in model_field.flatchoices} if model_field.choices else None
 
 
-def _with_unit(name: str, shown: str) -> str:
-    """Amounts are shown in đồng, whatever unit the file wrote them in."""
-    return f"{shown} đồng" if name in MONEY_FIELDS and shown != "—" else shown
+def _figure(name: str, value: Any) -> str:
+    """A value of the preview: amounts in their one display unit (triệu đồng, named in the label), whatever
+    unit the file wrote them in (hoptac.core.formatting.QUANTITIES)."""
+    return format_quantity(value, name, unit=False) if name in MONEY_FIELDS else _show(value)
 
 
 # Plausible ranges of the figures of a row (beyond them a value is a typing or unit error: a capital written in
@@ -1108,9 +1117,7 @@ class _Importer:
         for name in shown:
             label = f"{year}: {_label(YearlyReport, name, self.language)}"
             before = getattr(old, name) if old is not None else None
-            result.changes.append(
-                (label, _with_unit(name, _show(before)), _with_unit(name, _show(getattr(report, name))))
-            )
+            result.changes.append((label, _figure(name, before), _figure(name, getattr(report, name))))
         if old is None:
             plan.reports_created.append(report)
         elif changed:

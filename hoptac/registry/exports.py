@@ -11,8 +11,15 @@ from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from hoptac.core.formatting import format_date, format_yes_no
+from hoptac.core.formatting import (
+    MONEY_QUANTITIES,
+    excel_number,
+    format_date,
+    format_yes_no,
+    header_with_unit,
+)
 from hoptac.core.workbooks import (
+    COMPACT,
     DATE,
     INTEGER,
     Column,
@@ -64,6 +71,13 @@ def _commune_columns(organisation_of: Callable[[Any], Organisation]) -> list[Exp
     ]
 
 
+def _money_column(name: str, model: type[models.Model]) -> ExportColumn:
+    """An amount as a number in its display unit (triệu đồng) with the unit in the header
+    (hoptac.core.formatting.QUANTITIES): 1.250.000.000 đồng stored → 1250 under "Doanh thu (triệu đồng)"."""
+    header = str(header_with_unit(_field_header(name, model), name))
+    return ExportColumn(header, lambda row: excel_number(getattr(row, name), name), 20, COMPACT)
+
+
 def _export_columns() -> list[ExportColumn]:
     return [
         ExportColumn(_field_header("name"), lambda o: o.name, 48),
@@ -78,7 +92,7 @@ def _export_columns() -> list[ExportColumn]:
         ExportColumn(_field_header("address"), lambda o: o.address, 30),
         *_commune_columns(lambda o: o),
         ExportColumn(str(_("Legal status")), lambda o: str(LegalStatus(status_code(o)).label), 26),
-        ExportColumn(_field_header("charter_capital"), lambda o: o.charter_capital, 20, INTEGER),
+        _money_column("charter_capital", Organisation),
         ExportColumn(_field_header("representative_name"), lambda o: o.representative_name, 26),
         ExportColumn(_field_header("representative_title"), lambda o: o.representative_title, 18),
         ExportColumn(_field_header("phone"), lambda o: o.phone, 16),
@@ -135,6 +149,8 @@ def _yearly_data_columns() -> list[ExportColumn]:
         header = _field_header(name, YearlyReport)
         if isinstance(field, models.BooleanField):
             columns.append(ExportColumn(header, _yes_no(name), 14))
+        elif name in MONEY_QUANTITIES:
+            columns.append(_money_column(name, YearlyReport))
         elif isinstance(field, models.DecimalField):
             columns.append(ExportColumn(header, attrgetter(name), 20, INTEGER))
         elif isinstance(field, models.IntegerField):
@@ -169,9 +185,13 @@ def yearly_report_workbook(
     reports: Iterable[YearlyReport], *, today: datetime.date, year: int | None = None
 ) -> bytes:
     """The yearly data as an .xlsx (list_workbook): the organisation, its communes, every figure reported
-    (amounts in đồng), yes/no answers as Có/Không, the submission day and the review state. The list page's
+    (amounts in triệu đồng), yes/no answers as Có/Không, the submission day and the review state. The list page's
     export and the API's both call it."""
-    note = str(_("Data of %(year)s; amounts in đồng.") % {"year": year} if year else _("Amounts in đồng."))
+    note = str(
+        _("Data of %(year)s; amounts in millions of đồng.") % {"year": year}
+        if year
+        else _("Amounts in millions of đồng.")
+    )
     title = _("Yearly operating data of collective-economy organisations — exported on %(date)s") % {
         "date": format_date(today)
     }

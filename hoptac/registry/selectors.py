@@ -12,7 +12,15 @@ from django.utils.translation import gettext_lazy as _
 from hoptac.accounts import roles
 from hoptac.accounts.models import User
 from hoptac.areas.models import AdminMap, AdminUnit, Level
-from hoptac.core.formatting import format_date, format_number, format_yes_no, person_name
+from hoptac.core.formatting import (
+    MONEY_QUANTITIES,
+    format_date,
+    format_number,
+    format_quantity,
+    format_yes_no,
+    person_name,
+)
+from hoptac.core.formatting import header_with_unit as label_with_unit
 from hoptac.core.scoping import Action, Choices
 
 from .models import YEARLY_DATA_FIELDS, Organisation, OrganisationQuerySet, StatusChange, YearlyReport
@@ -89,6 +97,8 @@ def _readable(field: models.Field, value: Any, related: dict[Any, dict[Any, Any]
         return format_yes_no(value)
     if isinstance(value, datetime.date):
         return format_date(value)
+    if field.name in MONEY_QUANTITIES:  # in the one display unit (triệu đồng), named in the label
+        return format_quantity(value, field.name, unit=False)
     if isinstance(field, models.DecimalField | models.IntegerField):
         return format_number(value)
     return str(value)
@@ -144,7 +154,11 @@ def organisation_history(*, organisation: Organisation, limit: int = 200) -> lis
                 "changes": [
                     {
                         "field_name": field.name,
-                        "field": str(field.verbose_name),
+                        "field": str(
+                            label_with_unit(field.verbose_name, field.name)
+                            if field.name in MONEY_QUANTITIES
+                            else field.verbose_name
+                        ),
                         "old": _readable(field, old, related),
                         "new": _readable(field, new, related),
                     }
@@ -255,6 +269,8 @@ def yearly_report_previous(*, report: YearlyReport) -> YearlyReport | None:
 
 
 def _diff_value(field: models.Field, value: Any) -> str:
+    if field.name in MONEY_QUANTITIES:  # in the one display unit (triệu đồng), named in the label
+        return format_quantity(value, field.name, unit=False)
     if isinstance(field, models.DecimalField):
         return format_number(value)
     return _readable(field, value, {})
@@ -291,7 +307,10 @@ def yearly_report_diff(*, report: YearlyReport, previous: YearlyReport | None) -
         field = YearlyReport._meta.get_field(name)
         assert isinstance(field, models.Field)  # concrete fields only (for the type checker)
         old = getattr(previous, name) if previous is not None else None
-        add(name, str(field.verbose_name), old, getattr(report, name), field)
+        label = str(
+            label_with_unit(field.verbose_name, name) if name in MONEY_QUANTITIES else field.verbose_name
+        )
+        add(name, label, old, getattr(report, name), field)
         if name == "official_legal_entities":
             add(
                 "official_members",

@@ -7,7 +7,13 @@ from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from hoptac.core.formatting import format_date, format_number, format_yes_no
+from hoptac.core.formatting import (
+    format_date,
+    format_number,
+    format_quantity,
+    format_yes_no,
+    header_with_unit,
+)
 
 from .choices import LegalStatus
 from .models import Organisation, YearlyReport, YearlyReportState
@@ -44,7 +50,7 @@ class OrganisationTable(tables.Table):
     status = tables.Column(verbose_name=_("Legal status"), accessor="current_status", empty_values=())
     founding_date = tables.DateColumn(verbose_name=_("Founding date"), format="d/m/Y")
     charter_capital = tables.Column(
-        verbose_name=_("Charter capital (VND)"),
+        verbose_name=header_with_unit(_("Charter capital"), "charter_capital"),
         attrs={"td": {"class": "num"}, "th": {"class": "num"}},
     )
 
@@ -87,7 +93,7 @@ class OrganisationTable(tables.Table):
         return status_badge(status_code(record))
 
     def render_charter_capital(self, value):
-        return format_number(value)
+        return format_quantity(value, "charter_capital", unit=False)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -124,10 +130,12 @@ class YearlyReportTable(tables.Table):
         verbose_name=_("Official members"), accessor="official_total", attrs=NUMBER_CELL
     )
     workers = tables.Column(verbose_name=_("Workers"), attrs=NUMBER_CELL)
-    # Amounts in đồng, in full (the page says so above the table; the headers stay short).
-    revenue = tables.Column(verbose_name=_("Revenue"), attrs=NUMBER_CELL)
-    profit = tables.Column(verbose_name=_("Profit before tax"), attrs=NUMBER_CELL)
-    average_worker_income = tables.Column(verbose_name=_("Average worker income"), attrs=NUMBER_CELL)
+    # Amounts in their one display unit (triệu đồng), named in the header (hoptac.core.formatting.QUANTITIES).
+    revenue = tables.Column(verbose_name=header_with_unit(_("Revenue"), "revenue"), attrs=NUMBER_CELL)
+    profit = tables.Column(verbose_name=header_with_unit(_("Profit before tax"), "profit"), attrs=NUMBER_CELL)
+    average_worker_income = tables.Column(
+        verbose_name=header_with_unit(_("Average worker income"), "average_worker_income"), attrs=NUMBER_CELL
+    )
     in_value_chain = tables.Column(verbose_name=_("Value chain"))
     high_tech = tables.Column(verbose_name=_("High tech"))
     ocop_products = tables.Column(verbose_name=capfirst(_("OCOP products")), attrs=NUMBER_CELL)
@@ -190,13 +198,13 @@ class YearlyReportTable(tables.Table):
         return format_number(value)
 
     def render_revenue(self, value):
-        return format_number(value)
+        return format_quantity(value, "revenue", unit=False)
 
     def render_profit(self, value):
-        return format_number(value)
+        return format_quantity(value, "profit", unit=False)
 
     def render_average_worker_income(self, value):
-        return format_number(value)
+        return format_quantity(value, "average_worker_income", unit=False)
 
     def render_in_value_chain(self, value):
         return format_yes_no(value)

@@ -8,8 +8,10 @@ from hoptac.core.formatting import (
     format_money,
     format_number,
     format_percent,
+    format_quantity,
     format_yes_no,
     person_name,
+    unit_of,
 )
 
 register = template.Library()
@@ -23,8 +25,27 @@ def vnnum(value, decimals=0):
 
 @register.filter
 def vnmoney(value):
-    """An amount in đồng shown in millions: 1234567890 → "1.234,6 tr.đ"."""
+    """An amount in đồng shown in millions: 1234567890 → "1.234,6 triệu đồng"."""
     return format_money(value)
+
+
+@register.filter
+def vnqty(value, name):
+    """A stored figure in its one display unit, with the unit: revenue|vnqty:"revenue" → "1.250 triệu đồng";
+    `name` is a field ("revenue") or a kind ("money") of hoptac.core.formatting.QUANTITIES."""
+    return format_quantity(value, name)
+
+
+@register.filter
+def vnqty_num(value, name):
+    """The same number without the unit, for a cell whose header carries it: "1.250"."""
+    return format_quantity(value, name, unit=False)
+
+
+@register.filter
+def vnunit(name):
+    """The display unit of a field or kind, for a header: "revenue"|vnunit → "triệu đồng"."""
+    return unit_of(name)
 
 
 @register.filter

@@ -53,7 +53,8 @@ def test_money_in_millions_of_dong():
     assert to_millions(1_234_567_890) == Decimal("1234.56789")
     assert format_millions(1_234_567_890) == "1.234,6"
     assert format_millions(2_500_000, 0) == "3"
-    assert format_money(1_234_567_890) == "1.234,6 tr.đ"
+    assert format_money(1_234_567_890) == "1.234,6 triệu đồng"
+    assert format_money(1_250_000_000) == "1.250 triệu đồng"  # whole millions without decimals
     assert format_money(None) == "—"
 
 
@@ -77,4 +78,11 @@ def test_template_filters_are_the_same_functions():
         "{% load vn %}{{ n|vnnum:1 }} {{ m|vnmoney }} {{ p|vnpercent }} {{ c|vncompact }} {{ b|yesno_vi }}"
     )
     context = Context({"n": 1234.56, "m": 1_500_000_000, "p": 20.25, "c": Decimal("7.0"), "b": True})
-    assert template.render(context) == "1.234,6 1.500,0 tr.đ 20,3% 7 Có"
+    assert template.render(context) == "1.234,6 1.500 triệu đồng 20,3% 7 Có"
+
+
+def test_quantity_filters_name_the_one_unit():
+    template = Template(
+        '{% load vn %}{{ r|vnqty:"revenue" }}|{{ r|vnqty_num:"money" }}|{{ "revenue"|vnunit }}'
+    )
+    assert template.render(Context({"r": 1_234_567_890})) == "1.234,6 triệu đồng|1.234,6|triệu đồng"

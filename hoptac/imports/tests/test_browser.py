@@ -114,7 +114,7 @@ def test_upload_preview_and_import_a_list(live_server, browser, tmp_path):
     assert browser.find_element(By.ID, "count-create").text == "1"
     assert browser.find_element(By.ID, "count-update").text == "1"
     assert "HTX Nông nghiệp Hải Minh" in page and "HTX Dịch vụ nông nghiệp Hải Minh" in page  # old → new name
-    assert "2024: doanh thu (đồng): — → 1.500.000.000" in page
+    assert "2024: doanh thu (triệu đồng): — → 1.500" in page  # amounts in the one display unit
     assert "loại hình: Hợp tác xã (HTX)" in page and "lĩnh vực: Nông nghiệp" in page  # labels, not codes
     assert "xã/phường (bản đồ trước 1/7/2025): Xã Hải Đông, Huyện Hải Hậu" in page  # the commune as matched
     assert "Dòng tiêu đề: 2; các cột đã đọc: Mã số HTX, Tên hợp tác xã" in page

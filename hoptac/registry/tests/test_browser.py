@@ -88,7 +88,7 @@ def test_sign_in_filter_open_and_edit_an_organisation(live_server, browser):
     wait.until(ec.text_to_be_present_in_element((By.ID, "result-count"), "Tìm thấy 1 tổ chức"))
     rows = browser.find_elements(By.CSS_SELECTOR, "table.data-table tbody tr")
     assert len(rows) == 1 and "Hợp tác xã Hải Anh" in rows[0].text
-    assert "1.500.000" in rows[0].text and "13/10/2022" in rows[0].text
+    assert rows[0].text.endswith(" 1,5") and "13/10/2022" in rows[0].text  # 1.500.000 đồng in triệu đồng
     _screenshot(browser, "03-list-filtered")
 
     # Open the organisation.
@@ -99,7 +99,7 @@ def test_sign_in_filter_open_and_edit_an_organisation(live_server, browser):
     for expected in (
         "Hợp tác xã (HTX)",
         "13/10/2022",
-        "1.500.000 đồng",
+        "1,5 triệu đồng",
         "Xã Hải Minh",
         "Huyện Hải Hậu",
         "Xã Hải Anh",
@@ -132,8 +132,8 @@ def test_sign_in_filter_open_and_edit_an_organisation(live_server, browser):
     history = browser.find_element(By.ID, "history").text
     assert "Sửa đổi: tổ chức" in history
     assert officer.get_full_name() in history
-    assert "0912 345 678" in history and "2.000.000.000" in history
-    assert "2.000.000.000 đồng" in text()
+    assert "0912 345 678" in history and "1,5 → 2.000" in history  # vốn điều lệ (triệu đồng)
+    assert "2.000 triệu đồng" in text()
     _screenshot(browser, "06-detail-after-edit")
 
 
@@ -171,7 +171,7 @@ def test_yearly_data_page_filter_and_export_link(live_server, browser):
     wait.until(ec.text_to_be_present_in_element((By.ID, "result-count"), "Tìm thấy 3 bản số liệu hằng năm"))
     assert browser.find_element(By.CSS_SELECTOR, ".main-nav [aria-current=page]").text == "Số liệu hằng năm"
     first = browser.find_elements(By.CSS_SELECTOR, "table.data-table tbody tr")[0].text
-    assert "3.200.000.000" in first and "Đã nộp, chờ xã xem xét" in first and "10/12/2024" in first
+    assert " 3.200 " in first and "Đã nộp, chờ xã xem xét" in first and "10/12/2024" in first
     _screenshot(browser, "07-yearly-list")
 
     # Search without accents, restricted to 2024.

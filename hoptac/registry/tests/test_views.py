@@ -164,7 +164,8 @@ def test_list_page_is_in_vietnamese_with_vietnamese_numbers_and_dates(client, pr
     assert "Hợp tác xã Hải Anh" in page
     assert 'title="Hợp tác xã (HTX)"' in page
     assert "Nông nghiệp" in page
-    assert "1.500.000" in page and "3.000.000.000" in page
+    assert "Vốn điều lệ (triệu đồng)" in page  # charter capitals in triệu đồng (1.500.000 and 3 tỷ đồng)
+    assert ">1,5<" in page and ">3.000<" in page and "3.000.000.000" not in page
     assert "13/10/2022" in page
     assert "Xã Hải Minh" in page and "Huyện Hải Hậu" in page  # legacy commune and district
     assert "Xã Hải Anh" in page  # the commune on today's map
@@ -205,11 +206,11 @@ def test_detail_page_shows_identity_status_years_and_history(client, province_us
     assert "Hợp tác xã Hải Anh" in page
     assert "Hợp tác xã (HTX)" in page
     assert "13/10/2022" in page and "20/10/2022" in page
-    assert "1.500.000 đồng" in page
+    assert "1,5 triệu đồng" in page  # charter capital 1.500.000 đồng, in the one unit of money
     assert "Xã Hải Minh" in page and "Huyện Hải Hậu" in page and "Xã Hải Anh" in page
     assert "Lịch sử tình trạng pháp lý" in page
     assert "Số liệu hằng năm" in page
-    assert "2.500,0 tr.đ" in page  # revenue 2,5 billion in millions
+    assert "Doanh thu (triệu đồng)" in page and ">2.500<" in page  # revenue 2,5 billion in millions
     assert "2 sản phẩm, 3★" in page
     assert year_edit(org_a, 2023) in page
     assert "Lịch sử thay đổi" in page
@@ -409,7 +410,8 @@ def test_editing_through_the_form_shows_old_and_new_values(client, province_user
     assert "Sửa đổi: tổ chức" in history
     assert province_user.get_full_name() in history
     assert "Điện thoại" in history and "0228 3812 345" in history and "0912 345 678" in history
-    assert "Vốn điều lệ (đồng)" in history and "1.500.000" in history and "2.500.000.000" in history
+    # Amounts in the one display unit, named in the label: 1.500.000 → 2.500.000.000 đồng.
+    assert "Vốn điều lệ (triệu đồng)" in history and ">1,5<" in history and ">2.500<" in history
 
 
 def test_edit_form_prefills_dates_and_money_the_vietnamese_way(client, province_user, org_a):
@@ -612,7 +614,11 @@ def test_export_has_vietnamese_headers_dates_and_numbers(client, province_user, 
     assert sheet["A1"].value.startswith("Danh sách tổ chức kinh tế tập thể")
     headers = [cell.value for cell in sheet[3]]
     assert headers[:4] == ["STT", "Tên", "Tên viết tắt", "Loại hình"]
-    assert "Ngày thành lập" in headers and "Vốn điều lệ (đồng)" in headers and "Tình trạng pháp lý" in headers
+    assert (
+        "Ngày thành lập" in headers
+        and "Vốn điều lệ (triệu đồng)" in headers
+        and "Tình trạng pháp lý" in headers
+    )
     assert all(cell.font.bold for cell in sheet[3])
     assert sheet.column_dimensions["B"].width > 30
     rows = list(sheet.iter_rows(min_row=4, values_only=True))
@@ -620,7 +626,7 @@ def test_export_has_vietnamese_headers_dates_and_numbers(client, province_user, 
     first = dict(zip(headers, rows[0], strict=True))
     assert first["Loại hình"] == "Hợp tác xã (HTX)"
     assert first["Ngày thành lập"] == datetime.datetime(2022, 10, 13)
-    assert first["Vốn điều lệ (đồng)"] == 1_500_000
+    assert first["Vốn điều lệ (triệu đồng)"] == 1.5
     assert first["Xã/phường (từ 1/7/2025)"] == "Xã Hải Anh"
     assert first["Huyện cũ (trước 1/7/2025)"] == "Huyện Hải Hậu"
     assert first["Tình trạng pháp lý"] == "Đang hoạt động"

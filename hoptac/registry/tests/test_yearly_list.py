@@ -156,7 +156,7 @@ def test_page_is_in_vietnamese_with_vietnamese_numbers_dates_and_links(client, p
     response = client.get(LIST)
     page = html(response)
     assert "<h1>Số liệu hằng năm</h1>" in page
-    assert "Tìm thấy 4 bản số liệu hằng năm" in page and "Đơn vị tiền: đồng." in page
+    assert "Tìm thấy 4 bản số liệu hằng năm" in page and "Số tiền tính bằng triệu đồng." in page
     for header in (
         "Tổ chức",
         "Mã số đăng ký",
@@ -164,17 +164,19 @@ def test_page_is_in_vietnamese_with_vietnamese_numbers_dates_and_links(client, p
         "Năm",
         "Thành viên chính thức",
         "Người lao động",
-        "Doanh thu",
-        "Lợi nhuận trước thuế",
-        "Thu nhập bình quân người lao động",
+        "Doanh thu (triệu đồng)",
+        "Lợi nhuận trước thuế (triệu đồng)",
+        "Thu nhập bình quân người lao động (triệu đồng/người/năm)",
         "Chuỗi giá trị",
         "Công nghệ cao",
         "Số sản phẩm OCOP",
         "Tình trạng xem xét",
     ):
         assert header in page, header
-    # Numbers the Vietnamese way, dates dd/mm/yyyy, yes/no in Vietnamese, review states as badges.
-    assert "3.200.000.000" in page and "150.000.000" in page and "64.500.000" in page
+    # Numbers the Vietnamese way (amounts in triệu đồng), dates dd/mm/yyyy, yes/no in Vietnamese, review states
+    # as badges.
+    assert ">3.200<" in page and ">150<" in page and ">64,5<" in page
+    assert "3.200.000.000" not in page
     assert "1.170" in page  # official members of Hải Anh in 2024: 1.150 individuals + 20 households
     assert ">Có<" in page and ">Không<" in page
     assert "3★" in page
@@ -348,9 +350,15 @@ def test_sorting_by_columns(client, province_user, data):
         THT_GIAO_THIEN,
     ]  # H < Q < T in Vietnamese order
     assert rows(client.get(LIST, {"sort": "official_members"}))[0] == (THT_GIAO_THIEN, 2023)
-    page = html(client.get(LIST, {"sort": "-profit"}))
-    assert 'aria-sort="descending"' in page
-    assert page.index("300.000.000") < page.index("150.000.000") < page.index("120.000.000")
+    response = client.get(LIST, {"sort": "-profit"})
+    assert 'aria-sort="descending"' in html(response)
+    # Profits 300, 150, 120 and 5 triệu đồng, largest first.
+    assert rows(response) == [
+        (QUY_GIAO_THIEN, 2024),
+        (HAI_ANH, 2023),
+        (HAI_ANH, 2024),
+        (THT_GIAO_THIEN, 2023),
+    ]
 
 
 # --- Export -------------------------------------------------------------------------------------------
@@ -367,7 +375,7 @@ def test_export_has_the_filtered_rows_with_vietnamese_headers_and_figures(client
         "Số liệu hoạt động hằng năm của các tổ chức kinh tế tập thể — xuất ngày"
     )
     assert sheet["A1"].font.bold
-    assert sheet["A2"].value == "Số liệu năm 2024; đơn vị tiền: đồng."
+    assert sheet["A2"].value == "Số liệu năm 2024; số tiền tính bằng triệu đồng."
     headers = [cell.value for cell in sheet[3]]
     assert headers[:3] == ["STT", "Tên", "Mã số đăng ký"]
     for header in (
@@ -380,9 +388,9 @@ def test_export_has_the_filtered_rows_with_vietnamese_headers_and_figures(client
         "Thành viên chính thức: cá nhân",
         "Thành viên chính thức: tổng số",
         "Người lao động",
-        "Doanh thu (đồng)",
-        "Lợi nhuận trước thuế (đồng)",
-        "Thu nhập bình quân của người lao động (đồng/người/năm)",
+        "Doanh thu (triệu đồng)",
+        "Lợi nhuận trước thuế (triệu đồng)",
+        "Thu nhập bình quân của người lao động (triệu đồng/người/năm)",
         "Tham gia chuỗi giá trị",
         "Ứng dụng công nghệ cao",
         "Số sản phẩm OCOP",
@@ -406,9 +414,9 @@ def test_export_has_the_filtered_rows_with_vietnamese_headers_and_figures(client
     assert first["Năm"] == 2024
     assert first["Thành viên chính thức: tổng số"] == 1_170
     assert first["Người lao động"] == 15
-    assert first["Doanh thu (đồng)"] == 3_200_000_000
-    assert first["Lợi nhuận trước thuế (đồng)"] == 120_000_000
-    assert first["Thu nhập bình quân của người lao động (đồng/người/năm)"] == 64_500_000
+    assert first["Doanh thu (triệu đồng)"] == 3_200
+    assert first["Lợi nhuận trước thuế (triệu đồng)"] == 120
+    assert first["Thu nhập bình quân của người lao động (triệu đồng/người/năm)"] == 64.5
     assert first["Tham gia chuỗi giá trị"] == "Có" and second["Tham gia chuỗi giá trị"] == "Không"
     assert first["Ứng dụng công nghệ cao"] == "Có" and second["Ứng dụng công nghệ cao"] == "Không"
     assert first["Ngày nộp"] == datetime.datetime(2024, 12, 10) and second["Ngày nộp"] is None
@@ -418,8 +426,9 @@ def test_export_has_the_filtered_rows_with_vietnamese_headers_and_figures(client
     def cell(header):
         return sheet.cell(row=4, column=headers.index(header) + 1)
 
-    for header in ("Doanh thu (đồng)", "Thành viên chính thức: tổng số", "Người lao động"):
+    for header in ("Doanh thu (triệu đồng)", "Thành viên chính thức: tổng số", "Người lao động"):
         assert cell(header).number_format == "#,##0", header
+    assert cell("Thu nhập bình quân của người lao động (triệu đồng/người/năm)").number_format == "#,##0.0"
     assert cell("Năm").number_format == "General"  # 2024, not 2.024
     assert cell("Ngày nộp").is_date and cell("Ngày nộp").number_format == "DD/MM/YYYY"
 
@@ -445,7 +454,7 @@ def test_export_link_keeps_the_filters_and_the_sort(client, province_user, data)
     assert f'href="{EXPORT}?year=2023&amp;sort=name"' in page
     rows_exported = exported(client.get(EXPORT, {"year": "2023", "sort": "name"}))
     assert rows_exported == [(HAI_ANH, 2023), (THT_GIAO_THIEN, 2023)]
-    assert sheet_of(client.get(EXPORT))["A2"].value == "Đơn vị tiền: đồng."
+    assert sheet_of(client.get(EXPORT))["A2"].value == "Số tiền tính bằng triệu đồng."
 
 
 def test_export_never_holds_rows_outside_the_scope(client, commune_user, data):

@@ -13,7 +13,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from hoptac.core.formatting import MILLION, format_date
+from hoptac.core.formatting import MONEY, excel_number, format_date
 from hoptac.core.workbooks import (
     BOX,
     DECIMAL,
@@ -236,8 +236,8 @@ def _finance_sheet(workbook: Workbook, report: AnnualReport) -> None:
                 row.members,
                 row.official_members,
                 row.workers,
-                row.revenue / MILLION,
-                row.profit / MILLION,
+                excel_number(row.revenue, MONEY),
+                excel_number(row.profit, MONEY),
                 *averages(r),
             ],
             fmt,

@@ -142,7 +142,8 @@ def test_the_diff_against_the_previous_year(yearly):
         revenue["change_pct"],
         revenue["changed"],
         revenue["notable"],
-    ) == ("2.000.000.000", "3.100.000.000", 55.0, True, True)
+    ) == ("2.000", "3.100", 55.0, True, True)  # triệu đồng, named in the label
+    assert revenue["label"] == "doanh thu (triệu đồng)"
     assert diff["workers"]["changed"] is False and diff["workers"]["change_pct"] == 0.0
     assert diff["official_individuals"]["change_pct"] == -10.0 and not diff["official_individuals"]["notable"]
     assert (
@@ -164,7 +165,8 @@ def test_the_review_page_shows_the_diff_and_records_the_decision(client, yearly)
     client.force_login(yearly["commune"])
     page = client.get(url).content.decode()
     assert "Thay đổi từ năm 2024 sang năm 2025" in page
-    assert "2.000.000.000" in page and "3.100.000.000" in page and "+55,0%" in page
+    assert ">2.000<" in page and ">3.100<" in page and "+55,0%" in page
+    assert "Doanh thu (triệu đồng)" in page and "3.100.000.000" not in page
     assert "-10,0%" in page and "Đã nộp, chờ xã xem xét" in page
     assert 'name="decision"' in page
     response = client.post(url, {"decision": "return", "comment": ""})

@@ -57,10 +57,6 @@ class ObtainTokenView(APIView):
         request=CredentialsSerializer,
         responses={
             200: TokenSerializer,
-            400: OpenApiResponse(
-                ErrorDetailSerializer,
-                description="Wrong username or password, or a missing or wrong verification code",
-            ),
             403: OpenApiResponse(
                 ErrorDetailSerializer,
                 description="Two-step sign-in is mandatory and not yet set up (profile page)",

@@ -6,6 +6,7 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from rest_framework import serializers
 
@@ -84,3 +85,12 @@ class ScopedModelChoiceFilter(django_filters.ModelChoiceFilter):
     ScopedModelChoiceField): pass `offer=` (scoping.public("why") for a model every user reads whole)."""
 
     field_class = ScopedModelChoiceField
+
+    @property
+    def field(self) -> Any:
+        """The form field, offering the choices of the user of the filter set's request (nobody's without one)."""
+        if not hasattr(self, "_field"):
+            field = super().field
+            request = getattr(self.parent, "request", None)
+            field.limit_to(getattr(request, "user", None) or AnonymousUser())
+        return self._field

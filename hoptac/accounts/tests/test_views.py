@@ -30,11 +30,11 @@ def test_login_page_is_in_vietnamese(client):
     assert 'autocomplete="current-password"' in page
 
 
-def test_login_with_the_right_password_opens_the_registry(client):
+def test_login_with_the_right_password_opens_the_desk(client):
     user = UserFactory(username="canbo.tinh", role=Role.PROVINCE)
     response = client.post(LOGIN, {"username": "canbo.tinh", "password": PASSWORD})
     assert response.status_code == 302
-    assert response["Location"] == reverse("registry:organisation_list")
+    assert response["Location"] == reverse("desk:home")
     assert int(client.session["_auth_user_id"]) == user.pk
 
 

@@ -104,8 +104,8 @@ def test_a_commune_officer_imports_the_list_of_their_office_on_the_first_try(liv
         By.ID, "import-file-errors"
     )
     assert "Dòng tiêu đề: 4–5; các cột đã đọc: Tên hợp tác xã, Mã số HTX, Địa chỉ (xã, huyện)" in page
-    assert "vốn điều lệ (đồng): 1.250.000.000 đồng" in page  # the capital in the model's unit, with the unit
-    assert "2024: doanh thu (đồng): 3.480.500.000 đồng" in page
+    assert "vốn điều lệ (triệu đồng): 1.250" in page  # the capital in its display unit, named
+    assert "2024: doanh thu (triệu đồng): 3.480,5" in page
     assert "loại hình: Tổ hợp tác (THT)" in page  # the kind from the name, the list has no kind column
     assert "Bỏ qua dòng 10: dòng tổng cộng “Tổng cộng”" in page
     assert not browser.find_elements(

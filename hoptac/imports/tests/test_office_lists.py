@@ -180,8 +180,9 @@ def test_a_district_list_with_a_header_over_two_rows_is_imported_on_the_first_tr
     ]
     assert [r.row for r in preview.rows] == [6, 7, 8, 9, 11, 12, 13, 14]
     first = dict((str(label), after) for label, _before, after in preview.rows[0].changes)
-    assert first["vốn điều lệ (đồng)"] == "1.250.000.000 đồng"  # the scaled value with its unit
-    assert first["2024: doanh thu (đồng)"] == "3.480.500.000 đồng"
+    # Stored in đồng (1.250 triệu × 1.000.000), shown in the one display unit, named in the label.
+    assert first["vốn điều lệ (triệu đồng)"] == "1.250"
+    assert first["2024: doanh thu (triệu đồng)"] == "3.480,5"
     assert first["xã/phường (bản đồ trước 1/7/2025)"] == "Xã Hải Minh, Huyện Hải Hậu"
     assert first["xã/phường (bản đồ từ 1/7/2025)"] == "Xã Hải Anh"
     assert ("tình trạng pháp lý", "Đang hoạt động", "Tạm ngừng hoạt động từ 15/06/2023") in [

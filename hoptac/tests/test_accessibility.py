@@ -1,0 +1,131 @@
+"""Every page, in headless Chromium, for every role that may open it: axe-core (vendored from npm, see
+vendor/axe-core/README.md) finds no serious or critical WCAG 2.1 A/AA violation, and at a phone's width
+(390 px) nothing is wider than the screen.
+
+The pages are those of the access matrix (ENDPOINTS of test_access_matrix.py, on its world): every HTML page
+a role gets with 200 is checked, so a page added to the matrix is checked here without a word. Downloads,
+exports and the API are not pages and are left out by their answer's content type.
+
+Screenshots at 390 px and 1440 px go to /tmp/hoptac-screens/a11y-<role>-<page>-<width>.png when
+HOPTAC_A11Y_SCREENS=1 (they are for looking at, not for the assertion)."""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from hoptac.core.browser import SCREENS, screenshot
+
+from .test_access_matrix import ENDPOINTS, Visit
+from .world import build_world
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+PHONE, DESKTOP = 390, 1440
+# The roles whose pages differ: every page is drawn for each of them (the viewer with areas sees what the
+# commune officer sees, read-only; the viewer without areas what the province sees, read-only).
+ROLES = ("admin", "province", "commune", "representative", "viewer")
+SERIOUS = {"serious", "critical"}
+# URL names of files, not pages (an export or a report would be generated only to be thrown away).
+NOT_PAGES = ("export", "download", "_file", "annotated", "template", "progress")
+ONLY_ROLES = [r for r in os.environ.get("HOPTAC_A11Y_ROLES", "").split(",") if r]
+
+RUN_AXE = """
+const done = arguments[arguments.length - 1];
+axe.run(document, {
+  runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
+  resultTypes: ['violations'],
+}).then((result) => done(result.violations.map((v) => ({
+  id: v.id, impact: v.impact, help: v.help,
+  nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ') + ' — ' + n.failureSummary.split('\\n')[1]),
+})))).catch((error) => done([{id: 'axe-error', impact: 'critical', help: String(error), nodes: []}]));
+"""
+
+# What sticks out to the right of a phone's screen: the page's own width, and the elements wider than the
+# viewport that are not inside a horizontally scrolling box (a wide table in such a box is the intended cue).
+OVERFLOW = """
+const width = document.documentElement.clientWidth;
+const scrolls = (el) => {
+  for (let p = el.parentElement; p; p = p.parentElement) {
+    const style = getComputedStyle(p);
+    if ((style.overflowX === 'auto' || style.overflowX === 'scroll') && p.clientWidth <= width) return true;
+  }
+  return false;
+};
+const wide = [];
+for (const el of document.body.querySelectorAll('*')) {
+  const box = el.getBoundingClientRect();
+  if (box.width > 0 && box.right > width + 1 && !scrolls(el)) {
+    wide.push(el.tagName.toLowerCase() + (el.className && typeof el.className === 'string' ? '.' +
+      el.className.trim().split(/\\s+/).join('.') : '') + ' right=' + Math.round(box.right));
+  }
+}
+return {page: document.documentElement.scrollWidth, width: width, wide: wide.slice(0, 5)};
+"""
+
+
+def _pages_of(client: Client, visit: Visit) -> list[tuple[str, str]]:
+    """(name, url) of every matrix endpoint that answers this role with an HTML page."""
+    pages = []
+    for name, endpoint in ENDPOINTS.items():
+        if ":" not in name or any(word in name for word in NOT_PAGES):
+            continue  # the API, files and downloads (checked below by content type too)
+        try:
+            url = endpoint.url(visit)
+        except Exception:  # noqa: BLE001,S112 — an object this role's world side lacks: no page to draw
+            continue
+        response = client.get(url)
+        if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
+            pages.append((name, url))
+    return pages
+
+
+def _sign_in(driver, base: str, client: Client) -> None:
+    driver.get(base + "/accounts/login/")
+    driver.delete_all_cookies()
+    driver.add_cookie(
+        {"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value}
+    )
+
+
+def test_every_page_passes_axe_and_fits_a_phone(live_server, browser, _session_media):
+    world = build_world(media_root=_session_media)
+    axe = AXE.read_text(encoding="utf-8")
+    shots = os.environ.get("HOPTAC_A11Y_SCREENS") == "1"
+    browser.set_script_timeout(60)
+    problems: list[str] = []
+    drawn = 0
+    for role in ONLY_ROLES or ROLES:
+        client = Client()
+        client.force_login(world.users[role])
+        pages = _pages_of(client, Visit(world=world, role=role, side_name="in"))
+        assert pages, f"{role}: no page answered"
+        _sign_in(browser, live_server.url, client)
+        for name, url in pages:
+            label = f"{role} {name} {url}"
+            browser.set_window_size(DESKTOP, 1000)
+            browser.get(live_server.url + url)
+            browser.execute_script(axe)
+            for violation in browser.execute_async_script(RUN_AXE):
+                if violation["impact"] in SERIOUS:
+                    problems.append(
+                        f"{label}: axe {violation['id']} ({violation['impact']}) {violation['help']}: "
+                        + json.dumps(violation["nodes"], ensure_ascii=False)
+                    )
+            if shots:
+                screenshot(browser, f"a11y-{role}-{name.replace(':', '-')}-{DESKTOP}", max_height=4000)
+            browser.set_window_size(PHONE, 900)
+            browser.get(live_server.url + url)
+            fit = browser.execute_script(OVERFLOW)
+            if fit["page"] > fit["width"] + 1 or fit["wide"]:
+                problems.append(f"{label}: wider than a {PHONE} px screen ({fit})")
+            if shots:
+                screenshot(browser, f"a11y-{role}-{name.replace(':', '-')}-{PHONE}", max_height=4000)
+            drawn += 1
+    (SCREENS / "a11y-problems.txt").write_text("\n".join(problems), encoding="utf-8")
+    assert drawn >= 40, drawn
+    assert not problems, f"{len(problems)} problems on {drawn} pages:\n" + "\n".join(problems)

@@ -14,7 +14,7 @@ What it costs, and what is left out to keep it affordable (docs/decisions/0031):
   form, a button, a badge or a panel the admin does not see is drawn. HOPTAC_A11Y_ALL=1 draws every page of
   every role (the full sweep, about 5 times longer).
 - Each page is loaded once: axe at 1440 px, then the window is narrowed to 390 px and the widths measured on
-  the same page (the media queries and tables.js's resize handler apply as on a phone).
+  the same page (the media queries and layout.js's resize handler apply as on a phone).
 - It runs on SQLite only: the markup does not depend on the database, and the PostgreSQL pass of `make test`
   would pay the same minutes for the same answer.
 
@@ -65,7 +65,7 @@ axe.run(document, {
 
 # What sticks out to the right of a phone's screen: the page's own width, and the elements wider than the
 # viewport that are not inside a horizontally scrolling box (a wide table in such a box is the intended cue).
-# A table wider than its scrolling box must say so (tables.js: a visible hint above it); the resize event is
+# A table wider than its scrolling box must say so (layout.js: a visible hint above it); the resize event is
 # sent here so that the hint does not depend on when the browser delivers it after the window was narrowed.
 OVERFLOW = """
 window.dispatchEvent(new Event('resize'));

@@ -1,5 +1,6 @@
 // HợpTác — layout on small screens. A <details data-phone-closed open> (the list filters, the plan's document
-// panels) starts closed on a phone so that what matters comes first, unless it shows an error.
+// panels) starts closed on a phone (and closes when the window narrows to one) so that what matters comes
+// first, unless it shows an error.
 // A table wider than its box says so: a hint above it ("Kéo ngang để xem thêm cột") and a faded
 // edge on the side that has more columns; the box can be scrolled with the keyboard. The hint's words come
 // from the script tag (data-scroll-hint, translated by the template). Without JavaScript the box still scrolls.
@@ -32,11 +33,15 @@
   };
   const markAll = () => document.querySelectorAll(".table-scroll").forEach(mark);
   document.addEventListener("DOMContentLoaded", () => {
-    if (window.matchMedia("(max-width: 760px)").matches) {
+    // Closed on a phone, open on a wider screen; again when the width crosses the line (a tablet turned).
+    const phone = window.matchMedia("(max-width: 760px)");
+    const fold = () => {
       document.querySelectorAll("details[data-phone-closed]").forEach((d) => {
-        if (!d.querySelector(".has-error, .alert.error")) d.open = false;
+        d.open = !phone.matches || Boolean(d.querySelector(".has-error, .alert.error"));
       });
-    }
+    };
+    if (phone.matches) fold();
+    phone.addEventListener("change", fold);
     markAll();
     document.querySelectorAll(".table-scroll").forEach((box) => {
       box.addEventListener("scroll", () => mark(box), { passive: true });

@@ -1,6 +1,7 @@
 """Every page, in headless Chromium, for every role that may open it: axe-core (vendored from npm, see
 vendor/axe-core/README.md) finds no serious or critical WCAG 2.1 A/AA violation, and at a phone's width
-(390 px) nothing is wider than the screen.
+(390 px) nothing is wider than the screen, a table wider than its box says so, and the panels that should
+start closed on a phone (filters, the plan's document panels) are closed.
 
 The pages are those of the access matrix (ENDPOINTS of test_access_matrix.py, on its world): every HTML page
 a role gets with 200 is checked, so a page added to the matrix is checked here without a word. Downloads,
@@ -97,6 +98,15 @@ for (const el of document.body.querySelectorAll('*')) {
 return {page: document.documentElement.scrollWidth, width: width, wide: wide.slice(0, 5), silent: silent.slice(0, 5)};
 """
 
+# On a phone the panels marked to start closed (filters, the plan's document panels) are closed, after the
+# browser has delivered the media-query change (two animation frames).
+STILL_OPEN = """
+const done = arguments[arguments.length - 1];
+requestAnimationFrame(() => requestAnimationFrame(() => done(
+  [...document.querySelectorAll('details[data-phone-closed][open]')]
+    .filter((d) => !d.querySelector('.has-error, .alert.error')).map((d) => d.className))));
+"""
+
 
 def _pages_of(client: Client, visit: Visit) -> list[tuple[str, str, str]]:
     """(name, url, html) of every matrix endpoint that answers this role with an HTML page."""
@@ -191,6 +201,9 @@ def test_every_page_passes_axe_and_fits_a_phone(live_server, browser, _session_m
             fit = browser.execute_script(OVERFLOW)
             if fit["page"] > fit["width"] + 1 or fit["wide"]:
                 problems.append(f"{label}: wider than a {PHONE} px screen ({fit})")
+            still_open = browser.execute_async_script(STILL_OPEN)
+            if still_open:
+                problems.append(f"{label}: at {PHONE} px these panels should start closed: {still_open}")
             if fit["silent"]:
                 problems.append(
                     f"{label}: a table wider than its box without the hint to scroll ({fit['silent']})"

@@ -408,6 +408,30 @@ class TargetCard:
         return f"chart-data-{self.target.pk}"
 
     @property
+    def chart_rows(self) -> list[dict[str, Any]]:
+        """The line chart's numbers for its table alternative: each year's value (a year not over says up to
+        when), then the forecast at the deadline; the goal is the table's caption."""
+        target = self.target
+        rows: list[dict[str, Any]] = [
+            {
+                "year": p.year,
+                "value": number(target, p.value),
+                "note": _("year not over, up to") + " " + format_date(p.as_of) if p.partial else "",
+            }
+            for p in self.result.points
+            if p.value is not None
+        ]
+        if self.result.forecast is not None and self.result.forecast_from is not None:
+            rows.append(
+                {
+                    "year": target.deadline_year,
+                    "value": number(target, self.result.forecast),
+                    "note": _("Trend and forecast"),
+                }
+            )
+        return rows
+
+    @property
     def qualitative(self) -> bool:
         return self.target.kind == IndicatorKind.QUALITATIVE
 

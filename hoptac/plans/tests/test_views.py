@@ -198,6 +198,19 @@ def test_values_targets_and_progress_in_vietnamese_formats(client, plan, registr
     assert re.search(r'<script id="chart-data-\d+" type="application/json">', htx)
 
 
+def test_each_chart_has_its_figures_as_a_table(client, plan, registry, users):
+    """WCAG 2.1 AA: the line chart's numbers are on the page as a table (in a <details> under the chart)."""
+    html = login(client, users["viewer"]).get(plan_url(plan, as_of="31/12/2023")).content.decode()
+    htx = card(html, "2030.HTX")
+    table = htx[htx.index('<details class="chart-table">') :]
+    table = table[: table.index("</details>")]
+    assert "Số liệu của biểu đồ dạng bảng" in table and "Chỉ tiêu: khoảng 700 (±35)" in table
+    assert '<th scope="row">2022</th><td class="num">3</td>' in table
+    assert '<th scope="row">2023</th><td class="num">3</td>' in table
+    forecast = re.search(r"Dự báo năm 2030</dt><dd>([^<]+)<", htx).group(1)
+    assert f'<th scope="row">2030</th><td class="num">{forecast}</td><td>Xu hướng và dự báo</td>' in table
+
+
 def test_missing_data_is_counted(client, plan, registry, users):
     # On 31/12/2024 (yearly data of 2024) nobody has reported yet: every cooperative lacks its data. The card
     # says so and, where an earlier year had enough data, shows that year's value instead of nothing.

@@ -143,7 +143,7 @@
             labels: {
               boxWidth: 18,
               boxHeight: 2,
-              font: { size: 11 },
+              font: { size: 12 },
               // One legend entry for the two edges of the accepted range.
               filter: (item, data) =>
                 data.datasets.findIndex((d) => d.label === item.text) === item.datasetIndex,
@@ -205,7 +205,7 @@
           y: {
             ticks: {
               autoSkip: false,
-              font: { size: 11 },
+              font: { size: 12 },
               callback: function (value) {
                 const label = this.getLabelForValue(value);
                 return label.length > 34 ? label.slice(0, 33) + "…" : label;

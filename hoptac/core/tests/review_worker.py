@@ -6,6 +6,8 @@ DATABASE_URL, as a web process would, and prints what happened on its last line.
     python -m hoptac.core.tests.review_worker accept-yearly USER_ID PK[,PK…] [--hang]
     python -m hoptac.core.tests.review_worker state [APP.MODEL PK]…
 
+E-mails go to files under MEDIA_ROOT/mail (listed by `state`).
+
 --hang: when the last step has written everything it writes (the object and its history, its audit lines,
 events, derived records and notifications: `step_taken` is sent last, and this receiver is connected after
 the notifications'), inside the step's transaction, not yet committed, print "writing" and sleep: the test
@@ -26,12 +28,17 @@ def main(argv: list[str]) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hoptac.settings")
     django.setup()
     from django.apps import apps
+    from django.conf import settings
 
     from hoptac.accounts.models import User
     from hoptac.core.review import step_taken, transition
     from hoptac.registry import services
     from hoptac.registry.models import YearlyReport
 
+    # E-mails (sent by the task worker once the step commits) are written as files under MEDIA_ROOT/mail,
+    # where `state` sees them.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = str(Path(settings.MEDIA_ROOT) / "mail")
     step = argv[0]
     if step == "state":
         pairs = argv[1:]
@@ -102,9 +109,11 @@ def _state(items: list[tuple[str, int]]) -> dict:
         described[f"{label}:{pk}"] = entry
     return {
         "tables": table_checksums(),
-        "files": sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
-        if root.is_dir()
-        else [],
+        "files": sorted(
+            str(p.relative_to(root))
+            for p in (root.rglob("*") if root.is_dir() else ())
+            if p.is_file() and not p.name.startswith("shared.sqlite3")  # the shared database (SQLite)
+        ),
         "notifications": sorted(
             [_name(n.recipient), n.event] for n in Notification.objects.unrestricted("the test reads all")
         ),

@@ -73,6 +73,8 @@ def killed_then_retried(
 def test_a_yearly_acceptance_killed_mid_step_leaves_nothing_then_succeeds(shared, people):
     report = YearlyReport.objects.get(organisation=people["b"], year=2024)
     transition(report, "submit", user=people["representative_b"])
+    people["representative_b"].email = "daidien@htx.vn"  # told by e-mail too, once the step commits
+    people["representative_b"].save(update_fields=["email"])
     officer = people["commune_b"]
     item = ("registry.YearlyReport", report.pk)
     before, after = killed_then_retried(shared, ["take", *item, "accept", officer.pk], [item])
@@ -85,6 +87,7 @@ def test_a_yearly_acceptance_killed_mid_step_leaves_nothing_then_succeeds(shared
     assert mine["audit"][-1] == ["approval", officer.username]
     told = [n for n in after["notifications"] if n not in before["notifications"]]
     assert told == [[people["representative_b"].username, "accepted"]]
+    assert before["files"] == [] and len(after["files"]) == 1  # the e-mail, sent once, after the commit
 
 
 def test_the_queue_bulk_acceptance_killed_at_its_last_report_leaves_none_accepted_then_succeeds(
@@ -150,3 +153,5 @@ def test_a_progress_report_acceptance_killed_mid_step_leaves_nothing_then_succee
     assert mine["history"][-1] == ["~", coordinator.username, "accepted", "Đồng ý"]
     told = [n for n in after["notifications"] if n not in before["notifications"]]
     assert told == [[assigned["lead_new"].username, "accepted"]]
+    mails = [f for f in after["files"] if f not in before["files"]]
+    assert len(mails) == 1 and mails[0].startswith("mail/")  # somoi@x.vn told once, after the commit

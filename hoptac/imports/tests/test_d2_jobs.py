@@ -8,11 +8,6 @@ import json
 import os
 import signal
 import sqlite3
-import subprocess
-import sys
-import threading
-from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -23,6 +18,8 @@ from openpyxl import Workbook
 
 from hoptac.accounts.models import Role
 from hoptac.accounts.tests.factories import UserFactory
+from hoptac.core.tests import processes
+from hoptac.core.tests.processes import read_line
 from hoptac.imports import importer, services
 from hoptac.imports.models import ImportJob
 from hoptac.registry.models import Organisation, StatusChange, YearlyReport
@@ -64,19 +61,7 @@ def setup(settings, tmp_path, monkeypatch):
     translation.deactivate()
 
 
-@pytest.fixture
-def map_loaded(django_db_blocker):
-    """A transactional test flushes the database when it ends, the administrative map included (conftest loads
-    it once per session): have the map at its start, and load it again for the tests that follow."""
-    from hoptac.areas.models import AdminUnit
-    from hoptac.areas.services import admin_units_load
-
-    if not AdminUnit.objects.exists():
-        admin_units_load(province_codes=["37"])
-    yield
-    with django_db_blocker.unblock():
-        if not AdminUnit.objects.exists():
-            admin_units_load(province_codes=["37"])
+map_loaded = processes.map_loaded
 
 
 @pytest.fixture
@@ -119,59 +104,8 @@ def test_a_checked_file_is_imported_once_by_service_page_and_api(officer, client
     assert Organisation.objects.filter(registration_code__startswith="06079700").count() == 2
 
 
-class SharedDatabase:
-    """The test database as other processes see it, for tests that run real worker processes
-    (hoptac/imports/tests/worker_process.py). PostgreSQL: the test database itself (a transactional test, so
-    what the test wrote is committed). SQLite: the suite's database lives in this process's memory, so it is
-    copied to a file (the backup API) that the processes then share. What they did is read by one more
-    process (`state`), the same way on both databases."""
-
-    ROOT = Path(__file__).resolve().parents[3]
-
-    def __init__(self, media: Path) -> None:
-        self.media, self.url = media, ""
-
-    def share(self) -> "SharedDatabase":
-        data = connection.settings_dict
-        if connection.vendor == "postgresql":
-            password = f":{quote(data['PASSWORD'])}" if data["PASSWORD"] else ""
-            self.url = (
-                f"postgres://{quote(data['USER'])}{password}@{data['HOST'] or 'localhost'}:"
-                f"{data['PORT'] or 5432}/{data['NAME']}"
-            )
-            return self
-        path = self.media / "shared.sqlite3"
-        connection.ensure_connection()
-        with sqlite3.connect(path) as copy:
-            connection.connection.backup(copy)
-        copy.close()
-        self.url = f"sqlite:///{path}"
-        return self
-
-    def start(self, *args: object) -> subprocess.Popen:
-        env = {
-            **os.environ,
-            "DJANGO_DEBUG": "true",
-            "DATABASE_URL": self.url,
-            "MEDIA_ROOT": str(self.media),
-            "TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-        }
-        return subprocess.Popen(
-            [sys.executable, "-m", "hoptac.imports.tests.worker_process", *map(str, args)],
-            cwd=self.ROOT,
-            env=env,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-
-    def run(self, *args: object) -> str:
-        """Run a step to its end: its last line."""
-        process = self.start(*args)
-        out, err = process.communicate(timeout=180)
-        assert process.returncode == 0, err
-        return out.strip().splitlines()[-1]
+class SharedDatabase(processes.SharedDatabase):
+    """The shared test database (hoptac/core/tests/processes.py) and the import rows and jobs in it."""
 
     def state(self) -> dict:
         """What is in the shared database: the rows the imports of these tests write, and the import jobs."""
@@ -181,19 +115,6 @@ class SharedDatabase:
 @pytest.fixture
 def shared(map_loaded, tmp_path):
     return SharedDatabase(tmp_path)
-
-
-def read_line(process: subprocess.Popen, expected: str) -> None:
-    """Wait (at most two minutes) for the process to say `expected`; fail with its errors if it ends first."""
-    watchdog = threading.Timer(120, process.kill)
-    watchdog.start()
-    try:
-        for line in process.stdout:  # type: ignore[union-attr]
-            if line.strip() == expected:
-                return
-        pytest.fail(f"the worker process ended without saying {expected!r}: {process.stderr.read()}")  # type: ignore[union-attr]
-    finally:
-        watchdog.cancel()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -69,9 +69,12 @@ def browser():
 
 @pytest.fixture(autouse=True)
 def _reload_map_after_flush(request, django_db_blocker):
-    """live_server tests flush the database when they end, map included: load it again for what follows."""
+    """live_server and other transactional tests (the fault tests' real processes) flush the database when they
+    end, map included: load it again for what follows."""
     yield
-    if request.node.get_closest_marker("browser") is None:
+    db = request.node.get_closest_marker("django_db")
+    transactional = db is not None and db.kwargs.get("transaction", False)
+    if request.node.get_closest_marker("browser") is None and not transactional:
         return
     from hoptac.areas.models import AdminUnit
     from hoptac.areas.services import admin_units_load

@@ -28,6 +28,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from .concurrency import StaleRecord, VersionedModel, if_match_version
 from .scoping import choices_for, is_scoped
+from .validators import CONTROL_CHARACTERS
 
 
 def as_drf_error(exc: DjangoValidationError) -> serializers.ValidationError:
@@ -67,7 +68,15 @@ class ScopedPrimaryKeyRelatedField(ScopedRelatedField, serializers.PrimaryKeyRel
 
 
 class ScopedSlugRelatedField(ScopedRelatedField, serializers.SlugRelatedField):
-    """A related object given by a code (`slug_field`) (ScopedRelatedField)."""
+    """A related object given by a code (`slug_field`) (ScopedRelatedField). A code with a control character or
+    a lone surrogate names nothing (and PostgreSQL would refuse to compare it): "does not exist", never a 500."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, str) and CONTROL_CHARACTERS.search(data):
+            self.fail(
+                "does_not_exist", slug_name=self.slug_field, value=data.encode("utf-8", "replace").decode()
+            )
+        return super().to_internal_value(data)
 
 
 SERVER_OWNED = _("This field is set by the server and cannot be written.")

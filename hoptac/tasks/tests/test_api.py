@@ -3,6 +3,7 @@ actions, and calendar items — scoped like the pages."""
 
 import datetime
 import io
+import json
 
 import openpyxl
 import pytest
@@ -211,3 +212,16 @@ def test_calendar_export_stays_in_the_users_scope(api, assigned):
     assert list(commune["Quá hạn theo cơ quan"].iter_rows(min_row=4, values_only=True)) == []
     api.force_authenticate(None)
     assert api.get(reverse("calendar-item-export")).status_code in (401, 403)
+
+
+def test_an_agency_code_with_a_control_character_names_no_agency(api, world):
+    """Found by the API contract test on PostgreSQL: a NUL in a code reached the database (a 500 there)."""
+    api.force_authenticate(world["viewer"])
+    row = api.get(reverse("task-assignment-list")).json()["results"][0]
+    api.force_authenticate(world["coordinator"])
+    url = reverse("task-assignment-assign", args=[row["id"]])
+    for code in ("so-\x00moi", "so-moi\x01", "so-\ud800moi"):
+        # json.dumps writes a lone surrogate as the escape "\\ud800", as a client may send it.
+        response = api.post(url, json.dumps({"lead_agency": code}), content_type="application/json")
+        assert response.status_code == 400, code
+        assert "lead_agency" in response.json()

@@ -39,14 +39,17 @@ def pytest_collection_modifyitems(config, items):
     under_xdist = "PYTEST_XDIST_WORKER" in os.environ
     from django.db import connection
 
-    # A test marked one_database(vendor) checks something the database does not change (the pages' markup):
-    # it runs in that database's pass of `make test` and is deselected (not skipped) in the other.
-    elsewhere = [
-        item
-        for item in items
-        if (marker := item.get_closest_marker("one_database")) is not None
-        and marker.args[0] != connection.vendor
-    ]
+    # A test marked one_database(vendor) checks something the database does not change: it runs in that
+    # database's pass of `make test` and is deselected (not skipped) in the other. Browser tests check what a
+    # person sees, the same markup on either database: they run in the SQLite pass (the flows behind them run
+    # on both through their view and API tests; docs/decisions/0033-one-pass-for-browser-tests.md).
+    def vendor_of(item) -> str | None:
+        marker = item.get_closest_marker("one_database")
+        if marker is not None:
+            return marker.args[0]
+        return "sqlite" if item.get_closest_marker("browser") is not None else None
+
+    elsewhere = [item for item in items if vendor_of(item) not in (None, connection.vendor)]
     if elsewhere:
         config.hook.pytest_deselected(items=elsewhere)
         items[:] = [item for item in items if item not in elsewhere]

@@ -105,6 +105,11 @@ class Officer(HttpUser):
                 response.failure(f"missing {must_contain!r}")
             return response.text or ""
 
+    @task(2)
+    def desk(self) -> None:
+        """The officer's home page (what waits, what is late): where every sign-in lands."""
+        self.page("/", "desk (home)")
+
     @task(4)
     def registry(self) -> None:
         html = self.page(f"/registry/?page={random.randint(1, 5)}", "registry list", must_contain="<table")

@@ -28,18 +28,11 @@ def area_code_filter(code: str, admin_map: str, *, prefix: str = "") -> Q:
 AREA_FILTER_SCOPE = Scope(roles.area_filter_reach, {"units": ("pk",)})
 
 
-def area_filter_units(user, units=None):
-    """The units (all, or `units`) an area filter offers `user`."""
-    units = AdminUnit.objects.select_related("parent") if units is None else units
-    if user is None:
-        return units
-    condition = AREA_FILTER_SCOPE.condition(user, "view")
-    return units if condition is None else units.filter(condition)
-
-
 def area_filter_offer(user, queryset):
-    """What an area filter offers (the `offer` of its scoped filter, hoptac.core.scoping.choices_for)."""
-    return area_filter_units(user, queryset)
+    """The units of `queryset` an area filter offers `user` (the `offer` of its scoped filter or field,
+    hoptac.core.scoping.choices_for; the rule is roles.area_filter_reach)."""
+    condition = AREA_FILTER_SCOPE.condition(user, "view")
+    return queryset if condition is None else queryset.filter(condition)
 
 
 class OrganisationFilter(django_filters.FilterSet):

@@ -312,6 +312,7 @@ SPECTACULAR_SETTINGS = {
         "ProgressReportStateEnum": "hoptac.tasks.choices.ReportState",
         "YearlyReportStateEnum": "hoptac.registry.models.YearlyReportState",
         "DataRequestKindEnum": "hoptac.privacy.models.RequestKind",
+        "DataRequestStateEnum": "hoptac.privacy.models.RequestState",
     },
 }
 

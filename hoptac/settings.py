@@ -368,6 +368,10 @@ HOPTAC_DATA_DIR = Path(
 # backend: no extra service; `manage.py db_worker` runs the worker.
 TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
 
+# Imported files up to this size are checked and imported within the request; larger ones by the task
+# worker (0: every file goes to the worker, e.g. to keep web processes free on a busy national server).
+HOPTAC_IMPORT_INLINE_BYTES = env.int("HOPTAC_IMPORT_INLINE_BYTES", default=64 * 1024)
+
 # The address of the site as people reach it, for the absolute links in e-mails (notifications, reminders).
 HOPTAC_SITE_URL = env("HOPTAC_SITE_URL", default="http://localhost:8000")
 

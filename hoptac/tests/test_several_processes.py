@@ -193,7 +193,7 @@ def fast_password(user, password: str = PASSWORD) -> None:
     user.save(update_fields=["password"])
 
 
-def poll(read, done, seconds: float = START_SECONDS, what: str = ""):
+def poll(read, done, seconds: float = START_SECONDS):
     deadline = time.monotonic() + seconds
     while True:
         value = read()
@@ -220,6 +220,9 @@ def test_two_web_servers_and_two_workers_share_one_database(map_loaded, plan, re
         TASK_WORKER_ARGS="--interval 0.2 --no-startup-delay",
         GUNICORN_ACCESS_LOG="/dev/null",
     )
+    # The workers start while the static files are collected.
+    running.start("worker-1", "worker", env)
+    running.start("worker-2", "worker", env)
     # The manifest of hashed static files, which production pages need (scripts/serve prepare's first step).
     collect = subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
@@ -235,8 +238,6 @@ def test_two_web_servers_and_two_workers_share_one_database(map_loaded, plan, re
     web_b = running.start(
         "web-b", "web", {**env, "HOPTAC_BIND": f"{HOST}:{b}", "DATABASE_REPLICA_URL": shared.url}
     )
-    running.start("worker-1", "worker", env)
-    running.start("worker-2", "worker", env)
     running.wait_until_serving(a, web_a)
     running.wait_until_serving(b, web_b)
 

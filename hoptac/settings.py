@@ -127,6 +127,12 @@ else:
     # server needs WEB_CONCURRENCY (+ the task worker) connections, well under PostgreSQL's 100.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0 if DEBUG else 600)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if "postgresql" in DATABASES["default"]["ENGINE"]:
+        # No JIT compilation: the plan engine's wide conditional aggregates (one COUNT … FILTER per figure)
+        # cross PostgreSQL's jit_above_cost on a national registry, and compiling their ~200 expressions
+        # took seconds (EXPLAIN: 10.8 s of JIT for a query that runs in 0.5 s; docs/decisions/0036-cold-pages.md).
+        _options = DATABASES["default"].setdefault("OPTIONS", {})
+        _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypedDict, overload
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, FilteredRelation, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -352,19 +352,21 @@ if TYPE_CHECKING:
 def calendar(*, user: User, year: int, area: AdminUnit | None = None) -> QuerySet[CalendarOrganisation]:
     """The organisations rated for `year` in the user's scope (and `area`), each annotated with its
     assessment of that year: `assessment_id`, `assessment_state` (None: not started), `assessment_band`,
-    totals and submission time."""
-    own = Assessment.objects.unrestricted("correlated with the scoped organisations below").filter(
-        organisation=OuterRef("pk"), year=year
-    )
+    totals and submission time.
+
+    One LEFT JOIN to the year's assessment (at most one per organisation and year: `one_assessment_per_year`),
+    so the counts and the page are set-based; a correlated subquery per organisation and column cost seconds
+    on a national registry (docs/decisions/0036-cold-pages.md)."""
     qs: QuerySet[Organisation] = evaluable_organisations(user=user, year=year).in_area(area)
     return qs.annotate(
-        assessment_id=Subquery(own.values("pk")[:1]),
-        assessment_state=Subquery(own.values("state")[:1]),
-        assessment_band=Subquery(own.values("band")[:1]),
-        assessment_self_total=Subquery(own.values("self_total")[:1]),
-        assessment_official_total=Subquery(own.values("official_total")[:1]),
-        assessment_submitted_at=Subquery(own.values("submitted_at")[:1]),
-        assessment_scheme=Subquery(own.values("scheme__short_name")[:1]),
+        own=FilteredRelation("assessments", condition=Q(assessments__year=year)),
+        assessment_id=F("own__id"),
+        assessment_state=F("own__state"),
+        assessment_band=F("own__band"),
+        assessment_self_total=F("own__self_total"),
+        assessment_official_total=F("own__official_total"),
+        assessment_submitted_at=F("own__submitted_at"),
+        assessment_scheme=F("own__scheme__short_name"),
     ).select_related("commune_current", "commune_legacy__parent")
 
 

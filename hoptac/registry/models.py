@@ -426,7 +426,9 @@ class YearlyReport(ReviewedModel):
     class Meta:
         verbose_name = _("yearly report")
         verbose_name_plural = _("yearly reports")
-        ordering = ["organisation", "-year"]
+        # No default ordering: "organisation" ordered by the organisation's name, a join to the registry in every
+        # query of yearly reports, subqueries and counts included (issue 15). Lists say their order
+        # (selectors.yearly_report_list, tables.YearlyReportTable, the admin).
         constraints = [models.UniqueConstraint(fields=["organisation", "year"], name="one_report_per_year")]
 
     def __str__(self) -> str:

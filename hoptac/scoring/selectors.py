@@ -14,7 +14,9 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from hoptac.accounts.models import User
+from hoptac.accounts.roles import organisation_reach
 from hoptac.areas.models import AdminUnit
+from hoptac.core import dataversion
 from hoptac.core.scoping import Action
 from hoptac.registry.choices import OrganisationKind, Sector
 from hoptac.registry.models import Organisation, OrganisationQuerySet, YearlyReport
@@ -376,6 +378,17 @@ def calendar_counts(queryset: QuerySet[CalendarOrganisation]) -> dict[str, int]:
         counts[row["assessment_state"] or NOT_STARTED] += row["n"]
     counts["total"] = sum(counts[s] for s in CALENDAR_STATES)
     return counts
+
+
+def calendar_state_counts(*, user: User, year: int, area: AdminUnit | None = None) -> dict[str, int]:
+    """`calendar_counts` of the user's calendar for `year` (and `area`), cached by data version and keyed by
+    the organisations the user may see (hoptac.core.dataversion): the rating page, the /tasks/ deadlines
+    and every officer page's menu (the desk's review queues) read it."""
+    return dataversion.cached(
+        "calendar_counts",
+        (year, organisation_reach(user, "view").key(), area.pk if area else None),
+        lambda: calendar_counts(calendar(user=user, year=year, area=area)),
+    )
 
 
 def filter_calendar_state(

@@ -74,7 +74,9 @@ class OrganisationQuerySet(ScopedQuerySet["Organisation"]):
         """Annotate `status_on`: the legal status in force on `day` (None before the first record) — one
         LEFT JOIN to the change whose period holds the day (`status_in_force_q`)."""
         alias = f"status_period_{day:%Y%m%d}"
-        if alias in self.query._filtered_relations:  # already joined for this day (status and as-of filters)
+        # Already joined for this day (the registry's status and "as of" filters both ask): reuse the join
+        # (Django keeps a queryset's FilteredRelations in Query._filtered_relations, which the stubs omit).
+        if alias in getattr(self.query, "_filtered_relations", {}):
             return self.annotate(status_on=models.F(f"{alias}__status"))
         return self.annotate(
             **{

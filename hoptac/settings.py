@@ -129,6 +129,12 @@ else:
     # connection at a time, which it keeps; a pool would only help threads (docs/decisions/0039).
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0 if DEBUG else 600)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if "postgresql" in DATABASES["default"]["ENGINE"]:
+        # No JIT compilation: the plan engine's wide conditional aggregates (one COUNT … FILTER per figure)
+        # cross PostgreSQL's jit_above_cost on a national registry, and compiling their ~200 expressions
+        # took seconds (EXPLAIN: 10.8 s of JIT for a query that runs in 0.5 s; docs/decisions/0036-cold-pages.md).
+        _options = DATABASES["default"].setdefault("OPTIONS", {})
+        _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 # A read replica (a PostgreSQL hot standby of the primary), optional: the figures computed through
 # hoptac.core.dataversion.cached (plan, national and summary pages) are read from it once it has replayed
 # everything the primary had committed when the figure was asked for; otherwise, and for every other read
@@ -145,7 +151,7 @@ if env("DATABASE_REPLICA_URL", default=""):
         # One snapshot for the version check and the whole computation; a replica that does not answer
         # within 3 s is left alone for a while (the primary answers).
         _replica.setdefault("OPTIONS", {}).update(
-            {"isolation_level": IsolationLevel.REPEATABLE_READ, "connect_timeout": 3}
+            {"isolation_level": IsolationLevel.REPEATABLE_READ, "connect_timeout": 3, "options": "-c jit=off"}
         )
     DATABASES["replica"] = _replica
     DATABASE_ROUTERS = ["hoptac.core.replica.ReplicaRouter"]

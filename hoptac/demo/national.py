@@ -117,6 +117,7 @@ class NationalResult:
     plans: int = 0
     provinces: int = 0
     seconds: float = 0.0
+    phases: dict[str, float] = field(default_factory=dict)  # seconds per step, in order
 
 
 def composition(size: int) -> dict[tuple[str, str], int]:
@@ -452,10 +453,10 @@ def _reports(rnd: _Rand, plans: list[_Plan], today: D) -> list[YearlyReport]:
             report = _yearly_report(rnd, plan, profile, year, total)
             report.organisation_id = plan.organisation.pk
             if report.submitted_at is not None and report.submitted_at > today:
-                report.submitted_at = None
+                report.submitted_at = today
             if year == IN_PROGRESS_YEAR:
                 roll = r.random()
-                if report.submitted_at is None or roll < 0.35:
+                if roll < 0.35:
                     report.state, report.submitted_at = YearlyReportState.DRAFT, None
                 elif roll < 0.7:
                     report.state = YearlyReportState.SUBMITTED
@@ -621,12 +622,21 @@ def national_generate(
     if organisations < 1:
         raise NationalError("--organisations phải lớn hơn 0.")
     today = min(HORIZON, timezone.localdate())
+    phases: dict[str, float] = {}
+    clock = [time.perf_counter()]
+
+    def lap(name: str) -> None:
+        now = time.perf_counter()
+        phases[name] = now - clock[0]
+        clock[0] = now
+
     with transaction.atomic():
         if Organisation.objects.exists():
             raise NationalError(
                 "Sổ đăng ký đã có tổ chức: chạy generate_national trên cơ sở dữ liệu trống (sau migrate)."
             )
         ensure_prerequisites(codes)
+        lap("prerequisites")
         rnd = _Rand(seed)
         provinces = _provinces(codes, rnd.r)
         orgs: list[_Org] = []
@@ -640,18 +650,26 @@ def national_generate(
         orgs.sort(key=lambda o: (o.province.code, o.plan.registration, o.plan.kind))
         used: dict[str, int] = {}
         objects = [_organisation(rnd, org, number, used, today) for number, org in enumerate(orgs, start=1)]
+        lap("organisations built")
         copy_with_history(objects, Organisation, when=timezone.now(), reason=REASON)
+        lap("organisations written")
         plans = [org.plan for org in orgs]
         changes = _status_changes(plans)
         copy_with_history(changes, StatusChange, reason=REASON)
+        lap("status changes")
         for plan in plans:
             plan.report_years = _report_years(rnd, plan)
         _indicators(rnd, plans)
         reports = _reports(rnd, plans, today)
+        lap("yearly reports built")
         copy_with_history(reports, YearlyReport, reason=REASON)
+        lap("yearly reports written")
         assessments = _assessments(rnd.r, plans, reports)
+        lap("assessments built")
         copy_with_history(assessments, Assessment, reason=REASON)
+        lap("assessments written")
         users = _officers(provinces, rnd)
+        lap("officers")
         counts: dict[str, dict[str, int]] = {}
         for org in orgs:
             if org.plan.exists_on(D(2024, 12, 31)):
@@ -660,6 +678,7 @@ def national_generate(
         for province in provinces:
             text = _plan_text(province, counts.get(province.code, {}))
             load("plans", content=text, name=f"national/{province.code}-{PLAN_TEMPLATE}")
+        lap("plans")
     result = NationalResult(
         organisations=len(orgs),
         status_changes=len(changes),
@@ -669,7 +688,9 @@ def national_generate(
         plans=len(provinces),
         provinces=len(provinces),
         seconds=time.perf_counter() - started,
+        phases=phases,
     )
+    lap("commit")
     for org in orgs:
         result.by_kind[org.plan.kind] = result.by_kind.get(org.plan.kind, 0) + 1
     return result

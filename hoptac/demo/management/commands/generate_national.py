@@ -44,6 +44,9 @@ class Command(BaseCommand):
             f"trạng thái, {_number(result.users)} tài khoản, {result.plans} kế hoạch tỉnh trong {seconds} giây "
             f"(hạt giống {seed})."
         )
+        if options["verbosity"] > 1:
+            for name, spent in result.phases.items():
+                self.stdout.write(f"  {name}: {spent:.1f} s")
         self.stdout.write(
             f"national: {result.organisations} organisations, {result.reports} yearly reports, "
             f"{result.assessments} assessments in {result.provinces} provinces"

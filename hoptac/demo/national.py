@@ -179,7 +179,8 @@ def ensure_prerequisites(codes: list[str]) -> None:
 
 def _provinces(codes: list[str], rnd: random.Random) -> list[_Province]:
     units = {
-        u.code: u for u in AdminUnit.objects.filter(map=AdminMap.CURRENT, level=Level.PROVINCE, code__in=codes)
+        u.code: u
+        for u in AdminUnit.objects.filter(map=AdminMap.CURRENT, level=Level.PROVINCE, code__in=codes)
     }
     current = {}
     for pk, code, name, unit_type, province in AdminUnit.objects.filter(
@@ -257,7 +258,9 @@ def _timeline(rnd: _Rand, kind: str, fate: str) -> _Plan:
         end = rnd.date(max(D(2020, 1, 10), registration + datetime.timedelta(days=400)), D(2024, 12, 20))
         if kind != OrganisationKind.THT:
             add(LegalStatus.DISSOLVING, end - datetime.timedelta(days=300), end - datetime.timedelta(days=30))
-        plan.statuses.append((LegalStatus.DISSOLVED, max(end, plan.last_status_date + datetime.timedelta(days=1))))
+        plan.statuses.append(
+            (LegalStatus.DISSOLVED, max(end, plan.last_status_date + datetime.timedelta(days=1)))
+        )
         return plan
     if fate == "new" or kind in (OrganisationKind.QTDND, OrganisationKind.LHHTX):
         return plan
@@ -336,7 +339,9 @@ def _name(rnd: _Rand, org: _Org, used: dict[str, int]) -> tuple[str, str]:
     elif plan.kind == OrganisationKind.QTDND:
         name, short = f"Quỹ tín dụng nhân dân {place}", f"QTDND {place}"
     elif plan.kind == OrganisationKind.LHHTX:
-        name = f"Liên hiệp hợp tác xã {r.choice(['Nông nghiệp', 'Dịch vụ', 'Thương mại', 'Sản xuất'])} {place}"
+        name = (
+            f"Liên hiệp hợp tác xã {r.choice(['Nông nghiệp', 'Dịch vụ', 'Thương mại', 'Sản xuất'])} {place}"
+        )
         short = ""
     else:
         options = HTX_TYPES[plan.sub_sector or plan.sector]
@@ -425,7 +430,9 @@ def _indicators(rnd: _Rand, plans: list[_Plan]) -> None:
         for indicator, curve in _ADOPTION.items():
             chance_by_year = curve.get(plan.kind, {})
             for year in plan.report_years:
-                if r.random() < chance_by_year.get(year, chance_by_year.get(2025, 0.0) if year > 2025 else 0.0):
+                if r.random() < chance_by_year.get(
+                    year, chance_by_year.get(2025, 0.0) if year > 2025 else 0.0
+                ):
                     plan.starts.setdefault(indicator, year)
                     break
 
@@ -552,7 +559,9 @@ def _assessments(rnd: random.Random, plans: list[_Plan], reports: list[YearlyRep
 
 def _moment(rnd: random.Random, start: D, end: D) -> datetime.datetime:
     day = start + datetime.timedelta(days=rnd.randint(0, (end - start).days))
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(rnd.randint(7, 16), rnd.randint(0, 59))))
+    return timezone.make_aware(
+        datetime.datetime.combine(day, datetime.time(rnd.randint(7, 16), rnd.randint(0, 59)))
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -15,7 +15,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--seed", type=int, default=NATIONAL_SEED, help=f"Hạt giống ngẫu nhiên (mặc định {NATIONAL_SEED})."
+            "--seed",
+            type=int,
+            default=NATIONAL_SEED,
+            help=f"Hạt giống ngẫu nhiên (mặc định {NATIONAL_SEED}).",
         )
         parser.add_argument(
             "--organisations",

@@ -16,9 +16,11 @@ import datetime
 import math
 import random
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from string import Template
+from typing import TypeVar
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -59,6 +61,7 @@ from .registry import (
 from .scoring import BAND_MIX, PROGRESS_2025, SCORE_RANGES, _quality
 
 D = datetime.date
+_K = TypeVar("_K", bound=str)
 NATIONAL_SEED = 2025
 REFERENCE_SIZE = 100_000
 NATIONAL_PASSWORD = DEMO_PASSWORD
@@ -128,7 +131,7 @@ def composition(size: int) -> dict[tuple[str, str], int]:
     return counts
 
 
-def split(total: int, weights: dict[str, float]) -> dict[str, int]:
+def split(total: int, weights: Mapping[_K, float]) -> dict[_K, int]:
     """`total` spread over the keys in proportion to `weights` (largest remainders, ties by key)."""
     whole = sum(weights.values())
     shares = {key: total * w / whole for key, w in weights.items()}
@@ -442,7 +445,7 @@ def _reports(rnd: _Rand, plans: list[_Plan], today: D) -> list[YearlyReport]:
     accepted, 2026 submitted, accepted or still a draft (due 15/12/2026)."""
     r = rnd.r
     profiles = {id(p): _profile(rnd, p) for p in plans}
-    factors = {}
+    factors: dict[str, float] = {}
     for kind, target in MEMBERS_2024.items():
         total = sum(p.members_base for p in plans if p.kind == kind and 2024 in p.report_years)
         factors[kind] = target * len(plans) / REFERENCE_SIZE / total if total else 1.0
@@ -457,7 +460,7 @@ def _reports(rnd: _Rand, plans: list[_Plan], today: D) -> list[YearlyReport]:
             else:
                 members = base * (1 + profile.member_growth) ** (year - 2024) * (1 + r.gauss(0, 0.015))
                 total = max(3 if plan.kind == OrganisationKind.THT else 5, round(members))
-            report = _yearly_report(rnd, plan, profile, year, total)
+            report = _yearly_report(rnd, plan, profile, year, int(total))
             report.organisation_id = plan.organisation.pk
             if report.submitted_at is not None and report.submitted_at > today:
                 report.submitted_at = today
@@ -515,7 +518,10 @@ def _assessments(rnd: random.Random, plans: list[_Plan], reports: list[YearlyRep
             scheme = selectors.pick_scheme(schemes, kind=plan.kind, sector=plan.sector, year=year)
             if scheme is None:
                 continue
-            facts = engine.ExclusionFacts(start=plan.registration, status_changes=tuple(plan.statuses))
+            facts = engine.ExclusionFacts(
+                start=plan.registration,
+                status_changes=tuple((day, status) for status, day in plan.statuses),
+            )
             exclusion = engine.applicable_exclusion(scheme.exclusions or [], facts, year)
             assessment = Assessment(organisation_id=plan.organisation.pk, year=year, scheme=scheme)
             items.append((plan, assessment, exclusion))

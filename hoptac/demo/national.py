@@ -37,6 +37,7 @@ from hoptac.registry.models import Organisation, StatusChange, YearlyReport, Yea
 from hoptac.scoring import engine, selectors
 from hoptac.scoring.choices import SCORE_BANDS, AssessmentState, Band
 from hoptac.scoring.models import Assessment
+from hoptac.tasks.services import periods_refresh
 
 from .registry import (
     _ADOPTION,
@@ -72,6 +73,7 @@ IN_PROGRESS_YEAR = 2026
 HORIZON = D(2026, 11, 30)
 REASON = "Sinh dữ liệu quốc gia (generate_national)"
 PLAN_TEMPLATE = "province-plan.yaml"  # in hoptac/demo/data/, filled per province (string.Template)
+AGENCIES_TEMPLATE = "province-agencies.yaml"  # the agencies that lead the plan's tasks, likewise
 COMMUNE_OFFICERS = 2  # per province, besides the province officer
 
 # (kind, fate) → organisations among REFERENCE_SIZE. "books": on the books at end-2024 (some end later);
@@ -118,6 +120,7 @@ class NationalResult:
     assessments: int = 0
     users: int = 0
     plans: int = 0
+    periods: int = 0
     provinces: int = 0
     seconds: float = 0.0
     phases: dict[str, float] = field(default_factory=dict)  # seconds per step, in order
@@ -602,14 +605,23 @@ def _officers(provinces: list[_Province], rnd: _Rand) -> list[User]:
     return users
 
 
-def _plan_text(province: _Province, counts: dict[str, int]) -> str:
-    """The province's plan file: the template filled with its name, code and targets scaled to its size."""
+def _template(name: str) -> Template:
     from pathlib import Path
 
-    template = Template((Path(__file__).parent / "data" / PLAN_TEMPLATE).read_text(encoding="utf-8"))
+    return Template((Path(__file__).parent / "data" / name).read_text(encoding="utf-8"))
+
+
+def _agencies_text(province: _Province) -> str:
+    return _template(AGENCIES_TEMPLATE).substitute(
+        code=province.code, name=province.unit.name, short=province.unit.short_name
+    )
+
+
+def _plan_text(province: _Province, counts: dict[str, int]) -> str:
+    """The province's plan file: the template filled with its name, code and targets scaled to its size."""
     htx = counts.get(OrganisationKind.HTX, 0)
     tht = counts.get(OrganisationKind.THT, 0)
-    return template.substitute(
+    return _template(PLAN_TEMPLATE).substitute(
         code=province.code,
         name=province.unit.name,
         short=province.unit.short_name,
@@ -691,9 +703,15 @@ def national_generate(
                 by_kind = counts.setdefault(org.province.code, {})
                 by_kind[org.plan.kind] = by_kind.get(org.plan.kind, 0) + 1
         for province in provinces:
+            load(
+                "agencies",
+                content=_agencies_text(province),
+                name=f"national/{province.code}-{AGENCIES_TEMPLATE}",
+            )
             text = _plan_text(province, counts.get(province.code, {}))
             load("plans", content=text, name=f"national/{province.code}-{PLAN_TEMPLATE}")
-        lap("plans")
+        periods = periods_refresh(today=today)
+        lap("plans and tasks")
     result = NationalResult(
         organisations=len(orgs),
         status_changes=len(changes),
@@ -701,6 +719,7 @@ def national_generate(
         assessments=len(assessments),
         users=len(users),
         plans=len(provinces),
+        periods=periods.created,
         provinces=len(provinces),
         seconds=time.perf_counter() - started,
         phases=phases,

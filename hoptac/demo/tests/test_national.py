@@ -21,6 +21,7 @@ from hoptac.plans.models import Plan
 from hoptac.plans.selectors import plan_evaluate
 from hoptac.registry.models import Organisation, StatusChange, YearlyReport
 from hoptac.scoring.models import Assessment
+from hoptac.tasks.models import ReportingPeriod, TaskAssignment
 
 pytestmark = pytest.mark.django_db
 
@@ -175,6 +176,18 @@ def test_a_plan_per_province_loaded_and_evaluated(national):
         assert htx > 0
         assert results["2030.HTX"].value == htx
         assert results["2030.TOT-KHA"].value is not None
+
+
+def test_each_province_plan_task_is_led_by_its_agency_with_reporting_periods(national):
+    for code in PROVINCES:
+        assignment = TaskAssignment.objects.select_related("lead_agency", "plan_task__plan").get(
+            plan_task__plan__code=f"nq20-tinh-{code}"
+        )
+        province = Plan.objects.get(code=f"nq20-tinh-{code}").issuer.removeprefix("Ủy ban nhân dân ")
+        assert assignment.lead_agency is not None
+        assert assignment.lead_agency.name == f"Sở Tài chính {province}"
+        periods = ReportingPeriod.objects.filter(assignment=assignment)
+        assert {p.due.year for p in periods} >= {2024, 2025, 2026}
 
 
 def test_officers_per_province_share_one_password_hash(national):

@@ -44,7 +44,7 @@ class Command(BaseCommand):
         seconds = f"{result.seconds:.1f}".replace(".", ",")
         self.stdout.write(
             f"Đã sinh {_number(result.organisations)} tổ chức ({kinds}), {_number(result.status_changes)} thay đổi "
-            f"trạng thái, {_number(result.users)} tài khoản, {result.plans} kế hoạch tỉnh trong {seconds} giây "
+            f"trạng thái, {_number(result.users)} tài khoản, {result.plans} kế hoạch tỉnh, {_number(result.periods)} kỳ báo cáo trong {seconds} giây "
             f"(hạt giống {seed})."
         )
         if options["verbosity"] > 1:

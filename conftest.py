@@ -8,10 +8,10 @@ import pytest
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    from hoptac.areas.services import admin_units_load
+    from hoptac.areas.tests.factories import ensure_map
 
     with django_db_blocker.unblock():
-        admin_units_load(province_codes=["37"])
+        ensure_map()
     yield
 
 
@@ -73,18 +73,19 @@ def browser():
 @pytest.fixture(autouse=True)
 def _reload_map_after_flush(request, django_db_blocker):
     """live_server and other transactional tests (the fault tests' real processes) flush the database when they
-    end, map included: load it again for what follows."""
+    end, map included: put it back for what follows (areas.tests.factories.ensure_map: the rows loaded at the
+    start of the session, bulk-inserted again)."""
     yield
     db = request.node.get_closest_marker("django_db")
-    transactional = db is not None and db.kwargs.get("transaction", False)
+    transactional = (db is not None and db.kwargs.get("transaction", False)) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
     if request.node.get_closest_marker("browser") is None and not transactional:
         return
-    from hoptac.areas.models import AdminUnit
-    from hoptac.areas.services import admin_units_load
+    from hoptac.areas.tests.factories import ensure_map
 
     with django_db_blocker.unblock():
-        if not AdminUnit.objects.exists():
-            admin_units_load(province_codes=["37"])
+        ensure_map()
 
 
 @pytest.fixture(scope="session")

@@ -209,6 +209,9 @@ def serve_database(tmp_path):
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+# Production runs on PostgreSQL (scripts/serve warns on anything else): the command is exercised in the
+# PostgreSQL pass of `make test` and deselected, not skipped, in the SQLite pass (conftest.py; decision 0041).
+@pytest.mark.one_database("postgresql")
 def test_the_production_command_serves_pages_and_static_files(serve_database, tmp_path):
     gunicorn = Path(sys.executable).parent / "gunicorn"
     if not gunicorn.exists() and not os.environ.get("CI"):

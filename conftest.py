@@ -1,5 +1,7 @@
 """Test-wide fixtures. The real administrative map (former Nam Định, Hà Nam, Ninh Bình and today's
-Ninh Bình) is loaded once per test database from vietnamadminunits, the same way `make demo` does."""
+Ninh Bình) is loaded once per test database from vietnamadminunits, the same way `make demo` does, and put
+back from a copy of its rows after a transactional test's flush (areas/tests/factories.py `ensure_map`;
+what keeps the suite's cost down: docs/decisions/0041-suite-under-ten-minutes.md)."""
 
 import os
 

@@ -190,13 +190,10 @@ def fetch(url: str) -> tuple[int, dict[str, str], bytes]:
 
 
 @pytest.fixture
-def serve_database(tmp_path):
-    """A database of its own for the served process: a fresh PostgreSQL database when the suite runs on
-    PostgreSQL (the production case), else a SQLite file."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        yield f"sqlite:///{tmp_path / 'serve.sqlite3'}"
-        return
+def serve_database():
+    """A database of its own for the served process: a fresh PostgreSQL database beside the suite's (the test
+    using it runs in the PostgreSQL pass only)."""
+    url = os.environ["DATABASE_URL"]
     import psycopg
 
     name = f"hoptac_serve_{os.getpid()}"

@@ -55,8 +55,10 @@ pytest: install
 pytest-pg: install
 	@bash scripts/run_pg_suite.sh "$(PG_URL)"
 
-test: install lint check browser-deps
-	@bash scripts/run_suites.sh "$(PG_URL)"
+# The checks (lint, check) run beside the two test runs, at a lower priority (scripts/run_suites.sh,
+# docs/decisions/0041-suite-under-ten-minutes.md): on two cores they fill the idle moments of the runs.
+test: install browser-deps
+	@bash scripts/run_suites.sh "$(PG_URL)" $(MAKE) --no-print-directory lint check
 
 # Apps with their own locale/ keep their own catalogue; the project catalogue (hoptac/locale) has the rest.
 APP_CATALOGUES := scoring plans tasks reports

@@ -1,5 +1,7 @@
 """Test-wide fixtures. The real administrative map (former Nam Định, Hà Nam, Ninh Bình and today's
-Ninh Bình) is loaded once per test database from vietnamadminunits, the same way `make demo` does."""
+Ninh Bình) is loaded once per test database from vietnamadminunits, the same way `make demo` does, and put
+back from a copy of its rows after a transactional test's flush (areas/tests/factories.py `ensure_map`;
+what keeps the suite's cost down: docs/decisions/0041-suite-under-ten-minutes.md)."""
 
 import os
 
@@ -8,17 +10,20 @@ import pytest
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    from hoptac.areas.services import admin_units_load
+    from hoptac.areas.tests.factories import ensure_map
 
     with django_db_blocker.unblock():
-        admin_units_load(province_codes=["37"])
+        ensure_map()
     yield
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """PBKDF2 costs ~0.2 s a user; tests create many users."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    """PBKDF2 costs ~0.2 s a user; tests create many users, module-wide data too (for the whole session)."""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -73,18 +78,19 @@ def browser():
 @pytest.fixture(autouse=True)
 def _reload_map_after_flush(request, django_db_blocker):
     """live_server and other transactional tests (the fault tests' real processes) flush the database when they
-    end, map included: load it again for what follows."""
+    end, map included: put it back for what follows (areas.tests.factories.ensure_map: the rows loaded at the
+    start of the session, bulk-inserted again)."""
     yield
     db = request.node.get_closest_marker("django_db")
-    transactional = db is not None and db.kwargs.get("transaction", False)
+    transactional = (db is not None and db.kwargs.get("transaction", False)) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
     if request.node.get_closest_marker("browser") is None and not transactional:
         return
-    from hoptac.areas.models import AdminUnit
-    from hoptac.areas.services import admin_units_load
+    from hoptac.areas.tests.factories import ensure_map
 
     with django_db_blocker.unblock():
-        if not AdminUnit.objects.exists():
-            admin_units_load(province_codes=["37"])
+        ensure_map()
 
 
 @pytest.fixture(scope="session")

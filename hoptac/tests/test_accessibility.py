@@ -31,7 +31,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from hoptac.areas.services import admin_units_load
+from hoptac.areas.tests.factories import ensure_map
 from hoptac.core.browser import SCREENS, screenshot
 
 from .test_access_matrix import ENDPOINTS, Visit
@@ -173,7 +173,7 @@ def _sign_in(driver, base: str, client: Client) -> None:
 @pytest.mark.one_database("sqlite")
 def test_every_page_passes_axe_and_fits_a_phone(live_server, browser, _session_media):
     # As every browser module does: an earlier live_server test's flush may have taken the map with it.
-    admin_units_load(province_codes=["37"])
+    ensure_map()
     world = build_world(media_root=_session_media)
     axe = AXE.read_text(encoding="utf-8")
     shots = os.environ.get("HOPTAC_A11Y_SCREENS") == "1"

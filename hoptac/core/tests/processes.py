@@ -89,12 +89,9 @@ def read_line(process: subprocess.Popen, expected: str) -> None:
 def map_loaded(django_db_blocker):
     """A transactional test flushes the database when it ends, the administrative map included (conftest loads
     it once per session): have the map at its start, and load it again for the tests that follow."""
-    from hoptac.areas.models import AdminUnit
-    from hoptac.areas.services import admin_units_load
+    from hoptac.areas.tests.factories import ensure_map
 
-    if not AdminUnit.objects.exists():
-        admin_units_load(province_codes=["37"])
+    ensure_map()
     yield
     with django_db_blocker.unblock():
-        if not AdminUnit.objects.exists():
-            admin_units_load(province_codes=["37"])
+        ensure_map()

@@ -5,7 +5,10 @@ review states, demo users linked to agencies — deterministic and idempotent.""
 import datetime
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 
 from hoptac.core.datafiles import load_path
 from hoptac.demo.registry import demo_load as registry_demo_load
@@ -20,12 +23,21 @@ D = datetime.date
 TODAY = D(2026, 11, 26)
 
 
+@pytest.fixture(scope="module")
+def module_demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo, built once for the module (about 3 s) inside a transaction rolled back when the module ends;
+    each test runs in a savepoint inside it (pytest-django's `db`), so what a test writes is undone after it."""
+    media = tmp_path_factory.mktemp("demo-media")
+    with django_db_blocker.unblock(), transaction.atomic(), override_settings(MEDIA_ROOT=media):
+        registry_demo_load(scale=0.1)
+        load_path("plans", settings.HOPTAC_DATA_DIR / "plans/nam-dinh-139-KH-UBND-2022.yaml")
+        yield demo_load(today=TODAY)
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def demo(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    registry_demo_load(scale=0.1)
-    load_path("plans", settings.HOPTAC_DATA_DIR / "plans/nam-dinh-139-KH-UBND-2022.yaml")
-    return demo_load(today=TODAY)
+def demo(module_demo, db):
+    return module_demo
 
 
 def test_the_demo_has_a_realistic_mix(demo):

@@ -5,7 +5,7 @@ waiting work in one click (the world of hoptac/tests/world.py). Screenshots of e
 import pytest
 
 from hoptac.accounts.tests.factories import PASSWORD
-from hoptac.areas.services import admin_units_load
+from hoptac.areas.tests.factories import ensure_map
 from hoptac.core.browser import page_text, screenshot, sign_in, waiter
 
 pytestmark = pytest.mark.browser
@@ -25,7 +25,7 @@ def test_each_role_lands_on_its_desk_and_reaches_its_work_in_one_click(live_serv
 
     from hoptac.tests.world import build_world
 
-    admin_units_load(province_codes=["37"])
+    ensure_map()
     world = build_world(media_root=_session_media)
     wait = waiter(browser, 30)
     for role, (heading, link, opens) in EXPECTED.items():

@@ -13,8 +13,7 @@ from openpyxl import Workbook
 
 from hoptac.accounts.models import Role
 from hoptac.accounts.tests.factories import UserFactory
-from hoptac.areas.services import admin_units_load
-from hoptac.areas.tests.factories import legacy_commune
+from hoptac.areas.tests.factories import ensure_map, legacy_commune
 from hoptac.core.browser import screenshot, waiter
 from hoptac.registry.models import Organisation, YearlyReport
 from hoptac.registry.tests.factories import OrganisationFactory
@@ -53,7 +52,7 @@ def test_upload_preview_and_import_a_list(live_server, browser, tmp_path):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
 
-    admin_units_load(province_codes=["37"])
+    ensure_map()
     officer = UserFactory(username="canbo.tinh", role=Role.PROVINCE)
     OrganisationFactory(
         registration_code="0607000077",

@@ -14,8 +14,7 @@ from openpyxl import load_workbook
 
 from hoptac.accounts.models import Role
 from hoptac.accounts.tests.factories import PASSWORD, UserFactory
-from hoptac.areas.services import admin_units_load
-from hoptac.areas.tests.factories import legacy_commune
+from hoptac.areas.tests.factories import ensure_map, legacy_commune
 from hoptac.core.browser import SCREENS, page_text, screenshot, sign_in, waiter
 from hoptac.imports.tests.office_lists import TCVN3_LIST, OfficeList
 from hoptac.registry.models import Organisation, YearlyReport
@@ -70,7 +69,7 @@ def test_a_commune_officer_imports_the_list_of_their_office_on_the_first_try(liv
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
 
-    admin_units_load(province_codes=["37"])
+    ensure_map()
     UserFactory(
         username="xa_haihau",
         role=Role.COMMUNE,

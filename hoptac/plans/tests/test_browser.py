@@ -14,8 +14,7 @@ from django.conf import settings
 
 from hoptac.accounts.models import Role
 from hoptac.accounts.tests.factories import PASSWORD, UserFactory
-from hoptac.areas.services import admin_units_load
-from hoptac.areas.tests.factories import hai_minh_and_giao_xuan, legacy_commune
+from hoptac.areas.tests.factories import ensure_map, hai_minh_and_giao_xuan, legacy_commune
 from hoptac.core.browser import page_text, screenshot, sign_in, waiter
 from hoptac.core.datafiles import load_path
 from hoptac.registry.choices import OrganisationKind, Sector
@@ -90,7 +89,7 @@ def test_plan_dashboard_charts_and_drill_down(live_server, browser):
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import Select
 
-    admin_units_load(province_codes=["37"])
+    ensure_map()
     plan = load_path("plans", PLAN_FILE).obj
     _registry()
     officer = UserFactory(username="canbo.tinh", role=Role.PROVINCE, first_name="Văn An", last_name="Nguyễn")

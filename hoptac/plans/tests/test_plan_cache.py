@@ -21,11 +21,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _load_map() -> None:
-    from hoptac.areas.models import AdminUnit
-    from hoptac.areas.services import admin_units_load
+    from hoptac.areas.tests.factories import ensure_map
 
-    if not AdminUnit.objects.exists():
-        admin_units_load(province_codes=["37"])
+    ensure_map()
 
 
 @pytest.fixture(autouse=True)

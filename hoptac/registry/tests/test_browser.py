@@ -12,8 +12,7 @@ import pytest
 
 from hoptac.accounts.models import Role
 from hoptac.accounts.tests.factories import PASSWORD, UserFactory
-from hoptac.areas.services import admin_units_load
-from hoptac.areas.tests.factories import legacy_commune
+from hoptac.areas.tests.factories import ensure_map, legacy_commune
 from hoptac.core.browser import fill_sign_in, page_text, screenshot, sign_in, submit_sign_in, waiter
 from hoptac.registry.choices import LegalStatus, OrganisationKind, Sector
 from hoptac.registry.tests.factories import OrganisationFactory
@@ -31,7 +30,7 @@ def test_sign_in_filter_open_and_edit_an_organisation(live_server, browser):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
 
-    admin_units_load(province_codes=["37"])
+    ensure_map()
     officer = UserFactory(username="canbo.tinh", role=Role.PROVINCE, first_name="Văn An", last_name="Nguyễn")
     hai_anh = OrganisationFactory(
         name="Hợp tác xã Hải Anh",
@@ -144,7 +143,7 @@ def test_yearly_data_page_filter_and_export_link(live_server, browser):
     from hoptac.registry.models import YearlyReportState
     from hoptac.registry.tests.factories import YearlyReportFactory
 
-    admin_units_load(province_codes=["37"])
+    ensure_map()
     officer = UserFactory(username="canbo.tinh", role=Role.PROVINCE, first_name="Văn An", last_name="Nguyễn")
     hai_anh = OrganisationFactory(name="Hợp tác xã Hải Anh", commune_legacy=legacy_commune("Xã Hải Minh"))
     giao_thien = OrganisationFactory(

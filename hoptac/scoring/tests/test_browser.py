@@ -10,8 +10,7 @@ import pytest
 
 from hoptac.accounts.models import Role
 from hoptac.accounts.tests.factories import PASSWORD, UserFactory
-from hoptac.areas.services import admin_units_load
-from hoptac.areas.tests.factories import legacy_commune
+from hoptac.areas.tests.factories import ensure_map, legacy_commune
 from hoptac.core.browser import page_text, waiter
 from hoptac.core.browser import sign_in as browser_sign_in
 
@@ -34,7 +33,7 @@ def test_one_assessment_from_self_score_to_approval(live_server, browser, settin
     from selenium.webdriver.support.ui import Select
 
     settings.MEDIA_ROOT = str(tmp_path)
-    admin_units_load(province_codes=["37"])
+    ensure_map()
     load_shipped()
     hai_minh = legacy_commune("Xã Hải Minh", "Huyện Hải Hậu")
     # Revenue 2.5 tỷ → 6 points (1.b); profit 150 tr for 150 official members → 1 tr/member → 4 (1.c).

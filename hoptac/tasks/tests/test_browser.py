@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from hoptac.accounts.models import Role
 from hoptac.accounts.tests.factories import PASSWORD, UserFactory
-from hoptac.areas.services import admin_units_load
+from hoptac.areas.tests.factories import ensure_map
 from hoptac.core.browser import page_text, screenshot, waiter
 from hoptac.core.browser import sign_in as browser_sign_in
 from hoptac.core.testing import PDF
@@ -36,7 +36,7 @@ def test_a_lead_agency_files_a_report_and_the_province_accepts_it(live_server, b
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
 
-    admin_units_load(province_codes=["37"])
+    ensure_map()
     settings.MEDIA_ROOT = tmp_path / "media"
     today = timezone.localdate()
     deadline = today - datetime.timedelta(days=LATE_DAYS)

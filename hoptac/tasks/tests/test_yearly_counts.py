@@ -94,11 +94,9 @@ def test_set_based_counts_equal_the_former_correlated_ones(yearly_world, year, w
 
 
 def _load_map() -> None:
-    from hoptac.areas.models import AdminUnit
-    from hoptac.areas.services import admin_units_load
+    from hoptac.areas.tests.factories import ensure_map
 
-    if not AdminUnit.objects.exists():
-        admin_units_load(province_codes=["37"])
+    ensure_map()
 
 
 @pytest.fixture(scope="module")

@@ -45,6 +45,11 @@ def _upsert(admin_map: str, level: str, code: str, **fields) -> AdminUnit:
     return unit
 
 
+def province_codes_available() -> list[str]:
+    """The codes of every province of the current map (34) in the package's data."""
+    return [row["provinceCode"] for row in _rows("SELECT DISTINCT provinceCode FROM admin_units ORDER BY 1")]
+
+
 @transaction.atomic
 def admin_units_load(*, province_codes: list[str]) -> LoadResult:
     """Load the current-map provinces given by code, every legacy province merged into them, all their

@@ -133,3 +133,74 @@ def _insert(
             if returning is not None:
                 keys.extend(key for (key,) in cursor.fetchall())
     return keys
+
+
+def copy_with_history(
+    objs: list[Any], model: Any, *, user: Any = None, when: Any = None, reason: str = ""
+) -> list[Any]:
+    """`insert_with_history` for hundreds of thousands of new rows (the national generator, decision 0034):
+    on PostgreSQL the keys are taken from the table's sequence in one statement and the rows and their
+    history records ("+", by `user`, at `when` or now, with `reason`) go in through COPY, several times
+    faster than INSERTs. Every value still goes through its field's `pre_save` and `get_db_prep_save`, so
+    what lands is what the ORM would write. COPY is not an INSERT the data-version watcher sees, so the
+    version is raised here (core.dataversion.bump) when the table is watched. Elsewhere (SQLite, objects
+    that have keys, a history with extra fields) it is `insert_with_history`."""
+    from django.db import connections, router, transaction
+    from django.utils import timezone
+
+    from . import dataversion
+
+    if not objs:
+        return objs
+    connection = connections[router.db_for_write(model)]
+    history = model.history.model
+    pk = model._meta.pk
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    history_fields = [f for f in history._meta.concrete_fields if not f.primary_key]
+    extra = {"history_date", "history_user_id", "history_change_reason", "history_type"}
+    if (
+        connection.vendor != "postgresql"
+        or any(obj.pk is not None for obj in objs)
+        or {f.attname for f in history_fields} != {f.attname for f in history.tracked_fields} | extra
+    ):
+        return insert_with_history(objs, model, user=user, when=when)
+    when = when or timezone.now()
+    user = acting_user(user)
+    quote = connection.ops.quote_name
+    table = model._meta.db_table
+    given = {
+        "history_date": when,
+        "history_user_id": user.pk if user is not None else None,
+        "history_change_reason": reason[:REASON_MAX_LENGTH] or None,
+        "history_type": "+",
+    }
+    with transaction.atomic(using=connection.alias, savepoint=False), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [table, pk.column, len(objs)],
+        )
+        keys = sorted(key for (key,) in cursor.fetchall())
+        columns = ", ".join(quote(f.column) for f in (pk, *fields))
+        with cursor.copy(f"COPY {quote(table)} ({columns}) FROM STDIN") as copy:
+            for obj, key in zip(objs, keys, strict=True):
+                obj._prepare_related_fields_for_save(operation_name="bulk_create")
+                setattr(obj, pk.attname, key)
+                obj._state.adding = False
+                obj._state.db = connection.alias
+                copy.write_row(
+                    [key, *(f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields)]
+                )
+        history_columns = ", ".join(quote(f.column) for f in history_fields)
+        with cursor.copy(f"COPY {quote(history._meta.db_table)} ({history_columns}) FROM STDIN") as copy:
+            for obj in objs:
+                copy.write_row(
+                    [
+                        f.get_db_prep_save(
+                            given[f.attname] if f.attname in given else getattr(obj, f.attname), connection
+                        )
+                        for f in history_fields
+                    ]
+                )
+        if table in dataversion.watched_tables():
+            dataversion.bump(connection)
+    return objs

@@ -1411,7 +1411,6 @@ def _calibrate(plans: list[_Plan], members: dict[int, dict[int, float]]) -> None
 
 
 def _reports(rnd: _Rand, plans: list[_Plan]) -> list[YearlyReport]:
-    r = rnd.r
     profiles = {id(p): _profile(rnd, p) for p in plans}
     members = {id(p): _members_by_year(rnd, p, profiles[id(p)]) for p in plans}
     _calibrate(plans, members)
@@ -1427,58 +1426,65 @@ def _reports(rnd: _Rand, plans: list[_Plan]) -> list[YearlyReport]:
                 total = sum(1 for m in union_members.get(id(plan), []) if m.exists_on(D(year, 12, 31)))
             else:
                 total = max(3 if plan.kind == OrganisationKind.THT else 7, round(members[id(plan)][year]))
-            values = _split_members(rnd, plan, total)
-            delta = year - 2024
-            covid = 0.93 if year in (2020, 2021) else 1.0
-            revenue = profile.revenue * (1 + profile.growth) ** delta * covid * rnd.lognormal(1, 0.12)
-            if plan.registration.year == year:  # first, partial year
-                revenue *= (D(year, 12, 31) - plan.registration).days / 365
-            margin = profile.margin + r.gauss(0, 0.02)
-            assets = revenue * profile.asset_ratio * rnd.lognormal(1, 0.05)
-            workers = profile.workers * rnd.lognormal(1, 0.08)
-            if plan.kind == OrganisationKind.THT:
-                workers = total * r.uniform(0.3, 1.0)
-            income = profile.income * 1.055**delta * rnd.lognormal(1, 0.04)
-            report = YearlyReport(
-                organisation=plan.obj,
-                year=year,
-                workers=max(1, round(workers)),
-                revenue=_money(revenue),
-                profit=_money(min(revenue * margin, revenue * 0.6)),
-                total_assets=_money(assets, 1_000_000),
-                equity=_money(assets * profile.equity_ratio, 1_000_000),
-                average_worker_income=_money(max(18e6, income), 100_000),
-                submitted_at=(
-                    rnd.date(D(year, 11, 20), D(year, 12, 15))
-                    if r.random() < 0.85
-                    else rnd.date(D(year, 12, 16), D(year + 1, 3, 15))
-                ),
-                **values,
-            )
-            if plan.kind == OrganisationKind.THT and r.random() < 0.3:
-                report.revenue = report.profit = report.total_assets = report.equity = None
-                report.average_worker_income = None
-            starts = plan.starts
-            for indicator in ("enterprise_link", "in_value_chain", "high_tech", "traceability", "accounting_software",
-                              "e_invoice", "e_commerce", "has_website"):  # fmt: skip
-                setattr(report, indicator, starts.get(indicator, 9999) <= year)
-            if report.in_value_chain:
-                report.value_chain_partner = profile.partner
-            if starts.get("ocop", 9999) <= year:
-                upgraded = year - starts["ocop"] >= 3 and profile.ocop_stars < 5
-                report.ocop_products = profile.ocop_products + (1 if upgraded else 0)
-                report.ocop_max_stars = profile.ocop_stars + (
-                    1 if upgraded and profile.ocop_stars == 3 else 0
-                )
-            support_chances: dict[str, float] = {OrganisationKind.HTX: 0.2, OrganisationKind.THT: 0.04}
-            support_chance = support_chances.get(plan.kind, 0.1)
-            if r.random() < support_chance:
-                report.state_support = True
-                median = 1.5e8 if plan.kind != OrganisationKind.THT else 3e7
-                report.state_support_amount = _money(rnd.lognormal(median, 0.9, 1e7, 3e9), 1_000_000)
-                report.state_support_note = r.choice(SUPPORT_NOTES)
-            reports.append(report)
+            reports.append(_yearly_report(rnd, plan, profile, year, total))
     return reports
+
+
+def _yearly_report(rnd: _Rand, plan: _Plan, profile: _Profile, year: int, total: int) -> YearlyReport:
+    """One year of an organisation's data from its profile, with `total` members (the national generator
+    uses it too: hoptac/demo/national.py)."""
+    r = rnd.r
+    values = _split_members(rnd, plan, total)
+    delta = year - 2024
+    covid = 0.93 if year in (2020, 2021) else 1.0
+    revenue = profile.revenue * (1 + profile.growth) ** delta * covid * rnd.lognormal(1, 0.12)
+    if plan.registration.year == year:  # first, partial year
+        revenue *= (D(year, 12, 31) - plan.registration).days / 365
+    margin = profile.margin + r.gauss(0, 0.02)
+    assets = revenue * profile.asset_ratio * rnd.lognormal(1, 0.05)
+    workers = profile.workers * rnd.lognormal(1, 0.08)
+    if plan.kind == OrganisationKind.THT:
+        workers = total * r.uniform(0.3, 1.0)
+    income = profile.income * 1.055**delta * rnd.lognormal(1, 0.04)
+    report = YearlyReport(
+        organisation=plan.obj,
+        year=year,
+        workers=max(1, round(workers)),
+        revenue=_money(revenue),
+        profit=_money(min(revenue * margin, revenue * 0.6)),
+        total_assets=_money(assets, 1_000_000),
+        equity=_money(assets * profile.equity_ratio, 1_000_000),
+        average_worker_income=_money(max(18e6, income), 100_000),
+        submitted_at=(
+            rnd.date(D(year, 11, 20), D(year, 12, 15))
+            if r.random() < 0.85
+            else rnd.date(D(year, 12, 16), D(year + 1, 3, 15))
+        ),
+        **values,
+    )
+    if plan.kind == OrganisationKind.THT and r.random() < 0.3:
+        report.revenue = report.profit = report.total_assets = report.equity = None
+        report.average_worker_income = None
+    starts = plan.starts
+    for indicator in ("enterprise_link", "in_value_chain", "high_tech", "traceability", "accounting_software",
+                      "e_invoice", "e_commerce", "has_website"):  # fmt: skip
+        setattr(report, indicator, starts.get(indicator, 9999) <= year)
+    if report.in_value_chain:
+        report.value_chain_partner = profile.partner
+    if starts.get("ocop", 9999) <= year:
+        upgraded = year - starts["ocop"] >= 3 and profile.ocop_stars < 5
+        report.ocop_products = profile.ocop_products + (1 if upgraded else 0)
+        report.ocop_max_stars = profile.ocop_stars + (
+            1 if upgraded and profile.ocop_stars == 3 else 0
+        )
+    support_chances: dict[str, float] = {OrganisationKind.HTX: 0.2, OrganisationKind.THT: 0.04}
+    support_chance = support_chances.get(plan.kind, 0.1)
+    if r.random() < support_chance:
+        report.state_support = True
+        median = 1.5e8 if plan.kind != OrganisationKind.THT else 3e7
+        report.state_support_amount = _money(rnd.lognormal(median, 0.9, 1e7, 3e9), 1_000_000)
+        report.state_support_note = r.choice(SUPPORT_NOTES)
+    return report
 
 
 # ---------------------------------------------------------------------------------------------

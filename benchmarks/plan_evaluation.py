@@ -127,10 +127,19 @@ def baseline_value(target, scope_ids, scope_map="legacy"):
             total = cursor.fetchone()[0]
             if kind == IndicatorKind.SUM:
                 return float(total) if total is not None else None
-            reference = (
-                ReferenceValue.objects.filter(series__code=spec["reference"]).order_by("-year").first()
+            # The plan's own series, summed over its scope areas, for the data year (or the latest before it,
+            # else the earliest after it): docs/decisions/0016-reference-data-per-plan.md.
+            values = ReferenceValue.objects.filter(
+                series__plan=target.plan,
+                series__code=spec["reference"],
+                area__in=target.plan.scope_areas.all(),
             )
-            return float(total) / reference.value * 100 if total is not None and reference else None
+            years = sorted(set(values.values_list("year", flat=True)))
+            if not years:
+                return None
+            used = max((y for y in years if y <= year), default=years[0])
+            reference = sum(values.filter(year=used).values_list("value", flat=True))
+            return float(total) / reference * 100 if total is not None and reference else None
         # share
         has = (
             ["yr.id IS NOT NULL"]

@@ -6,13 +6,16 @@ Sizes (BENCH_SCALES, comma-separated; default "1,10", the small configuration `m
   national         `manage.py generate_national` (BENCH_NATIONAL_ORGANISATIONS, default 100,000; seed BENCH_SEED)
   stress           the same with 200,000 organisations (the 2030 stress case of the national plan)
 Each size is built once into its own PostgreSQL database (hoptac_bench_x1, _x10, _x50, _national, _stress; or
-BENCH_DB_<SIZE>=name, e.g. BENCH_DB_NATIONAL=hoptac_gen_national) beside the one PG_URL names; BENCH_REUSE=1
-reuses a database a previous run completed (a row in its `bench_dataset` table says so) instead of rebuilding it.
+BENCH_DB_<SIZE>=name, e.g. BENCH_DB_NATIONAL=other_name) beside the one PG_URL names; BENCH_REUSE=1
+reuses a database a previous run completed (a row in its `bench_dataset` table says so) instead of rebuilding it;
+BENCH_PREPARE_ONLY=1 builds the databases and measures nothing. A multiple of the demo starts as a copy of
+hoptac_bench_x1 when that one is complete (CREATE DATABASE ... TEMPLATE), so build x1 first.
 
 Per size, in a child process with production settings (DEBUG off), as the province officer and a commune
 officer of the largest province: each page (benchmarks/page_costs.py's `measure`: BENCH_REPEAT requests cold —
-the cache emptied before each — and as many warm) — median, p95, queries, SQL ms, the web process's CPU ms and
-peak RSS; then plan evaluation (benchmarks/plan_evaluation.py's `measure`): one province's plan and the
+the cache emptied before each — and as many warm; fewer, at least 2, for a page whose first request shows it
+would take longer than BENCH_PAGE_BUDGET, default 30 s: `runs` says how many) — median, p95, queries, SQL ms,
+the web process's CPU ms and peak RSS; then plan evaluation (benchmarks/plan_evaluation.py's `measure`): one province's plan and the
 national plan (the NQ 20 plan file when shipped, else Plan 139 over every province of the map), each against
 hand-written SQL computing the same numbers.
 
@@ -43,6 +46,7 @@ NATIONAL_SIZES = {"national": 100_000, "stress": 200_000}
 PAGE_GOAL_MS = 300  # every page's p95, single user, at national size
 FAST_PAGE_GOAL_MS = 200  # the registry list and the organisation pages
 FAST_PAGES = ("registry list", "organisation detail")
+RSS_GOAL_MB = 300  # every web process, exports included
 PROVINCE_PLAN_GOAL_S = 0.1
 NATIONAL_PLAN_GOAL_S = 2.0
 BASELINE_RATIO_GOAL = 3.0
@@ -144,6 +148,22 @@ def goals(scales: list[dict], curve: list[dict]) -> list[dict]:
                 for mode in ("cold", "warm"):
                     value = page[mode]["p95_ms"] if mode in page else None
                     out.append(_goal(f"p95 single-user ({mode})", label, page["page"], value, limit, "ms"))
+        peaks = [
+            page[mode]["peak_rss_mb"]
+            for page in scale.get("pages", [])
+            for mode in ("cold", "warm")
+            if mode in page and page[mode].get("peak_rss_mb") is not None
+        ]
+        out.append(
+            _goal(
+                "peak RSS of the web process, all pages",
+                label,
+                "every page",
+                max(peaks, default=None),
+                RSS_GOAL_MB,
+                "MB",
+            )
+        )
         plans = scale.get("plans", {})
         if "province" in plans:
             out.append(
@@ -458,6 +478,12 @@ def run(base_url: str, labels: list[str]) -> dict:
 def main(argv: list[str]) -> None:
     base_url = argv[0] if argv else os.environ.get("PG_URL", DEFAULT_PG_URL)
     labels = [scale_label(t) for t in os.environ.get("BENCH_SCALES", "1,10").split(",") if t.strip()]
+    if os.environ.get("BENCH_PREPARE_ONLY") == "1":  # build (or check) the databases, measure nothing
+        for label in labels:
+            print(
+                json.dumps({label: {k: v for k, v in ensure_dataset(base_url, label).items() if k != "url"}})
+            )
+        return
     started = datetime.datetime.now(datetime.UTC)
     result = run(base_url, labels)
     result["started_at"] = started.isoformat(timespec="seconds")
@@ -573,15 +599,17 @@ def _subjects() -> dict:
     from hoptac.registry.models import Organisation
 
     province_id = (
-        Organisation._base_manager.values("commune_current__province")
+        Organisation._base_manager.filter(commune_current__isnull=False)
+        .values("commune_current__province")
         .annotate(n=Count("pk"))
         .order_by("-n")
         .values_list("commune_current__province", flat=True)
         .first()
     )
+    demo = User.objects.filter(username="tinh").exists()  # the demo's accounts and Plan 139
     officer = os.environ.get("BENCH_OFFICER") or (
         "tinh"
-        if User.objects.filter(username="tinh").exists()
+        if demo
         else User.objects.filter(role=Role.PROVINCE, areas=province_id)
         .order_by("username")
         .values_list("username", flat=True)
@@ -589,7 +617,7 @@ def _subjects() -> dict:
     )
     commune_officer = os.environ.get("BENCH_COMMUNE_OFFICER") or (
         "xa_haihau"
-        if User.objects.filter(username="xa_haihau").exists()
+        if demo
         else User.objects.filter(role=Role.COMMUNE, areas__province=province_id)
         .order_by("username")
         .values_list("username", flat=True)
@@ -597,7 +625,7 @@ def _subjects() -> dict:
     )
     plan_code = os.environ.get("BENCH_PLAN") or (
         DEMO_PLAN
-        if Plan.objects.filter(code=DEMO_PLAN).exists()
+        if demo
         else Plan.objects.filter(scope_areas=province_id)
         .exclude(code__startswith="nq-")
         .order_by("code")
@@ -732,6 +760,7 @@ def measure_size(label: str, out: str) -> None:
     call_command("collectstatic", interactive=False, verbosity=0)
     setup_test_environment()
     repeat = int(os.environ.get("BENCH_REPEAT", "5"))
+    budget = float(os.environ.get("BENCH_PAGE_BUDGET", "30"))  # seconds per page and mode
     s = _subjects()
     print(f"== {label}: measuring as {s['officer']} / {s['commune_officer']}, plan {s['plan']}", flush=True)
     clients: dict[str, Client] = {}
@@ -745,11 +774,16 @@ def measure_size(label: str, out: str) -> None:
         try:
             url = deep_url(client, url[5:]) if url.startswith("deep:") else url
             row["url"] = url
+            start = time.perf_counter()
             first = client.get(url)  # warm-up (imports, templates, connection)
+            if getattr(first, "streaming", False):
+                b"".join(first.streaming_content)
             login = first.status_code in (301, 302) and "/accounts/login/" in first.get("Location", "")
             assert not login, f"{url}: signed out"
-            row["cold"] = page_costs.measure(client, url, cold=True, repeat=repeat)
-            row["warm"] = page_costs.measure(client, url, cold=False, repeat=repeat)
+            # A page slower than the budget allows is requested fewer times (at least 2): `runs` says how many.
+            runs = max(2, min(repeat, int(budget / max(time.perf_counter() - start, 1e-3))))
+            row["cold"] = page_costs.measure(client, url, cold=True, repeat=runs)
+            row["warm"] = page_costs.measure(client, url, cold=False, repeat=runs)
         except AssertionError as exc:
             row["error"] = str(exc)
         rows.append(row)

@@ -70,9 +70,7 @@ def test_size_labels_and_database_names():
     with pytest.raises(ValueError):
         scale.scale_label("0")
     assert scale.database_name("x10", {}) == "hoptac_bench_x10"
-    assert (
-        scale.database_name("national", {"BENCH_DB_NATIONAL": "hoptac_gen_national"}) == "hoptac_gen_national"
-    )
+    assert scale.database_name("national", {"BENCH_DB_NATIONAL": "other_name"}) == "other_name"
     assert (
         scale.database_url("postgres://u@h:5432/test", "hoptac_bench_x1")
         == "postgres://u@h:5432/hoptac_bench_x1"
@@ -166,6 +164,9 @@ def test_goals_judge_national_pages_plans_and_growth():
     assert detail["limit"] == 200 and detail["passed"] is False  # 250
     assert by_key[("p95 single-user (cold)", "national", "/tasks/")]["passed"] is None  # not measured
     assert not any(g["scale"] == "x1" and g["goal"].startswith("p95") for g in result["goals"])
+    # Memory: the largest peak of any page, at every size.
+    assert by_key[("peak RSS of the web process, all pages", "x1", "every page")]["value"] == 120.0
+    assert by_key[("peak RSS of the web process, all pages", "x1", "every page")]["passed"] is True
     # Plans: one province < 100 ms at every size; the national plan < 2 s and within 3x of SQL at national.
     assert by_key[("one province's plan", "x1", "p")]["passed"] is True
     assert by_key[("one province's plan", "national", "p")]["passed"] is False  # 0.2 s

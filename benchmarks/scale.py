@@ -407,7 +407,7 @@ def _completed(base_url: str, name: str, label: str) -> dict | None:
     parts = row.split("|") if row else []
     if len(parts) != 3 or parts[0] != label:
         return None
-    return {"organisations": int(parts[1]), "build_seconds": float(parts[2])}
+    return {"organisations": int(parts[1]), "build_seconds": float(parts[2]) if parts[2] else None}
 
 
 def _child(args: list[str], url: str, *, debug: bool) -> None:
@@ -432,7 +432,7 @@ def ensure_dataset(base_url: str, label: str) -> dict:
     else:
         print(f"== {label}: building {name}", flush=True)
         _psql(base_url, f'CREATE DATABASE "{name}"')
-    _child(["--prepare", label, str(start)], url, debug=True)
+    _child(["--prepare", label, str(time.time())], url, debug=True)
     return {
         "database": name,
         "url": url,
@@ -666,8 +666,9 @@ def print_subjects() -> None:
     from hoptac.accounts.models import Role, User
 
     s = _subjects()
-    communes = [s["commune_officer"]]
-    if s["commune_officer"] != "xa_haihau":
+    if s["commune_officer"] == "xa_haihau":  # the demo's two commune officers
+        communes = ["xa_haihau", "xa_haianh"]
+    else:
         province = (
             User.objects.get(username=s["commune_officer"]).areas.values_list("province", flat=True).first()
         )
@@ -677,8 +678,6 @@ def print_subjects() -> None:
             .values_list("username", flat=True)
             .distinct()[:5]
         )
-    else:
-        communes = ["xa_haihau", "xa_haianh"]
     for key, value in (
         ("BENCH_PROVINCE_USERS", s["officer"]),
         ("BENCH_COMMUNE_USERS", ",".join(communes)),

@@ -72,36 +72,34 @@ PAGES = [
 
 def measure(client: Client, url: str, *, cold: bool, repeat: int | None = None) -> dict:
     """One page, `repeat` times (BENCH_REPEAT): its time (median, p95), the web process's CPU time and peak
-    memory while serving it, then once more with its queries captured. `cold` empties the cache before each
-    request. An answer of 400 or more stops the run; a redirect (an export sent to the background) counts."""
+    memory while serving it; the last request's queries are captured (count and database time). `cold` empties
+    the cache before each request. An answer of 400 or more stops the run; a redirect (an export sent to the
+    background) counts."""
     runs, cpu = [], []
     reset_peak_rss()
-    for _ in range(repeat or REPEAT):
+    count = repeat or REPEAT
+    for i in range(count):
         if cold:
             cache.clear()
-        start, start_cpu = time.perf_counter(), time.process_time()
-        response = client.get(url)
-        if getattr(response, "streaming", False):  # a streamed export: its body is produced while read
-            b"".join(response.streaming_content)
-        runs.append(time.perf_counter() - start)
-        cpu.append(time.process_time() - start_cpu)
+        with CaptureQueriesContext(connection) as captured:
+            start, start_cpu = time.perf_counter(), time.process_time()
+            response = client.get(url)
+            if getattr(response, "streaming", False):  # a streamed export: its body is produced while read
+                b"".join(response.streaming_content)
+            runs.append(time.perf_counter() - start)
+            cpu.append(time.process_time() - start_cpu)
         assert response.status_code < 400, f"{url}: {response.status_code}"
-    peak = peak_rss_mb()
-    if cold:
-        cache.clear()
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-        if getattr(response, "streaming", False):
-            b"".join(response.streaming_content)
+        if i == count - 1:
+            queries = captured.captured_queries
     return {
         **summarise(runs),
         # The web process's own CPU time (Python: ORM, templates, workbooks; the database's work is in
         # sql_ms): much less disturbed than wall time by other processes on the same cores.
         "python_cpu_ms": round(1000 * statistics.median(cpu), 1),
-        "queries": len(captured),
-        "sql_ms": round(sum(float(q["time"]) for q in captured.captured_queries) * 1000, 1),
+        "queries": len(queries),
+        "sql_ms": round(sum(float(q["time"]) for q in queries) * 1000, 1),
         # The process's peak resident memory while serving these requests (it starts at what it holds).
-        "peak_rss_mb": peak,
+        "peak_rss_mb": peak_rss_mb(),
         "status": response.status_code,
     }
 

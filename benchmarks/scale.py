@@ -13,14 +13,15 @@ hoptac_bench_x1 when that one is complete (CREATE DATABASE ... TEMPLATE), so bui
 
 Per size, in a child process with production settings (DEBUG off), as the province officer and a commune
 officer of the largest province: each page (benchmarks/page_costs.py's `measure`: BENCH_REPEAT requests cold —
-the cache emptied before each — and as many warm; fewer, at least 2, for a page whose first request shows it
-would take longer than BENCH_PAGE_BUDGET, default 30 s: `runs` says how many) — median, p95, queries, SQL ms,
+the cache emptied before each — and as many warm; fewer for a page whose first request shows it
+would take longer than BENCH_PAGE_BUDGET, default 30 s: `runs` says how many, at least 1) — median, p95, queries, SQL ms,
 the web process's CPU ms and peak RSS; then plan evaluation (benchmarks/plan_evaluation.py's `measure`): one province's plan and the
 national plan (the NQ 20 plan file when shipped, else Plan 139 over every province of the map), each against
 hand-written SQL computing the same numbers.
 
     .venv/bin/python benchmarks/scale.py [PG_URL]           # writes benchmarks/results/scale.{json,md}
-    .venv/bin/python benchmarks/scale.py --markdown benchmarks/results/scale.json
+    .venv/bin/python benchmarks/scale.py --markdown benchmarks/results/scale.json   # scale.md again
+    .venv/bin/python benchmarks/scale.py --curve benchmarks/results/scale.json      # the README's table
 
 This module's top level does not import Django (its pure parts are tested: benchmarks/test_bench_scale.py).
 """
@@ -381,6 +382,31 @@ def markdown(result: dict) -> str:
         lines.append(
             f"| {g['goal']} | {g['scale']} | {g['subject']} | {_fmt(g['value'])} | "
             f"{_fmt(round(g['limit'], 2))} {g['unit']} | {verdict} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def curve_table(result: dict) -> str:
+    """The cost curve, compact (benchmarks/README.md): per page and mode the median ms at each size, then the
+    ratio to the smallest size (⚠ above 3×) with the ratio of CPU + SQL work in brackets."""
+    labels = [s["label"] for s in sorted(result["scales"], key=lambda s: _order(s["label"]))]
+    lines = [
+        "| page | mode | "
+        + " | ".join(f"{lb} ms" for lb in labels)
+        + " | "
+        + " | ".join(f"{lb} ÷ {labels[0]}" for lb in labels[1:])
+        + " |",
+        "|---|---|" + "---:|" * (2 * len(labels) - 1),
+    ]
+    for c in result["curve"]:
+        ratios = []
+        for label in labels[1:]:
+            r = c["ratio"].get(label)
+            flag = " ⚠" if r is not None and r > GROWTH_LIMIT else ""
+            ratios.append(f"{_fmt(r, '×')}{flag} ({_fmt(c['work_ratio'].get(label), '×')})")
+        medians = [_fmt(c["median_ms"].get(label)) for label in labels]
+        lines.append(
+            f"| {c['page']} | {c['mode']} | " + " | ".join(medians) + " | " + " | ".join(ratios) + " |"
         )
     return "\n".join(lines) + "\n"
 
@@ -779,8 +805,8 @@ def measure_size(label: str, out: str) -> None:
                 b"".join(first.streaming_content)
             login = first.status_code in (301, 302) and "/accounts/login/" in first.get("Location", "")
             assert not login, f"{url}: signed out"
-            # A page slower than the budget allows is requested fewer times (at least 2): `runs` says how many.
-            runs = max(2, min(repeat, int(budget / max(time.perf_counter() - start, 1e-3))))
+            # A page slower than the budget allows is requested fewer times (at least once): `runs` says how many.
+            runs = max(1, min(repeat, int(budget / max(time.perf_counter() - start, 1e-3))))
             row["cold"] = page_costs.measure(client, url, cold=True, repeat=runs)
             row["warm"] = page_costs.measure(client, url, cold=False, repeat=runs)
         except AssertionError as exc:
@@ -834,6 +860,8 @@ if __name__ == "__main__":
     elif sys.argv[1:2] == ["--subjects"]:
         sys.path.insert(0, str(ROOT))
         print_subjects()
+    elif sys.argv[1:2] == ["--curve"]:
+        print(curve_table(json.loads(Path(sys.argv[2]).read_text(encoding="utf-8"))), end="")
     elif sys.argv[1:2] == ["--markdown"]:
         print(markdown(json.loads(Path(sys.argv[2]).read_text(encoding="utf-8"))), end="")
     else:

@@ -202,3 +202,11 @@ def test_markdown_shows_every_page_and_size_and_the_flags():
     assert "error: /tasks/: 500" in text
     assert "| x1 | national: p | 10 | 3 | 0.50 | 0.15 | 0.05 | 1.00 | yes |" in text
     assert "**FAIL**" in text and "not measured" in text
+
+
+def test_curve_table_has_a_row_per_page_and_mode_with_ratios():
+    rows = scale.curve_table(_result()).splitlines()
+    assert rows[0] == "| page | mode | x1 ms | x10 ms | national ms | x10 ÷ x1 | national ÷ x1 |"
+    assert "| registry list | cold | 100 | 120 | 150 | 1.20× (1.00×) | 1.50× (1.00×) |" in rows
+    assert "| organisation detail | cold | 40 | 50 | 250 | 1.25× (1.00×) | 6.25× ⚠ (1.00×) |" in rows
+    assert len(rows) == 2 + 4  # two pages with figures, cold and warm

@@ -30,6 +30,7 @@ import datetime
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -148,6 +149,8 @@ def goals(scales: list[dict], curve: list[dict]) -> list[dict]:
                 limit = FAST_PAGE_GOAL_MS if fast else PAGE_GOAL_MS
                 for mode in ("cold", "warm"):
                     value = page[mode]["p95_ms"] if mode in page else None
+                    if "timed_out_s" in page:  # stopped: at least this long
+                        value = 1000.0 * page["timed_out_s"]
                     out.append(_goal(f"p95 single-user ({mode})", label, page["page"], value, limit, "ms"))
         peaks = [
             page[mode]["peak_rss_mb"]
@@ -744,6 +747,10 @@ def pages(s: dict) -> list[tuple[str, str, str]]:
     return rows
 
 
+class PageTimeout(Exception):
+    """A page's first request took longer than BENCH_PAGE_TIMEOUT."""
+
+
 def deep_url(client, url: str, depth: int = 50) -> str:
     """The URL of page `depth` of an API list (or its last page if it has fewer): page-number lists are
     addressed directly (?page=N); cursor lists are walked from the first page by their `next` links."""
@@ -776,6 +783,7 @@ def measure_size(label: str, out: str) -> None:
     """Every page and the plan evaluation on DATABASE_URL's database (production settings)."""
     import page_costs  # sets Django up with production settings (DEBUG off)
     from django.core.management import call_command
+    from django.db import connections
     from django.test import Client
     from django.test.utils import setup_test_environment
 
@@ -786,6 +794,12 @@ def measure_size(label: str, out: str) -> None:
     setup_test_environment()
     repeat = int(os.environ.get("BENCH_REPEAT", "5"))
     budget = float(os.environ.get("BENCH_PAGE_BUDGET", "30"))  # seconds per page and mode
+    timeout = int(os.environ.get("BENCH_PAGE_TIMEOUT", "180"))  # seconds for the first request of a page
+
+    def stop(signum, frame):
+        raise PageTimeout
+
+    signal.signal(signal.SIGALRM, stop)
     s = _subjects()
     print(f"== {label}: measuring as {s['officer']} / {s['commune_officer']}, plan {s['plan']}", flush=True)
     clients: dict[str, Client] = {}
@@ -800,9 +814,13 @@ def measure_size(label: str, out: str) -> None:
             url = deep_url(client, url[5:]) if url.startswith("deep:") else url
             row["url"] = url
             start = time.perf_counter()
-            first = client.get(url)  # warm-up (imports, templates, connection)
-            if getattr(first, "streaming", False):
-                b"".join(first.streaming_content)
+            signal.alarm(timeout)  # a page slower than this is stopped and reported as such (PageTimeout)
+            try:
+                first = client.get(url)  # warm-up (imports, templates, connection)
+                if getattr(first, "streaming", False):
+                    b"".join(first.streaming_content)
+            finally:
+                signal.alarm(0)
             login = first.status_code in (301, 302) and "/accounts/login/" in first.get("Location", "")
             assert not login, f"{url}: signed out"
             # A page slower than the budget allows is requested fewer times (at least once): `runs` says how many.
@@ -811,6 +829,10 @@ def measure_size(label: str, out: str) -> None:
             row["warm"] = page_costs.measure(client, url, cold=False, repeat=runs)
         except AssertionError as exc:
             row["error"] = str(exc)
+        except PageTimeout:
+            row["error"] = f"stopped after {timeout} s"
+            row["timed_out_s"] = timeout
+            connections.close_all()  # the interrupted request may have left its connection mid-query
         rows.append(row)
         if "error" in row:
             print(f"{name:36} ERROR {row['error']}", flush=True)

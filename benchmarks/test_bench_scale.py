@@ -126,6 +126,13 @@ def _scale(label: str, list_ms: float, detail_ms: float, *, engine: float = 0.05
                 "warm": _measure(detail_ms, detail_ms),
             },
             {"page": "/tasks/", "user": "tinh", "url": "/tasks/", "error": "/tasks/: 500"},
+            {
+                "page": "registry export",
+                "user": "tinh",
+                "url": "/registry/export.xlsx",
+                "error": "stopped after 180 s",
+                "timed_out_s": 180,
+            },
         ],
         "plans": {"province": plan, "national": {**plan, "engine_s": engine * 10}},
         "load_average_before": [1.0, 1.0, 1.0],
@@ -163,6 +170,8 @@ def test_goals_judge_national_pages_plans_and_growth():
     detail = by_key[("p95 single-user (cold)", "national", "organisation detail")]
     assert detail["limit"] == 200 and detail["passed"] is False  # 250
     assert by_key[("p95 single-user (cold)", "national", "/tasks/")]["passed"] is None  # not measured
+    stopped = by_key[("p95 single-user (warm)", "national", "registry export")]  # stopped: at least 180 s
+    assert stopped["value"] == 180_000 and stopped["passed"] is False
     assert not any(g["scale"] == "x1" and g["goal"].startswith("p95") for g in result["goals"])
     # Memory: the largest peak of any page, at every size.
     assert by_key[("peak RSS of the web process, all pages", "x1", "every page")]["value"] == 120.0

@@ -657,6 +657,9 @@ def _subjects() -> dict:
         if demo
         else Plan.objects.filter(scope_areas=province_id)
         .exclude(code__startswith="nq-")
+        .exclude(code=FALLBACK_NATIONAL_PLAN)
+        .annotate(areas=Count("scope_areas"))
+        .filter(areas=1)  # the province's own plan, not one over several provinces
         .order_by("code")
         .values_list("code", flat=True)
         .first()

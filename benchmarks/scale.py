@@ -451,6 +451,7 @@ def ensure_dataset(base_url: str, label: str) -> dict:
     done = _completed(base_url, name, label)
     if os.environ.get("BENCH_REUSE") == "1" and done:
         print(f"== {label}: reusing {name} ({done['organisations']:,} organisations)", flush=True)
+        _child(["--migrate"], url, debug=True)  # the code may have migrations the database has not
         return {"database": name, "url": url, "reused": True, "build_seconds": done["build_seconds"]}
     start = time.perf_counter()
     _psql(base_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -876,7 +877,14 @@ def measure_size(label: str, out: str) -> None:
 
 
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["--prepare"]:
+    if sys.argv[1:2] == ["--migrate"]:
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hoptac.settings")
+        import django
+        from django.core.management import call_command
+
+        django.setup()
+        call_command("migrate", verbosity=0)
+    elif sys.argv[1:2] == ["--prepare"]:
         sys.path.insert(0, str(ROOT))
         prepare(sys.argv[2], float(sys.argv[3]))
     elif sys.argv[1:2] == ["--measure"]:

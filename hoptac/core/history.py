@@ -144,7 +144,7 @@ def copy_with_history(
     faster than INSERTs. Every value still goes through its field's `pre_save` and `get_db_prep_save`, so
     what lands is what the ORM would write. COPY is not an INSERT the data-version watcher sees, so the
     version is raised here (core.dataversion.bump) when the table is watched. Elsewhere (SQLite, objects
-    that have keys, a history with extra fields) it is `insert_with_history`."""
+    that have keys, a history with extra fields) it is `insert_with_history`, which records no reason."""
     from django.db import connections, router, transaction
     from django.utils import timezone
 

@@ -16,9 +16,11 @@ import datetime
 import math
 import random
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from string import Template
+from typing import TypeVar
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -35,6 +37,7 @@ from hoptac.registry.models import Organisation, StatusChange, YearlyReport, Yea
 from hoptac.scoring import engine, selectors
 from hoptac.scoring.choices import SCORE_BANDS, AssessmentState, Band
 from hoptac.scoring.models import Assessment
+from hoptac.tasks.services import periods_refresh
 
 from .registry import (
     _ADOPTION,
@@ -59,6 +62,7 @@ from .registry import (
 from .scoring import BAND_MIX, PROGRESS_2025, SCORE_RANGES, _quality
 
 D = datetime.date
+_K = TypeVar("_K", bound=str)
 NATIONAL_SEED = 2025
 REFERENCE_SIZE = 100_000
 NATIONAL_PASSWORD = DEMO_PASSWORD
@@ -69,6 +73,7 @@ IN_PROGRESS_YEAR = 2026
 HORIZON = D(2026, 11, 30)
 REASON = "Sinh dữ liệu quốc gia (generate_national)"
 PLAN_TEMPLATE = "province-plan.yaml"  # in hoptac/demo/data/, filled per province (string.Template)
+AGENCIES_TEMPLATE = "province-agencies.yaml"  # the agencies that lead the plan's tasks, likewise
 COMMUNE_OFFICERS = 2  # per province, besides the province officer
 
 # (kind, fate) → organisations among REFERENCE_SIZE. "books": on the books at end-2024 (some end later);
@@ -115,8 +120,10 @@ class NationalResult:
     assessments: int = 0
     users: int = 0
     plans: int = 0
+    periods: int = 0
     provinces: int = 0
     seconds: float = 0.0
+    phases: dict[str, float] = field(default_factory=dict)  # seconds per step, in order
 
 
 def composition(size: int) -> dict[tuple[str, str], int]:
@@ -127,7 +134,7 @@ def composition(size: int) -> dict[tuple[str, str], int]:
     return counts
 
 
-def split(total: int, weights: dict[str, float]) -> dict[str, int]:
+def split(total: int, weights: Mapping[_K, float]) -> dict[_K, int]:
     """`total` spread over the keys in proportion to `weights` (largest remainders, ties by key)."""
     whole = sum(weights.values())
     shares = {key: total * w / whole for key, w in weights.items()}
@@ -178,7 +185,8 @@ def ensure_prerequisites(codes: list[str]) -> None:
 
 def _provinces(codes: list[str], rnd: random.Random) -> list[_Province]:
     units = {
-        u.code: u for u in AdminUnit.objects.filter(map=AdminMap.CURRENT, level=Level.PROVINCE, code__in=codes)
+        u.code: u
+        for u in AdminUnit.objects.filter(map=AdminMap.CURRENT, level=Level.PROVINCE, code__in=codes)
     }
     current = {}
     for pk, code, name, unit_type, province in AdminUnit.objects.filter(
@@ -256,7 +264,9 @@ def _timeline(rnd: _Rand, kind: str, fate: str) -> _Plan:
         end = rnd.date(max(D(2020, 1, 10), registration + datetime.timedelta(days=400)), D(2024, 12, 20))
         if kind != OrganisationKind.THT:
             add(LegalStatus.DISSOLVING, end - datetime.timedelta(days=300), end - datetime.timedelta(days=30))
-        plan.statuses.append((LegalStatus.DISSOLVED, max(end, plan.last_status_date + datetime.timedelta(days=1))))
+        plan.statuses.append(
+            (LegalStatus.DISSOLVED, max(end, plan.last_status_date + datetime.timedelta(days=1)))
+        )
         return plan
     if fate == "new" or kind in (OrganisationKind.QTDND, OrganisationKind.LHHTX):
         return plan
@@ -335,7 +345,9 @@ def _name(rnd: _Rand, org: _Org, used: dict[str, int]) -> tuple[str, str]:
     elif plan.kind == OrganisationKind.QTDND:
         name, short = f"Quỹ tín dụng nhân dân {place}", f"QTDND {place}"
     elif plan.kind == OrganisationKind.LHHTX:
-        name = f"Liên hiệp hợp tác xã {r.choice(['Nông nghiệp', 'Dịch vụ', 'Thương mại', 'Sản xuất'])} {place}"
+        name = (
+            f"Liên hiệp hợp tác xã {r.choice(['Nông nghiệp', 'Dịch vụ', 'Thương mại', 'Sản xuất'])} {place}"
+        )
         short = ""
     else:
         options = HTX_TYPES[plan.sub_sector or plan.sector]
@@ -424,7 +436,9 @@ def _indicators(rnd: _Rand, plans: list[_Plan]) -> None:
         for indicator, curve in _ADOPTION.items():
             chance_by_year = curve.get(plan.kind, {})
             for year in plan.report_years:
-                if r.random() < chance_by_year.get(year, chance_by_year.get(2025, 0.0) if year > 2025 else 0.0):
+                if r.random() < chance_by_year.get(
+                    year, chance_by_year.get(2025, 0.0) if year > 2025 else 0.0
+                ):
                     plan.starts.setdefault(indicator, year)
                     break
 
@@ -434,7 +448,7 @@ def _reports(rnd: _Rand, plans: list[_Plan], today: D) -> list[YearlyReport]:
     accepted, 2026 submitted, accepted or still a draft (due 15/12/2026)."""
     r = rnd.r
     profiles = {id(p): _profile(rnd, p) for p in plans}
-    factors = {}
+    factors: dict[str, float] = {}
     for kind, target in MEMBERS_2024.items():
         total = sum(p.members_base for p in plans if p.kind == kind and 2024 in p.report_years)
         factors[kind] = target * len(plans) / REFERENCE_SIZE / total if total else 1.0
@@ -449,13 +463,13 @@ def _reports(rnd: _Rand, plans: list[_Plan], today: D) -> list[YearlyReport]:
             else:
                 members = base * (1 + profile.member_growth) ** (year - 2024) * (1 + r.gauss(0, 0.015))
                 total = max(3 if plan.kind == OrganisationKind.THT else 5, round(members))
-            report = _yearly_report(rnd, plan, profile, year, total)
+            report = _yearly_report(rnd, plan, profile, year, int(total))
             report.organisation_id = plan.organisation.pk
             if report.submitted_at is not None and report.submitted_at > today:
-                report.submitted_at = None
+                report.submitted_at = today
             if year == IN_PROGRESS_YEAR:
                 roll = r.random()
-                if report.submitted_at is None or roll < 0.35:
+                if roll < 0.35:
                     report.state, report.submitted_at = YearlyReportState.DRAFT, None
                 elif roll < 0.7:
                     report.state = YearlyReportState.SUBMITTED
@@ -507,7 +521,10 @@ def _assessments(rnd: random.Random, plans: list[_Plan], reports: list[YearlyRep
             scheme = selectors.pick_scheme(schemes, kind=plan.kind, sector=plan.sector, year=year)
             if scheme is None:
                 continue
-            facts = engine.ExclusionFacts(start=plan.registration, status_changes=tuple(plan.statuses))
+            facts = engine.ExclusionFacts(
+                start=plan.registration,
+                status_changes=tuple((day, status) for status, day in plan.statuses),
+            )
             exclusion = engine.applicable_exclusion(scheme.exclusions or [], facts, year)
             assessment = Assessment(organisation_id=plan.organisation.pk, year=year, scheme=scheme)
             items.append((plan, assessment, exclusion))
@@ -551,7 +568,9 @@ def _assessments(rnd: random.Random, plans: list[_Plan], reports: list[YearlyRep
 
 def _moment(rnd: random.Random, start: D, end: D) -> datetime.datetime:
     day = start + datetime.timedelta(days=rnd.randint(0, (end - start).days))
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(rnd.randint(7, 16), rnd.randint(0, 59))))
+    return timezone.make_aware(
+        datetime.datetime.combine(day, datetime.time(rnd.randint(7, 16), rnd.randint(0, 59)))
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -586,14 +605,23 @@ def _officers(provinces: list[_Province], rnd: _Rand) -> list[User]:
     return users
 
 
-def _plan_text(province: _Province, counts: dict[str, int]) -> str:
-    """The province's plan file: the template filled with its name, code and targets scaled to its size."""
+def _template(name: str) -> Template:
     from pathlib import Path
 
-    template = Template((Path(__file__).parent / "data" / PLAN_TEMPLATE).read_text(encoding="utf-8"))
+    return Template((Path(__file__).parent / "data" / name).read_text(encoding="utf-8"))
+
+
+def _agencies_text(province: _Province) -> str:
+    return _template(AGENCIES_TEMPLATE).substitute(
+        code=province.code, name=province.unit.name, short=province.unit.short_name
+    )
+
+
+def _plan_text(province: _Province, counts: dict[str, int]) -> str:
+    """The province's plan file: the template filled with its name, code and targets scaled to its size."""
     htx = counts.get(OrganisationKind.HTX, 0)
     tht = counts.get(OrganisationKind.THT, 0)
-    return template.substitute(
+    return _template(PLAN_TEMPLATE).substitute(
         code=province.code,
         name=province.unit.name,
         short=province.unit.short_name,
@@ -621,12 +649,21 @@ def national_generate(
     if organisations < 1:
         raise NationalError("--organisations phải lớn hơn 0.")
     today = min(HORIZON, timezone.localdate())
+    phases: dict[str, float] = {}
+    clock = [time.perf_counter()]
+
+    def lap(name: str) -> None:
+        now = time.perf_counter()
+        phases[name] = now - clock[0]
+        clock[0] = now
+
     with transaction.atomic():
         if Organisation.objects.exists():
             raise NationalError(
                 "Sổ đăng ký đã có tổ chức: chạy generate_national trên cơ sở dữ liệu trống (sau migrate)."
             )
         ensure_prerequisites(codes)
+        lap("prerequisites")
         rnd = _Rand(seed)
         provinces = _provinces(codes, rnd.r)
         orgs: list[_Org] = []
@@ -640,26 +677,41 @@ def national_generate(
         orgs.sort(key=lambda o: (o.province.code, o.plan.registration, o.plan.kind))
         used: dict[str, int] = {}
         objects = [_organisation(rnd, org, number, used, today) for number, org in enumerate(orgs, start=1)]
+        lap("organisations built")
         copy_with_history(objects, Organisation, when=timezone.now(), reason=REASON)
+        lap("organisations written")
         plans = [org.plan for org in orgs]
         changes = _status_changes(plans)
         copy_with_history(changes, StatusChange, reason=REASON)
+        lap("status changes")
         for plan in plans:
             plan.report_years = _report_years(rnd, plan)
         _indicators(rnd, plans)
         reports = _reports(rnd, plans, today)
+        lap("yearly reports built")
         copy_with_history(reports, YearlyReport, reason=REASON)
+        lap("yearly reports written")
         assessments = _assessments(rnd.r, plans, reports)
+        lap("assessments built")
         copy_with_history(assessments, Assessment, reason=REASON)
+        lap("assessments written")
         users = _officers(provinces, rnd)
+        lap("officers")
         counts: dict[str, dict[str, int]] = {}
         for org in orgs:
             if org.plan.exists_on(D(2024, 12, 31)):
                 by_kind = counts.setdefault(org.province.code, {})
                 by_kind[org.plan.kind] = by_kind.get(org.plan.kind, 0) + 1
         for province in provinces:
+            load(
+                "agencies",
+                content=_agencies_text(province),
+                name=f"national/{province.code}-{AGENCIES_TEMPLATE}",
+            )
             text = _plan_text(province, counts.get(province.code, {}))
             load("plans", content=text, name=f"national/{province.code}-{PLAN_TEMPLATE}")
+        periods = periods_refresh(today=today)
+        lap("plans and tasks")
     result = NationalResult(
         organisations=len(orgs),
         status_changes=len(changes),
@@ -667,9 +719,12 @@ def national_generate(
         assessments=len(assessments),
         users=len(users),
         plans=len(provinces),
+        periods=periods.created,
         provinces=len(provinces),
         seconds=time.perf_counter() - started,
+        phases=phases,
     )
+    lap("commit")
     for org in orgs:
         result.by_kind[org.plan.kind] = result.by_kind.get(org.plan.kind, 0) + 1
     return result

@@ -1474,9 +1474,7 @@ def _yearly_report(rnd: _Rand, plan: _Plan, profile: _Profile, year: int, total:
     if starts.get("ocop", 9999) <= year:
         upgraded = year - starts["ocop"] >= 3 and profile.ocop_stars < 5
         report.ocop_products = profile.ocop_products + (1 if upgraded else 0)
-        report.ocop_max_stars = profile.ocop_stars + (
-            1 if upgraded and profile.ocop_stars == 3 else 0
-        )
+        report.ocop_max_stars = profile.ocop_stars + (1 if upgraded and profile.ocop_stars == 3 else 0)
     support_chances: dict[str, float] = {OrganisationKind.HTX: 0.2, OrganisationKind.THT: 0.04}
     support_chance = support_chances.get(plan.kind, 0.1)
     if r.random() < support_chance:

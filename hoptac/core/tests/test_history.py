@@ -100,3 +100,46 @@ def test_insert_with_history_writes_what_simple_history_writes():
         YearlyReport.history.filter(id__in=[r.pk for r in reports]).order_by("id"), drop=strip
     ) == _rows(YearlyReport.history.filter(id__in=[r.pk for r in copies]).order_by("id"), drop=strip)
     assert not YearlyReport.history.filter(id__in=[r.pk for r in reports]).exclude(history_user=None).exists()
+
+
+def test_copy_with_history_writes_what_simple_history_writes_and_raises_the_data_version():
+    """The national generator's insert (decision 0034; COPY on PostgreSQL, `insert_with_history` elsewhere): the
+    same records and history records as bulk_create_with_history, keys set, the reason kept, and the data
+    version raised in the transaction although COPY is not an INSERT the watcher sees."""
+    import datetime
+
+    from django.db import connection
+    from django.utils import timezone
+    from simple_history.utils import bulk_create_with_history
+
+    from hoptac.core import dataversion
+    from hoptac.core.history import copy_with_history
+    from hoptac.registry.models import Organisation
+
+    user = UserFactory()
+    when = timezone.now() - datetime.timedelta(days=1)
+    fast, orm = OrganisationFactory.build_batch(3), OrganisationFactory.build_batch(3)
+    for a, b in zip(fast, orm, strict=True):
+        b.commune_legacy, b.commune_current = a.commune_legacy, a.commune_current
+    for organisations in (fast, orm):
+        organisations[0].short_name, organisations[1].registration_date = "Thử", None
+        for o in organisations:
+            o.fill_derived_fields()
+    assert not dataversion.has_uncommitted_writes(connection)
+    before = dataversion.current()
+    copy_with_history(fast, Organisation, user=user, when=when, reason="Sinh dữ liệu")
+    assert dataversion.has_uncommitted_writes(connection)
+    assert dataversion.current() == before + 1
+    bulk_create_with_history(orm, Organisation, default_user=user, default_date=when)
+    assert all(o.pk and not o._state.adding for o in fast)
+    drop = {"name_folded", "name_sort", "created_at", "updated_at"}
+    fast_qs = Organisation.objects.filter(pk__in=[o.pk for o in fast]).order_by("pk")
+    orm_qs = Organisation.objects.filter(pk__in=[o.pk for o in orm]).order_by("pk")
+    assert _rows(fast_qs, drop=drop) == _rows(orm_qs, drop=drop)
+    assert [o.name for o in fast_qs] == [o.name for o in fast]
+    history = Organisation.history.filter(id__in=[o.pk for o in fast]).order_by("id")
+    assert [h.id for h in history] == [o.pk for o in fast]
+    assert {(h.history_user, h.history_type, h.history_date) for h in history} == {(user, "+", when)}
+    assert _rows(history, drop={"history_change_reason"}) == _rows(
+        Organisation.history.filter(id__in=[o.pk for o in orm]).order_by("id"), drop={"history_change_reason"}
+    )

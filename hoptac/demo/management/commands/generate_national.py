@@ -15,7 +15,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--seed", type=int, default=NATIONAL_SEED, help=f"Hạt giống ngẫu nhiên (mặc định {NATIONAL_SEED})."
+            "--seed",
+            type=int,
+            default=NATIONAL_SEED,
+            help=f"Hạt giống ngẫu nhiên (mặc định {NATIONAL_SEED}).",
         )
         parser.add_argument(
             "--organisations",
@@ -41,9 +44,12 @@ class Command(BaseCommand):
         seconds = f"{result.seconds:.1f}".replace(".", ",")
         self.stdout.write(
             f"Đã sinh {_number(result.organisations)} tổ chức ({kinds}), {_number(result.status_changes)} thay đổi "
-            f"trạng thái, {_number(result.users)} tài khoản, {result.plans} kế hoạch tỉnh trong {seconds} giây "
+            f"trạng thái, {_number(result.users)} tài khoản, {result.plans} kế hoạch tỉnh, {_number(result.periods)} kỳ báo cáo trong {seconds} giây "
             f"(hạt giống {seed})."
         )
+        if options["verbosity"] > 1:
+            for name, spent in result.phases.items():
+                self.stdout.write(f"  {name}: {spent:.1f} s")
         self.stdout.write(
             f"national: {result.organisations} organisations, {result.reports} yearly reports, "
             f"{result.assessments} assessments in {result.provinces} provinces"

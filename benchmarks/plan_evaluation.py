@@ -101,8 +101,11 @@ def baseline_value(target, scope_ids, scope_map="legacy"):
     )
     with connection.cursor() as cursor:
         if kind == IndicatorKind.COUNT:
+            # A condition on the year's data (e.g. high_tech) joins it; otherwise the organisations alone.
+            flags = _flags_sql(population)
             cursor.execute(
-                f"SELECT COUNT(*) FROM registry_organisation o {STATUS_JOIN} WHERE {scope} AND {_org_sql(population)}",
+                f"SELECT COUNT(*) FROM registry_organisation o {STATUS_JOIN} {joins if flags != '1=1' else ''}"
+                f" WHERE {scope} AND {_org_sql(population)} AND {flags}",
                 [AS_OF, AS_OF],
             )
             return float(cursor.fetchone()[0])

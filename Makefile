@@ -9,7 +9,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 # `make serve` runs production settings (scripts/serve sets DJANGO_DEBUG=false unless told otherwise).
 export DJANGO_DEBUG ?= true
 
-.PHONY: check-wheels demo test install lint check pytest pytest-pg browser-deps messages serve clean bench bench-load
+.PHONY: check-wheels demo test install lint check pytest pytest-pg browser-deps messages serve clean bench bench-load bench-scale
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -79,7 +79,13 @@ bench: install
 	rm -f benchmarks/.work/desk.sqlite3*
 	DATABASE_URL=sqlite:///$(CURDIR)/benchmarks/.work/desk.sqlite3 $(PY) benchmarks/desk_pages.py
 	@bash scripts/bench_pg_import.sh "$(PG_URL)"
+	$(PY) benchmarks/scale.py "$(PG_URL)"
 	@bash scripts/bench_load.sh "$(PG_URL)"
+
+# Pages and plan evaluation by registry size (issue 15; benchmarks/scale.py). Small by default (BENCH_SCALES=1,10);
+# the national size: BENCH_SCALES=1,10,50,national BENCH_REUSE=1 make bench-scale (databases hoptac_bench_*).
+bench-scale: install
+	$(PY) benchmarks/scale.py "$(PG_URL)"
 
 # The load test alone: 50 officers on the production command (scripts/bench_load.sh, benchmarks/load/).
 bench-load: install

@@ -30,21 +30,26 @@ from hoptac.areas.selectors import commune_ids_within  # noqa: E402
 from hoptac.core.datafiles import load_path  # noqa: E402
 from hoptac.plans.choices import IndicatorKind  # noqa: E402
 from hoptac.plans.evaluation import evaluate_plan  # noqa: E402
-from hoptac.plans.indicators import DIGITAL_FLAGS, MEMBER_FIELDS, data_year_for  # noqa: E402
+from hoptac.plans.indicators import DIGITAL_FLAGS, MEMBER_FIELDS, data_year_for, plan_scope_q  # noqa: E402
 from hoptac.plans.models import Plan, ReferenceValue  # noqa: E402
 from hoptac.registry.choices import EXISTING_STATUSES  # noqa: E402
 from hoptac.registry.models import Organisation, StatusChange, YearlyReport  # noqa: E402
 
 AS_OF = datetime.date(2024, 12, 31)
-REPEAT = 5
-SCALES = [int(s) for s in os.environ.get("BENCH_SCALES", "1,50").split(",")]
+REPEAT = int(os.environ.get("BENCH_PLAN_REPEAT", "5"))
 
 # ---- the baseline: one hand-written SQL query per target ----------------------------------------------
 
 STATUS_JOIN = """ JOIN registry_statuschange s ON s.organisation_id = o.id AND s.effective_from <= %s
                   AND (s.effective_to IS NULL OR s.effective_to > %s)"""
-SCOPE_SQL = """(o.commune_legacy_id IN ({ids}) OR (o.commune_legacy_id IS NULL AND o.commune_current_id IN
-               (SELECT cs.new_commune_id FROM areas_communesuccession cs WHERE cs.old_commune_id IN ({ids}))))"""
+# An organisation is in the territory by its commune on the plan's map, or, known only on the other map, by
+# the commune that succeeds (legacy plan) or precedes (current plan) it (plans.indicators.plan_scope_q).
+SCOPE_SQL = {
+    "legacy": """(o.commune_legacy_id IN ({ids}) OR (o.commune_legacy_id IS NULL AND o.commune_current_id IN
+               (SELECT cs.new_commune_id FROM areas_communesuccession cs WHERE cs.old_commune_id IN ({ids}))))""",
+    "current": """(o.commune_current_id IN ({ids}) OR (o.commune_current_id IS NULL AND o.commune_legacy_id IN
+               (SELECT cs.old_commune_id FROM areas_communesuccession cs WHERE cs.new_commune_id IN ({ids}))))""",
+}
 
 
 def _in(values):
@@ -82,10 +87,10 @@ def _org_sql(conditions, with_status=True):
     return " AND ".join(parts) or "1=1"
 
 
-def baseline_value(target, scope_ids):
+def baseline_value(target, scope_ids, scope_map="legacy"):
     spec, kind = target.indicator, target.kind
     year = data_year_for(AS_OF)
-    scope = SCOPE_SQL.format(ids=scope_ids)
+    scope = SCOPE_SQL[scope_map].format(ids=scope_ids)
     population = spec.get("population", {})
     joins = (
         f" LEFT JOIN registry_yearlyreport yr ON yr.organisation_id = o.id AND yr.year = {year}"
@@ -96,8 +101,11 @@ def baseline_value(target, scope_ids):
     )
     with connection.cursor() as cursor:
         if kind == IndicatorKind.COUNT:
+            # A condition on the year's data (e.g. high_tech) joins it; otherwise the organisations alone.
+            flags = _flags_sql(population)
             cursor.execute(
-                f"SELECT COUNT(*) FROM registry_organisation o {STATUS_JOIN} WHERE {scope} AND {_org_sql(population)}",
+                f"SELECT COUNT(*) FROM registry_organisation o {STATUS_JOIN} {joins if flags != '1=1' else ''}"
+                f" WHERE {scope} AND {_org_sql(population)} AND {flags}",
                 [AS_OF, AS_OF],
             )
             return float(cursor.fetchone()[0])
@@ -122,10 +130,19 @@ def baseline_value(target, scope_ids):
             total = cursor.fetchone()[0]
             if kind == IndicatorKind.SUM:
                 return float(total) if total is not None else None
-            reference = (
-                ReferenceValue.objects.filter(series__code=spec["reference"]).order_by("-year").first()
+            # The plan's own series, summed over its scope areas, for the data year (or the latest before it,
+            # else the earliest after it): docs/decisions/0016-reference-data-per-plan.md.
+            values = ReferenceValue.objects.filter(
+                series__plan=target.plan,
+                series__code=spec["reference"],
+                area__in=target.plan.scope_areas.all(),
             )
-            return float(total) / reference.value * 100 if total is not None and reference else None
+            years = sorted(set(values.values_list("year", flat=True)))
+            if not years:
+                return None
+            used = max((y for y in years if y <= year), default=years[0])
+            reference = sum(values.filter(year=used).values_list("value", flat=True))
+            return float(total) / reference * 100 if total is not None and reference else None
         # share
         has = (
             ["yr.id IS NOT NULL"]
@@ -168,7 +185,7 @@ def measure(plan, label):
     scope_ids = ", ".join(str(i) for i in sorted(commune_ids_within(plan.scope_areas.all())))
     engine_time, results = timed(lambda: evaluate_plan(plan, as_of=AS_OF, targets=targets, with_series=False))
     series_time, _series = timed(lambda: evaluate_plan(plan, as_of=AS_OF, targets=targets, with_series=True))
-    baseline_time, baseline = timed(lambda: [baseline_value(t, scope_ids) for t in targets])
+    baseline_time, baseline = timed(lambda: [baseline_value(t, scope_ids, plan.scope_map) for t in targets])
     mismatches = [
         (t.code, r.value, b)
         for t, r, b in zip(targets, results, baseline, strict=True)
@@ -176,8 +193,10 @@ def measure(plan, label):
     ]
     return {
         "registry": label,
+        "plan": plan.code,
         "organisations": Organisation.objects.count(),
         "yearly_reports": YearlyReport.objects.count(),
+        "organisations_in_scope": Organisation._base_manager.filter(plan_scope_q(plan)).count(),
         "targets": len(targets),
         "engine_s": round(engine_time, 4),
         "engine_with_series_s": round(series_time, 4),
@@ -255,7 +274,7 @@ def main():
     plan = load_path("plans", settings.HOPTAC_DATA_DIR / "plans" / "nam-dinh-139-KH-UBND-2022.yaml").obj
     rows = []
     done = 1
-    for scale in SCALES:
+    for scale in [int(s) for s in os.environ.get("BENCH_SCALES", "1,50").split(",") if s.isdigit()]:
         multiply_by = int(scale) // done
         if multiply_by > 1:
             multiply(multiply_by)

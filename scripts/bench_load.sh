@@ -3,6 +3,8 @@
 # given one gets the demo × BENCH_LOAD_SCALE (default 10, benchmarks/load/prepare.py); the production command
 # (scripts/serve: gunicorn + the task worker, DEBUG off) serves it on a free port of 127.0.0.1; locust
 # (benchmarks/load/locustfile.py) runs BENCH_USERS (50) officers headless for BENCH_SECONDS (120) and stops;
+# BENCH_LOAD_REUSE=1 BENCH_LOAD_DB=<name> runs it on an existing database as it is (the national one:
+# BENCH_LOAD_DB=hoptac_bench_national; its officers and plan are found by benchmarks/scale.py --subjects);
 # the figures go to benchmarks/results/load.{json,md}. TLS is the reverse proxy's work in production: here the
 # server is reached over plain HTTP on the loopback, so the SSL redirect and secure-only cookies are off.
 set -u
@@ -38,6 +40,11 @@ PY
   prepared="$(DJANGO_DEBUG=true DATABASE_URL="$load_url" .venv/bin/python benchmarks/load/prepare.py)" || exit 1
   echo "$prepared"
   organisations="$(echo "$prepared" | sed -n 's/^registry: \([0-9]*\) organisations.*/\1/p')"
+fi
+if [ -z "${BENCH_PLAN:-}" ]; then  # who signs in and which plan: the demo's, or the largest province's (national)
+  subjects="$(DJANGO_DEBUG=true DATABASE_URL="$load_url" .venv/bin/python benchmarks/scale.py --subjects)" || exit 1
+  eval "$subjects"
+  echo "== load test: $BENCH_PROVINCE_USERS (province), $BENCH_COMMUNE_USERS (communes), plan $BENCH_PLAN"
 fi
 if [ "${BENCH_PAGE_COSTS:-1}" = 1 ]; then  # each page alone first: queries, SQL and time, cold and warm
   echo "== page costs (benchmarks/page_costs.py) on $load_db"

@@ -18,6 +18,10 @@ from locust import HttpUser, between, events, task
 
 PASSWORD = os.environ.get("BENCH_PASSWORD", "hoptac-demo-2025")
 PLAN = os.environ.get("BENCH_PLAN", "nam-dinh-139-kh-ubnd-2022")
+# Who signs in (comma-separated usernames): the demo's by default; on another registry (the national one)
+# scripts/bench_load.sh takes them from benchmarks/scale.py --subjects.
+PROVINCE_USERS = tuple(os.environ.get("BENCH_PROVINCE_USERS", "tinh").split(","))
+COMMUNE_USERS = tuple(os.environ.get("BENCH_COMMUNE_USERS", "xa_haihau,xa_haianh").split(","))
 SEARCHES = ["hợp tác xã", "nông nghiệp", "Hải", "dịch vụ", "tổ hợp tác", "vận tải", "xây dựng", "thủy sản"]
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 ORGANISATION_LINK = re.compile(r'href="/registry/(\d+)/"')
@@ -144,7 +148,7 @@ class ProvinceOfficer(Officer):
     """The whole province: every organisation of the registry is in scope."""
 
     weight = 2
-    usernames = ("tinh",)
+    usernames = PROVINCE_USERS
 
     @task(1)
     def export_plan(self) -> None:
@@ -159,7 +163,7 @@ class CommuneOfficer(Officer):
     """A commune's officer: their communes' organisations."""
 
     weight = 3
-    usernames = ("xa_haihau", "xa_haianh")
+    usernames = COMMUNE_USERS
 
     @task(1)
     def export_registry(self) -> None:

@@ -19,14 +19,19 @@ from hoptac.registry.models import Organisation  # noqa: E402
 SCALE = int(os.environ.get("BENCH_LOAD_SCALE", "10"))
 
 
-def main() -> None:
-    call_command("migrate", verbosity=0)
+def load_demo() -> None:
+    """The demo as `make demo` loads it (benchmarks/scale.py builds its x1 database with it too)."""
     call_command("load_admin_units", verbosity=0)
     call_command("load_demo", verbosity=0)
     for kind in ("plans", "scoring-schemes", "size-classes", "agencies"):
         call_command("load_data", kind, shipped=True, verbosity=0)
     call_command("load_demo_scoring", verbosity=0)
     call_command("load_demo_tasks", verbosity=0)
+
+
+def main() -> None:
+    call_command("migrate", verbosity=0)
+    load_demo()
     demo = Organisation._base_manager.count()
     if SCALE > 1:
         multiply(SCALE)

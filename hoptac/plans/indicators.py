@@ -23,7 +23,7 @@ from django.db.models import Avg, Count, Exists, F, FilteredRelation, OuterRef, 
 from django.db.models.expressions import Combinable
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 
-from hoptac.areas.models import AdminMap, AdminUnit
+from hoptac.areas.models import AdminMap, AdminUnit, Level
 from hoptac.areas.selectors import commune_ids_within
 from hoptac.registry.choices import EXISTING_STATUSES
 from hoptac.registry.models import MEMBER_FIELDS, OFFICIAL_MEMBER_FIELDS, Organisation, YearlyReportState
@@ -39,9 +39,34 @@ GROUPINGS = {
     "commune_legacy": "commune_legacy",
     "district_legacy": "commune_legacy__parent",
     "commune_current": "commune_current",
+    "province_legacy": "commune_legacy__province",
+    "province_current": "commune_current__province",
     "sector": "sector",
     "kind": "kind",
 }
+# The groupings whose groups are administrative units (a per-capita figure divides by the unit's own reference).
+AREA_GROUPINGS = ("commune_legacy", "district_legacy", "commune_current", "province_legacy", "province_current")
+# Grouping by area (the national comparison, docs/decisions/0035-national-comparison.md): the level and the
+# map give the grouping; `parent` narrows the organisations to one unit (a province's communes).
+AREA_LEVELS = ("province", "commune")
+
+
+def area_grouping(level: str, admin_map: str) -> str:
+    """The `group_by` of `compute` that groups by the units of `level` on `admin_map`."""
+    if level not in AREA_LEVELS:
+        raise ValueError(level)
+    return f"{level}_{admin_map}"
+
+
+def within_area_q(unit: AdminUnit, admin_map: str) -> Q:
+    """Organisations located in `unit` (a province, a district or a commune) on `admin_map`: the narrowing
+    of a drill-down (a province → its communes)."""
+    column = f"commune_{admin_map}"
+    if unit.level == Level.COMMUNE:
+        return Q(**{column: unit.pk})
+    if unit.level == Level.DISTRICT:
+        return Q(**{f"{column}__parent": unit.pk})
+    return Q(**{f"{column}__province": unit.pk})
 
 
 def data_year_for(day: datetime.date) -> int:
@@ -479,7 +504,7 @@ def compute(
         column = GROUPINGS[group_by]
         rows = {row[column]: row for row in qs.values(column).annotate(**aggregates)}
     result: dict[Any, dict[int, Measure]] = {}
-    by_area = group_by in ("commune_legacy", "district_legacy", "commune_current")
+    by_area = group_by in AREA_GROUPINGS
     flows = {t.pk for t in numeric if t.kind == IndicatorKind.FLOW}
     for group, row in rows.items():
         if group_by is None:

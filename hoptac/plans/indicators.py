@@ -45,7 +45,13 @@ GROUPINGS = {
     "kind": "kind",
 }
 # The groupings whose groups are administrative units (a per-capita figure divides by the unit's own reference).
-AREA_GROUPINGS = ("commune_legacy", "district_legacy", "commune_current", "province_legacy", "province_current")
+AREA_GROUPINGS = (
+    "commune_legacy",
+    "district_legacy",
+    "commune_current",
+    "province_legacy",
+    "province_current",
+)
 # Grouping by area (the national comparison, docs/decisions/0035-national-comparison.md): the level and the
 # map give the grouping; `parent` narrows the organisations to one unit (a province's communes).
 AREA_LEVELS = ("province", "commune")

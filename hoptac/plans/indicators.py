@@ -413,6 +413,27 @@ def _reference(
     return sum(values.filter(year=used).values_list("value", flat=True)), used
 
 
+def _references_by_area(
+    plan: Plan, code: str, year: int, area_ids: list[int]
+) -> dict[int, tuple[float | None, int | None]]:
+    """`_reference` of each area alone, in one query (a breakdown by area divides each group by its own
+    reference value): {area id: (value, year used)}."""
+    found: dict[int, dict[int, float]] = {}
+    values = ReferenceValue.objects.filter(series__plan=plan, series__code=code, area__in=area_ids)
+    for area, value_year, value in values.values_list("area_id", "year", "value"):
+        found.setdefault(area, {})[value_year] = found.get(area, {}).get(value_year, 0.0) + value
+    out: dict[int, tuple[float | None, int | None]] = {}
+    for area in area_ids:
+        years = sorted(found.get(area, {}))
+        if not years:
+            out[area] = (None, None)
+            continue
+        earlier = [y for y in years if y <= year]
+        used = earlier[-1] if earlier else years[0]
+        out[area] = (found[area][used], used)
+    return out
+
+
 def _measure(
     target: Target,
     row: dict[str, Any],
@@ -421,8 +442,9 @@ def _measure(
     area_id: int | None = None,
     *,
     provisional: bool = False,
+    reference: tuple[float | None, int | None] | None = None,
 ) -> Measure:
-    measure = _value_measure(target, row, plan, year, area_id)
+    measure = _value_measure(target, row, plan, year, area_id, reference)
     measure.data_year = year
     measure.provisional = provisional
     key = f"t{target.pk}_"
@@ -435,7 +457,12 @@ def _measure(
 
 
 def _value_measure(
-    target: Target, row: dict[str, Any], plan: Plan, year: int, area_id: int | None = None
+    target: Target,
+    row: dict[str, Any],
+    plan: Plan,
+    year: int,
+    area_id: int | None = None,
+    known_reference: tuple[float | None, int | None] | None = None,
 ) -> Measure:
     key = f"t{target.pk}_"
     if target.kind in (IndicatorKind.COUNT, IndicatorKind.FLOW):
@@ -456,7 +483,7 @@ def _value_measure(
     if target.kind == IndicatorKind.PER_CAPITA:
         total = row[f"{key}value"]
         # Plan-wide: the plan's areas. By commune/district: that area's own reference value, or none.
-        reference, used = _reference(
+        reference, used = known_reference or _reference(
             plan, target.indicator["reference"], year, [area_id] if area_id else None
         )
         value = float(total) / reference * 100 if total is not None and reference else None
@@ -511,6 +538,15 @@ def compute(
         rows = {row[column]: row for row in qs.values(column).annotate(**aggregates)}
     result: dict[Any, dict[int, Measure]] = {}
     by_area = group_by in AREA_GROUPINGS
+    # Grouped by area, each per-capita target reads every group's reference value in one query.
+    references: dict[int, dict[int, tuple[float | None, int | None]]] = {}
+    if by_area:
+        areas = [group for group in rows if group is not None]
+        references = {
+            t.pk: _references_by_area(plan, t.indicator["reference"], year, areas)
+            for t in numeric
+            if t.kind == IndicatorKind.PER_CAPITA
+        }
     flows = {t.pk for t in numeric if t.kind == IndicatorKind.FLOW}
     for group, row in rows.items():
         if group_by is None:
@@ -519,7 +555,16 @@ def compute(
             # A group without an area of its own (a sector, a kind) has no reference value: area_id -1.
             area = group if by_area and group is not None else -1
             result[group] = {
-                t.pk: _measure(t, row, plan, year, area, provisional=provisional) for t in numeric
+                t.pk: _measure(
+                    t,
+                    row,
+                    plan,
+                    year,
+                    area,
+                    provisional=provisional,
+                    reference=references.get(t.pk, {}).get(area),
+                )
+                for t in numeric
             }
     for measures in result.values():
         for pk in flows & measures.keys():

@@ -312,6 +312,8 @@ SPECTACULAR_SETTINGS = {
         "ProgressReportStateEnum": "hoptac.tasks.choices.ReportState",
         "YearlyReportStateEnum": "hoptac.registry.models.YearlyReportState",
         "DataRequestKindEnum": "hoptac.privacy.models.RequestKind",
+        "AreaLevelEnum": "hoptac.plans.indicators.AREA_LEVELS",
+        "LevelEnum": "hoptac.areas.models.Level",
     },
 }
 

@@ -303,8 +303,8 @@
           if (url) window.location.href = url;
         },
         scales: {
-          x: { title: { display: true, text: spec.labels.longitude }, ticks: { callback: (v) => vn(v, 1) } },
-          y: { title: { display: true, text: spec.labels.latitude }, ticks: { callback: (v) => vn(v, 1) } },
+          x: { title: { display: true, text: spec.labels.longitude }, ticks: { callback: (v) => vn(v, 2) } },
+          y: { title: { display: true, text: spec.labels.latitude }, ticks: { callback: (v) => vn(v, 2) } },
         },
       },
     });

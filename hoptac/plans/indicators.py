@@ -532,7 +532,7 @@ def compute(
         flow_year = day.year if target.kind == IndicatorKind.FLOW else year
         aggregates.update(_aggregates(target, day, flow_year, provisional))
     if group_by is None:
-        rows = {None: qs.aggregate(**aggregates)}
+        rows: dict[Any, dict[str, Any]] = {None: qs.aggregate(**aggregates)}
     else:
         column = GROUPINGS[group_by]
         rows = {row[column]: row for row in qs.values(column).annotate(**aggregates)}

@@ -258,6 +258,7 @@ class TargetQuerySerializer(serializers.Serializer):
 class AreaStandingSerializer(serializers.Serializer):
     area_id = serializers.IntegerField(
         source="row.key",
+        read_only=True,
         allow_null=True,
         help_text="The province's or commune's id; null: no commune on the map.",
     )

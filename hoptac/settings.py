@@ -125,9 +125,46 @@ else:
     # (default 600 in production, 0 — one per request — in debug) instead of opening one per request, and
     # checks it is alive before reusing it. A gunicorn sync worker serves one request at a time, so a
     # server needs WEB_CONCURRENCY (+ the task worker) connections, well under PostgreSQL's 100.
+    # Persistent rather than pooled (psycopg's pool, DATABASES OPTIONS "pool"): a sync worker needs one
+    # connection at a time, which it keeps; a pool would only help threads (docs/decisions/0039).
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0 if DEBUG else 600)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if "postgresql" in DATABASES["default"]["ENGINE"]:
+        # No JIT compilation: the plan engine's wide conditional aggregates (one COUNT … FILTER per figure)
+        # cross PostgreSQL's jit_above_cost on a national registry, and compiling their ~200 expressions
+        # took seconds (EXPLAIN: 10.8 s of JIT for a query that runs in 0.5 s; docs/decisions/0036-cold-pages.md).
+        _options = DATABASES["default"].setdefault("OPTIONS", {})
+        _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
+# A read replica (a PostgreSQL hot standby of the primary), optional: the figures computed through
+# hoptac.core.dataversion.cached (plan, national and summary pages) are read from it once it has replayed
+# everything the primary had committed when the figure was asked for; otherwise, and for every other read
+# and every write, the primary (hoptac/core/replica.py, docs/decisions/0039-several-processes-and-machines.md).
+# In tests the alias is a mirror of the test database (Django's TEST MIRROR).
+if env("DATABASE_REPLICA_URL", default=""):
+    _replica = env.db("DATABASE_REPLICA_URL")
+    _replica["CONN_MAX_AGE"] = DATABASES["default"].get("CONN_MAX_AGE", 0)
+    _replica["CONN_HEALTH_CHECKS"] = True
+    _replica["TEST"] = {"MIRROR": "default"}
+    if _replica["ENGINE"] != "django.db.backends.sqlite3":
+        from psycopg import IsolationLevel
+
+        # One snapshot for the version check and the whole computation; a replica that does not answer
+        # within 3 s is left alone for a while (the primary answers).
+        _replica.setdefault("OPTIONS", {}).update(
+            {"isolation_level": IsolationLevel.REPEATABLE_READ, "connect_timeout": 3, "options": "-c jit=off"}
+        )
+    DATABASES["replica"] = _replica
+    DATABASE_ROUTERS = ["hoptac.core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The cache: DJANGO_CACHE_URL picks it (django-environ's cache URLs). Unset: each process keeps its own
+# (local memory), which is correct — cached figures are keyed by the data version that every process reads
+# from the database (hoptac/core/dataversion.py) — but each of many processes computes every figure once.
+# Shared by every process of every machine: `dbcache://hoptac_cache` (a table in PostgreSQL: `manage.py
+# createcachetable`, which `scripts/serve prepare` runs) or `redis://host:6379/1` (Django's RedisCache; needs
+# the `redis` package: `pip install -e '.[redis]'`). The API throttling counts live in the same cache
+# (docs/decisions/0039-several-processes-and-machines.md).
+CACHES = {"default": env.cache_url_config(env("DJANGO_CACHE_URL", default="") or "locmemcache://")}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -312,6 +349,7 @@ SPECTACULAR_SETTINGS = {
         "ProgressReportStateEnum": "hoptac.tasks.choices.ReportState",
         "YearlyReportStateEnum": "hoptac.registry.models.YearlyReportState",
         "DataRequestKindEnum": "hoptac.privacy.models.RequestKind",
+        "DataRequestStateEnum": "hoptac.privacy.models.RequestState",
         "AreaLevelEnum": "hoptac.plans.indicators.AREA_LEVELS",
         "LevelEnum": "hoptac.areas.models.Level",
     },
@@ -338,6 +376,10 @@ HOPTAC_DATA_DIR = Path(
 # Background work (reminders, large imports) through Django's tasks API (django-tasks) with its database
 # backend: no extra service; `manage.py db_worker` runs the worker.
 TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
+
+# Imported files up to this size are checked and imported within the request; larger ones by the task
+# worker (0: every file goes to the worker, e.g. to keep web processes free on a busy national server).
+HOPTAC_IMPORT_INLINE_BYTES = env.int("HOPTAC_IMPORT_INLINE_BYTES", default=64 * 1024)
 
 # The address of the site as people reach it, for the absolute links in e-mails (notifications, reminders).
 HOPTAC_SITE_URL = env("HOPTAC_SITE_URL", default="http://localhost:8000")

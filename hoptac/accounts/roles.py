@@ -184,6 +184,11 @@ def owner_reach(user: User | AnonymousUser, action: Action) -> Reach:
     return Reach.of(users=[user.pk]) if is_active(user) else Reach.none()
 
 
+def data_request_reach(user: User | AnonymousUser, action: Action) -> Reach:
+    """Personal-data requests (hoptac.privacy): all of them to those who handle them, none to anyone else."""
+    return Reach.all() if can_handle_data_requests(user) else Reach.none()
+
+
 def area_filter_reach(user: User | AnonymousUser, action: Action) -> Reach:
     """The administrative units a list's "area" filter offers: every unit to those who see the whole
     province; to a user who sees only some communes, their own areas, the communes inside them and those

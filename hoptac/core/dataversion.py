@@ -14,24 +14,29 @@ DELETE and raises the counter in the same transaction. So:
   by Django with the transaction or savepoint if it is rolled back); inside a transaction that has written,
   `cached` computes afresh (the transaction sees its own writes, the version does not yet say so).
 
-The cache is Django's default cache (per process unless CACHES says otherwise): the version, not the cache,
-is what processes share.
+The cache is Django's default cache (per process unless DJANGO_CACHE_URL names a shared one): the version,
+not the cache, is what processes share. With a read replica (hoptac/core/replica.py) a missing figure is
+computed there once the replica has caught up with the primary (docs/decisions/0039).
 """
 
 import hashlib
+import logging
 import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.apps import apps
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate, pre_migrate
 from django.utils import translation
 
+from . import replica
+
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 
 # The apps whose data plan figures read (organisations and yearly data, units and successions, plans,
 # targets, reference values and assessments, ratings).
@@ -130,14 +135,52 @@ def connect() -> None:
 
 def cached(name: str, parts: tuple, compute: Callable[[], T]) -> T:
     """`compute()`, from the cache if it was computed at the current data version with the same `parts`
-    (and language); computed afresh (and not stored) inside a transaction that has written watched data."""
+    (and language); computed afresh (and not stored) inside a transaction that has written watched data.
+    With a read replica (hoptac.core.replica) a missing figure is computed there when the replica has caught
+    up, in one snapshot, and stored under the version that snapshot holds."""
     connection = connections[DEFAULT_DB_ALIAS]
     if has_uncommitted_writes(connection):
         return compute()
     digest = hashlib.sha256(repr((parts, translation.get_language())).encode()).hexdigest()[:32]
-    key = f"hoptac:{name}:{current(connection)}:{digest}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, CACHE_SECONDS)
+    # Inside another figure's computation on the replica the data are that snapshot's.
+    version = current(connections[replica.REPLICA] if replica.active() else connection)
+    value = cache.get(_key(name, version, digest))
+    if value is not None:
+        return value
+    if replica.available() and not replica.active() and not connection.in_atomic_block:
+        computed = _compute_on_replica(version, compute)
+        if computed is not None:
+            seen, value = computed
+            cache.set(_key(name, seen, digest), value, CACHE_SECONDS)
+            return value
+    value = compute()
+    cache.set(_key(name, version, digest), value, CACHE_SECONDS)
     return value
+
+
+def _key(name: str, version: int, digest: str) -> str:
+    return f"hoptac:{name}:{version}:{digest}"
+
+
+def _compute_on_replica(version: int, compute: Callable[[], T]) -> tuple[int, T] | None:
+    """(the version of the replica's snapshot, `compute()` run in it), or None when the replica has not yet
+    replayed what the primary holds now (or does not answer): the caller computes on the primary."""
+    position = replica.primary_position()
+    try:
+        if not replica.replayed(position):
+            return None
+    except OperationalError as error:
+        replica.mark_down(error)
+        return None
+    try:
+        with transaction.atomic(using=replica.REPLICA):
+            seen = current(connections[replica.REPLICA])
+            if seen < version:  # only possible when the replica is not a standby of this primary
+                return None
+            with replica.reading():
+                return seen, compute()
+    except OperationalError as error:  # e.g. a query cancelled by a conflict with the standby's recovery
+        logger.warning(
+            "A figure could not be computed on the read replica (%s): the primary computes it", error
+        )
+        return None

@@ -41,7 +41,8 @@ if TYPE_CHECKING:
     from .scoping import AnyUser
 
 Comment = Literal["none", "optional", "required"]
-Stamp = Literal["submitted", "reviewed", "approved"]
+# Who took the step and when, in `<stamp>_by` and `<stamp>_at` ("done": a request carried out, hoptac.privacy).
+Stamp = Literal["submitted", "reviewed", "approved", "done"]
 # Who is told of a step (hoptac.notifications): "reviewers" — the people who may take a step on the object in
 # its new state (the nearest of them: the area's officers before the province's); "owners" — the people the
 # object belongs to (the workflow's `owners(obj)`: an organisation's representatives, an agency's users) and
@@ -88,12 +89,14 @@ class ReviewedModel(VersionedModel, ScopedModel):
         abstract = True
 
     @staticmethod
-    def state_field(states: type[models.TextChoices], verbose_name: StrOrPromise = "") -> models.CharField:
+    def state_field(
+        states: type[models.TextChoices], verbose_name: StrOrPromise = "", default: str = "draft"
+    ) -> models.CharField:
         return models.CharField(
             verbose_name or _("review state"),
             max_length=12,
             choices=states.choices,
-            default="draft",
+            default=default,
             editable=False,
             db_index=True,
         )
@@ -130,6 +133,7 @@ class Step:
     notify: tuple[Audience, ...] = ()  # who is told (hoptac.notifications)
     notice: StrOrPromise = ""  # what they are told, formatted with {"what": workflow.describe(obj)}
     event: str = ""  # the kind of notification (default: the step's name)
+    comment_field: str = "review_comment"  # where the step's comment is kept (e.g. what was done)
 
     def target_of(self, obj: Any) -> str:
         return self.target(obj) if callable(self.target) else self.target
@@ -251,7 +255,7 @@ def transition(obj: Any, step_name: str, *, user: AnyUser, comment: str = "") ->
             setattr(obj, f"{step.stamp}_at", _now_for(model, f"{step.stamp}_at"))
         setattr(obj, f"{step.stamp}_by", user)
     if step.stamp in ("reviewed", "approved") or step.comment != "none":
-        obj.review_comment = comment
+        setattr(obj, step.comment_field, comment)
     if workflow.before_save is not None:
         workflow.before_save(obj, step, user, comment)
     set_history_user(obj, user, reason=comment)

@@ -146,7 +146,7 @@ def rating_queues(*, user: User, kind: str, today: datetime.date) -> list[Queue]
         oldest[(row["year"], row["state"])] = row
     queues = []
     for year in sorted({year for year, _state in oldest}, reverse=True):
-        counts = scoring_selectors.calendar_counts(scoring_selectors.calendar(user=user, year=year))
+        counts = scoring_selectors.calendar_state_counts(user=user, year=year)
         for state, stamp, label in steps:
             found = oldest.get((year, state))
             if found is None or not counts.get(state):

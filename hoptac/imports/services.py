@@ -28,7 +28,9 @@ from hoptac.imports.importer import ImportRefused, import_registry
 from .models import ImportJob
 
 MAX_UPLOAD = 20 * 1024 * 1024
-INLINE_LIMIT = 64 * 1024  # files smaller than this are checked at once, larger ones in the background
+# Files up to this size are checked (and imported) at once, larger ones by the background worker
+# (settings HOPTAC_IMPORT_INLINE_BYTES: 0 sends every file to the worker).
+INLINE_LIMIT: int = settings.HOPTAC_IMPORT_INLINE_BYTES
 logger = logging.getLogger(__name__)
 
 

@@ -26,7 +26,13 @@ from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from hoptac.areas.models import AdminMap, AdminUnit, Level
 from hoptac.areas.selectors import commune_ids_within
 from hoptac.registry.choices import EXISTING_STATUSES
-from hoptac.registry.models import MEMBER_FIELDS, OFFICIAL_MEMBER_FIELDS, Organisation, YearlyReportState
+from hoptac.registry.models import (
+    MEMBER_FIELDS,
+    OFFICIAL_MEMBER_FIELDS,
+    Organisation,
+    YearlyReportState,
+    status_in_force_q,
+)
 
 from .choices import IndicatorKind
 from .loader import RATING_BANDS
@@ -277,9 +283,7 @@ def annotated_queryset(
     if extra is not None:
         qs = qs.filter(extra)
     # The status in force on `day`: the one change whose period [effective_from, effective_to) holds the day.
-    in_force = Q(status_changes__effective_from__lte=day) & (
-        Q(status_changes__effective_to__isnull=True) | Q(status_changes__effective_to__gt=day)
-    )
+    in_force = status_in_force_q(day, prefix="status_changes__")
     qs = qs.annotate(sc=FilteredRelation("status_changes", condition=in_force))
     if yearly:
         # "yr": the data the figure reads (by provenance); "ya": the year's data in any state (the counts).

@@ -1,5 +1,6 @@
 """The personal-data requests through the API (administrators): record, list, read, the person's data (JSON
-or .xlsx: a personal-data view in the audit trail), decide, correct, erase, mark as carried out."""
+or .xlsx: a personal-data view in the audit trail), the review steps (accept, refuse, complete: one action per
+step, hoptac.core.review), correct, erase."""
 
 from typing import Any
 
@@ -15,12 +16,14 @@ from hoptac.accounts import roles
 from hoptac.accounts.http import SignedInApiRequest
 from hoptac.core.api import ScopedModelSerializer, ScopedPrimaryKeyRelatedField
 from hoptac.core.downloads import XLSX, attachment
+from hoptac.core.review import ReviewActionsMixin
 from hoptac.registry.models import Organisation
 
 from . import services
 from .exports import person_workbook
-from .models import DataSubjectRequest, Decision
+from .models import DataSubjectRequest
 from .selectors import ORGANISATION_PERSONAL_FIELDS, USER_PERSONAL_FIELDS, person_data
+from .workflow import WORKFLOW
 
 
 class HandlesDataRequests(BasePermission):
@@ -31,10 +34,10 @@ class HandlesDataRequests(BasePermission):
 
 
 class DataSubjectRequestSerializer(ScopedModelSerializer):
-    created_by: serializers.SlugRelatedField = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
+    submitted_by: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
     )
-    decided_by: serializers.SlugRelatedField = serializers.SlugRelatedField(
+    reviewed_by: serializers.SlugRelatedField = serializers.SlugRelatedField(
         slug_field="username", read_only=True, allow_null=True
     )
     done_by: serializers.SlugRelatedField = serializers.SlugRelatedField(
@@ -47,24 +50,26 @@ class DataSubjectRequestSerializer(ScopedModelSerializer):
             "id",
             "reference",
             *services.REQUEST_FIELDS,
-            "decision",
-            "decision_note",
-            "decided_by",
-            "decided_at",
+            "state",
+            "submitted_by",
+            "submitted_at",
+            "reviewed_by",
+            "reviewed_at",
+            "review_comment",
             "done_by",
             "done_at",
             "outcome",
-            "created_by",
-            "created_at",
+            "version",
         ]
         read_only_fields = [
             "reference",
-            "decision",
-            "decision_note",
-            "decided_at",
+            "state",
+            "submitted_at",
+            "reviewed_at",
+            "review_comment",
             "done_at",
             "outcome",
-            "created_at",
+            "version",
         ]
 
 
@@ -95,21 +100,12 @@ class PersonDataSerializer(serializers.Serializer):
     users = PersonUserSerializer(many=True)
 
 
-class DecisionSerializer(serializers.Serializer):
-    decision = serializers.ChoiceField(choices=[Decision.ACCEPTED, Decision.REFUSED])
-    decision_note = serializers.CharField(required=False, allow_blank=True, default="")
-
-
 class CorrectionSerializer(serializers.Serializer):
     organisation = ScopedPrimaryKeyRelatedField(model=Organisation, scope_action="change")
     representative_name = serializers.CharField(required=False, allow_blank=True, max_length=120)
     representative_title = serializers.CharField(required=False, allow_blank=True, max_length=80)
     phone = serializers.CharField(required=False, allow_blank=True, max_length=30)
     email = serializers.EmailField(required=False, allow_blank=True)
-
-
-class CompleteSerializer(serializers.Serializer):
-    outcome = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class ErasureSerializer(serializers.Serializer):
@@ -119,15 +115,24 @@ class ErasureSerializer(serializers.Serializer):
 
 
 class DataSubjectRequestViewSet(
-    mixins.ListModelMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    ReviewActionsMixin,
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
     """Personal-data requests (Law 91/2025/QH15): a person asks to see, correct or erase their data."""
 
     request: SignedInApiRequest
     serializer_class = DataSubjectRequestSerializer
     permission_classes = [IsAuthenticated, HandlesDataRequests]
-    queryset = DataSubjectRequest.objects.select_related("created_by", "decided_by", "done_by")
     filter_backends: list[Any] = []
+    review_workflow = WORKFLOW
+
+    def get_queryset(self):
+        return DataSubjectRequest.objects.restrict(self.request.user).select_related(
+            "submitted_by", "reviewed_by", "done_by"
+        )
 
     def perform_create(self, serializer):
         serializer.instance = services.request_create(user=self.request.user, data=serializer.validated_data)
@@ -165,20 +170,6 @@ class DataSubjectRequestViewSet(
             content, content_type=XLSX, filename=f"hoptac-du-lieu-ca-nhan-{obj.reference}-{today:%Y%m%d}.xlsx"
         )
 
-    @extend_schema(request=DecisionSerializer, responses=DataSubjectRequestSerializer)
-    @action(detail=True, methods=["post"])
-    def decide(self, request, pk=None):
-        obj = self.get_object()
-        body = DecisionSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        services.request_decide(
-            user=request.user,
-            request_obj=obj,
-            decision=body.validated_data["decision"],
-            note=body.validated_data["decision_note"],
-        )
-        return self._answer(obj)
-
     @extend_schema(request=CorrectionSerializer, responses=DataSubjectRequestSerializer)
     @action(detail=True, methods=["post"])
     def correct(self, request, pk=None):
@@ -195,12 +186,3 @@ class DataSubjectRequestViewSet(
     def erase(self, request, pk=None):
         counts = services.erase(user=request.user, request_obj=self.get_object())
         return Response(counts)
-
-    @extend_schema(request=CompleteSerializer, responses=DataSubjectRequestSerializer)
-    @action(detail=True, methods=["post"])
-    def complete(self, request, pk=None):
-        obj = self.get_object()
-        body = CompleteSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        services.complete(user=request.user, request_obj=obj, outcome=body.validated_data["outcome"])
-        return self._answer(obj)

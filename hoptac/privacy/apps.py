@@ -7,3 +7,6 @@ class PrivacyConfig(AppConfig):
     label = "privacy"
     verbose_name = _("Personal data")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import workflow  # noqa: F401 — registers the review workflow

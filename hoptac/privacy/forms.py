@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hoptac.core.forms import date_field_setup
 
-from .models import DataSubjectRequest, Decision
+from .models import DataSubjectRequest
 from .services import REQUEST_FIELDS
 
 
@@ -20,16 +20,6 @@ class RequestForm(forms.ModelForm):
         date_field_setup(self.fields["received_on"])
 
 
-class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(
-        label=_("Decision"),
-        choices=[(Decision.ACCEPTED, Decision.ACCEPTED.label), (Decision.REFUSED, Decision.REFUSED.label)],
-    )
-    decision_note = forms.CharField(
-        label=_("Reason for the decision"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-
-
 class CorrectionForm(forms.Form):
     """The person's data on one organisation, as it should read."""
 
@@ -37,9 +27,3 @@ class CorrectionForm(forms.Form):
     representative_title = forms.CharField(label=_("Representative's title"), max_length=80, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     email = forms.EmailField(label=_("Email"), required=False)
-
-
-class CompleteForm(forms.Form):
-    outcome = forms.CharField(
-        label=_("What was done"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )

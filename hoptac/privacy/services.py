@@ -1,7 +1,8 @@
-"""Writes for a data subject's request: record it, decide it, correct the person's data through the registry's
-services (so the history says who, when and why), erase it (the personal fields blanked in the current records
-and in every historical version; the registry's figures untouched), mark it done. Each step is in the audit
-trail with the request's reference. Administrators only."""
+"""Writes for a data subject's request: record it, correct the person's data through the registry's services
+(so the history says who, when and why), erase it (the personal fields blanked in the current records and in
+every historical version; the registry's figures untouched). Deciding it and marking it carried out are steps
+of its review workflow (workflow.py, taken with hoptac.core.review.transition by the page and the API). Each
+step is in the audit trail with the request's reference. Administrators only."""
 
 from typing import Any
 
@@ -12,10 +13,11 @@ from django.utils.translation import gettext as _
 
 from hoptac.accounts import audit, roles
 from hoptac.accounts.models import AuditKind, User
+from hoptac.core.review import transition
 from hoptac.registry import services as registry_services
 from hoptac.registry.models import Organisation
 
-from .models import DataSubjectRequest, Decision, RequestKind
+from .models import DataSubjectRequest, RequestKind, RequestState
 from .selectors import ORGANISATION_PERSONAL_FIELDS, person_data
 
 REQUEST_FIELDS = [
@@ -27,6 +29,10 @@ REQUEST_FIELDS = [
     "subject_phone",
     "subject_email",
 ]
+
+
+# Why the numbering reads every request: references are unique over all of them.
+EVERY_REFERENCE = "a new request's reference follows every reference given"
 
 
 def _check(user: User) -> None:
@@ -42,8 +48,10 @@ def _event(
 
 def next_reference(year: int) -> str:
     prefix = f"YC-{year}-"
-    taken = DataSubjectRequest.objects.filter(reference__startswith=prefix).values_list(
-        "reference", flat=True
+    taken = (
+        DataSubjectRequest.objects.unrestricted(EVERY_REFERENCE)
+        .filter(reference__startswith=prefix)
+        .values_list("reference", flat=True)
     )
     number = max((int(r.removeprefix(prefix)) for r in taken), default=0) + 1
     return f"{prefix}{number:04d}"
@@ -52,7 +60,11 @@ def next_reference(year: int) -> str:
 @transaction.atomic
 def request_create(*, user: User, data: dict[str, Any]) -> DataSubjectRequest:
     _check(user)
-    obj = DataSubjectRequest(**{k: v for k, v in data.items() if k in REQUEST_FIELDS}, created_by=user)
+    obj = DataSubjectRequest(
+        **{k: v for k, v in data.items() if k in REQUEST_FIELDS},
+        submitted_by=user,
+        submitted_at=timezone.now(),
+    )
     if not (obj.subject_name.strip() or obj.subject_phone.strip() or obj.subject_email.strip()):
         raise ValidationError(
             {
@@ -68,34 +80,12 @@ def request_create(*, user: User, data: dict[str, Any]) -> DataSubjectRequest:
     return obj
 
 
-def _check_open(obj: DataSubjectRequest) -> None:
-    if obj.done_at is not None:
-        raise ValidationError(_("This request has already been carried out."))
-
-
-@transaction.atomic
-def request_decide(*, user: User, request_obj: DataSubjectRequest, decision: str, note: str = "") -> None:
-    _check(user)
-    _check_open(request_obj)
-    if request_obj.decision != Decision.PENDING:
-        raise ValidationError(_("This request has already been decided."))
-    if decision not in (Decision.ACCEPTED, Decision.REFUSED):
-        raise ValidationError({"decision": _("Choose to accept or to refuse the request.")})
-    if decision == Decision.REFUSED and not note.strip():
-        raise ValidationError({"decision_note": _("Say why the request is refused.")})
-    request_obj.decision = decision
-    request_obj.decision_note = note
-    request_obj.decided_by = user
-    request_obj.decided_at = timezone.now()
-    request_obj.save()
-    _event(user, request_obj, f"decided: {decision}")
-
-
 def _check_accepted(request_obj: DataSubjectRequest, kind: str) -> None:
-    _check_open(request_obj)
+    if request_obj.state == RequestState.DONE:
+        raise ValidationError(_("This request has already been carried out."))
     if request_obj.kind != kind:
         raise ValidationError(_("This is not what the request asks for."))
-    if request_obj.decision != Decision.ACCEPTED:
+    if request_obj.state != RequestState.ACCEPTED:
         raise ValidationError(_("The request must be accepted first."))
 
 
@@ -127,6 +117,7 @@ def erase(*, user: User, request_obj: DataSubjectRequest) -> dict[str, int]:
     organisations, their yearly data and statistics stay as they are. Returns the counts."""
     _check(user)
     _check_accepted(request_obj, RequestKind.ERASURE)
+    transition(request_obj, "erase", user=user)  # locks the request; refused if another took a step first
     found = person_data(request_obj)
     matches = found.matches
     reason = f"{request_obj.reference}: erasure"
@@ -154,8 +145,6 @@ def erase(*, user: User, request_obj: DataSubjectRequest) -> dict[str, int]:
         first_name="", last_name="", email=""
     )
     counts = {"organisations": len(found.organisations), "history_rows": history_rows, "accounts": accounts}
-    request_obj.done_by = user
-    request_obj.done_at = timezone.now()
     request_obj.outcome = (
         _(
             "Erased: %(organisations)s organisation(s), %(history_rows)s historical version(s), %(accounts)s account(s)."
@@ -172,19 +161,3 @@ def erase(*, user: User, request_obj: DataSubjectRequest) -> dict[str, int]:
         kind=AuditKind.ERASURE,
     )
     return counts
-
-
-@transaction.atomic
-def complete(*, user: User, request_obj: DataSubjectRequest, outcome: str = "") -> None:
-    """Mark an accepted access or correction request as carried out (an erasure is marked by `erase`)."""
-    _check(user)
-    _check_open(request_obj)
-    if request_obj.decision != Decision.ACCEPTED:
-        raise ValidationError(_("The request must be accepted first."))
-    if request_obj.kind == RequestKind.ERASURE:
-        raise ValidationError(_("An erasure is carried out with the erase button."))
-    request_obj.done_by = user
-    request_obj.done_at = timezone.now()
-    request_obj.outcome = outcome
-    request_obj.save()
-    _event(user, request_obj, "carried out")

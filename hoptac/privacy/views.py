@@ -1,6 +1,6 @@
 """The personal-data request pages (administrators): the list, a new request, one request with everything
-stored about the person (a personal-data view in the audit trail), its decision, corrections, erasure, and the
-person's data as .xlsx."""
+stored about the person (a personal-data view in the audit trail), its review steps (accept, refuse, mark as
+carried out: hoptac.core.review), corrections, erasure, and the person's data as .xlsx."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -14,12 +14,13 @@ from django.views.generic import CreateView, DetailView, ListView
 from hoptac.accounts import roles
 from hoptac.accounts.http import SignedInRequest
 from hoptac.core.downloads import XLSX, attachment
+from hoptac.core.review import ReviewStepMixin
 from hoptac.registry.models import Organisation
 
 from . import services
 from .exports import person_workbook
-from .forms import CompleteForm, CorrectionForm, DecisionForm, RequestForm
-from .models import DataSubjectRequest, Decision, RequestKind
+from .forms import CorrectionForm, RequestForm
+from .models import DataSubjectRequest, RequestKind, RequestState
 from .selectors import ORGANISATION_PERSONAL_FIELDS, WHOLE_REGISTRY, person_data
 
 
@@ -35,7 +36,11 @@ class RequestListView(AdminOnlyMixin, ListView):
     template_name = "privacy/request_list.html"
     context_object_name = "requests"
     paginate_by = 50
-    queryset = DataSubjectRequest.objects.select_related("created_by", "decided_by", "done_by")
+
+    def get_queryset(self):
+        return DataSubjectRequest.objects.restrict(self.request.user).select_related(
+            "submitted_by", "reviewed_by", "done_by"
+        )
 
 
 class RequestCreateView(AdminOnlyMixin, CreateView):
@@ -57,18 +62,26 @@ def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-class RequestDetailView(AdminOnlyMixin, DetailView):
+class RequestDetailView(AdminOnlyMixin, ReviewStepMixin, DetailView):
     request: SignedInRequest
     template_name = "privacy/request_detail.html"
     context_object_name = "data_request"
-    model = DataSubjectRequest
+
+    def get_queryset(self):
+        return DataSubjectRequest.objects.restrict(self.request.user).select_related(
+            "submitted_by", "reviewed_by", "done_by"
+        )
+
+    def review_object(self) -> DataSubjectRequest:
+        return self.object
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         obj = self.object
         found = person_data(obj)
+        accepted = obj.state == RequestState.ACCEPTED
         corrections = []
-        if obj.kind == RequestKind.CORRECTION and obj.decision == Decision.ACCEPTED and obj.done_at is None:
+        if obj.kind == RequestKind.CORRECTION and accepted:
             corrections = [
                 (
                     organisation,
@@ -79,20 +92,12 @@ class RequestDetailView(AdminOnlyMixin, DetailView):
                 )
                 for organisation in found.organisations
             ]
+        context.setdefault("review", self.review_context()["review"])
         context.update(
             {
                 "found": found,
-                "personal_fields": ORGANISATION_PERSONAL_FIELDS,
-                "decision_form": kwargs.get("decision_form") or DecisionForm(),
-                "complete_form": CompleteForm(),
                 "corrections": corrections,
-                "can_decide": obj.decision == Decision.PENDING and obj.done_at is None,
-                "can_erase": obj.kind == RequestKind.ERASURE
-                and obj.decision == Decision.ACCEPTED
-                and obj.done_at is None,
-                "can_complete": obj.kind != RequestKind.ERASURE
-                and obj.decision == Decision.ACCEPTED
-                and obj.done_at is None,
+                "can_erase": obj.kind == RequestKind.ERASURE and accepted,
             }
         )
         return context
@@ -100,19 +105,10 @@ class RequestDetailView(AdminOnlyMixin, DetailView):
     def post(self, request, *args, **kwargs):
         self.object = obj = self.get_object()
         action = request.POST.get("action")
+        if action not in ("correct", "erase"):  # a review step: accept, refuse, mark as carried out
+            return super().post(request, *args, **kwargs)
         try:
-            if action == "decide":
-                form = DecisionForm(request.POST)
-                if not form.is_valid():
-                    return self.render_to_response(self.get_context_data(decision_form=form))
-                services.request_decide(
-                    user=request.user,
-                    request_obj=obj,
-                    decision=form.cleaned_data["decision"],
-                    note=form.cleaned_data["decision_note"],
-                )
-                messages.success(request, _("The decision is recorded."))
-            elif action == "correct":
+            if action == "correct":
                 organisation = get_object_or_404(
                     Organisation.objects.unrestricted(WHOLE_REGISTRY), pk=request.POST.get("organisation")
                 )
@@ -129,7 +125,7 @@ class RequestDetailView(AdminOnlyMixin, DetailView):
                 messages.success(
                     request, _("Corrected on %(organisation)s.") % {"organisation": organisation.name}
                 )
-            elif action == "erase":
+            else:
                 counts = services.erase(user=request.user, request_obj=obj)
                 messages.success(
                     request,
@@ -138,13 +134,6 @@ class RequestDetailView(AdminOnlyMixin, DetailView):
                     )
                     % counts,
                 )
-            elif action == "complete":
-                complete = CompleteForm(request.POST)
-                complete.is_valid()
-                services.complete(
-                    user=request.user, request_obj=obj, outcome=complete.cleaned_data.get("outcome", "")
-                )
-                messages.success(request, _("The request is marked as carried out."))
         except ValidationError as error:
             messages.error(request, _error_text(error))
         return redirect("privacy:request_detail", obj.pk)
@@ -154,7 +143,7 @@ class RequestExportView(AdminOnlyMixin, View):
     request: SignedInRequest
 
     def get(self, request, pk):
-        obj = get_object_or_404(DataSubjectRequest, pk=pk)
+        obj = get_object_or_404(DataSubjectRequest.objects.restrict(request.user), pk=pk)
         content = person_workbook(obj, person_data(obj))
         today = timezone.localdate()
         return attachment(

@@ -55,6 +55,7 @@ class OrganisationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 @admin.register(YearlyReport)
 class YearlyReportAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["organisation", "year", "revenue", "profit", "workers", "in_value_chain", "high_tech"]
+    ordering = ["organisation__name_sort", "organisation_id", "-year"]
     list_filter = ["year", "in_value_chain", "high_tech", "organisation__kind"]
     search_fields = ["organisation__name_folded"]
     raw_id_fields = ["organisation"]

@@ -58,15 +58,34 @@ def area_condition(unit: AdminUnit, *, prefix: str = "") -> Q:
     return Q(**{f"{prefix}{field}": ids})
 
 
+def status_in_force_q(day: datetime.date, *, prefix: str = "") -> Q:
+    """A Q over StatusChange fields (with `prefix`, e.g. "status_changes__") for the one change in force on
+    `day`: the change whose period [effective_from, effective_to) holds the day. Periods of one organisation
+    never overlap (`one_status_per_day`; `effective_to` is the next change's `effective_from`, kept by
+    status_periods_refresh), so an organisation joins at most one such row: "status on a day" is a plain
+    join, set-based in SQL, instead of a correlated subquery per organisation (docs/decisions/0036)."""
+    return Q(**{f"{prefix}effective_from__lte": day}) & (
+        Q(**{f"{prefix}effective_to__isnull": True}) | Q(**{f"{prefix}effective_to__gt": day})
+    )
+
+
 class OrganisationQuerySet(ScopedQuerySet["Organisation"]):
     def with_status_on(self, day: datetime.date) -> "OrganisationQuerySet":
-        """Annotate `status_on`: the legal status in force on `day` (None before the first record)."""
-        latest = (
-            StatusChange.objects.filter(organisation=models.OuterRef("pk"), effective_from__lte=day)
-            .order_by("-effective_from", "-pk")
-            .values("status")[:1]
+        """Annotate `status_on`: the legal status in force on `day` (None before the first record) — one
+        LEFT JOIN to the change whose period holds the day (`status_in_force_q`)."""
+        alias = f"status_period_{day:%Y%m%d}"
+        # Already joined for this day (the registry's status and "as of" filters both ask): reuse the join
+        # (Django keeps a queryset's FilteredRelations in Query._filtered_relations, which the stubs omit).
+        if alias in getattr(self.query, "_filtered_relations", {}):
+            return self.annotate(status_on=models.F(f"{alias}__status"))
+        return self.annotate(
+            **{
+                alias: models.FilteredRelation(
+                    "status_changes", condition=status_in_force_q(day, prefix="status_changes__")
+                )
+            },
+            status_on=models.F(f"{alias}__status"),
         )
-        return self.annotate(status_on=models.Subquery(latest))
 
     def existing_on(self, day: datetime.date) -> "OrganisationQuerySet":
         """Organisations on the books on `day`: founded by then and not (yet) dissolved."""
@@ -409,7 +428,9 @@ class YearlyReport(ReviewedModel):
     class Meta:
         verbose_name = _("yearly report")
         verbose_name_plural = _("yearly reports")
-        ordering = ["organisation", "-year"]
+        # No default ordering: "organisation" ordered by the organisation's name, a join to the registry in every
+        # query of yearly reports, subqueries and counts included (issue 15). Lists say their order
+        # (selectors.yearly_report_list, tables.YearlyReportTable, the admin).
         constraints = [models.UniqueConstraint(fields=["organisation", "year"], name="one_report_per_year")]
 
     def __str__(self) -> str:

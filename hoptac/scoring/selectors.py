@@ -9,12 +9,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypedDict, overload
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, FilteredRelation, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from hoptac.accounts.models import User
+from hoptac.accounts.roles import organisation_reach
 from hoptac.areas.models import AdminUnit
+from hoptac.core import dataversion
 from hoptac.core.scoping import Action
 from hoptac.registry.choices import OrganisationKind, Sector
 from hoptac.registry.models import Organisation, OrganisationQuerySet, YearlyReport
@@ -352,19 +354,21 @@ if TYPE_CHECKING:
 def calendar(*, user: User, year: int, area: AdminUnit | None = None) -> QuerySet[CalendarOrganisation]:
     """The organisations rated for `year` in the user's scope (and `area`), each annotated with its
     assessment of that year: `assessment_id`, `assessment_state` (None: not started), `assessment_band`,
-    totals and submission time."""
-    own = Assessment.objects.unrestricted("correlated with the scoped organisations below").filter(
-        organisation=OuterRef("pk"), year=year
-    )
+    totals and submission time.
+
+    One LEFT JOIN to the year's assessment (at most one per organisation and year: `one_assessment_per_year`),
+    so the counts and the page are set-based; a correlated subquery per organisation and column cost seconds
+    on a national registry (docs/decisions/0036-cold-pages.md)."""
     qs: QuerySet[Organisation] = evaluable_organisations(user=user, year=year).in_area(area)
     return qs.annotate(
-        assessment_id=Subquery(own.values("pk")[:1]),
-        assessment_state=Subquery(own.values("state")[:1]),
-        assessment_band=Subquery(own.values("band")[:1]),
-        assessment_self_total=Subquery(own.values("self_total")[:1]),
-        assessment_official_total=Subquery(own.values("official_total")[:1]),
-        assessment_submitted_at=Subquery(own.values("submitted_at")[:1]),
-        assessment_scheme=Subquery(own.values("scheme__short_name")[:1]),
+        own=FilteredRelation("assessments", condition=Q(assessments__year=year)),
+        assessment_id=F("own__id"),
+        assessment_state=F("own__state"),
+        assessment_band=F("own__band"),
+        assessment_self_total=F("own__self_total"),
+        assessment_official_total=F("own__official_total"),
+        assessment_submitted_at=F("own__submitted_at"),
+        assessment_scheme=F("own__scheme__short_name"),
     ).select_related("commune_current", "commune_legacy__parent")
 
 
@@ -374,6 +378,17 @@ def calendar_counts(queryset: QuerySet[CalendarOrganisation]) -> dict[str, int]:
         counts[row["assessment_state"] or NOT_STARTED] += row["n"]
     counts["total"] = sum(counts[s] for s in CALENDAR_STATES)
     return counts
+
+
+def calendar_state_counts(*, user: User, year: int, area: AdminUnit | None = None) -> dict[str, int]:
+    """`calendar_counts` of the user's calendar for `year` (and `area`), cached by data version and keyed by
+    the organisations the user may see (hoptac.core.dataversion): the rating page, the /tasks/ deadlines
+    and every officer page's menu (the desk's review queues) read it."""
+    return dataversion.cached(
+        "calendar_counts",
+        (year, organisation_reach(user, "view").key(), area.pk if area else None),
+        lambda: calendar_counts(calendar(user=user, year=year, area=area)),
+    )
 
 
 def filter_calendar_state(

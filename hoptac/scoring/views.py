@@ -73,7 +73,7 @@ class CalendarView(LoginRequiredMixin, TemplateView):
         if form.is_valid():
             year, area = form.cleaned_data["year"], form.cleaned_data["area"]
         queryset = selectors.calendar(user=user, year=year, area=area)
-        counts = selectors.calendar_counts(queryset)
+        counts = selectors.calendar_state_counts(user=user, year=year, area=area)
         state = self.request.GET.get("state") or ""
         if state not in selectors.CALENDAR_STATES:
             state = ""

@@ -439,16 +439,12 @@ def evaluation_items(
         from hoptac.scoring import selectors as scoring
     except ImportError:  # pragma: no cover - the app is being built
         return []
-    if not all(hasattr(scoring, name) for name in ("schemes_for_year", "calendar", "calendar_counts")):
+    if not all(hasattr(scoring, name) for name in ("schemes_for_year", "calendar_state_counts")):
         return []
     schemes = scoring.schemes_for_year(year)
     if not schemes:
         return []
-    counts = dataversion.cached(
-        "evaluation_counts",
-        (year, organisation_reach(user, "view").key(), area.pk if area else None),
-        lambda: scoring.calendar_counts(scoring.calendar(user=user, year=year, area=area)),
-    )
+    counts = scoring.calendar_state_counts(user=user, year=year, area=area)
     if not counts.get("total"):
         return []
     done_after = {

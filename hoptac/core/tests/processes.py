@@ -2,7 +2,8 @@
 run in a process of its own against the test database, which the test may kill (SIGKILL: no clean-up of any
 kind) in the middle, then read what is left with one more process. Used by
 hoptac/imports/tests/test_d2_jobs.py (hoptac/imports/tests/worker_process.py) and
-hoptac/core/tests/test_review_faults.py (hoptac/core/tests/review_worker.py)."""
+hoptac/core/tests/test_review_faults.py (hoptac/core/tests/review_worker.py); `SharedDatabase` also by
+hoptac/tests/test_several_processes.py (two web servers and two task workers on one database)."""
 
 import os
 import sqlite3

@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from hoptac.accounts.models import AuditEvent, AuditKind, Role
 from hoptac.accounts.tests.factories import UserFactory
 from hoptac.privacy import services
-from hoptac.privacy.models import DataSubjectRequest, Decision, RequestKind
+from hoptac.privacy.models import DataSubjectRequest, RequestKind, RequestState
 from hoptac.privacy.selectors import person_data
 from hoptac.registry import services as registry_services
 from hoptac.registry.models import Organisation, YearlyReport
@@ -97,7 +97,7 @@ def test_the_request_page_shows_and_exports_the_data_and_is_audited(client, peop
     )
     request_obj = DataSubjectRequest.objects.get()
     assert response.status_code == 302 and request_obj.reference == "YC-2026-0001"
-    assert request_obj.created_by == people["admin"]
+    assert request_obj.submitted_by == people["admin"] and request_obj.state == RequestState.RECEIVED
     assert AuditEvent.objects.filter(kind=AuditKind.DATA_REQUEST, detail__startswith="YC-2026-0001").exists()
     assert "YC-2026-0001" in client.get(reverse("privacy:request_list")).content.decode()
 
@@ -117,15 +117,25 @@ def test_the_request_page_shows_and_exports_the_data_and_is_audited(client, peop
         kind=AuditKind.EXPORT, detail="privacy:request_export (personal data)"
     ).exists()
 
-    client.post(
-        reverse("privacy:request_detail", args=[request_obj.pk]), {"action": "decide", "decision": "accepted"}
-    )
-    client.post(
-        reverse("privacy:request_detail", args=[request_obj.pk]), {"action": "complete", "outcome": "Đã gửi"}
-    )
+    url = reverse("privacy:request_detail", args=[request_obj.pk])
+    # The review steps are the project's one workflow (hoptac.core.review): its panel on the page.
+    assert 'value="accept"' in page and 'value="refuse"' in page and 'value="complete"' not in page
+    client.post(url, {"decision": "accept", "comment": "Đúng người yêu cầu"})
     request_obj.refresh_from_db()
-    assert request_obj.decision == Decision.ACCEPTED and request_obj.decided_by == people["admin"]
+    assert request_obj.state == RequestState.ACCEPTED and request_obj.reviewed_by == people["admin"]
+    assert request_obj.review_comment == "Đúng người yêu cầu" and request_obj.reviewed_at is not None
+    assert 'value="complete"' in client.get(url).content.decode()
+    client.post(url, {"decision": "complete", "comment": "Đã gửi"})
+    request_obj.refresh_from_db()
+    assert request_obj.state == RequestState.DONE and request_obj.outcome == "Đã gửi"
+    assert request_obj.review_comment == "Đúng người yêu cầu"  # the decision's reason stays
     assert request_obj.done_by == people["admin"] and request_obj.done_at is not None
+    steps = AuditEvent.objects.filter(kind=AuditKind.DATA_REQUEST).values_list("detail", flat=True)
+    assert {"YC-2026-0001: accept (received → accepted)", "YC-2026-0001: complete (accepted → done)"} <= set(
+        steps
+    )
+    page = client.get(url).content.decode()
+    assert "Đã gửi" in page and 'value="complete"' not in page
 
 
 def test_a_correction_goes_through_the_registry_history(client, people):
@@ -145,7 +155,7 @@ def test_a_correction_goes_through_the_registry_history(client, people):
     client.post(url, correction)
     own.refresh_from_db()
     assert own.phone == "0912.345.678"  # not accepted yet: nothing changed
-    client.post(url, {"action": "decide", "decision": "accepted"})
+    client.post(url, {"decision": "accept"})
     client.post(url, correction)
     own.refresh_from_db()
     assert (own.phone, own.representative_title) == ("0912 999 888", "Chủ tịch HĐQT")
@@ -168,9 +178,13 @@ def test_erasure_blanks_the_person_everywhere_and_keeps_the_statistics(client, p
     client.force_login(admin)
     client.post(url, {"action": "erase"})
     assert Organisation.objects.get(pk=own.pk).representative_name == NAME  # not decided: refused
-    refused = client.post(url, {"action": "decide", "decision": "refused"}, follow=True)
+    refused = client.post(url, {"decision": "refuse"}, follow=True)
     assert "Hãy nêu lý do" in refused.content.decode()
-    client.post(url, {"action": "decide", "decision": "accepted", "decision_note": "Đúng người"})
+    assert DataSubjectRequest.objects.get().state == RequestState.RECEIVED
+    # An erasure is not marked carried out by hand: only the erase button carries it out.
+    client.post(url, {"decision": "accept", "comment": "Đúng người"})
+    assert 'value="complete"' not in client.get(url).content.decode()
+    assert client.post(url, {"decision": "complete"}).status_code == 403
     organisations, reports = Organisation.objects.count(), list(YearlyReport.objects.values())
     client.post(url, {"action": "erase"})
 
@@ -205,6 +219,7 @@ def test_erasure_blanks_the_person_everywhere_and_keeps_the_statistics(client, p
     assert event.username == "quantri"
     request_obj.refresh_from_db()
     assert request_obj.done_by == admin and "3 phiên bản lịch sử" in request_obj.outcome
+    assert request_obj.state == RequestState.DONE and request_obj.review_comment == "Đúng người"
     # Once done, it is done.
     again = client.post(url, {"action": "erase"}, follow=True)
     assert "đã được thực hiện" in again.content.decode()
@@ -219,7 +234,7 @@ def test_the_api_handles_a_request_end_to_end(people):
     )
     assert created.status_code == 201, created.json()
     pk = created.json()["id"]
-    assert created.json()["reference"].startswith("YC-") and created.json()["created_by"] == "quantri"
+    assert created.json()["reference"].startswith("YC-") and created.json()["submitted_by"] == "quantri"
     data = api.get(f"{API}{pk}/data/").json()
     assert [o["name"] for o in data["organisations"]] == ["HTX An Phú"]
     assert len(data["history"]) == 3 and data["users"][0]["username"] == "an.daidien"
@@ -228,10 +243,19 @@ def test_the_api_handles_a_request_end_to_end(people):
     assert export.status_code == 200 and export["Content-Disposition"].startswith("attachment")
     early = api.post(f"{API}{pk}/erase/")
     assert early.status_code == 400
-    assert api.post(f"{API}{pk}/decide/", {"decision": "accepted"}).json()["decided_by"] == "quantri"
+    refused = api.post(f"{API}{pk}/refuse/")
+    assert refused.status_code == 400 and "comment" in refused.json()
+    accepted = api.post(f"{API}{pk}/accept/", {"comment": "Đúng người"}).json()
+    assert (accepted["state"], accepted["reviewed_by"], accepted["review_comment"]) == (
+        "accepted",
+        "quantri",
+        "Đúng người",
+    )
+    assert api.post(f"{API}{pk}/complete/").status_code == 403  # an erasure: the erase action
     erased = api.post(f"{API}{pk}/erase/")
     assert erased.status_code == 200 and erased.json()["organisations"] == 1
-    assert api.get(f"{API}{pk}/").json()["done_by"] == "quantri"
+    done = api.get(f"{API}{pk}/").json()
+    assert (done["done_by"], done["state"]) == ("quantri", "done")
     assert Organisation.objects.get(pk=people["own"].pk).phone == ""
 
 
@@ -246,8 +270,8 @@ def test_only_administrators_handle_requests(client, people, role):
     api.force_authenticate(user)
     assert api.get(API).status_code == 403
     assert api.get(f"{API}{request_obj.pk}/data/").status_code == 403
-    assert api.post(f"{API}{request_obj.pk}/decide/", {"decision": "accepted"}).status_code == 403
-    assert DataSubjectRequest.objects.get().decision == Decision.PENDING
+    assert api.post(f"{API}{request_obj.pk}/accept/").status_code == 403
+    assert DataSubjectRequest.objects.get().state == RequestState.RECEIVED
 
 
 def test_the_organisation_history_api_is_a_personal_data_view(people):

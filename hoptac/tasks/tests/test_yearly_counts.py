@@ -130,3 +130,38 @@ def test_cached_counts_follow_committed_writes(map_back, django_db_blocker):
     after = selectors.yearly_data_item(user=user, year=2024, today=TODAY).counts
     assert after == reference_counts(user=user, year=2024)
     assert after["on_time"] == first["on_time"] + 1 and after["missing"] == first["missing"] - 1
+
+
+@pytest.mark.parametrize("page", ["tasks:calendar", "tasks:overdue"])
+def test_pages_cost_the_same_queries_for_5_and_50_organisations(client, world, monkeypatch, page):
+    """The yearly-data and evaluation counts are set-based: more organisations, not more queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from hoptac.tasks import views
+
+    monkeypatch.setattr(views, "_today", lambda: TODAY)
+    hai_minh, _giao_xuan = hai_minh_and_giao_xuan()
+    client.force_login(world["coordinator"])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse(page)).status_code == 200
+        return len(captured)
+
+    def organisations(count: int) -> None:
+        for n in range(count):
+            organisation = OrganisationFactory(commune_legacy=hai_minh)
+            if n % 2:
+                YearlyReport.objects.create(
+                    organisation=organisation,
+                    year=2025,
+                    state=YearlyReportState.SUBMITTED,
+                    submitted_at=D(2025, 12, 1),
+                )
+
+    organisations(5)
+    small = queries()
+    organisations(45)
+    assert queries() == small

@@ -350,6 +350,8 @@ SPECTACULAR_SETTINGS = {
         "YearlyReportStateEnum": "hoptac.registry.models.YearlyReportState",
         "DataRequestKindEnum": "hoptac.privacy.models.RequestKind",
         "DataRequestStateEnum": "hoptac.privacy.models.RequestState",
+        "AreaLevelEnum": "hoptac.plans.indicators.AREA_LEVELS",
+        "LevelEnum": "hoptac.areas.models.Level",
     },
 }
 

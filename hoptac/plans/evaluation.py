@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 
 from hoptac.accounts.models import User
@@ -350,14 +351,18 @@ def breakdown(
     user: User | None,
     provisional: bool = False,
     results: list[TargetResult] | None = None,
+    narrow: Q | None = None,
 ) -> dict[object, dict[int, Measure]]:
-    """Values per commune (either map), district or sector, counting only the organisations `user` may
-    see (the plan-wide totals, computed by `evaluate`, stay whole; `user=None`: the whole territory, for
+    """Values per commune (either map), district, province or sector, counting only the organisations `user`
+    may see (the plan-wide totals, computed by `evaluate`, stay whole; `user=None`: the whole territory, for
     the province's own yearly report). With `results`, each target is broken down at the date of its
-    headline figure (the same data year); else at `as_of`."""
+    headline figure (the same data year); else at `as_of`. `narrow` limits the organisations further (a
+    drill-down into one province: `indicators.within_area_q`)."""
     from hoptac.registry.models import Organisation
 
     extra = Organisation.scope.condition(user, "view") if user is not None else None
+    if narrow is not None:
+        extra = narrow if extra is None else extra & narrow
     wanted = {t.pk for t in targets}
     days = (
         _figure_days([r for r in results if r.target.pk in wanted], as_of)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl.styles import Alignment
 
 from hoptac.accounts.models import User
-from hoptac.areas.models import AdminMap
+from hoptac.areas.models import AdminMap, AdminUnit, map_period
 from hoptac.core import dataversion
 from hoptac.core.formatting import format_date
 from hoptac.core.workbooks import (
@@ -279,3 +279,52 @@ def _plan_export(*, plan: Plan, as_of: datetime.date, admin_map: str, user: User
 
 def export_filename(plan: Plan, as_of: datetime.date, provisional: bool = False) -> str:
     return f"hoptac-{plan.code}-{as_of:%Y%m%d}{'-tam-tinh' if provisional else ''}.xlsx"
+
+
+def plan_areas_export(
+    *, plan: Plan, as_of: datetime.date, parent: AdminUnit | None, user: User, provisional: bool = False
+) -> bytes:
+    """The .xlsx of the comparison of areas: every target as of the date (plan-wide), then one sheet with
+    every numeric target per province of the plan's map (or per commune of the province `parent`), each
+    target for the year of its figure, limited to the user's scope. Cached by data version and reach."""
+    parts = (
+        plan.pk,
+        as_of.isoformat(),
+        parent.pk if parent else None,
+        provisional,
+        selectors.reach_key(user),
+    )
+
+    def build() -> bytes:
+        results = selectors.plan_evaluate(plan=plan, as_of=as_of, provisional=provisional)
+        level = "commune" if parent is not None else "province"
+        rows = selectors.plan_areas(
+            plan=plan,
+            targets=[r.target for r in results],
+            as_of=as_of,
+            level=level,
+            parent=parent,
+            user=user,
+            provisional=provisional,
+            results=results,
+        )
+        if parent is None:
+            title, header = str(_("By province")), str(_("Province"))
+        else:
+            title = _("Communes of %(name)s") % {"name": parent.name}
+            header = str(_("Commune"))
+        sheet = BreakdownSheet(
+            sheet_name=title, title=f"{title} ({map_period(plan.scope_map)})", group_header=header, rows=rows
+        )
+        return plan_workbook(
+            plan=plan, results=results, breakdowns=[sheet], as_of=as_of, provisional=provisional
+        )
+
+    return dataversion.cached("plan_areas_export", parts, build)
+
+
+def areas_filename(
+    plan: Plan, as_of: datetime.date, parent: AdminUnit | None = None, provisional: bool = False
+) -> str:
+    where = f"-xa-{parent.code}" if parent is not None else "-tinh"
+    return f"hoptac-{plan.code}{where}-{as_of:%Y%m%d}{'-tam-tinh' if provisional else ''}.xlsx"

@@ -23,7 +23,7 @@ from django.db.models import Avg, Count, Exists, F, FilteredRelation, OuterRef, 
 from django.db.models.expressions import Combinable
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 
-from hoptac.areas.models import AdminMap, AdminUnit
+from hoptac.areas.models import AdminMap, AdminUnit, Level
 from hoptac.areas.selectors import commune_ids_within
 from hoptac.registry.choices import EXISTING_STATUSES
 from hoptac.registry.models import (
@@ -45,9 +45,40 @@ GROUPINGS = {
     "commune_legacy": "commune_legacy",
     "district_legacy": "commune_legacy__parent",
     "commune_current": "commune_current",
+    "province_legacy": "commune_legacy__province",
+    "province_current": "commune_current__province",
     "sector": "sector",
     "kind": "kind",
 }
+# The groupings whose groups are administrative units (a per-capita figure divides by the unit's own reference).
+AREA_GROUPINGS = (
+    "commune_legacy",
+    "district_legacy",
+    "commune_current",
+    "province_legacy",
+    "province_current",
+)
+# Grouping by area (the national comparison, docs/decisions/0035-national-comparison.md): the level and the
+# map give the grouping; `parent` narrows the organisations to one unit (a province's communes).
+AREA_LEVELS = ("province", "commune")
+
+
+def area_grouping(level: str, admin_map: str) -> str:
+    """The `group_by` of `compute` that groups by the units of `level` on `admin_map`."""
+    if level not in AREA_LEVELS:
+        raise ValueError(level)
+    return f"{level}_{admin_map}"
+
+
+def within_area_q(unit: AdminUnit, admin_map: str) -> Q:
+    """Organisations located in `unit` (a province, a district or a commune) on `admin_map`: the narrowing
+    of a drill-down (a province → its communes)."""
+    column = f"commune_{admin_map}"
+    if unit.level == Level.COMMUNE:
+        return Q(**{column: unit.pk})
+    if unit.level == Level.DISTRICT:
+        return Q(**{f"{column}__parent": unit.pk})
+    return Q(**{f"{column}__province": unit.pk})
 
 
 def data_year_for(day: datetime.date) -> int:
@@ -386,6 +417,27 @@ def _reference(
     return sum(values.filter(year=used).values_list("value", flat=True)), used
 
 
+def _references_by_area(
+    plan: Plan, code: str, year: int, area_ids: list[int]
+) -> dict[int, tuple[float | None, int | None]]:
+    """`_reference` of each area alone, in one query (a breakdown by area divides each group by its own
+    reference value): {area id: (value, year used)}."""
+    found: dict[int, dict[int, float]] = {}
+    values = ReferenceValue.objects.filter(series__plan=plan, series__code=code, area__in=area_ids)
+    for area, value_year, value in values.values_list("area_id", "year", "value"):
+        found.setdefault(area, {})[value_year] = found.get(area, {}).get(value_year, 0.0) + value
+    out: dict[int, tuple[float | None, int | None]] = {}
+    for area in area_ids:
+        years = sorted(found.get(area, {}))
+        if not years:
+            out[area] = (None, None)
+            continue
+        earlier = [y for y in years if y <= year]
+        used = earlier[-1] if earlier else years[0]
+        out[area] = (found[area][used], used)
+    return out
+
+
 def _measure(
     target: Target,
     row: dict[str, Any],
@@ -394,8 +446,9 @@ def _measure(
     area_id: int | None = None,
     *,
     provisional: bool = False,
+    reference: tuple[float | None, int | None] | None = None,
 ) -> Measure:
-    measure = _value_measure(target, row, plan, year, area_id)
+    measure = _value_measure(target, row, plan, year, area_id, reference)
     measure.data_year = year
     measure.provisional = provisional
     key = f"t{target.pk}_"
@@ -408,7 +461,12 @@ def _measure(
 
 
 def _value_measure(
-    target: Target, row: dict[str, Any], plan: Plan, year: int, area_id: int | None = None
+    target: Target,
+    row: dict[str, Any],
+    plan: Plan,
+    year: int,
+    area_id: int | None = None,
+    known_reference: tuple[float | None, int | None] | None = None,
 ) -> Measure:
     key = f"t{target.pk}_"
     if target.kind in (IndicatorKind.COUNT, IndicatorKind.FLOW):
@@ -429,7 +487,7 @@ def _value_measure(
     if target.kind == IndicatorKind.PER_CAPITA:
         total = row[f"{key}value"]
         # Plan-wide: the plan's areas. By commune/district: that area's own reference value, or none.
-        reference, used = _reference(
+        reference, used = known_reference or _reference(
             plan, target.indicator["reference"], year, [area_id] if area_id else None
         )
         value = float(total) / reference * 100 if total is not None and reference else None
@@ -478,12 +536,21 @@ def compute(
         flow_year = day.year if target.kind == IndicatorKind.FLOW else year
         aggregates.update(_aggregates(target, day, flow_year, provisional))
     if group_by is None:
-        rows = {None: qs.aggregate(**aggregates)}
+        rows: dict[Any, dict[str, Any]] = {None: qs.aggregate(**aggregates)}
     else:
         column = GROUPINGS[group_by]
         rows = {row[column]: row for row in qs.values(column).annotate(**aggregates)}
     result: dict[Any, dict[int, Measure]] = {}
-    by_area = group_by in ("commune_legacy", "district_legacy", "commune_current")
+    by_area = group_by in AREA_GROUPINGS
+    # Grouped by area, each per-capita target reads every group's reference value in one query.
+    references: dict[int, dict[int, tuple[float | None, int | None]]] = {}
+    if by_area:
+        areas = [group for group in rows if group is not None]
+        references = {
+            t.pk: _references_by_area(plan, t.indicator["reference"], year, areas)
+            for t in numeric
+            if t.kind == IndicatorKind.PER_CAPITA
+        }
     flows = {t.pk for t in numeric if t.kind == IndicatorKind.FLOW}
     for group, row in rows.items():
         if group_by is None:
@@ -492,7 +559,16 @@ def compute(
             # A group without an area of its own (a sector, a kind) has no reference value: area_id -1.
             area = group if by_area and group is not None else -1
             result[group] = {
-                t.pk: _measure(t, row, plan, year, area, provisional=provisional) for t in numeric
+                t.pk: _measure(
+                    t,
+                    row,
+                    plan,
+                    year,
+                    area,
+                    provisional=provisional,
+                    reference=references.get(t.pk, {}).get(area),
+                )
+                for t in numeric
             }
     for measures in result.values():
         for pk in flows & measures.keys():

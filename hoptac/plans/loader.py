@@ -38,6 +38,8 @@ YEARLY_FIGURES = [
     "equity",
 ]
 RATING_BANDS = ["good", "fair", "average", "weak"]
+# `plan.scope.areas: all`: the plan covers every province of its map (the national plan of NQ 20-NQ/TW).
+ALL_PROVINCES = "all"
 NUMBER: dict[str, Any] = {"type": "number"}
 # A condition on one yearly figure of an organisation: bounds on the data year's value, or on its average
 # over the `average_years` years ending with the data year.
@@ -120,7 +122,13 @@ PLAN_SCHEMA: dict[str, Any] = {
                     "required": ["map", "areas"],
                     "properties": {
                         "map": {"enum": ["legacy", "current"]},
-                        "areas": {"type": "array", "minItems": 1, "items": {"type": "string"}},
+                        # Codes of units on the map, or "all": every province of the map (a national plan).
+                        "areas": {
+                            "anyOf": [
+                                {"type": "array", "minItems": 1, "items": {"type": "string"}},
+                                {"const": ALL_PROVINCES},
+                            ]
+                        },
                         "description": {"type": "string"},
                     },
                 },

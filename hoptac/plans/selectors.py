@@ -11,15 +11,22 @@ from django.utils.translation import gettext_lazy as _
 
 from hoptac.accounts import roles
 from hoptac.accounts.models import User
-from hoptac.areas.models import AdminMap, AdminUnit
+from hoptac.areas.models import AdminMap, AdminUnit, Level
 from hoptac.areas.selectors import map_in_force_on
 from hoptac.core import dataversion
 from hoptac.registry.choices import OrganisationKind, Sector
 from hoptac.registry.models import Organisation
 
-from .choices import IndicatorKind, TargetStatus
-from .evaluation import TargetResult, breakdown, breakdown_whole_territory, evaluate_plan
-from .indicators import Measure
+from .choices import Comparator, IndicatorKind, TargetStatus
+from .evaluation import (
+    TargetResult,
+    breakdown,
+    breakdown_whole_territory,
+    evaluate_plan,
+    goal_for,
+    satisfied,
+)
+from .indicators import AREA_GROUPINGS, AREA_LEVELS, Measure, area_grouping, within_area_q
 from .models import Plan, PlanSection, QualitativeAssessment, Target
 
 # The breakdowns a page or the API offers, and the engine grouping each one uses on each map.
@@ -170,6 +177,8 @@ class BreakdownRow:
     parent: str = ""
     measures: dict[int, Measure] = field(default_factory=dict)
     sort: tuple = ()
+    latitude: float | None = None
+    longitude: float | None = None
 
     def measure(self, target: Target) -> Measure | None:
         return self.measures.get(target.pk)
@@ -178,7 +187,7 @@ class BreakdownRow:
 def _labels(group_by: str, keys: list) -> dict[object, tuple[str, str, str, tuple]]:
     """(code, name, parent name, sort key) of each group key."""
     out: dict[object, tuple[str, str, str, tuple]] = {}
-    if group_by in ("commune_legacy", "commune_current", "district_legacy"):
+    if group_by in AREA_GROUPINGS:
         units = AdminUnit.objects.filter(pk__in=[k for k in keys if k is not None]).select_related("parent")
         for unit in units:
             parent = unit.parent.name if group_by == "commune_legacy" and unit.parent_id else ""
@@ -258,8 +267,14 @@ def plan_breakdown_whole_territory(
     return _breakdown_rows(group_by, groups)
 
 
-def _breakdown_rows(group_by: str, groups: dict[Any, dict[int, Measure]]) -> list[BreakdownRow]:
+def _breakdown_rows(
+    group_by: str, groups: dict[Any, dict[int, Measure]], *, coordinates: bool = False
+) -> list[BreakdownRow]:
     labels = _labels(group_by, list(groups))
+    places: dict[Any, tuple[float | None, float | None]] = {}
+    if coordinates and group_by in AREA_GROUPINGS:
+        units = AdminUnit.objects.filter(pk__in=[k for k in groups if k is not None])
+        places = {pk: (lat, lon) for pk, lat, lon in units.values_list("pk", "latitude", "longitude")}
     rows = [
         BreakdownRow(
             key=key,
@@ -268,11 +283,143 @@ def _breakdown_rows(group_by: str, groups: dict[Any, dict[int, Measure]]) -> lis
             parent=labels[key][2],
             measures=measures,
             sort=labels[key][3],
+            latitude=places.get(key, (None, None))[0],
+            longitude=places.get(key, (None, None))[1],
         )
         for key, measures in groups.items()
     ]
     rows.sort(key=lambda r: r.sort)
     return rows
+
+
+# ----------------------------------------------------------------------------------------------------
+# The comparison of areas (docs/decisions/0035-national-comparison.md): a plan's targets per province (or,
+# one level down, per commune of a province) in one grouped computation, areas ranked per target.
+
+
+def plan_provinces(plan: Plan) -> list[AdminUnit]:
+    """The provinces the plan's territory lies in (on its map), in Vietnamese order."""
+    ids = set()
+    for unit in plan.scope_areas.all():
+        ids.add(unit.pk if unit.level == Level.PROVINCE else unit.province_id)
+    return list(AdminUnit.objects.filter(pk__in=[i for i in ids if i is not None]).order_by("name_sort"))
+
+
+def spans_provinces(plan: Plan) -> bool:
+    """Whether the plan's territory lies in several provinces (the national plan): its page links to the
+    comparison of provinces."""
+    return len(plan_provinces(plan)) > 1
+
+
+def area_parent_get(*, plan: Plan, pk: int) -> AdminUnit:
+    """A province of the plan's territory (a drill-down's parent); 404 for any other unit."""
+    for province in plan_provinces(plan):
+        if province.pk == pk:
+            return province
+    raise Http404(_("This province is not in the plan's territory."))
+
+
+def plan_areas(
+    *,
+    plan: Plan,
+    targets: list[Target],
+    as_of: datetime.date,
+    level: str,
+    user: User,
+    parent: AdminUnit | None = None,
+    provisional: bool = False,
+    results: list[TargetResult] | None = None,
+) -> list[BreakdownRow]:
+    """The numeric targets per province of the plan's map (`level="province"`), or per commune
+    (`level="commune"`, of the province `parent` when given), in ONE grouped query per figure date (the
+    engine's own conditions and figures, GROUP BY the area), counting only the organisations `user` may
+    see, as every breakdown. With the targets' `results`, each target is read for the same year as its
+    headline figure. Cached by data version and by the user's reach."""
+    if level not in AREA_LEVELS:
+        raise ValueError(level)
+    numeric = [t for t in computable(targets) if t.kind != IndicatorKind.QUALITATIVE]
+    if not numeric:
+        return []
+    group_by = area_grouping(level, plan.scope_map)
+    parts = (
+        plan.pk,
+        [t.pk for t in numeric],
+        as_of.isoformat(),
+        group_by,
+        None if parent is None else parent.pk,
+        provisional,
+        reach_key(user),
+        None if results is None else [(r.target.pk, r.data_year) for r in results],
+    )
+
+    def compute() -> list[BreakdownRow]:
+        groups = breakdown(
+            plan,
+            numeric,
+            as_of=as_of,
+            group_by=group_by,
+            user=user,
+            provisional=provisional,
+            results=results,
+            narrow=None if parent is None else within_area_q(parent, plan.scope_map),
+        )
+        return _breakdown_rows(group_by, groups, coordinates=True)
+
+    return dataversion.cached("plan_areas", parts, compute)
+
+
+@dataclass
+class Standing:
+    """One area's place in the league of one target."""
+
+    row: BreakdownRow
+    measure: Measure
+    rank: int | None = None  # 1 = best; None: no value, or no area (organisations without a commune)
+    share_of_total: float | None = None  # % of the figure over all rows (counts and sums only)
+    share_of_target: float | None = None  # the value as a % of the target's goal
+    meets: bool | None = None  # the value meets the target (ratios: shares, per-capita figures)
+
+    @property
+    def value(self) -> float | None:
+        return self.measure.value
+
+
+ADDITIVE_KINDS = (IndicatorKind.COUNT, IndicatorKind.FLOW, IndicatorKind.SUM)
+RATIO_KINDS = (IndicatorKind.SHARE, IndicatorKind.PER_CAPITA)
+
+
+def lower_is_better(target: Target) -> bool:
+    return target.comparator == Comparator.AT_MOST
+
+
+def league(target: Target, rows: list[BreakdownRow]) -> list[Standing]:
+    """The areas ranked on one target: by value, best first (highest, or lowest for an 'at most' target),
+    equal values sharing a rank (1, 2, 2, 4); areas without a value, and organisations without a commune on
+    the map, are listed after, unranked. Each area's share of the total (counts and sums: what it
+    contributes to the plan's figure) and its value as a share of the target's goal; ratios also say
+    whether the area meets the target by itself."""
+    standings = [Standing(row=r, measure=m) for r in rows if (m := r.measure(target)) is not None]
+    total = sum(s.value for s in standings if s.value is not None)
+    goal = goal_for(target, None)
+    for standing in standings:
+        value = standing.value
+        if value is None:
+            continue
+        if target.kind in ADDITIVE_KINDS and total:
+            standing.share_of_total = value / total * 100
+        if goal:
+            standing.share_of_target = value / goal * 100
+        if target.kind in RATIO_KINDS:
+            standing.meets = satisfied(target, value)
+    ranked = [s for s in standings if s.value is not None and s.row.key is not None]
+    sign = 1 if lower_is_better(target) else -1
+    ranked.sort(key=lambda s: (sign * (s.value or 0.0), s.row.sort))
+    previous: float | None = None
+    for position, standing in enumerate(ranked, start=1):
+        standing.rank = position if standing.value != previous else ranked[position - 2].rank
+        previous = standing.value
+    unranked = [s for s in standings if s.rank is None]
+    return ranked + unranked
 
 
 # ----------------------------------------------------------------------------------------------------

@@ -14,13 +14,13 @@ from django.utils.translation import gettext as _
 
 from hoptac.accounts import roles
 from hoptac.accounts.models import User
-from hoptac.areas.models import AdminUnit
+from hoptac.areas.models import AdminUnit, Level
 from hoptac.core.datafiles import DataFileError, Problems, to_date
 from hoptac.core.formatting import format_date
 from hoptac.core.history import set_history_user
 
 from .choices import IndicatorKind, TargetStatus
-from .loader import parse_plan_file
+from .loader import ALL_PROVINCES, parse_plan_file
 from .models import (
     Plan,
     PlanSection,
@@ -53,10 +53,20 @@ def plan_load(*, text: str, source: str = "") -> Plan:
     doc = document.data
     head = doc["plan"]
     scope = head["scope"]
-    areas = [
-        _unit(problems, ("plan", "scope", "areas", i), scope["map"], code)
-        for i, code in enumerate(scope["areas"])
-    ]
+    if scope["areas"] == ALL_PROVINCES:
+        areas: list[AdminUnit | None] = list(
+            AdminUnit.objects.filter(map=scope["map"], level=Level.PROVINCE).order_by("code")
+        )
+        if not areas:
+            problems.add(
+                ("plan", "scope", "areas"),
+                _("no province is loaded on this map (run load_admin_units first?)"),
+            )
+    else:
+        areas = [
+            _unit(problems, ("plan", "scope", "areas", i), scope["map"], code)
+            for i, code in enumerate(scope["areas"])
+        ]
     reference_rows: list[tuple[dict, list[tuple[AdminUnit | None, dict]]]] = []
     for i, series in enumerate(doc.get("reference_data", [])):
         rows = [

@@ -627,3 +627,82 @@ def breakdown_title(name: str, admin_map: str) -> str:
 
 def group_header(name: str) -> str:
     return {"commune": _("Commune"), "district": _("District"), "sector": _("Sector")}[name]
+
+
+# ----------------------------------------------------------------------------------------------------
+# The comparison of areas (provinces, or a province's communes): the league table of one target and its map
+
+
+@dataclass
+class LeagueLine:
+    standing: selectors.Standing
+    value: str
+    share_of_total: str
+    share_of_target: str
+    meets: str
+    counts: str
+    drill_url: str = ""
+
+    @property
+    def row(self) -> BreakdownRow:
+        return self.standing.row
+
+
+LEAGUE_SORTS = ("rank", "name", "share")
+
+
+def league_lines(
+    target: Target, standings: list[selectors.Standing], *, sort: str = "rank", drill_url=None
+) -> list[LeagueLine]:
+    """The rows of the league table, in the order asked: by rank (the league's own order), by name
+    (Vietnamese order) or by the share of the national figure (largest first). `drill_url(row)` gives a
+    row's link one level down (a province → its communes)."""
+    if sort == "name":
+        standings = sorted(standings, key=lambda s: s.row.sort)
+    elif sort == "share":
+        standings = sorted(standings, key=lambda s: (s.share_of_total is None, -(s.share_of_total or 0.0)))
+    lines = []
+    for s in standings:
+        lines.append(
+            LeagueLine(
+                standing=s,
+                value=number(target, s.value),
+                share_of_total=format_percent(s.share_of_total, 1),
+                share_of_target=format_percent(s.share_of_target, 1),
+                meets="—" if s.meets is None else str(_("Yes") if s.meets else _("No")),
+                counts=data_counts_short(s.measure),
+                drill_url=drill_url(s.row) if drill_url is not None and s.row.key is not None else "",
+            )
+        )
+    return lines
+
+
+def area_map(target: Target, standings: list[selectors.Standing], *, drill_url=None) -> dict[str, Any]:
+    """The map of areas for charts.js: a bubble per area with coordinates and a value, coloured by the share
+    of the target reached."""
+    percent_sign, words = unit_parts(target)
+    points = [
+        {
+            "x": s.row.longitude,
+            "y": s.row.latitude,
+            "name": s.row.name,
+            "value": s.value,
+            "share": s.share_of_target,
+            "url": drill_url(s.row) if drill_url is not None else "",
+        }
+        for s in standings
+        if s.row.key is not None and s.row.latitude is not None and s.row.longitude is not None
+    ]
+    return {
+        "type": "map",
+        "percent": bool(percent_sign),
+        "decimals": 1 if target.is_percentage else 0,
+        "unit": words,
+        "points": points,
+        "labels": {
+            **chart_labels(),
+            "of_target": _("of the target"),
+            "longitude": _("Longitude"),
+            "latitude": _("Latitude"),
+        },
+    }

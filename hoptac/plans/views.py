@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +22,7 @@ from hoptac.accounts import roles
 from hoptac.accounts.http import SignedInRequest
 from hoptac.areas.models import AdminMap, map_period
 from hoptac.core.downloads import XLSX, attachment
+from hoptac.core.filters import clean_id
 from hoptac.core.formatting import format_date
 from hoptac.core.forms import add_service_errors
 
@@ -145,6 +146,7 @@ class PlanDetailView(PlanMixin, TemplateView):
                 "summary": summary,
                 "target_count": len(results),
                 "scope_areas": list(self.plan.scope_areas.all()),
+                "spans_provinces": selectors.spans_provinces(self.plan),
                 "implements": implemented_documents(self.plan),
             }
         )
@@ -282,4 +284,123 @@ class PlanExportView(PlanMixin, View):
             content,
             content_type=XLSX,
             filename=exports.export_filename(self.plan, self.as_of, self.provisional),
+        )
+
+
+class PlanAreasMixin(PlanMixin):
+    """The comparison of areas: `?target=` (a numeric target's code; the first by default), `?parent=` (a
+    province of the plan's territory: its communes; none: the provinces), `?sort=` (rank, name, share)."""
+
+    def areas_query(self) -> dict:
+        numeric = [t for t in selectors.plan_targets(plan=self.plan) if t.kind != IndicatorKind.QUALITATIVE]
+        code = self.request.GET.get("target") or ""
+        target: Target | None
+        if code:
+            target = next((t for t in numeric if t.code == code), None)
+        else:
+            target = numeric[0] if numeric else None
+        if code and target is None:
+            raise Http404(_("This plan has no computed target with this code."))
+        parent_id = clean_id(self.request.GET.get("parent"))
+        if self.request.GET.get("parent") and parent_id is None:
+            raise Http404(_("This province is not in the plan's territory."))
+        parent = selectors.area_parent_get(plan=self.plan, pk=parent_id) if parent_id else None
+        sort = self.request.GET.get("sort") or "rank"
+        return {
+            "numeric": numeric,
+            "target": target,
+            "parent": parent,
+            "level": "commune" if parent is not None else "province",
+            "sort": sort if sort in tables.LEAGUE_SORTS else "rank",
+        }
+
+
+class PlanAreasView(PlanAreasMixin, TemplateView):
+    """The comparison of areas of a plan (the national plan: its provinces): for one target, a league table
+    (value, share of the national figure, share of the target, rank; sortable), a map of the areas by their
+    coordinates coloured by the share of the target reached, and a drill-down (a province → its communes).
+    Rows count the organisations the user may see, as every breakdown."""
+
+    request: SignedInRequest
+    template_name = "plans/plan_areas.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(self.plan_context())
+        query = self.areas_query()
+        target, parent = query["target"], query["parent"]
+        lines: list[tables.LeagueLine] = []
+        chart = None
+        result = None
+        if target is not None:
+            result = selectors.plan_evaluate(
+                plan=self.plan, as_of=self.as_of, targets=[target], provisional=self.provisional
+            )[0]
+            rows = selectors.plan_areas(
+                plan=self.plan,
+                targets=[target],
+                as_of=self.as_of,
+                level=query["level"],
+                parent=parent,
+                user=self.request.user,
+                provisional=self.provisional,
+                results=[result],
+            )
+            standings = selectors.league(target, rows)
+
+            def drill_url(row) -> str:
+                if parent is not None:
+                    return ""
+                base = reverse("plans:plan_areas", args=[self.plan.code])
+                return f"{base}?{self.query_string(target=target.code, parent=str(row.key))}"
+
+            lines = tables.league_lines(target, standings, sort=query["sort"], drill_url=drill_url)
+            chart = tables.area_map(target, standings, drill_url=drill_url)
+        base = reverse("plans:plan_areas", args=[self.plan.code])
+        here = {"target": target.code if target else "", "parent": str(parent.pk) if parent else ""}
+        context.update(
+            {
+                **query,
+                "result": result,
+                "card": tables.target_card(result, self.plan) if result is not None else None,
+                "lines": lines,
+                "chart": chart,
+                "figure_year": result.data_year if result is not None else None,
+                "scoped": not roles.organisation_reach(self.request.user, "view").everything,
+                "sort_queries": {
+                    name: self.query_string(**here, sort=name if name != "rank" else "")
+                    for name in tables.LEAGUE_SORTS
+                },
+                "target_queries": [
+                    (t, self.query_string(target=t.code, parent=here["parent"])) for t in query["numeric"]
+                ],
+                "up_query": self.query_string(target=here["target"]),
+                "export_query": self.query_string(**here),
+                "areas_url": base,
+                "has_ratio": target is not None and tables.has_ratio(target),
+                "reads_yearly": target is not None and reads_yearly(target),
+                "map_label": map_period(self.plan.scope_map),
+                "view_hidden": [(k, v) for k, v in here.items() if v],
+            }
+        )
+        return context
+
+
+class PlanAreasExportView(PlanAreasMixin, View):
+    """The comparison as .xlsx: every target plan-wide, then every numeric target per area (the provinces,
+    or the communes of `?parent=`), limited to the user's scope."""
+
+    def get(self, request, *args, **kwargs):
+        query = self.areas_query()
+        content = exports.plan_areas_export(
+            plan=self.plan,
+            as_of=self.as_of,
+            parent=query["parent"],
+            user=request.user,
+            provisional=self.provisional,
+        )
+        return attachment(
+            content,
+            content_type=XLSX,
+            filename=exports.areas_filename(self.plan, self.as_of, query["parent"], self.provisional),
         )

@@ -128,9 +128,24 @@ def agency_link(v: Visit) -> str:
     return reverse("tasks:agency_detail", args=[v.side.agency.code])
 
 
-def page(name, *args, query=None, marker=None, detail=False, json_ids=False) -> Endpoint:
+def page(name, *args, query=None, query_fn=None, marker=None, detail=False, json_ids=False) -> Endpoint:
     url = _r(name, *args)
-    return Endpoint(url=_q(url, query) if query else url, marker=marker, detail=detail, json_ids=json_ids)
+    if query_fn is not None:
+        base = url
+        url = lambda v: f"{base(v)}?{query_fn(v)}"  # noqa: E731
+    elif query:
+        url = _q(url, query)
+    return Endpoint(url=url, marker=marker, detail=detail, json_ids=json_ids)
+
+
+def commune_name(v: Visit) -> str:
+    """A row of the comparison of areas: the side's commune on the plan's map (today's)."""
+    return v.side.commune_current.name
+
+
+def plan_province(v: Visit) -> int:
+    """The province of the world's plan (its communes are the drill-down)."""
+    return v.world.plan.scope_areas.get().pk
 
 
 def detail(name, *args, query=None) -> Endpoint:
@@ -182,6 +197,17 @@ ENDPOINTS: dict[str, Endpoint] = {
     "plans:target_detail": page("plans:target_detail", plan_code, NUMERIC_TARGET),
     "plans:target_assess": page("plans:target_assess", plan_code, QUALITATIVE_TARGET),
     "plans:reference_data": page("plans:reference_data", plan_code),
+    # The comparison of areas, one level down (the communes of the plan's province): a row per commune the
+    # user may see, as every breakdown.
+    "plans:plan_areas": page(
+        "plans:plan_areas", plan_code, query_fn=lambda v: f"parent={plan_province(v)}", marker=commune_name
+    ),
+    "plans:plan_areas_export": page(
+        "plans:plan_areas_export",
+        plan_code,
+        query_fn=lambda v: f"parent={plan_province(v)}",
+        marker=commune_name,
+    ),
     # tasks
     "tasks:calendar": page("tasks:calendar", marker=period_link),
     "tasks:overdue": page("tasks:overdue", marker=agency_link),
@@ -239,6 +265,7 @@ ENDPOINTS: dict[str, Endpoint] = {
     "plan-detail": page("plan-detail", plan_pk),
     "plan-targets": page("plan-targets", plan_pk, query="breakdown=commune"),
     "plan-targets-export": page("plan-targets-export", plan_pk),
+    "plan-areas": page("plan-areas", plan_pk, query="level=commune", marker=commune_name),
     "reference-series-list": page("reference-series-list"),
     "reference-series-detail": page(
         "reference-series-detail", lambda v: v.world.plan.reference_series.get().pk
@@ -313,6 +340,8 @@ plans:plan_export                login     200      200       200       200     
 plans:target_detail              login     200      200       200       200            200      200
 plans:target_assess              login     200      200       403       403            403      403
 plans:reference_data             login     200      200       200       200            200      200
+plans:plan_areas                 login     200      200       200/hide  200/hide       200      200/hide
+plans:plan_areas_export          login     200      200       200/hide  200/hide       200      200/hide
 tasks:calendar                   login     200      200       200/hide  hide           200      200/hide
 tasks:overdue                    login     200      200       200/hide  hide           200      200/hide
 tasks:scorecard                  login     200      200       200/hide  hide           200      200/hide
@@ -359,6 +388,7 @@ plan-list                        401       200      200       200       200     
 plan-detail                      401       200      200       200       200            200      200
 plan-targets                     401       200      200       200       200            200      200
 plan-targets-export              401       200      200       200       200            200      200
+plan-areas                       401       200      200       200/hide  200/hide       200      200/hide
 plan-annual-report               401       200      200       403       403            403      403
 reference-series-list            401       200      200       200       200            200      200
 reference-series-detail          401       200      200       200       200            200      200

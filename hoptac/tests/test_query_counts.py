@@ -69,6 +69,11 @@ def _json_rows(world: World, text: str) -> int:
     return len(data["results"] if isinstance(data, dict) else data)
 
 
+def _areas_url(world: World, name: str) -> str:
+    province = world.plan.scope_areas.get()
+    return reverse(name, args=[world.plan.code]) + f"?parent={province.pk}"
+
+
 @dataclass(frozen=True)
 class ListEndpoint:
     url: Callable[[World], str]
@@ -92,6 +97,14 @@ LISTS: dict[str, ListEndpoint] = {
     "scoring:results_export": _l("scoring:results_export", _organisations, f"year={YEAR - 1}"),
     "scoring:scheme_list": _l("scoring:scheme_list", _schemes),
     "plans:plan_list": _l("plans:plan_list", _plans),
+    # The comparison of areas: aggregates per commune (rows None, as rating-result-list grouped by commune).
+    "plans:plan_areas": ListEndpoint(url=lambda w: _areas_url(w, "plans:plan_areas"), rows=None),
+    "plans:plan_areas_export": ListEndpoint(
+        url=lambda w: _areas_url(w, "plans:plan_areas_export"), rows=None
+    ),
+    "plan-areas": ListEndpoint(
+        url=lambda w: reverse("plan-areas", args=[w.plan.pk]) + "?level=commune", rows=None
+    ),
     "tasks:calendar": _l("tasks:calendar", _period_links),
     "tasks:overdue": _l("tasks:overdue", _agency_links),
     "tasks:scorecard": _l("tasks:scorecard", _agency_links),

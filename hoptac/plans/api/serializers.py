@@ -249,3 +249,88 @@ class TargetQuerySerializer(serializers.Serializer):
     provisional = serializers.BooleanField(
         required=False, default=False, help_text="1: provisional figures (submitted data included)."
     )
+
+
+# ----------------------------------------------------------------------------------------------------
+# The comparison of areas: /plans/{id}/areas/?level=province|commune&parent=
+
+
+class AreaStandingSerializer(serializers.Serializer):
+    area_id = serializers.IntegerField(
+        source="row.key",
+        read_only=True,
+        allow_null=True,
+        help_text="The province's or commune's id; null: no commune on the map.",
+    )
+    code = serializers.CharField(source="row.code", help_text="Official code of the unit.")
+    name = serializers.CharField(source="row.name")
+    latitude = serializers.FloatField(source="row.latitude", allow_null=True)
+    longitude = serializers.FloatField(source="row.longitude", allow_null=True)
+    rank = serializers.IntegerField(
+        allow_null=True,
+        help_text="1 = best value (lowest for an 'at most' target); equal values share a rank.",
+    )
+    value = serializers.FloatField(allow_null=True, help_text="Percent (0–100) for shares and ratios.")
+    share_of_total = serializers.FloatField(
+        allow_null=True, help_text="Percent of the figure over all rows (counts and sums only)."
+    )
+    share_of_target = serializers.FloatField(allow_null=True, help_text="The value as a percent of the goal.")
+    meets = serializers.BooleanField(
+        allow_null=True, help_text="Shares and ratios: the area's value meets the target by itself."
+    )
+    numerator = serializers.FloatField(source="measure.numerator", allow_null=True)
+    denominator = serializers.FloatField(source="measure.denominator", allow_null=True)
+    population = serializers.IntegerField(source="measure.population", allow_null=True)
+    missing = serializers.IntegerField(source="measure.missing")
+    data_year = serializers.IntegerField(source="measure.data_year", allow_null=True)
+    data_accepted = serializers.IntegerField(source="measure.accepted")
+    data_pending = serializers.IntegerField(source="measure.pending")
+    data_unsubmitted = serializers.IntegerField(source="measure.unsubmitted")
+
+
+class AreaTargetSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="target.pk")
+    code = serializers.CharField(source="target.code")
+    name = serializers.CharField(source="target.name")
+    unit = serializers.CharField(source="target.unit")
+    kind = serializers.ChoiceField(source="target.kind", choices=IndicatorKind.choices)
+    goal = GoalSerializer(source="target")
+    value = serializers.FloatField(allow_null=True, help_text="The plan-wide figure (every organisation).")
+    areas = AreaStandingSerializer(many=True, help_text="The league: ranked areas first, then unranked ones.")
+
+
+class PlanAreasSerializer(serializers.Serializer):
+    plan = serializers.IntegerField(source="plan.pk")
+    plan_code = serializers.CharField(source="plan.code")
+    as_of = serializers.DateField()
+    provisional = serializers.BooleanField()
+    map = serializers.CharField(help_text="The plan's map: the areas are its provinces and communes.")
+    level = serializers.ChoiceField(choices=["province", "commune"])
+    parent = AdminUnitBriefSerializer(allow_null=True, help_text="The province whose communes are listed.")
+    targets = AreaTargetSerializer(many=True)
+
+
+class AreasQuerySerializer(serializers.Serializer):
+    """The query parameters of /plans/{id}/areas/ (400 with a message per parameter)."""
+
+    as_of = serializers.DateField(
+        required=False, input_formats=DATE_INPUT_FORMATS, error_messages={"invalid": INVALID_DATE}
+    )
+    level = serializers.ChoiceField(
+        choices=["province", "commune"],
+        required=False,
+        default="province",
+        error_messages={"invalid_choice": _("Use province or commune.")},
+    )
+    # Named like Field.parent: see SectionSerializer.parent.
+    parent = serializers.IntegerField(  # type: ignore[assignment]
+        required=False, min_value=1, max_value=2**31 - 1, help_text="A province of the plan: its communes."
+    )
+    provisional = serializers.BooleanField(
+        required=False, default=False, help_text="1: provisional figures (submitted data included)."
+    )
+
+    def validate(self, attrs):
+        if attrs.get("parent") and attrs.get("level") != "commune":
+            raise serializers.ValidationError({"parent": _("A parent province is given with level=commune.")})
+        return attrs

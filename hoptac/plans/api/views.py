@@ -17,9 +17,17 @@ from hoptac.plans import exports, selectors
 from hoptac.plans.choices import IndicatorKind
 from hoptac.plans.indicators import data_year_for
 
-from .serializers import MAPS, PlanEvaluationSerializer, PlanSerializer, TargetQuerySerializer
+from .serializers import (
+    MAPS,
+    AreasQuerySerializer,
+    PlanAreasSerializer,
+    PlanEvaluationSerializer,
+    PlanSerializer,
+    TargetQuerySerializer,
+)
 
 QUERY_ERROR = query_error_schema("PlanTargetsQueryError", ["as_of", "map", "breakdown"])
+AREAS_QUERY_ERROR = query_error_schema("PlanAreasQueryError", ["as_of", "level", "parent"])
 
 
 AS_OF = OpenApiParameter(
@@ -155,3 +163,63 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
             content_type=XLSX,
             filename=exports.export_filename(plan, as_of, bool(query.get("provisional"))),
         )
+
+    @extend_schema(
+        summary="The plan's numeric targets per province, or per commune of a province, ranked",
+        parameters=[
+            AS_OF,
+            PROVISIONAL,
+            OpenApiParameter(
+                "level",
+                OpenApiTypes.STR,
+                enum=["province", "commune"],
+                description="province (default): the provinces of the plan's map; commune: their communes.",
+            ),
+            OpenApiParameter(
+                "parent",
+                OpenApiTypes.INT,
+                description="With level=commune: the id of a province of the plan's territory (404 for any "
+                "other unit); its communes only.",
+            ),
+        ],
+        responses={200: PlanAreasSerializer, 400: AREAS_QUERY_ERROR},
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def areas(self, request, pk=None):
+        """Each numeric target per area in one grouped computation: value, rank, share of the total, share of
+        the target, data counts; rows count the organisations the user may see (a commune officer: his
+        communes; a provincial officer or an administrator: all), as every breakdown."""
+        plan = self.get_object()
+        query = AreasQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        as_of = query.validated_data.get("as_of") or timezone.localdate()
+        provisional = bool(query.validated_data.get("provisional"))
+        level = query.validated_data["level"]
+        parent_id = query.validated_data.get("parent")
+        parent = selectors.area_parent_get(plan=plan, pk=parent_id) if parent_id else None
+        targets = selectors.plan_targets(plan=plan)
+        results = selectors.plan_evaluate(plan=plan, as_of=as_of, targets=targets, provisional=provisional)
+        rows = selectors.plan_areas(
+            plan=plan,
+            targets=targets,
+            as_of=as_of,
+            level=level,
+            parent=parent,
+            user=request.user,
+            provisional=provisional,
+            results=results,
+        )
+        numeric = [r for r in results if r.target.kind != IndicatorKind.QUALITATIVE]
+        payload = {
+            "plan": plan,
+            "as_of": as_of,
+            "provisional": provisional,
+            "map": plan.scope_map,
+            "level": level,
+            "parent": parent,
+            "targets": [
+                {"target": r.target, "value": r.value, "areas": selectors.league(r.target, rows)}
+                for r in numeric
+            ],
+        }
+        return Response(PlanAreasSerializer(payload, context={"plan": plan, "request": request}).data)

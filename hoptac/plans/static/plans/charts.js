@@ -250,6 +250,66 @@
     };
   }
 
+  // The map of areas (the comparison of provinces): one bubble per area at its longitude and latitude, its
+  // colour the share of the target reached (red below half, amber below the target, green at or above), its
+  // size the value. tables.py (area_map) sends the points; the league table beside it has every figure.
+  function shareColour(share) {
+    if (share === null || share === undefined) return "rgba(86, 98, 112, 0.45)";
+    if (share >= 100) return "rgba(29, 107, 53, 0.75)";
+    if (share >= 50) return "rgba(196, 129, 0, 0.75)";
+    return "rgba(179, 18, 31, 0.75)";
+  }
+
+  function mapChart(canvas, spec) {
+    const largest = Math.max(1, ...spec.points.map((p) => Math.abs(p.value || 0)));
+    return new window.Chart(canvas, {
+      type: "bubble",
+      data: {
+        datasets: [
+          {
+            label: spec.labels.value,
+            data: spec.points.map((p) => ({
+              x: p.x,
+              y: p.y,
+              r: 5 + 15 * Math.sqrt(Math.abs(p.value || 0) / largest),
+              name: p.name,
+              value: p.value,
+              share: p.share,
+              url: p.url,
+            })),
+            backgroundColor: spec.points.map((p) => shareColour(p.share)),
+            borderColor: "#ffffff",
+          },
+        ],
+      },
+      options: {
+        maintainAspectRatio: false,
+        animation: false,
+        plugins: {
+          legend: { display: false },
+          tooltip: {
+            callbacks: {
+              label: (item) => {
+                const raw = item.raw;
+                const share = raw.share === null ? "" : " · " + vn(raw.share, 1) + "% " + spec.labels.of_target;
+                return raw.name + ": " + show(raw.value, spec) + share;
+              },
+            },
+          },
+        },
+        onClick: (_event, elements) => {
+          if (!elements.length) return;
+          const url = spec.points[elements[0].index].url;
+          if (url) window.location.href = url;
+        },
+        scales: {
+          x: { title: { display: true, text: spec.labels.longitude }, ticks: { callback: (v) => vn(v, 2) } },
+          y: { title: { display: true, text: spec.labels.latitude }, ticks: { callback: (v) => vn(v, 2) } },
+        },
+      },
+    });
+  }
+
   function draw() {
     if (!window.Chart) return;
     window.Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
@@ -257,7 +317,12 @@
     document.querySelectorAll("canvas[data-chart]").forEach((canvas) => {
       const spec = readSpec(canvas);
       if (!spec) return;
-      const chart = spec.type === "bar" ? barChart(canvas, spec) : lineChart(canvas, spec);
+      const chart =
+        spec.type === "bar"
+          ? barChart(canvas, spec)
+          : spec.type === "map"
+            ? mapChart(canvas, spec)
+            : lineChart(canvas, spec);
       canvas.dataset.drawn = chart ? "true" : "false";
     });
   }

@@ -14,8 +14,8 @@ checkout for a "before" figure (benchmarks/README.md).
 import html
 import json
 import os
-import re
 import platform
+import re
 import secrets
 import statistics
 import sys

@@ -12,6 +12,7 @@ for django-tables2) and its API (`hoptac.core.api.KeysetPagination`).
 - A cursor is the position (the sort key's values of the first or last row shown) and the direction,
   signed (django.core.signing) with the order it belongs to: a cursor that was altered, or that belongs to
   another sort, is ignored and the first page is shown — never an error.
+- The page's rows are read in two steps: their keys by a narrow sorted query, then the rows themselves.
 - The total is a count of the filtered rows, cached by data version (hoptac.core.dataversion), so it is
   exact and costs one query only after a change of the data.
 """
@@ -20,8 +21,8 @@ import datetime
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from django.core import signing
@@ -202,9 +203,13 @@ def keyset_page(queryset: QuerySet, *, cursor: str | None, size: int) -> KeysetP
         except (ValueError, TypeError, ValidationError, FieldDoesNotExist):
             page_qs, backwards, number, position = queryset, False, 1, None
     page_qs = page_qs.order_by(*(term.order(backwards=backwards) for term in terms))
-    rows = list(page_qs[: size + 1])
-    more = len(rows) > size
-    rows = rows[:size]
+    # Two steps: the page's keys from a narrow query (the sort reads only the sort key's columns, not every
+    # column of every joined table), then those rows in full.
+    keys = list(page_qs.values_list("pk", flat=True)[: size + 1])
+    more = len(keys) > size
+    keys = keys[:size]
+    found = {row.pk: row for row in queryset.order_by().filter(pk__in=keys)} if keys else {}
+    rows = [found[key] for key in keys if key in found]
     if backwards:
         rows.reverse()
         has_previous, has_next = more, True

@@ -54,7 +54,11 @@ class ListPageMixin(LoginRequiredMixin, SingleTableMixin, FilterView):
     def get_table_pagination(self, table):
         if not self.keyset_pages:
             return super().get_table_pagination(table)
-        return {**self.table_pagination, "paginator_class": KeysetPaginator, "cursor": self.request.GET.get("cursor")}
+        return {
+            **self.table_pagination,
+            "paginator_class": KeysetPaginator,
+            "cursor": self.request.GET.get("cursor"),
+        }
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

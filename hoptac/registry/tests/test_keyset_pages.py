@@ -130,3 +130,36 @@ def test_the_yearly_list_pages_by_cursor(client, province_user, organisations):
         url = YEARS + unescape(found.group(1))
     assert len(seen) == len(set(seen)) == 33
     assert [int(year) for _, year in seen] == sorted((int(year) for _, year in seen), reverse=True)
+
+
+def _api_walk(client, url, params):
+    pks, answer = [], client.get(url, params).json()
+    count = answer["count"]
+    pks += [row["id"] for row in answer["results"]]
+    while answer["next"]:
+        assert "cursor=" in answer["next"]
+        answer = client.get(answer["next"]).json()
+        pks += [row["id"] for row in answer["results"]]
+    return count, pks
+
+
+def test_the_api_lists_page_by_cursor(client, province_user, organisations):
+    for org in organisations[:4]:
+        for year in (2024, 2025):
+            YearlyReportFactory(organisation=org, year=year)
+    client.force_login(province_user)
+    url = "/api/v1/organisations/"
+    count, pks = _api_walk(client, url, {"page_size": 3, "ordering": "-charter_capital"})
+    everything = selectors.organisation_list(user=province_user).order_by("-charter_capital")
+    assert count == 11
+    assert pks == [org.pk for org in keyset_page(everything, cursor=None, size=100).rows]
+    first = client.get(url, {"page_size": 3}).json()
+    second = client.get(first["next"]).json()
+    assert client.get(second["previous"]).json()["results"] == first["results"]
+    assert first["previous"] is None
+    # The page size is bounded.
+    assert len(client.get(url, {"page_size": 100000}).json()["results"]) == 11
+
+    years = "/api/v1/yearly-reports/"
+    count, pks = _api_walk(client, years, {"page_size": 3, "ordering": "-revenue"})
+    assert count == 8 and len(set(pks)) == 8

@@ -37,9 +37,7 @@ def expected(query):
     return {
         org.pk
         for org in Organisation.objects.all()
-        if folded in org.name_folded
-        or code in org.registration_code.lower()
-        or code in org.tax_code.lower()
+        if folded in org.name_folded or code in org.registration_code.lower() or code in org.tax_code.lower()
     }
 
 

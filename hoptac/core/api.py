@@ -396,7 +396,7 @@ class KeysetPagination(PageNumberPagination):
         return self.keyset.rows
 
     def _link(self, cursor: str | None) -> str | None:
-        if cursor is None:
+        if cursor is None or self.request is None:
             return None
         url = self.request.build_absolute_uri()
         return replace_query_param(remove_query_param(url, "page"), self.cursor_query_param, cursor)

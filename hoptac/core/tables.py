@@ -13,14 +13,14 @@ import django_tables2 as tables
 from django.template.base import render_value_in_context
 from django.template.context import Context
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django_tables2.utils import signature
 
 
 class Table(tables.Table):
     renders_body = True
 
-    def _cell_renderers(self) -> list[tuple[Any, str, Any]]:
+    def _cell_renderers(self) -> list[tuple[Any, str | None, Any]]:
         """Per column: the bound column, its `<td>` attributes and a function (bound column, value) → cell."""
         plans = []
         for bound_column in self.columns:
@@ -71,7 +71,7 @@ class Table(tables.Table):
                     attrs = bound_column.attrs["td"].as_html()
                 else:
                     attrs = td
-                cells.append((mark_safe(attrs), render_value_in_context(value, context)))
+                cells.append((attrs, render_value_in_context(value, context)))
             body = format_html_join("", "<td {}>{}</td>", cells)
             rows.append(format_html("<tr {}>{}</tr>", row.attrs.as_html(), body))
         return rows

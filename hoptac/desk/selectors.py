@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from hoptac.accounts import roles
 from hoptac.accounts.models import User
+from hoptac.core import dataversion
 from hoptac.imports.models import ImportJob
 from hoptac.imports.services import import_job_list
 from hoptac.plans import selectors as plan_selectors
@@ -146,7 +147,15 @@ def rating_queues(*, user: User, kind: str, today: datetime.date) -> list[Queue]
         oldest[(row["year"], row["state"])] = row
     queues = []
     for year in sorted({year for year, _state in oldest}, reverse=True):
-        counts = scoring_selectors.calendar_counts(scoring_selectors.calendar(user=user, year=year))
+        # On every page (the menu's queues): the calendar's counts, cached by data version and by the user's
+        # reach (hoptac.core.dataversion), so exact, and computed once per change of the data.
+        counts = dataversion.cached(
+            "desk_rating_counts",
+            (year, kind, user.role, roles.organisation_reach(user, "view").key()),
+            lambda year=year: scoring_selectors.calendar_counts(
+                scoring_selectors.calendar(user=user, year=year)
+            ),
+        )
         for state, stamp, label in steps:
             found = oldest.get((year, state))
             if found is None or not counts.get(state):

@@ -389,9 +389,9 @@ class KeysetPagination(PageNumberPagination):
     def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> list[Any] | None:
         self.request = request
         size = self.get_page_size(request) or DEFAULT_PAGE_SIZE
-        self.keyset = keyset_page(
-            queryset, cursor=request.query_params.get(self.cursor_query_param), size=size
-        )
+        cursor = request.query_params.get(self.cursor_query_param)
+        groups = getattr(view, "keyset_groups", ())
+        self.keyset = keyset_page(queryset, cursor=cursor, size=size, groups=groups)
         self.total = cached_count(queryset)
         return self.keyset.rows
 

@@ -411,6 +411,9 @@ class YearlyReport(ReviewedModel):
         verbose_name_plural = _("yearly reports")
         ordering = ["organisation", "-year"]
         constraints = [models.UniqueConstraint(fields=["organisation", "year"], name="one_report_per_year")]
+        # The years present, newest first, without reading every row (the yearly list's pages by year,
+        # hoptac.core.keyset).
+        indexes = [models.Index(fields=["year"], name="registry_yearly_year_idx")]
 
     def __str__(self) -> str:
         return f"{self.organisation} — {self.year}"

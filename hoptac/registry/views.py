@@ -50,6 +50,7 @@ class ListPageMixin(LoginRequiredMixin, SingleTableMixin, FilterView):
     table_pagination = {"per_page": PAGE_SIZE}
     # Large lists page by position (hoptac.core.keyset): ?cursor= instead of ?page=, page 50 costs page 1.
     keyset_pages = False
+    keyset_groups: tuple[str, ...] = ()  # hoptac.core.keyset.keyset_page's `groups`
 
     def get_table_pagination(self, table):
         if not self.keyset_pages:
@@ -58,6 +59,7 @@ class ListPageMixin(LoginRequiredMixin, SingleTableMixin, FilterView):
             **self.table_pagination,
             "paginator_class": KeysetPaginator,
             "cursor": self.request.GET.get("cursor"),
+            "groups": self.keyset_groups,
         }
 
     def get_context_data(self, **kwargs):
@@ -147,6 +149,8 @@ class YearlyReportListView(ListPageMixin):
     year, with the registry's filters; exported by YearlyReportExportView."""
 
     keyset_pages = True
+    # Sorted by year first (the default, newest first): read a year at a time, by the name index within it.
+    keyset_groups = ("year",)
     table_class = YearlyReportTable
     filterset_class = YearlyReportListFilter
     template_name = "registry/yearly_report_list.html"

@@ -107,6 +107,7 @@ class YearlyReportViewSet(ReviewActionsMixin, ListCreateUpdateViewSet):
     filterset_class = YearlyReportFilter
     review_workflow = WORKFLOW
     pagination_class = KeysetPagination
+    keyset_groups = ("year",)  # as on the page (hoptac.core.keyset.keyset_page)
     # The FilterSet's own `ordering` (as on the page) sorts; DRF's OrderingFilter would read it a second time.
     filter_backends = [DjangoFilterBackend]
 

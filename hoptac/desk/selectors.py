@@ -9,6 +9,7 @@ does not grow with the data: one per queue, one per year of open ratings, one pe
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -128,6 +129,10 @@ _RATING_STEPS = {
 }
 
 
+def _rating_counts(*, user: User, year: int) -> dict[str, int]:
+    return scoring_selectors.calendar_counts(scoring_selectors.calendar(user=user, year=year))
+
+
 def rating_queues(*, user: User, kind: str, today: datetime.date) -> list[Queue]:
     """Ratings waiting at a step of the officer's level, one queue per year and step; each count is the
     rating calendar's count of that year and step, which the link opens."""
@@ -152,9 +157,7 @@ def rating_queues(*, user: User, kind: str, today: datetime.date) -> list[Queue]
         counts = dataversion.cached(
             "desk_rating_counts",
             (year, kind, user.role, roles.organisation_reach(user, "view").key()),
-            lambda year=year: scoring_selectors.calendar_counts(
-                scoring_selectors.calendar(user=user, year=year)
-            ),
+            functools.partial(_rating_counts, user=user, year=year),
         )
         for state, stamp, label in steps:
             found = oldest.get((year, state))

@@ -11,9 +11,11 @@ checkout for a "before" figure (benchmarks/README.md).
         benchmarks/results/page-costs.json [label]
 """
 
+import html
 import json
 import os
 import platform
+import re
 import secrets
 import statistics
 import sys
@@ -67,7 +69,27 @@ PAGES = [
     ("plan page (commune)", COMMUNE_OFFICER, f"/plans/{PLAN}/", True),
     ("plan export (.xlsx)", OFFICER, f"/plans/{PLAN}/export.xlsx", True),
     ("registry export (.xlsx, commune)", COMMUNE_OFFICER, "/registry/export.xlsx", True),
+    # Page 50 of a list, reached by following its "next" links (page numbers or cursors alike).
+    ("registry list page 50", OFFICER, "/registry/#next49", True),
+    ("yearly data list page 50", OFFICER, "/registry/years/#next49", True),
+    ("yearly data list by revenue", OFFICER, "/registry/years/?sort=-revenue", True),
+    ("registry search (code)", OFFICER, "/registry/?q=0710", True),
 ]
+# BENCH_PAGES="registry list,yearly data list": only the pages named (all when unset).
+ONLY = {name.strip() for name in os.environ.get("BENCH_PAGES", "").split(",") if name.strip()}
+NEXT_LINK = re.compile(r'<a href="([^"]*)" rel="next"')
+
+
+def follow_next(client: Client, url: str) -> str:
+    """`/path/#nextN`: the URL reached from /path/ by following the page's "next" link N times."""
+    path, _, steps = url.partition("#next")
+    for _ in range(int(steps)):
+        page = client.get(path).content.decode()
+        match = NEXT_LINK.search(page)
+        assert match, f"no next link on {path}"
+        query = html.unescape(match.group(1))
+        path = path.split("?")[0] + query if query.startswith("?") else query
+    return path
 
 
 def measure(client: Client, url: str, *, cold: bool, repeat: int | None = None) -> dict:
@@ -118,11 +140,15 @@ def main() -> None:
     clients: dict[str, Client] = {}
     rows = []
     for name, username, url, cached in PAGES:
+        if ONLY and name not in ONLY:
+            continue
         if username not in clients:
             clients[username] = Client()
             clients[username].force_login(User.objects.get(username=username))
         client = clients[username]
         url = url.format(org=org, plan=plan.pk)
+        if "#next" in url:
+            url = follow_next(client, url)
         client.get(url)  # warm-up (imports, templates, connection)
         row = {"page": name, "user": username, "url": url}
         row["cold"] = measure(client, url, cold=True)

@@ -22,11 +22,14 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import Throttled
 from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .concurrency import StaleRecord, VersionedModel, if_match_version
+from .keyset import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, cached_count, keyset_page
 from .scoping import choices_for, is_scoped
 from .validators import CONTROL_CHARACTERS
 
@@ -371,3 +374,67 @@ def file_action(*, url_path: str) -> Callable[[Any], Any]:
         filter_backends=[],
         content_negotiation_class=FileNegotiation,
     )
+
+
+class KeysetPagination(PageNumberPagination):
+    """The API's large lists paged by position (hoptac.core.keyset): `?cursor=` (the `next`/`previous` link of
+    the previous answer) instead of `?page=`, and `?page_size=` (1–100, default PAGE_SIZE). The answer keeps the
+    shape of the page-number pages — `count` (exact), `next`, `previous`, `results` — so a client that follows
+    `next` is unchanged; page 50 costs what page 1 costs. The order is the list's (`?ordering=`), the id last."""
+
+    cursor_query_param = "cursor"
+    page_size_query_param = "page_size"
+    max_page_size = MAX_PAGE_SIZE
+
+    def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> list[Any] | None:
+        self.request = request
+        size = self.get_page_size(request) or DEFAULT_PAGE_SIZE
+        cursor = request.query_params.get(self.cursor_query_param)
+        groups = getattr(view, "keyset_groups", ())
+        self.keyset = keyset_page(queryset, cursor=cursor, size=size, groups=groups)
+        self.total = cached_count(queryset)
+        return self.keyset.rows
+
+    def _link(self, cursor: str | None) -> str | None:
+        if cursor is None or self.request is None:
+            return None
+        url = self.request.build_absolute_uri()
+        return replace_query_param(remove_query_param(url, "page"), self.cursor_query_param, cursor)
+
+    def get_next_link(self) -> str | None:
+        return self._link(self.keyset.next_cursor)
+
+    def get_previous_link(self) -> str | None:
+        return self._link(self.keyset.previous_cursor)
+
+    def get_paginated_response(self, data: Any) -> Response:
+        return Response(
+            {
+                "count": self.total,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        return [
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": str(
+                    _("The position in the list: the cursor of a previous answer's next or previous link.")
+                ),
+                "schema": {"type": "string"},
+            },
+            {
+                "name": self.page_size_query_param,
+                "required": False,
+                "in": "query",
+                "description": str(
+                    _("Number of results to return per page (at most %(max)s).") % {"max": MAX_PAGE_SIZE}
+                ),
+                "schema": {"type": "integer"},
+            },
+        ]

@@ -432,6 +432,9 @@ class YearlyReport(ReviewedModel):
         # query of yearly reports, subqueries and counts included (issue 15). Lists say their order
         # (selectors.yearly_report_list, tables.YearlyReportTable, the admin).
         constraints = [models.UniqueConstraint(fields=["organisation", "year"], name="one_report_per_year")]
+        # The years present, newest first, without reading every row (the yearly list's pages by year,
+        # hoptac.core.keyset).
+        indexes = [models.Index(fields=["year"], name="registry_yearly_year_idx")]
 
     def __str__(self) -> str:
         return f"{self.organisation} — {self.year}"

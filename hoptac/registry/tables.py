@@ -14,6 +14,7 @@ from hoptac.core.formatting import (
     format_yes_no,
     header_with_unit,
 )
+from hoptac.core.tables import Table
 
 from .choices import LegalStatus
 from .models import Organisation, YearlyReport, YearlyReportState
@@ -30,7 +31,7 @@ def status_badge(code: str):
     return format_html('<span class="badge status-{}">{}</span>', code, LegalStatus(code).label)
 
 
-class OrganisationTable(tables.Table):
+class OrganisationTable(Table):
     name = tables.Column(
         verbose_name=_("Name"),
         order_by=("name_sort", "pk"),
@@ -107,7 +108,7 @@ def state_badge(code: str):
 NUMBER_CELL = {"td": {"class": "num"}, "th": {"class": "num"}}
 
 
-class YearlyReportTable(tables.Table):
+class YearlyReportTable(Table):
     name = tables.Column(
         verbose_name=_("Organisation"),
         accessor="organisation__name",
@@ -234,7 +235,7 @@ class YearlyReportTable(tables.Table):
         return badge
 
 
-class YearlyReviewTable(tables.Table):
+class YearlyReviewTable(Table):
     """The yearly data waiting for review: a box to pick rows for a bulk decision, the organisation, the
     year, the commune, the day it was submitted and how long it has waited (marked past two weeks)."""
 

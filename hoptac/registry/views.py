@@ -20,6 +20,7 @@ from hoptac.core import dataversion
 from hoptac.core.downloads import XLSX, attachment
 from hoptac.core.filters import clean_year
 from hoptac.core.forms import add_service_errors
+from hoptac.core.keyset import KeysetPaginator
 from hoptac.core.review import ReviewStepMixin
 from hoptac.core.scoping import can_reach
 
@@ -47,6 +48,19 @@ class ListPageMixin(LoginRequiredMixin, SingleTableMixin, FilterView):
     request: SignedInRequest
     filter_fields: tuple[str, ...] = ()
     table_pagination = {"per_page": PAGE_SIZE}
+    # Large lists page by position (hoptac.core.keyset): ?cursor= instead of ?page=, page 50 costs page 1.
+    keyset_pages = False
+    keyset_groups: tuple[str, ...] = ()  # hoptac.core.keyset.keyset_page's `groups`
+
+    def get_table_pagination(self, table):
+        if not self.keyset_pages:
+            return super().get_table_pagination(table)
+        return {
+            **self.table_pagination,
+            "paginator_class": KeysetPaginator,
+            "cursor": self.request.GET.get("cursor"),
+            "groups": self.keyset_groups,
+        }
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -56,6 +70,7 @@ class ListPageMixin(LoginRequiredMixin, SingleTableMixin, FilterView):
 
 
 class OrganisationListView(ListPageMixin):
+    keyset_pages = True
     table_class = OrganisationTable
     filterset_class = OrganisationListFilter
     template_name = "registry/organisation_list.html"
@@ -133,6 +148,9 @@ class YearlyReportListView(ListPageMixin):
     """The yearly operating data of the organisations in the user's scope, one row per organisation and
     year, with the registry's filters; exported by YearlyReportExportView."""
 
+    keyset_pages = True
+    # Sorted by year first (the default, newest first): read a year at a time, by the name index within it.
+    keyset_groups = ("year",)
     table_class = YearlyReportTable
     filterset_class = YearlyReportListFilter
     template_name = "registry/yearly_report_list.html"

@@ -10,7 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from hoptac.accounts.http import SignedInApiRequest
-from hoptac.core.api import ListCreateUpdateViewSet, query_date
+from hoptac.core.api import KeysetPagination, ListCreateUpdateViewSet, query_date
 from hoptac.core.downloads import XLSX, attachment
 from hoptac.core.filters import query_year
 from hoptac.core.review import ReviewActionsMixin
@@ -34,6 +34,7 @@ class OrganisationViewSet(ListCreateUpdateViewSet):
     request: SignedInApiRequest
     serializer_class = OrganisationSerializer
     filterset_class = OrganisationFilter
+    pagination_class = KeysetPagination
 
     def get_queryset(self):
         return selectors.organisation_list(user=self.request.user).select_related("commune_legacy__parent")
@@ -105,6 +106,8 @@ class YearlyReportViewSet(ReviewActionsMixin, ListCreateUpdateViewSet):
     serializer_class = YearlyReportSerializer
     filterset_class = YearlyReportFilter
     review_workflow = WORKFLOW
+    pagination_class = KeysetPagination
+    keyset_groups = ("year",)  # as on the page (hoptac.core.keyset.keyset_page)
     # The FilterSet's own `ordering` (as on the page) sorts; DRF's OrderingFilter would read it a second time.
     filter_backends = [DjangoFilterBackend]
 

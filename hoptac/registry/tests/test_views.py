@@ -3,7 +3,9 @@ filters, sorting and the Excel export."""
 
 import datetime
 import io
+import re
 from decimal import Decimal
+from html import unescape
 
 import openpyxl
 import pytest
@@ -195,8 +197,11 @@ def test_list_is_paginated_by_25(client, province_user):
     assert "Tìm thấy 30 tổ chức" in page
     assert page.count('class="col-name"') == 25
     assert "Trang 1/2" in page
-    second = html(client.get(LIST, {"page": 2}))
+    # The next page is a position in the list (hoptac.core.keyset), its link the page's rel="next".
+    next_link = unescape(re.search(r'<a href="([^"]*)" rel="next"', page).group(1))
+    second = html(client.get(LIST + next_link))
     assert second.count('class="col-name"') == 5
+    assert "Trang 2/2" in second
 
 
 def test_detail_page_shows_identity_status_years_and_history(client, province_user, org_a):

@@ -11,6 +11,7 @@ from django.urls import reverse
 from hoptac.accounts.models import Role
 from hoptac.accounts.tests.factories import UserFactory
 from hoptac.areas.tests.factories import current_commune, district, legacy_commune
+from hoptac.core.testing import response_content
 from hoptac.registry.choices import OrganisationKind, Sector
 from hoptac.registry.models import YearlyReportState
 from hoptac.registry.tests.factories import OrganisationFactory, YearlyReportFactory
@@ -134,7 +135,7 @@ def shown(client, **params) -> set[tuple[str, int]]:
 def sheet_of(response):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    return openpyxl.load_workbook(io.BytesIO(response.content)).active
+    return openpyxl.load_workbook(io.BytesIO(response_content(response))).active
 
 
 def exported(response) -> list[tuple[str, int]]:

@@ -44,9 +44,7 @@ def file_attachment(path: Path, *, content_type: str, filename: str, temporary: 
     return response
 
 
-def written_attachment(
-    write: Callable[[Path], Any], *, content_type: str, filename: str
-) -> FileResponse:
+def written_attachment(write: Callable[[Path], Any], *, content_type: str, filename: str) -> FileResponse:
     """A file written by `write(path)` into a temporary file, then sent from it (`file_attachment`) and
     removed: an export of any size, in the memory of one row at a time."""
     path = temporary_file(Path(filename).suffix or ".bin")

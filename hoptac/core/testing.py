@@ -91,7 +91,7 @@ def response_content(response: HttpResponseBase) -> bytes:
         else:
             assert isinstance(response, HttpResponse)
             body = response.content
-        response._test_body = body  # type: ignore[attr-defined]
+        setattr(response, "_test_body", body)  # noqa: B010 - an attribute of our own on Django's response
     return body
 
 

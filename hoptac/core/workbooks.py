@@ -374,11 +374,16 @@ def _styled(sheet: Any, value: Any, *, font: Font | None = None, fill: PatternFi
     return cell
 
 
-def stream_table(
-    target: Any,
+def new_streaming_workbook() -> Workbook:
+    """A write-only workbook: add sheets with `stream_sheet`, in order, then save it (`workbook.save`)."""
+    return Workbook(write_only=True)
+
+
+def stream_sheet(
+    workbook: Workbook,
     *,
     sheet_title: str,
-    title: str,
+    title: str | None,
     lines: Sequence[str | None] = (),
     columns: Sequence[Column],
     rows: Iterable[Sequence[Any]],
@@ -388,22 +393,24 @@ def stream_table(
     progress: Callable[[int], None] | None = None,
     every: int = 1000,
 ) -> int:
-    """A workbook of one sheet written to `target` (a path or a binary file) in write-only mode: the title
-    (bold, row 1) and each of `lines` under it (write_title), the header row (`header_row`, by default right
-    under the lines; write_header's look, widths and frozen panes), then one row per item of `rows`, each
-    value made safe and in its column's format (write_row), with Excel's filter buttons when `auto_filter`.
-    `progress(n)` is called every `every` rows. Returns the number of rows written."""
-    workbook = Workbook(write_only=True)
+    """A sheet of a write-only workbook: the title (bold, row 1; none when None) and each of `lines` under it
+    (write_title), the header row (`header_row`, by default right under the lines; write_header's look,
+    widths and frozen panes), then one row per item of `rows`, each value made safe and in its column's format
+    (write_row), with Excel's filter buttons when `auto_filter`. `progress(n)` is called every `every` rows
+    and at the end. Returns the number of rows written."""
     sheet = workbook.create_sheet(sheet_name(sheet_title))
-    header_row = header_row or len(lines) + 2
+    if header_row is None:
+        header_row = len(lines) + 2 if title is not None else 1
     for index, column in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     sheet.freeze_panes = f"{get_column_letter(fixed_columns + 1)}{header_row + 1}"
-    sheet.append([_styled(sheet, title, font=TITLE_FONT)])
-    written = 1
-    for line in lines:
-        sheet.append([_styled(sheet, line)] if line else [])
-        written += 1
+    written = 0
+    if title is not None:
+        sheet.append([_styled(sheet, title, font=TITLE_FONT)])
+        written = 1
+        for line in lines:
+            sheet.append([_styled(sheet, line)] if line else [])
+            written += 1
     while written < header_row - 1:
         sheet.append([])
         written += 1
@@ -418,7 +425,7 @@ def stream_table(
     for values in rows:
         sheet.append(
             [
-                styles[index].cell(value) if index < len(styles) else safe_value(value)
+                styles[index].cell(value) if index < len(styles) else value
                 for index, value in enumerate(map(safe_value, values))
             ]
         )
@@ -426,9 +433,16 @@ def stream_table(
         if progress is not None and count % every == 0:
             progress(count)
     if auto_filter:
-        last = header_row + count
-        sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(columns))}{last}"
-    workbook.save(target)
+        sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(columns))}{header_row + count}"
     if progress is not None:
         progress(count)
+    return count
+
+
+def stream_table(target: Any, *, sheet_title: str, title: str | None, **table: Any) -> int:
+    """A workbook of one sheet (`stream_sheet`: same arguments) written to `target` (a path or a binary
+    file) in write-only mode. Returns the number of rows written."""
+    workbook = new_streaming_workbook()
+    count = stream_sheet(workbook, sheet_title=sheet_title, title=title, **table)
+    workbook.save(target)
     return count

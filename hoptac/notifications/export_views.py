@@ -1,10 +1,11 @@
 """The page of a background export (its progress, then its download link) and the download itself; only the
 export's owner reaches either (hoptac.notifications.export_jobs)."""
 
+import contextlib
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -34,16 +35,14 @@ class ExportJobView(LoginRequiredMixin, TemplateView):
 def audit_as(request: Any, kind: str) -> None:
     """The audit trail records the download as the export it is (its page or API export's URL name, which
     says whether it holds personal data: hoptac.accounts.audit)."""
-    try:
+    with contextlib.suppress(KeyError):
         request.audit_view_name = export_kind(kind).view_name
-    except KeyError:
-        pass
 
 
 class ExportJobDownloadView(LoginRequiredMixin, View):
     request: SignedInRequest
 
-    def get(self, request: SignedInRequest, pk: int) -> HttpResponse:
+    def get(self, request: SignedInRequest, pk: int) -> HttpResponseBase:
         job, path = export_jobs.export_job_file(user=request.user, pk=pk)
         audit_as(request, job.kind)
         return file_attachment(path, content_type=export_kind(job.kind).content_type, filename=job.filename)

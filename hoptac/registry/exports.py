@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from hoptac.core.downloads import ExportKind, Params, register_export
 from hoptac.core.formatting import MISSING, MONEY_QUANTITIES, excel_number, format_date, header_with_unit
+from hoptac.core.formatting import choice_labels as labels
 from hoptac.core.workbooks import COMPACT, DATE, INTEGER, Column, stream_table
 
 from .choices import LegalStatus, OrganisationKind, Sector, SubSector
@@ -50,19 +51,14 @@ def _field_header(name: str, model: type[models.Model] = Organisation) -> str:
     return capfirst(str(field.verbose_name))
 
 
-def labels(choices: type[models.Choices]) -> Callable[[Any], str]:
-    """A choice's label from its stored value, the labels translated once (as get_FOO_display shows them: the
-    value itself when it is not a choice, "" for a blank)."""
-    table = {value: str(label) for value, label in choices.choices}
-    return lambda value: table.get(value, value)
-
-
 def _commune_columns(prefix: str = "") -> list[ExportColumn]:
     """The organisation's commune on today's map, its old commune and old district."""
     return [
         ExportColumn(str(_("Commune (from 1/7/2025)")), (f"{prefix}commune_current__name",), 24),
         ExportColumn(str(_("Old commune (before 1/7/2025)")), (f"{prefix}commune_legacy__name",), 24),
-        ExportColumn(str(_("Old district (before 1/7/2025)")), (f"{prefix}commune_legacy__parent__name",), 24),
+        ExportColumn(
+            str(_("Old district (before 1/7/2025)")), (f"{prefix}commune_legacy__parent__name",), 24
+        ),
     ]
 
 
@@ -107,21 +103,25 @@ def _export_columns(*, as_of: bool) -> list[ExportColumn]:
     ]
 
 
-def _row_values(columns: Sequence[ExportColumn]) -> tuple[list[str], Callable[[Sequence[Any]], list[Any]]]:
+Row = Sequence[Any]
+
+
+def _getter(positions: list[int], convert: Callable[..., object] | None) -> Callable[[Row], Any]:
+    """The value of a column from a row of fields: the one field's, or `convert` of its fields'."""
+    first = positions[0]
+    if convert is None:
+        return lambda row: row[first]
+    if len(positions) == 1:
+        return lambda row: convert(row[first])
+    return lambda row: convert(*(row[i] for i in positions))
+
+
+def _row_values(columns: Sequence[ExportColumn]) -> tuple[list[str], Callable[[Row], list[Any]]]:
     """The fields to read (each once) and the function turning one row of them into the cells' values."""
     fields: list[str] = []
     for column in columns:
         fields.extend(name for name in column.fields if name not in fields)
-    getters: list[Callable[[Sequence[Any]], Any]] = []
-    for column in columns:
-        positions = [fields.index(name) for name in column.fields]
-        convert = column.convert
-        if convert is None:
-            getters.append(lambda row, i=positions[0]: row[i])
-        elif len(positions) == 1:
-            getters.append(lambda row, i=positions[0], f=convert: f(row[i]))
-        else:
-            getters.append(lambda row, p=positions, f=convert: f(*(row[i] for i in p)))
+    getters = [_getter([fields.index(name) for name in column.fields], column.convert) for column in columns]
     return fields, lambda row: [getter(row) for getter in getters]
 
 
@@ -284,10 +284,7 @@ def list_rows(
     FilterSet. The page, the API and a background job get the same rows from the same parameters."""
     data = _query(params)
     filterset = filterset_class(data=data or None, queryset=queryset, request=SimpleNamespace(user=user))
-    if filterset.is_bound and not filterset.is_valid():
-        rows = filterset.queryset.none()
-    else:
-        rows = filterset.qs
+    rows = filterset.queryset.none() if filterset.is_bound and not filterset.is_valid() else filterset.qs
     table = table_class(rows, order_by=data.get("sort"))
     return table.data.data, filterset
 

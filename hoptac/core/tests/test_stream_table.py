@@ -86,7 +86,9 @@ def test_the_streamed_table_has_the_cells_of_the_table_written_cell_by_cell():
     expected, actual = cells(by_cell()), cells(streamed())
     assert actual == expected
     values = [[cell[0] for cell in row] for row in actual]
-    assert values[3][1] == "Hợp tác xã Hải Anh" and values[4][1] == "Tổ hợp tác Rau sạch"  # control chars gone
+    assert (
+        values[3][1] == "Hợp tác xã Hải Anh" and values[4][1] == "Tổ hợp tác Rau sạch"
+    )  # control chars gone
     assert values[3][5] == "=1+1" and actual[3][5][-1] == "s"  # text, not a formula
     assert actual[3][2][1] == INTEGER and actual[4][2][1] == "#,##0.0"  # COMPACT: whole or one decimal
     assert values[5][4] == datetime.datetime(2024, 1, 2, 10, 4)  # local time, no zone

@@ -128,9 +128,15 @@ def _calendar_workbook():
 
 def _results_workbook():
     from hoptac.scoring.exports import results_workbook
+    from hoptac.scoring.models import Assessment
 
     return results_workbook(
-        title="Xếp loại", by_year=[], grouped=[], group_label="Huyện", year=2024, assessments=[]
+        title="Xếp loại",
+        by_year=[],
+        grouped=[],
+        group_label="Huyện",
+        year=2024,
+        assessments=Assessment.objects.none(),
     )
 
 

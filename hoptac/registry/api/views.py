@@ -14,9 +14,9 @@ from hoptac.core.api import ListCreateUpdateViewSet, query_date
 from hoptac.core.downloads import XLSX, written_attachment
 from hoptac.core.filters import query_year
 from hoptac.core.review import ReviewActionsMixin
-from hoptac.registry import selectors, services
 from hoptac.notifications.api import ExportJobSerializer
 from hoptac.notifications.export_jobs import export_job_start
+from hoptac.registry import selectors, services
 from hoptac.registry.exports import (
     ORGANISATIONS,
     YEARLY_REPORTS,

@@ -66,7 +66,7 @@ def test_the_streamed_export_has_the_headers_units_labels_and_clean_text(client,
     years = rows_of(response_content(client.get(YEARLY_EXPORT)))
     year = dict(zip(years[2], years[3], strict=True))
     assert year["Doanh thu (triệu đồng)"] == pytest.approx(1234.56789)
-    assert year["Người lao động"] == 7 and year["Liên kết với doanh nghiệp"] == "Không"
+    assert year["Người lao động"] == 7 and year["Có liên kết với doanh nghiệp"] == "Không"
 
 
 def test_a_large_list_runs_in_the_background_and_only_its_owner_downloads_it(
@@ -81,7 +81,9 @@ def test_a_large_list_runs_in_the_background_and_only_its_owner_downloads_it(
     with django_capture_on_commit_callbacks(execute=True):
         started = client.post(EXPORT + "?kind=htx")
     job = ExportJob.objects.get()
-    assert started.status_code == 302 and started["Location"] == reverse("notifications:export_job", args=[job.pk])
+    assert started.status_code == 302 and started["Location"] == reverse(
+        "notifications:export_job", args=[job.pk]
+    )
     assert job.state == ExportJob.State.QUEUED and job.total == 2 and job.params == [["kind", "htx"]]
     page = client.get(started["Location"]).content.decode()
     assert "Đang chờ" in page and 'http-equiv="refresh"' in page

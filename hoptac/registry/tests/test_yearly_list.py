@@ -468,7 +468,7 @@ def test_export_never_holds_rows_outside_the_scope(client, commune_user, data):
         {"organisation": data["b"].pk},
     ):
         assert exported(client.get(EXPORT, params)) == [], params
-    content = client.get(EXPORT).content
+    content = response_content(client.get(EXPORT))
     sheet = openpyxl.load_workbook(io.BytesIO(content)).active
     texts = {str(value) for row in sheet.iter_rows(values_only=True) for value in row if value is not None}
     assert not {QUY_GIAO_THIEN, THT_GIAO_THIEN, data["b"].registration_code} & texts

@@ -14,7 +14,6 @@ accepts. Each app's exports module (`registry/exports.py`, `plans/exports.py`, â
 import datetime
 import io
 from collections.abc import Callable, Iterable, Sequence
-from copy import copy
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -356,7 +355,7 @@ class _ColumnStyles:
                 number_format = INTEGER if is_whole(value) else DECIMAL
             elif not number_format and isinstance(value, datetime.date):
                 number_format = DATE
-        cell._style = copy(self.style(number_format))
+        cell._style = self.style(number_format)  # shared: openpyxl only reads it when writing the cell
         return cell
 
 

@@ -163,13 +163,46 @@ def _prepare() -> dict:
     }
 
 
+def _save(entry: dict) -> None:
+    """Merge this run's entry into results/exports.json (one entry per database, registry size and set of
+    measurements) and rewrite exports.md; called after every measurement, so a run stopped half-way keeps
+    what it measured."""
+    runs = entry["runs"]
+    for run in runs:
+        base = next((r for r in runs if r["list"] == run["list"] and r["method"] == "before"), None)
+        if base and run is not base:
+            run["time_vs_before"] = round(run["seconds"] / base["seconds"], 3) if base["seconds"] else None
+            run["cpu_vs_before"] = (
+                round(run["cpu_seconds"] / base["cpu_seconds"], 3) if base["cpu_seconds"] else None
+            )
+    entry["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
+    path = RESULTS / "exports.json"
+    saved = json.loads(path.read_text()) if path.exists() else {"entries": []}
+    saved["entries"] = [e for e in saved["entries"] if e.get("id") != entry["id"]] + [entry]
+    saved["entries"].sort(key=lambda e: (e["database"], e["organisations"], e["when"]))
+    saved["what"] = (
+        "registry exports as the province officer: before (in-memory workbook of ORM objects) against after "
+        "(write-only workbook from values_list rows into a file), the page answering the file, and the "
+        "background job; each in a fresh process (peak = VmHWM)"
+    )
+    path.write_text(json.dumps(saved, ensure_ascii=False, indent=2) + "\n")
+    _markdown(saved)
+
+
 def main() -> None:
     if len(sys.argv) == 4 and sys.argv[1] == "--child":
         child(sys.argv[2], sys.argv[3])
         return
     data = _prepare()
-    load_before = os.getloadavg()
-    runs = []
+    entry = {
+        **data,
+        "id": f"{data['database']}-{data['organisations']}-{time.time():.0f}",
+        "load_average_before": [round(x, 2) for x in os.getloadavg()],
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "runs": [],
+    }
     for which in LISTS:
         for method in METHODS:
             answer = subprocess.run(
@@ -183,41 +216,9 @@ def main() -> None:
                 print(answer.stderr[-3000:], file=sys.stderr)
                 raise SystemExit(f"{method} {which} failed")
             run = json.loads(answer.stdout.strip().splitlines()[-1])
-            runs.append(run)
+            entry["runs"].append(run)
             print(json.dumps(run, ensure_ascii=False), flush=True)
-    entry = {
-        **data,
-        "load_average_before": [round(x, 2) for x in load_before],
-        "load_average_after": [round(x, 2) for x in os.getloadavg()],
-        "cores": os.cpu_count(),
-        "python": platform.python_version(),
-        "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-        "runs": runs,
-    }
-    for run in runs:
-        base = next((r for r in runs if r["list"] == run["list"] and r["method"] == "before"), None)
-        if base and run is not base:
-            run["time_vs_before"] = round(run["seconds"] / base["seconds"], 3) if base["seconds"] else None
-            run["cpu_vs_before"] = (
-                round(run["cpu_seconds"] / base["cpu_seconds"], 3) if base["cpu_seconds"] else None
-            )
-    path = RESULTS / "exports.json"
-    saved = json.loads(path.read_text()) if path.exists() else {"entries": []}
-    # One entry per database and registry size and per run of this script (its load average with it).
-    saved["entries"] = [
-        e
-        for e in saved["entries"]
-        if (e["database"], e["organisations"], sorted((r["list"], r["method"]) for r in e["runs"]))
-        != (entry["database"], entry["organisations"], sorted((r["list"], r["method"]) for r in runs))
-    ] + [entry]
-    saved["entries"].sort(key=lambda e: (e["database"], e["organisations"]))
-    saved["what"] = (
-        "registry exports as the province officer: before (in-memory workbook of ORM objects) against after "
-        "(write-only workbook from values_list rows into a file), the page answering the file, and the "
-        "background job; each in a fresh process (peak = VmHWM)"
-    )
-    path.write_text(json.dumps(saved, ensure_ascii=False, indent=2) + "\n")
-    _markdown(saved)
+            _save(entry)
 
 
 def _markdown(saved: dict) -> None:

@@ -5,6 +5,7 @@ the notification, the download by its owner only, the audit trail — on the pag
 
 import datetime
 import io
+import os
 from decimal import Decimal
 
 import pytest
@@ -179,3 +180,11 @@ def test_a_failed_export_says_so_and_old_exports_are_removed(world, settings):
     later = done.created_at + datetime.timedelta(days=settings.EXPORT_KEEP_DAYS, minutes=1)
     assert export_jobs.export_jobs_clean(now=later) == 2
     assert not path.exists() and not ExportJob.objects.exists()
+    stray = export_jobs.export_directory() / ".1-x.xlsx.partial"  # a worker killed while writing
+    stray.write_bytes(b"x")
+    call_command("clean_exports", days=0, stdout=io.StringIO())
+    assert stray.exists()  # written just now: it may be a file being written
+    os.utime(stray, (0, 0))
+    out = io.StringIO()
+    call_command("clean_exports", days=0, stdout=out)
+    assert not stray.exists() and "0 export(s) removed" in out.getvalue()

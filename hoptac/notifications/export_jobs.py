@@ -29,8 +29,8 @@ from .services import notify
 
 logger = logging.getLogger(__name__)
 
-# Progress is written to the job's row every this many rows.
-PROGRESS_EVERY = 2000
+# A job "running" with no progress written for this long lost its worker (killed, out of memory, restarted).
+STALE_MINUTES = 30
 
 
 def export_directory() -> Path:
@@ -93,7 +93,7 @@ def export_job_run(*, job_id: int) -> ExportJob | None:
     (a worker killed on the way leaves no half file under the name), record the end, tell the owner."""
     now = timezone.now()
     if not ExportJob.objects.filter(pk=job_id, state=ExportJob.State.QUEUED).update(
-        state=ExportJob.State.RUNNING, started_at=now
+        state=ExportJob.State.RUNNING, started_at=now, updated_at=now
     ):
         return None  # run (or being run) by someone else
     job = ExportJob.objects.select_related("user").get(pk=job_id)
@@ -103,7 +103,7 @@ def export_job_run(*, job_id: int) -> ExportJob | None:
     partial = directory / f".{name}.partial"
 
     def progress(done: int) -> None:
-        ExportJob.objects.filter(pk=job_id).update(done=done)
+        ExportJob.objects.filter(pk=job_id).update(done=done, updated_at=timezone.now())
 
     try:
         export = export_kind(job.kind)
@@ -142,9 +142,17 @@ def export_job_run(*, job_id: int) -> ExportJob | None:
 
 
 def export_jobs_clean(*, now: datetime.datetime | None = None, days: int | None = None) -> int:
-    """Remove the exports (rows and files) created more than `days` (EXPORT_KEEP_DAYS) days ago, and files in
-    the directory that no job names any more (a worker killed while writing). Returns the jobs removed."""
+    """Fail the jobs whose worker died (no progress for STALE_MINUTES); remove the exports (rows and files)
+    created more than `days` (EXPORT_KEEP_DAYS) days ago, and files in the directory that no job names any
+    more (a worker killed while writing). Returns the jobs removed."""
     now = now or timezone.now()
+    ExportJob.objects.filter(
+        state=ExportJob.State.RUNNING, updated_at__lt=now - datetime.timedelta(minutes=STALE_MINUTES)
+    ).update(
+        state=ExportJob.State.FAILED,
+        error=_("The export stopped without finishing (its background worker stopped). Export it again."),
+        finished_at=now,
+    )
     limit = now - datetime.timedelta(days=settings.EXPORT_KEEP_DAYS if days is None else days)
     old = ExportJob.objects.filter(created_at__lt=limit).exclude(
         Q(state=ExportJob.State.RUNNING) & Q(started_at__gte=limit)

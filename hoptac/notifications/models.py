@@ -85,6 +85,7 @@ class ExportJob(ScopedModel):
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(null=True, blank=True)  # the last sign of life of its worker
     finished_at = models.DateTimeField(null=True, blank=True)
     task_id = models.CharField(max_length=64, blank=True)
 

@@ -171,6 +171,21 @@ def test_a_failed_export_says_so_and_old_exports_are_removed(world, settings):
     export_jobs.export_job_run(job_id=job.pk)
     job.refresh_from_db()
     assert job.state == ExportJob.State.FAILED and job.error
+    # A job left running by a worker that died (no progress for STALE_MINUTES) is failed, and says why.
+    lost = ExportJob.objects.create(
+        user=world["province"], kind="registry.organisations", label="x", filename="y.xlsx", total=1
+    )
+    ExportJob.objects.filter(pk=lost.pk).update(state=ExportJob.State.RUNNING, updated_at=lost.created_at)
+    export_jobs.export_jobs_clean(
+        now=lost.created_at + datetime.timedelta(minutes=export_jobs.STALE_MINUTES - 1)
+    )
+    assert ExportJob.objects.get(pk=lost.pk).state == ExportJob.State.RUNNING
+    export_jobs.export_jobs_clean(
+        now=lost.created_at + datetime.timedelta(minutes=export_jobs.STALE_MINUTES + 1)
+    )
+    lost.refresh_from_db()
+    assert lost.state == ExportJob.State.FAILED and "dừng giữa chừng" in lost.error
+    lost.delete()
     done = export_jobs.export_job_start(user=world["province"], kind="registry.organisations", params=[])
     export_jobs.export_job_run(job_id=done.pk)
     done.refresh_from_db()
@@ -182,9 +197,9 @@ def test_a_failed_export_says_so_and_old_exports_are_removed(world, settings):
     assert not path.exists() and not ExportJob.objects.exists()
     stray = export_jobs.export_directory() / ".1-x.xlsx.partial"  # a worker killed while writing
     stray.write_bytes(b"x")
-    call_command("clean_exports", days=0, stdout=io.StringIO())
+    call_command("clean_exports", days=1, stdout=io.StringIO())
     assert stray.exists()  # written just now: it may be a file being written
     os.utime(stray, (0, 0))
     out = io.StringIO()
-    call_command("clean_exports", days=0, stdout=out)
+    call_command("clean_exports", days=1, stdout=out)
     assert not stray.exists() and "0 export(s) removed" in out.getvalue()

@@ -6,6 +6,7 @@ the notification, the download by its owner only, the audit trail — on the pag
 import datetime
 import io
 import os
+import signal
 from decimal import Decimal
 
 import pytest
@@ -46,9 +47,26 @@ def rows_of(content: bytes) -> list[tuple]:
     return list(load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
 
 
-def run_worker() -> None:
-    """The task worker, as `manage.py db_worker` runs in production, until the queue is empty."""
-    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+@pytest.fixture
+def run_worker(monkeypatch):
+    """The task worker, as `manage.py db_worker` runs in production, until the queue is empty; in this process
+    and on the test's connection (the worker's own hygiene would close it: it is inside the test's
+    transaction), its signal handlers put back afterwards."""
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+    def run() -> None:
+        handlers = {
+            number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)
+        }
+        try:
+            call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+        finally:
+            for number, handler in handlers.items():
+                signal.signal(number, handler)
+
+    return run
 
 
 def test_the_streamed_export_has_the_headers_units_labels_and_clean_text(client, world):
@@ -71,7 +89,7 @@ def test_the_streamed_export_has_the_headers_units_labels_and_clean_text(client,
 
 
 def test_a_large_list_runs_in_the_background_and_only_its_owner_downloads_it(
-    client, world, settings, django_capture_on_commit_callbacks
+    client, world, settings, django_capture_on_commit_callbacks, run_worker
 ):
     settings.EXPORT_INLINE_ROWS = 1  # the two organisations are "a large list"
     client.force_login(world["province"])
@@ -116,7 +134,7 @@ def test_a_large_list_runs_in_the_background_and_only_its_owner_downloads_it(
 
 
 def test_the_background_file_holds_the_scope_of_the_person_who_asked(
-    client, world, settings, django_capture_on_commit_callbacks
+    client, world, settings, django_capture_on_commit_callbacks, run_worker
 ):
     settings.EXPORT_INLINE_ROWS = 0
     client.force_login(world["commune"])
@@ -134,7 +152,7 @@ def test_the_background_file_holds_the_scope_of_the_person_who_asked(
 
 
 def test_the_api_queues_an_export_and_answers_its_state_then_the_file(
-    world, django_capture_on_commit_callbacks
+    world, django_capture_on_commit_callbacks, run_worker
 ):
     api = APIClient()
     api.force_authenticate(world["province"])

@@ -78,6 +78,8 @@ bench: install
 	DATABASE_URL=sqlite:///$(CURDIR)/benchmarks/.work/import.sqlite3 $(PY) benchmarks/import_registry.py
 	rm -f benchmarks/.work/desk.sqlite3*
 	DATABASE_URL=sqlite:///$(CURDIR)/benchmarks/.work/desk.sqlite3 $(PY) benchmarks/desk_pages.py
+	rm -f benchmarks/.work/exports.sqlite3*
+	DATABASE_URL=sqlite:///$(CURDIR)/benchmarks/.work/exports.sqlite3 $(PY) benchmarks/exports.py
 	@bash scripts/bench_pg_import.sh "$(PG_URL)"
 	$(PY) benchmarks/scale.py "$(PG_URL)"
 	@bash scripts/bench_load.sh "$(PG_URL)"

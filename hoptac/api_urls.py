@@ -8,7 +8,7 @@ from rest_framework.routers import DefaultRouter
 from hoptac.accounts.api import LogoutView, ObtainTokenView, SchemaAccess
 from hoptac.areas.api.views import AdminUnitViewSet
 from hoptac.imports.api.urls import router as imports_router
-from hoptac.notifications.api import NotificationViewSet
+from hoptac.notifications.api import ExportJobViewSet, NotificationViewSet
 from hoptac.plans.api.urls import router as plans_router
 from hoptac.privacy.api import DataSubjectRequestViewSet
 from hoptac.registry.api.views import OrganisationViewSet, YearlyReportViewSet
@@ -25,6 +25,7 @@ router.register("yearly-reports", YearlyReportViewSet, basename="yearly-report")
 router.register("areas", AdminUnitViewSet, basename="area")
 router.register("data-requests", DataSubjectRequestViewSet, basename="data-request")
 router.register("notifications", NotificationViewSet, basename="notification")
+router.register("exports", ExportJobViewSet, basename="export")
 
 urlpatterns = [
     path("", include(router.urls)),

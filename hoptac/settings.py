@@ -393,6 +393,11 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="HợpTác <khong-tra-loi@hoptac.local>")
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 MEDIA_URL = "media/"
+# Exports (docs/decisions/0038-exports.md): up to EXPORT_INLINE_ROWS rows a page or API export answers the file
+# at once; a larger one is prepared by the task worker into MEDIA_ROOT/exports/ (never served as media: only
+# its owner downloads it, through the application), and removed EXPORT_KEEP_DAYS days later.
+EXPORT_INLINE_ROWS = env.int("EXPORT_INLINE_ROWS", default=20_000)
+EXPORT_KEEP_DAYS = env.int("EXPORT_KEEP_DAYS", default=7)
 
 LOGGING = {
     "version": 1,

@@ -174,6 +174,8 @@ class AuditMiddleware:
             return response
         match = getattr(request, "resolver_match", None)
         name = match.view_name if match is not None else ""
+        # A view answering a file prepared earlier (a background export) names the export it is.
+        name = getattr(request, "audit_view_name", "") or name
         is_file = "attachment" in (response.get("Content-Disposition") or "")
         if request.method == "GET" and is_file:
             personal = " (personal data)" if name in PERSONAL_DATA_VIEWS else ""

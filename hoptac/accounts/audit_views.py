@@ -14,9 +14,9 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import ListView
 
-from hoptac.core.downloads import XLSX, attachment
+from hoptac.core.downloads import XLSX, written_attachment
 from hoptac.core.forms import date_field_setup
-from hoptac.core.workbooks import Column, add_sheet, new_workbook, workbook_bytes, write_table, write_title
+from hoptac.core.workbooks import Column, stream_table
 
 from . import roles
 from .models import AuditEvent, AuditKind, User
@@ -109,35 +109,53 @@ COLUMN_HEADERS: list[tuple[Any, float]] = [
 ]
 
 
-def audit_workbook(events: QuerySet[AuditEvent]) -> bytes:
-    workbook = new_workbook()
-    sheet = add_sheet(workbook, _("Audit trail"))
-    write_title(
-        sheet,
-        _("Audit trail"),
-        _("Exported at %(time)s") % {"time": timezone.localtime().strftime("%H:%M %d/%m/%Y")},
+def audit_workbook(target: Any, events: QuerySet[AuditEvent]) -> int:
+    """The events as an .xlsx written to `target` (hoptac.core.workbooks.stream_table: read in chunks, the
+    event labels translated once): any number of events in the memory of one. Returns the events written."""
+    kinds = {value: str(label) for value, label in AuditKind.choices}
+    zone = timezone.get_current_timezone()
+    fields = (
+        "at",
+        "kind",
+        "username",
+        "ip_address",
+        "object_type",
+        "object_id",
+        "object_repr",
+        "path",
+        "detail",
     )
     rows = (
         [
-            timezone.localtime(event.at).strftime("%d/%m/%Y %H:%M:%S"),
-            event.get_kind_display(),
-            event.username,
-            event.ip_address or "",
-            event.object_type,
-            event.object_id,
-            event.object_repr,
-            event.path,
-            event.detail,
+            at.astimezone(zone).strftime("%d/%m/%Y %H:%M:%S"),
+            kinds.get(kind, kind),
+            username,
+            ip_address or "",
+            object_type,
+            object_id,
+            object_repr,
+            path,
+            detail,
         ]
-        for event in events.iterator()
+        for at, kind, username, ip_address, object_type, object_id, object_repr, path, detail in events.values_list(
+            *fields
+        ).iterator(chunk_size=2000)
     )
-    write_table(
-        sheet, 4, [Column(str(header), width) for header, width in COLUMN_HEADERS], rows, auto_filter=True
+    return stream_table(
+        target,
+        sheet_title=_("Audit trail"),
+        title=_("Audit trail"),
+        lines=[_("Exported at %(time)s") % {"time": timezone.localtime().strftime("%H:%M %d/%m/%Y")}],
+        header_row=4,
+        columns=[Column(str(header), width) for header, width in COLUMN_HEADERS],
+        rows=rows,
+        auto_filter=True,
     )
-    return workbook_bytes(workbook)
 
 
 class AuditExportView(AdminOnlyMixin, View):
     def get(self, request: Any) -> Any:
         _form, events = audit_event_list(user=request.user, params=request.GET)
-        return attachment(audit_workbook(events), content_type=XLSX, filename="nhat-ky-he-thong.xlsx")
+        return written_attachment(
+            lambda path: audit_workbook(path, events), content_type=XLSX, filename="nhat-ky-he-thong.xlsx"
+        )

@@ -12,6 +12,7 @@ it in, the scale from the stored unit and the decimals. Money is stored in đồ
 
 import datetime
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -182,6 +183,13 @@ def format_date(value: datetime.date | datetime.datetime | None) -> str:
     if isinstance(value, datetime.datetime):
         value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
     return value.strftime(DATE_FORMAT)
+
+
+def choice_labels(choices: Any) -> Callable[[Any], str]:
+    """A choice's label from its stored value, every label translated once (for an export of many rows, in
+    place of get_FOO_display on each): the value itself when it is not a choice, "" for a blank."""
+    table = {value: str(label) for value, label in choices.choices}
+    return lambda value: table.get(value, value)
 
 
 def format_yes_no(value: bool | None) -> str:

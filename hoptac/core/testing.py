@@ -81,13 +81,23 @@ def workbook_text(content: bytes) -> str:
     return "\n".join(values)
 
 
+def response_content(response: HttpResponseBase) -> bytes:
+    """The body of an answer, sent whole or streamed (a FileResponse: an export sent from its file); read
+    once and kept, so that a test may read it several times."""
+    body = getattr(response, "_test_body", None)
+    if body is None:
+        if isinstance(response, StreamingHttpResponse):  # FileResponse too
+            body = response.getvalue()
+        else:
+            assert isinstance(response, HttpResponse)
+            body = response.content
+        setattr(response, "_test_body", body)  # noqa: B010 - an attribute of our own on Django's response
+    return body
+
+
 def response_text(response: HttpResponseBase) -> str:
     """What a person or a program reads in the answer: the page or JSON, or a workbook's cells."""
-    if isinstance(response, StreamingHttpResponse):  # FileResponse too
-        content = response.getvalue()
-    else:
-        assert isinstance(response, HttpResponse)
-        content = response.content
+    content = response_content(response)
     if response.get("Content-Type", "").startswith(
         "application/vnd.openxmlformats-officedocument.spreadsheetml"
     ):

@@ -13,14 +13,14 @@ accepts. Each app's exports module (`registry/exports.py`, `plans/exports.py`, â
 
 import datetime
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, WriteOnlyCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -316,3 +316,132 @@ def set_print_a4(
     if title_rows is not None:
         sheet.print_title_rows = f"{title_rows[0]}:{title_rows[1]}"
     sheet.oddFooter.center.text = footer
+
+
+# ----------------------------------------------------------------------------------------------------
+# Streaming: a table of any length written in openpyxl's write-only mode, straight to a file. The rows are
+# never all in memory (openpyxl streams each row into the file as it comes), and the styles are worked out
+# once per column, not once per cell: the same look as write_table, in constant memory.
+
+
+class _ColumnStyles:
+    """The style of a column's data cells, computed once: openpyxl's style array for the column's number
+    format (or none), with the top alignment every data cell has (write_cell)."""
+
+    def __init__(self, sheet: Any, column: Column | None) -> None:
+        self.sheet = sheet
+        self.number_format = column.number_format if column else None
+        self.wrap = column.wrap if column else False
+        self._styles: dict[str | None, Any] = {}
+
+    def style(self, number_format: str | None) -> Any:
+        if number_format not in self._styles:
+            cell = WriteOnlyCell(self.sheet)
+            if number_format:
+                cell.number_format = number_format
+            cell.alignment = Alignment(vertical="top", wrap_text=self.wrap)
+            self._styles[number_format] = cell._style
+        return self._styles[number_format]
+
+    def cell(self, value: Any) -> Any:
+        """The cell of `value` (already made safe), as write_cell would write it."""
+        cell = WriteOnlyCell(self.sheet, value)
+        if isinstance(value, str) and value.startswith("="):
+            cell.data_type = "s"  # text that only looks like a formula stays text
+        number_format = None
+        if value is not None:
+            number_format = self.number_format
+            if number_format == COMPACT and isinstance(value, int | float | Decimal):
+                number_format = INTEGER if is_whole(value) else DECIMAL
+            elif not number_format and isinstance(value, datetime.date):
+                number_format = DATE
+        cell._style = self.style(number_format)  # shared: openpyxl only reads it when writing the cell
+        return cell
+
+
+TOP = Alignment(vertical="top")
+
+
+def _styled(sheet: Any, value: Any, *, font: Font | None = None, fill: PatternFill | None = None) -> Any:
+    """A title, note or header cell, as write_cell and write_header_cell write it."""
+    cell = WriteOnlyCell(sheet, safe_value(value))
+    cell.alignment = TOP
+    if font is not None:
+        cell.font = font
+    if fill is not None:
+        cell.fill = fill
+    return cell
+
+
+def new_streaming_workbook() -> Workbook:
+    """A write-only workbook: add sheets with `stream_sheet`, in order, then save it (`workbook.save`)."""
+    return Workbook(write_only=True)
+
+
+def stream_sheet(
+    workbook: Workbook,
+    *,
+    sheet_title: str,
+    title: str | None,
+    lines: Sequence[str | None] = (),
+    columns: Sequence[Column],
+    rows: Iterable[Sequence[Any]],
+    header_row: int | None = None,
+    fixed_columns: int = 0,
+    auto_filter: bool = False,
+    progress: Callable[[int], None] | None = None,
+    every: int = 1000,
+) -> int:
+    """A sheet of a write-only workbook: the title (bold, row 1; none when None) and each of `lines` under it
+    (write_title), the header row (`header_row`, by default right under the lines; write_header's look,
+    widths and frozen panes), then one row per item of `rows`, each value made safe and in its column's format
+    (write_row), with Excel's filter buttons when `auto_filter`. `progress(n)` is called every `every` rows
+    and at the end. Returns the number of rows written."""
+    sheet = workbook.create_sheet(sheet_name(sheet_title))
+    if header_row is None:
+        header_row = len(lines) + 2 if title is not None else 1
+    for index, column in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    sheet.freeze_panes = f"{get_column_letter(fixed_columns + 1)}{header_row + 1}"
+    written = 0
+    if title is not None:
+        sheet.append([_styled(sheet, title, font=TITLE_FONT)])
+        written = 1
+        for line in lines:
+            sheet.append([_styled(sheet, line)] if line else [])
+            written += 1
+    while written < header_row - 1:
+        sheet.append([])
+        written += 1
+    header = []
+    for column in columns:
+        cell = _styled(sheet, column.header, font=HEADER_FONT, fill=HEADER_FILL)
+        cell.alignment = HEADER_ALIGNMENT
+        header.append(cell)
+    sheet.append(header)
+    styles = [_ColumnStyles(sheet, column) for column in columns]
+    count = 0
+    for values in rows:
+        sheet.append(
+            [
+                styles[index].cell(value) if index < len(styles) else value
+                for index, value in enumerate(map(safe_value, values))
+            ]
+        )
+        count += 1
+        if progress is not None and count % every == 0:
+            progress(count)
+    if auto_filter:
+        sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(columns))}{header_row + count}"
+    if progress is not None:
+        progress(count)
+    return count
+
+
+def stream_table(target: Any, *, sheet_title: str, title: str | None, **table: Any) -> int:
+    """A workbook of one sheet (`stream_sheet`: same arguments) written to `target` (a path or a binary
+    file) in write-only mode. Returns the number of rows written."""
+    workbook = new_streaming_workbook()
+    count = stream_sheet(workbook, sheet_title=sheet_title, title=title, **table)
+    workbook.save(target)
+    return count

@@ -8,3 +8,6 @@ class RegistryConfig(AppConfig):
 
     def ready(self) -> None:
         from . import signals, workflow  # noqa: F401 — connects the receivers, registers the review workflow
+        from .exports import register_exports
+
+        register_exports()  # the exports that may run in the background (hoptac.core.downloads)

@@ -3,8 +3,8 @@ objects outside the user's scope answer 404 (selectors.organisation_get)."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
-from django.shortcuts import redirect
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,17 +16,17 @@ from django_tables2 import SingleTableMixin
 
 from hoptac.accounts import roles
 from hoptac.accounts.http import SignedInRequest
-from hoptac.core import dataversion
-from hoptac.core.downloads import XLSX, attachment
+from hoptac.core.downloads import ExportKind, Params, inline_rows, written_attachment
 from hoptac.core.filters import clean_year
 from hoptac.core.forms import add_service_errors
 from hoptac.core.keyset import KeysetPaginator
 from hoptac.core.review import ReviewStepMixin
 from hoptac.core.scoping import can_reach
+from hoptac.notifications.export_jobs import export_job_start
 
 from . import errors, selectors, services
 from .choices import LegalStatus
-from .exports import organisation_workbook, yearly_report_workbook
+from .exports import ORGANISATIONS, YEARLY_REPORTS
 from .forms import (
     OrganisationForm,
     OrganisationListFilter,
@@ -88,60 +88,43 @@ class OrganisationListView(ListPageMixin):
 
 
 class ListExportView(LoginRequiredMixin, View):
-    """A list page's rows, with the same scope, filters and sort (the table's ?sort=), as an .xlsx file."""
+    """A list page's rows, with the same scope, filters and sort (the table's ?sort=), as an .xlsx file: up to
+    hoptac.core.downloads.inline_rows() rows answered at once (written to a temporary file and sent from it);
+    a larger list answers a page that offers to prepare the file in the background (a POST to the same address
+    starts the job: hoptac.notifications.export_jobs; a GET never writes)."""
 
     request: SignedInRequest
-    filterset_class: type
-    table_class: type
-    filename_stem: str
+    export: ExportKind
 
-    def get_queryset(self):
-        raise NotImplementedError
-
-    def workbook(self, rows, filterset, today) -> bytes:
-        raise NotImplementedError
+    def params(self, request) -> Params:
+        return [(name, value) for name, values in request.GET.lists() for value in values]
 
     def get(self, request):
-        filterset = self.filterset_class(
-            data=request.GET or None, queryset=self.get_queryset(), request=request
+        params = self.params(request)
+        total = self.export.count(request.user, params)
+        if total > inline_rows():
+            context = {
+                "export": self.export,
+                "total": total,
+                "limit": inline_rows(),
+                "query_string": request.GET.urlencode(),
+            }
+            return render(request, "notifications/export_start.html", context)
+        return written_attachment(
+            lambda path: self.export.write(request.user, params, path, None),
+            content_type=self.export.content_type,
+            filename=self.export.filename(timezone.localdate()),
         )
-        if filterset.is_bound and not filterset.is_valid():
-            queryset = filterset.queryset.none()
-        else:
-            queryset = filterset.qs
-        table = self.table_class(queryset, order_by=request.GET.get("sort"))
-        today = timezone.localdate()
-        # The file is a function of the rows (the scoped, filtered, sorted query) and the day: cached by data
-        # version (hoptac.core.dataversion), so repeated exports of unchanged data are not rebuilt.
-        try:
-            query = str(table.data.data.query)
-        except EmptyResultSet:
-            query = ""
-        content = dataversion.cached(
-            "list_export",
-            (type(self).__name__, query, sorted(request.GET.lists()), today.isoformat()),
-            lambda: self.workbook(table.data, filterset, today),
-        )
-        return attachment(
-            content,
-            content_type=XLSX,
-            filename=f"{self.filename_stem}-{today:%Y%m%d}.xlsx",
-        )
+
+    def post(self, request):
+        job = export_job_start(user=request.user, kind=self.export.name, params=self.params(request))
+        return redirect("notifications:export_job", job.pk)
 
 
 class OrganisationExportView(ListExportView):
     """The organisation list as an .xlsx file."""
 
-    filterset_class = OrganisationListFilter
-    table_class = OrganisationTable
-    filename_stem = "hoptac-to-chuc"
-
-    def get_queryset(self):
-        return selectors.organisation_list(user=self.request.user)
-
-    def workbook(self, rows, filterset, today) -> bytes:
-        as_of = filterset.form.cleaned_data.get("as_of") if filterset.is_bound else None
-        return organisation_workbook(rows, today=today, as_of=as_of)
+    export = ORGANISATIONS
 
 
 class YearlyReportListView(ListPageMixin):
@@ -165,16 +148,7 @@ class YearlyReportListView(ListPageMixin):
 class YearlyReportExportView(ListExportView):
     """The yearly data list as an .xlsx file."""
 
-    filterset_class = YearlyReportListFilter
-    table_class = YearlyReportTable
-    filename_stem = "hoptac-so-lieu-hang-nam"
-
-    def get_queryset(self):
-        return selectors.yearly_report_list(user=self.request.user)
-
-    def workbook(self, rows, filterset, today) -> bytes:
-        year = filterset.form.cleaned_data.get("year") if filterset.is_bound else None
-        return yearly_report_workbook(rows, today=today, year=int(year) if year else None)
+    export = YEARLY_REPORTS
 
 
 class OrganisationDetailView(LoginRequiredMixin, TemplateView):

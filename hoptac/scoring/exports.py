@@ -2,31 +2,24 @@
 rating-results/export: the distribution by year, by group in one year, and the approved assessments of that
 year one per line."""
 
-from typing import Any
+import io
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hoptac.accounts.models import User
-from hoptac.core.workbooks import (
-    DATE,
-    DECIMAL,
-    Column,
-    add_sheet,
-    new_workbook,
-    workbook_bytes,
-    write_table,
-    write_title,
-)
+from hoptac.core.formatting import choice_labels as labels
+from hoptac.core.workbooks import DATE, DECIMAL, Column, new_streaming_workbook, stream_sheet
+from hoptac.registry.choices import OrganisationKind, Sector
 
 from . import selectors
-from .choices import SCORE_BANDS, Band, GroupBy
+from .choices import SCORE_BANDS, Band, GroupBy, SizeClass
 
 BAND_KEYS = [b.value for b in SCORE_BANDS] + [Band.NOT_RATED.value]
 
 
-def _distribution_sheet(sheet, title: str, first_header: str, rows: list[dict[str, Any]]) -> None:
-    write_title(sheet, title)
+def _distribution_sheet(workbook, sheet_title: str, title: str, first_header: str, rows: list[dict]) -> None:
     columns = [
         Column(first_header, 34),
         *[Column(str(Band(k).label), 12) for k in BAND_KEYS],
@@ -37,19 +30,104 @@ def _distribution_sheet(sheet, title: str, first_header: str, rows: list[dict[st
         [row["label"]] + [row[k] for k in BAND_KEYS] + [row["rated"], row["share_good_fair_pct"]]
         for row in rows
     ]
-    write_table(sheet, 3, columns, values, fixed_columns=1)
+    stream_sheet(
+        workbook,
+        sheet_title=sheet_title,
+        title=title,
+        columns=columns,
+        rows=values,
+        header_row=3,
+        fixed_columns=1,
+    )
 
 
 def results_workbook(
-    *, title: str, by_year: list[dict], grouped: list[dict], group_label: str, year: int, assessments
+    *,
+    title: str,
+    by_year: list[dict],
+    grouped: list[dict],
+    group_label: str,
+    year: int,
+    assessments: QuerySet,
 ) -> bytes:
-    workbook = new_workbook()
-    sheet = add_sheet(workbook, _("By year"))
-    _distribution_sheet(sheet, title, _("Year"), [{**row, "label": str(row["year"])} for row in by_year])
-    sheet = add_sheet(workbook, _("%(year)s by group") % {"year": year})
-    _distribution_sheet(sheet, f"{title} — {year} — {group_label}", group_label, grouped)
-    sheet = add_sheet(workbook, _("%(year)s list") % {"year": year})
-    columns = [
+    """The three sheets, written in write-only mode: the approved assessments are read as plain values in
+    chunks, their labels translated once (hoptac.core.workbooks.stream_sheet)."""
+    workbook = new_streaming_workbook()
+    by_year = [{**row, "label": str(row["year"])} for row in by_year]
+    _distribution_sheet(workbook, _("By year"), title, _("Year"), by_year)
+    by_group = _("%(year)s by group") % {"year": year}
+    _distribution_sheet(workbook, by_group, f"{title} — {year} — {group_label}", group_label, grouped)
+    kinds = labels(OrganisationKind)
+    sectors = labels(Sector)
+    bands = labels(Band)
+    sizes = labels(SizeClass)
+    zone = timezone.get_current_timezone()
+    rows = (
+        [
+            index,
+            name,
+            kinds(kind),
+            sectors(sector),
+            current or "",
+            legacy or "",
+            legacy_district or "",
+            scheme,
+            float(self_total) if self_total is not None else None,
+            float(official_total) if official_total is not None else None,
+            bands(band) if band else "",
+            exclusion,
+            sizes(size_class) if size_class else "",
+            approved_at.astimezone(zone).date() if approved_at else None,
+        ]
+        for index, (
+            name,
+            kind,
+            sector,
+            current,
+            legacy,
+            legacy_district,
+            scheme,
+            self_total,
+            official_total,
+            band,
+            exclusion,
+            size_class,
+            approved_at,
+        ) in enumerate(assessments.values_list(*ASSESSMENT_FIELDS).iterator(chunk_size=2000), start=1)
+    )
+    stream_sheet(
+        workbook,
+        sheet_title=_("%(year)s list") % {"year": year},
+        title=None,
+        columns=LIST_COLUMNS(),
+        rows=rows,
+        fixed_columns=2,
+    )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# The approved assessments of the year, one per line: what each column reads (`values_list`).
+ASSESSMENT_FIELDS = (
+    "organisation__name",
+    "organisation__kind",
+    "organisation__sector",
+    "organisation__commune_current__name",
+    "organisation__commune_legacy__name",
+    "organisation__commune_legacy__parent__name",
+    "scheme__short_name",
+    "self_total",
+    "official_total",
+    "band",
+    "exclusion_text",
+    "size_class",
+    "approved_at",
+)
+
+
+def LIST_COLUMNS() -> list[Column]:  # noqa: N802 - translated when called
+    return [
         Column(_("No."), 6),
         Column(_("Organisation"), 46),
         Column(_("Kind"), 22),
@@ -65,29 +143,6 @@ def results_workbook(
         Column(_("Size class"), 12),
         Column(_("Approved on"), 14, DATE),
     ]
-    rows: list[list[Any]] = []
-    for index, assessment in enumerate(assessments, start=1):
-        organisation = assessment.organisation
-        legacy = organisation.commune_legacy
-        values = [
-            index,
-            organisation.name,
-            str(organisation.get_kind_display()),
-            str(organisation.get_sector_display()),
-            organisation.commune_current.name if organisation.commune_current_id else "",
-            legacy.name if legacy else "",
-            legacy.parent.name if legacy and legacy.parent_id else "",
-            assessment.scheme.short_name,
-            float(assessment.self_total) if assessment.self_total is not None else None,
-            float(assessment.official_total) if assessment.official_total is not None else None,
-            str(assessment.get_band_display()) if assessment.band else "",
-            assessment.exclusion_text,
-            str(assessment.get_size_class_display()) if assessment.size_class else "",
-            timezone.localtime(assessment.approved_at).date() if assessment.approved_at else None,
-        ]
-        rows.append(values)
-    write_table(sheet, 1, columns, rows, fixed_columns=2)
-    return workbook_bytes(workbook)
 
 
 def results_export(*, user: User, year: int, group_by: str, latest: int) -> bytes:
@@ -100,9 +155,7 @@ def results_export(*, user: User, year: int, group_by: str, latest: int) -> byte
         grouped=selectors.rating_distribution(user=user, year=year, group_by=group_by),
         group_label=str(GroupBy(group_by).label),
         year=year,
-        assessments=selectors.results_rows(user=user, year=year).select_related(
-            "organisation__commune_current", "organisation__commune_legacy__parent", "scheme"
-        ),
+        assessments=selectors.results_rows(user=user, year=year),
     )
 
 

@@ -54,6 +54,10 @@ class Visit:
     def job(self):
         return self.world.job(self.role, self.side_name)
 
+    @property
+    def export(self):
+        return self.world.export(self.role, self.side_name)
+
 
 @dataclass(frozen=True)
 class Endpoint:
@@ -161,6 +165,11 @@ ENDPOINTS: dict[str, Endpoint] = {
     "accounts:audit_list": page("accounts:audit_list"),
     "notifications:list": page("notifications:list"),
     "notification-list": page("notification-list"),
+    "notifications:export_job": detail("notifications:export_job", lambda v: v.export.pk),
+    "notifications:export_download": detail("notifications:export_download", lambda v: v.export.pk),
+    "export-list": page("export-list", marker=lambda v: v.export.pk, json_ids=True),
+    "export-detail": detail("export-detail", lambda v: v.export.pk),
+    "export-download": detail("export-download", lambda v: v.export.pk),
     "accounts:audit_export": page("accounts:audit_export"),
     "areas:area_list": page("areas:area_list"),
     "areas:area_detail": detail("areas:area_detail", lambda v: v.side.commune.pk),
@@ -307,6 +316,11 @@ accounts:two_factor              login     200      200       403       403     
 accounts:audit_list              login     200      403       403       403            403      403
 notifications:list               login     200      200       200       200            200      200
 notification-list                401       200      200       200       200            200      200
+notifications:export_job         login     200/404  200/404   200/404   200/404        200/404  200/404
+notifications:export_download    login     200/404  200/404   200/404   200/404        200/404  200/404
+export-list                      401       200/hide 200/hide  200/hide  200/hide       200/hide 200/hide
+export-detail                    401       200/404  200/404   200/404   200/404        200/404  200/404
+export-download                  401       200/404  200/404   200/404   200/404        200/404  200/404
 accounts:audit_export            login     200      403       403       403            403      403
 areas:area_list                  login     200      200       200       200            200      200
 areas:area_detail                login     200      200       200       200            200      200

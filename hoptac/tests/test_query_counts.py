@@ -132,6 +132,7 @@ LISTS: dict[str, ListEndpoint] = {
     "calendar-item-list": _l("calendar-item-list", _json_rows),
     "calendar-item-export": _l("calendar-item-export", _agencies),
     "import-list": _l("import-list", _json_rows),
+    "export-list": _l("export-list", _json_rows),
 }
 
 # Lists whose query count grows with the rows today: (endpoint, user) → why. Strict xfails.

@@ -26,6 +26,8 @@ from hoptac.core.testing import PDF
 from hoptac.imports import services as report_services
 from hoptac.imports.models import ImportJob
 from hoptac.imports.tests.test_pages import GOOD, workbook
+from hoptac.notifications import export_jobs
+from hoptac.notifications.models import ExportJob
 from hoptac.plans.models import Plan
 from hoptac.registry.models import Organisation, YearlyReport
 from hoptac.scoring import services as scoring_services
@@ -95,9 +97,23 @@ class World:
     obligation: Obligation
     today: datetime.date
     added: list[Side] = field(default_factory=list)  # grow_world's organisations
+    # Each signed-in role's own finished background export, and "other": someone else's.
+    exports: dict[str, ExportJob] = field(default_factory=dict)
 
     def job(self, role: str, side: str) -> ImportJob:
         return self.jobs[role] if side == "in" else self.jobs["other"]
+
+    def export(self, role: str, side: str) -> ExportJob:
+        return self.exports[role] if side == "in" else self.exports["other"]
+
+
+def finished_export(user: User) -> ExportJob:
+    """The user's export of the registry list, written as the task worker writes it."""
+    job = export_jobs.export_job_start(user=user, kind="registry.organisations", params=[])
+    export_jobs.export_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.state == ExportJob.State.DONE, job.error
+    return job
 
 
 def _side(
@@ -228,7 +244,11 @@ def _build(today: datetime.date) -> World:
             done=checked.done,
             result=checked.result,
         )
+    exports = {"other": finished_export(other)}
+    for role, user in users.items():
+        exports[role] = finished_export(user)
     return World(
+        exports=exports,
         users=users,
         sides=sides,
         plan=plan,
@@ -272,6 +292,8 @@ def grow_world(world: World, *, media_root) -> None:
             )
         for role, user in world.users.items():
             own = world.jobs[role]
+            for _number in (1, 2):
+                finished_export(user)
             for number in (1, 2):
                 ImportJob.objects.create(
                     user=user,

@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 
 from hoptac.accounts.models import AuditEvent, AuditKind, Role
 from hoptac.accounts.tests.factories import PASSWORD, UserFactory
+from hoptac.core.testing import response_content
 from hoptac.registry import services as registry_services
 from hoptac.registry.tests.factories import OrganisationFactory
 
@@ -74,7 +75,7 @@ def test_the_audit_page_filters_and_exports(client):
     assert "canbo.xa" not in page.content.decode()
     response = client.get(AUDIT_EXPORT, {"kind": AuditKind.LOGIN_FAILED})
     assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response_content(response))).active
     values = [[cell for cell in row] for row in sheet.iter_rows(values_only=True)]
     assert values[0][0] == "Nhật ký hệ thống"
     assert any(row[1] == "Đăng nhập sai" and row[2] == "canbo.xa" for row in values)

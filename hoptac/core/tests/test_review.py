@@ -12,7 +12,12 @@ from hoptac.core.review import ReviewedModel, review_panel, transition, workflow
 from hoptac.registry.models import YearlyReport, YearlyReportState
 from hoptac.registry.tests.factories import OrganisationFactory, YearlyReportFactory
 
-REVIEWED = {"registry.YearlyReport", "plan_tasks.ProgressReport", "scoring.Assessment"}
+REVIEWED = {
+    "registry.YearlyReport",
+    "plan_tasks.ProgressReport",
+    "scoring.Assessment",
+    "privacy.DataSubjectRequest",
+}
 
 
 def test_every_reviewed_model_has_its_workflow():
@@ -32,6 +37,7 @@ def test_every_step_offered_through_the_api_has_its_endpoint(client):
         "registry.YearlyReport": "/api/v1/yearly-reports/{id}/",
         "plan_tasks.ProgressReport": "/api/v1/progress-reports/{id}/",
         "scoring.Assessment": "/api/v1/assessments/{id}/",
+        "privacy.DataSubjectRequest": "/api/v1/data-requests/{id}/",
     }
     for label, base in bases.items():
         for step in workflow_of(apps.get_model(label)).steps:

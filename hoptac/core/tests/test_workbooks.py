@@ -8,6 +8,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import IllegalCharacterError
 
+from hoptac.core.testing import response_content
 from hoptac.core.workbooks import (
     DATE,
     HEADER_FILL,
@@ -127,17 +128,27 @@ def _calendar_workbook():
 
 def _results_workbook():
     from hoptac.scoring.exports import results_workbook
+    from hoptac.scoring.models import Assessment
 
     return results_workbook(
-        title="Xếp loại", by_year=[], grouped=[], group_label="Huyện", year=2024, assessments=[]
+        title="Xếp loại",
+        by_year=[],
+        grouped=[],
+        group_label="Huyện",
+        year=2024,
+        assessments=Assessment.objects.none(),
     )
 
 
 def _registry_workbooks():
     from hoptac.registry.exports import organisation_workbook, yearly_report_workbook
+    from hoptac.registry.models import Organisation, YearlyReport
 
     today = datetime.date(2025, 1, 1)
-    return organisation_workbook([], today=today), yearly_report_workbook([], today=today)
+    organisations, years = io.BytesIO(), io.BytesIO()
+    organisation_workbook(organisations, Organisation.objects.none(), today=today)
+    yearly_report_workbook(years, YearlyReport.objects.none(), today=today)
+    return organisations.getvalue(), years.getvalue()
 
 
 def _import_template():
@@ -180,6 +191,6 @@ def test_an_export_of_a_name_with_a_control_character(client):
     client.force_login(UserFactory(role=Role.PROVINCE))
     response = client.get("/api/v1/organisations/export/")
     assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response_content(response))).active
     names = [row[1] for row in sheet.iter_rows(min_row=4, values_only=True)]
     assert names == ["Hợp tác xã Ký tự lạ"]

@@ -11,11 +11,18 @@ from rest_framework.response import Response
 
 from hoptac.accounts.http import SignedInApiRequest
 from hoptac.core.api import KeysetPagination, ListCreateUpdateViewSet, query_date
-from hoptac.core.downloads import XLSX, attachment
+from hoptac.core.downloads import XLSX, written_attachment
 from hoptac.core.filters import query_year
 from hoptac.core.review import ReviewActionsMixin
+from hoptac.notifications.api import ExportJobSerializer
+from hoptac.notifications.export_jobs import export_job_start
 from hoptac.registry import selectors, services
-from hoptac.registry.exports import organisation_workbook, yearly_report_workbook
+from hoptac.registry.exports import (
+    ORGANISATIONS,
+    YEARLY_REPORTS,
+    organisation_workbook,
+    yearly_report_workbook,
+)
 from hoptac.registry.filters import OrganisationFilter, YearlyReportFilter
 from hoptac.registry.workflow import WORKFLOW
 
@@ -25,6 +32,14 @@ from .serializers import (
     StatusChangeSerializer,
     YearlyReportSerializer,
 )
+
+
+def start_export(request, kind: str) -> Response:
+    """Queue the export `kind` of the rows the request's query parameters ask for: 202 and the job."""
+    params = [(name, value) for name, values in request.query_params.lists() for value in values]
+    job = export_job_start(user=request.user, kind=kind, params=params)
+    data = ExportJobSerializer(job, context={"request": request}).data
+    return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": data["url"]})
 
 
 class OrganisationViewSet(ListCreateUpdateViewSet):
@@ -49,14 +64,23 @@ class OrganisationViewSet(ListCreateUpdateViewSet):
             user=self.request.user, organisation=serializer.instance, data=serializer.validated_data
         )
 
-    @extend_schema(responses={(200, XLSX): OpenApiTypes.BINARY})
-    @action(detail=False, methods=["get"])
+    @extend_schema(methods=["GET"], responses={(200, XLSX): OpenApiTypes.BINARY})
+    @extend_schema(methods=["POST"], request=None, responses={202: ExportJobSerializer})
+    @action(detail=False, methods=["get", "post"])
     def export(self, request):
-        """The organisations the list would return (same filters, same scope), as the .xlsx of the list
-        page's "Xuất Excel": Vietnamese headers, dates and amounts formatted."""
+        """GET: the organisations the list would return (same filters, same scope), as the .xlsx of the list
+        page's "Xuất Excel": Vietnamese headers, dates and amounts formatted; written as it is read, whatever
+        the number of rows. POST (same query parameters): the same file prepared in the background; answers
+        202 with the export job (/api/v1/exports/{id}/: its state, then its `download_url`)."""
+        rows = self.filter_queryset(self.get_queryset())  # a wrong filter is a 400 before anything starts
+        if request.method == "POST":
+            return start_export(request, ORGANISATIONS.name)
         today = timezone.localdate()
-        content = organisation_workbook(self.filter_queryset(self.get_queryset()), today=today)
-        return attachment(content, content_type=XLSX, filename=f"hoptac-to-chuc-{today:%Y%m%d}.xlsx")
+        return written_attachment(
+            lambda path: organisation_workbook(path, rows, today=today),
+            content_type=XLSX,
+            filename=ORGANISATIONS.filename(today),
+        )
 
     @extend_schema(methods=["GET"], responses=StatusChangeSerializer(many=True))
     @extend_schema(methods=["POST"], request=StatusChangeSerializer, responses={201: StatusChangeSerializer})
@@ -128,12 +152,20 @@ class YearlyReportViewSet(ReviewActionsMixin, ListCreateUpdateViewSet):
     def perform_update(self, serializer):
         self._save(serializer, report=serializer.instance)
 
-    @extend_schema(responses={(200, XLSX): OpenApiTypes.BINARY})
-    @action(detail=False, methods=["get"])
+    @extend_schema(methods=["GET"], responses={(200, XLSX): OpenApiTypes.BINARY})
+    @extend_schema(methods=["POST"], request=None, responses={202: ExportJobSerializer})
+    @action(detail=False, methods=["get", "post"])
     def export(self, request):
-        """The yearly data the list would return (same filters and ordering, same scope), as the .xlsx of the
-        yearly data page's "Xuất Excel"."""
-        today = timezone.localdate()
+        """GET: the yearly data the list would return (same filters and ordering, same scope), as the .xlsx of
+        the yearly data page's "Xuất Excel", whatever the number of rows. POST (same query parameters): the
+        same file prepared in the background; answers 202 with the export job (/api/v1/exports/{id}/)."""
         year = query_year(request.query_params, "year")
-        content = yearly_report_workbook(self.filter_queryset(self.get_queryset()), today=today, year=year)
-        return attachment(content, content_type=XLSX, filename=f"hoptac-so-lieu-hang-nam-{today:%Y%m%d}.xlsx")
+        rows = self.filter_queryset(self.get_queryset())  # a wrong filter is a 400 before anything starts
+        if request.method == "POST":
+            return start_export(request, YEARLY_REPORTS.name)
+        today = timezone.localdate()
+        return written_attachment(
+            lambda path: yearly_report_workbook(path, rows, today=today, year=year),
+            content_type=XLSX,
+            filename=YEARLY_REPORTS.filename(today),
+        )

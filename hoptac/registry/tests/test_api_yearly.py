@@ -7,6 +7,7 @@ from rest_framework.test import APIClient
 
 from hoptac.areas.tests.factories import current_commune, district
 from hoptac.core.review import transition
+from hoptac.core.testing import response_content
 from hoptac.registry import errors
 from hoptac.registry.choices import OrganisationKind, Sector
 from hoptac.registry.models import YearlyReport, YearlyReportState
@@ -227,7 +228,7 @@ def test_exports_through_the_api_follow_filters_and_scope(two_communes):
     def sheet(response):
         assert response.status_code == 200, response.content[:300]
         assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-        rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+        rows = list(load_workbook(io.BytesIO(response_content(response))).active.iter_rows(values_only=True))
         return rows[2], [r for r in rows[3:] if r[0] is not None]
 
     a, b = two_communes["a"], two_communes["b"]

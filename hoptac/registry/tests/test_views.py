@@ -16,6 +16,7 @@ from hoptac.accounts.models import Role
 from hoptac.accounts.tests.factories import UserFactory
 from hoptac.areas.tests.factories import current_commune, district, legacy_commune
 from hoptac.core.review import transition
+from hoptac.core.testing import response_content
 from hoptac.registry import errors, services
 from hoptac.registry.choices import LegalStatus, OrganisationKind, Sector
 from hoptac.registry.models import (
@@ -60,7 +61,7 @@ def html(response) -> str:
 
 def workbook_rows(response) -> list[tuple]:
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(response_content(response))).active
     return list(sheet.iter_rows(values_only=True))
 
 
@@ -615,7 +616,7 @@ def test_export_has_vietnamese_headers_dates_and_numbers(client, province_user, 
     response = client.get(EXPORT, {"kind": ["htx", "qtdnd"], "sort": "name"})
     assert response.status_code == 200
     assert "attachment;" in response["Content-Disposition"]
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(response_content(response))).active
     assert sheet["A1"].value.startswith("Danh sách tổ chức kinh tế tập thể")
     headers = [cell.value for cell in sheet[3]]
     assert headers[:4] == ["STT", "Tên", "Tên viết tắt", "Loại hình"]

@@ -13,6 +13,7 @@ from django.urls import reverse
 from hoptac.accounts.models import Role
 from hoptac.accounts.tests.factories import UserFactory
 from hoptac.areas.tests.factories import current_commune, district, legacy_commune
+from hoptac.core.testing import response_content
 from hoptac.registry.choices import OrganisationKind, Sector
 from hoptac.registry.models import YearlyReportState
 from hoptac.registry.tests.factories import OrganisationFactory, YearlyReportFactory
@@ -136,7 +137,7 @@ def shown(client, **params) -> set[tuple[str, int]]:
 def sheet_of(response):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    return openpyxl.load_workbook(io.BytesIO(response.content)).active
+    return openpyxl.load_workbook(io.BytesIO(response_content(response))).active
 
 
 def exported(response) -> list[tuple[str, int]]:
@@ -471,7 +472,7 @@ def test_export_never_holds_rows_outside_the_scope(client, commune_user, data):
         {"organisation": data["b"].pk},
     ):
         assert exported(client.get(EXPORT, params)) == [], params
-    content = client.get(EXPORT).content
+    content = response_content(client.get(EXPORT))
     sheet = openpyxl.load_workbook(io.BytesIO(content)).active
     texts = {str(value) for row in sheet.iter_rows(values_only=True) for value in row if value is not None}
     assert not {QUY_GIAO_THIEN, THT_GIAO_THIEN, data["b"].registration_code} & texts

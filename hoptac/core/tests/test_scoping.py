@@ -30,6 +30,7 @@ EXPECTED = {
     "plan_tasks.Attachment": "agency_reach",
     "imports.ImportJob": "owner_reach",
     "notifications.Notification": "owner_reach",
+    "notifications.ExportJob": "owner_reach",
     "privacy.DataSubjectRequest": "data_request_reach",
 }
 

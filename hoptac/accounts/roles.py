@@ -97,9 +97,9 @@ def role_label(user: User) -> str:
 def scope_description(user: User | AnonymousUser) -> str:
     """What the user sees and changes, in a sentence for their profile page."""
     role = role_of(user)
-    if role in (Role.ADMIN, Role.PROVINCE):
+    if role in (Role.ADMIN, Role.PROVINCE) and not has_own_province(user):
         return _("You can see and change every organisation in the registry.")
-    if role == Role.COMMUNE:
+    if role in (Role.COMMUNE, Role.PROVINCE):
         return _("You can see and change the organisations located in the areas below.")
     if role == Role.REPRESENTATIVE:
         return _("You can see the organisation you represent and update its contact details and yearly data.")
@@ -136,6 +136,13 @@ def area_ids(user: User | AnonymousUser) -> frozenset[int]:
     return cached
 
 
+def has_own_province(user: User | AnonymousUser) -> bool:
+    """A provincial officer whose account names areas (an installation that serves several provinces, e.g. the
+    whole country: `generate_national`'s `tinh_<code>`) reaches only those areas; one whose account names none
+    serves the whole installation (one province: the usual case). Docs: decisions/0043."""
+    return role_of(user) == Role.PROVINCE and bool(area_ids(user))
+
+
 # ---------------------------------------------------------------------------------------------
 # Reach: which rows a user sees ("view") or changes ("change").
 
@@ -146,8 +153,10 @@ def organisation_reach(user: User | AnonymousUser, action: Action) -> Reach:
     if not is_active(user):
         return Reach.none()
     role = role_of(user)
-    if role in (Role.ADMIN, Role.PROVINCE):
+    if role == Role.ADMIN or (role == Role.PROVINCE and not has_own_province(user)):
         return Reach.all()
+    if role == Role.PROVINCE:
+        return Reach.of(communes=commune_ids(user))
     if role == Role.REPRESENTATIVE:
         return Reach.of(organisations=[user.organisation_id])
     if role == Role.VIEWER:
@@ -169,7 +178,7 @@ def agency_reach(user: User | AnonymousUser, action: Action) -> Reach:
     if not is_active(user):
         return Reach.none()
     role = role_of(user)
-    if role in (Role.ADMIN, Role.PROVINCE):
+    if role == Role.ADMIN or (role == Role.PROVINCE and not has_own_province(user)):
         return Reach.all()
     if role == Role.REPRESENTATIVE:
         return Reach.none()

@@ -269,13 +269,13 @@ class PlanSummary:
     url: str
 
 
-def plan_summaries(*, today: datetime.date) -> list[PlanSummary]:
+def plan_summaries(*, user: User, today: datetime.date) -> list[PlanSummary]:
     """Each plan's verdicts, most severe first, each count linking to the plan page filtered by that
-    verdict; and its most severe targets (not achieved, at risk, behind) with links to their pages. Plans
-    cover the whole province: the same for every reader."""
+    verdict; and its most severe targets (not achieved, at risk, behind) with links to their pages. The plans
+    the user is offered (`plan_list(user)`: a provincial officer of one province among several, theirs)."""
     order: dict[str, int] = {status: index for index, status in enumerate(SEVERITY)}
     summaries = []
-    for plan in plan_selectors.plan_list():
+    for plan in plan_selectors.plan_list(user):
         results = plan_selectors.plan_evaluate(plan=plan, as_of=today)
         counts = status_counts(results)
         plan_url = reverse("plans:plan_detail", args=[plan.code])

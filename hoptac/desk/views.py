@@ -43,5 +43,5 @@ class HomeView(LoginRequiredMixin, TemplateView):
         if kind == selectors.REPRESENTATIVE:
             context["duties"] = selectors.organisation_duties(user=user, today=today)
         if kind != selectors.REPRESENTATIVE:
-            context["plans"] = selectors.plan_summaries(today=today)
+            context["plans"] = selectors.plan_summaries(user=user, today=today)
         return context

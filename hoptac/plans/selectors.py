@@ -5,6 +5,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from hoptac.accounts import roles
 from hoptac.accounts.models import User
 from hoptac.areas.models import AdminMap, AdminUnit, Level
-from hoptac.areas.selectors import map_in_force_on
+from hoptac.areas.selectors import communes_linked_to, map_in_force_on
 from hoptac.core import dataversion
 from hoptac.registry.choices import OrganisationKind, Sector
 from hoptac.registry.models import Organisation
@@ -59,8 +60,17 @@ def default_map(as_of: datetime.date) -> str:
 # Plans and targets
 
 
-def plan_list() -> QuerySet[Plan]:
-    return Plan.objects.annotate(target_count=Count("targets")).order_by("-issued_on", "code")
+def plan_list(user: User | AnonymousUser | None = None) -> QuerySet[Plan]:
+    """Every plan; for a provincial officer of one province among several (`roles.has_own_province`), the plans
+    whose territory holds their province (on either map: the communes of their areas and those communes'
+    counterparts on the other map) — the others' figures would count nothing of theirs."""
+    plans = Plan.objects.annotate(target_count=Count("targets")).order_by("-issued_on", "code")
+    if user is not None and roles.has_own_province(user):
+        communes = set(roles.commune_ids(user))
+        communes |= communes_linked_to(communes)
+        provinces = AdminUnit.objects.filter(pk__in=communes).values("province")
+        plans = plans.filter(pk__in=Plan.objects.filter(scope_areas__in=provinces).values("pk"))
+    return plans
 
 
 def plan_get(*, code: str | None = None, pk: int | None = None) -> Plan:

@@ -54,7 +54,7 @@ class PlanListView(LoginRequiredMixin, TemplateView):
         today = timezone.localdate()
         provisional = self.request.GET.get("provisional") == "1"
         rows = []
-        for plan in selectors.plan_list():
+        for plan in selectors.plan_list(self.request.user):
             results = selectors.plan_evaluate(plan=plan, as_of=today, provisional=provisional)
             rows.append({"plan": plan, "summary": tables.status_summary(results)})
         context.update({"rows": rows, "today": today, "provisional": provisional})

@@ -80,7 +80,7 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["issued_on", "code"]
 
     def get_queryset(self):
-        return selectors.plan_list().prefetch_related("scope_areas", "sections__parent")
+        return selectors.plan_list(self.request.user).prefetch_related("scope_areas", "sections__parent")
 
     @extend_schema(
         summary="Every target of the plan evaluated as of a date",

@@ -26,7 +26,7 @@ class PlanAnnualReportViewSet(viewsets.GenericViewSet):
     """The yearly report of a plan (GET only; provincial officers and administrators)."""
 
     def get_queryset(self):
-        return plan_selectors.plan_list()
+        return plan_selectors.plan_list(self.request.user)
 
     @extend_schema(
         summary="The yearly report on the plan's implementation",

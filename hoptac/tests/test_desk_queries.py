@@ -32,7 +32,7 @@ def counts(module_world, module_clients, django_db_blocker, _session_media):
     found: dict[str, list[int]] = {}
     original = desk_selectors.plan_summaries
     with django_db_blocker.unblock():
-        desk_selectors.plan_summaries = lambda *, today: []  # type: ignore[assignment]
+        desk_selectors.plan_summaries = lambda *, user, today: []  # type: ignore[assignment]
         try:
             for role in ROLES:
                 found[role] = [_count(module_clients[role])]

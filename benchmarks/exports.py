@@ -25,6 +25,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from measuring import peak_rss_mb, rss_mb  # noqa: E402  (the one reader of the process's memory)
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hoptac.settings")
 
 SCALE = int(os.environ.get("BENCH_EXPORTS_SCALE", "2"))
@@ -35,13 +38,8 @@ RESULTS = ROOT / "benchmarks" / "results"
 
 
 def _memory() -> dict[str, float]:
-    """The process's resident memory now and its peak so far, in MB (Linux /proc)."""
-    values = {}
-    for line in Path("/proc/self/status").read_text().splitlines():
-        key, _, rest = line.partition(":")
-        if key in ("VmRSS", "VmHWM"):
-            values[key] = int(rest.split()[0]) / 1024
-    return values
+    """The process's resident memory now and its peak so far, in MB (benchmarks/measuring.py)."""
+    return {"VmRSS": rss_mb() or 0.0, "VmHWM": peak_rss_mb() or 0.0}
 
 
 def child(method: str, which: str) -> None:

@@ -77,6 +77,24 @@ def test_size_labels_and_database_names():
     )
 
 
+def test_parts_chooses_what_a_run_measures():
+    assert scale.parts({}) == ["pages", "plans"]
+    assert scale.parts({"BENCH_PARTS": "plans"}) == ["plans"]
+    assert scale.parts({"BENCH_PARTS": " plans , pages "}) == ["pages", "plans"]
+    with pytest.raises(ValueError):
+        scale.parts({"BENCH_PARTS": "plan"})
+    with pytest.raises(ValueError):
+        scale.parts({"BENCH_PARTS": ","})
+
+
+def test_load_goal_is_the_issues_for_the_size():
+    sys.path.insert(0, str(Path(__file__).resolve().parent / "load"))
+    import report
+
+    assert report.goal_ms("x10") == 500
+    assert report.goal_ms("national") == report.goal_ms("stress") == 1000
+
+
 def _measure(median: float, p95: float, cpu: float = 10.0, sql: float = 5.0) -> dict:
     return {
         "median_ms": median,

@@ -6,8 +6,8 @@
 # BENCH_LOAD_REUSE=1 BENCH_LOAD_DB=<name> runs it on an existing database as it is, without rebuilding (the
 # national one: BENCH_LOAD_DB=hoptac_bench_national, or a copy; its officers tinh_<code>, xa_<code> and its plan
 # are found by benchmarks/scale.py --subjects). The figures go to benchmarks/results/load-<size>.{json,md}, the
-# size being the label benchmarks/scale.py recorded in the database (national, stress; or BENCH_LOAD_LABEL, else
-# the database's name) — load.{json,md} for the demo × 10 — and the goal is the issue's for that size (p95 under
+# size being the label benchmarks/scale.py recorded in the database (national, stress; or BENCH_LOAD_LABEL; a
+# database of prepare.py's is the demo × BENCH_LOAD_SCALE) — load.{json,md} for the demo × 10 — and the goal is the issue's for that size (p95 under
 # 500 ms at × 10, under 1 s at national size). BENCH_LOAD_PORT fixes the server's port (default: a free one);
 # BENCH_PAGE_COSTS=0 skips measuring each page alone first (long at national size). TLS is the reverse proxy's work in production: here the
 # server is reached over plain HTTP on the loopback, so the SSL redirect and secure-only cookies are off.
@@ -45,7 +45,8 @@ print(Organisation._base_manager.count(), label)
 PY
 )" || exit 1
   [ -n "$organisations" ] || exit 1
-  label="${BENCH_LOAD_LABEL:-${recorded:-$load_db}}"
+  # the size scale.py recorded (national, stress, x50...); without one, prepare.py's demo × BENCH_LOAD_SCALE
+  label="${BENCH_LOAD_LABEL:-${recorded:-x${BENCH_LOAD_SCALE:-10}}}"
 else
   if ! .venv/bin/python - "$url" "$load_db" <<'PY'
 import sys

@@ -9,10 +9,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hoptac.areas.forms import grouped_unit_choices
+from hoptac.areas.forms import grouped_unit_choices, unit_rows
 from hoptac.areas.models import AdminUnit, Level
 from hoptac.core.formatting import format_compact
-from hoptac.core.forms import ScopedModelChoiceField, date_field_setup
+from hoptac.core.forms import QuickSelect, ScopedModelChoiceField, date_field_setup
 from hoptac.core.scoping import public
 from hoptac.core.uploads import DATA_FILE_TYPES, MB, check_upload
 from hoptac.registry.filters import area_filter_offer
@@ -228,13 +228,16 @@ class CalendarFilterForm(forms.Form):
         .select_related("parent")
         .order_by("map", "level", "parent__name_sort", "name_sort"),
         offer=area_filter_offer,
+        widget=QuickSelect,
     )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         field = cast(ScopedModelChoiceField, self.fields["area"])
         field.limit_to(user)
-        units = field.queryset
+        # A whole-country reader is offered every district and commune of both maps (~14,000): light rows
+        # and a select written in Python (hoptac.core.forms.QuickSelect), not model instances and templates.
+        units = unit_rows(field.queryset)
         districts = [u for u in units if u.level == Level.DISTRICT]
         communes = [u for u in units if u.level == Level.COMMUNE]
         self.fields["area"].widget.choices = (

@@ -61,7 +61,9 @@ def unit_rows(units) -> list[UnitRow]:
     tuples. Rows have what `grouped_unit_choices` reads (pk, name, level, map, parent_id, parent.name,
     parent.map)."""
     return [
-        UnitRow(pk, name, level, admin_map, parent_id, ParentRow(parent_name, parent_map) if parent_id else None)
+        UnitRow(
+            pk, name, level, admin_map, parent_id, ParentRow(parent_name, parent_map) if parent_id else None
+        )
         for pk, name, level, admin_map, parent_id, parent_name, parent_map in units.values_list(
             "pk", "name", "level", "map", "parent_id", "parent__name", "parent__map"
         )

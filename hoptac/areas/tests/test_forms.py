@@ -20,5 +20,7 @@ def test_unit_rows_give_the_choices_of_the_units():
         (u.name, u.level, u.map, u.parent_id) for u in units
     ]
     communes = [unit for unit in units if unit.level == Level.COMMUNE]
-    assert grouped_unit_choices([r for r in rows if r.level == Level.COMMUNE]) == grouped_unit_choices(communes)
+    assert grouped_unit_choices([r for r in rows if r.level == Level.COMMUNE]) == grouped_unit_choices(
+        communes
+    )
     assert grouped_unit_choices(unit_rows(units.filter(level=Level.PROVINCE))) == []

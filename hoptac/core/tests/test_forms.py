@@ -69,7 +69,7 @@ def test_service_errors_go_on_their_field_or_on_top_of_the_form():
 
 QUICK_CHOICES = [
     ("", "— Tất cả —"),
-    ("Quận/huyện <cũ> & \"mới\"", [(7, "Huyện Hải Hậu"), (8, "Huyện <Giao> Thủy")]),
+    ('Quận/huyện <cũ> & "mới"', [(7, "Huyện Hải Hậu"), (8, "Huyện <Giao> Thủy")]),
     ("Tỉnh Ninh Bình — từ 1/7/2025", [(9, "Xã Hải Minh"), (10, "Xã 'Giao' Xuân & Hòa")]),
     (11, "Tỉnh Ninh Bình"),
 ]
@@ -83,7 +83,10 @@ def test_a_quick_select_writes_what_djangos_select_templates_write():
     """Same markup as Django's select.html and option.html (but for blank lines): optgroups, the selected
     option (the first one only), escaped labels and values, the attributes a bound field adds."""
     for value in (None, "", 8, "10", 11, "999"):
-        for attrs in (None, {"id": "id_area", "required": True, "aria-describedby": 'a"b', "disabled": False}):
+        for attrs in (
+            None,
+            {"id": "id_area", "required": True, "aria-describedby": 'a"b', "disabled": False},
+        ):
             django = forms.Select(choices=QUICK_CHOICES, attrs={"class": "wide"})
             quick = QuickSelect(choices=QUICK_CHOICES, attrs={"class": "wide"})
             expected = _normalised(django.render("area", value, attrs))

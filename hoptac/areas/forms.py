@@ -2,7 +2,6 @@
 province (new map), and the "area (either map)" filter of list pages."""
 
 from collections import defaultdict
-from typing import NamedTuple
 
 from django import forms
 from django.core.exceptions import EmptyResultSet
@@ -23,51 +22,15 @@ def grouped_unit_choices(units, *, empty_label=None) -> list:
     province on the new one), so a commune can be found under its district."""
     groups: dict[str, list] = defaultdict(list)
     order: list[str] = []
-    periods: dict[str, str] = {}  # map → its period in words (one translation per map, not per unit)
     for unit in units:
-        if unit.parent_id:
-            parent_map = unit.parent.map
-            if parent_map not in periods:
-                periods[parent_map] = map_period(parent_map)
-            label = f"{unit.parent.name} — {periods[parent_map]}"
-        else:
-            label = str(_("Provinces"))
+        label = (
+            f"{unit.parent.name} — {map_period(unit.parent.map)}" if unit.parent_id else str(_("Provinces"))
+        )
         if label not in groups:
             order.append(label)
         groups[label].append((unit.pk, unit.name))
     choices: list = [("", empty_label)] if empty_label is not None else []
     return choices + [(label, groups[label]) for label in order]
-
-
-class ParentRow(NamedTuple):
-    name: str
-    map: str
-
-
-class UnitRow(NamedTuple):
-    """A unit as a choice of a <select> needs it, without a model instance (`unit_rows`)."""
-
-    pk: int
-    name: str
-    level: str
-    map: str
-    parent_id: int | None
-    parent: ParentRow | None
-
-
-def unit_rows(units) -> list[UnitRow]:
-    """The units of a queryset as light rows in its order, for the choices of a <select>: the 14,000 units of
-    both national maps as model instances (with their parents) cost ~1 s and ~60 MB; as rows, one query of
-    tuples. Rows have what `grouped_unit_choices` reads (pk, name, level, map, parent_id, parent.name,
-    parent.map)."""
-    return [
-        UnitRow(
-            pk, name, level, admin_map, parent_id, ParentRow(parent_name, parent_map) if parent_id else None
-        )
-        for pk, name, level, admin_map, parent_id, parent_name, parent_map in units.values_list(
-            "pk", "name", "level", "map", "parent_id", "parent__name", "parent__map"
-        )
-    ]
 
 
 def area_field_setup(area: forms.ModelChoiceField) -> None:

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hoptac.areas.forms import grouped_unit_choices, unit_rows
+from hoptac.areas.forms import grouped_unit_choices
 from hoptac.areas.models import AdminUnit, Level
 from hoptac.core.formatting import format_compact
 from hoptac.core.forms import QuickSelect, ScopedModelChoiceField, date_field_setup
@@ -237,7 +237,7 @@ class CalendarFilterForm(forms.Form):
         field.limit_to(user)
         # A whole-country reader is offered every district and commune of both maps (~14,000): light rows
         # and a select written in Python (hoptac.core.forms.QuickSelect), not model instances and templates.
-        units = unit_rows(field.queryset)
+        units = field.queryset.rows()
         districts = [u for u in units if u.level == Level.DISTRICT]
         communes = [u for u in units if u.level == Level.COMMUNE]
         self.fields["area"].widget.choices = (

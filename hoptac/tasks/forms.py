@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hoptac.areas.forms import AREAS, unit_rows
+from hoptac.areas.forms import AREAS
 from hoptac.areas.models import Level, map_period
 from hoptac.core.forms import (
     DATE_INPUT_FORMATS,
@@ -28,7 +28,7 @@ EARLIEST = datetime.date(2000, 1, 1)
 
 
 def _area_label(unit) -> str:
-    return f"{unit.name} ({map_period(unit.map)})"  # a model instance or an areas.forms.UnitRow
+    return f"{unit.name} ({map_period(unit.map)})"  # a model instance or an areas.models.UnitRow
 
 
 class AgencyChoiceField(ScopedModelChoiceField):
@@ -103,7 +103,7 @@ class CalendarFilterForm(forms.Form):
         # Every province and district of both maps (~800): light rows and a select written in Python
         # (hoptac.core.forms.QuickSelect), not model instances and a template per option.
         area.widget.choices = [("", area.empty_label)] + [
-            (unit.pk, _area_label(unit)) for unit in unit_rows(area.queryset)
+            (unit.pk, _area_label(unit)) for unit in area.queryset.rows()
         ]
         for name in ("agency", "area", "view"):
             self.fields[name].error_messages["invalid_choice"] = INVALID_CHOICE

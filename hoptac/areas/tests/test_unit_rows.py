@@ -1,8 +1,8 @@
-"""hoptac.areas.forms: the units of a <select> as light rows give the choices the model instances give."""
+"""AdminUnitQuerySet.rows: the units of a <select> as light rows give the choices the model instances give."""
 
 import pytest
 
-from hoptac.areas.forms import grouped_unit_choices, unit_rows
+from hoptac.areas.forms import grouped_unit_choices
 from hoptac.areas.models import AdminUnit, Level
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +14,7 @@ def test_unit_rows_give_the_choices_of_the_units():
         .select_related("parent")
         .order_by("map", "level", "parent__name_sort", "name_sort", "pk")
     )
-    rows = unit_rows(units)
+    rows = units.rows()
     assert len(rows) > 100 and [row.pk for row in rows] == [unit.pk for unit in units]
     assert [(r.name, r.level, r.map, r.parent_id) for r in rows] == [
         (u.name, u.level, u.map, u.parent_id) for u in units
@@ -23,4 +23,4 @@ def test_unit_rows_give_the_choices_of_the_units():
     assert grouped_unit_choices([r for r in rows if r.level == Level.COMMUNE]) == grouped_unit_choices(
         communes
     )
-    assert grouped_unit_choices(unit_rows(units.filter(level=Level.PROVINCE))) == []
+    assert grouped_unit_choices(units.filter(level=Level.PROVINCE).rows()) == []

@@ -50,19 +50,18 @@ class AdminUnitQuerySet(models.QuerySet):
         of both national maps as model instances (with their parents) cost ~1 s and ~60 MB; as rows, one
         query of tuples. Rows have what `areas.forms.grouped_unit_choices` reads (pk, name, level, map,
         parent_id, parent.name, parent.map)."""
-        return [
-            UnitRow(
-                pk,
-                name,
-                level,
-                unit_map,
-                parent_id,
-                ParentRow(parent_name, parent_map) if parent_id else None,
-            )
-            for pk, name, level, unit_map, parent_id, parent_name, parent_map in self.values_list(
-                "pk", "name", "level", "map", "parent_id", "parent__name", "parent__map"
-            )
-        ]
+        parents: dict[int, ParentRow] = {}  # one row per parent, shared by its children
+        rows = []
+        for pk, name, level, unit_map, parent_id, parent_name, parent_map in self.values_list(
+            "pk", "name", "level", "map", "parent_id", "parent__name", "parent__map"
+        ):
+            parent = None
+            if parent_id:
+                parent = parents.get(parent_id)
+                if parent is None:
+                    parent = parents[parent_id] = ParentRow(parent_name, parent_map)
+            rows.append(UnitRow(pk, name, level, unit_map, parent_id, parent))
+        return rows
 
     def communes(self):
         return self.filter(level=Level.COMMUNE)

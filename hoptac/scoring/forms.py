@@ -5,12 +5,14 @@ import datetime
 from typing import cast
 
 from django import forms
+from django.core.exceptions import EmptyResultSet
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hoptac.areas.forms import grouped_unit_choices
 from hoptac.areas.models import AdminUnit, Level
+from hoptac.core import dataversion
 from hoptac.core.formatting import format_compact
 from hoptac.core.forms import QuickSelect, ScopedModelChoiceField, date_field_setup
 from hoptac.core.scoping import public
@@ -235,16 +237,26 @@ class CalendarFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = cast(ScopedModelChoiceField, self.fields["area"])
         field.limit_to(user)
-        # A whole-country reader is offered every district and commune of both maps (~14,000): light rows
-        # and a select written in Python (hoptac.core.forms.QuickSelect), not model instances and templates.
-        units = field.queryset.rows()
-        districts = [u for u in units if u.level == Level.DISTRICT]
-        communes = [u for u in units if u.level == Level.COMMUNE]
-        self.fields["area"].widget.choices = (
-            [("", _("All areas in my scope"))]
-            + [(_("Districts (before 1/7/2025)"), [(u.pk, u.name) for u in districts])]
-            + grouped_unit_choices(communes)
-        )
+        # A whole-country reader is offered every district and commune of both maps (~14,000): light rows,
+        # the choices cached by data version and by the (scoped) query that lists them, and a select written
+        # in Python (hoptac.core.forms.QuickSelect), not model instances and a template per option.
+        units = field.queryset
+        try:
+            query = str(units.query)
+        except EmptyResultSet:
+            query = ""
+        field.widget.choices = dataversion.cached("calendar_areas", (query,), lambda: _area_choices(units))
+
+
+def _area_choices(units) -> list:
+    rows = units.rows()
+    districts = [(u.pk, u.name) for u in rows if u.level == Level.DISTRICT]
+    communes = grouped_unit_choices([u for u in rows if u.level == Level.COMMUNE])
+    return [
+        ("", str(_("All areas in my scope"))),
+        (str(_("Districts (before 1/7/2025)")), districts),
+        *communes,
+    ]
 
 
 class ResultsFilterForm(forms.Form):

@@ -12,7 +12,8 @@ BENCH_PREPARE_ONLY=1 builds the databases and measures nothing. A multiple of th
 hoptac_bench_x1 when that one is complete (CREATE DATABASE ... TEMPLATE), so build x1 first.
 
 Per size, in a child process with production settings (DEBUG off), as the province officer and a commune
-officer of the largest province: each page (benchmarks/page_costs.py's `measure`: BENCH_REPEAT requests cold —
+officer of the largest province, and as a reader of the whole country (rows "… (whole country)": `quocgia` in the
+national registry, the demo's `tinh` at x1, BENCH_READER to name another; decision 0045): each page (benchmarks/page_costs.py's `measure`: BENCH_REPEAT requests cold —
 the cache emptied before each — and as many warm; fewer for a page whose first request shows it
 would take longer than BENCH_PAGE_BUDGET, default 30 s: `runs` says how many, at least 1) — median, p95, queries, SQL ms,
 the web process's CPU ms and peak RSS; then plan evaluation (benchmarks/plan_evaluation.py's `measure`): one province's plan and the
@@ -55,6 +56,8 @@ BASELINE_RATIO_GOAL = 3.0
 DEMO_PLAN = "nam-dinh-139-kh-ubnd-2022"
 FALLBACK_NATIONAL_PLAN = "bench-139-toan-quoc"
 DATASET_TABLE = "bench_dataset"
+NATIONAL_READER = "quocgia"  # generate_national's whole-country reader (hoptac/demo/national.py)
+WHOLE_COUNTRY = "(whole country)"  # the suffix of that reader's rows
 
 
 # ---- sizes and their databases ----------------------------------------------------------------------------
@@ -678,6 +681,7 @@ def _subjects() -> dict:
     )
     return {
         "officer": officer,
+        "reader": _reader(officer),
         "commune_officer": commune_officer,
         "plan": plan.code,
         "plan_pk": plan.pk,
@@ -685,6 +689,20 @@ def _subjects() -> dict:
         "organisation": list(organisation)[-1],
         "national_plan": national,
     }
+
+
+def _reader(officer: str) -> str | None:
+    """The whole-country reader: BENCH_READER, else the national registry's `quocgia` (a provincial officer
+    naming no area, decision 0043), else the province officer when their account names no area (the demo's
+    `tinh` reaches the whole installation: the same reader at x1). None when there is none."""
+    from hoptac.accounts.models import User
+
+    named = os.environ.get("BENCH_READER")
+    if named:
+        return named
+    if User.objects.filter(username=NATIONAL_READER).exists():
+        return NATIONAL_READER
+    return officer if not User.objects.filter(username=officer, areas__isnull=False).exists() else None
 
 
 def print_subjects() -> None:
@@ -748,7 +766,28 @@ def pages(s: dict) -> list[tuple[str, str, str]]:
     ]
     if s.get("target"):
         rows.insert(7, ("plan target", o, f"/plans/{p}/targets/{s['target']}/"))
-    return rows
+    return rows + reader_pages(s)
+
+
+def reader_pages(s: dict) -> list[tuple[str, str, str]]:
+    """The whole-country reader's pages (`s["reader"]`: none when there is no such account), named
+    "… (whole country)"."""
+    r = s.get("reader")
+    if not r:
+        return []
+    return [
+        (f"{name} {WHOLE_COUNTRY}", r, url)
+        for name, url in (
+            ("desk (home)", "/"),
+            ("registry list", "/registry/?page=3"),
+            ("registry search", "/registry/?q=nông nghiệp"),
+            ("yearly data list", "/registry/years/"),
+            ("organisation detail", f"/registry/{s['organisation']}/"),
+            ("/plans/", "/plans/"),
+            ("/scoring/", "/scoring/"),
+            ("/tasks/", "/tasks/"),
+        )
+    ]
 
 
 class PageTimeout(Exception):
@@ -805,7 +844,10 @@ def measure_size(label: str, out: str) -> None:
 
     signal.signal(signal.SIGALRM, stop)
     s = _subjects()
-    print(f"== {label}: measuring as {s['officer']} / {s['commune_officer']}, plan {s['plan']}", flush=True)
+    print(
+        f"== {label}: measuring as {s['officer']} / {s['commune_officer']} / {s['reader']}, plan {s['plan']}",
+        flush=True,
+    )
     clients: dict[str, Client] = {}
     rows = []
     for name, username, url in pages(s):

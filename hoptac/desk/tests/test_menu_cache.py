@@ -1,5 +1,6 @@
 """Figures read on every page of an officer, cached by data version and by their query (decision 0045): the
-menu's yearly data waiting for review and a list's total (hoptac.core.keyset.cached_count). A second read
+menu's yearly data waiting for review, a list's total (hoptac.core.keyset.cached_count) and the first year of
+the yearly data list (keyset pages read a year at a time). A second read
 costs no query of its own; after a committed write each equals a fresh count again. Transactional: inside a
 test's transaction `dataversion.cached` computes afresh, so nothing would be cached."""
 
@@ -13,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from hoptac.accounts.models import Role
 from hoptac.accounts.tests.factories import UserFactory
 from hoptac.areas.tests.factories import ensure_map, hai_minh_and_giao_xuan
-from hoptac.core.keyset import cached_count
+from hoptac.core.keyset import cached_count, keyset_page
 from hoptac.desk import selectors
 from hoptac.registry import selectors as registry_selectors
 from hoptac.registry.models import YearlyReportState
@@ -78,3 +79,22 @@ def test_the_menus_yearly_queue_and_a_lists_total_follow_committed_writes(map_ba
     assert selectors.yearly_queue(user=commune, today=TODAY).count == fresh(commune) == 1
     assert cached_count(registry_selectors.organisation_list(user=province)) == 3
     assert cached_count(registry_selectors.organisation_list(user=commune)) == 1
+
+
+def _first_year(user) -> int:
+    reports = registry_selectors.yearly_report_list(user=user).order_by("-year", "organisation__name_sort")
+    return keyset_page(reports, cursor=None, size=25, groups=("year",)).rows[0].year
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_yearly_lists_first_year_follows_committed_writes(map_back):
+    ensure_map()
+    cache.clear()
+    hai_minh, giao_xuan = hai_minh_and_giao_xuan()
+    commune = UserFactory(role=Role.COMMUNE, areas=[hai_minh])
+    here, there = OrganisationFactory(commune_legacy=hai_minh), OrganisationFactory(commune_legacy=giao_xuan)
+    YearlyReportFactory(organisation=here, year=2023)
+    YearlyReportFactory(organisation=there, year=2025)  # outside the commune officer's scope
+    assert _first_year(commune) == 2023
+    YearlyReportFactory(organisation=here, year=2024)
+    assert _first_year(commune) == 2024

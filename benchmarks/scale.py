@@ -13,7 +13,8 @@ hoptac_bench_x1 when that one is complete (CREATE DATABASE ... TEMPLATE), so bui
 
 Per size, in a child process with production settings (DEBUG off), as the province officer and a commune
 officer of the largest province, and as a reader of the whole country (rows "… (whole country)": `quocgia` in the
-national registry, the demo's `tinh` at x1, BENCH_READER to name another; decision 0045): each page (benchmarks/page_costs.py's `measure`: BENCH_REPEAT requests cold —
+national registry; the province officer if they reach every organisation; BENCH_READER names another; none in
+the demo, whose `tinh` names former Nam Định: 2,829 of 2,877 organisations; decision 0045): each page (benchmarks/page_costs.py's `measure`: BENCH_REPEAT requests cold —
 the cache emptied before each — and as many warm; fewer for a page whose first request shows it
 would take longer than BENCH_PAGE_BUDGET, default 30 s: `runs` says how many, at least 1) — median, p95, queries, SQL ms,
 the web process's CPU ms and peak RSS; then plan evaluation (benchmarks/plan_evaluation.py's `measure`): one province's plan and the
@@ -693,16 +694,19 @@ def _subjects() -> dict:
 
 def _reader(officer: str) -> str | None:
     """The whole-country reader: BENCH_READER, else the national registry's `quocgia` (a provincial officer
-    naming no area, decision 0043), else the province officer when their account names no area (the demo's
-    `tinh` reaches the whole installation: the same reader at x1). None when there is none."""
+    naming no area, decision 0043), else the province officer when they reach every organisation of the
+    installation. None when there is none (the demo: its `tinh` names former Nam Định)."""
     from hoptac.accounts.models import User
+    from hoptac.registry.models import Organisation
+    from hoptac.registry.selectors import organisation_list
 
     named = os.environ.get("BENCH_READER")
     if named:
         return named
     if User.objects.filter(username=NATIONAL_READER).exists():
         return NATIONAL_READER
-    return officer if not User.objects.filter(username=officer, areas__isnull=False).exists() else None
+    user = User.objects.get(username=officer)
+    return officer if organisation_list(user=user).count() == Organisation._base_manager.count() else None
 
 
 def print_subjects() -> None:

@@ -15,7 +15,9 @@ says otherwise, so that scale.json keeps the full run). A multiple of the demo s
 hoptac_bench_x1 when that one is complete (CREATE DATABASE ... TEMPLATE), so build x1 first.
 
 Per size, in a child process with production settings (DEBUG off), as the province officer and a commune
-officer of the largest province: each page (benchmarks/page_costs.py's `measure`: BENCH_REPEAT requests cold —
+officer of the largest province, and as a reader of the whole country (rows "… (whole country)": `quocgia` in the
+national registry; the province officer if they reach every organisation; BENCH_READER names another; none in
+the demo, whose `tinh` names former Nam Định: 2,829 of 2,877 organisations; decision 0045): each page (benchmarks/page_costs.py's `measure`: BENCH_REPEAT requests cold —
 the cache emptied before each — and as many warm; fewer for a page whose first request shows it
 would take longer than BENCH_PAGE_BUDGET, default 30 s: `runs` says how many, at least 1) — median, p95, queries, SQL ms,
 the web process's CPU ms and peak RSS; then plan evaluation (benchmarks/plan_evaluation.py's `measure`): one province's plan and the
@@ -71,6 +73,8 @@ BASELINE_RATIO_GOAL = 3.0
 DEMO_PLAN = "nam-dinh-139-kh-ubnd-2022"
 FALLBACK_NATIONAL_PLAN = "bench-139-toan-quoc"
 DATASET_TABLE = "bench_dataset"
+NATIONAL_READER = "quocgia"  # generate_national's whole-country reader (hoptac/demo/national.py)
+WHOLE_COUNTRY = "(whole country)"  # the suffix of that reader's rows
 
 
 # ---- sizes and their databases ----------------------------------------------------------------------------
@@ -701,6 +705,7 @@ def _subjects() -> dict:
     )
     return {
         "officer": officer,
+        "reader": _reader(officer),
         "commune_officer": commune_officer,
         "plan": plan.code,
         "plan_pk": plan.pk,
@@ -708,6 +713,23 @@ def _subjects() -> dict:
         "organisation": list(organisation)[-1],
         "national_plan": national,
     }
+
+
+def _reader(officer: str) -> str | None:
+    """The whole-country reader: BENCH_READER, else the national registry's `quocgia` (a provincial officer
+    naming no area, decision 0043), else the province officer when they reach every organisation of the
+    installation. None when there is none (the demo: its `tinh` names former Nam Định)."""
+    from hoptac.accounts.models import User
+    from hoptac.registry.models import Organisation
+    from hoptac.registry.selectors import organisation_list
+
+    named = os.environ.get("BENCH_READER")
+    if named:
+        return named
+    if User.objects.filter(username=NATIONAL_READER).exists():
+        return NATIONAL_READER
+    user = User.objects.get(username=officer)
+    return officer if organisation_list(user=user).count() == Organisation._base_manager.count() else None
 
 
 def print_subjects() -> None:
@@ -771,7 +793,28 @@ def pages(s: dict) -> list[tuple[str, str, str]]:
     ]
     if s.get("target"):
         rows.insert(7, ("plan target", o, f"/plans/{p}/targets/{s['target']}/"))
-    return rows
+    return rows + reader_pages(s)
+
+
+def reader_pages(s: dict) -> list[tuple[str, str, str]]:
+    """The whole-country reader's pages (`s["reader"]`: none when there is no such account), named
+    "… (whole country)"."""
+    r = s.get("reader")
+    if not r:
+        return []
+    return [
+        (f"{name} {WHOLE_COUNTRY}", r, url)
+        for name, url in (
+            ("desk (home)", "/"),
+            ("registry list", "/registry/?page=3"),
+            ("registry search", "/registry/?q=nông nghiệp"),
+            ("yearly data list", "/registry/years/"),
+            ("organisation detail", f"/registry/{s['organisation']}/"),
+            ("/plans/", "/plans/"),
+            ("/scoring/", "/scoring/"),
+            ("/tasks/", "/tasks/"),
+        )
+    ]
 
 
 class PageTimeout(Exception):
@@ -829,7 +872,10 @@ def measure_size(label: str, out: str) -> None:
 
     signal.signal(signal.SIGALRM, stop)
     s = _subjects()
-    print(f"== {label}: measuring as {s['officer']} / {s['commune_officer']}, plan {s['plan']}", flush=True)
+    print(
+        f"== {label}: measuring as {s['officer']} / {s['commune_officer']} / {s['reader']}, plan {s['plan']}",
+        flush=True,
+    )
     clients: dict[str, Client] = {}
     rows = []
     for name, username, url in pages(s) if "pages" in measured_parts else []:

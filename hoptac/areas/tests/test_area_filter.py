@@ -5,10 +5,8 @@ chosen area's province only; the choices follow the data after a write."""
 
 import pytest
 from django import forms
-from django.forms import Select
-from django.test.html import parse_html
 
-from hoptac.areas.forms import NARROWED_HELP, AreaSelect, area_field_setup
+from hoptac.areas.forms import NARROWED_HELP, area_field_setup
 from hoptac.areas.models import AdminMap, AdminUnit, Level
 from hoptac.areas.tests.factories import current_commune, district, legacy_commune
 
@@ -55,23 +53,6 @@ def another_province() -> tuple[AdminUnit, AdminUnit]:
         province=province,
     )
     return province, commune
-
-
-def test_the_select_is_djangos_own_html():
-    choices = [
-        ("", "— Tất cả —"),
-        ("Tỉnh", [(1, 'Tỉnh <Nam> & "Định"'), (2, "Tỉnh Hà Nam")]),
-        ("Huyện Hải Hậu — trước 1/7/2025", [(3, "Xã Hải Minh"), (4, "Xã Hải Anh")]),
-    ]
-    attrs = {"id": "id_area", "aria-describedby": "id_area_helptext", "required": True, "disabled": False}
-    for value in (None, "", "4", 2, "999"):
-        ours, django = AreaSelect(attrs={"class": "x"}), Select(attrs={"class": "x"})
-        ours.choices = django.choices = choices
-        mine = ours.render("area", value, attrs)
-        assert parse_html(mine) == parse_html(django.render("area", value, attrs)), value
-    assert mine.count("selected") == 0 and "&lt;Nam&gt; &amp; &quot;Định&quot;" in mine
-    ours.choices = choices + [("Again", [(4, "Xã Hải Anh")])]
-    assert ours.render("area", "4").count(" selected") == 1  # the first match only, as Django
 
 
 def test_one_province_of_today_every_unit_is_offered():

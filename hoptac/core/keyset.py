@@ -14,7 +14,9 @@ for django-tables2) and its API (`hoptac.core.api.KeysetPagination`).
   another sort, is ignored and the first page is shown — never an error.
 - The page's rows are read in two steps: their keys by a narrow sorted query, then the rows themselves.
 - The total is a count of the filtered rows, cached by data version (hoptac.core.dataversion), so it is
-  exact and costs one query only after a change of the data.
+  exact and costs one query only after a change of the data. A list read one group at a time (`groups`: a
+  year) counts its rows by group in that one query, and finds its next group among those counts, never by
+  "the first value of the lead after this one" across a join (decision 0048).
 """
 
 import datetime
@@ -27,7 +29,7 @@ from typing import Any
 
 from django.core import signing
 from django.core.exceptions import EmptyResultSet, FieldDoesNotExist, FieldError, ValidationError
-from django.db.models import F, Model, Q, QuerySet
+from django.db.models import Count, F, Model, Q, QuerySet
 from django.db.models.expressions import OrderBy
 
 from . import dataversion
@@ -203,11 +205,18 @@ def _grouped_keys(
     (year, name across a join) cannot. Same rows, same order as the plain query."""
     lead, rest = terms[0], terms[1:]
     rest_order = [term.order(backwards=backwards) for term in rest]
+    # The groups that have rows, in the direction read, from the cached counts by group: "the first year
+    # after 2024 among this officer's rows" as a query walks the year index across the whole registry,
+    # joining each row to its organisation until one is in scope (~400 ms for a province, decision 0048).
+    reverse = lead.descending != backwards
+    present = sorted(group_counts(queryset, lead.name), reverse=reverse)
+    to_python = _field_path(queryset.model, lead.name)[0].to_python
 
     def next_group(after: Any) -> Any:
-        beyond = queryset if after is None else queryset.filter(lead.beyond(after, backwards=backwards))
-        found = list(beyond.order_by(lead.order(backwards=backwards)).values_list(lead.name, flat=True)[:1])
-        return found[0] if found else None
+        if after is None:
+            return present[0] if present else None
+        after = to_python(after)
+        return next((value for value in present if (value < after if reverse else value > after)), None)
 
     if values is None:
         group, condition = next_group(None), Q()
@@ -243,7 +252,7 @@ def keyset_page(
             page_qs, backwards, number, position, values = queryset, False, 1, None, None
     # Two steps: the page's keys from a narrow query (the sort reads only the sort key's columns, not every
     # column of every joined table), then those rows in full.
-    if len(terms) > 1 and terms[0].name in groups and not terms[0].nullable:
+    if grouped_by(queryset, groups) is not None:
         keys = _grouped_keys(queryset, terms, values, backwards=backwards, limit=size + 1)
     else:
         page_qs = page_qs.order_by(*(term.order(backwards=backwards) for term in terms))
@@ -273,13 +282,47 @@ def keyset_page(
     )
 
 
-def cached_count(queryset: QuerySet) -> int:
-    """The number of rows of `queryset`, exact, cached by data version and by the query itself."""
+def _query_key(queryset: QuerySet) -> tuple[str, tuple[str, ...]] | None:
+    """The query's SQL and parameters (what a cached figure of it is keyed by); None when it has no rows."""
     try:
         sql, params = queryset.order_by().query.sql_with_params()
     except EmptyResultSet:
+        return None
+    return sql, tuple(map(repr, params))
+
+
+def grouped_by(queryset: QuerySet, groups: Sequence[str]) -> str | None:
+    """The field a keyset page of `queryset` is read by, one value at a time (`keyset_page`'s `groups`): the
+    first term of its order when it is one of `groups` and never empty; None when the page is read plainly."""
+    terms = ordering_terms(queryset)
+    lead = terms[0]
+    return lead.name if len(terms) > 1 and lead.name in groups and not lead.nullable else None
+
+
+def group_counts(queryset: QuerySet, field: str) -> dict[Any, int]:
+    """The number of rows of `queryset` by value of `field` (the values that have rows), exact, in one
+    query, cached by data version and by the query itself."""
+    key = _query_key(queryset)
+    if key is None:
+        return {}
+
+    def compute() -> dict[Any, int]:
+        rows = queryset.order_by().values_list(field).annotate(rows=Count("pk")).values_list(field, "rows")
+        return dict(rows)
+
+    return dataversion.cached("keyset_group_counts", (field, *key), compute)
+
+
+def cached_count(queryset: QuerySet, groups: Sequence[str] = ()) -> int:
+    """The number of rows of `queryset`, exact, cached by data version and by the query itself. A list read
+    by groups (`grouped_by`) adds up its counts by group: the query that finds its groups counts it too."""
+    field = grouped_by(queryset, groups) if groups else None
+    if field is not None:
+        return sum(group_counts(queryset, field).values())
+    key = _query_key(queryset)
+    if key is None:
         return 0
-    return dataversion.cached("keyset_count", (sql, tuple(map(repr, params))), queryset.count)
+    return dataversion.cached("keyset_count", key, queryset.count)
 
 
 class KeysetPaginator:
@@ -300,7 +343,7 @@ class KeysetPaginator:
 
     @cached_property
     def count(self) -> int:
-        return cached_count(self.queryset)
+        return cached_count(self.queryset, self.groups)
 
     @property
     def num_pages(self) -> int:

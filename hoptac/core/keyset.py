@@ -209,10 +209,10 @@ def _grouped_keys(
     # after 2024 among this officer's rows" as a query walks the year index across the whole registry,
     # joining each row to its organisation until one is in scope (~400 ms for a province, decision 0048).
     reverse = lead.descending != backwards
-    present = sorted(group_counts(queryset, lead.name), reverse=reverse)
     to_python = _field_path(queryset.model, lead.name)[0].to_python
 
     def next_group(after: Any) -> Any:
+        present = sorted(group_counts(queryset, lead.name), reverse=reverse)  # read when a group ends
         if after is None:
             return present[0] if present else None
         after = to_python(after)

@@ -74,6 +74,10 @@ PAGES = [
     ("yearly data list page 50", OFFICER, "/registry/years/#next49", True),
     ("yearly data list by revenue", OFFICER, "/registry/years/?sort=-revenue", True),
     ("registry search (code)", OFFICER, "/registry/?q=0710", True),
+    # The API's yearly data and the officer's whole registry as .xlsx (decision 0048).
+    ("API yearly reports page 1", OFFICER, "/api/v1/yearly-reports/?page_size=50", True),
+    ("API yearly reports page 50", OFFICER, "/api/v1/yearly-reports/?page_size=50#next49", True),
+    ("registry export (.xlsx)", OFFICER, "/registry/export.xlsx", True),
 ]
 # BENCH_PAGES="registry list,yearly data list": only the pages named (all when unset).
 ONLY = {name.strip() for name in os.environ.get("BENCH_PAGES", "").split(",") if name.strip()}
@@ -85,6 +89,10 @@ def follow_next(client: Client, url: str) -> str:
     path, _, steps = url.partition("#next")
     for _ in range(int(steps)):
         page = client.get(path).content.decode()
+        if "/api/" in path:  # a JSON page: its "next" link (an absolute URL)
+            path = json.loads(page)["next"]
+            assert path, "no next link"
+            continue
         match = NEXT_LINK.search(page)
         assert match, f"no next link on {path}"
         query = html.unescape(match.group(1))

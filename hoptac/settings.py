@@ -395,8 +395,10 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 MEDIA_URL = "media/"
 # Exports (docs/decisions/0038-exports.md): up to EXPORT_INLINE_ROWS rows a page or API export answers the file
 # at once; a larger one is prepared by the task worker into MEDIA_ROOT/exports/ (never served as media: only
-# its owner downloads it, through the application), and removed EXPORT_KEEP_DAYS days later.
-EXPORT_INLINE_ROWS = env.int("EXPORT_INLINE_ROWS", default=20_000)
+# its owner downloads it, through the application), and removed EXPORT_KEEP_DAYS days later. 4,000: about one
+# second of a web worker's CPU for the widest list (yearly data, 40 columns, ~3,900 rows/s), half that for the
+# organisation list (~7,900 rows/s) — measured by benchmarks/export_rates.py (docs/decisions/0048).
+EXPORT_INLINE_ROWS = env.int("EXPORT_INLINE_ROWS", default=4_000)
 EXPORT_KEEP_DAYS = env.int("EXPORT_KEEP_DAYS", default=7)
 
 LOGGING = {

@@ -392,7 +392,7 @@ class KeysetPagination(PageNumberPagination):
         cursor = request.query_params.get(self.cursor_query_param)
         groups = getattr(view, "keyset_groups", ())
         self.keyset = keyset_page(queryset, cursor=cursor, size=size, groups=groups)
-        self.total = cached_count(queryset)
+        self.total = cached_count(queryset, groups)
         return self.keyset.rows
 
     def _link(self, cursor: str | None) -> str | None:

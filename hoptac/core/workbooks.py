@@ -20,11 +20,14 @@ from typing import Any
 
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell, WriteOnlyCell
 from openpyxl.comments import Comment
+from openpyxl.compat import safe_string
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.xml.functions import XML_NS, Element, SubElement
 
 from hoptac.core.formatting import is_whole
 
@@ -321,7 +324,11 @@ def set_print_a4(
 # ----------------------------------------------------------------------------------------------------
 # Streaming: a table of any length written in openpyxl's write-only mode, straight to a file. The rows are
 # never all in memory (openpyxl streams each row into the file as it comes), and the styles are worked out
-# once per column, not once per cell: the same look as write_table, in constant memory.
+# once per column, not once per cell: the same look as write_table, in constant memory. The data rows are
+# written as XML elements straight into the sheet's stream (`_DataRows`), not as one openpyxl cell object per
+# value: openpyxl's write-only path builds two cell objects per value, binds each value twice (the second
+# time by catching a ValueError) and opens an XML context per cell — about 17 µs a cell, two thirds of a
+# registry export's CPU (docs/decisions/0048). The file is the same (tests/test_stream_table.py).
 
 
 class _ColumnStyles:
@@ -333,6 +340,7 @@ class _ColumnStyles:
         self.number_format = column.number_format if column else None
         self.wrap = column.wrap if column else False
         self._styles: dict[str | None, Any] = {}
+        self._ids: dict[str | None, int] = {}
 
     def style(self, number_format: str | None) -> Any:
         if number_format not in self._styles:
@@ -343,20 +351,111 @@ class _ColumnStyles:
             self._styles[number_format] = cell._style
         return self._styles[number_format]
 
-    def cell(self, value: Any) -> Any:
-        """The cell of `value` (already made safe), as write_cell would write it."""
-        cell = WriteOnlyCell(self.sheet, value)
-        if isinstance(value, str) and value.startswith("="):
-            cell.data_type = "s"  # text that only looks like a formula stays text
-        number_format = None
-        if value is not None:
-            number_format = self.number_format
+    def style_id(self, number_format: str | None) -> int:
+        """The workbook's index of the style of a data cell in `number_format` (what a cell's `s` names)."""
+        if number_format not in self._ids:
+            self._ids[number_format] = self.sheet.parent._cell_styles.add(self.style(number_format))
+        return self._ids[number_format]
+
+    def element(self, row: Any, reference: str, value: Any) -> None:
+        """The data cell of `value` (already made safe) at `reference`, as a `<c>` element of `row`: what
+        openpyxl writes for `cell(value)` — same type, same style, same text."""
+        if value is None:
+            SubElement(row, "c", {"r": reference, "s": str(self.style_id(None)), "t": "n"})
+            return
+        number_format = self.number_format
+        if isinstance(value, str):
+            if value in ERROR_CODES:
+                kind, text = "e", value
+            else:
+                kind, text = "inlineStr", value[:MAX_CELL_TEXT]
+        elif isinstance(value, bool):
+            kind, text = "b", safe_string(value)
+        elif isinstance(value, datetime.date | datetime.time):
+            number_format = number_format or DATE  # the column's format, else DD/MM/YYYY (write_cell)
+            kind, text = "n", safe_string(to_excel(value, self.sheet.parent.epoch))
+        else:
             if number_format == COMPACT and isinstance(value, int | float | Decimal):
                 number_format = INTEGER if is_whole(value) else DECIMAL
-            elif not number_format and isinstance(value, datetime.date):
-                number_format = DATE
-        cell._style = self.style(number_format)  # shared: openpyxl only reads it when writing the cell
-        return cell
+            kind, text = "n", safe_string(value)
+        cell = SubElement(row, "c", {"r": reference, "s": str(self.style_id(number_format)), "t": kind})
+        if kind == "inlineStr":
+            inline = SubElement(cell, "is")
+            attributes = {XML_SPACE: "preserve"} if text != text.strip() else {}
+            SubElement(inline, "t", attributes).text = text
+        else:
+            SubElement(cell, "v").text = text
+
+
+MAX_CELL_TEXT = 32767  # characters Excel keeps in a cell (openpyxl's check_string cuts there too)
+XML_SPACE = f"{{{XML_NS}}}space"
+
+
+class _DataRows:
+    """The `sheetData` of a write-only sheet, written by us: a few rows of openpyxl cells (the title and the
+    header, `cells`), then the data rows as elements (`values`). Relies on openpyxl 3.1's write-only sheet
+    (its writer's stream, and `_rows`, which the sheet closes when the workbook is saved); openpyxl is pinned
+    (pyproject.toml) and tests/test_stream_table.py compares the file with one written cell by cell."""
+
+    def __init__(self, sheet: Any, styles: Sequence[_ColumnStyles]) -> None:
+        self.sheet = sheet
+        self.styles = styles
+        self.letters = [get_column_letter(index) for index in range(1, len(styles) + 1)]
+        self.number = 0
+        sheet._get_writer()
+        self._stream = self._write()
+        next(self._stream)
+        sheet._rows = self._stream  # closed by the sheet when the workbook is saved
+
+    def _write(self) -> Any:
+        writer = self.sheet._writer
+        xf = writer.xf.send(True)
+        with xf.element("sheetData"):
+            try:
+                while True:
+                    xf.write((yield))
+            except GeneratorExit:
+                pass
+        writer.xf.send(None)
+
+    def cells(self, cells: Sequence[Any]) -> None:
+        """A row of openpyxl cells (styled title and header cells)."""
+        self.number += 1
+        row = Element("row", {"r": str(self.number)})
+        for column, cell in enumerate(cells, start=1):
+            cell.row, cell.column = self.number, column
+            attributes = {"r": cell.coordinate}
+            if cell.has_style:
+                attributes["s"] = str(cell.style_id)
+            if cell.value is None:
+                SubElement(row, "c", attributes)
+                continue
+            attributes["t"] = "inlineStr"  # titles and headers are text
+            text = str(cell.value)
+            space = {XML_SPACE: "preserve"} if text != text.strip() else {}
+            SubElement(SubElement(SubElement(row, "c", attributes), "is"), "t", space).text = text
+        self._stream.send(row)
+
+    def values(self, values: Sequence[Any]) -> None:
+        """A data row: each value made safe and written in its column's format (write_row)."""
+        self.number += 1
+        number = str(self.number)
+        row = Element("row", {"r": number})
+        styles, letters = self.styles, self.letters
+        for index, value in enumerate(values):
+            value = safe_value(value)
+            if index < len(styles):
+                styles[index].element(row, letters[index] + number, value)
+            elif value is not None:  # beyond the columns: unstyled (never in practice)
+                reference = get_column_letter(index + 1) + number
+                if isinstance(value, str):
+                    cell = SubElement(row, "c", {"r": reference, "t": "inlineStr"})
+                    SubElement(SubElement(cell, "is"), "t").text = value[:MAX_CELL_TEXT]
+                else:
+                    SubElement(SubElement(row, "c", {"r": reference, "t": "n"}), "v").text = safe_string(
+                        to_excel(value) if isinstance(value, datetime.date | datetime.time) else value
+                    )
+        self._stream.send(row)
 
 
 TOP = Alignment(vertical="top")
@@ -403,31 +502,23 @@ def stream_sheet(
     for index, column in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     sheet.freeze_panes = f"{get_column_letter(fixed_columns + 1)}{header_row + 1}"
-    written = 0
+    styles = [_ColumnStyles(sheet, column) for column in columns]
+    data = _DataRows(sheet, styles)
     if title is not None:
-        sheet.append([_styled(sheet, title, font=TITLE_FONT)])
-        written = 1
+        data.cells([_styled(sheet, title, font=TITLE_FONT)])
         for line in lines:
-            sheet.append([_styled(sheet, line)] if line else [])
-            written += 1
-    while written < header_row - 1:
-        sheet.append([])
-        written += 1
+            data.cells([_styled(sheet, line)] if line else [])
+    while data.number < header_row - 1:
+        data.cells([])
     header = []
     for column in columns:
         cell = _styled(sheet, column.header, font=HEADER_FONT, fill=HEADER_FILL)
         cell.alignment = HEADER_ALIGNMENT
         header.append(cell)
-    sheet.append(header)
-    styles = [_ColumnStyles(sheet, column) for column in columns]
+    data.cells(header)
     count = 0
     for values in rows:
-        sheet.append(
-            [
-                styles[index].cell(value) if index < len(styles) else value
-                for index, value in enumerate(map(safe_value, values))
-            ]
-        )
+        data.values(values)
         count += 1
         if progress is not None and count % every == 0:
             progress(count)

@@ -32,6 +32,9 @@ ROWS = [
     [1, "Hợp tác xã\x01 Hải Anh", Decimal("1250.00"), 12, datetime.date(2022, 10, 13), "=1+1"],
     [2, "Tổ hợp tác\x0b Rau sạch", Decimal("1234.56"), None, None, ""],
     [3, "Quỹ tín dụng", 7.5, 0, datetime.datetime(2024, 1, 2, 3, 4, tzinfo=datetime.UTC), "Có\tTab"],
+    # Text with spaces around, a yes/no, an error code as text, a date in a number column, a time.
+    [4, "  Hai khoảng trắng ", datetime.date(2020, 1, 1), True, datetime.time(8, 30), "#N/A"],
+    [5, "x" * 40000, Decimal("-0.5"), 12345678901234567890, None, False],
 ]
 
 
@@ -99,7 +102,7 @@ def test_the_streamed_sheet_has_the_layout_of_the_table():
     theirs = load_workbook(io.BytesIO(by_cell())).worksheets[0]
     assert mine.title == theirs.title == "Danh sách"
     assert mine.freeze_panes == theirs.freeze_panes == "C4"
-    assert mine.auto_filter.ref == theirs.auto_filter.ref == "A3:F6"
+    assert mine.auto_filter.ref == theirs.auto_filter.ref == "A3:F8"
     for letter in "ABCDEF":
         assert mine.column_dimensions[letter].width == theirs.column_dimensions[letter].width
 

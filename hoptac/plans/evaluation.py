@@ -13,7 +13,7 @@ from django.utils import timezone
 from hoptac.accounts.models import User
 
 from .choices import Comparator, IndicatorKind, TargetStatus
-from .indicators import Measure, Point, compute, series
+from .indicators import Measure, Point, compute, series, series_together
 from .models import Plan, QualitativeAssessment, Target
 
 EPSILON = 1e-9
@@ -291,10 +291,14 @@ def evaluate_plan(
     targets: list[Target] | None = None,
     with_series: bool = True,
     provisional: bool = False,
+    points: dict[int, list[Point]] | None = None,
 ) -> list[TargetResult]:
-    """Every target's verdict at `as_of`: official figures (accepted yearly data) unless `provisional`."""
+    """Every target's verdict at `as_of`: official figures (accepted yearly data) unless `provisional`.
+    `points`: the targets' series when already computed (`evaluate_plans`)."""
     targets = list(plan.targets.select_related("section")) if targets is None else targets
-    if with_series:
+    if points is not None:
+        all_points = points
+    elif with_series:
         all_points = series(plan, targets, as_of, provisional=provisional)
     else:
         latest = compute(plan, targets, as_of, provisional=provisional).get(None, {})
@@ -322,6 +326,20 @@ def evaluate_plan(
             continue
         results.append(_status(target, plan, all_points.get(target.pk, []), as_of=as_of))
     return results
+
+
+def evaluate_plans(
+    plans: list[tuple[Plan, list[Target]]], *, as_of: datetime.date, provisional: bool = False
+) -> dict[int, list[TargetResult]]:
+    """`evaluate_plan` (with series) of several plans, their series computed together
+    (`indicators.series_together`): {plan pk: results}, the same results as each plan evaluated alone."""
+    points = series_together(plans, as_of, provisional=provisional)
+    return {
+        plan.pk: evaluate_plan(
+            plan, as_of=as_of, targets=targets, provisional=provisional, points=points[plan.pk]
+        )
+        for plan, targets in plans
+    }
 
 
 def status_counts(results: list[TargetResult]) -> dict[TargetStatus, int]:

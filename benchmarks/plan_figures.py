@@ -20,10 +20,9 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path.cwd() / "benchmarks"))
-from page_costs import REPEAT, measure  # noqa: E402  (sets Django up for the checkout in the cwd)
-
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
+from page_costs import REPEAT, measure  # noqa: E402  (sets Django up for the checkout in the cwd)
 
 from hoptac.accounts.models import User  # noqa: E402
 from hoptac.plans.models import Plan  # noqa: E402

@@ -292,9 +292,11 @@ def evaluate_plan(
     with_series: bool = True,
     provisional: bool = False,
     points: dict[int, list[Point]] | None = None,
+    assessments: dict[int, QualitativeAssessment | None] | None = None,
 ) -> list[TargetResult]:
     """Every target's verdict at `as_of`: official figures (accepted yearly data) unless `provisional`.
-    `points`: the targets' series when already computed (`evaluate_plans`)."""
+    `points`: the targets' series, and `assessments`: the qualitative targets' latest assessments, when
+    already read (`evaluate_plans`)."""
     targets = list(plan.targets.select_related("section")) if targets is None else targets
     if points is not None:
         all_points = points
@@ -313,7 +315,11 @@ def evaluate_plan(
     results = []
     for target in targets:
         if target.kind == IndicatorKind.QUALITATIVE:
-            assessment = target.assessments.filter(as_of__lte=as_of).order_by("-as_of", "-created_at").first()
+            assessment = (
+                assessments.get(target.pk)
+                if assessments is not None
+                else latest_assessments([target], as_of).get(target.pk)
+            )
             results.append(
                 TargetResult(
                     target=target,
@@ -328,15 +334,32 @@ def evaluate_plan(
     return results
 
 
+def latest_assessments(targets: list[Target], as_of: datetime.date) -> dict[int, QualitativeAssessment]:
+    """The latest assessment on or before `as_of` of each qualitative target that has one (the newest date,
+    then the newest entry), in one query."""
+    latest: dict[int, QualitativeAssessment] = {}
+    found = QualitativeAssessment.objects.filter(target__in=[t.pk for t in targets], as_of__lte=as_of)
+    for assessment in found.order_by("target_id", "-as_of", "-created_at", "-pk"):
+        latest.setdefault(assessment.target_id, assessment)
+    return latest
+
+
 def evaluate_plans(
     plans: list[tuple[Plan, list[Target]]], *, as_of: datetime.date, provisional: bool = False
 ) -> dict[int, list[TargetResult]]:
     """`evaluate_plan` (with series) of several plans, their series computed together
     (`indicators.series_together`): {plan pk: results}, the same results as each plan evaluated alone."""
     points = series_together(plans, as_of, provisional=provisional)
+    qualitative = [t for _, targets in plans for t in targets if t.kind == IndicatorKind.QUALITATIVE]
+    assessments = latest_assessments(qualitative, as_of)
     return {
         plan.pk: evaluate_plan(
-            plan, as_of=as_of, targets=targets, provisional=provisional, points=points[plan.pk]
+            plan,
+            as_of=as_of,
+            targets=targets,
+            provisional=provisional,
+            points=points[plan.pk],
+            assessments=assessments,
         )
         for plan, targets in plans
     }

@@ -723,8 +723,8 @@ def series(
 # plan a reader is offered (at national size 34 provincial plans, the national plan of NQ 20 and others).
 # Computed plan by plan, that is one registry-wide query per plan and per year. Together, it is one query per
 # year for all the plans of one map: each organisation falls in a CELL (the set of plans whose territory holds
-# it, found from its communes exactly as `plan_scope_q` finds it), the query groups the same conditional
-# aggregates by cell, and a plan's figures are the sum of its cells' rows. Every aggregate is a count or a
+# it: one boolean per plan, its `plan_scope_q`, in the GROUP BY), the query groups the same conditional
+# aggregates by cell, and a plan's figures are the sum of the rows of the cells whose boolean is TRUE. Every aggregate is a count or a
 # sum of integers (counts, members, amounts in đồng), so the sums are exact; targets of different plans with
 # the same indicator share their aggregates.
 

@@ -8,11 +8,16 @@ Sizes (BENCH_SCALES, comma-separated; default "1,10", the small configuration `m
 Each size is built once into its own PostgreSQL database (hoptac_bench_x1, _x10, _x50, _national, _stress; or
 BENCH_DB_<SIZE>=name, e.g. BENCH_DB_NATIONAL=other_name) beside the one PG_URL names; BENCH_REUSE=1
 reuses a database a previous run completed (a row in its `bench_dataset` table says so) instead of rebuilding it;
-BENCH_PREPARE_ONLY=1 builds the databases and measures nothing. A multiple of the demo starts as a copy of
+BENCH_PREPARE_ONLY=1 builds the databases and measures nothing; BENCH_PARTS (comma-separated, default
+"pages,plans") measures only some parts, e.g. BENCH_PARTS=plans BENCH_REUSE=1 BENCH_SCALES=stress for the plan
+evaluation alone on the built stress database (written to scale-plans-stress.{json,md} unless BENCH_SCALE_OUT
+says otherwise, so that scale.json keeps the full run). A multiple of the demo starts as a copy of
 hoptac_bench_x1 when that one is complete (CREATE DATABASE ... TEMPLATE), so build x1 first.
 
 Per size, in a child process with production settings (DEBUG off), as the province officer and a commune
-officer of the largest province: each page (benchmarks/page_costs.py's `measure`: BENCH_REPEAT requests cold —
+officer of the largest province, and as a reader of the whole country (rows "… (whole country)": `quocgia` in the
+national registry; the province officer if they reach every organisation; BENCH_READER names another; none in
+the demo, whose `tinh` names former Nam Định: 2,829 of 2,877 organisations; decision 0045): each page (benchmarks/page_costs.py's `measure`: BENCH_REPEAT requests cold —
 the cache emptied before each — and as many warm; fewer for a page whose first request shows it
 would take longer than BENCH_PAGE_BUDGET, default 30 s: `runs` says how many, at least 1) — median, p95, queries, SQL ms,
 the web process's CPU ms and peak RSS; then plan evaluation (benchmarks/plan_evaluation.py's `measure`): one province's plan and the
@@ -45,6 +50,19 @@ RESULTS = ROOT / "benchmarks" / "results"
 DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/test"
 CURVE_ORDER = ["x1", "x10", "x50", "national", "stress"]
 NATIONAL_SIZES = {"national": 100_000, "stress": 200_000}
+PARTS = ("pages", "plans")  # what a run measures per size (BENCH_PARTS)
+
+
+def parts(environ: dict | None = None) -> list[str]:
+    """The parts BENCH_PARTS asks for (default both), in PARTS's order; anything else is refused."""
+    environ = os.environ if environ is None else environ
+    asked = [p.strip() for p in environ.get("BENCH_PARTS", ",".join(PARTS)).split(",") if p.strip()]
+    unknown = [p for p in asked if p not in PARTS]
+    if unknown or not asked:
+        raise ValueError(f"BENCH_PARTS: unknown part(s) {unknown}; choose among {list(PARTS)}")
+    return [p for p in PARTS if p in asked]
+
+
 PAGE_GOAL_MS = 300  # every page's p95, single user, at national size
 FAST_PAGE_GOAL_MS = 200  # the registry list and the organisation pages
 FAST_PAGES = ("registry list", "organisation detail")
@@ -55,6 +73,8 @@ BASELINE_RATIO_GOAL = 3.0
 DEMO_PLAN = "nam-dinh-139-kh-ubnd-2022"
 FALLBACK_NATIONAL_PLAN = "bench-139-toan-quoc"
 DATASET_TABLE = "bench_dataset"
+NATIONAL_READER = "quocgia"  # generate_national's whole-country reader (hoptac/demo/national.py)
+WHOLE_COUNTRY = "(whole country)"  # the suffix of that reader's rows
 
 
 # ---- sizes and their databases ----------------------------------------------------------------------------
@@ -514,14 +534,21 @@ def main(argv: list[str]) -> None:
                 json.dumps({label: {k: v for k, v in ensure_dataset(base_url, label).items() if k != "url"}})
             )
         return
+    measured_parts = parts()
     started = datetime.datetime.now(datetime.UTC)
     result = run(base_url, labels)
+    result["parts"] = measured_parts
     result["started_at"] = started.isoformat(timespec="seconds")
     result["finished_at"] = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
     problems = shape_problems(result)
     if problems:
         raise SystemExit("results JSON incomplete: " + "; ".join(problems))
-    out = Path(os.environ.get("BENCH_SCALE_OUT", RESULTS / "scale.json"))
+    default_out = (
+        RESULTS / "scale.json"
+        if measured_parts == list(PARTS)
+        else RESULTS / f"scale-{'-'.join(measured_parts)}-{'-'.join(labels)}.json"
+    )
+    out = Path(os.environ.get("BENCH_SCALE_OUT", default_out))
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     out.with_suffix(".md").write_text(markdown(result), encoding="utf-8")
@@ -678,6 +705,7 @@ def _subjects() -> dict:
     )
     return {
         "officer": officer,
+        "reader": _reader(officer),
         "commune_officer": commune_officer,
         "plan": plan.code,
         "plan_pk": plan.pk,
@@ -685,6 +713,23 @@ def _subjects() -> dict:
         "organisation": list(organisation)[-1],
         "national_plan": national,
     }
+
+
+def _reader(officer: str) -> str | None:
+    """The whole-country reader: BENCH_READER, else the national registry's `quocgia` (a provincial officer
+    naming no area, decision 0043), else the province officer when they reach every organisation of the
+    installation. None when there is none (the demo: its `tinh` names former Nam Định)."""
+    from hoptac.accounts.models import User
+    from hoptac.registry.models import Organisation
+    from hoptac.registry.selectors import organisation_list
+
+    named = os.environ.get("BENCH_READER")
+    if named:
+        return named
+    if User.objects.filter(username=NATIONAL_READER).exists():
+        return NATIONAL_READER
+    user = User.objects.get(username=officer)
+    return officer if organisation_list(user=user).count() == Organisation._base_manager.count() else None
 
 
 def print_subjects() -> None:
@@ -748,7 +793,28 @@ def pages(s: dict) -> list[tuple[str, str, str]]:
     ]
     if s.get("target"):
         rows.insert(7, ("plan target", o, f"/plans/{p}/targets/{s['target']}/"))
-    return rows
+    return rows + reader_pages(s)
+
+
+def reader_pages(s: dict) -> list[tuple[str, str, str]]:
+    """The whole-country reader's pages (`s["reader"]`: none when there is no such account), named
+    "… (whole country)"."""
+    r = s.get("reader")
+    if not r:
+        return []
+    return [
+        (f"{name} {WHOLE_COUNTRY}", r, url)
+        for name, url in (
+            ("desk (home)", "/"),
+            ("registry list", "/registry/?page=3"),
+            ("registry search", "/registry/?q=nông nghiệp"),
+            ("yearly data list", "/registry/years/"),
+            ("organisation detail", f"/registry/{s['organisation']}/"),
+            ("/plans/", "/plans/"),
+            ("/scoring/", "/scoring/"),
+            ("/tasks/", "/tasks/"),
+        )
+    ]
 
 
 class PageTimeout(Exception):
@@ -794,6 +860,7 @@ def measure_size(label: str, out: str) -> None:
     from hoptac.accounts.models import User
     from hoptac.registry.models import Organisation, YearlyReport
 
+    measured_parts = parts()
     call_command("collectstatic", interactive=False, verbosity=0)
     setup_test_environment()
     repeat = int(os.environ.get("BENCH_REPEAT", "5"))
@@ -805,10 +872,13 @@ def measure_size(label: str, out: str) -> None:
 
     signal.signal(signal.SIGALRM, stop)
     s = _subjects()
-    print(f"== {label}: measuring as {s['officer']} / {s['commune_officer']}, plan {s['plan']}", flush=True)
+    print(
+        f"== {label}: measuring as {s['officer']} / {s['commune_officer']} / {s['reader']}, plan {s['plan']}",
+        flush=True,
+    )
     clients: dict[str, Client] = {}
     rows = []
-    for name, username, url in pages(s):
+    for name, username, url in pages(s) if "pages" in measured_parts else []:
         if username not in clients:
             clients[username] = Client()
             clients[username].force_login(User.objects.get(username=username))
@@ -852,7 +922,9 @@ def measure_size(label: str, out: str) -> None:
 
     from hoptac.plans.models import Plan
 
-    for which, code in (("province", s["plan"]), ("national", s["national_plan"])):
+    for which, code in (
+        (("province", s["plan"]), ("national", s["national_plan"])) if "plans" in measured_parts else ()
+    ):
         try:
             plans[which] = plan_evaluation.measure(Plan.objects.get(code=code), label)
         except Exception as exc:  # noqa: BLE001 — reported in the results, the other figures stand

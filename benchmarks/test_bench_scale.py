@@ -77,6 +77,24 @@ def test_size_labels_and_database_names():
     )
 
 
+def test_parts_chooses_what_a_run_measures():
+    assert scale.parts({}) == ["pages", "plans"]
+    assert scale.parts({"BENCH_PARTS": "plans"}) == ["plans"]
+    assert scale.parts({"BENCH_PARTS": " plans , pages "}) == ["pages", "plans"]
+    with pytest.raises(ValueError):
+        scale.parts({"BENCH_PARTS": "plan"})
+    with pytest.raises(ValueError):
+        scale.parts({"BENCH_PARTS": ","})
+
+
+def test_load_goal_is_the_issues_for_the_size():
+    sys.path.insert(0, str(Path(__file__).resolve().parent / "load"))
+    import report
+
+    assert report.goal_ms("x10") == 500
+    assert report.goal_ms("national") == report.goal_ms("stress") == 1000
+
+
 def _measure(median: float, p95: float, cpu: float = 10.0, sql: float = 5.0) -> dict:
     return {
         "median_ms": median,
@@ -219,3 +237,39 @@ def test_curve_table_has_a_row_per_page_and_mode_with_ratios():
     assert "| registry list | cold | 100 | 120 | 150 | 1.20× (1.00×) | 1.50× (1.00×) |" in rows
     assert "| organisation detail | cold | 40 | 50 | 250 | 1.25× (1.00×) | 6.25× ⚠ (1.00×) |" in rows
     assert len(rows) == 2 + 4  # two pages with figures, cold and warm
+
+
+def test_the_whole_country_reader_has_its_own_rows_judged_as_their_page():
+    subjects = {"plan": "p", "plan_pk": 1, "target": None, "officer": "tinh_19", "commune_officer": "xa_1"}
+    subjects |= {"organisation": 7, "national_plan": "nq-20"}
+    assert scale.reader_pages({**subjects, "reader": None}) == []
+    names = {name: (user, url) for name, user, url in scale.pages({**subjects, "reader": "quocgia"})}
+    reader = {name: row for name, row in names.items() if name.endswith(scale.WHOLE_COUNTRY)}
+    assert set(reader) == {
+        f"{page} (whole country)"
+        for page in (
+            "desk (home)",
+            "registry list",
+            "registry search",
+            "yearly data list",
+            "organisation detail",
+            "/plans/",
+            "/scoring/",
+            "/tasks/",
+        )
+    }
+    assert {user for user, _ in reader.values()} == {"quocgia"}
+    assert reader["organisation detail (whole country)"][1] == "/registry/7/"
+    assert names["registry list"][0] == "tinh_19"  # the province officer's rows stay
+    # The reader's list and organisation pages are held to the 200 ms goal, the other pages to 300 ms.
+    national = _scale("national", 150, 250)
+    national["pages"] += [
+        {**national["pages"][0], "page": "registry list (whole country)", "user": "quocgia"},
+        {**national["pages"][0], "page": "/plans/ (whole country)", "user": "quocgia"},
+    ]
+    result = scale.assemble([national], repeat=5, machine_description={}, load_before=[0.0], load_after=[0.0])
+    limits = {g["subject"]: g["limit"] for g in result["goals"] if g["goal"] == "p95 single-user (cold)"}
+    assert limits["registry list (whole country)"] == 200 and limits["/plans/ (whole country)"] == 300
+    assert "| registry list (whole country) | cold |" in scale.markdown(
+        {**result, "machine": {"cores": 2, "memory_gb": 1, "postgresql": "15"}}
+    )

@@ -3,9 +3,13 @@
 # given one gets the demo × BENCH_LOAD_SCALE (default 10, benchmarks/load/prepare.py); the production command
 # (scripts/serve: gunicorn + the task worker, DEBUG off) serves it on a free port of 127.0.0.1; locust
 # (benchmarks/load/locustfile.py) runs BENCH_USERS (50) officers headless for BENCH_SECONDS (120) and stops;
-# BENCH_LOAD_REUSE=1 BENCH_LOAD_DB=<name> runs it on an existing database as it is (the national one:
-# BENCH_LOAD_DB=hoptac_bench_national; its officers and plan are found by benchmarks/scale.py --subjects);
-# the figures go to benchmarks/results/load.{json,md}. TLS is the reverse proxy's work in production: here the
+# BENCH_LOAD_REUSE=1 BENCH_LOAD_DB=<name> runs it on an existing database as it is, without rebuilding (the
+# national one: BENCH_LOAD_DB=hoptac_bench_national, or a copy; its officers tinh_<code>, xa_<code> and its plan
+# are found by benchmarks/scale.py --subjects). The figures go to benchmarks/results/load-<size>.{json,md}, the
+# size being the label benchmarks/scale.py recorded in the database (national, stress; or BENCH_LOAD_LABEL; a
+# database of prepare.py's is the demo × BENCH_LOAD_SCALE) — load.{json,md} for the demo × 10 — and the goal is the issue's for that size (p95 under
+# 500 ms at × 10, under 1 s at national size). BENCH_LOAD_PORT fixes the server's port (default: a free one);
+# BENCH_PAGE_COSTS=0 skips measuring each page alone first (long at national size). TLS is the reverse proxy's work in production: here the
 # server is reached over plain HTTP on the loopback, so the SSL redirect and secure-only cookies are off.
 set -u
 url="$1"
@@ -20,7 +24,29 @@ if ! .venv/bin/python -c "import locust" 2>/dev/null; then
 fi
 if [ "${BENCH_LOAD_REUSE:-0}" = 1 ]; then  # the database of an earlier run, as it is (its migrations applied)
   echo "== load test: reusing $load_db"
-  organisations="$(DJANGO_DEBUG=true DATABASE_URL="$load_url" .venv/bin/python -c 'import django, os; os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hoptac.settings"); django.setup(); from hoptac.registry.models import Organisation; print(Organisation._base_manager.count())')" || exit 1
+  read -r organisations recorded <<<"$(DJANGO_DEBUG=true DATABASE_URL="$load_url" .venv/bin/python - <<'PY'
+import os
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hoptac.settings")
+django.setup()
+from django.db import connection
+
+from hoptac.registry.models import Organisation
+
+label = ""
+if "bench_dataset" in connection.introspection.table_names():  # a database benchmarks/scale.py built
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT label FROM bench_dataset")
+        row = cursor.fetchone()
+        label = row[0] if row else ""
+print(Organisation._base_manager.count(), label)
+PY
+)" || exit 1
+  [ -n "$organisations" ] || exit 1
+  # the size scale.py recorded (national, stress, x50...); without one, prepare.py's demo × BENCH_LOAD_SCALE
+  label="${BENCH_LOAD_LABEL:-${recorded:-x${BENCH_LOAD_SCALE:-10}}}"
 else
   if ! .venv/bin/python - "$url" "$load_db" <<'PY'
 import sys
@@ -40,7 +66,12 @@ PY
   prepared="$(DJANGO_DEBUG=true DATABASE_URL="$load_url" .venv/bin/python benchmarks/load/prepare.py)" || exit 1
   echo "$prepared"
   organisations="$(echo "$prepared" | sed -n 's/^registry: \([0-9]*\) organisations.*/\1/p')"
+  label="${BENCH_LOAD_LABEL:-x${BENCH_LOAD_SCALE:-10}}"
 fi
+# One results file per size: load.{json,md} and page-costs.json for the demo × 10 (their history), else suffixed.
+if [ "$label" = x10 ]; then suffix=""; else suffix="-$label"; fi
+export BENCH_LOAD_LABEL="$label" BENCH_LOAD_OUT="load$suffix"
+echo "== load test: size $label, $organisations organisations; results benchmarks/results/$BENCH_LOAD_OUT.{json,md}"
 if [ -z "${BENCH_PLAN:-}" ]; then  # who signs in and which plan: the demo's, or the largest province's (national)
   subjects="$(DJANGO_DEBUG=true DATABASE_URL="$load_url" .venv/bin/python benchmarks/scale.py --subjects)" || exit 1
   eval "$subjects"
@@ -49,9 +80,12 @@ fi
 if [ "${BENCH_PAGE_COSTS:-1}" = 1 ]; then  # each page alone first: queries, SQL and time, cold and warm
   echo "== page costs (benchmarks/page_costs.py) on $load_db"
   DATABASE_URL="$load_url" STATIC_ROOT="$PWD/$work/static" \
-    .venv/bin/python benchmarks/page_costs.py benchmarks/results/page-costs.json current || exit 1
+    .venv/bin/python benchmarks/page_costs.py "benchmarks/results/page-costs$suffix.json" current || exit 1
 fi
-port="$(.venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+port="${BENCH_LOAD_PORT:-$(.venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
+if curl -s -o /dev/null --max-time 3 "http://127.0.0.1:$port/"; then  # a server of someone else's there
+  echo "port $port on 127.0.0.1 is already answering: choose another BENCH_LOAD_PORT."; exit 1
+fi
 export WEB_CONCURRENCY="${WEB_CONCURRENCY:-5}"
 DJANGO_DEBUG=false \
 DJANGO_SECRET_KEY="$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \

@@ -1,4 +1,6 @@
-"""Turn locust's CSV statistics (scripts/bench_load.sh) into benchmarks/results/load.json and load.md."""
+"""Turn locust's CSV statistics (scripts/bench_load.sh) into benchmarks/results/<BENCH_LOAD_OUT>.json and .md
+(load.{json,md} for the demo × 10, load-national.{json,md} for the national registry...), judged against issue
+15's goal for the size (BENCH_LOAD_LABEL): p95 under 500 ms at × 10, under 1 s at national size."""
 
 import csv
 import json
@@ -13,6 +15,13 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from measuring import percentile as _percentile  # noqa: E402  (the one definition of a percentile)
 
 GOAL_P95_MS = 500
+NATIONAL_GOAL_P95_MS = 1000
+NATIONAL_LABELS = {"national", "stress"}  # benchmarks/scale.py's national sizes
+
+
+def goal_ms(label: str) -> int:
+    """Issue 15: "p95 under 500 ms at ×10 and under 1 s at national size"."""
+    return NATIONAL_GOAL_P95_MS if label in NATIONAL_LABELS else GOAL_P95_MS
 
 
 SIGN_IN = {"login page", "sign in"}
@@ -63,6 +72,8 @@ def main(stats_csv: str, organisations: str, timings_json: str = "") -> None:
             }
         )
     total = endpoints[-1]
+    label = os.environ.get("BENCH_LOAD_LABEL", "x10")
+    goal = goal_ms(label)
     overall: list[dict] = []
     if timings_json and Path(timings_json).exists():
         timings = json.loads(Path(timings_json).read_text(encoding="utf-8"))
@@ -79,7 +90,9 @@ def main(stats_csv: str, organisations: str, timings_json: str = "") -> None:
                 lambda key: measured(key) and key not in SIGN_IN,
             ),
             summary(
-                "warm-up: the 50 sign-ins and what ran beside them", timings, lambda key: not measured(key)
+                f"warm-up: the {os.environ.get('BENCH_USERS', '')} sign-ins and what ran beside them",
+                timings,
+                lambda key: not measured(key),
             ),
         ]
         groups = sorted({key for key in timings if measured(key)})
@@ -90,6 +103,7 @@ def main(stats_csv: str, organisations: str, timings_json: str = "") -> None:
         "benchmark": "load: officers browsing, searching, opening the plan page and exporting",
         "server": f"scripts/serve (gunicorn, {os.environ.get('WEB_CONCURRENCY')} workers, + db_worker), DEBUG off",
         "database": os.environ.get("BENCH_DB_VENDOR", "postgresql"),
+        "size": label,
         "organisations": int(organisations),
         "users": int(os.environ["BENCH_USERS"]),
         "run_seconds": int(os.environ["BENCH_SECONDS"]),
@@ -98,16 +112,22 @@ def main(stats_csv: str, organisations: str, timings_json: str = "") -> None:
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, shared with other work during the run "
         "(locust, the server and other engineers' processes on the same cores)",
         "load_average_1_5_15_min": [round(x, 2) for x in os.getloadavg()],
-        "goal": f"zero errors, p95 under {GOAL_P95_MS} ms",
-        "met": total["failures"] == 0 and total["p95_ms"] < GOAL_P95_MS,
+        "goal": f"zero errors, p95 under {goal} ms",
+        # nothing measured is not a pass: the window must have started and served requests
+        "met": total["requests"] > 0
+        and total["failures"] == 0
+        and total["p95_ms"] < goal
+        and (not overall or (window > 0 and overall[0]["requests"] > 0)),
         "met_every_page_group": bool(by_group)
-        and all(g["failures"] == 0 and g["p95_ms"] < GOAL_P95_MS for g in by_group),
+        and all(g["failures"] == 0 and g["p95_ms"] < goal for g in by_group),
         "met_after_signing_in": bool(overall)
+        and overall[1]["requests"] > 0
         and overall[1]["failures"] == 0
-        and overall[1]["p95_ms"] < GOAL_P95_MS,
+        and overall[1]["p95_ms"] < goal,
     }
     out = ROOT / "benchmarks" / "results"
-    (out / "load.json").write_text(
+    name = os.environ.get("BENCH_LOAD_OUT", "load")
+    (out / f"{name}.json").write_text(
         json.dumps(
             {**meta, "overall": overall, "by_group": by_group, "endpoints": endpoints},
             ensure_ascii=False,
@@ -121,7 +141,7 @@ def main(stats_csv: str, organisations: str, timings_json: str = "") -> None:
         "",
         f"{meta['users']} simultaneous users for {meta['run_seconds']} s (measured window: the last "
         f"{meta['measured_window_seconds']:g} s, once all had signed in) against {meta['server']}; "
-        f"{meta['database']}, registry of {meta['organisations']:,} organisations; Python {meta['python']}, "
+        f"{meta['database']}, size {label}, registry of {meta['organisations']:,} organisations; Python {meta['python']}, "
         f"{meta['machine']}; load average (1/5/15 min) at the end: {meta['load_average_1_5_15_min']}. Goal: {meta['goal']} — over all requests {'met' if meta['met'] else 'NOT met'}; "
         f"over the work after signing in {'met' if meta['met_after_signing_in'] else 'NOT met'}; "
         f"in every page group {'met' if meta['met_every_page_group'] else 'NOT met'}.",
@@ -159,7 +179,7 @@ def main(stats_csv: str, organisations: str, timings_json: str = "") -> None:
             f"| {e['name']} | {e['requests']} | {e['failures']} | {e['median_ms']:g} | {e['p95_ms']:g} | "
             f"{e['p99_ms']:g} | {e['max_ms']} | {e['rps']} |"
         )
-    (out / "load.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (out / f"{name}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
 
 

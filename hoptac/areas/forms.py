@@ -8,10 +8,10 @@ from django.core.exceptions import EmptyResultSet
 from django.utils.translation import gettext_lazy as _
 
 from hoptac.core import dataversion
-from hoptac.core.forms import ALL, INVALID_CHOICE
+from hoptac.core.forms import ALL, INVALID_CHOICE, QuickSelect
 from hoptac.core.scoping import public
 
-from .models import Level, map_period
+from .models import AdminMap, Level, map_period
 
 # What an area field offers: every unit (every role reads the administrative units, areas:area_list).
 AREAS = public("every role reads the administrative units (areas:area_list)")
@@ -33,10 +33,19 @@ def grouped_unit_choices(units, *, empty_label=None) -> list:
     return choices + [(label, groups[label]) for label in order]
 
 
-def area_field_setup(area: forms.ModelChoiceField) -> None:
+# The "area (either map)" filter of a user who reaches units of more than this many of today's provinces (a
+# reader of the whole country) lists the provinces, and the districts and communes of the chosen area's province
+# only: the whole country's 14,000 units would be an 800 KB <select> on every list page (decision 0045).
+NARROW_ABOVE_PROVINCES = 1
+NARROWED_HELP = _("Choose a province and apply the filters to choose among its districts and communes.")
+
+
+def area_field_setup(area: forms.ModelChoiceField, *, chosen: object = None) -> None:
     """The "area (either map)" filter: provinces, then the old districts, then the communes grouped under
-    their district (old map) or province (new map). The grouped choices (a thousand units on both maps, on
-    every list page) are cached by data version and by the (scoped) query that lists them."""
+    their district (old map) or province (new map) — for a user reaching several provinces, the districts
+    and communes of the province of `chosen` (the submitted value) only. The choices are cached by data
+    version, by the (scoped) query that lists them and by the chosen unit's province; the <select> is written
+    in one pass (core.forms.QuickSelect). Validation still goes through the queryset: any unit in reach is accepted."""
     area.error_messages["invalid_choice"] = INVALID_CHOICE
     assert area.queryset is not None  # a filter's area field always has its queryset
     units = area.queryset.order_by("map", "parent__name_sort", "level", "name_sort")
@@ -44,52 +53,49 @@ def area_field_setup(area: forms.ModelChoiceField) -> None:
         query = str(units.query)
     except EmptyResultSet:
         query = ""
-    # Only the widget gets the grouped choices: validation still goes through the queryset.
-    widget = CachedSelect(attrs=area.widget.attrs, key=query)
-    widget.choices = dataversion.cached("area_choices", (query,), lambda: _area_choices(units))
+    chosen_pk = int(chosen) if isinstance(chosen, int | str) and str(chosen).isdigit() else None
+    choices, narrowed = dataversion.cached("area_choices", (query, None), lambda: _area_choices(units, None))
+    if narrowed and chosen_pk is not None:  # only then does the chosen unit change the list
+        choices, narrowed = dataversion.cached(
+            "area_choices", (query, chosen_pk), lambda: _area_choices(units, chosen_pk)
+        )
+    widget = QuickSelect(attrs=area.widget.attrs)
+    widget.choices = choices
     area.widget = widget
+    if narrowed:
+        area.help_text = NARROWED_HELP
 
 
-class CachedSelect(forms.Select):
-    """A <select> whose HTML is rendered once per data version, list of units (`key`), name, value and
-    attributes: Django renders each of a thousand <option>s through a template (~0.4 s a page)."""
-
-    def __init__(self, *args, key: str = "", **kwargs):
-        super().__init__(*args, **kwargs)
-        self.key = key
-
-    def render(self, name, value, attrs=None, renderer=None):
-        parts = (
-            self.key,
-            name,
-            repr(self.format_value(value)),
-            sorted({**self.attrs, **(attrs or {})}.items()),
-        )
-        return dataversion.cached(
-            "area_select", parts, lambda: super(CachedSelect, self).render(name, value, attrs, renderer)
-        )
-
-
-def _area_choices(units) -> list:
-    units = list(units)
-    provinces = [u for u in units if u.level == Level.PROVINCE]
-    districts = [u for u in units if u.level == Level.DISTRICT]
-    communes = [u for u in units if u.level == Level.COMMUNE]
+def _area_choices(units, chosen: int | None) -> tuple[list, bool]:
+    """(the grouped choices, whether they were narrowed to the chosen unit's province)."""
+    provinces = list(units.filter(level=Level.PROVINCE).values_list("pk", "name", "map"))
+    narrowed = (
+        sum(1 for _pk, _name, on_map in provinces if on_map == AdminMap.CURRENT) > NARROW_ABOVE_PROVINCES
+    )
+    within = units.exclude(level=Level.PROVINCE)
+    if narrowed:
+        found = list(units.filter(pk=chosen).values_list("level", "province_id")) if chosen else []
+        if not found:
+            within = within.none()
+        else:
+            level, province_id = found[0]
+            within = within.filter(province_id=chosen if level == Level.PROVINCE else province_id)
+    rows = list(within.values_list("pk", "name", "level", "parent_id", "parent__name", "parent__map"))
+    districts = [(pk, name) for pk, name, level, *_parent in rows if level == Level.DISTRICT]
+    groups: dict[str, list] = defaultdict(list)
+    for pk, name, level, parent_id, parent_name, parent_map in rows:
+        if level == Level.COMMUNE:
+            label = f"{parent_name} — {map_period(parent_map)}" if parent_id else str(_("Provinces"))
+            groups[label].append((pk, name))
     choices = (
-        [("", ALL)]
+        [("", str(ALL))]
         + [
             (
-                _("Provinces"),
-                [(u.pk, f"{u.name} — {map_period(u.map)}") for u in provinces],
+                str(_("Provinces")),
+                [(pk, f"{name} — {map_period(on_map)}") for pk, name, on_map in provinces],
             ),
-            (_("Districts (before 1/7/2025)"), [(u.pk, f"{u.name}") for u in districts]),
         ]
-        + grouped_unit_choices(communes)
+        + ([(str(_("Districts (before 1/7/2025)")), districts)] if districts or not narrowed else [])
+        + list(groups.items())
     )
-    return [
-        (
-            str(label),
-            [(value, str(text)) for value, text in options] if isinstance(options, list) else str(options),
-        )
-        for label, options in choices
-    ]
+    return choices, narrowed

@@ -27,9 +27,11 @@ from typing import Any, TypeVar
 
 from django.apps import apps
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.signals import connection_created
+from django.db.models import QuerySet
 from django.db.models.signals import post_migrate, pre_migrate
 from django.utils import translation
 
@@ -190,6 +192,16 @@ def cached_many(name: str, parts: dict[K, tuple], compute: Callable[[list[K]], d
 
 def _digest(parts: tuple) -> str:
     return hashlib.sha256(repr((parts, translation.get_language())).encode()).hexdigest()[:32]
+
+
+def cached_query(name: str, queryset: QuerySet, compute: Callable[[], T]) -> T:
+    """`cached`, keyed by the query the figure reads — its SQL and parameters, so the user's scope and filters
+    are in the key: `compute()` reads `queryset` (its count, an aggregate, its rows)."""
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # nothing can match: no query to cache
+        return compute()
+    return cached(name, (sql, tuple(map(repr, params))), compute)
 
 
 def _key(name: str, version: int, digest: str) -> str:

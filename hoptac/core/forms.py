@@ -2,11 +2,13 @@
 the translated messages Django's own catalog leaves empty, and putting a service's
 ValidationError back on a form. Forms of one app stay in that app."""
 
+from html import escape
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.fields import BaseTemporalField
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from .scoping import Action, Choices, choices_for, is_public
@@ -77,6 +79,47 @@ def add_version_field(form: forms.BaseForm, instance: object | None) -> None:
     render it with the form's hidden fields."""
     version = getattr(instance, "version", None) if getattr(instance, "pk", None) else None
     form.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, required=False, initial=version)
+
+
+class QuickSelect(forms.Select):
+    """A <select> of many options (thousands of administrative units) written in Python, with the HTML of
+    Django's select.html/option.html templates: Django renders each <option> through a template, which
+    costs ~0.1 ms an option (1.5 s for the 14,000 units of both national maps, and more memory than the
+    page itself); this costs ~1 µs (`html.escape` is what Django's `escape` calls, without its lazy-string
+    wrapper). Choices are (value, label) pairs or (group label, [(value, label)...])
+    groups, as Django's Select takes them; one <select>, never multiple."""
+
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        selected = set(self.format_value(value))
+        parts = [f'<select name="{escape(name)}"{_attrs_html(self.build_attrs(self.attrs, attrs))}>']
+        found = False
+
+        def option(key: Any, label: Any) -> str:
+            nonlocal found
+            text = "" if key is None else str(key)
+            mark = ""
+            if not found and text in selected:
+                found, mark = True, " selected"
+            return f'\n  <option value="{escape(text)}"{mark}>{escape(str(label))}</option>'
+
+        for key, label in self.choices:
+            if isinstance(label, (list, tuple)):
+                parts.append(f'\n  <optgroup label="{escape(str(key))}">')
+                parts.extend(option(k, v) for k, v in label)
+                parts.append("\n  </optgroup>")
+            else:
+                parts.append(option(key, label))
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))  # noqa: S308 — every name, value and label is escaped above
+
+
+def _attrs_html(attrs: dict[str, Any]) -> str:
+    """HTML attributes as django/forms/widgets/attrs.html writes them (True: the bare name; False: none)."""
+    return "".join(
+        f" {name}" if value is True else f' {name}="{escape(str(value))}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
 
 
 class ScopedChoiceMixin:

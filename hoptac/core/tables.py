@@ -10,6 +10,7 @@ HTML. The shared table template (templates/django_tables2/hoptac.html) uses it w
 from typing import Any
 
 import django_tables2 as tables
+from django.core.paginator import Paginator
 from django.template.base import render_value_in_context
 from django.template.context import Context
 from django.utils.html import format_html, format_html_join
@@ -75,3 +76,13 @@ class Table(tables.Table):
             body = format_html_join("", "<td {}>{}</td>", cells)
             rows.append(format_html("<tr {}>{}</tr>", row.attrs.as_html(), body))
         return rows
+
+
+class CountedPaginator(Paginator):
+    """A page-number paginator told its number of rows (`count=`) by a page that already has it exactly (the
+    rating calendar's state counts, cached by data version), so paging costs no second COUNT of the same
+    rows: `RequestConfig(request, paginate={"paginator_class": CountedPaginator, "count": n, ...})`."""
+
+    def __init__(self, object_list: Any, per_page: int, *args: Any, count: int, **kwargs: Any) -> None:
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self.__dict__["count"] = count  # Paginator.count is a cached_property: its cached value, given

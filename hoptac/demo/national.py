@@ -75,6 +75,9 @@ REASON = "Sinh dữ liệu quốc gia (generate_national)"
 PLAN_TEMPLATE = "province-plan.yaml"  # in hoptac/demo/data/, filled per province (string.Template)
 AGENCIES_TEMPLATE = "province-agencies.yaml"  # the agencies that lead the plan's tasks, likewise
 COMMUNE_OFFICERS = 2  # per province, besides the province officer
+# The whole country's reader: a provincial officer naming no area (decision 0043) reaches every province.
+NATIONAL_READER = "quocgia"
+NATIONAL_READER_NAME = "Cán bộ theo dõi toàn quốc"
 
 # (kind, fate) → organisations among REFERENCE_SIZE. "books": on the books at end-2024 (some end later);
 # "ended": dissolved in 2020–2024; "new": founded in 2025–2026.
@@ -579,7 +582,8 @@ def _moment(rnd: random.Random, start: D, end: D) -> datetime.datetime:
 
 def _officers(provinces: list[_Province], rnd: _Rand) -> list[User]:
     """A province officer `tinh_<code>` per province and COMMUNE_OFFICERS commune officers `xa_<commune code>`,
-    all with one password hashed once."""
+    and a reader of the whole country (NATIONAL_READER: a provincial officer whose account names no area
+    reaches every province, decision 0043), all with one password hashed once."""
     password = make_password(NATIONAL_PASSWORD)
     users, areas = [], []
     communes = dict(
@@ -595,6 +599,10 @@ def _officers(provinces: list[_Province], rnd: _Rand) -> list[User]:
             users.append(User(username=f"xa_{communes[place.current]}", role=Role.COMMUNE, password=password,
                               last_name=_person(rnd, 0.5), first_name=""))  # fmt: skip
             areas.append([place.current])
+    # Last, and without drawing from the seed: the other accounts and their ids stay what they were.
+    users.append(User(username=NATIONAL_READER, role=Role.PROVINCE, password=password,
+                      last_name=NATIONAL_READER_NAME, first_name=""))  # fmt: skip
+    areas.append([])
     User.objects.bulk_create(users)
     through = User.areas.through
     through.objects.bulk_create(

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from hoptac.accounts import roles
 from hoptac.accounts.models import User
+from hoptac.core import dataversion
 from hoptac.imports.models import ImportJob
 from hoptac.imports.services import import_job_list
 from hoptac.plans import selectors as plan_selectors
@@ -90,10 +91,10 @@ def yearly_queue(*, user: User, today: datetime.date) -> Queue | None:
     """Submitted yearly data waiting for the user's decision (None when the user does not review them)."""
     if not roles.can_review_yearly_data(user):
         return None
-    row = (
-        registry_selectors.yearly_reports_to_review(user=user)
-        .order_by()
-        .aggregate(n=Count("pk"), oldest=Min("submitted_at"))
+    waiting = registry_selectors.yearly_reports_to_review(user=user).order_by()
+    # In the menu of every officer's page: cached by data version and by the query (the user's scope).
+    row = dataversion.cached_query(
+        "desk_yearly_queue", waiting, lambda: waiting.aggregate(n=Count("pk"), oldest=Min("submitted_at"))
     )
     oldest = _as_date(row["oldest"])
     return Queue(
@@ -142,7 +143,8 @@ def rating_queues(*, user: User, kind: str, today: datetime.date) -> list[Queue]
         .annotate(oldest_submitted=Min("submitted_at"), oldest_reviewed=Min("reviewed_at"))
     )
     oldest: dict[tuple[int, str], Any] = {}
-    for row in waiting:
+    # In the menu of every officer's page: cached by data version and by the query (the user's scope).
+    for row in dataversion.cached_query("desk_rating_queues", waiting, lambda: list(waiting)):
         oldest[(row["year"], row["state"])] = row
     queues = []
     for year in sorted({year for year, _state in oldest}, reverse=True):

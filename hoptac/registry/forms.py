@@ -45,7 +45,8 @@ class ListFilterForm(forms.Form):
         self.fields["q"].widget.input_type = "search"
         self.fields["q"].widget.attrs["placeholder"] = _("Name, registration or tax code")
         year_field_setup(self.fields["year"])
-        area_field_setup(cast(forms.ModelChoiceField, self.fields["area"]))
+        area = cast(forms.ModelChoiceField, self.fields["area"])
+        area_field_setup(area, chosen=self.data.get(self.add_prefix("area")) if self.is_bound else None)
 
 
 class OrganisationFilterForm(ListFilterForm):

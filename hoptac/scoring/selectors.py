@@ -106,9 +106,17 @@ def assessment_list(*, user: User, action: Action = "view") -> QuerySet[Assessme
 def year_with_open_work(*, user: User, default: int) -> int:
     """The year the rating pages open on: the year before `default` while any of its ratings in the user's
     scope still waits for a step (not approved), else `default` — a new year never hides last year's
-    ratings still waiting for review or approval."""
-    waiting = (
-        assessment_list(user=user).filter(year=default - 1).exclude(state=AssessmentState.APPROVED).exists()
+    ratings still waiting for review or approval. Cached by data version and by the organisations the user
+    may see, as the calendar's counts (a scan of the year's ratings in scope on every rating page)."""
+    waiting = dataversion.cached(
+        "ratings_waiting",
+        (default - 1, organisation_reach(user, "view").key()),
+        lambda: (
+            assessment_list(user=user)
+            .filter(year=default - 1)
+            .exclude(state=AssessmentState.APPROVED)
+            .exists()
+        ),
     )
     return default - 1 if waiting else default
 

@@ -22,6 +22,7 @@ from hoptac.core.downloads import XLSX, attachment
 from hoptac.core.forms import add_service_errors
 from hoptac.core.review import ReviewStepMixin
 from hoptac.core.scoping import can_reach
+from hoptac.core.tables import CountedPaginator
 from hoptac.registry import selectors as registry_selectors
 
 from . import data_kinds, errors, selectors, services
@@ -80,7 +81,13 @@ class CalendarView(LoginRequiredMixin, TemplateView):
         schemes = selectors.schemes_for_year(year)
         deadline = next((s.deadline(year) for s in schemes if s.deadline(year)), None)
         table = CalendarTable(selectors.filter_calendar_state(queryset, state), deadline=deadline)
-        RequestConfig(self.request, paginate={"per_page": PAGE_SIZE}).configure(table)
+        # The number of rows is the state's count (or the total) the cards show: no second count.
+        paginate = {
+            "per_page": PAGE_SIZE,
+            "paginator_class": CountedPaginator,
+            "count": counts[state or "total"],
+        }
+        RequestConfig(self.request, paginate=paginate).configure(table)
         query = self.request.GET.copy()
         query.pop("state", None)
         query.pop("page", None)

@@ -12,6 +12,7 @@ from hoptac.areas.models import Level, map_period
 from hoptac.core.forms import (
     DATE_INPUT_FORMATS,
     INVALID_CHOICE,
+    QuickSelect,
     ScopedModelChoiceField,
     ScopedModelMultipleChoiceField,
     date_field_setup,
@@ -27,7 +28,7 @@ EARLIEST = datetime.date(2000, 1, 1)
 
 
 def _area_label(unit) -> str:
-    return f"{unit.name} ({map_period(unit.map)})"
+    return f"{unit.name} ({map_period(unit.map)})"  # a model instance or an areas.models.UnitRow
 
 
 class AgencyChoiceField(ScopedModelChoiceField):
@@ -78,7 +79,9 @@ class CalendarFilterForm(forms.Form):
         label=_("Kind"), choices=ItemKind.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
     agency = AgencyChoiceField(label=_("Agency"), queryset=Agency.objects.none(), required=False)
-    area = AreaChoiceField(label=_("Area"), queryset=selectors.area_choices().none(), required=False)
+    area = AreaChoiceField(
+        label=_("Area"), queryset=selectors.area_choices().none(), required=False, widget=QuickSelect
+    )
     overdue = forms.BooleanField(label=_("Only overdue"), required=False)
 
     def __init__(self, *args, today: datetime.date, all_past: bool = False, **kwargs):
@@ -97,6 +100,11 @@ class CalendarFilterForm(forms.Form):
             level__in=[Level.PROVINCE, Level.DISTRICT, Level.COMMUNE]
         )
         area.empty_label = _("All areas")
+        # Every province and district of both maps (~800): light rows and a select written in Python
+        # (hoptac.core.forms.QuickSelect), not model instances and a template per option.
+        area.widget.choices = [("", area.empty_label)] + [
+            (unit.pk, _area_label(unit)) for unit in area.queryset.rows()
+        ]
         for name in ("agency", "area", "view"):
             self.fields[name].error_messages["invalid_choice"] = INVALID_CHOICE
 

@@ -61,3 +61,29 @@ def test_loading_again_updates_in_place():
 def test_map_in_force_switches_on_1_july_2025():
     assert map_in_force_on(datetime.date(2025, 6, 30)) == AdminMap.LEGACY
     assert map_in_force_on(datetime.date(2025, 7, 1)) == AdminMap.CURRENT
+
+
+def test_loading_again_puts_back_the_package_data_and_removes_obsolete_successions():
+    hai_minh = AdminUnit.objects.get(map=AdminMap.LEGACY, level=Level.COMMUNE, code="14233")
+    hai_anh = AdminUnit.objects.get(map=AdminMap.CURRENT, level=Level.COMMUNE, code="14236")
+    stranger = AdminUnit.objects.filter(map=AdminMap.CURRENT, level=Level.COMMUNE).exclude(pk=hai_anh.pk)[0]
+    AdminUnit.objects.filter(pk=hai_anh.pk).update(name="Xã Sai Tên", name_folded="xa sai ten", latitude=0)
+    CommuneSuccession.objects.filter(old_commune=hai_minh, new_commune=hai_anh).update(is_default=False)
+    obsolete = CommuneSuccession.objects.create(old_commune=hai_minh, new_commune=stranger, is_default=False)
+    units = dict(AdminUnit.objects.values_list("pk", "code"))
+    successions = CommuneSuccession.objects.count()
+
+    result = admin_units_load(province_codes=["37"])
+
+    assert dict(AdminUnit.objects.values_list("pk", "code")) == units  # the same rows, updated in place
+    hai_anh.refresh_from_db()
+    assert (hai_anh.name, hai_anh.name_folded) == ("Xã Hải Anh", "xa hai anh") and hai_anh.latitude != 0
+    assert not CommuneSuccession.objects.filter(pk=obsolete.pk).exists()
+    assert CommuneSuccession.objects.get(old_commune=hai_minh, new_commune=hai_anh).is_default
+    assert CommuneSuccession.objects.count() == successions - 1
+    assert result.provinces == AdminUnit.objects.filter(level=Level.PROVINCE).count() == 4
+    assert result.districts == AdminUnit.objects.filter(level=Level.DISTRICT).count()
+    assert result.communes == AdminUnit.objects.filter(level=Level.COMMUNE).count()
+    assert result.successions == CommuneSuccession.objects.count()
+    parent = AdminUnit.objects.select_related("parent", "province").get(pk=hai_minh.pk)
+    assert parent.parent.name == "Huyện Hải Hậu" and parent.province.code == "36"

@@ -1,4 +1,5 @@
-"""hoptac.core.forms: dd/mm/yyyy dates, amounts with thousand separators, a service's errors on a form."""
+"""hoptac.core.forms: dd/mm/yyyy dates, amounts with thousand separators, a service's errors on a form, a
+<select> of thousands of options written in Python."""
 
 import datetime
 from decimal import Decimal
@@ -8,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from hoptac.core.forms import (
     DATE_INPUT_FORMATS,
+    QuickSelect,
     add_service_errors,
     date_field_setup,
     money_field_setup,
@@ -63,3 +65,32 @@ def test_service_errors_go_on_their_field_or_on_top_of_the_form():
     other.is_valid()
     add_service_errors(other, ValidationError("Không được phép."))
     assert other.non_field_errors() == ["Không được phép."]
+
+
+QUICK_CHOICES = [
+    ("", "— Tất cả —"),
+    ('Quận/huyện <cũ> & "mới"', [(7, "Huyện Hải Hậu"), (8, "Huyện <Giao> Thủy")]),
+    ("Tỉnh Ninh Bình — từ 1/7/2025", [(9, "Xã Hải Minh"), (10, "Xã 'Giao' Xuân & Hòa")]),
+    (11, "Tỉnh Ninh Bình"),
+]
+
+
+def _normalised(html: str) -> str:
+    return "".join(line.strip() for line in html.splitlines())
+
+
+def test_a_quick_select_writes_what_djangos_select_templates_write():
+    """Same markup as Django's select.html and option.html (but for blank lines): optgroups, the selected
+    option (the first one only), escaped labels and values, the attributes a bound field adds."""
+    for value in (None, "", 8, "10", 11, "999"):
+        for attrs in (
+            None,
+            {"id": "id_area", "required": True, "aria-describedby": 'a"b', "disabled": False},
+        ):
+            django = forms.Select(choices=QUICK_CHOICES, attrs={"class": "wide"})
+            quick = QuickSelect(choices=QUICK_CHOICES, attrs={"class": "wide"})
+            expected = _normalised(django.render("area", value, attrs))
+            assert _normalised(quick.render("area", value, attrs)) == expected, (value, attrs)
+    html = QuickSelect(choices=QUICK_CHOICES).render("area", 8)
+    assert '<option value="8" selected>Huyện &lt;Giao&gt; Thủy</option>' in html
+    assert 'label="Quận/huyện &lt;cũ&gt; &amp; &quot;mới&quot;"' in html

@@ -91,7 +91,7 @@ def checksum() -> str:
                 "organisation__registration_code", "year", "state", "band", "official_total"
             )
         ),
-        sorted(User.objects.filter(username__regex=r"^(tinh|xa)_").values_list("username", "role")),
+        sorted(User.objects.filter(username__regex=r"^(tinh|xa)_|^quocgia$").values_list("username", "role")),
     ]
     return hashlib.sha256(repr(rows).encode()).hexdigest()
 
@@ -203,6 +203,21 @@ def test_officers_per_province_share_one_password_hash(national):
     )
 
 
+def test_a_reader_of_the_whole_country_reaches_every_province(national):
+    from hoptac.registry.selectors import organisation_list
+
+    reader = User.objects.get(username="quocgia")
+    assert reader.role == Role.PROVINCE and not reader.areas.exists()
+    assert reader.check_password("hoptac-demo-2025")
+    provinces = set(
+        organisation_list(user=reader).values_list("commune_current__province__code", flat=True).distinct()
+    )
+    assert provinces == set(PROVINCES)
+    assert organisation_list(user=reader).count() == Organisation.objects.count()
+    officer = User.objects.get(username=f"tinh_{PROVINCES[0]}")  # a province's officer: their province only
+    assert organisation_list(user=officer).count() < Organisation.objects.count()
+
+
 def test_refuses_a_registry_that_is_not_empty(national):
     from django.core.management.base import CommandError
 
@@ -214,7 +229,7 @@ def test_same_seed_same_data(national):
     first = checksum()
     Assessment.objects.all().delete()
     Organisation.objects.all().delete()
-    User.objects.filter(username__regex=r"^(tinh|xa)_").delete()
+    User.objects.filter(username__regex=r"^(tinh|xa)_|^quocgia$").delete()
     assert Organisation.objects.count() == 0
     generate(*ARGS)
     assert checksum() == first

@@ -38,6 +38,7 @@ from django.utils import translation
 from . import replica
 
 T = TypeVar("T")
+K = TypeVar("K")
 logger = logging.getLogger(__name__)
 
 # The apps whose data plan figures read (organisations and yearly data, units and successions, plans,
@@ -143,7 +144,7 @@ def cached(name: str, parts: tuple, compute: Callable[[], T]) -> T:
     connection = connections[DEFAULT_DB_ALIAS]
     if has_uncommitted_writes(connection):
         return compute()
-    digest = hashlib.sha256(repr((parts, translation.get_language())).encode()).hexdigest()[:32]
+    digest = _digest(parts)
     # Inside another figure's computation on the replica the data are that snapshot's.
     version = current(connections[replica.REPLICA] if replica.active() else connection)
     value = cache.get(_key(name, version, digest))
@@ -158,6 +159,39 @@ def cached(name: str, parts: tuple, compute: Callable[[], T]) -> T:
     value = compute()
     cache.set(_key(name, version, digest), value, CACHE_SECONDS)
     return value
+
+
+def cached_many(name: str, parts: dict[K, tuple], compute: Callable[[list[K]], dict[K, T]]) -> dict[K, T]:
+    """`cached` for several items computed together (the plans of the desk and of /plans/, decision 0044):
+    {item: value}, each item's entry the very one `cached(name, parts[item], ...)` reads and writes (so a
+    value stored by either is found by the other); the items missing at the current version are computed by
+    ONE call `compute(missing items)`, which returns {item: value} — on the read replica when it has caught
+    up, as `cached` does."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    if has_uncommitted_writes(connection):
+        return compute(list(parts))
+    digests = {item: _digest(item_parts) for item, item_parts in parts.items()}
+    version = current(connections[replica.REPLICA] if replica.active() else connection)
+    keys = {item: _key(name, version, digest) for item, digest in digests.items()}
+    found = cache.get_many(list(keys.values()))
+    values = {item: found[key] for item, key in keys.items() if found.get(key) is not None}
+    missing = [item for item in parts if item not in values]
+    if missing:
+        seen = version
+        computed = None
+        if replica.available() and not replica.active() and not connection.in_atomic_block:
+            computed = _compute_on_replica(version, lambda: compute(missing))
+        if computed is not None:
+            seen, fresh = computed
+        else:
+            fresh = compute(missing)
+        cache.set_many({_key(name, seen, digests[item]): fresh[item] for item in missing}, CACHE_SECONDS)
+        values.update(fresh)
+    return {item: values[item] for item in parts}
+
+
+def _digest(parts: tuple) -> str:
+    return hashlib.sha256(repr((parts, translation.get_language())).encode()).hexdigest()[:32]
 
 
 def cached_query(name: str, queryset: QuerySet, compute: Callable[[], T]) -> T:

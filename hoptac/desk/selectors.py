@@ -277,8 +277,10 @@ def plan_summaries(*, user: User, today: datetime.date) -> list[PlanSummary]:
     the user is offered (`plan_list(user)`: a provincial officer of one province among several, theirs)."""
     order: dict[str, int] = {status: index for index, status in enumerate(SEVERITY)}
     summaries = []
-    for plan in plan_selectors.plan_list(user):
-        results = plan_selectors.plan_evaluate(plan=plan, as_of=today)
+    plans = list(plan_selectors.plan_list(user))
+    evaluated = plan_selectors.plans_evaluate(plans=plans, as_of=today)
+    for plan in plans:
+        results = evaluated[plan.pk]
         counts = status_counts(results)
         plan_url = reverse("plans:plan_detail", args=[plan.code])
         rows = [

@@ -13,7 +13,7 @@ from django.utils import timezone
 from hoptac.accounts.models import User
 
 from .choices import Comparator, IndicatorKind, TargetStatus
-from .indicators import Measure, Point, compute, series
+from .indicators import Measure, Point, compute, series, series_together
 from .models import Plan, QualitativeAssessment, Target
 
 EPSILON = 1e-9
@@ -291,10 +291,16 @@ def evaluate_plan(
     targets: list[Target] | None = None,
     with_series: bool = True,
     provisional: bool = False,
+    points: dict[int, list[Point]] | None = None,
+    assessments: dict[int, QualitativeAssessment | None] | None = None,
 ) -> list[TargetResult]:
-    """Every target's verdict at `as_of`: official figures (accepted yearly data) unless `provisional`."""
+    """Every target's verdict at `as_of`: official figures (accepted yearly data) unless `provisional`.
+    `points`: the targets' series, and `assessments`: the qualitative targets' latest assessments, when
+    already read (`evaluate_plans`)."""
     targets = list(plan.targets.select_related("section")) if targets is None else targets
-    if with_series:
+    if points is not None:
+        all_points = points
+    elif with_series:
         all_points = series(plan, targets, as_of, provisional=provisional)
     else:
         latest = compute(plan, targets, as_of, provisional=provisional).get(None, {})
@@ -309,7 +315,11 @@ def evaluate_plan(
     results = []
     for target in targets:
         if target.kind == IndicatorKind.QUALITATIVE:
-            assessment = target.assessments.filter(as_of__lte=as_of).order_by("-as_of", "-created_at").first()
+            assessment = (
+                assessments.get(target.pk)
+                if assessments is not None
+                else latest_assessments([target], as_of).get(target.pk)
+            )
             results.append(
                 TargetResult(
                     target=target,
@@ -322,6 +332,37 @@ def evaluate_plan(
             continue
         results.append(_status(target, plan, all_points.get(target.pk, []), as_of=as_of))
     return results
+
+
+def latest_assessments(targets: list[Target], as_of: datetime.date) -> dict[int, QualitativeAssessment]:
+    """The latest assessment on or before `as_of` of each qualitative target that has one (the newest date,
+    then the newest entry), in one query."""
+    latest: dict[int, QualitativeAssessment] = {}
+    found = QualitativeAssessment.objects.filter(target__in=[t.pk for t in targets], as_of__lte=as_of)
+    for assessment in found.order_by("target_id", "-as_of", "-created_at", "-pk"):
+        latest.setdefault(assessment.target_id, assessment)
+    return latest
+
+
+def evaluate_plans(
+    plans: list[tuple[Plan, list[Target]]], *, as_of: datetime.date, provisional: bool = False
+) -> dict[int, list[TargetResult]]:
+    """`evaluate_plan` (with series) of several plans, their series computed together
+    (`indicators.series_together`): {plan pk: results}, the same results as each plan evaluated alone."""
+    points = series_together(plans, as_of, provisional=provisional)
+    qualitative = [t for _, targets in plans for t in targets if t.kind == IndicatorKind.QUALITATIVE]
+    assessments = latest_assessments(qualitative, as_of)
+    return {
+        plan.pk: evaluate_plan(
+            plan,
+            as_of=as_of,
+            targets=targets,
+            provisional=provisional,
+            points=points[plan.pk],
+            assessments=assessments,
+        )
+        for plan, targets in plans
+    }
 
 
 def status_counts(results: list[TargetResult]) -> dict[TargetStatus, int]:

@@ -16,15 +16,29 @@ returned): `Measure.accepted`, `.pending`, `.unsubmitted` (docs/decisions/0015-o
 """
 
 import datetime
+import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Avg, Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Sum
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    prefetch_related_objects,
+)
 from django.db.models.expressions import Combinable
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 
-from hoptac.areas.models import AdminMap, AdminUnit, Level
-from hoptac.areas.selectors import commune_ids_within
+from hoptac.areas.models import AdminMap, AdminUnit, CommuneSuccession, Level
 from hoptac.registry.choices import EXISTING_STATUSES
 from hoptac.registry.models import (
     MEMBER_FIELDS,
@@ -239,15 +253,46 @@ def _figure_expression(name: str) -> Combinable:
 # The one query.
 
 
+def communes_within_q(units: Iterable[AdminUnit], field: str) -> Q:
+    """`field` (a path to a commune) names a commune inside one of `units` — the set of
+    `areas.selectors.commune_ids_within(units)` as a condition rather than a list of ids (a national plan's
+    territory is thousands of communes): a commune unit itself, or a commune whose district or province is
+    one of the units."""
+    levels: dict[str, list[int]] = {}
+    for unit in units:
+        levels.setdefault(unit.level, []).append(unit.pk)
+    parts = []
+    if levels.get(Level.COMMUNE):
+        parts.append(Q(**{f"{field}__in": levels[Level.COMMUNE]}))
+    if levels.get(Level.DISTRICT):
+        parts.append(Q(**{f"{field}__parent__in": levels[Level.DISTRICT], f"{field}__level": Level.COMMUNE}))
+    provinces = [
+        pk for level, pks in levels.items() if level not in (Level.COMMUNE, Level.DISTRICT) for pk in pks
+    ]
+    if provinces:
+        parts.append(Q(**{f"{field}__province__in": provinces, f"{field}__level": Level.COMMUNE}))
+    if not parts:
+        return Q(pk__in=[])
+    q = parts[0]
+    for part in parts[1:]:
+        q |= part
+    return q
+
+
 def plan_scope_q(plan: Plan) -> Q:
     """Organisations located in the plan's territory, on the map the plan names. An organisation known only
-    on the other map counts when its commune succeeds (or precedes) a commune of the territory."""
-    ids = commune_ids_within(plan.scope_areas.all())
+    on the other map counts when its commune succeeds (or precedes) a commune of the territory. The
+    territory is said by its units (`communes_within_q`), never listed commune by commune."""
+    areas = list(plan.scope_areas.all())
     if plan.scope_map == AdminMap.LEGACY:
-        successors = AdminUnit.objects.filter(predecessions__old_commune__in=ids).values("pk")
-        return Q(commune_legacy__in=ids) | Q(commune_legacy__isnull=True, commune_current__in=successors)
-    predecessors = AdminUnit.objects.filter(successions__new_commune__in=ids).values("pk")
-    return Q(commune_current__in=ids) | Q(commune_current__isnull=True, commune_legacy__in=predecessors)
+        successors = CommuneSuccession.objects.filter(communes_within_q(areas, "old_commune"))
+        return communes_within_q(areas, "commune_legacy") | Q(
+            commune_legacy__isnull=True, commune_current__in=successors.values("new_commune")
+        )
+    predecessors = CommuneSuccession.objects.filter(communes_within_q(areas, "new_commune"))
+    return communes_within_q(areas, "commune_current") | Q(
+        commune_current__isnull=True, commune_legacy__in=predecessors.values("old_commune")
+    )
 
 
 def reads_yearly(target: Target) -> bool:
@@ -268,7 +313,7 @@ def _needs(targets: list[Target]) -> tuple[bool, bool]:
 
 
 def annotated_queryset(
-    plan: Plan,
+    plan: Plan | None,
     day: datetime.date,
     data_year: int,
     *,
@@ -276,10 +321,16 @@ def annotated_queryset(
     rating: bool,
     extra: Q | None = None,
     provisional: bool = False,
+    scope: Q | None = None,
 ) -> QuerySet:
+    """`scope`: `plan_scope_q(plan)` when the caller already holds it (a series reads it once), or the
+    territories of several plans computed together (`plan` None)."""
+    if scope is None:
+        assert plan is not None
+        scope = plan_scope_q(plan)
     qs = Organisation.objects.unrestricted(
         "a plan's figures cover its whole territory; a breakdown narrows them to the user by `extra`"
-    ).filter(plan_scope_q(plan))
+    ).filter(scope)
     if extra is not None:
         qs = qs.filter(extra)
     # The status in force on `day`: the one change whose period [effective_from, effective_to) holds the day.
@@ -302,18 +353,25 @@ def annotated_queryset(
     return qs.order_by()
 
 
-def _aggregates(target: Target, day: datetime.date, year: int, provisional: bool = False) -> dict[str, Any]:
-    """The conditional aggregates one target needs, keyed by f"t{pk}_<part>"."""
-    out = _value_aggregates(target, day, year, provisional)
+def _key(target: Target) -> str:
+    """The prefix of a target's aggregates in one plan's query: f"t{pk}_<part>"."""
+    return f"t{target.pk}_"
+
+
+def _aggregates(
+    target: Target, day: datetime.date, year: int, provisional: bool = False, key: str | None = None
+) -> dict[str, Any]:
+    """The conditional aggregates one target needs, keyed by f"{key}<part>" (`_key(target)` by default)."""
+    key = _key(target) if key is None else key
+    out = _value_aggregates(target, day, year, provisional, key)
     if reads_yearly(target):
-        out.update(_data_counts(target))
+        out.update(_data_counts(target, key))
     return out
 
 
-def _data_counts(target: Target) -> dict[str, Any]:
+def _data_counts(target: Target, key: str) -> dict[str, Any]:
     """Of the target's population (registry conditions only), how many organisations' yearly data of the
     year are accepted and pending review (the rest are missing)."""
-    key = f"t{target.pk}_"
     base = conditions_q((target.indicator or {}).get("population", {}), registry_only=True)
     return {
         f"{key}d_population": Count("pk", filter=base),
@@ -323,9 +381,9 @@ def _data_counts(target: Target) -> dict[str, Any]:
 
 
 def _value_aggregates(
-    target: Target, day: datetime.date, year: int, provisional: bool = False
+    target: Target, day: datetime.date, year: int, provisional: bool, key: str
 ) -> dict[str, Any]:
-    spec, key = target.indicator, f"t{target.pk}_"
+    spec = target.indicator
     p = provisional
     population = spec.get("population", {})
     kind = target.kind
@@ -402,19 +460,32 @@ class Measure:
         return self.missing / self.population if self.population else 0.0
 
 
+def _reference_totals(plan: Plan, code: str, area_ids: list[int] | None = None) -> dict[int, float]:
+    """The reference series `code` of the plan summed over the plan's areas (or `area_ids`), by year, in one
+    query: what `_reference` picks a year from (a series reads it once for all its points)."""
+    areas = plan.scope_areas.all() if area_ids is None else area_ids
+    totals: dict[int, float] = {}
+    values = ReferenceValue.objects.filter(series__plan=plan, series__code=code, area__in=areas)
+    for value_year, value in values.values_list("year", "value"):
+        totals[value_year] = totals.get(value_year, 0.0) + value
+    return totals
+
+
+def _pick_reference(totals: dict[int, float], year: int) -> tuple[float | None, int | None]:
+    years = sorted(totals)
+    if not years:
+        return None, None
+    earlier = [y for y in years if y <= year]
+    used = earlier[-1] if earlier else years[0]
+    return totals[used], used
+
+
 def _reference(
     plan: Plan, code: str, year: int, area_ids: list[int] | None = None
 ) -> tuple[float | None, int | None]:
     """The reference value (e.g. population) for the plan's areas in `year`, or the latest year before it,
     else the earliest after it. Returns (value, year used)."""
-    areas = plan.scope_areas.all() if area_ids is None else area_ids
-    values = ReferenceValue.objects.filter(series__plan=plan, series__code=code, area__in=areas)
-    years = sorted(set(values.values_list("year", flat=True)))
-    if not years:
-        return None, None
-    earlier = [y for y in years if y <= year]
-    used = earlier[-1] if earlier else years[0]
-    return sum(values.filter(year=used).values_list("value", flat=True)), used
+    return _pick_reference(_reference_totals(plan, code, area_ids), year)
 
 
 def _references_by_area(
@@ -447,11 +518,12 @@ def _measure(
     *,
     provisional: bool = False,
     reference: tuple[float | None, int | None] | None = None,
+    key: str | None = None,
 ) -> Measure:
-    measure = _value_measure(target, row, plan, year, area_id, reference)
+    key = _key(target) if key is None else key
+    measure = _value_measure(target, row, plan, year, key, area_id, reference)
     measure.data_year = year
     measure.provisional = provisional
-    key = f"t{target.pk}_"
     if f"{key}d_population" in row:
         measure.reads_yearly = True
         measure.accepted = row[f"{key}d_accepted"] or 0
@@ -465,10 +537,10 @@ def _value_measure(
     row: dict[str, Any],
     plan: Plan,
     year: int,
+    key: str,
     area_id: int | None = None,
     known_reference: tuple[float | None, int | None] | None = None,
 ) -> Measure:
-    key = f"t{target.pk}_"
     if target.kind in (IndicatorKind.COUNT, IndicatorKind.FLOW):
         if f"{key}missing" in row:  # a count over yearly-data or rating conditions
             return Measure(
@@ -519,17 +591,20 @@ def compute(
     group_by: str | None = None,
     extra: Q | None = None,
     provisional: bool = False,
+    scope: Q | None = None,
+    plan_references: dict[str, dict[int, float]] | None = None,
 ) -> dict[Any, dict[int, Measure]]:
     """Every numeric target at `day` in one query. Returns {group: {target pk: Measure}}; the group is None
     without `group_by`, else the id/value of the grouping field. Official figures (accepted yearly data)
-    unless `provisional`."""
+    unless `provisional`. A caller computing several dates of one plan passes the plan's `scope`
+    (`plan_scope_q`) and a `plan_references` dict that keeps the plan's reference series between dates."""
     numeric = [t for t in targets if t.kind != IndicatorKind.QUALITATIVE]
     if not numeric:
         return {}
     year = data_year_for(day) if data_year is None else data_year
     yearly, rating = _needs(numeric)
     qs = annotated_queryset(
-        plan, day, year, yearly=yearly, rating=rating, extra=extra, provisional=provisional
+        plan, day, year, yearly=yearly, rating=rating, extra=extra, provisional=provisional, scope=scope
     )
     aggregates: dict[str, Any] = {}
     for target in numeric:
@@ -543,7 +618,7 @@ def compute(
     result: dict[Any, dict[int, Measure]] = {}
     by_area = group_by in AREA_GROUPINGS
     # Grouped by area, each per-capita target reads every group's reference value in one query.
-    references: dict[int, dict[int, tuple[float | None, int | None]]] = {}
+    references: dict[int, dict[Any, tuple[float | None, int | None]]] = {}
     if by_area:
         areas = [group for group in rows if group is not None]
         references = {
@@ -551,10 +626,25 @@ def compute(
             for t in numeric
             if t.kind == IndicatorKind.PER_CAPITA
         }
+    elif group_by is None:
+        # Plan-wide: each per-capita target divides by the plan's areas' reference value of the year.
+        if plan_references is None:
+            plan_references = {}
+        for t in numeric:
+            if t.kind == IndicatorKind.PER_CAPITA:
+                code = t.indicator["reference"]
+                if code not in plan_references:
+                    plan_references[code] = _reference_totals(plan, code)
+                references[t.pk] = {None: _pick_reference(plan_references[code], year)}
     flows = {t.pk for t in numeric if t.kind == IndicatorKind.FLOW}
     for group, row in rows.items():
         if group_by is None:
-            result[group] = {t.pk: _measure(t, row, plan, year, provisional=provisional) for t in numeric}
+            result[group] = {
+                t.pk: _measure(
+                    t, row, plan, year, provisional=provisional, reference=references.get(t.pk, {}).get(None)
+                )
+                for t in numeric
+            }
         else:
             # A group without an area of its own (a sector, a kind) has no reference value: area_id -1.
             area = group if by_area and group is not None else -1
@@ -615,10 +705,148 @@ def series(
     """Year-end values from the plan's baseline year to `as_of` (the last point, at `as_of` itself, is
     partial when `as_of` is before the year's 31 December). One query per year for the whole plan."""
     out: dict[int, list[Point]] = {t.pk: [] for t in targets}
+    scope = plan_scope_q(plan)  # the territory and the reference values are read once for every year
+    references: dict[str, dict[int, float]] = {}
     for year in range(plan.baseline_year, as_of.year + 1):
         day = min(datetime.date(year, 12, 31), as_of)
         partial = day < datetime.date(year, 12, 31)
-        measures = compute(plan, targets, day, provisional=provisional).get(None, {})
+        measures = compute(
+            plan, targets, day, provisional=provisional, scope=scope, plan_references=references
+        ).get(None, {})
         for pk, measure in measures.items():
             out[pk].append(Point(year=year, as_of=day, measure=measure, partial=partial))
+    return out
+
+
+# ----------------------------------------------------------------------------------------------------
+# Several plans together (docs/decisions/0044-plan-series-together.md): the desk and /plans/ summarise every
+# plan a reader is offered (at national size 34 provincial plans, the national plan of NQ 20 and others).
+# Computed plan by plan, that is one registry-wide query per plan and per year. Together, it is one query per
+# year for all the plans of one map: each organisation falls in a CELL (the set of plans whose territory holds
+# it: one boolean per plan, its `plan_scope_q`, in the GROUP BY), the query groups the same conditional
+# aggregates by cell, and a plan's figures are the sum of the rows of the cells whose boolean is TRUE. Every aggregate is a count or a
+# sum of integers (counts, members, amounts in đồng), so the sums are exact; targets of different plans with
+# the same indicator share their aggregates.
+
+
+def _spec_key(target: Target, keys: dict[str, str]) -> str:
+    """The aggregates' prefix shared by every target with the same indicator (kind and specification)."""
+    spec = json.dumps([target.kind, target.indicator], sort_keys=True, default=str)
+    if spec not in keys:
+        keys[spec] = f"s{len(keys)}_"
+    return keys[spec]
+
+
+def _memberships(scopes: dict[int, Q]) -> dict[str, ExpressionWrapper]:
+    """{f"in_{plan pk}": whether the organisation lies in the plan's territory (its `plan_scope_q`)}: grouped
+    by these, an organisation falls in the cell of the plans that hold it."""
+    return {f"in_{pk}": ExpressionWrapper(scope, output_field=BooleanField()) for pk, scope in scopes.items()}
+
+
+def _add(a: Any, b: Any) -> Any:
+    """SQL's SUM over the union of two groups: NULL only when both are (COUNT is never NULL)."""
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return a + b
+
+
+def _plan_references(
+    plans: list[Plan], targets: dict[int, list[Target]]
+) -> dict[tuple[int, str], dict[int, float]]:
+    """`_reference_totals` of every per-capita target of the plans, in one query: {(plan pk, code): {year:
+    total over the plan's areas}} (summed in the same order: series, area, year)."""
+    codes = {
+        (plan_pk, t.indicator["reference"])
+        for plan_pk, plan_targets in targets.items()
+        for t in plan_targets
+        if t.kind == IndicatorKind.PER_CAPITA
+    }
+    if not codes:
+        return {}
+    through = Plan.scope_areas.through.objects.filter(plan__in={pk for pk, _ in codes})
+    areas: dict[int, set[int]] = {}
+    for plan_id, unit_id in through.values_list("plan_id", "adminunit_id"):
+        areas.setdefault(plan_id, set()).add(unit_id)
+    out: dict[tuple[int, str], dict[int, float]] = {key: {} for key in codes}
+    values = ReferenceValue.objects.filter(
+        series__plan__in={pk for pk, _ in codes}, series__code__in={code for _, code in codes}
+    ).values_list("series__plan_id", "series__code", "area_id", "year", "value")
+    for plan_pk, code, area, value_year, value in values:
+        totals = out.get((plan_pk, code))
+        if totals is not None and area in areas.get(plan_pk, set()):
+            totals[value_year] = totals.get(value_year, 0.0) + value
+    return out
+
+
+def series_together(
+    plans: list[tuple[Plan, list[Target]]], as_of: datetime.date, *, provisional: bool = False
+) -> dict[int, dict[int, list[Point]]]:
+    """`series` of several plans at once: {plan pk: {target pk: points}}, the same points as `series` of each
+    plan alone, in one grouped query per year for the plans of one map (see above)."""
+    out: dict[int, dict[int, list[Point]]] = {plan.pk: {t.pk: [] for t in targets} for plan, targets in plans}
+    numeric = {
+        plan.pk: [t for t in targets if t.kind != IndicatorKind.QUALITATIVE] for plan, targets in plans
+    }
+    references = _plan_references([plan for plan, _ in plans], numeric)
+    for admin_map in (AdminMap.CURRENT, AdminMap.LEGACY):
+        group = [plan for plan, _ in plans if plan.scope_map == admin_map and numeric[plan.pk]]
+        if not group:
+            continue
+        prefetch_related_objects(group, "scope_areas")
+        scopes = {plan.pk: plan_scope_q(plan) for plan in group}
+        memberships = _memberships(scopes)
+        scope = Q()
+        for plan_scope in scopes.values():
+            scope |= plan_scope
+        for year in range(min(plan.baseline_year for plan in group), as_of.year + 1):
+            day = min(datetime.date(year, 12, 31), as_of)
+            partial = day < datetime.date(year, 12, 31)
+            data_year = data_year_for(day)
+            plans_of_year = [plan for plan in group if plan.baseline_year <= year]
+            if not plans_of_year:
+                continue
+            keys: dict[str, str] = {}
+            aggregates: dict[str, Any] = {}
+            for plan in plans_of_year:
+                for target in numeric[plan.pk]:
+                    known = len(keys)
+                    key = _spec_key(target, keys)
+                    if len(keys) > known:  # the first target with this indicator
+                        flow_year = day.year if target.kind == IndicatorKind.FLOW else data_year
+                        aggregates.update(_aggregates(target, day, flow_year, provisional, key))
+            yearly, rating = _needs([t for plan in plans_of_year for t in numeric[plan.pk]])
+            qs = annotated_queryset(
+                None, day, data_year, yearly=yearly, rating=rating, provisional=provisional, scope=scope
+            )
+            cells = list(qs.annotate(**memberships).values(*memberships).annotate(**aggregates))
+            empty = {
+                name: 0 if isinstance(aggregate, Count) else None for name, aggregate in aggregates.items()
+            }
+            for plan in plans_of_year:
+                row = dict(empty)
+                for cell in cells:
+                    if cell[f"in_{plan.pk}"]:  # NULL (an unknown commune) is not in the territory
+                        for name in empty:
+                            row[name] = _add(row[name], cell[name])
+                for target in numeric[plan.pk]:
+                    reference = None
+                    if target.kind == IndicatorKind.PER_CAPITA:
+                        totals = references.get((plan.pk, target.indicator["reference"]), {})
+                        reference = _pick_reference(totals, data_year)
+                    measure = _measure(
+                        target,
+                        row,
+                        plan,
+                        data_year,
+                        provisional=provisional,
+                        reference=reference,
+                        key=_spec_key(target, keys),
+                    )
+                    if target.kind == IndicatorKind.FLOW:
+                        measure.data_year = day.year
+                    out[plan.pk][target.pk].append(
+                        Point(year=year, as_of=day, measure=measure, partial=partial)
+                    )
     return out

@@ -24,6 +24,7 @@ from .evaluation import (
     breakdown,
     breakdown_whole_territory,
     evaluate_plan,
+    evaluate_plans,
     goal_for,
     satisfied,
 )
@@ -143,13 +144,7 @@ def plan_evaluate(
 
     Cached by data version (hoptac.core.dataversion): the same figures as a fresh evaluation, computed once
     per change of the data (a plan page, /plans/ and the targets API read them on every request)."""
-    parts = (
-        plan.pk,
-        as_of.isoformat(),
-        None if targets is None else [t.pk for t in targets],
-        with_series,
-        provisional,
-    )
+    parts = _evaluate_parts(plan, as_of, targets, with_series, provisional)
     return dataversion.cached(
         "plan_evaluate",
         parts,
@@ -157,6 +152,61 @@ def plan_evaluate(
             plan=plan, as_of=as_of, targets=targets, with_series=with_series, provisional=provisional
         ),
     )
+
+
+def _evaluate_parts(
+    plan: Plan, as_of: datetime.date, targets: list[Target] | None, with_series: bool, provisional: bool
+) -> tuple:
+    """The cache key parts of `plan_evaluate` (also those of `plans_evaluate`, which stores the same entries)."""
+    return (
+        plan.pk,
+        as_of.isoformat(),
+        None if targets is None else [t.pk for t in targets],
+        with_series,
+        provisional,
+    )
+
+
+def plans_evaluate(
+    *, plans: list[Plan], as_of: datetime.date, provisional: bool = False
+) -> dict[int, list[TargetResult]]:
+    """`plan_evaluate` (every target, with its series) of several plans: {plan pk: results}, the same results
+    and the same cache entries as `plan_evaluate` of each plan; the plans not in the cache are computed
+    together (`evaluation.evaluate_plans`: one grouped query per year for all of them, decision 0044) — the
+    desk and /plans/ of a reader offered many plans."""
+    by_pk = {plan.pk: plan for plan in plans}
+    parts = {plan.pk: _evaluate_parts(plan, as_of, None, True, provisional) for plan in plans}
+
+    def compute(missing: list[int]) -> dict[int, list[TargetResult]]:
+        return _plans_evaluate([by_pk[pk] for pk in missing], as_of=as_of, provisional=provisional)
+
+    return dataversion.cached_many("plan_evaluate", parts, compute)
+
+
+def _plans_evaluate(
+    plans: list[Plan], *, as_of: datetime.date, provisional: bool
+) -> dict[int, list[TargetResult]]:
+    by_plan: dict[int, list[Target]] = {plan.pk: [] for plan in plans}
+    plan_of = {plan.pk: plan for plan in plans}
+    for target in (
+        Target.objects.filter(plan__in=plans).select_related("section").order_by("plan_id", "order")
+    ):
+        target.plan = plan_of[target.plan_id]  # as `plan_targets` (plan.targets) leaves it
+        by_plan[target.plan_id].append(target)
+    results = evaluate_plans(
+        [(plan, computable(by_plan[plan.pk])) for plan in plans], as_of=as_of, provisional=provisional
+    )
+    out: dict[int, list[TargetResult]] = {}
+    for plan in plans:
+        found = {r.target.pk: r for r in results[plan.pk]}
+        out[plan.pk] = [
+            found.get(t.pk)
+            or TargetResult(
+                target=t, points=[], status=TargetStatus.NO_DATA, reason=REASON_RATING_UNAVAILABLE
+            )
+            for t in by_plan[plan.pk]
+        ]
+    return out
 
 
 def _plan_evaluate(

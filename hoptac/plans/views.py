@@ -53,10 +53,9 @@ class PlanListView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
         provisional = self.request.GET.get("provisional") == "1"
-        rows = []
-        for plan in selectors.plan_list(self.request.user):
-            results = selectors.plan_evaluate(plan=plan, as_of=today, provisional=provisional)
-            rows.append({"plan": plan, "summary": tables.status_summary(results)})
+        plans = list(selectors.plan_list(self.request.user))
+        evaluated = selectors.plans_evaluate(plans=plans, as_of=today, provisional=provisional)
+        rows = [{"plan": plan, "summary": tables.status_summary(evaluated[plan.pk])} for plan in plans]
         context.update({"rows": rows, "today": today, "provisional": provisional})
         return context
 

@@ -217,3 +217,73 @@ def test_the_registry_export_follows_the_data(client, registry, users):
     Organisation.objects.unrestricted("test").filter(pk=registry["a"].pk).update(name="Hợp tác xã Đổi Tên")
     after = names()
     assert "Hợp tác xã Đổi Tên" in after and "Hợp tác xã Hải Minh" not in after
+
+
+def _summary(results) -> list:
+    """Everything a result says, point by point (the desk and /plans/ show parts of it)."""
+    return [
+        (
+            r.target.code,
+            r.status,
+            r.reason,
+            r.value,
+            [(p.year, p.as_of, p.partial, vars(p.measure)) for p in r.points],
+        )
+        for r in results
+    ]
+
+
+def test_plans_evaluated_together_follow_every_write(plan, registry, evaluations):
+    """The desk's and /plans/' evaluation of several plans together (decision 0044) equals a fresh evaluation
+    of each plan after every kind of write, and leaves each plan's own cache entry filled."""
+    from django.conf import settings
+
+    from hoptac.core.datafiles import load_path
+    from hoptac.registry.models import StatusChange
+
+    national = load_path(
+        "plans", settings.HOPTAC_DATA_DIR / "plans/nq-20-nq-tw-2022-kinh-te-tap-the.yaml"
+    ).obj
+    plans = [plan, national]
+
+    def together() -> dict:
+        return {
+            pk: _summary(results)
+            for pk, results in selectors.plans_evaluate(plans=plans, as_of=DEC_2023).items()
+        }
+
+    def fresh_each() -> dict:
+        return {
+            p.pk: _summary(
+                selectors._plan_evaluate(
+                    plan=p, as_of=DEC_2023, targets=None, with_series=True, provisional=False
+                )
+            )
+            for p in plans
+        }
+
+    cache.clear()
+    first = together()
+    assert first == fresh_each()
+    evaluations.clear()
+    selectors.plan_evaluate(plan=plan, as_of=DEC_2023)
+    selectors.plan_evaluate(plan=national, as_of=DEC_2023)
+    assert evaluations == []  # read from the entries the evaluation together filled
+
+    # A save, a bulk update, a status change, a raw statement: each time equal to a fresh evaluation.
+    OrganisationFactory(name="Hợp tác xã Mới", commune_legacy=registry["hai_minh"])
+    second = together()
+    assert second == fresh_each() != first
+    YearlyReport.objects.unrestricted("test").filter(organisation=registry["b"], year=2023).update(
+        high_tech=True
+    )
+    third = together()
+    assert third == fresh_each() != second
+    StatusChange.objects.create(
+        organisation=registry["c"], status="dissolved", effective_from=DEC_2023.replace(day=1)
+    )
+    fourth = together()
+    assert fourth == fresh_each() != third
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE registry_organisation SET kind = 'tht' WHERE id = %s", [registry["a"].pk])
+    assert together() == fresh_each() != fourth

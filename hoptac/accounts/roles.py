@@ -143,6 +143,15 @@ def has_own_province(user: User | AnonymousUser) -> bool:
     return role_of(user) == Role.PROVINCE and bool(area_ids(user))
 
 
+def plans_by_area(user: User | AnonymousUser) -> bool:
+    """Whether the user is offered only the plans whose territory holds one of their communes: a provincial
+    officer of one province among several (`has_own_province`) and a commune officer (a plan over another
+    province or district counts nothing of theirs; in a national installation they would otherwise be offered
+    every province's plan). Docs: decisions/0043 and 0049."""
+    role = role_of(user)
+    return has_own_province(user) or (role == Role.COMMUNE and bool(area_ids(user)))
+
+
 # ---------------------------------------------------------------------------------------------
 # Reach: which rows a user sees ("view") or changes ("change").
 

@@ -62,15 +62,17 @@ def default_map(as_of: datetime.date) -> str:
 
 
 def plan_list(user: User | AnonymousUser | None = None) -> QuerySet[Plan]:
-    """Every plan; for a provincial officer of one province among several (`roles.has_own_province`), the plans
-    whose territory holds their province (on either map: the communes of their areas and those communes'
-    counterparts on the other map) — the others' figures would count nothing of theirs."""
+    """Every plan; for a user offered plans by area (`roles.plans_by_area`: a provincial officer of one province
+    among several, a commune officer), the plans whose territory holds one of their communes on either map —
+    a plan over the commune itself, its district or its province (decision 0049) — the others' figures would
+    count nothing of theirs."""
     plans = Plan.objects.annotate(target_count=Count("targets")).order_by("-issued_on", "code")
-    if user is not None and roles.has_own_province(user):
+    if user is not None and roles.plans_by_area(user):
         communes = set(roles.commune_ids(user))
         communes |= communes_linked_to(communes)
-        provinces = AdminUnit.objects.filter(pk__in=communes).values("province")
-        plans = plans.filter(pk__in=Plan.objects.filter(scope_areas__in=provinces).values("pk"))
+        units = AdminUnit.objects.filter(pk__in=communes).values_list("parent", "province")
+        holding = communes | {pk for pair in units for pk in pair if pk is not None}
+        plans = plans.filter(pk__in=Plan.objects.filter(scope_areas__in=holding).values("pk"))
     return plans
 
 

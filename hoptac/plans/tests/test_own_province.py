@@ -65,3 +65,24 @@ def test_an_officer_of_one_province_is_offered_the_plans_that_hold_it(setting, c
     api.force_authenticate(officer)
     codes = {row["code"] for row in api.get("/api/v1/plans/").json()["results"]}
     assert codes == {"chi-ha-nam", "ca-nuoc"}
+
+
+def test_a_commune_officer_is_offered_the_plans_that_hold_their_commune(setting, client):
+    """Decision 0049: a commune officer is offered the plans over their commune, its district or its province
+    (either map), not another province's or another district's."""
+    commune = communes("35", 1)[0]
+    district = load("chi-huyen", f'["{commune.parent.code}"]')
+    others = [c for c in communes("35", 400) if c.parent_id != commune.parent_id]
+    other_district = load("chi-huyen-khac", f'["{others[0].parent.code}"]')
+    officer = UserFactory(role=Role.COMMUNE)
+    officer.areas.set([commune])
+    offered = set(selectors.plan_list(officer).values_list("code", flat=True))
+    assert offered == {"chi-ha-nam", "ca-nuoc", district.code}
+    assert other_district.code not in offered and "chi-nam-dinh" not in offered
+    # The provincial officer of the province is offered both district plans: they hold communes of theirs.
+    assert {district.code, other_district.code} <= set(
+        selectors.plan_list(setting["officer"]).values_list("code", flat=True)
+    )
+    client.force_login(officer)
+    page = client.get(reverse("plans:plan_list")).content.decode()
+    assert "chi-ha-nam" in page and "chi-nam-dinh" not in page and "chi-huyen-khac" not in page

@@ -4,6 +4,7 @@ docs/verdicts.md (tested row by row in tests/test_verdicts.py); this module is t
 
 import datetime
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -292,7 +293,7 @@ def evaluate_plan(
     with_series: bool = True,
     provisional: bool = False,
     points: dict[int, list[Point]] | None = None,
-    assessments: dict[int, QualitativeAssessment | None] | None = None,
+    assessments: Mapping[int, QualitativeAssessment | None] | None = None,
 ) -> list[TargetResult]:
     """Every target's verdict at `as_of`: official figures (accepted yearly data) unless `provisional`.
     `points`: the targets' series, and `assessments`: the qualitative targets' latest assessments, when

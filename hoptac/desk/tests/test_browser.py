@@ -32,7 +32,8 @@ def test_each_role_lands_on_its_desk_and_reaches_its_work_in_one_click(live_serv
         user = world.users[role]
         browser.set_window_size(1440, 1000)
         sign_in(browser, wait, live_server.url + "/", user.username, PASSWORD)
-        wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "main h1")))
+        # The desk's own heading, not any <h1>: the sign-in page has one too until the desk replaces it.
+        wait.until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, "main h1"), heading))
         assert browser.current_url == live_server.url + "/"
         assert heading in browser.find_element(By.CSS_SELECTOR, "main h1").text
         screenshot(browser, f"desk-{role}-1440")

@@ -77,18 +77,22 @@ def browser():
 
 @pytest.fixture(autouse=True)
 def _reload_map_after_flush(request, django_db_blocker):
-    """live_server and other transactional tests (the fault tests' real processes) flush the database when they
-    end, map included: put it back for what follows (areas.tests.factories.ensure_map: the rows loaded at the
-    start of the session, bulk-inserted again)."""
-    yield
+    """live_server and other transactional tests (the fault tests' real processes, the tests of caches that
+    follow committed writes) flush the database when they end, map included: such a test finds the map at its
+    start and leaves it for what follows (areas.tests.factories.ensure_map: the rows loaded at the start of
+    the session, bulk-inserted again; a test module needs no fixture of its own for it)."""
     db = request.node.get_closest_marker("django_db")
     transactional = (db is not None and db.kwargs.get("transaction", False)) or any(
         name in request.fixturenames for name in ("transactional_db", "live_server")
     )
     if request.node.get_closest_marker("browser") is None and not transactional:
+        yield
         return
     from hoptac.areas.tests.factories import ensure_map
 
+    with django_db_blocker.unblock():
+        ensure_map()
+    yield
     with django_db_blocker.unblock():
         ensure_map()
 

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from hoptac.accounts.models import Role
 from hoptac.accounts.tests.factories import UserFactory
-from hoptac.areas.tests.factories import ensure_map, hai_minh_and_giao_xuan
+from hoptac.areas.tests.factories import hai_minh_and_giao_xuan
 from hoptac.core.keyset import cached_count, keyset_page
 from hoptac.desk import selectors
 from hoptac.registry import selectors as registry_selectors
@@ -23,14 +23,6 @@ from hoptac.registry.tests.factories import OrganisationFactory, YearlyReportFac
 TODAY = datetime.date(2026, 1, 20)
 
 
-@pytest.fixture(scope="module")
-def map_back(django_db_blocker):
-    """A transactional test flushes the map conftest loads once per session: back for the modules after."""
-    yield
-    with django_db_blocker.unblock():
-        ensure_map()
-
-
 def _queries(read) -> tuple[object, list[str]]:
     with CaptureQueriesContext(connection) as captured:
         value = read()
@@ -38,8 +30,7 @@ def _queries(read) -> tuple[object, list[str]]:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_menus_yearly_queue_and_a_lists_total_follow_committed_writes(map_back):
-    ensure_map()
+def test_the_menus_yearly_queue_and_a_lists_total_follow_committed_writes():
     cache.clear()
     hai_minh, giao_xuan = hai_minh_and_giao_xuan()
     province = UserFactory(role=Role.PROVINCE)
@@ -87,8 +78,7 @@ def _first_year(user) -> int:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_yearly_lists_first_year_follows_committed_writes(map_back):
-    ensure_map()
+def test_the_yearly_lists_first_year_follows_committed_writes():
     cache.clear()
     hai_minh, giao_xuan = hai_minh_and_giao_xuan()
     commune = UserFactory(role=Role.COMMUNE, areas=[hai_minh])

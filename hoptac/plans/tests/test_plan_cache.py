@@ -21,27 +21,6 @@ from .test_views import DEC_2023, card_value, login, plan, plan_url, registry, u
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _load_map() -> None:
-    from hoptac.areas.tests.factories import ensure_map
-
-    ensure_map()
-
-
-@pytest.fixture(autouse=True)
-def map_loaded(transactional_db):
-    """A transactional test flushes the database when it ends, the administrative map (loaded once per
-    session by conftest) included: have it at the start of each test here…"""
-    _load_map()
-
-
-@pytest.fixture(autouse=True, scope="module")
-def map_back(django_db_blocker):
-    """… and back for the modules that follow (a module fixture ends after the last test's flush)."""
-    yield
-    with django_db_blocker.unblock():
-        _load_map()
-
-
 @pytest.fixture
 def evaluations(monkeypatch):
     """How many times the plan is really evaluated (not read from the cache)."""

@@ -14,7 +14,7 @@ from hoptac.plans import selectors
 from hoptac.registry.models import Organisation
 from hoptac.registry.tests.factories import OrganisationFactory
 
-from .test_plan_cache import evaluations, fresh, map_back, map_loaded, page_value  # noqa: F401 (fixtures)
+from .test_plan_cache import evaluations, fresh, page_value  # noqa: F401 (fixtures)
 from .test_views import DEC_2023, login, plan, registry, users  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db(transaction=True, databases=[DEFAULT_DB_ALIAS, replica.REPLICA])

@@ -20,26 +20,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 URL = "/api/v1/yearly-reports/"
 
 
-def _load_map() -> None:
-    from hoptac.areas.tests.factories import ensure_map
-
-    ensure_map()
-
-
-@pytest.fixture(autouse=True)
-def map_loaded(transactional_db):
-    """A transactional test flushes the database when it ends, the map included: have it at the start…"""
-    _load_map()
-
-
-@pytest.fixture(autouse=True, scope="module")
-def map_back(django_db_blocker):
-    """… and back for the modules that follow."""
-    yield
-    with django_db_blocker.unblock():
-        _load_map()
-
-
 def walk(client, params):
     answer = client.get(URL, params).json()
     count, rows = answer["count"], [(row["year"], row["id"]) for row in answer["results"]]

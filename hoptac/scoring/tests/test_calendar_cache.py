@@ -18,27 +18,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 URL = reverse("scoring:calendar") + "?year=2024"
 
 
-def _load_map() -> None:
-    from hoptac.areas.tests.factories import ensure_map
-
-    ensure_map()
-
-
-@pytest.fixture(autouse=True)
-def map_loaded(transactional_db):
-    """A transactional test flushes the database when it ends, the administrative map (loaded once per
-    session by conftest) included: have it at the start of each test here…"""
-    _load_map()
-
-
-@pytest.fixture(autouse=True, scope="module")
-def map_back(django_db_blocker):
-    """… and back for the modules that follow (a module fixture ends after the last test's flush)."""
-    yield
-    with django_db_blocker.unblock():
-        _load_map()
-
-
 @pytest.fixture
 def countings(monkeypatch):
     """How many times the calendar is really counted (not read from the cache)."""

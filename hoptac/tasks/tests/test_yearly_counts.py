@@ -93,26 +93,11 @@ def test_set_based_counts_equal_the_former_correlated_ones(yearly_world, year, w
     assert missing == expected_missing
 
 
-def _load_map() -> None:
-    from hoptac.areas.tests.factories import ensure_map
-
-    ensure_map()
-
-
-@pytest.fixture(scope="module")
-def map_back(django_db_blocker):
-    """A transactional test flushes the map conftest loads once per session: back for the modules after."""
-    yield
-    with django_db_blocker.unblock():
-        _load_map()
-
-
 @pytest.mark.django_db(transaction=True)
-def test_cached_counts_follow_committed_writes(map_back, django_db_blocker):
+def test_cached_counts_follow_committed_writes():
     """The counts are cached by data version: after a committed write they equal the reference again."""
     from django.core.cache import cache
 
-    _load_map()
     from hoptac.accounts.models import Role
     from hoptac.accounts.tests.factories import UserFactory
 

@@ -134,6 +134,40 @@ def measure(client: Client, url: str, *, cold: bool, repeat: int | None = None) 
     }
 
 
+def measure_pages(
+    pages: list[tuple[str, str, str]],
+    *,
+    repeat: int | None = None,
+    only: set[str] | frozenset[str] = frozenset(),
+) -> list[dict]:
+    """Each (name, username, URL) page, signed in as its user (one client per user), after one warm-up request:
+    its size in bytes, `measure` cold and warm, a line printed; the rows in order. `only` names the pages to
+    measure (all when empty). The one page loop of page_costs.py, plan_figures.py and reader_pages.py."""
+    clients: dict[str, Client] = {}
+    rows = []
+    for name, username, url in pages:
+        if only and name not in only:
+            continue
+        if username not in clients:
+            clients[username] = Client()
+            clients[username].force_login(User.objects.get(username=username))
+        client = clients[username]
+        size = len(client.get(url).content)  # warm-up (imports, templates, connection)
+        row = {"page": name, "user": username, "url": url, "bytes": size}
+        row["cold"] = measure(client, url, cold=True, repeat=repeat)
+        row["warm"] = measure(client, url, cold=False, repeat=repeat)
+        cold, warm = row["cold"], row["warm"]
+        print(
+            f"{name:45} {size:>8} B | cold {cold['median_ms']:>8} / {cold['p95_ms']:>8} ms, CPU "
+            f"{cold['python_cpu_ms']:>7}, SQL {cold['sql_ms']:>8} ({cold['queries']} q) | warm "
+            f"{warm['median_ms']:>7} / {warm['p95_ms']:>7} ms, CPU {warm['python_cpu_ms']:>6}, SQL "
+            f"{warm['sql_ms']:>6} ({warm['queries']} q)",
+            flush=True,
+        )
+        rows.append(row)
+    return rows
+
+
 def main() -> None:
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else None
     label = sys.argv[2] if len(sys.argv) > 2 else "current"

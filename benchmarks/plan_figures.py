@@ -21,8 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path.cwd() / "benchmarks"))
 from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from page_costs import REPEAT, measure  # noqa: E402  (sets Django up for the checkout in the cwd)
+from page_costs import REPEAT, measure_pages  # noqa: E402  (sets Django up for the checkout in the cwd)
 
 from hoptac.accounts.models import User  # noqa: E402
 from hoptac.plans.models import Plan  # noqa: E402
@@ -76,26 +75,7 @@ def main() -> None:
     setup_test_environment()
     plan = Plan.objects.get(code=PLAN)
     commune = os.environ.get("BENCH_COMMUNE_OFFICER") or commune_officer()
-    clients: dict[str, Client] = {}
-    rows = []
-    for name, username, url in pages(commune, plan):
-        if ONLY and name not in ONLY:
-            continue
-        if username not in clients:
-            clients[username] = Client()
-            clients[username].force_login(User.objects.get(username=username))
-        client = clients[username]
-        client.get(url)  # warm-up (imports, templates, connection)
-        row = {"page": name, "user": username, "url": url}
-        row["cold"] = measure(client, url, cold=True)
-        row["warm"] = measure(client, url, cold=False)
-        print(
-            f"{name:36} cold {row['cold']['median_ms']:>8} / {row['cold']['p95_ms']:>8} ms "
-            f"({row['cold']['python_cpu_ms']:>7} cpu, {row['cold']['sql_ms']:>8} sql) {row['cold']['queries']:>4} q"
-            f" | warm {row['warm']['median_ms']:>7} / {row['warm']['p95_ms']:>7} ms {row['warm']['queries']:>3} q",
-            flush=True,
-        )
-        rows.append(row)
+    rows = measure_pages(pages(commune, plan), only=ONLY)
     result = {
         "label": label,
         "database": connection.settings_dict["NAME"],

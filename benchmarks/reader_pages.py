@@ -28,10 +28,8 @@ assert hoptac.__file__.startswith(os.getcwd()), (
     f"measuring {hoptac.__file__}, not the checkout in {os.getcwd()}"
 )
 from django.core.management import call_command  # noqa: E402
-from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
-from hoptac.accounts.models import User  # noqa: E402
 from hoptac.registry.models import Organisation  # noqa: E402
 
 call_command("collectstatic", interactive=False, verbosity=0)
@@ -57,32 +55,7 @@ for user, suffix in ((reader, " (whole country)"), (officer, "")):
         ("registry list, area chosen" + suffix, user, f"/registry/?area={commune}"),
     ]
 only = {name.strip() for name in os.environ.get("PAGES", "").split(",") if name.strip()}
-clients: dict[str, Client] = {}
-rows = []
-for name, username, url in pages:
-    if only and name not in only:
-        continue
-    if username not in clients:
-        clients[username] = Client()
-        clients[username].force_login(User.objects.get(username=username))
-    client = clients[username]
-    size = len(client.get(url).content)  # warm-up (imports, templates, connection)
-    row = {
-        "page": name,
-        "user": username,
-        "url": url,
-        "bytes": size,
-        "cold": page_costs.measure(client, url, cold=True, repeat=repeat),
-        "warm": page_costs.measure(client, url, cold=False, repeat=repeat),
-    }
-    rows.append(row)
-    cold, warm = row["cold"], row["warm"]
-    print(
-        f"{name:45} {size:>8} B | cold {cold['median_ms']:>8} ms, CPU {cold['python_cpu_ms']:>7}, SQL "
-        f"{cold['sql_ms']:>6} ({cold['queries']} q) | warm {warm['median_ms']:>7} ms, CPU {warm['python_cpu_ms']:>6}, "
-        f"SQL {warm['sql_ms']:>6} ({warm['queries']} q)",
-        flush=True,
-    )
+rows = page_costs.measure_pages(pages, repeat=repeat, only=only)
 result = {
     "checkout": os.getcwd(),
     "load_average_at_end": list(os.getloadavg()),

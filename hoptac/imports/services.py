@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import DatabaseError, OperationalError, transaction
 from django.db.models import QuerySet
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -44,10 +44,7 @@ def import_job_list(*, user: User) -> QuerySet[ImportJob]:
 
 
 def import_job_get(*, user: User, pk: int) -> ImportJob:
-    try:
-        return import_job_list(user=user).get(pk=pk)
-    except ImportJob.DoesNotExist as exc:
-        raise Http404 from exc
+    return get_object_or_404(import_job_list(user=user), pk=pk)
 
 
 # How long a job may wait for the background worker, or run without a sign of life, before the page says so

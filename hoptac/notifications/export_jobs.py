@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -54,10 +55,7 @@ def export_job_list(*, user: User) -> QuerySet[ExportJob]:
 
 def export_job_get(*, user: User, pk: int) -> ExportJob:
     """The user's own export; 404 for anyone else's."""
-    try:
-        return export_job_list(user=user).get(pk=pk)
-    except ExportJob.DoesNotExist as exc:
-        raise Http404 from exc
+    return get_object_or_404(export_job_list(user=user), pk=pk)
 
 
 def export_job_file(*, user: User, pk: int) -> tuple[ExportJob, Path]:

@@ -31,7 +31,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.signals import connection_created
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.db.models.signals import post_migrate, pre_migrate
 from django.utils import translation
 
@@ -51,15 +51,22 @@ _watched: frozenset[str] | None = None
 _paused = False  # while `migrate` runs (the counter's table may not exist yet)
 
 
+def watched_models() -> list[type[Model]]:
+    """Every model of the watched apps (auto-created tables included) but the derived ones: a model with
+    `derived_figures = True` holds figures computed FROM the data (plans.PlanPoint), not data."""
+    return [
+        model
+        for label in WATCHED_APPS
+        if label in apps.app_configs
+        for model in apps.get_app_config(label).get_models(include_auto_created=True)
+        if not getattr(model, "derived_figures", False)
+    ]
+
+
 def watched_tables() -> frozenset[str]:
     global _watched
     if _watched is None:
-        _watched = frozenset(
-            model._meta.db_table
-            for label in WATCHED_APPS
-            if label in apps.app_configs
-            for model in apps.get_app_config(label).get_models(include_auto_created=True)
-        )
+        _watched = frozenset(model._meta.db_table for model in watched_models())
     return _watched
 
 
@@ -230,3 +237,249 @@ def _compute_on_replica(version: int, compute: Callable[[], T]) -> tuple[int, T]
             "A figure could not be computed on the read replica (%s): the primary computes it", error
         )
         return None
+
+
+# ----------------------------------------------------------------------------------------------------
+# The per-year clock (docs/decisions/0050-durable-plan-points.md). A plan's point of year Y (its figures at a
+# date of year Y) reads data of year Y and earlier only: the statuses in force on that date, the yearly data
+# and ratings of the data year (figures averaged over several years read earlier years), the organisations
+# founded in Y, the plans and the map. A write that may change a figure of a date in year X raises the row X
+# of `core_yearversion` (a write that may change every year raises row FIRST_YEAR); the clock of year Y is
+# the sum of the rows of years up to Y, so it moves with every write that may change a point of Y, and with
+# nothing else. Database triggers raise it, in the writing transaction, whatever path wrote (a model's save
+# or delete, bulk_create, QuerySet.update, a cascade, raw SQL, another process): statement-level triggers
+# with transition tables on PostgreSQL (a bulk insert raises it once), row-level triggers on SQLite.
+# Years outside FIRST_YEAR..LAST_YEAR are never trusted: a write from a year before FIRST_YEAR raises row
+# FIRST_YEAR; a point of a year outside is computed, never stored.
+
+FIRST_YEAR = 2000
+LAST_YEAR = 2100
+
+# Columns of registry_organisation the engine never reads (names, codes, contacts, notes, the denormalised
+# current status, search keys, timestamps, the optimistic-concurrency version): editing them does not move
+# the clock. Every other column (kind, sector, sub-sector, communes, founding date, and any column added
+# later and not declared here) is watched.
+ORGANISATION_DESCRIPTIVE_COLUMNS = frozenset(
+    {
+        "version",
+        "name",
+        "short_name",
+        "registration_code",
+        "tax_code",
+        "registration_date",
+        "registering_office",
+        "address",
+        "representative_name",
+        "representative_title",
+        "phone",
+        "email",
+        "website",
+        "charter_capital",
+        "union_id",
+        "converted_from_id",
+        "notes",
+        "current_status",
+        "name_folded",
+        "name_sort",
+        "created_at",
+        "updated_at",
+    }
+)
+
+# How a table's rows say the first year a write to them may change ("all": every year).
+_YEAR_COLUMN = {"registry.YearlyReport": "year", "scoring.Assessment": "year"}
+_STATUS_MODEL = "registry.StatusChange"
+_ORGANISATION_MODEL = "registry.Organisation"
+
+
+def clocked_models() -> list[type[Model]]:
+    """The models whose tables carry the clock's triggers: every watched model but the history tables (the
+    engine never reads them; a history row is written beside the row it records, which has its own)."""
+    return [
+        model
+        for model in watched_models()
+        if not any(field.name == "history_id" for field in model._meta.concrete_fields)
+    ]
+
+
+def _q(name: str) -> str:
+    return f'"{name}"'
+
+
+def _least(vendor: str, parts: list[str]) -> str:
+    """The smallest non-NULL of `parts` (NULL when all are)."""
+    if len(parts) == 1:
+        return parts[0]
+    if vendor == "postgresql":
+        return f"LEAST({', '.join(parts)})"
+    return "(SELECT min(v) FROM (" + " UNION ALL ".join(f"SELECT ({part}) AS v" for part in parts) + "))"
+
+
+def _year_of(vendor: str, date_sql: str) -> str:
+    if vendor == "postgresql":
+        return f"CAST(EXTRACT(YEAR FROM {date_sql}) AS integer)"
+    return f"CAST(strftime('%Y', {date_sql}) AS INTEGER)"
+
+
+def _row_year(vendor: str, model: type[Model], row: str) -> str:
+    """The first year a row (alias `row`) counts in: SQL over that row."""
+    label = model._meta.label
+    if label in _YEAR_COLUMN:
+        return f"{row}.{_q(_YEAR_COLUMN[label])}"
+    if label == _STATUS_MODEL:
+        return _least(vendor, [_year_of(vendor, f"{row}.{_q(c)}") for c in ("effective_from", "effective_to")])
+    if label == _ORGANISATION_MODEL:
+        statuses = apps.get_model(_STATUS_MODEL)._meta.db_table
+        first_status = _year_of(vendor, "min(s.effective_from)")
+        return _least(
+            vendor,
+            [
+                _year_of(vendor, f"{row}.{_q('founding_date')}"),
+                f"(SELECT {first_status} FROM {_q(statuses)} s WHERE s.organisation_id = {row}.{_q('id')})",
+            ],
+        )
+    return str(FIRST_YEAR)
+
+
+def _differ(vendor: str, columns: list[str], old: str, new: str) -> str:
+    operator = "IS DISTINCT FROM" if vendor == "postgresql" else "IS NOT"
+    return "(" + " OR ".join(f"{old}.{_q(c)} {operator} {new}.{_q(c)}" for c in columns) + ")"
+
+
+def _update_year(vendor: str, model: type[Model], old: str, new: str) -> str:
+    """The first year an UPDATE of a row (old and new aliases) may change; NULL when it changes nothing the
+    engine reads."""
+    label = model._meta.label
+    columns = [field.column for field in model._meta.concrete_fields]
+    both = _least(vendor, [_row_year(vendor, model, old), _row_year(vendor, model, new)])
+    if label == _ORGANISATION_MODEL:
+        watched = [c for c in columns if c not in ORGANISATION_DESCRIPTIVE_COLUMNS]
+        return f"CASE WHEN {_differ(vendor, watched, old, new)} THEN {both} END"
+    if label == _STATUS_MODEL:
+        # A period's bound moved (organisation and status unchanged): the days between the old and the new
+        # bound change, from the earlier one (a NULL end is open: the other end's year).
+        others = [c for c in columns if c not in ("effective_from", "effective_to")]
+        bounds = [
+            f"CASE WHEN {_differ(vendor, [c], old, new)} THEN "
+            + _least(vendor, [_year_of(vendor, f"{old}.{_q(c)}"), _year_of(vendor, f"{new}.{_q(c)}")])
+            + " END"
+            for c in ("effective_from", "effective_to")
+        ]
+        return f"CASE WHEN {_differ(vendor, others, old, new)} THEN {both} ELSE {_least(vendor, bounds)} END"
+    return both
+
+
+def _pg_function(model: type[Model]) -> str:
+    table = model._meta.db_table
+    pk = _q(model._meta.pk.column)
+    insert = f"SELECT min({_row_year('postgresql', model, 'n')}) FROM hoptac_new n"
+    delete = f"SELECT min({_row_year('postgresql', model, 'o')}) FROM hoptac_old o"
+    if model._meta.label in (_ORGANISATION_MODEL, _STATUS_MODEL):
+        # Row by row (old and new joined by primary key; a row whose key changed is compared with nothing).
+        update = (
+            f"SELECT min(CASE WHEN n.{pk} IS NULL THEN {_row_year('postgresql', model, 'o')} "
+            f"WHEN o.{pk} IS NULL THEN {_row_year('postgresql', model, 'n')} "
+            f"ELSE {_update_year('postgresql', model, 'o', 'n')} END) "
+            f"FROM hoptac_new n FULL JOIN hoptac_old o ON o.{pk} = n.{pk}"
+        )
+    else:
+        update = (
+            f"SELECT min(y) FROM (SELECT {_row_year('postgresql', model, 'n')} FROM hoptac_new n "
+            f"UNION ALL SELECT {_row_year('postgresql', model, 'o')} FROM hoptac_old o) AS t(y)"
+        )
+    return (
+        f"CREATE OR REPLACE FUNCTION hoptac_clock_{table}() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+        "BEGIN\n"
+        f"  IF TG_OP = 'INSERT' THEN PERFORM hoptac_clock_raise(({insert}));\n"
+        f"  ELSIF TG_OP = 'DELETE' THEN PERFORM hoptac_clock_raise(({delete}));\n"
+        f"  ELSIF TG_OP = 'UPDATE' THEN PERFORM hoptac_clock_raise(({update}));\n"
+        f"  ELSE PERFORM hoptac_clock_raise({FIRST_YEAR});\n"
+        "  END IF;\n"
+        "  RETURN NULL;\n"
+        "END $$"
+    )
+
+
+def _pg_sql() -> list[str]:
+    statements = [
+        # Raises row max(x, FIRST_YEAR) (nothing for NULL: no row written; nor after LAST_YEAR). It first
+        # takes the data version's row lock, which every watched write takes anyway (`bump`), so writers
+        # always lock the counters in the same order: the clock adds no deadlock.
+        "CREATE OR REPLACE FUNCTION hoptac_clock_raise(x integer) RETURNS void LANGUAGE plpgsql AS $$\n"
+        "BEGIN\n"
+        f"  IF x IS NULL OR x > {LAST_YEAR} THEN RETURN; END IF;\n"
+        "  PERFORM 1 FROM core_dataversion WHERE id = 1 FOR UPDATE;\n"
+        f"  INSERT INTO core_yearversion (year, value) VALUES (GREATEST(x, {FIRST_YEAR}), 1)\n"
+        "    ON CONFLICT (year) DO UPDATE SET value = core_yearversion.value + 1;\n"
+        "END $$"
+    ]
+    for model in clocked_models():
+        table = _q(model._meta.db_table)
+        function = f"hoptac_clock_{model._meta.db_table}()"
+        statements.append(_pg_function(model))
+        statements += [
+            f"CREATE TRIGGER hoptac_clock_insert AFTER INSERT ON {table} REFERENCING NEW TABLE AS hoptac_new "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {function}",
+            f"CREATE TRIGGER hoptac_clock_update AFTER UPDATE ON {table} "
+            f"REFERENCING OLD TABLE AS hoptac_old NEW TABLE AS hoptac_new FOR EACH STATEMENT EXECUTE FUNCTION {function}",
+            f"CREATE TRIGGER hoptac_clock_delete AFTER DELETE ON {table} REFERENCING OLD TABLE AS hoptac_old "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {function}",
+            f"CREATE TRIGGER hoptac_clock_truncate AFTER TRUNCATE ON {table} FOR EACH STATEMENT EXECUTE FUNCTION {function}",
+        ]
+    return statements
+
+
+def _sqlite_raise(year_sql: str) -> str:
+    return (
+        f"INSERT INTO core_yearversion (year, value) SELECT max(y, {FIRST_YEAR}), 1 FROM (SELECT ({year_sql}) AS y) "
+        f"WHERE y IS NOT NULL AND y <= {LAST_YEAR} ON CONFLICT (year) DO UPDATE SET value = value + 1;"
+    )
+
+
+def _sqlite_sql() -> list[str]:
+    statements = []
+    for model in clocked_models():
+        table = model._meta.db_table
+        name = f"hoptac_clock_{table}"
+        events = {
+            "insert": _row_year("sqlite", model, "NEW"),
+            "update": _update_year("sqlite", model, "OLD", "NEW"),
+            "delete": _row_year("sqlite", model, "OLD"),
+        }
+        for event, year_sql in events.items():
+            statements.append(
+                f"CREATE TRIGGER {name}_{event} AFTER {event.upper()} ON {_q(table)} FOR EACH ROW BEGIN "
+                f"{_sqlite_raise(year_sql)} END"
+            )
+    return statements
+
+
+def clock_sql(vendor: str) -> list[str]:
+    """The statements creating the clock's triggers on every clocked table, generated from the current
+    models (a test asserts the migrations hold exactly these): for "postgresql" or "sqlite"."""
+    return _pg_sql() if vendor == "postgresql" else _sqlite_sql()
+
+
+def clock_drop_sql(vendor: str, tables: list[str]) -> list[str]:
+    """The statements removing the clock's triggers of `tables` (a migration replacing them)."""
+    if vendor == "postgresql":
+        return [f"DROP FUNCTION IF EXISTS hoptac_clock_{table}() CASCADE" for table in tables]
+    return [
+        f"DROP TRIGGER IF EXISTS hoptac_clock_{table}_{event}"
+        for table in tables
+        for event in ("insert", "update", "delete")
+    ]
+
+
+def year_clocks(connection: BaseDatabaseWrapper | None = None) -> dict[int, int]:
+    """{year: the clock of that year} for FIRST_YEAR..LAST_YEAR, in one query: the sum of the rows up to it."""
+    connection = connection or connections[DEFAULT_DB_ALIAS]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT year, value FROM core_yearversion")
+        raised = dict(cursor.fetchall())
+    clocks: dict[int, int] = {}
+    total = 0
+    for year in range(FIRST_YEAR, LAST_YEAR + 1):
+        total += int(raised.get(year, 0))
+        clocks[year] = total
+    return clocks

@@ -17,3 +17,19 @@ class DataVersion(models.Model):
 
     def __str__(self) -> str:
         return str(self.value)
+
+
+class YearVersion(models.Model):
+    """The per-year clock (hoptac.core.dataversion, docs/decisions/0050-durable-plan-points.md): row X is
+    raised, by database triggers in the writing transaction, by every write that may change a plan figure of
+    a date in year X or later. The clock of year Y is the sum of the rows of years up to Y (`year_clocks`)."""
+
+    year = models.PositiveSmallIntegerField(_("year"), primary_key=True)
+    value = models.BigIntegerField(_("value"), default=0)
+
+    class Meta:
+        verbose_name = _("year version")
+        verbose_name_plural = _("year versions")
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.value}"

@@ -15,7 +15,9 @@ population whose data of that year are accepted, pending review (submitted) and 
 returned): `Measure.accepted`, `.pending`, `.unsubmitted` (docs/decisions/0015-official-figures.md).
 """
 
+import dataclasses
 import datetime
+import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -48,6 +50,7 @@ from hoptac.registry.models import (
     status_in_force_q,
 )
 
+from . import points
 from .choices import IndicatorKind
 from .loader import RATING_BANDS
 from .models import Plan, ReferenceValue, Target
@@ -703,18 +706,74 @@ def series(
     plan: Plan, targets: list[Target], as_of: datetime.date, *, provisional: bool = False
 ) -> dict[int, list[Point]]:
     """Year-end values from the plan's baseline year to `as_of` (the last point, at `as_of` itself, is
-    partial when `as_of` is before the year's 31 December). One query per year for the whole plan."""
+    partial when `as_of` is before the year's 31 December). One query per year for the whole plan, for the
+    years whose durable point (hoptac/plans/points.py) is not valid; those are read, in one query."""
     out: dict[int, list[Point]] = {t.pk: [] for t in targets}
-    scope = plan_scope_q(plan)  # the territory and the reference values are read once for every year
+    numeric = [t for t in targets if t.kind != IndicatorKind.QUALITATIVE]
+    days = _series_days(plan.baseline_year, as_of)
+    durable = bool(numeric) and points.usable()
+    clocks = points.clocks() if durable else {}  # read BEFORE anything is computed
+    stored = (
+        points.read(
+            [(plan.pk, year, day) for year, day in days.items()], provisional=provisional, year_clocks=clocks
+        )
+        if durable
+        else {}
+    )
+    fresh: dict[tuple[int, int], tuple[datetime.date, dict[str, Any]]] = {}
+    scope: Q | None = None  # the territory and the reference values are read once for every year computed
     references: dict[str, dict[int, float]] = {}
-    for year in range(plan.baseline_year, as_of.year + 1):
-        day = min(datetime.date(year, 12, 31), as_of)
+    for year, day in days.items():
         partial = day < datetime.date(year, 12, 31)
-        measures = compute(
-            plan, targets, day, provisional=provisional, scope=scope, plan_references=references
-        ).get(None, {})
+        measures = _stored_measures(stored.get((plan.pk, year)), numeric)
+        if measures is None:
+            if scope is None:
+                scope = plan_scope_q(plan)
+            measures = compute(
+                plan, targets, day, provisional=provisional, scope=scope, plan_references=references
+            ).get(None, {})
+            if durable:
+                fresh[(plan.pk, year)] = (day, _storable(measures, numeric))
         for pk, measure in measures.items():
             out[pk].append(Point(year=year, as_of=day, measure=measure, partial=partial))
+    if fresh:
+        points.store(fresh, provisional=provisional, year_clocks=clocks)
+    return out
+
+
+def _series_days(baseline_year: int, as_of: datetime.date) -> dict[int, datetime.date]:
+    """{year: the date of its point} from the baseline year to `as_of`'s year."""
+    return {year: min(datetime.date(year, 12, 31), as_of) for year in range(baseline_year, as_of.year + 1)}
+
+
+def _spec_digest(target: Target) -> str:
+    spec = json.dumps([target.kind, target.indicator], sort_keys=True, default=str)
+    return hashlib.sha256(spec.encode()).hexdigest()[:16]
+
+
+def _storable(measures: dict[int, Measure], targets: list[Target]) -> dict[str, Any]:
+    """A point's measures as stored in a PlanPoint: each target's Measure fields and its spec's digest."""
+    return {
+        str(t.pk): {"spec": _spec_digest(t), "measure": dataclasses.asdict(measures[t.pk])}
+        for t in targets
+        if t.pk in measures
+    }
+
+
+def _stored_measures(
+    stored: tuple[datetime.date, dict[str, Any]] | None, targets: list[Target]
+) -> dict[int, Measure] | None:
+    """The measures of `targets` from a valid stored point, or None when it lacks one of them (or one's
+    indicator differs from the stored one's)."""
+    if stored is None:
+        return None
+    measures = stored[1]
+    out: dict[int, Measure] = {}
+    for target in targets:
+        item = measures.get(str(target.pk))
+        if item is None or item["spec"] != _spec_digest(target):
+            return None
+        out[target.pk] = Measure(**item["measure"])
     return out
 
 
@@ -784,29 +843,59 @@ def series_together(
     plans: list[tuple[Plan, list[Target]]], as_of: datetime.date, *, provisional: bool = False
 ) -> dict[int, dict[int, list[Point]]]:
     """`series` of several plans at once: {plan pk: {target pk: points}}, the same points as `series` of each
-    plan alone, in one grouped query per year for the plans of one map (see above)."""
+    plan alone: the valid durable points of every plan and year read in one query, the others computed in
+    one grouped query per year for the plans of one map that need it (see above), then stored."""
     out: dict[int, dict[int, list[Point]]] = {plan.pk: {t.pk: [] for t in targets} for plan, targets in plans}
     numeric = {
         plan.pk: [t for t in targets if t.kind != IndicatorKind.QUALITATIVE] for plan, targets in plans
     }
+    durable = points.usable() and any(numeric.values())
+    clocks = points.clocks() if durable else {}  # read BEFORE anything is computed
+    stored = (
+        points.read(
+            [
+                (plan.pk, year, day)
+                for plan, _ in plans
+                if numeric[plan.pk]
+                for year, day in _series_days(plan.baseline_year, as_of).items()
+            ],
+            provisional=provisional,
+            year_clocks=clocks,
+        )
+        if durable
+        else {}
+    )
+    fresh: dict[tuple[int, int], tuple[datetime.date, dict[str, Any]]] = {}
     references = _plan_references([plan for plan, _ in plans], numeric)
     for admin_map in (AdminMap.CURRENT, AdminMap.LEGACY):
         group = [plan for plan, _ in plans if plan.scope_map == admin_map and numeric[plan.pk]]
         if not group:
             continue
-        prefetch_related_objects(group, "scope_areas")
-        scopes = {plan.pk: plan_scope_q(plan) for plan in group}
-        memberships = _memberships(scopes)
-        scope = Q()
-        for plan_scope in scopes.values():
-            scope |= plan_scope
+        scopes: dict[int, Q] = {}
         for year in range(min(plan.baseline_year for plan in group), as_of.year + 1):
             day = min(datetime.date(year, 12, 31), as_of)
             partial = day < datetime.date(year, 12, 31)
             data_year = data_year_for(day)
-            plans_of_year = [plan for plan in group if plan.baseline_year <= year]
+            plans_of_year = []
+            for plan in group:
+                if plan.baseline_year > year:
+                    continue
+                found = _stored_measures(stored.get((plan.pk, year)), numeric[plan.pk])
+                if found is None:
+                    plans_of_year.append(plan)
+                    continue
+                for pk, measure in found.items():
+                    out[plan.pk][pk].append(Point(year=year, as_of=day, measure=measure, partial=partial))
             if not plans_of_year:
                 continue
+            missing = [plan for plan in plans_of_year if plan.pk not in scopes]
+            if missing:
+                prefetch_related_objects(missing, "scope_areas")
+                scopes.update({plan.pk: plan_scope_q(plan) for plan in missing})
+            memberships = _memberships({plan.pk: scopes[plan.pk] for plan in plans_of_year})
+            scope = Q()
+            for plan in plans_of_year:
+                scope |= scopes[plan.pk]
             keys: dict[str, str] = {}
             aggregates: dict[str, Any] = {}
             for plan in plans_of_year:
@@ -830,6 +919,7 @@ def series_together(
                     if cell[f"in_{plan.pk}"]:  # NULL (an unknown commune) is not in the territory
                         for name in empty:
                             row[name] = _add(row[name], cell[name])
+                measures: dict[int, Measure] = {}
                 for target in numeric[plan.pk]:
                     reference = None
                     if target.kind == IndicatorKind.PER_CAPITA:
@@ -846,7 +936,12 @@ def series_together(
                     )
                     if target.kind == IndicatorKind.FLOW:
                         measure.data_year = day.year
+                    measures[target.pk] = measure
                     out[plan.pk][target.pk].append(
                         Point(year=year, as_of=day, measure=measure, partial=partial)
                     )
+                if durable:
+                    fresh[(plan.pk, year)] = (day, _storable(measures, numeric[plan.pk]))
+    if fresh:
+        points.store(fresh, provisional=provisional, year_clocks=clocks)
     return out

@@ -239,3 +239,30 @@ class QualitativeAssessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.target.code} — {format_date(self.as_of)}: {self.get_status_display()}"
+
+
+class PlanPoint(models.Model):
+    """The computed figures of a plan's numeric targets at one point of its series (year, as_of): durable
+    yearly points (hoptac/plans/points.py, docs/decisions/0050-durable-plan-points.md). A row is read instead
+    of computing only while `clock` equals the current clock of its year (hoptac.core.dataversion
+    .year_clocks) and `engine` the fingerprint of the engine's code; otherwise it is computed again and
+    replaced. Derived from the data, not data: writing it does not raise the data version nor the clock."""
+
+    derived_figures = True
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    as_of = models.DateField()
+    provisional = models.BooleanField(default=False)
+    engine = models.CharField(max_length=64)
+    clock = models.BigIntegerField()
+    # {target pk: {"spec": digest of the target's kind and indicator, "measure": the Measure's fields}}
+    measures = models.TextField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "year", "as_of", "provisional"], name="one_plan_point"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id} {self.year} {self.as_of}"

@@ -866,7 +866,7 @@ def series_together(
         else {}
     )
     fresh: dict[tuple[int, int], tuple[datetime.date, dict[str, Any]]] = {}
-    references = _plan_references([plan for plan, _ in plans], numeric)
+    references: dict[tuple[int, str], dict[int, float]] | None = None  # read when a point is computed
     for admin_map in (AdminMap.CURRENT, AdminMap.LEGACY):
         group = [plan for plan, _ in plans if plan.scope_map == admin_map and numeric[plan.pk]]
         if not group:
@@ -888,6 +888,8 @@ def series_together(
                     out[plan.pk][pk].append(Point(year=year, as_of=day, measure=measure, partial=partial))
             if not plans_of_year:
                 continue
+            if references is None:
+                references = _plan_references([plan for plan, _ in plans], numeric)
             missing = [plan for plan in plans_of_year if plan.pk not in scopes]
             if missing:
                 prefetch_related_objects(missing, "scope_areas")

@@ -8,7 +8,7 @@ changing ignores every stored point. Writes are committed (transaction=True), as
 import datetime
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F
 
 from hoptac.areas.models import AdminUnit
@@ -23,12 +23,19 @@ from hoptac.scoring.models import Assessment
 from hoptac.scoring.tests.factories import load_shipped
 
 from .test_engine import _report, registry  # noqa: F401 (fixture)
-from .test_series_together import flat, plans  # noqa: F401 (fixture)
+from .test_series_together import flat, make_plans
 
 pytestmark = pytest.mark.django_db(transaction=True)
 D = datetime.date
 AS_OF = D(2026, 3, 1)  # points 2022–2025 complete, 2026 partial (reading the data of 2025)
 DEC_2025 = D(2025, 12, 31)  # every point complete, the last one reading the data of 2025
+
+
+@pytest.fixture
+def plans(registry):
+    """test_series_together's plans, committed (a versioned model's save locks its row: in a transaction)."""
+    with transaction.atomic():
+        return make_plans()
 
 
 @pytest.fixture
@@ -144,7 +151,8 @@ WRITES = {
 def _save(obj, **fields):
     for name, value in fields.items():
         setattr(obj, name, value)
-    obj.save()
+    with transaction.atomic():  # committed at once, as a service's save
+        obj.save()
 
 
 def _delete_organisation(organisation):
@@ -253,8 +261,6 @@ def test_a_partial_point_replaces_the_former_partial_point(plans):
 
 
 def test_no_point_is_stored_inside_a_writing_transaction(plans, registry):
-    from django.db import transaction
-
     plan = plans[0]
     with transaction.atomic():
         _report(org(registry, "G"), 2023, high_tech=True)

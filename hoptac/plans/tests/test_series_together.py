@@ -45,6 +45,11 @@ def engine_plan(code: str, scope_map: str, areas: list[str], baseline: int = 202
 def plans(registry):
     """Nine plans over the engine's registry (organisations in former Nam Định and Hà Nam, one known only on
     today's map), and two more organisations: one of today's map only, one of the old map only."""
+    return make_plans()
+
+
+def make_plans() -> list[Plan]:
+    """The `plans` fixture's plans and organisations (over the `registry` fixture's)."""
     OrganisationFactory(name="H", commune_legacy=None, commune_current=current_commune("Xã Giao Thủy"))
     i = OrganisationFactory(name="I", commune_legacy=legacy_commune("Xã Hải Minh", "Huyện Hải Hậu"))
     i.commune_current = None

@@ -1,3 +1,4 @@
+# ruff: noqa: S608  (the clock's trigger SQL is generated from the models' own table and column names, quoted)
 """The data version and the caches keyed by it (docs/decisions/0028-data-version-caching.md).
 
 Plan figures (every target of a plan, its yearly series, the /plans/ summary) are registry-wide aggregates
@@ -327,7 +328,9 @@ def _row_year(vendor: str, model: type[Model], row: str) -> str:
     if label in _YEAR_COLUMN:
         return f"{row}.{_q(_YEAR_COLUMN[label])}"
     if label == _STATUS_MODEL:
-        return _least(vendor, [_year_of(vendor, f"{row}.{_q(c)}") for c in ("effective_from", "effective_to")])
+        return _least(
+            vendor, [_year_of(vendor, f"{row}.{_q(c)}") for c in ("effective_from", "effective_to")]
+        )
     if label == _ORGANISATION_MODEL:
         statuses = apps.get_model(_STATUS_MODEL)._meta.db_table
         first_status = _year_of(vendor, "min(s.effective_from)")

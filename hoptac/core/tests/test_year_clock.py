@@ -56,7 +56,9 @@ def test_every_table_the_engine_may_read_has_its_triggers():
             assert "history_id" in {f.name for f in model._meta.concrete_fields}, table
             assert table not in found
     assert "registry_yearlyreport" in clocked and "plans_plan_scope_areas" in clocked
-    assert PlanPoint._meta.db_table not in found and PlanPoint._meta.db_table not in dataversion.watched_tables()
+    assert (
+        PlanPoint._meta.db_table not in found and PlanPoint._meta.db_table not in dataversion.watched_tables()
+    )
 
 
 def rows() -> dict[int, int]:
@@ -109,7 +111,9 @@ def test_years_outside_the_trusted_range():
 def test_status_changes_raise_from_the_earliest_date_they_move(raised):
     organisation = OrganisationFactory(founding_date=D(2015, 1, 1), registration_date=D(2015, 1, 1))
     raised()
-    change = StatusChange.objects.create(organisation=organisation, status=LegalStatus.SUSPENDED, effective_from=D(2021, 5, 1))
+    change = StatusChange.objects.create(
+        organisation=organisation, status=LegalStatus.SUSPENDED, effective_from=D(2021, 5, 1)
+    )
     assert min(raised()) == 2021  # (the former period's end moves to 2021 too)
     StatusChange.objects.filter(pk=change.pk).update(effective_to=D(2026, 6, 1))  # only the end: from 2026
     assert raised() == {2026: 1}

@@ -56,7 +56,9 @@ def fresh(pairs, as_of, provisional, monkeypatch):
     """Each plan's series computed from the registry alone (stored points neither read nor written)."""
     with monkeypatch.context() as patched:
         patched.setattr(points, "usable", lambda: False)
-        return {plan.pk: flat(series(plan, targets, as_of, provisional=provisional)) for plan, targets in pairs}
+        return {
+            plan.pk: flat(series(plan, targets, as_of, provisional=provisional)) for plan, targets in pairs
+        }
 
 
 def assert_exact(plans, monkeypatch):
@@ -93,18 +95,22 @@ def _raw(sql, params):
 
 def _assessment(organisation, year, band):
     scheme = next(iter(load_shipped().values()))
-    Assessment.objects.create(organisation=organisation, year=year, scheme=scheme, state="approved", band=band)
+    Assessment.objects.create(
+        organisation=organisation, year=year, scheme=scheme, state="approved", band=band
+    )
 
 
 # Every kind of write: (name, function(registry, plans)).
 WRITES = {
-    "report saved, past year": lambda r, p: _report(org(r, "D"), 2023, in_value_chain=True, revenue=9_000_000),
+    "report saved, past year": lambda r, p: _report(
+        org(r, "D"), 2023, in_value_chain=True, revenue=9_000_000
+    ),
     "report updated, past year": lambda r, p: _save(
         YearlyReport.objects.unrestricted("test").get(organisation=r["A"], year=2023), high_tech=False
     ),
-    "report deleted, past year": lambda r, p: YearlyReport.objects.unrestricted("test")
-    .filter(organisation=r["C"], year=2023)
-    .delete(),
+    "report deleted, past year": lambda r, p: (
+        YearlyReport.objects.unrestricted("test").filter(organisation=r["C"], year=2023).delete()
+    ),
     "report saved, this year's data": lambda r, p: _report(org(r, "G"), 2025, in_value_chain=True, revenue=5),
     "report saved, this year": lambda r, p: _report(org(r, "G"), 2026, high_tech=True),
     "reports bulk_create": lambda r, p: YearlyReport.objects.unrestricted("test").bulk_create(
@@ -113,15 +119,20 @@ WRITES = {
             YearlyReport(organisation=r["D"], year=2025, state="submitted", e_invoice=True, revenue=77),
         ]
     ),
-    "reports QuerySet.update": lambda r, p: YearlyReport.objects.unrestricted("test")
-    .filter(year=2024)
-    .update(revenue=F("revenue") * 2, state="submitted"),
+    "reports QuerySet.update": lambda r, p: (
+        YearlyReport.objects.unrestricted("test")
+        .filter(year=2024)
+        .update(revenue=F("revenue") * 2, state="submitted")
+    ),
     "report raw SQL": lambda r, p: _raw(
         "UPDATE registry_yearlyreport SET official_individuals = 999, high_tech = %s WHERE year = 2024",
         [True],
     ),
     "status change, past effective date": lambda r, p: StatusChange.objects.create(
-        organisation=r["C"], status=LegalStatus.SUSPENDED, effective_from=D(2022, 6, 1), effective_to=D(2023, 1, 1)
+        organisation=r["C"],
+        status=LegalStatus.SUSPENDED,
+        effective_from=D(2022, 6, 1),
+        effective_to=D(2023, 1, 1),
     ),
     "status change, end moved": lambda r, p: StatusChange.objects.filter(organisation=r["B"]).update(
         effective_to=D(2025, 3, 1)
@@ -139,7 +150,9 @@ WRITES = {
         registration_date=datetime.date.today(),
     ),
     "new organisation founded in a past year": lambda r, p: OrganisationFactory(
-        commune_legacy=org(r, "A").commune_legacy, founding_date=D(2023, 5, 5), registration_date=D(2023, 5, 5)
+        commune_legacy=org(r, "A").commune_legacy,
+        founding_date=D(2023, 5, 5),
+        registration_date=D(2023, 5, 5),
     ),
     "organisation deleted": lambda r, p: _delete_organisation(org(r, "D")),
     "plan target edited": lambda r, p: _edit_target(p),

@@ -20,6 +20,7 @@ import secrets
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path.cwd()  # the checkout measured (run from its root)
@@ -100,17 +101,27 @@ def follow_next(client: Client, url: str) -> str:
     return path
 
 
-def measure(client: Client, url: str, *, cold: bool, repeat: int | None = None) -> dict:
+def measure(
+    client: Client,
+    url: str,
+    *,
+    cold: bool,
+    repeat: int | None = None,
+    prepare: Callable[[], None] | None = None,
+) -> dict:
     """One page, `repeat` times (BENCH_REPEAT): its time (median, p95), the web process's CPU time and peak
     memory while serving it; the last request's queries are captured (count and database time). `cold` empties
-    the cache before each request. An answer of 400 or more stops the run; a redirect (an export sent to the
-    background) counts."""
+    the cache before each request; `prepare()`, if given, runs before each request too (not timed: e.g. a
+    write, for the first request after a change). An answer of 400 or more stops the run; a redirect (an
+    export sent to the background) counts."""
     runs, cpu = [], []
     reset_peak_rss()
     count = repeat or REPEAT
     for i in range(count):
         if cold:
             cache.clear()
+        if prepare is not None:
+            prepare()
         with CaptureQueriesContext(connection) as captured:
             start, start_cpu = time.perf_counter(), time.process_time()
             response = client.get(url)

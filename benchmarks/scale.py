@@ -22,7 +22,10 @@ the cache emptied before each — and as many warm; fewer for a page whose first
 would take longer than BENCH_PAGE_BUDGET, default 30 s: `runs` says how many, at least 1) — median, p95, queries, SQL ms,
 the web process's CPU ms and peak RSS; then plan evaluation (benchmarks/plan_evaluation.py's `measure`): one province's plan and the
 national plan (the NQ 20 plan file when shipped, else Plan 139 over every province of the map), each against
-hand-written SQL computing the same numbers.
+hand-written SQL computing the same numbers. BENCH_AFTER_WRITE=1 adds a third page mode, "after a write": before
+each request a committed save of one accepted yearly report of the newest data year, the cache left as it is —
+the first view after a realistic change, what durable plan points (decision 0050) make cheap. It WRITES to the
+database measured (the report is put back after): only on a copy, e.g. BENCH_DB_NATIONAL=hoptac_<name>_nat.
 
     .venv/bin/python benchmarks/scale.py [PG_URL]           # writes benchmarks/results/scale.{json,md}
     .venv/bin/python benchmarks/scale.py --markdown benchmarks/results/scale.json   # scale.md again
@@ -51,6 +54,7 @@ DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/test"
 CURVE_ORDER = ["x1", "x10", "x50", "national", "stress"]
 NATIONAL_SIZES = {"national": 100_000, "stress": 200_000}
 PARTS = ("pages", "plans")  # what a run measures per size (BENCH_PARTS)
+AFTER_A_WRITE = "after a write"  # the optional page mode of BENCH_AFTER_WRITE=1
 
 
 def parts(environ: dict | None = None) -> list[str]:
@@ -353,8 +357,14 @@ def markdown(result: dict) -> str:
     by_scale = {s["label"]: {p["page"]: p for p in s["pages"]} for s in result["scales"]}
     curve = {(c["page"], c["mode"]): c for c in result["curve"]}
     names = list(dict.fromkeys(p["page"] for s in result["scales"] for p in s["pages"]))
+    # "after a write" only when measured (BENCH_AFTER_WRITE=1)
+    modes = [
+        m
+        for m in ("cold", AFTER_A_WRITE, "warm")
+        if any(m in p for s in result["scales"] for p in s["pages"])
+    ]
     for name in names:
-        for mode in ("cold", "warm"):
+        for mode in modes:
             cells = []
             for label in labels:
                 page = by_scale[label].get(name)
@@ -362,6 +372,8 @@ def markdown(result: dict) -> str:
                     cells.append("—")
                 elif "error" in page:
                     cells.append(f"error: {page['error'][:60]}")
+                elif mode not in page:
+                    cells.append("—")
                 else:
                     x = page[mode]
                     cells.append(
@@ -849,6 +861,42 @@ def deep_url(client, url: str, depth: int = 50) -> str:
     return f"{parts.path}?{parts.query}"
 
 
+class NewestReportWrite:
+    """BENCH_AFTER_WRITE=1: the "after a write" mode (decision 0050) — before each request, a committed save of
+    one accepted yearly report of the newest data year (its workers one more, then one fewer; put back by
+    `restore`): what the first request after a realistic change costs, the Django cache left as it is (the
+    data version moves). It WRITES to the database measured: use it on a copy, never on a shared one."""
+
+    def __init__(self) -> None:
+        from django.utils import timezone
+
+        from hoptac.plans.indicators import data_year_for
+        from hoptac.registry.models import YearlyReport
+
+        self.reports = YearlyReport.objects.unrestricted("benchmark: the after-a-write mode")
+        year = data_year_for(timezone.localdate())
+        self.pk = (
+            self.reports.filter(year=year, state="accepted")
+            .order_by("pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        assert self.pk is not None, f"BENCH_AFTER_WRITE: no accepted yearly report of {year}"
+        self.writes = 0
+
+    def __call__(self) -> None:
+        from django.db import transaction
+        from django.db.models import F
+
+        with transaction.atomic():
+            self.reports.filter(pk=self.pk).update(workers=F("workers") + (1 if self.writes % 2 == 0 else -1))
+        self.writes += 1
+
+    def restore(self) -> None:
+        if self.writes % 2:
+            self()
+
+
 def measure_size(label: str, out: str) -> None:
     """Every page and the plan evaluation on DATABASE_URL's database (production settings)."""
     import page_costs  # sets Django up with production settings (DEBUG off)
@@ -876,6 +924,7 @@ def measure_size(label: str, out: str) -> None:
         f"== {label}: measuring as {s['officer']} / {s['commune_officer']} / {s['reader']}, plan {s['plan']}",
         flush=True,
     )
+    writer = NewestReportWrite() if os.environ.get("BENCH_AFTER_WRITE") == "1" else None
     clients: dict[str, Client] = {}
     rows = []
     for name, username, url in pages(s) if "pages" in measured_parts else []:
@@ -900,6 +949,8 @@ def measure_size(label: str, out: str) -> None:
             # A page slower than the budget allows is requested fewer times (at least once): `runs` says how many.
             runs = max(1, min(repeat, int(budget / max(time.perf_counter() - start, 1e-3))))
             row["cold"] = page_costs.measure(client, url, cold=True, repeat=runs)
+            if writer is not None:
+                row[AFTER_A_WRITE] = page_costs.measure(client, url, cold=False, repeat=runs, prepare=writer)
             row["warm"] = page_costs.measure(client, url, cold=False, repeat=runs)
         except AssertionError as exc:
             row["error"] = str(exc)
@@ -917,6 +968,8 @@ def measure_size(label: str, out: str) -> None:
                 f"| {row['warm']['peak_rss_mb']} MB",
                 flush=True,
             )
+    if writer is not None:
+        writer.restore()
     plans = {}
     import plan_evaluation
 

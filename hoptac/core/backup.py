@@ -61,11 +61,15 @@ class Table:
 
 
 def tables() -> list[Table]:
-    """Every table the installed models own (their many-to-many tables too), in a stable order."""
+    """Every table the installed models own (their many-to-many tables too), in a stable order — but the
+    derived ones (`derived_figures`: the year clock and the plan points, docs/decisions/0050): restoring the
+    data moves the clock (its triggers), which makes every stored point stale."""
     found: dict[str, Table] = {}
     for model in apps.get_models(include_auto_created=True):
         meta = model._meta
         if meta.proxy or not meta.managed or not router.allow_migrate_model(connection.alias, model):
+            continue
+        if getattr(model, "derived_figures", False):
             continue
         fields = [f for f in meta.concrete_fields if not getattr(f, "generated", False)]
         found.setdefault(meta.db_table, Table(model, fields))

@@ -24,6 +24,8 @@ class YearVersion(models.Model):
     raised, by database triggers in the writing transaction, by every write that may change a plan figure of
     a date in year X or later. The clock of year Y is the sum of the rows of years up to Y (`year_clocks`)."""
 
+    derived_figures = True  # not data: left out of backups (hoptac.core.backup)
+
     year = models.PositiveSmallIntegerField(_("year"), primary_key=True)
     value = models.BigIntegerField(_("value"), default=0)
 

@@ -58,19 +58,23 @@ def pages() -> list[tuple[str, str, str]]:
     ]
 
 
-def a_write(report_pk: int, step: int) -> None:
+WRITES = [0]  # how many writes so far: odd after a +1 not yet taken back
+
+
+def a_write(report_pk: int) -> None:
     """A committed save of a report of the newest data year (its workers one more, then one fewer)."""
     with transaction.atomic():
         YearlyReport.objects.unrestricted("benchmark").filter(pk=report_pk).update(
-            workers=F("workers") + (1 if step % 2 == 0 else -1)
+            workers=F("workers") + (1 if WRITES[0] % 2 == 0 else -1)
         )
+    WRITES[0] += 1
 
 
-def prepare(mode: str, report_pk: int, step: int) -> None:
+def prepare(mode: str, report_pk: int) -> None:
     if mode == "cold":
         cache.clear()
     elif mode == "after a write":
-        a_write(report_pk, step)
+        a_write(report_pk)
     else:
         cache.clear()
         if PlanPoint is not None:
@@ -99,7 +103,6 @@ def main() -> None:
     assert report_pk, f"no accepted report of {year}"
     clients: dict[str, Client] = {}
     rows = []
-    step = 0
     for name, username, url in pages():
         if ONLY and name not in ONLY:
             continue
@@ -112,8 +115,7 @@ def main() -> None:
         for mode in MODES:
             runs = []
             for _ in range(REPEAT):
-                prepare(mode, report_pk, step)
-                step += 1
+                prepare(mode, report_pk)
                 with CaptureQueriesContext(connection) as captured:
                     start = time.perf_counter()
                     response = client.get(url)
@@ -128,8 +130,8 @@ def main() -> None:
             flush=True,
         )
         rows.append(row)
-    if step % 2:  # the report's workers back to their value
-        a_write(report_pk, step)
+    if WRITES[0] % 2:  # the report's workers back to their value
+        a_write(report_pk)
     if out:
         out.write_text(json.dumps({"label": label, "repeat": REPEAT, "rows": rows}, indent=1))
 

@@ -116,6 +116,9 @@ def measure(out: str) -> None:
                     }
                 )
             row[mode] = runs
+            row[f"{mode}_tracked_objects"] = len(
+                gc.get_objects()
+            )  # what a full collection walks (not frozen)
             ms = [r["ms"] for r in runs]
             print(
                 f"{username:9} {url:28} {mode} {size:>8} B | median {statistics.median(ms):7.1f} max "

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from hoptac.areas.forms import area_field_setup
 from hoptac.areas.models import AdminUnit
 from hoptac.core.formatting import format_compact
-from hoptac.core.forms import QuickSelect, ScopedModelChoiceField, date_field_setup
+from hoptac.core.forms import ScopedModelChoiceField, date_field_setup
 from hoptac.core.scoping import public
 from hoptac.core.uploads import DATA_FILE_TYPES, MB, check_upload
 from hoptac.registry.filters import area_filter_offer
@@ -226,7 +226,6 @@ class CalendarFilterForm(forms.Form):
         required=False,
         queryset=AdminUnit.objects.select_related("parent"),
         offer=area_filter_offer,
-        widget=QuickSelect,
     )
 
     def __init__(self, *args, user=None, **kwargs):

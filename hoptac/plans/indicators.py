@@ -107,14 +107,18 @@ def yearly_states(provisional: bool = False) -> list[str]:
     return [YearlyReportState.ACCEPTED]
 
 
-def yearly_data_q(data_year: int, *, provisional: bool = False) -> Q:
-    """The yearly reports (relation `yearly_reports`) a figure of `data_year` reads."""
-    return Q(yearly_reports__year=data_year, yearly_reports__state__in=yearly_states(provisional))
-
-
 # ----------------------------------------------------------------------------------------------------
-# Conditions → Q over the annotated organisation queryset ("sc" status change in force, "yr" yearly data,
-# "rt" approved rating of the data year).
+# Conditions → Q over the annotated organisation queryset ("sc" status change in force, "yr" the data year's
+# yearly report in any state, "rt" approved rating of the data year). Every reading of "yr" is guarded by
+# `_read_q`: a report counts only in the states a figure reads (`yearly_states`), so one join serves the
+# figures (official or provisional) and the data counts (any state) — decision 0051.
+
+
+def _read_q(provisional: bool) -> Q:
+    """The organisation's report of the data year ("yr") is one a figure reads: accepted, or (provisional)
+    accepted or submitted. Its negation (Django adds `… AND state IS NOT NULL` inside the NOT) holds the
+    organisations without such a report: none, or one in another state."""
+    return Q(yr__state__in=yearly_states(provisional))
 
 
 def _uses_yearly(conditions: dict) -> bool:
@@ -123,7 +127,9 @@ def _uses_yearly(conditions: dict) -> bool:
     return any(key in YEARLY_FLAGS for key in conditions) or "figures" in conditions
 
 
-def _flag_q(flag: str, wanted: bool) -> Q:
+def _flag_q(flag: str, wanted: bool, provisional: bool) -> Q:
+    """The flag holds in a report the figure reads; `wanted` False: it does not (no such report, or the flag
+    not set in it)."""
     if flag == "ocop":
         q = Q(yr__ocop_products__gt=0)
     elif flag == "digital_any":
@@ -132,6 +138,7 @@ def _flag_q(flag: str, wanted: bool) -> Q:
             q |= Q(**{f"yr__{name}": True})
     else:
         q = Q(**{f"yr__{flag}": True})
+    q = q & _read_q(provisional)
     return q if wanted else ~q
 
 
@@ -164,7 +171,7 @@ def conditions_q(
         q &= Q(rt__band__in=conditions["rating"])
     for flag in YEARLY_FLAGS:
         if flag in conditions:
-            q &= _flag_q(flag, conditions[flag])
+            q &= _flag_q(flag, conditions[flag], provisional)
     if "figures" in conditions:
         q &= figure_conditions_q(conditions["figures"], year, provisional=provisional)
     return q
@@ -210,7 +217,7 @@ def figure_conditions_q(figures: dict, year: int | None, *, provisional: bool = 
     for name, condition in figures.items():
         years = condition.get("average_years", 1)
         if years == 1 or year is None:
-            q &= _bounds_q(_figure_expression(name), condition)
+            q &= _bounds_q(_figure_expression(name), condition) & _read_q(provisional)
             continue
         averaged = (
             YearlyReport.objects.unrestricted("a plan's figures cover its whole territory")
@@ -320,11 +327,12 @@ def annotated_queryset(
     yearly: bool,
     rating: bool,
     extra: Q | None = None,
-    provisional: bool = False,
     scope: Q | None = None,
 ) -> QuerySet:
-    """`scope`: `plan_scope_q(plan)` when the caller already holds it (a series reads it once), or the
-    territories of several plans computed together (`plan` None)."""
+    """The organisations of the territory with their status in force on `day` ("sc"), with `yearly` their
+    report of `data_year` in any state ("yr": read it through `_read_q`, or by its state), with `rating`
+    their approved rating of that year ("rt"). `scope`: `plan_scope_q(plan)` when the caller already holds
+    it (a series reads it once), or the territories of several plans computed together (`plan` None)."""
     if scope is None:
         assert plan is not None
         scope = plan_scope_q(plan)
@@ -337,13 +345,9 @@ def annotated_queryset(
     in_force = status_in_force_q(day, prefix="status_changes__")
     qs = qs.annotate(sc=FilteredRelation("status_changes", condition=in_force))
     if yearly:
-        # "yr": the data the figure reads (by provenance); "ya": the year's data in any state (the counts).
-        qs = qs.annotate(
-            yr=FilteredRelation(
-                "yearly_reports", condition=yearly_data_q(data_year, provisional=provisional)
-            ),
-            ya=FilteredRelation("yearly_reports", condition=Q(yearly_reports__year=data_year)),
-        )
+        # One join: at most one report per organisation and year (`one_report_per_year`); the figures read
+        # it in their states (`_read_q`), the data counts by its state.
+        qs = qs.annotate(yr=FilteredRelation("yearly_reports", condition=Q(yearly_reports__year=data_year)))
     if rating:
         qs = qs.annotate(
             rt=FilteredRelation(
@@ -375,8 +379,8 @@ def _data_counts(target: Target, key: str) -> dict[str, Any]:
     base = conditions_q((target.indicator or {}).get("population", {}), registry_only=True)
     return {
         f"{key}d_population": Count("pk", filter=base),
-        f"{key}d_accepted": Count("pk", filter=base & Q(ya__state=YearlyReportState.ACCEPTED)),
-        f"{key}d_pending": Count("pk", filter=base & Q(ya__state=YearlyReportState.SUBMITTED)),
+        f"{key}d_accepted": Count("pk", filter=base & Q(yr__state=YearlyReportState.ACCEPTED)),
+        f"{key}d_pending": Count("pk", filter=base & Q(yr__state=YearlyReportState.SUBMITTED)),
     }
 
 
@@ -395,7 +399,7 @@ def _value_aggregates(
         # above the plan's max_missing_share), never silently as not meeting the condition.
         has = Q()
         if _uses_yearly(population):
-            has &= Q(yr__id__isnull=False)
+            has &= _read_q(p)
         if "rating" in population:
             has &= Q(rt__band__in=RATING_BANDS)
         if has:
@@ -404,13 +408,14 @@ def _value_aggregates(
             out[f"{key}missing"] = Count("pk", filter=registry & ~has)
         return out
     if kind == IndicatorKind.FLOW:
-        q = conditions_q(population, with_status=False) & Q(
+        # Yearly conditions of a flow read the data year's report ("yr"), in the states of the figure.
+        q = conditions_q(population, with_status=False, provisional=p) & Q(
             founding_date__gte=datetime.date(year, 1, 1), founding_date__lte=day
         )
         return {f"{key}value": Count("pk", filter=q)}
     base = conditions_q(population, year=year, provisional=p)
     if kind in (IndicatorKind.SUM, IndicatorKind.PER_CAPITA):
-        has = Q(yr__id__isnull=False)
+        has = _read_q(p)
         return {
             f"{key}value": Sum(_figure_expression(spec["field"]), filter=base & has),
             f"{key}population": Count("pk", filter=base),
@@ -420,7 +425,7 @@ def _value_aggregates(
     within, of = spec.get("within", {}), spec["of"]
     has = Q()
     if any(map(_uses_yearly, (population, within, of))):
-        has &= Q(yr__id__isnull=False)
+        has &= _read_q(p)
     if any("rating" in part for part in (population, within, of)):
         has &= Q(rt__band__in=RATING_BANDS)
     missing = base & ~has if has else Q(pk__in=[])
@@ -603,9 +608,7 @@ def compute(
         return {}
     year = data_year_for(day) if data_year is None else data_year
     yearly, rating = _needs(numeric)
-    qs = annotated_queryset(
-        plan, day, year, yearly=yearly, rating=rating, extra=extra, provisional=provisional, scope=scope
-    )
+    qs = annotated_queryset(plan, day, year, yearly=yearly, rating=rating, extra=extra, scope=scope)
     aggregates: dict[str, Any] = {}
     for target in numeric:
         flow_year = day.year if target.kind == IndicatorKind.FLOW else year
@@ -817,9 +820,7 @@ def series_together(
                         flow_year = day.year if target.kind == IndicatorKind.FLOW else data_year
                         aggregates.update(_aggregates(target, day, flow_year, provisional, key))
             yearly, rating = _needs([t for plan in plans_of_year for t in numeric[plan.pk]])
-            qs = annotated_queryset(
-                None, day, data_year, yearly=yearly, rating=rating, provisional=provisional, scope=scope
-            )
+            qs = annotated_queryset(None, day, data_year, yearly=yearly, rating=rating, scope=scope)
             cells = list(qs.annotate(**memberships).values(*memberships).annotate(**aggregates))
             empty = {
                 name: 0 if isinstance(aggregate, Count) else None for name, aggregate in aggregates.items()

@@ -332,12 +332,11 @@ def plan_territory_q(plan: Plan) -> Q:
     if sum(unit.level == Level.PROVINCE for unit in areas) > INDEXED_TERRITORY_MAX_PROVINCES:
         return plan_scope_q(plan)
     communes = AdminUnit.objects.filter(communes_within_q(areas, "")).order_by().values("pk")
+    # The plan's map ("own") and the other one, and the end of a succession on each.
+    own, other, here, there = ("commune_current", "commune_legacy", "new_commune", "old_commune")
     if plan.scope_map == AdminMap.LEGACY:
-        own, other = "commune_legacy", "commune_current"
-        linked = CommuneSuccession.objects.filter(communes_within_q(areas, "old_commune")).values("new_commune")
-    else:
-        own, other = "commune_current", "commune_legacy"
-        linked = CommuneSuccession.objects.filter(communes_within_q(areas, "new_commune")).values("old_commune")
+        own, other, here, there = ("commune_legacy", "commune_current", "old_commune", "new_commune")
+    linked = CommuneSuccession.objects.filter(communes_within_q(areas, here)).values(there)
     # (own in the communes, or no own commune) and (an own commune, or the other one linked to them): the
     # first through the index (a BitmapOr), the second a test of the rows found.
     return (Q(_AmongIds(F(own), communes)) | Q(**{f"{own}__isnull": True})) & (

@@ -29,13 +29,20 @@ TARGETS = {
     "no_invoice": {"kind": "count", "population": {"kinds": ["htx"], "e_invoice": False}},
     "invoice_rich": {
         "kind": "count",
-        "population": {"kinds": ["htx"], "e_invoice": True, "figures": {"revenue": {"at_least": 5_000_000_000}}},
+        "population": {
+            "kinds": ["htx"],
+            "e_invoice": True,
+            "figures": {"revenue": {"at_least": 5_000_000_000}},
+        },
     },
     "not_digital": {"kind": "count", "population": {"kinds": ["htx"], "digital_any": False}},
     "ocop": {"kind": "count", "population": {"kinds": ["htx", "tht"], "ocop": True}},
     "steady": {
         "kind": "count",
-        "population": {"kinds": ["htx"], "figures": {"revenue": {"at_least": 2_000_000_000, "average_years": 2}}},
+        "population": {
+            "kinds": ["htx"],
+            "figures": {"revenue": {"at_least": 2_000_000_000, "average_years": 2}},
+        },
     },
     "chain_tech": {
         "kind": "share",
@@ -244,7 +251,9 @@ def test_one_join_reads_each_figure_in_its_states(registry, provisional):
             got = {**got, "numerator": int(measure.numerator), "denominator": int(measure.denominator)}
         assert got == wanted, code
         if target.kind != "flow":
-            assert (measure.accepted, measure.pending, measure.unsubmitted) == data_counts(registry, code), code
+            assert (measure.accepted, measure.pending, measure.unsubmitted) == data_counts(registry, code), (
+                code
+            )
 
 
 def test_official_and_provisional_figures_differ_on_this_registry(registry):
@@ -265,7 +274,8 @@ def test_official_and_provisional_figures_differ_on_this_registry(registry):
 def test_the_annual_reports_provenance_counts_reports_in_any_state(registry):
     plan = _plan()
     states = [
-        getattr(YearlyReport.objects.filter(organisation=o, year=YEAR).first(), "state", None) for o in registry
+        getattr(YearlyReport.objects.filter(organisation=o, year=YEAR).first(), "state", None)
+        for o in registry
     ]
     counts = provenance(plan, DAY)
     assert counts.accepted == states.count("accepted")

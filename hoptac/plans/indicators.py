@@ -287,11 +287,12 @@ def communes_within_q(units: Iterable[AdminUnit], field: str) -> Q:
     return q
 
 
-def plan_scope_q(plan: Plan) -> Q:
+def plan_scope_q(plan: Plan, areas: list[AdminUnit] | None = None) -> Q:
     """Organisations located in the plan's territory, on the map the plan names. An organisation known only
     on the other map counts when its commune succeeds (or precedes) a commune of the territory. The
-    territory is said by its units (`communes_within_q`), never listed commune by commune."""
-    areas = list(plan.scope_areas.all())
+    territory is said by its units (`communes_within_q`; `areas`: the plan's units when the caller holds
+    them), never listed commune by commune."""
+    areas = list(plan.scope_areas.all()) if areas is None else areas
     if plan.scope_map == AdminMap.LEGACY:
         successors = CommuneSuccession.objects.filter(communes_within_q(areas, "old_commune"))
         return communes_within_q(areas, "commune_legacy") | Q(
@@ -330,7 +331,7 @@ def plan_territory_q(plan: Plan) -> Q:
     INDEXED_TERRITORY_MAX_PROVINCES provinces is `plan_scope_q` itself."""
     areas = list(plan.scope_areas.all())
     if sum(unit.level == Level.PROVINCE for unit in areas) > INDEXED_TERRITORY_MAX_PROVINCES:
-        return plan_scope_q(plan)
+        return plan_scope_q(plan, areas)
     communes = AdminUnit.objects.filter(communes_within_q(areas, "")).order_by().values("pk")
     # The plan's map ("own") and the other one, and the end of a succession on each.
     own, other, here, there = ("commune_current", "commune_legacy", "new_commune", "old_commune")

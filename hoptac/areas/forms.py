@@ -40,34 +40,49 @@ NARROW_ABOVE_PROVINCES = 1
 NARROWED_HELP = _("Choose a province and apply the filters to choose among its districts and communes.")
 
 
-def area_field_setup(area: forms.ModelChoiceField, *, chosen: object = None) -> None:
-    """The "area (either map)" filter: provinces, then the old districts, then the communes grouped under
-    their district (old map) or province (new map) — for a user reaching several provinces, the districts
-    and communes of the province of `chosen` (the submitted value) only. The choices are cached by data
-    version, by the (scoped) query that lists them and by the chosen unit's province; the <select> is written
-    in one pass (core.forms.QuickSelect). Validation still goes through the queryset: any unit in reach is accepted."""
+def area_field_setup(
+    area: forms.ModelChoiceField,
+    *,
+    chosen: object = None,
+    empty_label: object = ALL,
+    cached: bool = True,
+) -> None:
+    """The one "area" picker of every filter (the registry's lists, the rating calendar, the tasks calendar):
+    provinces, then the old districts, then the communes grouped under their district (old map) or province
+    (new map) — for a user offered units of several provinces, the districts and communes of the province of
+    `chosen` (the submitted value) only (decision 0045; the calendars since 0052). `empty_label` is the first
+    option ("all"). The choices are cached by data version, by the (scoped) query that lists them and by the
+    chosen unit's province — unless `cached` is False, for a queryset that reads data the data version does
+    not watch (the tasks' agencies); the <select> is written in one pass (core.forms.QuickSelect). Validation
+    still goes through the queryset: any unit in reach is accepted, listed or not."""
     area.error_messages["invalid_choice"] = INVALID_CHOICE
-    assert area.queryset is not None  # a filter's area field always has its queryset
+    assert area.queryset is not None  # an area field always has its queryset
     units = area.queryset.order_by("map", "parent__name_sort", "level", "name_sort")
-    try:
-        query = str(units.query)
-    except EmptyResultSet:
-        query = ""
     chosen_pk = int(chosen) if isinstance(chosen, int | str) and str(chosen).isdigit() else None
-    choices, narrowed = dataversion.cached("area_choices", (query, None), lambda: _area_choices(units, None))
-    if narrowed and chosen_pk is not None:  # only then does the chosen unit change the list
+    if cached:
+        try:
+            query = str(units.query)
+        except EmptyResultSet:
+            query = ""
         choices, narrowed = dataversion.cached(
-            "area_choices", (query, chosen_pk), lambda: _area_choices(units, chosen_pk)
+            "area_choices", (query, None), lambda: _area_choices(units, None)
         )
+        if narrowed and chosen_pk is not None:  # only then does the chosen unit change the list
+            choices, narrowed = dataversion.cached(
+                "area_choices", (query, chosen_pk), lambda: _area_choices(units, chosen_pk)
+            )
+    else:
+        choices, narrowed = _area_choices(units, chosen_pk)
     widget = QuickSelect(attrs=area.widget.attrs)
-    widget.choices = choices
+    widget.choices = [("", str(empty_label)), *choices]
     area.widget = widget
     if narrowed:
         area.help_text = NARROWED_HELP
 
 
 def _area_choices(units, chosen: int | None) -> tuple[list, bool]:
-    """(the grouped choices, whether they were narrowed to the chosen unit's province)."""
+    """(the grouped choices without the empty one, whether they were narrowed to the chosen unit's
+    province)."""
     provinces = list(units.filter(level=Level.PROVINCE).values_list("pk", "name", "map"))
     narrowed = (
         sum(1 for _pk, _name, on_map in provinces if on_map == AdminMap.CURRENT) > NARROW_ABOVE_PROVINCES
@@ -88,8 +103,7 @@ def _area_choices(units, chosen: int | None) -> tuple[list, bool]:
             label = f"{parent_name} — {map_period(parent_map)}" if parent_id else str(_("Provinces"))
             groups[label].append((pk, name))
     choices = (
-        [("", str(ALL))]
-        + [
+        [
             (
                 str(_("Provinces")),
                 [(pk, f"{name} — {map_period(on_map)}") for pk, name, on_map in provinces],

@@ -5,16 +5,14 @@ import datetime
 from typing import cast
 
 from django import forms
-from django.core.exceptions import EmptyResultSet
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hoptac.areas.forms import grouped_unit_choices
-from hoptac.areas.models import AdminUnit, Level
-from hoptac.core import dataversion
+from hoptac.areas.forms import area_field_setup
+from hoptac.areas.models import AdminUnit
 from hoptac.core.formatting import format_compact
-from hoptac.core.forms import QuickSelect, ScopedModelChoiceField, date_field_setup
+from hoptac.core.forms import ScopedModelChoiceField, date_field_setup
 from hoptac.core.scoping import public
 from hoptac.core.uploads import DATA_FILE_TYPES, MB, check_upload
 from hoptac.registry.filters import area_filter_offer
@@ -226,37 +224,22 @@ class CalendarFilterForm(forms.Form):
     area = ScopedModelChoiceField(
         label=_("Area"),
         required=False,
-        queryset=AdminUnit.objects.filter(level__in=[Level.DISTRICT, Level.COMMUNE])
-        .select_related("parent")
-        .order_by("map", "level", "parent__name_sort", "name_sort"),
+        queryset=AdminUnit.objects.select_related("parent"),
         offer=area_filter_offer,
-        widget=QuickSelect,
     )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         field = cast(ScopedModelChoiceField, self.fields["area"])
         field.limit_to(user)
-        # A whole-country reader is offered every district and commune of both maps (~14,000): light rows,
-        # the choices cached by data version and by the (scoped) query that lists them, and a select written
-        # in Python (hoptac.core.forms.QuickSelect), not model instances and a template per option.
-        units = field.queryset
-        try:
-            query = str(units.query)
-        except EmptyResultSet:
-            query = ""
-        field.widget.choices = dataversion.cached("calendar_areas", (query,), lambda: _area_choices(units))
-
-
-def _area_choices(units) -> list:
-    rows = units.rows()
-    districts = [(u.pk, u.name) for u in rows if u.level == Level.DISTRICT]
-    communes = grouped_unit_choices([u for u in rows if u.level == Level.COMMUNE])
-    return [
-        ("", str(_("All areas in my scope"))),
-        (str(_("Districts (before 1/7/2025)")), districts),
-        *communes,
-    ]
+        # The registry's area filter (hoptac.areas.forms.area_field_setup, decisions 0045 and 0052): provinces,
+        # districts and communes in reach; for a reader of several provinces the provinces, then the chosen
+        # province's districts and communes only (the whole country's 14,000 units were a 780 KB select).
+        area_field_setup(
+            field,
+            chosen=self.data.get("area") if self.is_bound else None,
+            empty_label=_("All areas in my scope"),
+        )
 
 
 class ResultsFilterForm(forms.Form):

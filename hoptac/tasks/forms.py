@@ -7,12 +7,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hoptac.areas.forms import AREAS
-from hoptac.areas.models import Level, map_period
+from hoptac.areas.forms import AREAS, area_field_setup
 from hoptac.core.forms import (
     DATE_INPUT_FORMATS,
     INVALID_CHOICE,
-    QuickSelect,
     ScopedModelChoiceField,
     ScopedModelMultipleChoiceField,
     date_field_setup,
@@ -25,10 +23,6 @@ from .recurrence import Schedule
 
 FIGURE_ROWS = 6
 EARLIEST = datetime.date(2000, 1, 1)
-
-
-def _area_label(unit) -> str:
-    return f"{unit.name} ({map_period(unit.map)})"  # a model instance or an areas.models.UnitRow
 
 
 class AgencyChoiceField(ScopedModelChoiceField):
@@ -45,14 +39,6 @@ class AgencyMultipleChoiceField(ScopedModelMultipleChoiceField):
 
     def label_from_instance(self, obj: Agency) -> str:
         return obj.name
-
-
-class AreaChoiceField(ScopedModelChoiceField):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, offer=AREAS, **kwargs)
-
-    def label_from_instance(self, obj) -> str:
-        return _area_label(obj)
 
 
 def default_range(today: datetime.date) -> tuple[datetime.date, datetime.date]:
@@ -79,8 +65,8 @@ class CalendarFilterForm(forms.Form):
         label=_("Kind"), choices=ItemKind.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
     agency = AgencyChoiceField(label=_("Agency"), queryset=Agency.objects.none(), required=False)
-    area = AreaChoiceField(
-        label=_("Area"), queryset=selectors.area_choices().none(), required=False, widget=QuickSelect
+    area = ScopedModelChoiceField(
+        label=_("Area"), queryset=selectors.area_choices().none(), required=False, offer=AREAS
     )
     overdue = forms.BooleanField(label=_("Only overdue"), required=False)
 
@@ -95,17 +81,19 @@ class CalendarFilterForm(forms.Form):
         agency = cast(AgencyChoiceField, self.fields["agency"])
         agency.queryset = selectors.agency_list()
         agency.empty_label = _("All agencies")
-        area = cast(AreaChoiceField, self.fields["area"])
-        area.queryset = selectors.area_choices().filter(
-            level__in=[Level.PROVINCE, Level.DISTRICT, Level.COMMUNE]
+        area = cast(ScopedModelChoiceField, self.fields["area"])
+        area.queryset = selectors.area_choices()
+        # The registry's area picker (hoptac.areas.forms.area_field_setup, decision 0052): provinces, districts
+        # and the communes agencies govern, grouped; over several provinces (the national registry: ~800 units)
+        # the provinces, then the chosen province's units. Not cached: the agencies' communes are not data the
+        # data version watches (and the list costs two small queries).
+        area_field_setup(
+            area,
+            chosen=self.data.get("area") if self.is_bound else None,
+            empty_label=_("All areas"),
+            cached=False,
         )
-        area.empty_label = _("All areas")
-        # Every province and district of both maps (~800): light rows and a select written in Python
-        # (hoptac.core.forms.QuickSelect), not model instances and a template per option.
-        area.widget.choices = [("", area.empty_label)] + [
-            (unit.pk, _area_label(unit)) for unit in area.queryset.rows()
-        ]
-        for name in ("agency", "area", "view"):
+        for name in ("agency", "view"):
             self.fields[name].error_messages["invalid_choice"] = INVALID_CHOICE
 
     def filter(self, *, all_past: bool = False) -> selectors.CalendarFilter:

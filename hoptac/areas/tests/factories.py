@@ -54,3 +54,26 @@ def ha_nam_commune() -> AdminUnit:
     return AdminUnit.objects.filter(map=AdminMap.LEGACY, level=Level.COMMUNE, province__code="35").order_by(
         "code"
     )[0]
+
+
+def another_province() -> tuple[AdminUnit, AdminUnit]:
+    """A second province of today's map, with one commune: the installation now serves two provinces."""
+    province = AdminUnit.objects.create(
+        map=AdminMap.CURRENT,
+        level=Level.PROVINCE,
+        code="98",
+        unit_type="Tỉnh",
+        name="Tỉnh Thử",
+        short_name="Thử",
+    )
+    commune = AdminUnit.objects.create(
+        map=AdminMap.CURRENT,
+        level=Level.COMMUNE,
+        code="99998",
+        unit_type="Xã",
+        name="Xã Thử Nghiệm",
+        short_name="Thử Nghiệm",
+        parent=province,
+        province=province,
+    )
+    return province, commune

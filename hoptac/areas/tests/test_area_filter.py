@@ -8,7 +8,7 @@ from django import forms
 
 from hoptac.areas.forms import NARROWED_HELP, area_field_setup
 from hoptac.areas.models import AdminMap, AdminUnit, Level
-from hoptac.areas.tests.factories import current_commune, district, legacy_commune
+from hoptac.areas.tests.factories import another_province, current_commune, district, legacy_commune
 
 pytestmark = pytest.mark.django_db
 
@@ -30,29 +30,6 @@ def offered(form: AreaForm) -> dict[str, list[str]]:
         else:
             groups.setdefault("", []).append(str(options))
     return groups
-
-
-def another_province() -> tuple[AdminUnit, AdminUnit]:
-    """A second province of today's map, with one commune: the installation now serves two provinces."""
-    province = AdminUnit.objects.create(
-        map=AdminMap.CURRENT,
-        level=Level.PROVINCE,
-        code="98",
-        unit_type="Tỉnh",
-        name="Tỉnh Thử",
-        short_name="Thử",
-    )
-    commune = AdminUnit.objects.create(
-        map=AdminMap.CURRENT,
-        level=Level.COMMUNE,
-        code="99998",
-        unit_type="Xã",
-        name="Xã Thử Nghiệm",
-        short_name="Thử Nghiệm",
-        parent=province,
-        province=province,
-    )
-    return province, commune
 
 
 def test_one_province_of_today_every_unit_is_offered():

@@ -83,15 +83,3 @@ def read_line(process: subprocess.Popen, expected: str) -> None:
         pytest.fail(f"the worker process ended without saying {expected!r}: {process.stderr.read()}")  # type: ignore[union-attr]
     finally:
         watchdog.cancel()
-
-
-@pytest.fixture
-def map_loaded(django_db_blocker):
-    """A transactional test flushes the database when it ends, the administrative map included (conftest loads
-    it once per session): have the map at its start, and load it again for the tests that follow."""
-    from hoptac.areas.tests.factories import ensure_map
-
-    ensure_map()
-    yield
-    with django_db_blocker.unblock():
-        ensure_map()

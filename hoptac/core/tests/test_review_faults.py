@@ -24,7 +24,6 @@ from hoptac.scoring.tests import conftest as scoring_fixtures
 from hoptac.scoring.tests.test_workflow import start, submit_full
 from hoptac.tasks.tests import conftest as tasks_fixtures
 
-from . import processes
 from .processes import SharedDatabase, read_line
 
 # The worlds the scoring and tasks tests build (their conftest fixtures, used here as they are).
@@ -32,7 +31,6 @@ schemes = scoring_fixtures.schemes
 people = scoring_fixtures.people
 world = tasks_fixtures.world
 assigned = tasks_fixtures.assigned
-map_loaded = processes.map_loaded  # the administrative map, for a transactional test
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -46,7 +44,7 @@ class ReviewDatabase(SharedDatabase):
 
 
 @pytest.fixture
-def shared(map_loaded, tmp_path):
+def shared(tmp_path):
     return ReviewDatabase(tmp_path)
 
 

@@ -61,9 +61,6 @@ def setup(settings, tmp_path, monkeypatch):
     translation.deactivate()
 
 
-map_loaded = processes.map_loaded
-
-
 @pytest.fixture
 def officer(db):
     return UserFactory(role=Role.PROVINCE)
@@ -113,7 +110,7 @@ class SharedDatabase(processes.SharedDatabase):
 
 
 @pytest.fixture
-def shared(map_loaded, tmp_path):
+def shared(tmp_path):
     return SharedDatabase(tmp_path)
 
 

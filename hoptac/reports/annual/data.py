@@ -863,13 +863,13 @@ def provenance(plan: Plan, as_of: datetime.date) -> Provenance:
 
     year = data_year_for(as_of)
     population = {"kinds": KINDS}
-    # "ya": the year's data in any state (the engine's "yr" holds only the data a figure reads).
-    accepted = Q(ya__state=YearlyReportState.ACCEPTED)
+    # "yr": the engine's join of the year's data, in any state (a figure reads it only in its states).
+    accepted = Q(yr__state=YearlyReportState.ACCEPTED)
     qs = annotated_queryset(plan, as_of, year, yearly=True, rating=False).filter(conditions_q(population))
     counts = qs.aggregate(
         total=Count("pk"),
         accepted=Count("pk", filter=accepted),
-        with_data=Count("pk", filter=Q(ya__id__isnull=False)),
+        with_data=Count("pk", filter=Q(yr__id__isnull=False)),
     )
     return Provenance(
         accepted=counts["accepted"],

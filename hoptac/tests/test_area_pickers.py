@@ -16,6 +16,7 @@ from hoptac.accounts.tests.factories import UserFactory
 from hoptac.areas.forms import NARROWED_HELP
 from hoptac.areas.models import AdminMap, AdminUnit, Level
 from hoptac.areas.tests.factories import another_province, hai_minh_and_giao_xuan, legacy_commune
+from hoptac.areas.tests.test_area_filter import offered
 from hoptac.registry.forms import OrganisationListFilter
 from hoptac.registry.models import Organisation
 from hoptac.scoring import selectors as scoring_selectors
@@ -44,17 +45,6 @@ def tasks_form(user, data):
 
 PICKERS = {"registry": registry_form, "rating calendar": rating_form, "tasks calendar": tasks_form}
 SCOPED = {"registry": registry_form, "rating calendar": rating_form}  # units offered by the user's reach
-
-
-def offered(form) -> dict[str, list[str]]:
-    """The labels the area select offers, by group ("" for the options outside a group)."""
-    groups: dict[str, list[str]] = {}
-    for group, options in form.fields["area"].widget.choices:
-        if isinstance(options, list):
-            groups[str(group)] = [str(label) for _value, label in options]
-        else:
-            groups.setdefault("", []).append(str(options))
-    return groups
 
 
 def offered_ids(form) -> set[int]:

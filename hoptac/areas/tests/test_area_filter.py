@@ -21,8 +21,8 @@ class AreaForm(forms.Form):
         area_field_setup(self.fields["area"], chosen=self.data.get("area") if self.is_bound else None)
 
 
-def offered(form: AreaForm) -> dict[str, list[str]]:
-    """The labels offered, by group ("" for the options outside a group)."""
+def offered(form) -> dict[str, list[str]]:
+    """The labels a form's area select offers, by group ("" for the options outside a group)."""
     groups: dict[str, list[str]] = {}
     for group, options in form.fields["area"].widget.choices:
         if isinstance(options, list):

@@ -115,14 +115,19 @@ def former_scope_q(plan: Plan) -> Q:
     return Q(commune_current__in=ids) | Q(commune_current__isnull=True, commune_legacy__in=predecessors)
 
 
-def test_the_territory_said_by_its_units_holds_the_same_organisations(plans):
-    # One organisation in every commune of the map (either map), and some known only on the other map.
+def one_organisation_per_commune():
+    """One organisation in every commune of either map, known only on that map (so some are reached only
+    through a succession): the organisations a territory's definitions must agree on."""
     for unit in AdminUnit.objects.filter(level=Level.COMMUNE).order_by("pk"):
         if unit.map == AdminMap.LEGACY:
             OrganisationFactory(commune_legacy=unit, commune_current=None)
         else:
             OrganisationFactory(commune_legacy=None, commune_current=unit)
-    organisations = Organisation.objects.unrestricted("the test compares whole territories")
+    return Organisation.objects.unrestricted("the test compares whole territories")
+
+
+def test_the_territory_said_by_its_units_holds_the_same_organisations(plans):
+    organisations = one_organisation_per_commune()
     sizes = []
     for plan in plans:
         now = set(organisations.filter(plan_scope_q(plan)).values_list("pk", flat=True))

@@ -6,25 +6,17 @@ on one map."""
 
 import pytest
 
-from hoptac.areas.models import AdminMap, AdminUnit, Level
+from hoptac.areas.models import Level
 from hoptac.plans.indicators import INDEXED_TERRITORY_MAX_PROVINCES, plan_scope_q, plan_territory_q
-from hoptac.registry.models import Organisation
-from hoptac.registry.tests.factories import OrganisationFactory
 
 from .test_engine import registry  # noqa: F401 (fixture)
-from .test_series_together import plans  # noqa: F401 (fixture)
+from .test_series_together import one_organisation_per_commune, plans  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_territory_by_index_holds_the_organisations_of_the_plans_scope(plans):
-    # One organisation in every commune of the map (either map), and some known only on the other map.
-    for unit in AdminUnit.objects.filter(level=Level.COMMUNE).order_by("pk"):
-        if unit.map == AdminMap.LEGACY:
-            OrganisationFactory(commune_legacy=unit, commune_current=None)
-        else:
-            OrganisationFactory(commune_legacy=None, commune_current=unit)
-    organisations = Organisation.objects.unrestricted("the test compares whole territories")
+    organisations = one_organisation_per_commune()
     sizes = []
     for plan in plans:
         by_index = set(organisations.filter(plan_territory_q(plan)).values_list("pk", flat=True))

@@ -116,6 +116,7 @@ def _scale(label: str, list_ms: float, detail_ms: float, *, engine: float = 0.05
         "targets": 3,
         "engine_s": engine,
         "engine_with_series_s": engine * 3,
+        "series_from_stored_points_s": engine / 10,
         "baseline_sql_s": engine,
         "ratio_engine_to_baseline": 1.0,
         "values_match_baseline": True,
@@ -227,7 +228,7 @@ def test_markdown_shows_every_page_and_size_and_the_flags():
     assert "| registry list | cold | 100 / 120 (4 q, 5.00, 10, 120) | 120 / 144" in text
     assert "6.25× **⚠**" in text  # organisation detail, national against x1
     assert "error: /tasks/: 500" in text
-    assert "| x1 | national: p | 10 | 3 | 0.50 | 0.15 | 0.05 | 1.00 | yes |" in text
+    assert "| x1 | national: p | 10 | 3 | 0.50 | 0.15 | 0.01 | 0.05 | 1.00 | yes |" in text
     assert "**FAIL**" in text and "not measured" in text
 
 

@@ -43,7 +43,6 @@ from hoptac.tests import worker_tasks
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.one_database("postgresql")]
 
 ROOT = Path(__file__).resolve().parents[2]
-map_loaded = processes.map_loaded
 START_SECONDS = 180  # a loaded machine (the suite's two passes side by side) starts Django slowly
 HOST = "127.0.0.1"
 ORIGIN = f"https://{HOST}"
@@ -202,7 +201,7 @@ def poll(read, done, seconds: float = START_SECONDS):
         time.sleep(0.2)
 
 
-def test_two_web_servers_and_two_workers_share_one_database(map_loaded, plan, registry, running, tmp_path):
+def test_two_web_servers_and_two_workers_share_one_database(plan, registry, running, tmp_path):
     officer = UserFactory(role=Role.PROVINCE, username="officer")
     fast_password(officer)
     locked = UserFactory(role=Role.PROVINCE, username="locked")

@@ -11,8 +11,8 @@ import pytest
 from django.db import connection, transaction
 from django.db.models import F
 
-from hoptac.core import dataversion
 from hoptac.areas.models import AdminUnit
+from hoptac.core import dataversion
 from hoptac.plans import indicators, points
 from hoptac.plans.indicators import series, series_together
 from hoptac.plans.models import PlanPoint, ReferenceValue, Target

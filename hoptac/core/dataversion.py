@@ -21,15 +21,17 @@ computed there once the replica has caught up with the primary (docs/decisions/0
 """
 
 import hashlib
+import json
 import logging
 import re
 from collections.abc import Callable
+from importlib.util import find_spec
 from typing import Any, TypeVar
 
 from django.apps import apps
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
-from django.db import DEFAULT_DB_ALIAS, OperationalError, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, OperationalError, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.signals import connection_created
 from django.db.models import Model, QuerySet
@@ -486,3 +488,80 @@ def year_clocks(connection: BaseDatabaseWrapper | None = None) -> dict[int, int]
         total += int(raised.get(year, 0))
         clocks[year] = total
     return clocks
+
+
+# ----------------------------------------------------------------------------------------------------
+# Durable figures (docs/decisions/0053-durable-yearly-counts.md): a figure that reads data of years up to Y
+# only, kept in `core_durablefigure` with the clock of Y read before computing it and the fingerprint of the
+# code that defines it, so an emptied cache or a write of a later year reads it instead of computing it. The
+# same rules as the plan points (hoptac/plans/points.py, decision 0050), which share `engine_fingerprint`.
+
+_fingerprints: dict[tuple[str, ...], str] = {}
+
+
+def engine_fingerprint(modules: tuple[str, ...]) -> str:
+    """A SHA-256 of the source of `modules` (found without importing them; computed once per process): a
+    deploy that changes any of them never reads figures the former code computed."""
+    if modules not in _fingerprints:
+        digest = hashlib.sha256()
+        for name in modules:
+            spec = find_spec(name)
+            assert spec is not None and spec.origin is not None, name
+            with open(spec.origin, "rb") as source:
+                digest.update(name.encode() + b"\0" + source.read() + b"\0")
+        _fingerprints[modules] = digest.hexdigest()
+    return _fingerprints[modules]
+
+
+def durable(name: str, parts: tuple, year: int, compute: Callable[[], T], modules: tuple[str, ...]) -> T:
+    """`cached(name, parts, compute)` whose computation is kept in `core_durablefigure`: a figure that reads
+    only data a write raising the clock of `year` may change (the caller proves it, decision 0053). On a cache
+    miss the stored figure is read (one query, plus the clocks') when its clock equals the current clock of
+    `year` and its engine the fingerprint of `modules` (the source files that define the figure, this one
+    included); otherwise it is computed and stored on the primary with the clock read BEFORE computing (a
+    write committed meanwhile leaves it stale, never wrong). Inside a transaction with uncommitted watched
+    writes, or for a year outside FIRST_YEAR..LAST_YEAR, it is computed and neither read nor stored. On the
+    read replica (`cached`'s replica path) the clock and the row are read in the replica's snapshot."""
+    modules = (*modules, __name__)
+    return cached(name, parts, lambda: _durable(name, parts, year, compute, modules))
+
+
+def _durable(name: str, parts: tuple, year: int, compute: Callable[[], T], modules: tuple[str, ...]) -> T:
+    from .models import DurableFigure
+
+    if not FIRST_YEAR <= year <= LAST_YEAR or has_uncommitted_writes(connections[DEFAULT_DB_ALIAS]):
+        return compute()
+    alias = replica.REPLICA if replica.active() else DEFAULT_DB_ALIAS
+    clock = year_clocks(connections[alias])[year]
+    digest = _digest(parts)
+    engine = engine_fingerprint(modules)
+    stored = (
+        DurableFigure.objects.using(alias)
+        .filter(name=name, digest=digest, clock=clock, engine=engine)
+        .values_list("value", flat=True)
+        .first()
+    )
+    if stored is not None:
+        return json.loads(stored)
+    value = compute()
+    if has_uncommitted_writes(connections[DEFAULT_DB_ALIAS]):  # the computation wrote: not stored
+        return value
+    row = DurableFigure(
+        name=name,
+        digest=digest,
+        year=year,
+        clock=clock,
+        engine=engine,
+        value=json.dumps(value, sort_keys=True),
+    )
+    try:
+        with transaction.atomic(using=DEFAULT_DB_ALIAS):
+            DurableFigure.objects.using(DEFAULT_DB_ALIAS).bulk_create(
+                [row],
+                update_conflicts=True,
+                unique_fields=["name", "digest"],
+                update_fields=["year", "clock", "engine", "value"],
+            )
+    except DatabaseError as error:
+        logger.warning("A durable figure could not be stored (%s): it is computed again next time", error)
+    return value

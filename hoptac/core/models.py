@@ -35,3 +35,27 @@ class YearVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.value}"
+
+
+class DurableFigure(models.Model):
+    """A figure computed from the data of years up to `year`, kept across emptied caches and writes of later
+    years (`hoptac.core.dataversion.durable`, docs/decisions/0053-durable-yearly-counts.md): read instead of
+    computing only while `clock` equals the current clock of its year and `engine` the fingerprint of the
+    code that defines it. Derived from the data, not data: writing it raises neither version."""
+
+    derived_figures = True  # not data: left out of backups (hoptac.core.backup)
+
+    name = models.CharField(_("name"), max_length=60)
+    digest = models.CharField(_("digest"), max_length=32)
+    year = models.PositiveSmallIntegerField(_("year"))
+    clock = models.BigIntegerField(_("clock"))
+    engine = models.CharField(_("engine"), max_length=64)
+    value = models.TextField(_("value"))  # json.dumps of the figure
+
+    class Meta:
+        verbose_name = _("durable figure")
+        verbose_name_plural = _("durable figures")
+        constraints = [models.UniqueConstraint(fields=["name", "digest"], name="one_durable_figure")]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.year}"

@@ -20,11 +20,9 @@ partial point (as_of before 31 December) replaces the other partial points of th
 """
 
 import datetime
-import hashlib
 import json
 import logging
 from collections.abc import Iterable
-from importlib.util import find_spec
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
@@ -51,25 +49,13 @@ ENGINE_MODULES = (
     "hoptac.core.dataversion",
 )
 
-_engine: str | None = None
-
 # (plan pk, year) → (as_of, {target pk: {"spec": ..., "measure": {...}}})
 Stored = dict[tuple[int, int], tuple[datetime.date, dict[str, Any]]]
 
 
 def engine() -> str:
     """The fingerprint of the engine's code (computed once per process)."""
-    global _engine
-    if _engine is None:
-        digest = hashlib.sha256()
-        for name in ENGINE_MODULES:
-            spec = find_spec(name)  # the source file, without importing a module of another app
-            assert spec is not None and spec.origin is not None
-            path = spec.origin
-            with open(path, "rb") as source:
-                digest.update(name.encode() + b"\0" + source.read() + b"\0")
-        _engine = digest.hexdigest()
-    return _engine
+    return dataversion.engine_fingerprint(ENGINE_MODULES)
 
 
 def trusted(year: int) -> bool:

@@ -390,13 +390,32 @@ def calendar_counts(queryset: QuerySet[CalendarOrganisation]) -> dict[str, int]:
 
 def calendar_state_counts(*, user: User, year: int, area: AdminUnit | None = None) -> dict[str, int]:
     """`calendar_counts` of the user's calendar for `year` (and `area`), cached by data version and keyed by
-    the organisations the user may see (hoptac.core.dataversion): the rating page, the /tasks/ deadlines
-    and every officer page's menu (the desk's review queues) read it."""
-    return dataversion.cached(
+    the organisations the user may see, and kept durably by the clock of `year` (hoptac.core.dataversion
+    .durable, docs/decisions/0053): the rating page, the /tasks/ deadlines and every officer page's menu
+    (the desk's review queues) read it. It reads the organisations in scope on the books on 31 December of
+    `year` (statuses in force that day; kind, sector, communes), the schemes and the assessments of `year`."""
+    return dataversion.durable(
         "calendar_counts",
         (year, organisation_reach(user, "view").key(), area.pk if area else None),
+        year,
         lambda: calendar_counts(calendar(user=user, year=year, area=area)),
+        CALENDAR_COUNTS_MODULES,
     )
+
+
+# The code that defines the calendar's counts (`dataversion.durable`): these selectors, the schemes and
+# assessments, the organisations' scope, "existing on" and area filters, the areas' commune sets.
+CALENDAR_COUNTS_MODULES = (
+    "hoptac.scoring.selectors",
+    "hoptac.scoring.models",
+    "hoptac.scoring.choices",
+    "hoptac.registry.models",
+    "hoptac.registry.choices",
+    "hoptac.areas.models",
+    "hoptac.areas.selectors",
+    "hoptac.accounts.roles",
+    "hoptac.core.scoping",
+)
 
 
 def filter_calendar_state(

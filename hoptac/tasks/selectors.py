@@ -363,14 +363,30 @@ def _yearly_counts(due: datetime.date) -> dict[str, Any]:
     }
 
 
+# The code that defines the yearly data counts (`dataversion.durable`, docs/decisions/0053): these selectors,
+# the organisations' scope, "existing on" and area filters, the statuses that exist, the areas' commune sets.
+YEARLY_COUNTS_MODULES = (
+    "hoptac.tasks.selectors",
+    "hoptac.registry.models",
+    "hoptac.registry.selectors",
+    "hoptac.registry.choices",
+    "hoptac.areas.models",
+    "hoptac.areas.selectors",
+    "hoptac.accounts.roles",
+    "hoptac.core.scoping",
+)
+
+
 def yearly_data_item(
     *, user: User, year: int, today: datetime.date, area: AdminUnit | None = None
 ) -> CalendarItem:
     due = yearly_data_due(year)
-    counts = dataversion.cached(
+    counts = dataversion.durable(
         "yearly_data_counts",
         (year, organisation_reach(user, "view").key(), area.pk if area else None),
+        due.year,
         lambda: _yearly_organisations(user=user, year=year, area=area).aggregate(**_yearly_counts(due)),
+        YEARLY_COUNTS_MODULES,
     )
     url = reverse("tasks:yearly_data") + f"?year={year}" + (f"&area={area.pk}" if area else "")
     return CalendarItem(

@@ -39,6 +39,23 @@ def test_each_role_lands_on_its_desk_and_reaches_its_work_in_one_click(live_serv
         screenshot(browser, f"desk-{role}-1440")
         browser.set_window_size(390, 1000)
         assert browser.execute_script("return document.documentElement.scrollWidth") <= 390
+        # A count of national size (five digits) beside a long label: the number keeps its width on a phone
+        # and the label wraps beside it, never over it.
+        overlapping = browser.execute_script(
+            """const out = [];
+            for (const link of document.querySelectorAll('.count-link')) {
+              const count = link.querySelector('.count');
+              const label = count.nextElementSibling;
+              if (!getComputedStyle(link).display.endsWith('flex')) { out.push('desk.css not applied'); }
+              count.textContent = '13.126';
+              label.textContent = 'tổ chức trong tỉnh chưa nộp số liệu năm 2025 (hạn 15/12/2025)';
+              if (count.scrollWidth > count.clientWidth) {  // its digits run out of its box, over the label
+                out.push(label.textContent);
+              }
+            }
+            return out;"""
+        )
+        assert overlapping == [], f"{role}: {overlapping}"
         screenshot(browser, f"desk-{role}-390")
         browser.set_window_size(1440, 1000)
         targets = [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, link)]

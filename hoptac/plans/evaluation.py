@@ -8,13 +8,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q
 from django.utils import timezone
 
+from hoptac.accounts import roles
 from hoptac.accounts.models import User
+from hoptac.areas.models import AdminUnit
 
 from .choices import Comparator, IndicatorKind, TargetStatus
-from .indicators import Measure, Point, compute, series, series_together
+from .indicators import Measure, Point, compute, compute_groups, series, series_together, within_area_q
 from .models import Plan, QualitativeAssessment, Target
 
 EPSILON = 1e-9
@@ -393,17 +394,23 @@ def breakdown(
     user: User | None,
     provisional: bool = False,
     results: list[TargetResult] | None = None,
-    narrow: Q | None = None,
+    within: AdminUnit | None = None,
 ) -> dict[object, dict[int, Measure]]:
     """Values per commune (either map), district, province or sector, counting only the organisations `user`
     may see (the plan-wide totals, computed by `evaluate`, stay whole; `user=None`: the whole territory, for
     the province's own yearly report). With `results`, each target is broken down at the date of its
-    headline figure (the same data year); else at `as_of`. `narrow` limits the organisations further (a
-    drill-down into one province: `indicators.within_area_q`)."""
+    headline figure (the same data year); else at `as_of`. `within` limits the organisations further to one
+    area of the plan's map (a drill-down into one province). Each date's groups are durable figures
+    (`indicators.compute_groups`), kept per reach: what the reader may see and the area."""
     from hoptac.registry.models import Organisation
 
     extra = Organisation.scope.condition(user, "view") if user is not None else None
-    if narrow is not None:
+    extra_key = (
+        None if user is None else roles.organisation_reach(user, "view").key(),
+        None if within is None else (within.pk, plan.scope_map),
+    )
+    if within is not None:
+        narrow = within_area_q(within, plan.scope_map)
         extra = narrow if extra is None else extra & narrow
     wanted = {t.pk for t in targets}
     days = (
@@ -413,7 +420,15 @@ def breakdown(
     )
     merged: dict[object, dict[int, Measure]] = {}
     for day, day_targets in days.items():
-        groups = compute(plan, day_targets, day, group_by=group_by, extra=extra, provisional=provisional)
+        groups = compute_groups(
+            plan,
+            day_targets,
+            day,
+            group_by=group_by,
+            extra=extra,
+            extra_key=extra_key,
+            provisional=provisional,
+        )
         for group, measures in groups.items():
             merged.setdefault(group, {}).update(measures)
     return merged

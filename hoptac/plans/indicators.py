@@ -41,6 +41,7 @@ from django.db.models.expressions import Combinable
 from django.db.models.lookups import GreaterThanOrEqual, In, LessThanOrEqual
 
 from hoptac.areas.models import AdminMap, AdminUnit, CommuneSuccession, Level
+from hoptac.core import dataversion
 from hoptac.registry.choices import EXISTING_STATUSES
 from hoptac.registry.models import (
     MEMBER_FIELDS,
@@ -821,6 +822,53 @@ def _stored_measures(
             return None
         out[target.pk] = Measure(**item["measure"])
     return out
+
+
+# The code a stored breakdown depends on: the engine's, and what turns a reader's reach into conditions.
+GROUPS_MODULES = (
+    *points.ENGINE_MODULES,
+    "hoptac.plans.evaluation",
+    "hoptac.accounts.roles",
+    "hoptac.core.scoping",
+)
+
+
+def compute_groups(
+    plan: Plan,
+    targets: list[Target],
+    day: datetime.date,
+    *,
+    group_by: str,
+    extra: Q | None,
+    extra_key: tuple,
+    provisional: bool = False,
+) -> dict[Any, dict[int, Measure]]:
+    """`compute(plan, targets, day, group_by=..., extra=...)`, kept as a durable figure of `day`'s year
+    (docs/decisions/0054-durable-breakdowns.md): a breakdown reads exactly what the plan's point of that date
+    reads (the same conditions, grouped), so the rules of the points hold — valid while the clock of
+    `day.year` and the engine are unchanged. `extra_key` names `extra` (the reader's reach, a drill-down's
+    area): the stored rows are shared by every reader with the same reach."""
+    numeric = [t for t in targets if t.kind != IndicatorKind.QUALITATIVE]
+    if not numeric:
+        return {}
+    parts = (
+        plan.pk,
+        sorted((t.pk, _spec_digest(t)) for t in numeric),
+        day.isoformat(),
+        group_by,
+        provisional,
+        extra_key,
+    )
+
+    def fresh() -> list[list[Any]]:
+        groups = compute(plan, numeric, day, group_by=group_by, extra=extra, provisional=provisional)
+        return [
+            [group, {str(pk): dataclasses.asdict(measure) for pk, measure in measures.items()}]
+            for group, measures in groups.items()
+        ]
+
+    kept = dataversion.durable("plan_groups", parts, day.year, fresh, GROUPS_MODULES)
+    return {group: {int(pk): Measure(**item) for pk, item in measures.items()} for group, measures in kept}
 
 
 # ----------------------------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from .evaluation import (
     goal_for,
     satisfied,
 )
-from .indicators import AREA_GROUPINGS, AREA_LEVELS, Measure, area_grouping, within_area_q
+from .indicators import AREA_GROUPINGS, AREA_LEVELS, Measure, area_grouping
 from .models import Plan, PlanSection, QualitativeAssessment, Target
 
 # The breakdowns a page or the API offers, and the engine grouping each one uses on each map.
@@ -423,7 +423,7 @@ def plan_areas(
             user=user,
             provisional=provisional,
             results=results,
-            narrow=None if parent is None else within_area_q(parent, plan.scope_map),
+            within=parent,
         )
         return _breakdown_rows(group_by, groups, coordinates=True)
 

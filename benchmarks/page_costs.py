@@ -3,8 +3,9 @@ database time) and its time (median of BENCH_REPEAT requests), through Django's 
 settings (DEBUG off), on the database DATABASE_URL names (the load test's registry, demo × 10:
 scripts/bench_load.sh prepares it in `hoptac_load`).
 
-Cached pages are measured twice: "cold" (the cache emptied before each request: what the first request after
-a change of the data costs) and "warm" (what every other request costs). Run the same script on an older
+Cached pages are measured twice: "cold" (the cache emptied before each request: a restart, a deploy, another
+process; the durable figures of decisions 0050–0054 stay stored, so the first request after a write costs more:
+scale.py's BENCH_AFTER_WRITE=1 measures it) and "warm" (what every other request costs). Run the same script on an older
 checkout for a "before" figure (benchmarks/README.md).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/hoptac_load .venv/bin/python benchmarks/page_costs.py \

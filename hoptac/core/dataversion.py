@@ -34,7 +34,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, OperationalError, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.signals import connection_created
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.db.models.signals import post_migrate, pre_migrate
 from django.utils import translation
 
@@ -556,6 +556,13 @@ def _durable(name: str, parts: tuple, year: int, compute: Callable[[], T], modul
     )
     try:
         with transaction.atomic(using=DEFAULT_DB_ALIAS):
+            # The rows of this name and year stored at an earlier clock, or by another engine, can never be
+            # read again (a year's clock only rises; a deploy changes the fingerprint): removed, so the table
+            # holds about one row per figure and reader, not one per write (a figure of today's date, such as
+            # a breakdown, would otherwise leave a row per day and per write).
+            DurableFigure.objects.using(DEFAULT_DB_ALIAS).filter(name=name, year=year).filter(
+                Q(clock__lt=clock) | ~Q(engine=engine)
+            ).delete()
             DurableFigure.objects.using(DEFAULT_DB_ALIAS).bulk_create(
                 [row],
                 update_conflicts=True,

@@ -56,6 +56,8 @@ class DurableFigure(models.Model):
         verbose_name = _("durable figure")
         verbose_name_plural = _("durable figures")
         constraints = [models.UniqueConstraint(fields=["name", "digest"], name="one_durable_figure")]
+        # Storing a figure removes the rows of its name and year that can never be read again (dataversion).
+        indexes = [models.Index(fields=["name", "year", "clock"], name="durable_figure_stale")]
 
     def __str__(self) -> str:
         return f"{self.name} {self.year}"

@@ -247,13 +247,15 @@ class MissingYearly:
 
 
 def yearly_data_missing(*, user: User, today: datetime.date) -> MissingYearly:
-    """Organisations in scope that have not submitted the latest yearly data already due."""
+    """Organisations in scope that have not submitted the latest yearly data already due: the yearly data
+    counts of the task calendar (`yearly_data_item`: cached, and durable by the clock of the due year), whose
+    "missing" are the organisations `task_selectors.yearly_data_missing` lists."""
     year = yearly_data_year(today)
-    count = task_selectors.yearly_data_missing(user=user, year=year).count()
+    item = task_selectors.yearly_data_item(user=user, year=year, today=today)
     return MissingYearly(
         year=year,
         due=task_selectors.yearly_data_due(year),
-        count=count,
+        count=item.counts["missing"],
         url=reverse("tasks:yearly_data") + "?" + urlencode({"year": year}),
     )
 

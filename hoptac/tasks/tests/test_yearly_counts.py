@@ -91,6 +91,7 @@ def test_set_based_counts_equal_the_former_correlated_ones(yearly_world, year, w
         .exists()
     }
     assert missing == expected_missing
+    assert item.counts["missing"] == len(missing)  # the desk's count of them (desk.selectors.yearly_data_missing)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -389,27 +389,43 @@ def _cells_in(reach: Reach) -> Q | None:
     return condition
 
 
+# A reach holding fewer than 1/NARROW of a group's items reads the oldest date by an aggregate over its own
+# items (the organisations of its communes first, by their index); a wider one walks the group's items in date
+# order (the partial indexes of the waiting items) and stops at the first in scope: about NARROW rows at most
+# when the reach's items are spread over the dates.
+NARROW = 20
+
+
 def _tally_counts(
     kind: str, reach: Reach, states: list[str], by_year: bool
-) -> dict[tuple[int | None, str], int] | None:
+) -> dict[tuple[int | None, str], tuple[int, int]] | None:
+    """{(year or None, state): (items in `reach`, items in every cell)}, from the tally in one query; None when
+    the tally cannot answer."""
     if not set(states) <= set(TALLIED[kind].states):
         return None
     cells = _cells_in(reach)
     if cells is None:
         return None
+    if not reach.everything and not any(reach.ids.values()):
+        return {}  # reaches nothing
     groups = ["year", "state"] if by_year else ["state"]
     rows = (
         ReviewTally.objects.filter(kind=kind, state__in=states)
-        .filter(cells)
         .order_by()
         .values(*groups)
-        .annotate(total=Sum("n"))
+        .annotate(total=Sum("n"), mine=Sum("n", filter=cells) if cells else Sum("n"))
     )
-    return {(row["year"] if by_year else None, row["state"]): int(row["total"]) for row in rows}
+    return {
+        (row["year"] if by_year else None, row["state"]): (int(row["mine"] or 0), int(row["total"] or 0))
+        for row in rows
+    }
 
 
-def _oldest(items: QuerySet[Any], stamp: str) -> Any:
-    """The earliest `stamp` of `items` (Min's answer: NULLs left out), by one ordered query with LIMIT 1."""
+def _oldest(items: QuerySet[Any], stamp: str, narrow: bool) -> Any:
+    """The earliest `stamp` of `items` (NULLs left out, as Min does): an aggregate for a narrow reach, else one
+    query in date order with LIMIT 1."""
+    if narrow:
+        return items.order_by().aggregate(oldest=Min(stamp))["oldest"]
     return items.filter(**{f"{stamp}__isnull": False}).order_by(stamp).values_list(stamp, flat=True).first()
 
 
@@ -419,19 +435,21 @@ def waiting(
     """The items of `kind` waiting in `reach`, per (year, state) — (None, state) unless `by_year` — for the
     states of `stamps` ({state: the stamp dating its items, e.g. "submitted_at"}); only the groups holding any.
     `items` are the same items read directly, in the user's scope (the selectors' query): the count is the sum
-    of the tally's cells in `reach`, the oldest date one ordered query over `items` per group holding any; when
-    the cells cannot answer (a reach naming organisations, a state not tallied), both come from `items` in one
+    of the tally's cells in `reach`, the oldest date one query over `items` per group holding any; when the
+    cells cannot answer (a reach naming organisations, a state not tallied), both come from `items` in one
     aggregate (the direct query)."""
-    states = list(stamps)
-    counts = _tally_counts(kind, reach, states, by_year)
+    counts = _tally_counts(kind, reach, list(stamps), by_year)
     if counts is None:
         return direct(items=items, stamps=stamps, by_year=by_year)
     found = {}
-    for (year, state), count in sorted(counts.items(), key=lambda item: (item[0][0] or 0, item[0][1])):
+    for (year, state), (count, total) in sorted(
+        counts.items(), key=lambda item: (item[0][0] or 0, item[0][1])
+    ):
         if count <= 0:
             continue
         group = items.filter(state=state, **({"year": year} if by_year else {}))
-        found[(year, state)] = Waiting(count=count, oldest=_oldest(group, stamps[state]))
+        oldest = _oldest(group, stamps[state], narrow=count * NARROW < total)
+        found[(year, state)] = Waiting(count=count, oldest=oldest)
     return found
 
 

@@ -96,7 +96,7 @@ def save(obj) -> None:
         obj.save()
 
 
-def check(world, step: str) -> None:
+def check(world, step: str, monkeypatch) -> None:
     """After a write: the stored tally equals a fresh count, and for every viewer the queues read from the
     tally equal the direct query (the yearly queue through the menu's selector, as pages read it)."""
     assert cells() == counted(), step
@@ -120,20 +120,23 @@ def check(world, step: str) -> None:
             (row["year"], row["state"]): (row["n"], row[f"oldest_{RATING_STAMPS[row['state']]}"])
             for row in rows
         }
-        with CaptureQueriesContext(connection) as captured:
-            found = tallies.waiting(
-                kind=TallyKind.RATING, reach=reach, items=ratings, stamps=RATING_STAMPS, by_year=True
-            )
-        assert {key: (w.count, w.oldest) for key, w in found.items()} == expected, (step, name)
-        # Read from the tally, not by the direct aggregate (no COUNT over the assessments).
-        sql = [query["sql"] for query in captured.captured_queries]
-        assert any("desk_reviewtally" in q for q in sql) and not any(
-            'COUNT("scoring_assessment' in q for q in sql
-        )
+        # The oldest date read both ways: by an aggregate (a narrow reach) and in date order (a wide one).
+        for narrow in (0, 10**9):
+            monkeypatch.setattr(tallies, "NARROW", narrow)
+            with CaptureQueriesContext(connection) as captured:
+                found = tallies.waiting(
+                    kind=TallyKind.RATING, reach=reach, items=ratings, stamps=RATING_STAMPS, by_year=True
+                )
+            assert {key: (w.count, w.oldest) for key, w in found.items()} == expected, (step, name, narrow)
+            # Read from the tally, not by the direct aggregate (no COUNT over the assessments).
+            sql = [query["sql"] for query in captured.captured_queries]
+            assert any("desk_reviewtally" in q for q in sql)
+            assert not any('COUNT("scoring_assessment' in q for q in sql)
+        monkeypatch.undo()
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_tally_follows_every_kind_of_write():
+def test_the_tally_follows_every_kind_of_write(monkeypatch):
     scheme = next(
         s for s in load_shipped().values() if s.applies_to(kind="htx", sector="agriculture", year=2024)
     )
@@ -165,20 +168,20 @@ def test_the_tally_follows_every_kind_of_write():
     def assessment(organisation, year, state=AssessmentState.DRAFT):
         return Assessment.objects.create(organisation=organisation, year=year, scheme=scheme, state=state)
 
-    check(world, "empty")
+    check(world, "empty", monkeypatch)
     first = report(here, 2024, day=5)
-    check(world, "a report created submitted")
+    check(world, "a report created submitted", monkeypatch)
     second = report(there, 2024, day=3)
     report(other, 2023, YearlyReportState.DRAFT)
-    check(world, "another commune's report, a draft")
+    check(world, "another commune's report, a draft", monkeypatch)
     first.state = YearlyReportState.ACCEPTED
     save(first)
-    check(world, "submitted -> accepted (save)")
+    check(world, "submitted -> accepted (save)", monkeypatch)
     second.state = YearlyReportState.RETURNED
     save(second)
-    check(world, "submitted -> returned (save)")
+    check(world, "submitted -> returned (save)", monkeypatch)
     YearlyReport.objects.filter(pk__in=[first.pk, second.pk]).update(state=SUB)
-    check(world, "QuerySet.update(state=submitted)")
+    check(world, "QuerySet.update(state=submitted)", monkeypatch)
     YearlyReport.objects.bulk_create(
         [
             YearlyReport(organisation=here, year=2022, state=SUB, submitted_at=D(2023, 1, 9)),
@@ -186,7 +189,7 @@ def test_the_tally_follows_every_kind_of_write():
             YearlyReport(organisation=other, year=2022, state=YearlyReportState.DRAFT),
         ]
     )
-    check(world, "bulk_create")
+    check(world, "bulk_create", monkeypatch)
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE registry_yearlyreport SET state = %s WHERE organisation_id = %s AND year = 2022",
@@ -195,28 +198,28 @@ def test_the_tally_follows_every_kind_of_write():
         cursor.execute(
             "UPDATE registry_yearlyreport SET state = %s WHERE organisation_id = %s", [SUB, other.pk]
         )
-    check(world, "raw SQL UPDATE")
+    check(world, "raw SQL UPDATE", monkeypatch)
     YearlyReport.objects.filter(pk=first.pk).update(year=2021)
-    check(world, "a report's year changed")
+    check(world, "a report's year changed", monkeypatch)
     YearlyReport.objects.filter(pk=second.pk).update(organisation=here)
-    check(world, "a report moved to another organisation")
+    check(world, "a report moved to another organisation", monkeypatch)
     YearlyReport.objects.filter(pk=second.pk).delete()
-    check(world, "a submitted report deleted")
+    check(world, "a submitted report deleted", monkeypatch)
 
     # Ratings: created (draft), submitted, reviewed, reopened, approved; a year changed.
     rating = assessment(here, 2024)
     rating_there = assessment(there, 2024, SUBMITTED)
-    check(world, "assessments created")
+    check(world, "assessments created", monkeypatch)
     rating.state, rating.submitted_at = SUBMITTED, at(10)
     save(rating)
     rating_there.submitted_at = at(4)
     save(rating_there)
-    check(world, "an assessment submitted")
+    check(world, "an assessment submitted", monkeypatch)
     rating.state, rating.reviewed_at = REVIEWED, at(20)
     save(rating)
-    check(world, "reviewed")
+    check(world, "reviewed", monkeypatch)
     Assessment.objects.filter(pk=rating_there.pk).update(state=REOPENED, reviewed_at=at(22))
-    check(world, "reopened")
+    check(world, "reopened", monkeypatch)
     Assessment.objects.bulk_create(
         [
             Assessment(
@@ -227,33 +230,33 @@ def test_the_tally_follows_every_kind_of_write():
             ),
         ]
     )
-    check(world, "assessments bulk_created")
+    check(world, "assessments bulk_created", monkeypatch)
     Assessment.objects.filter(pk=rating.pk).update(state=AssessmentState.APPROVED)
-    check(world, "approved")
+    check(world, "approved", monkeypatch)
     Assessment.objects.filter(pk=rating_there.pk).update(year=2023)
-    check(world, "an assessment's year changed")
+    check(world, "an assessment's year changed", monkeypatch)
 
     # Organisations: moved on the former map, on today's map, to another province; deleted; created again.
     Organisation.objects.filter(pk=other.pk).update(commune_legacy=hai_minh)
-    check(world, "an organisation moved (former map)")
+    check(world, "an organisation moved (former map)", monkeypatch)
     Organisation.objects.filter(pk=there.pk).update(commune_current=hai_minh_now)
-    check(world, "an organisation moved (today's map)")
+    check(world, "an organisation moved (today's map)", monkeypatch)
     moved = Organisation.objects.get(pk=here.pk)
     moved.commune_legacy, moved.commune_current = elsewhere, None
     save(moved)
-    check(world, "an organisation moved to another province (save)")
+    check(world, "an organisation moved to another province (save)", monkeypatch)
     with transaction.atomic():
         Organisation.objects.filter(pk=there.pk).update(commune_legacy=None)
         Organisation.objects.filter(pk=there.pk).update(
             commune_legacy=giao_xuan, commune_current=giao_xuan_now
         )
-    check(world, "moved and back in one transaction")
+    check(world, "moved and back in one transaction", monkeypatch)
     Organisation.objects.get(pk=other.pk).delete()
-    check(world, "an organisation deleted (its reports and ratings with it)")
+    check(world, "an organisation deleted (its reports and ratings with it)", monkeypatch)
     newcomer = OrganisationFactory(commune_legacy=hai_minh)
     report(newcomer, 2025, day=1)
     assessment(newcomer, 2025, SUBMITTED)
-    check(world, "a new organisation with its report and rating")
+    check(world, "a new organisation with its report and rating", monkeypatch)
 
     # A representative's reach names an organisation: the cells cannot say, the direct query answers.
     representative = UserFactory(role=Role.REPRESENTATIVE, organisation=newcomer)

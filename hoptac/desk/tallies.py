@@ -389,10 +389,11 @@ def _cells_in(reach: Reach) -> Q | None:
     return condition
 
 
-# A reach holding fewer than 1/NARROW of a group's items reads the oldest date by an aggregate over its own
-# items (the organisations of its communes first, by their index); a wider one walks the group's items in date
-# order (the partial indexes of the waiting items) and stops at the first in scope: about NARROW rows at most
-# when the reach's items are spread over the dates.
+# A reach holding fewer than 1/NARROW of the items waiting (a commune's officer) reads the oldest dates by one
+# aggregate over its own items (its communes' organisations first, by their index: what the queues read before
+# the tallies); a wider one (a province's) reads each group's oldest date in date order through the partial
+# indexes of the waiting items, stopping at the first item in scope — about NARROW rows when the reach's items
+# are spread over the dates.
 NARROW = 20
 
 
@@ -421,11 +422,8 @@ def _tally_counts(
     }
 
 
-def _oldest(items: QuerySet[Any], stamp: str, narrow: bool) -> Any:
-    """The earliest `stamp` of `items` (NULLs left out, as Min does): an aggregate for a narrow reach, else one
-    query in date order with LIMIT 1."""
-    if narrow:
-        return items.order_by().aggregate(oldest=Min(stamp))["oldest"]
+def _oldest(items: QuerySet[Any], stamp: str) -> Any:
+    """The earliest `stamp` of `items` (NULLs left out, as Min does), by one query in date order, LIMIT 1."""
     return items.filter(**{f"{stamp}__isnull": False}).order_by(stamp).values_list(stamp, flat=True).first()
 
 
@@ -434,36 +432,49 @@ def waiting(
 ) -> dict[tuple[int | None, str], Waiting]:
     """The items of `kind` waiting in `reach`, per (year, state) — (None, state) unless `by_year` — for the
     states of `stamps` ({state: the stamp dating its items, e.g. "submitted_at"}); only the groups holding any.
-    `items` are the same items read directly, in the user's scope (the selectors' query): the count is the sum
-    of the tally's cells in `reach`, the oldest date one query over `items` per group holding any; when the
-    cells cannot answer (a reach naming organisations, a state not tallied), both come from `items` in one
-    aggregate (the direct query)."""
+    `items` are the same items read directly, in the user's scope (the selectors' query). The counts are the
+    sums of the tally's cells in `reach`; the oldest dates are read from `items` only for the groups holding
+    any: one aggregate for a narrow reach, one query in date order per group for a wide one (`NARROW`). When
+    the cells cannot answer (a reach naming organisations, a state not tallied), everything comes from
+    `items` in one aggregate (the direct query)."""
     counts = _tally_counts(kind, reach, list(stamps), by_year)
     if counts is None:
         return direct(items=items, stamps=stamps, by_year=by_year)
+    holding = {key: count for key, (count, _total) in counts.items() if count > 0}
+    if not holding:
+        return {}
+    if sum(holding.values()) * NARROW < sum(total for _count, total in counts.values()):
+        dates = direct(items=items, stamps=stamps, by_year=by_year, count=False)
+        return {
+            key: Waiting(count=count, oldest=dates[key].oldest if key in dates else None)
+            for key, count in sorted(holding.items(), key=_order)
+        }
     found = {}
-    for (year, state), (count, total) in sorted(
-        counts.items(), key=lambda item: (item[0][0] or 0, item[0][1])
-    ):
-        if count <= 0:
-            continue
+    for (year, state), count in sorted(holding.items(), key=_order):
         group = items.filter(state=state, **({"year": year} if by_year else {}))
-        oldest = _oldest(group, stamps[state], narrow=count * NARROW < total)
-        found[(year, state)] = Waiting(count=count, oldest=oldest)
+        found[(year, state)] = Waiting(count=count, oldest=_oldest(group, stamps[state]))
     return found
 
 
+def _order(item: tuple[tuple[int | None, str], int]) -> tuple[int, str]:
+    (year, state), _count = item
+    return (year or 0, state)
+
+
 def direct(
-    *, items: QuerySet[Any], stamps: Mapping[str, str], by_year: bool
+    *, items: QuerySet[Any], stamps: Mapping[str, str], by_year: bool, count: bool = True
 ) -> dict[tuple[int | None, str], Waiting]:
-    """`waiting` read from the items alone: one aggregate per (year, state) — the queues' former query, and
-    the answer when the tally cannot give one."""
+    """`waiting` read from the items alone, in one aggregate grouped by (year and) state — the queues' former
+    query, and the answer when the tally cannot give one; with `count=False` the oldest dates alone (counts
+    0: the tally gives them)."""
     groups = ["year", "state"] if by_year else ["state"]
-    mins = {f"oldest_{stamp}": Min(stamp) for stamp in sorted(set(stamps.values()))}
-    rows = items.filter(state__in=list(stamps)).order_by().values(*groups).annotate(count=Count("pk"), **mins)
+    aggregates: dict[str, Any] = {f"oldest_{stamp}": Min(stamp) for stamp in sorted(set(stamps.values()))}
+    if count:
+        aggregates["count"] = Count("pk")
+    rows = items.filter(state__in=list(stamps)).order_by().values(*groups).annotate(**aggregates)
     return {
         (row["year"] if by_year else None, row["state"]): Waiting(
-            count=row["count"], oldest=row[f"oldest_{stamps[row['state']]}"]
+            count=row.get("count", 0), oldest=row[f"oldest_{stamps[row['state']]}"]
         )
         for row in rows
     }

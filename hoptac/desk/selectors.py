@@ -149,7 +149,7 @@ def rating_queues(*, user: User, kind: str, today: datetime.date) -> list[Queue]
         return []
     waiting = scoring_selectors.assessment_list(user=user).order_by()
     reach = roles.organisation_reach(user, "view")
-    stamps = {state: stamp for state, stamp, _label in steps}
+    stamps: dict[str, str] = {str(state): stamp for state, stamp, _label in steps}
     # In the menu of every officer's page: cached by data version and by the query (the user's scope). The
     # tallies say which years and steps hold ratings (hoptac.desk.tallies); the counts shown are the rating
     # calendar's, which the links open.

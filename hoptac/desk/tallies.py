@@ -53,7 +53,7 @@ class Tallied:
 
 
 # The review items tallied and the states the queues read: submitted yearly data; ratings at an officer's step.
-TALLIED = {
+TALLIED: dict[str, Tallied] = {
     TallyKind.YEARLY: Tallied("registry.YearlyReport", (str(YearlyReportState.SUBMITTED),)),
     TallyKind.RATING: Tallied("scoring.Assessment", tuple(str(state) for state in REVIEW_EDIT_STATES)),
 }
@@ -65,6 +65,13 @@ COMMUNES = "communes"
 
 def _organisation() -> type[Model]:
     return apps.get_model(ORGANISATION_MODEL)
+
+
+def _column(name: str) -> str:
+    """The column of the organisation's field `name`."""
+    column = getattr(_organisation()._meta.get_field(name), "column", None)
+    assert isinstance(column, str), name
+    return column
 
 
 def cell_fields() -> tuple[str, ...]:
@@ -91,8 +98,7 @@ def _item_table(kind: str) -> str:
 
 def _commune_columns(row: str) -> list[str]:
     """The cell's communes of an organisation row (alias `row`): its commune ids, 0 for none."""
-    organisation = _organisation()
-    return [f"COALESCE({row}.{_q(organisation._meta.get_field(f).column)}, 0)" for f in cell_fields()]
+    return [f"COALESCE({row}.{_q(_column(f))}, 0)" for f in cell_fields()]
 
 
 def _cell() -> str:
@@ -201,10 +207,7 @@ def _pg_organisation_function() -> str:
     table = organisation._meta.db_table
     same = " AND ".join(
         [f"x.{_q('id')} = o.{_q('id')}"]
-        + [
-            f"x.{_q(organisation._meta.get_field(f).column)} IS NOT DISTINCT FROM o.{_q(organisation._meta.get_field(f).column)}"
-            for f in cell_fields()
-        ]
+        + [f"x.{_q(_column(f))} IS NOT DISTINCT FROM o.{_q(_column(f))}" for f in cell_fields()]
     )
     # An update moves the items of the organisations whose communes (or id) changed, from the old cell to the new.
     left = f"hoptac_old o WHERE NOT EXISTS (SELECT 1 FROM hoptac_new x WHERE {same})"
@@ -320,8 +323,7 @@ def _sqlite_sql() -> list[str]:
     table = organisation._meta.db_table
     name = f"hoptac_tally_{table}"
     moved = " OR ".join(
-        f"OLD.{_q(c)} IS NOT NEW.{_q(c)}"
-        for c in ("id", *(organisation._meta.get_field(f).column for f in cell_fields()))
+        f"OLD.{_q(c)} IS NOT NEW.{_q(c)}" for c in ("id", *(_column(f) for f in cell_fields()))
     )
     add = " ".join(_sqlite_add_organisation(kind, "NEW") for kind in TALLIED)
     take = " ".join(_sqlite_take_organisation(kind, "OLD") for kind in TALLIED)

@@ -439,7 +439,9 @@ class YearlyReport(ReviewedModel):
         indexes = [
             models.Index(fields=["year"], name="registry_yearly_year_idx"),
             models.Index(
-                fields=["submitted_at"], condition=models.Q(state="submitted"), name="registry_yearly_waiting_idx"
+                fields=["submitted_at"],
+                condition=models.Q(state="submitted"),
+                name="registry_yearly_waiting_idx",
             ),
         ]
 

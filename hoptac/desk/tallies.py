@@ -391,19 +391,17 @@ def _cells_in(reach: Reach) -> Q | None:
     return condition
 
 
-# A reach holding fewer than 1/NARROW of the items waiting (a commune's officer) reads the oldest dates by one
-# aggregate over its own items (its communes' organisations first, by their index: what the queues read before
-# the tallies); a wider one (a province's) reads each group's oldest date in date order through the partial
-# indexes of the waiting items, stopping at the first item in scope — about NARROW rows when the reach's items
-# are spread over the dates.
-NARROW = 20
+# The oldest date of a group is first looked for among the group's first WALK rows in date order, whatever
+# their scope (the partial indexes of the waiting rows): if one of them is in the reach, the earliest such is the
+# oldest of the reach (every other row of the reach comes later). Only when none is (a narrow reach whose rows
+# are among the latest) is it read by an aggregate over the reach's own rows.
+WALK = 200
 
 
 def _tally_counts(
     kind: str, reach: Reach, states: list[str], by_year: bool
-) -> dict[tuple[int | None, str], tuple[int, int]] | None:
-    """{(year or None, state): (items in `reach`, items in every cell)}, from the tally in one query; None when
-    the tally cannot answer."""
+) -> dict[tuple[int | None, str], int] | None:
+    """{(year or None, state): items in `reach`} from the tally, in one query; None when it cannot answer."""
     if not set(states) <= set(TALLIED[kind].states):
         return None
     cells = _cells_in(reach)
@@ -414,19 +412,30 @@ def _tally_counts(
     groups = ["year", "state"] if by_year else ["state"]
     rows = (
         ReviewTally.objects.filter(kind=kind, state__in=states)
+        .filter(cells)
         .order_by()
         .values(*groups)
-        .annotate(total=Sum("n"), mine=Sum("n", filter=cells) if cells else Sum("n"))
+        .annotate(total=Sum("n"))
     )
-    return {
-        (row["year"] if by_year else None, row["state"]): (int(row["mine"] or 0), int(row["total"] or 0))
-        for row in rows
-    }
+    return {(row["year"] if by_year else None, row["state"]): int(row["total"]) for row in rows}
 
 
-def _oldest(items: QuerySet[Any], stamp: str) -> Any:
-    """The earliest `stamp` of `items` (NULLs left out, as Min does), by one query in date order, LIMIT 1."""
-    return items.filter(**{f"{stamp}__isnull": False}).order_by(stamp).values_list(stamp, flat=True).first()
+def _oldest(items: QuerySet[Any], stamp: str, group: dict[str, Any]) -> Any:
+    """The earliest `stamp` of the `items` of `group` (NULLs left out, as Min does): among the group's first
+    `WALK` rows in date order, in every scope; failing that, by an aggregate over the reach's rows."""
+    first = (
+        items.model.objects.unrestricted(
+            "the group's first rows in date order; the reach's are taken among them"
+        )
+        .filter(**group, **{f"{stamp}__isnull": False})
+        .order_by(stamp)
+        .values("pk")[:WALK]
+    )
+    rows = items.filter(**group)
+    found = rows.filter(pk__in=first).order_by(stamp).values_list(stamp, flat=True).first()
+    if found is not None:
+        return found
+    return rows.order_by().aggregate(oldest=Min(stamp))["oldest"]
 
 
 def waiting(
@@ -435,26 +444,17 @@ def waiting(
     """The items of `kind` waiting in `reach`, per (year, state) — (None, state) unless `by_year` — for the
     states of `stamps` ({state: the stamp dating its items, e.g. "submitted_at"}); only the groups holding any.
     `items` are the same items read directly, in the user's scope (the selectors' query). The counts are the
-    sums of the tally's cells in `reach`; the oldest dates are read from `items` only for the groups holding
-    any: one aggregate for a narrow reach, one query in date order per group for a wide one (`NARROW`). When
-    the cells cannot answer (a reach naming organisations, a state not tallied), everything comes from
-    `items` in one aggregate (the direct query)."""
+    sums of the tally's cells in `reach`; the oldest dates are read from `items`, only for the groups holding
+    any (`_oldest`). When the cells cannot answer (a reach naming organisations, a state not tallied),
+    everything comes from `items` in one aggregate (the direct query)."""
     counts = _tally_counts(kind, reach, list(stamps), by_year)
     if counts is None:
         return direct(items=items, stamps=stamps, by_year=by_year)
-    holding = {key: count for key, (count, _total) in counts.items() if count > 0}
-    if not holding:
-        return {}
-    if sum(holding.values()) * NARROW < sum(total for _count, total in counts.values()):
-        dates = direct(items=items, stamps=stamps, by_year=by_year, count=False)
-        return {
-            key: Waiting(count=count, oldest=dates[key].oldest if key in dates else None)
-            for key, count in sorted(holding.items(), key=_order)
-        }
     found = {}
-    for (year, state), count in sorted(holding.items(), key=_order):
-        group = items.filter(state=state, **({"year": year} if by_year else {}))
-        found[(year, state)] = Waiting(count=count, oldest=_oldest(group, stamps[state]))
+    for (year, state), count in sorted(counts.items(), key=_order):
+        if count > 0:
+            group = {"state": state, **({"year": year} if by_year else {})}
+            found[(year, state)] = Waiting(count=count, oldest=_oldest(items, stamps[state], group))
     return found
 
 
@@ -464,19 +464,16 @@ def _order(item: tuple[tuple[int | None, str], int]) -> tuple[int, str]:
 
 
 def direct(
-    *, items: QuerySet[Any], stamps: Mapping[str, str], by_year: bool, count: bool = True
+    *, items: QuerySet[Any], stamps: Mapping[str, str], by_year: bool
 ) -> dict[tuple[int | None, str], Waiting]:
     """`waiting` read from the items alone, in one aggregate grouped by (year and) state — the queues' former
-    query, and the answer when the tally cannot give one; with `count=False` the oldest dates alone (counts
-    0: the tally gives them)."""
+    query, and the answer when the tally cannot give one."""
     groups = ["year", "state"] if by_year else ["state"]
-    aggregates: dict[str, Any] = {f"oldest_{stamp}": Min(stamp) for stamp in sorted(set(stamps.values()))}
-    if count:
-        aggregates["count"] = Count("pk")
-    rows = items.filter(state__in=list(stamps)).order_by().values(*groups).annotate(**aggregates)
+    mins = {f"oldest_{stamp}": Min(stamp) for stamp in sorted(set(stamps.values()))}
+    rows = items.filter(state__in=list(stamps)).order_by().values(*groups).annotate(count=Count("pk"), **mins)
     return {
         (row["year"] if by_year else None, row["state"]): Waiting(
-            count=row.get("count", 0), oldest=row[f"oldest_{stamps[row['state']]}"]
+            count=row["count"], oldest=row[f"oldest_{stamps[row['state']]}"]
         )
         for row in rows
     }

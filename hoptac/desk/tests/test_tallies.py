@@ -120,14 +120,15 @@ def check(world, step: str, monkeypatch) -> None:
             (row["year"], row["state"]): (row["n"], row[f"oldest_{RATING_STAMPS[row['state']]}"])
             for row in rows
         }
-        # The oldest date read both ways: by an aggregate (a narrow reach) and in date order (a wide one).
-        for narrow in (0, 10**9):
-            monkeypatch.setattr(tallies, "NARROW", narrow)
+        # The oldest date found among the group's first rows in date order, or (none of them in reach) by an
+        # aggregate: both ways (a walk of 1 row misses most reaches, one of a million finds every one).
+        for walk in (1, 10**6):
+            monkeypatch.setattr(tallies, "WALK", walk)
             with CaptureQueriesContext(connection) as captured:
                 found = tallies.waiting(
                     kind=TallyKind.RATING, reach=reach, items=ratings, stamps=RATING_STAMPS, by_year=True
                 )
-            assert {key: (w.count, w.oldest) for key, w in found.items()} == expected, (step, name, narrow)
+            assert {key: (w.count, w.oldest) for key, w in found.items()} == expected, (step, name, walk)
             # Read from the tally, not by the direct aggregate (no COUNT over the assessments).
             sql = [query["sql"] for query in captured.captured_queries]
             assert any("desk_reviewtally" in q for q in sql)

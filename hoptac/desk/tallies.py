@@ -420,9 +420,9 @@ def _tally_counts(
     return {(row["year"] if by_year else None, row["state"]): int(row["total"]) for row in rows}
 
 
-def _oldest(items: QuerySet[Any], stamp: str, group: dict[str, Any]) -> Any:
-    """The earliest `stamp` of the `items` of `group` (NULLs left out, as Min does): among the group's first
-    `WALK` rows in date order, in every scope; failing that, by an aggregate over the reach's rows."""
+def _first_oldest(items: QuerySet[Any], stamp: str, group: dict[str, Any]) -> Any:
+    """The earliest `stamp` of the `items` of `group` if one of them is among the group's first `WALK` rows in
+    date order, in every scope (NULLs left out, as Min does); None otherwise."""
     first = (
         items.model.objects.unrestricted(
             "the group's first rows in date order; the reach's are taken among them"
@@ -431,11 +431,7 @@ def _oldest(items: QuerySet[Any], stamp: str, group: dict[str, Any]) -> Any:
         .order_by(stamp)
         .values("pk")[:WALK]
     )
-    rows = items.filter(**group)
-    found = rows.filter(pk__in=first).order_by(stamp).values_list(stamp, flat=True).first()
-    if found is not None:
-        return found
-    return rows.order_by().aggregate(oldest=Min(stamp))["oldest"]
+    return items.filter(**group, pk__in=first).order_by(stamp).values_list(stamp, flat=True).first()
 
 
 def waiting(
@@ -445,21 +441,34 @@ def waiting(
     states of `stamps` ({state: the stamp dating its items, e.g. "submitted_at"}); only the groups holding any.
     `items` are the same items read directly, in the user's scope (the selectors' query). The counts are the
     sums of the tally's cells in `reach`; the oldest dates are read from `items`, only for the groups holding
-    any (`_oldest`). When the cells cannot answer (a reach naming organisations, a state not tallied),
-    everything comes from `items` in one aggregate (the direct query)."""
+    any: among each group's first rows in date order (`_first_oldest`), and for the groups whose first rows
+    are all out of reach by one aggregate over the reach's rows (grouped as the former query, filtered by state
+    alone: the planner's estimates stay right). When the cells cannot answer (a reach naming organisations, a
+    state not tallied), everything comes from `items` in one aggregate (the direct query)."""
     counts = _tally_counts(kind, reach, list(stamps), by_year)
     if counts is None:
         return direct(items=items, stamps=stamps, by_year=by_year)
-    found = {}
-    for (year, state), count in sorted(counts.items(), key=_order):
-        if count > 0:
-            group = {"state": state, **({"year": year} if by_year else {})}
-            found[(year, state)] = Waiting(count=count, oldest=_oldest(items, stamps[state], group))
-    return found
+    holding = sorted((key for key, count in counts.items() if count > 0), key=_order)
+    oldest = {}
+    for year, state in holding:
+        group = {"state": state, **({"year": year} if by_year else {})}
+        oldest[(year, state)] = _first_oldest(items, stamps[state], group)
+    missing = [key for key in holding if oldest[key] is None]
+    if missing:
+        groups = ["year", "state"] if by_year else ["state"]
+        mins = {
+            f"oldest_{stamp}": Min(stamp) for stamp in sorted({stamps[state] for _year, state in missing})
+        }
+        rows = items.filter(state__in=sorted({state for _year, state in missing})).order_by().values(*groups)
+        for row in rows.annotate(**mins):
+            key = (row["year"] if by_year else None, row["state"])
+            if key in missing:
+                oldest[key] = row[f"oldest_{stamps[row['state']]}"]
+    return {key: Waiting(count=counts[key], oldest=oldest[key]) for key in holding}
 
 
-def _order(item: tuple[tuple[int | None, str], int]) -> tuple[int, str]:
-    (year, state), _count = item
+def _order(key: tuple[int | None, str]) -> tuple[int, str]:
+    year, state = key
     return (year or 0, state)
 
 

@@ -21,6 +21,8 @@ from django.utils.translation import gettext_lazy
 from hoptac.accounts import roles
 from hoptac.accounts.models import User
 from hoptac.core import dataversion
+from hoptac.desk import tallies
+from hoptac.desk.models import TallyKind
 from hoptac.imports.models import ImportJob
 from hoptac.imports.services import import_job_list
 from hoptac.plans import selectors as plan_selectors
@@ -88,19 +90,30 @@ def _as_date(value: datetime.date | datetime.datetime | None) -> datetime.date |
 
 
 def yearly_queue(*, user: User, today: datetime.date) -> Queue | None:
-    """Submitted yearly data waiting for the user's decision (None when the user does not review them)."""
+    """Submitted yearly data waiting for the user's decision (None when the user does not review them): the
+    count from the review tallies (hoptac.desk.tallies), the oldest submission from the items."""
     if not roles.can_review_yearly_data(user):
         return None
     waiting = registry_selectors.yearly_reports_to_review(user=user).order_by()
+    reach = roles.organisation_reach(user, "view")
     # In the menu of every officer's page: cached by data version and by the query (the user's scope).
-    row = dataversion.cached_query(
-        "desk_yearly_queue", waiting, lambda: waiting.aggregate(n=Count("pk"), oldest=Min("submitted_at"))
+    found = dataversion.cached_query(
+        "desk_yearly_queue",
+        waiting,
+        lambda: tallies.waiting(
+            kind=TallyKind.YEARLY,
+            reach=reach,
+            items=waiting,
+            stamps={YearlyReportState.SUBMITTED: "submitted_at"},
+            by_year=False,
+        ),
     )
-    oldest = _as_date(row["oldest"])
+    row = found.get((None, YearlyReportState.SUBMITTED))
+    oldest = _as_date(row.oldest) if row else None
     return Queue(
         key="yearly",
         label=_("Yearly data to review"),
-        count=row["n"],
+        count=row.count if row else 0,
         url=reverse("registry:yearly_review_list"),
         oldest=oldest,
         age_days=_days(oldest, today),
@@ -134,26 +147,27 @@ def rating_queues(*, user: User, kind: str, today: datetime.date) -> list[Queue]
     steps = _RATING_STEPS.get(kind, [])
     if not steps or not roles.can_review_ratings(user):
         return []
-    states = [state for state, _stamp, _label in steps]
-    waiting = (
-        scoring_selectors.assessment_list(user=user)
-        .filter(state__in=states)
-        .order_by()
-        .values("year", "state")
-        .annotate(oldest_submitted=Min("submitted_at"), oldest_reviewed=Min("reviewed_at"))
+    waiting = scoring_selectors.assessment_list(user=user).order_by()
+    reach = roles.organisation_reach(user, "view")
+    stamps: dict[str, str] = {str(state): stamp for state, stamp, _label in steps}
+    # In the menu of every officer's page: cached by data version and by the query (the user's scope). The
+    # tallies say which years and steps hold ratings (hoptac.desk.tallies); the counts shown are the rating
+    # calendar's, which the links open.
+    oldest: dict[tuple[int | None, str], tallies.Waiting] = dataversion.cached_query(
+        "desk_rating_queues",
+        waiting.filter(state__in=list(stamps)),
+        lambda: tallies.waiting(
+            kind=TallyKind.RATING, reach=reach, items=waiting, stamps=stamps, by_year=True
+        ),
     )
-    oldest: dict[tuple[int, str], Any] = {}
-    # In the menu of every officer's page: cached by data version and by the query (the user's scope).
-    for row in dataversion.cached_query("desk_rating_queues", waiting, lambda: list(waiting)):
-        oldest[(row["year"], row["state"])] = row
     queues = []
-    for year in sorted({year for year, _state in oldest}, reverse=True):
+    for year in sorted({year for year, _state in oldest if year is not None}, reverse=True):
         counts = scoring_selectors.calendar_state_counts(user=user, year=year)
-        for state, stamp, label in steps:
+        for state, _stamp, label in steps:
             found = oldest.get((year, state))
             if found is None or not counts.get(state):
                 continue
-            day = _as_date(found["oldest_reviewed" if stamp == "reviewed_at" else "oldest_submitted"])
+            day = _as_date(found.oldest)
             queues.append(
                 Queue(
                     key=f"rating-{state}-{year}",

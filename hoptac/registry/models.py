@@ -434,7 +434,16 @@ class YearlyReport(ReviewedModel):
         constraints = [models.UniqueConstraint(fields=["organisation", "year"], name="one_report_per_year")]
         # The years present, newest first, without reading every row (the yearly list's pages by year,
         # hoptac.core.keyset).
-        indexes = [models.Index(fields=["year"], name="registry_yearly_year_idx")]
+        # The oldest submission waiting for review, read in date order (the menu's review queue,
+        # hoptac.desk.tallies): only the submitted rows are indexed.
+        indexes = [
+            models.Index(fields=["year"], name="registry_yearly_year_idx"),
+            models.Index(
+                fields=["submitted_at"],
+                condition=models.Q(state="submitted"),
+                name="registry_yearly_waiting_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.organisation} — {self.year}"

@@ -250,7 +250,21 @@ class Assessment(ReviewedModel):
         constraints = [
             models.UniqueConstraint(fields=["organisation", "year"], name="one_assessment_per_year"),
         ]
-        indexes = [models.Index(fields=["year", "state", "band"], name="assessment_year_state_band")]
+        indexes = [
+            models.Index(fields=["year", "state", "band"], name="assessment_year_state_band"),
+            # The oldest rating waiting at an officer's step, read in date order (the menu's review queues,
+            # hoptac.desk.tallies): only the ratings waiting are indexed.
+            models.Index(
+                fields=["year", "submitted_at"],
+                condition=models.Q(state="submitted"),
+                name="assessment_waiting_submitted",
+            ),
+            models.Index(
+                fields=["state", "year", "reviewed_at"],
+                condition=models.Q(state__in=["reviewed", "reopened"]),
+                name="assessment_waiting_reviewed",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.organisation} — {self.year}"

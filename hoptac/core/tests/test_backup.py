@@ -1,6 +1,7 @@
 """manage.py backup / restore (hoptac.core.backup): a round trip gives back identical data — every table's row
 count and checksum, and the uploaded files — on the suite's database (SQLite or PostgreSQL); a backup of
-another schema version is refused clearly and changes nothing."""
+another schema version is refused clearly and changes nothing. Derived tables are not in a backup: the review
+tallies (hoptac.desk.tallies) come back exact by their triggers, which the restore's writes fire."""
 
 import json
 import zipfile
@@ -9,8 +10,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from hoptac.accounts.tests.factories import UserFactory
-from hoptac.core.backup import table_checksums
-from hoptac.registry.models import Organisation
+from hoptac.core.backup import table_checksums, tables
+from hoptac.desk.models import ReviewTally
+from hoptac.registry.models import Organisation, YearlyReport, YearlyReportState
 from hoptac.registry.tests.factories import OrganisationFactory, YearlyReportFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,15 +31,25 @@ def world():
     orgs = OrganisationFactory.create_batch(3)
     for org in orgs:
         YearlyReportFactory(organisation=org)
+        YearlyReportFactory(organisation=org, year=2024, state=YearlyReportState.SUBMITTED)
         org.name = org.name + " (đổi tên)"
         org.save()  # a history row too
     UserFactory(username="can_bo_xa")
     return orgs
 
 
+def tally() -> dict[tuple, int]:
+    return {
+        (row.kind, row.state, row.year, row.commune_legacy, row.commune_current): row.n
+        for row in ReviewTally.objects.exclude(n=0)
+    }
+
+
 def test_round_trip_restores_identical_data_and_files(media, tmp_path):
     orgs = world()
     before = table_checksums()
+    tally_before = tally()
+    assert sum(tally_before.values()) >= 3
     path = tmp_path / "sao-luu.zip"
     call_command("backup", str(path))
     manifest = json.loads(zipfile.ZipFile(path).read("manifest.json"))
@@ -50,12 +62,18 @@ def test_round_trip_restores_identical_data_and_files(media, tmp_path):
     # Everything changes: a record renamed, one added, a user removed, the file lost.
     Organisation.objects.filter(pk=orgs[0].pk).update(name="Tên sai")
     OrganisationFactory()
+    YearlyReport.objects.filter(organisation=orgs[1]).update(state=YearlyReportState.ACCEPTED)
+    YearlyReportFactory(organisation=orgs[2], year=2025, state=YearlyReportState.SUBMITTED)
+    assert tally() != tally_before
     UserFactory._meta.model.objects.filter(username="can_bo_xa").delete()
     media.unlink()
     assert table_checksums() != before
 
     call_command("restore", str(path), yes=True)
     assert table_checksums() == before
+    # The tally is not in the backup (derived) and comes back exact: the restore's writes fire its triggers.
+    assert ReviewTally._meta.db_table not in {table.name for table in tables()}
+    assert tally() == tally_before
     assert Organisation.objects.get(pk=orgs[0].pk).name == orgs[0].name
     assert media.read_bytes().startswith(b"%PDF-1.4 bien ban")
     # The id sequences follow the restored rows: a new record gets a fresh id.

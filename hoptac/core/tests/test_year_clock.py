@@ -37,7 +37,9 @@ def _triggers() -> dict[str, set[str]]:
                 "WHERE t.tgname LIKE 'hoptac_clock_%%'"
             )
         else:
-            cursor.execute("SELECT tbl_name, name FROM sqlite_master WHERE type = 'trigger'")
+            cursor.execute(
+                "SELECT tbl_name, name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'hoptac_clock_%'"
+            )
         found: dict[str, set[str]] = {}
         for table, name in cursor.fetchall():
             found.setdefault(table, set()).add(name)

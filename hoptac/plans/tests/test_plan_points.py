@@ -62,14 +62,14 @@ def fresh(pairs, as_of, provisional, monkeypatch):
         return {plan.pk: flat(together[plan.pk]) for plan, _targets in pairs}
 
 
-def assert_exact(plans, monkeypatch):
+def assert_exact(plans, monkeypatch, *, provisional_too=True):
     """The series through the points together equal fresh ones at a date of 2026, official and provisional
     (every year-end point from the baseline and the partial point of 2026; a series to 31/12/2025 reads the
-    same year-end rows), and so do three plans' series alone, official; returns how many points were
-    compared."""
+    same year-end rows; provisional unless `provisional_too` is False), and so do three plans' series alone,
+    official; returns how many points were compared."""
     pairs = [(plan, plan_targets(plan=plan)) for plan in plans]
     compared = 0
-    for as_of, provisional in ((AS_OF, False), (AS_OF, True)):
+    for as_of, provisional in ((AS_OF, False), (AS_OF, True))[: 2 if provisional_too else 1]:
         expected = fresh(pairs, as_of, provisional, monkeypatch)
         together = series_together(pairs, as_of, provisional=provisional)
         for plan, targets in pairs:
@@ -202,7 +202,9 @@ def test_points_equal_a_fresh_computation_after_every_kind_of_write(plans, regis
     for name, write in WRITES.items():
         before = _stored()
         write(registry, plans)
-        assert assert_exact(plans, monkeypatch) > 300, name
+        # Provisional points differ from official ones by the states of the reports they read: compared
+        # after the writes of reports (every kind of write is compared official).
+        assert assert_exact(plans, monkeypatch, provisional_too="report" in name) > 150, name
         # The write moved the clock of some year: at least one stored point was recomputed and replaced.
         assert _stored() != before, name
 

@@ -103,7 +103,11 @@ class Scope:
         """A Q over this model for the rows `user` may `action`, or None when they may reach every row."""
         if action not in ACTIONS:
             raise ValueError(f"Unknown scope action {action!r}; expected one of {ACTIONS}.")
-        reach = self.rule(user, action)
+        return self.reach_condition(self.rule(user, action))
+
+    def reach_condition(self, reach: Reach) -> Q | None:
+        """A Q over this model for the rows `reach` names, or None when it reaches every row; also a Q over
+        any model whose fields bear this scope's lookup names (the desk's review tallies, decision 0055)."""
         if reach.everything:
             return None
         condition = Q(pk__in=[])

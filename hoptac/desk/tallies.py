@@ -375,20 +375,12 @@ class Waiting:
 
 
 def _cells_in(reach: Reach) -> Q | None:
-    """The cells of the items in `reach`: a Q over the tally (the organisation's scope condition on the cells'
-    communes), or None when the cells cannot say (a reach naming organisations: a representative's)."""
-    if reach.everything:
-        return Q()
-    lookups = scope_of(_organisation()).lookups
-    condition = Q(pk__in=[])
-    for key, ids in reach.ids.items():
-        if not ids:
-            continue
-        if key != COMMUNES:
-            return None
-        for lookup in lookups[key]:
-            condition |= Q(**{f"{lookup}__in": sorted(ids)})
-    return condition
+    """The cells of the items in `reach`: a Q over the tally (the organisation's scope condition, applied to
+    the cells' columns, which bear the communes' field names), or None when the cells cannot say (a reach
+    naming organisations: a representative's)."""
+    if any(ids for key, ids in reach.ids.items() if key != COMMUNES):
+        return None
+    return scope_of(_organisation()).reach_condition(reach) or Q()
 
 
 # The oldest date of a group is first looked for among the group's first WALK rows in date order, whatever

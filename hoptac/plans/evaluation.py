@@ -385,6 +385,11 @@ def _figure_days(results: list[TargetResult], as_of: datetime.date) -> dict[date
     return days
 
 
+def reach_key(user: User) -> tuple:
+    """What a user's breakdowns depend on: the organisations they may see (a cache key part)."""
+    return roles.organisation_reach(user, "view").key()
+
+
 def breakdown(
     plan: Plan,
     targets: list[Target],
@@ -406,7 +411,7 @@ def breakdown(
 
     extra = Organisation.scope.condition(user, "view") if user is not None else None
     extra_key = (
-        None if user is None else roles.organisation_reach(user, "view").key(),
+        None if user is None else reach_key(user),
         None if within is None else (within.pk, plan.scope_map),
     )
     if within is not None:

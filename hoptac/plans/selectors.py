@@ -26,6 +26,7 @@ from .evaluation import (
     evaluate_plan,
     evaluate_plans,
     goal_for,
+    reach_key,
     satisfied,
 )
 from .indicators import AREA_GROUPINGS, AREA_LEVELS, Measure, area_grouping
@@ -267,11 +268,6 @@ def _labels(group_by: str, keys: list) -> dict[object, tuple[str, str, str, tupl
     for key in keys:
         out.setdefault(key, ("", missing_label, "", (1, "", "")))
     return out
-
-
-def reach_key(user: User) -> tuple:
-    """What a user's breakdowns depend on: the organisations they may see (a cache key part)."""
-    return roles.organisation_reach(user, "view").key()
 
 
 def plan_breakdown(

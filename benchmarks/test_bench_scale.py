@@ -274,3 +274,35 @@ def test_the_whole_country_reader_has_its_own_rows_judged_as_their_page():
     assert "| registry list (whole country) | cold |" in scale.markdown(
         {**result, "machine": {"cores": 2, "memory_gb": 1, "postgresql": "15"}}
     )
+
+
+def test_a_file_answered_at_once_is_judged_per_mb_written():
+    def page(ms: float, size: int | None) -> dict:
+        row = {"page": "registry export (.xlsx, commune)", "user": "xa", "url": "/registry/export.xlsx"}
+        row |= {"cold": _measure(ms, ms), "warm": _measure(ms, ms)}
+        return row | ({"file_bytes": size} if size else {})
+
+    def result(x50_size: int | None) -> dict:
+        scales = [
+            {**_scale("x1", 100, 40), "pages": [page(20, 100_000)]},
+            {**_scale("x50", 100, 40), "pages": [page(320, x50_size)]},
+        ]
+        return scale.assemble(
+            scales, repeat=3, machine_description={"cores": 2, "memory_gb": 1, "postgresql": "15"},
+            load_before=[0, 0, 0], load_after=[0, 0, 0],
+        )  # fmt: skip
+
+    # 16x the time for 50x the bytes: 0.32x the time per MB, the goal met.
+    grown = result(5_000_000)
+    entry = next(c for c in grown["curve"] if c["mode"] == "cold")
+    assert entry["ratio"] == {"x50": 16.0} and entry["per_mb_ratio"] == {"x50": 0.32}
+    assert not entry["flagged"]
+    goal = next(g for g in grown["goals"] if g["goal"] == "cost per MB written growth x1 -> x50 (cold)")
+    assert goal["value"] == 0.32 and goal["passed"] is True
+    assert "16× (1.00×; per MB 0.32×)" in scale.curve_table(grown)
+    assert "16× (work 1.00×; per MB 0.32×)" in scale.markdown(grown)
+    # The same time for a file only 2x larger: 8x per MB, failed.
+    assert next(g for g in result(200_000)["goals"] if "per MB" in g["goal"])["passed"] is False
+    # Sent to the background at x50 (no file answered at once): judged on its time, 16x, failed.
+    sent = result(None)
+    assert next(g for g in sent["goals"] if g["goal"] == "cost growth x1 -> x50 (cold)")["passed"] is False

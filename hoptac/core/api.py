@@ -391,8 +391,10 @@ class KeysetPagination(PageNumberPagination):
         size = self.get_page_size(request) or DEFAULT_PAGE_SIZE
         cursor = request.query_params.get(self.cursor_query_param)
         groups = getattr(view, "keyset_groups", ())
-        self.keyset = keyset_page(queryset, cursor=cursor, size=size, groups=groups)
-        self.total = cached_count(queryset, groups)
+        # A list whose counts by group are kept elsewhere (a tally) gives them: `view.keyset_counts()`.
+        counts = view.keyset_counts() if hasattr(view, "keyset_counts") else None
+        self.keyset = keyset_page(queryset, cursor=cursor, size=size, groups=groups, counts=counts)
+        self.total = cached_count(queryset, groups, counts)
         return self.keyset.rows
 
     def _link(self, cursor: str | None) -> str | None:

@@ -17,11 +17,14 @@ for django-tables2) and its API (`hoptac.core.api.KeysetPagination`).
   exact and costs one query only after a change of the data. A list read one group at a time (`groups`: a
   year) counts its rows by group in that one query, and finds its next group among those counts, never by
   "the first value of the lead after this one" across a join (decision 0048).
+- A list whose counts by group another source keeps exact (a tally kept by triggers, decision 0056) passes
+  them as `counts` (a function giving {group: rows}, or None when it cannot say for this list): they are used
+  instead of counting the rows, for the groups and for the total.
 """
 
 import datetime
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
@@ -35,6 +38,8 @@ from django.db.models.expressions import OrderBy
 from . import dataversion
 
 SALT = "hoptac.core.keyset"
+# Counts by group kept elsewhere (`keyset_page`, `cached_count`): {group value: rows}, None when they cannot say.
+Counts = Callable[[], dict[Any, int] | None]
 DEFAULT_PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
 
@@ -198,7 +203,13 @@ class KeysetPage:
 
 
 def _grouped_keys(
-    queryset: QuerySet, terms: Sequence[Term], values: Sequence[Any] | None, *, backwards: bool, limit: int
+    queryset: QuerySet,
+    terms: Sequence[Term],
+    values: Sequence[Any] | None,
+    *,
+    backwards: bool,
+    limit: int,
+    counts: Counts | None = None,
 ) -> list[Any]:
     """The keys of the next `limit` rows, read one value of the first term at a time (a year): within one
     value the rest of the order can be read from an index (the organisation's name), which a sort on
@@ -212,7 +223,7 @@ def _grouped_keys(
     to_python = _field_path(queryset.model, lead.name)[0].to_python
 
     def next_group(after: Any) -> Any:
-        present = sorted(group_counts(queryset, lead.name), reverse=reverse)  # read when a group ends
+        present = sorted(counts_by_group(queryset, lead.name, counts), reverse=reverse)  # when a group ends
         if after is None:
             return present[0] if present else None
         after = to_python(after)
@@ -232,12 +243,18 @@ def _grouped_keys(
 
 
 def keyset_page(
-    queryset: QuerySet, *, cursor: str | None, size: int, groups: Sequence[str] = ()
+    queryset: QuerySet,
+    *,
+    cursor: str | None,
+    size: int,
+    groups: Sequence[str] = (),
+    counts: Counts | None = None,
 ) -> KeysetPage:
     """One page of `size` rows of `queryset` (in its order) at `cursor` (the first page without one). Two
     cursors come back: the next page's (after the last row) and the previous page's (before the first).
     `groups`: fields with few values (a year) that, when the order starts with one of them, are read one
-    value at a time (`_grouped_keys`)."""
+    value at a time (`_grouped_keys`); `counts`: the rows of `queryset` by value of that field, kept elsewhere
+    (used instead of `group_counts` when it gives an answer)."""
     terms = ordering_terms(queryset)
     size = max(1, min(size, MAX_PAGE_SIZE))
     position = read_cursor(terms, cursor)
@@ -253,7 +270,7 @@ def keyset_page(
     # Two steps: the page's keys from a narrow query (the sort reads only the sort key's columns, not every
     # column of every joined table), then those rows in full.
     if grouped_by(queryset, groups) is not None:
-        keys = _grouped_keys(queryset, terms, values, backwards=backwards, limit=size + 1)
+        keys = _grouped_keys(queryset, terms, values, backwards=backwards, limit=size + 1, counts=counts)
     else:
         page_qs = page_qs.order_by(*(term.order(backwards=backwards) for term in terms))
         keys = list(page_qs.values_list("pk", flat=True)[: size + 1])
@@ -297,9 +314,19 @@ def group_counts(queryset: QuerySet, field: str) -> dict[Any, int]:
     return dataversion.cached_query("keyset_group_counts", rows, lambda: dict(rows))
 
 
-def cached_count(queryset: QuerySet, groups: Sequence[str] = ()) -> int:
+def counts_by_group(queryset: QuerySet, field: str, counts: Counts | None = None) -> dict[Any, int]:
+    """The rows of `queryset` by value of `field`: `counts()` when given and it answers, else `group_counts`."""
+    found = counts() if counts is not None else None
+    return found if found is not None else group_counts(queryset, field)
+
+
+def cached_count(queryset: QuerySet, groups: Sequence[str] = (), counts: Counts | None = None) -> int:
     """The number of rows of `queryset`, exact, cached by data version and by the query itself. A list read
-    by groups (`grouped_by`) adds up its counts by group: the query that finds its groups counts it too."""
+    by groups (`grouped_by`) adds up its counts by group: the query that finds its groups counts it too. A list
+    given its `counts` by group (whatever its order) adds them up when they answer."""
+    found = counts() if counts is not None else None
+    if found is not None:
+        return sum(found.values())
     field = grouped_by(queryset, groups) if groups else None
     if field is not None:
         return sum(group_counts(queryset, field).values())
@@ -314,17 +341,24 @@ class KeysetPaginator:
     keyset = True
 
     def __init__(
-        self, rows: Any, per_page: int, cursor: str | None = None, groups: Sequence[str] = (), **kwargs: Any
+        self,
+        rows: Any,
+        per_page: int,
+        cursor: str | None = None,
+        groups: Sequence[str] = (),
+        counts: Counts | None = None,
+        **kwargs: Any,
     ) -> None:
         self.rows = rows
         self.groups = groups
+        self.counts = counts
         self.per_page = max(1, min(int(per_page or DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE))
         self.cursor = cursor
         self.queryset: QuerySet = rows.data.data
 
     @cached_property
     def count(self) -> int:
-        return cached_count(self.queryset, self.groups)
+        return cached_count(self.queryset, self.groups, self.counts)
 
     @property
     def num_pages(self) -> int:
@@ -333,7 +367,9 @@ class KeysetPaginator:
     def page(self, number: Any = 1) -> "KeysetTablePage":
         from django_tables2.rows import BoundRows
 
-        page = keyset_page(self.queryset, cursor=self.cursor, size=self.per_page, groups=self.groups)
+        page = keyset_page(
+            self.queryset, cursor=self.cursor, size=self.per_page, groups=self.groups, counts=self.counts
+        )
         rows = BoundRows(data=page.rows, table=self.rows.table, pinned_data=self.rows.pinned_data)
         return KeysetTablePage(page, rows, self)
 

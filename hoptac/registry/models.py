@@ -492,3 +492,33 @@ class YearlyReport(ReviewedModel):
             errors["profit"] = PROFIT_ABOVE_REVENUE
         if errors:
             raise ValidationError(errors)
+
+
+class ReportTally(models.Model):
+    """How many yearly reports of one `state` and `year` belong to organisations of one pair of communes
+    (`commune_legacy`, `commune_current`: the ids of the organisation's communes on both maps, 0 for none; the
+    communes of `Organisation.scope`), in every state. Kept exact by database triggers on the reports and on the
+    organisations, in the writing transaction (hoptac.registry.tallies, docs/decisions/0056-report-tally.md);
+    read by the yearly data list's counts by year and the desk's queue of yearly data to review. Derived from
+    the data, not data: left out of backups and of the data version."""
+
+    derived_figures = True  # not data: left out of backups (hoptac.core.backup)
+
+    state = models.CharField(_("state"), max_length=12)
+    year = models.PositiveSmallIntegerField(_("year"))
+    commune_legacy = models.BigIntegerField(_("commune (map before 1/7/2025)"))
+    commune_current = models.BigIntegerField(_("commune (map from 1/7/2025)"))
+    n = models.BigIntegerField(_("count"))
+
+    class Meta:
+        verbose_name = _("yearly report tally")
+        verbose_name_plural = _("yearly report tallies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["state", "year", "commune_legacy", "commune_current"], name="one_report_tally"
+            ),
+            models.CheckConstraint(condition=Q(n__gte=0), name="report_tally_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.state} {self.year} {self.commune_legacy}/{self.commune_current}: {self.n}"

@@ -24,7 +24,7 @@ from hoptac.core.review import ReviewStepMixin
 from hoptac.core.scoping import can_reach
 from hoptac.notifications.export_jobs import export_job_start
 
-from . import errors, selectors, services
+from . import errors, selectors, services, tallies
 from .choices import LegalStatus
 from .exports import ORGANISATIONS, YEARLY_REPORTS
 from .forms import (
@@ -52,6 +52,10 @@ class ListPageMixin(LoginRequiredMixin, SingleTableMixin, FilterView):
     keyset_pages = False
     keyset_groups: tuple[str, ...] = ()  # hoptac.core.keyset.keyset_page's `groups`
 
+    def keyset_counts(self):
+        """The list's counts by group kept elsewhere (hoptac.core.keyset's `counts`), or None: count the rows."""
+        return None
+
     def get_table_pagination(self, table):
         if not self.keyset_pages:
             return super().get_table_pagination(table)
@@ -60,6 +64,7 @@ class ListPageMixin(LoginRequiredMixin, SingleTableMixin, FilterView):
             "paginator_class": KeysetPaginator,
             "cursor": self.request.GET.get("cursor"),
             "groups": self.keyset_groups,
+            "counts": self.keyset_counts(),
         }
 
     def get_context_data(self, **kwargs):
@@ -143,6 +148,10 @@ class YearlyReportListView(ListPageMixin):
 
     def get_queryset(self):
         return selectors.yearly_report_list(user=self.request.user)
+
+    def keyset_counts(self):
+        # Counts by year from the tally of yearly reports when only year and state filter (decision 0056).
+        return tallies.list_counts(user=self.request.user, filterset=self.filterset)
 
 
 class YearlyReportExportView(ListExportView):

@@ -1,8 +1,10 @@
-"""The review tallies (hoptac.desk.tallies, docs/decisions/0055-review-tallies.md): database triggers keep
-`desk_reviewtally` exact whatever path wrote, and the menu's queues read from it equal the direct query (the
-queues' former code) for a province officer, commune officers on either map, an administrator — after each
-kind of write, committed (transaction=True), on SQLite and PostgreSQL. The migration holds exactly the SQL
-the models generate, and fills the tally from the data already there."""
+"""The review tallies (hoptac.desk.tallies, docs/decisions/0055-review-tallies.md) and the tally of yearly
+reports (hoptac.registry.tallies, 0056-report-tally.md): database triggers keep `desk_reviewtally` (ratings) and
+`registry_reporttally` (yearly reports, every state) exact whatever path wrote, and the menu's queues read from
+them equal the direct query (the queues' former code), the yearly list's counts by year the list's own count,
+for a province officer, commune officers on either map, an administrator — after each kind of write, committed
+(transaction=True), on SQLite and PostgreSQL. The latest migrations hold exactly the SQL the models generate,
+and fill the tallies from the data already there."""
 
 import datetime
 import importlib
@@ -17,17 +19,20 @@ from hoptac.accounts.models import Role
 from hoptac.accounts.tests.factories import UserFactory
 from hoptac.areas.selectors import commune_successor
 from hoptac.areas.tests.factories import ha_nam_commune, hai_minh_and_giao_xuan
+from hoptac.core.keyset import group_counts
 from hoptac.desk import selectors, tallies
 from hoptac.desk.models import ReviewTally, TallyKind
 from hoptac.registry import selectors as registry_selectors
-from hoptac.registry.models import Organisation, YearlyReport, YearlyReportState
+from hoptac.registry import tallies as registry_tallies
+from hoptac.registry.models import Organisation, ReportTally, YearlyReport, YearlyReportState
 from hoptac.registry.tests.factories import OrganisationFactory
 from hoptac.scoring import selectors as scoring_selectors
 from hoptac.scoring.choices import AssessmentState
 from hoptac.scoring.models import Assessment
 from hoptac.scoring.tests.factories import load_shipped
 
-MIGRATION = importlib.import_module("hoptac.desk.migrations.0001_review_tally")
+MIGRATION = importlib.import_module("hoptac.desk.migrations.0002_ratings_only")
+REPORT_MIGRATION = importlib.import_module("hoptac.registry.migrations.0010_report_tally")
 D = datetime.date
 TODAY = D(2026, 1, 20)
 SUBMITTED, REVIEWED, REOPENED = AssessmentState.SUBMITTED, AssessmentState.REVIEWED, AssessmentState.REOPENED
@@ -41,10 +46,23 @@ def at(day: int, month: int = 3, year: int = 2025) -> datetime.datetime:
 
 def test_the_migration_holds_the_sql_the_models_generate():
     # A change of the tallied tables' columns, states or cells changes the generated SQL: write a migration
-    # replacing the triggers (tallies.tally_drop_sql + tally_sql) and filling the tally again (rebuild_sql).
-    for vendor in ("postgresql", "sqlite"):
-        assert tallies.tally_sql(vendor) == MIGRATION.TALLY_SQL[vendor], vendor
-    assert tallies.rebuild_sql() == MIGRATION.FILL_SQL
+    # replacing the triggers (SPEC.drop_sql + tally_sql) and filling the tally again (rebuild_sql). Both tallies:
+    # the desk's (ratings) and the registry's (yearly reports).
+    for spec, migration in ((tallies.SPEC, MIGRATION), (registry_tallies.SPEC, REPORT_MIGRATION)):
+        for vendor in ("postgresql", "sqlite"):
+            assert spec.tally_sql(vendor) == migration.TALLY_SQL[vendor], (spec.tally, vendor)
+        assert spec.rebuild_sql() == migration.FILL_SQL, spec.tally
+    # The two tallies' functions and triggers never share a name.
+    names = {s.split()[2 if s.startswith("CREATE TRIGGER") else 4] for s in MIGRATION.TALLY_SQL["sqlite"]}
+    assert not names & {s.split()[2] for s in REPORT_MIGRATION.TALLY_SQL["sqlite"]}
+    pg = [
+        (s.split()[2], s.split()[5]) if s.startswith("CREATE TRIGGER") else s.split()[4]
+        for s in MIGRATION.TALLY_SQL["postgresql"]
+    ]
+    assert not set(pg) & {
+        (s.split()[2], s.split()[5]) if s.startswith("CREATE TRIGGER") else s.split()[4]
+        for s in REPORT_MIGRATION.TALLY_SQL["postgresql"]
+    }
 
 
 def test_the_cells_are_the_organisation_scope_communes_and_every_queue_state_is_tallied():
@@ -53,24 +71,34 @@ def test_the_cells_are_the_organisation_scope_communes_and_every_queue_state_is_
     for steps in selectors._RATING_STEPS.values():
         assert {state for state, _stamp, _label in steps} <= set(tallies.TALLIED[TallyKind.RATING].states)
     assert tallies.TALLIED[TallyKind.YEARLY].states == (YearlyReportState.SUBMITTED,)
+    assert list(tallies.SPEC.items) == [TallyKind.RATING]  # one tally of yearly reports: the registry's
+    assert registry_tallies.SPEC.cell_fields() == tallies.cell_fields()
+    assert set(tallies.cell_fields()) <= {field.name for field in ReportTally._meta.fields}
 
 
 def cells() -> dict[tuple, int]:
-    """The tally as stored (cells at 0 left out)."""
+    """The tallies as stored (cells at 0 left out): the desk's ratings, the registry's yearly reports (kind
+    "report", every state)."""
     return {
         (row.kind, row.state, row.year, row.commune_legacy, row.commune_current): row.n
         for row in ReviewTally.objects.exclude(n=0)
+    } | {
+        ("report", row.state, row.year, row.commune_legacy, row.commune_current): row.n
+        for row in ReportTally.objects.exclude(n=0)
     }
 
 
 def counted() -> dict[tuple, int]:
-    """The tally counted afresh from the items, through the ORM (not the tally's own SQL)."""
+    """The tallies counted afresh from the items, through the ORM (not the tallies' own SQL)."""
     found = {}
-    for kind, tallied in tallies.TALLIED.items():
-        model = Assessment if tallied.model == "scoring.Assessment" else YearlyReport
+    tallied = [
+        (kind, model, tallies.TALLIED[kind].states) for kind, (model, _states) in tallies.SPEC.items.items()
+    ]
+    for kind, label, states in [*tallied, ("report", "registry.YearlyReport", None)]:
+        model = Assessment if label == "scoring.Assessment" else YearlyReport
+        items = model.objects.unrestricted("the tally of every cell")
         rows = (
-            model.objects.unrestricted("the tally of every cell")
-            .filter(state__in=tallied.states)
+            (items if states is None else items.filter(state__in=states))
             .order_by()
             .values("state", "year", "organisation__commune_legacy", "organisation__commune_current")
             .annotate(n=Count("pk"))
@@ -107,6 +135,14 @@ def check(world, step: str, monkeypatch) -> None:
         direct = reports.aggregate(n=Count("pk"), oldest=Min("submitted_at"))
         queue = selectors.yearly_queue(user=user, today=TODAY)
         assert (queue.count, queue.oldest) == (direct["n"], _date(direct["oldest"])), (step, name)
+        # The yearly list's counts by year: from the tally as the list counts its own rows, with and without
+        # a year and a state filter.
+        rows = registry_selectors.yearly_report_list(user=user)
+        assert registry_tallies.report_counts(reach) == group_counts(rows, "year"), (step, name)
+        states = [YearlyReportState.SUBMITTED, YearlyReportState.ACCEPTED]
+        assert registry_tallies.report_counts(reach, years=[2022], states=states) == group_counts(
+            rows.filter(year=2022, state__in=states), "year"
+        ), (step, name)
 
         ratings = scoring_selectors.assessment_list(user=user).order_by()
         rows = (
@@ -269,27 +305,33 @@ def test_the_tally_follows_every_kind_of_write(monkeypatch):
         )
     assert {key: w.count for key, w in found.items()} == {(2025, SUBMITTED): 1}
     assert not any("desk_reviewtally" in query["sql"] for query in captured.captured_queries)
+    assert registry_tallies.report_counts(reach) is None  # the yearly list counts its own rows
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_rebuild_and_the_migrations_fill_count_the_data_already_there():
     hai_minh, giao_xuan = hai_minh_and_giao_xuan()
+    scheme = next(iter(load_shipped().values()))
     for n, commune in enumerate([hai_minh, giao_xuan, hai_minh]):
         organisation = OrganisationFactory(commune_legacy=commune)
         YearlyReport.objects.create(organisation=organisation, year=2024, state=YearlyReportState.SUBMITTED)
         YearlyReport.objects.create(
             organisation=organisation, year=2023 - n, state=YearlyReportState.ACCEPTED
         )
+        Assessment.objects.create(organisation=organisation, year=2024, scheme=scheme, state=SUBMITTED)
     expected = counted()
-    assert cells() == expected and sum(expected.values()) == 3
+    assert cells() == expected and sum(expected.values()) == 3 + 6
     ReviewTally.objects.all().delete()
+    ReportTally.objects.all().delete()
     assert cells() == {}
     with connection.cursor() as cursor:
-        for statement in MIGRATION.FILL_SQL:  # what `migrate` runs on a database holding data
+        for statement in [*MIGRATION.FILL_SQL, *REPORT_MIGRATION.FILL_SQL]:  # what `migrate` runs
             cursor.execute(statement)
     assert cells() == expected
     ReviewTally.objects.update(n=7)
+    ReportTally.objects.update(n=7)
     tallies.rebuild()
+    registry_tallies.SPEC.rebuild()
     assert cells() == expected
 
 
@@ -301,7 +343,10 @@ def test_a_truncate_leaves_the_tally_exact():
     YearlyReport.objects.create(organisation=organisation, year=2024, state=YearlyReportState.SUBMITTED)
     scheme = next(iter(load_shipped().values()))
     Assessment.objects.create(organisation=organisation, year=2024, scheme=scheme, state=SUBMITTED)
-    assert {cell[0] for cell in cells()} == {TallyKind.YEARLY, TallyKind.RATING}
+    assert {cell[0] for cell in cells()} == {"report", TallyKind.RATING}
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE scoring_assessment CASCADE")
-    assert cells() == counted() and {cell[0] for cell in cells()} == {TallyKind.YEARLY}
+    assert cells() == counted() and {cell[0] for cell in cells()} == {"report"}
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE registry_yearlyreport CASCADE")
+    assert cells() == counted() == {}

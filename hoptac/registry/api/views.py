@@ -16,7 +16,7 @@ from hoptac.core.filters import query_year
 from hoptac.core.review import ReviewActionsMixin
 from hoptac.notifications.api import ExportJobSerializer
 from hoptac.notifications.export_jobs import export_job_start
-from hoptac.registry import selectors, services
+from hoptac.registry import selectors, services, tallies
 from hoptac.registry.exports import (
     ORGANISATIONS,
     YEARLY_REPORTS,
@@ -137,6 +137,12 @@ class YearlyReportViewSet(ReviewActionsMixin, ListCreateUpdateViewSet):
 
     def get_queryset(self):
         return selectors.yearly_report_list(user=self.request.user)
+
+    def keyset_counts(self):
+        """The list's counts by year from the tally of yearly reports when only year and state filter (decision
+        0056; hoptac.core.api.KeysetPagination), else None."""
+        filterset = DjangoFilterBackend().get_filterset(self.request, self.get_queryset(), self)
+        return tallies.list_counts(user=self.request.user, filterset=filterset)
 
     def _save(self, serializer, report=None):
         data = dict(serializer.validated_data)

@@ -1,4 +1,4 @@
-"""Core models: the data version (hoptac.core.dataversion)."""
+"""Core models: the data version (hoptac.core.dataversion) and the cells of a tally (hoptac.core.tallies)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -61,3 +61,26 @@ class DurableFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.year}"
+
+
+class TallyCells(models.Model):
+    """The cells of a tally kept by triggers (hoptac.core.tallies): how many items (`n`) of one `state` and
+    `year` belong to organisations of one pair of communes (`commune_legacy`, `commune_current`: the ids of the
+    organisation's communes on both maps, 0 for none; the communes of `Organisation.scope`). A tally of several
+    kinds adds a `kind` column; each declares its unique cell and `n >= 0`. Derived from the data, not data:
+    left out of backups and of the data version."""
+
+    derived_figures = True  # not data: left out of backups (hoptac.core.backup)
+
+    state = models.CharField(_("state"), max_length=12)
+    year = models.PositiveSmallIntegerField(_("year"))
+    commune_legacy = models.BigIntegerField(_("commune (map before 1/7/2025)"))
+    commune_current = models.BigIntegerField(_("commune (map from 1/7/2025)"))
+    n = models.BigIntegerField(_("count"))
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        kind = getattr(self, "kind", "")
+        return f"{kind + ' ' if kind else ''}{self.state} {self.year} {self.commune_legacy}/{self.commune_current}: {self.n}"

@@ -24,7 +24,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Count, Min, QuerySet
 
 from hoptac.core.scoping import Reach
@@ -58,31 +57,6 @@ SPEC = TallySpec(
 )
 
 
-def cell_fields() -> tuple[str, ...]:
-    """The organisation's commune fields the scope reaches it by: the tally's cell columns."""
-    return SPEC.cell_fields()
-
-
-def rebuild_sql() -> list[str]:
-    """The statements filling the desk's tally from the data (the migration, a TRUNCATE, `rebuild`)."""
-    return SPEC.rebuild_sql()
-
-
-def tally_sql(vendor: str) -> list[str]:
-    """The statements creating the desk's tally's triggers, generated from the current models."""
-    return SPEC.tally_sql(vendor)
-
-
-def tally_drop_sql(vendor: str) -> list[str]:
-    """The statements removing the desk's tally's triggers (a migration replacing them)."""
-    return SPEC.drop_sql(vendor)
-
-
-def rebuild(using: str = DEFAULT_DB_ALIAS) -> None:
-    """Fill the desk's tally afresh from the data (in the caller's transaction)."""
-    SPEC.rebuild(using)
-
-
 # ----------------------------------------------------------------------------------------------------
 # Reading.
 
@@ -106,15 +80,12 @@ def _tally_counts(
     kind: str, reach: Reach, states: list[str], by_year: bool
 ) -> dict[tuple[int | None, str], int] | None:
     """{(year or None, state): items in `reach`} from the tallies, in one query (the groups holding any); None
-    when they cannot answer (a state not tallied, a reach naming organisations)."""
+    when they cannot answer (a state not tallied, a reach naming organisations). Ratings are the desk's tally's
+    cells of their kind, yearly data the registry's tally of yearly reports."""
     if not set(states) <= set(TALLIED[kind].states):
         return None
-    if kind == TallyKind.YEARLY:
-        cells = registry_tallies.report_cells(reach, states=states)
-    else:
-        groups = ["year", "state"]
-        sums = SPEC.sums(reach, groups, kind=kind, state__in=states)
-        cells = None if sums is None else {(year, state): n for (year, state), n in sums.items()}
+    spec, filters = (registry_tallies.SPEC, {}) if kind == TallyKind.YEARLY else (SPEC, {"kind": kind})
+    cells = spec.sums(reach, ["year", "state"], state__in=states, **filters)
     if cells is None:
         return None
     found: dict[tuple[int | None, str], int] = {}

@@ -18,6 +18,7 @@ from hoptac.areas.models import AdminMap, AdminUnit, Level
 from hoptac.areas.selectors import commune_ids_within
 from hoptac.core.concurrency import VersionedModel
 from hoptac.core.formatting import format_date
+from hoptac.core.models import TallyCells
 from hoptac.core.review import ReviewedModel
 from hoptac.core.scoping import Scope, ScopedModel, ScopedQuerySet
 from hoptac.core.text import fold, sort_key
@@ -494,21 +495,11 @@ class YearlyReport(ReviewedModel):
             raise ValidationError(errors)
 
 
-class ReportTally(models.Model):
-    """How many yearly reports of one `state` and `year` belong to organisations of one pair of communes
-    (`commune_legacy`, `commune_current`: the ids of the organisation's communes on both maps, 0 for none; the
-    communes of `Organisation.scope`), in every state. Kept exact by database triggers on the reports and on the
+class ReportTally(TallyCells):
+    """How many yearly reports of one `state` and `year` belong to organisations of one pair of communes, in
+    every state (the cells: `TallyCells`). Kept exact by database triggers on the reports and on the
     organisations, in the writing transaction (hoptac.registry.tallies, docs/decisions/0056-report-tally.md);
-    read by the yearly data list's counts by year and the desk's queue of yearly data to review. Derived from
-    the data, not data: left out of backups and of the data version."""
-
-    derived_figures = True  # not data: left out of backups (hoptac.core.backup)
-
-    state = models.CharField(_("state"), max_length=12)
-    year = models.PositiveSmallIntegerField(_("year"))
-    commune_legacy = models.BigIntegerField(_("commune (map before 1/7/2025)"))
-    commune_current = models.BigIntegerField(_("commune (map from 1/7/2025)"))
-    n = models.BigIntegerField(_("count"))
+    read by the yearly data list's counts by year and the desk's queue of yearly data to review."""
 
     class Meta:
         verbose_name = _("yearly report tally")
@@ -519,6 +510,3 @@ class ReportTally(models.Model):
             ),
             models.CheckConstraint(condition=Q(n__gte=0), name="report_tally_not_negative"),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.state} {self.year} {self.commune_legacy}/{self.commune_current}: {self.n}"

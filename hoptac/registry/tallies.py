@@ -5,7 +5,7 @@ transaction, whatever path wrote (the SQL is frozen in the registry's migration 
 equal).
 
 Read by the yearly data list and its API (their counts by year and total, instead of counting every report in
-the reader's reach: `list_counts`) and by the desk's queue of yearly data to review (`report_cells`)."""
+the reader's reach: `list_counts`) and by the desk's queue of yearly data to review (`hoptac.desk.tallies`, through `SPEC`)."""
 
 from __future__ import annotations
 
@@ -30,35 +30,19 @@ SPEC = TallySpec(
 )
 
 
-def report_cells(
-    reach: Reach, *, years: Collection[int] | None = None, states: Collection[str] | None = None
-) -> dict[tuple[int, str], int] | None:
-    """{(year, state): yearly reports in `reach`} (the years and states holding any, optionally only `years`
-    and `states`), summed over the tally's cells in one query; None when the cells cannot say (a reach naming
-    organisations: a representative's)."""
+def report_counts(
+    reach: Reach, years: Collection[int] | None = None, states: Collection[str] | None = None
+) -> dict[int, int] | None:
+    """{year: yearly reports in `reach`} (the years holding any), of `years` and `states` when given, summed over
+    the tally's cells in one query; None when the cells cannot say (a reach naming organisations: a
+    representative's)."""
     filters: dict[str, Any] = {}
     if years is not None:
         filters["year__in"] = sorted(years)
     if states is not None:
         filters["state__in"] = sorted(states)
-    sums = SPEC.sums(reach, ["year", "state"], **filters)
-    if sums is None:
-        return None
-    return {(int(year), str(state)): n for (year, state), n in sums.items()}
-
-
-def report_counts(
-    reach: Reach, years: Collection[int] | None = None, states: Collection[str] | None = None
-) -> dict[int, int] | None:
-    """{year: yearly reports in `reach`} (the years holding any), of `years` and `states` when given; None when
-    the cells cannot say (`report_cells`)."""
-    cells = report_cells(reach, years=years, states=states)
-    if cells is None:
-        return None
-    counts: dict[int, int] = {}
-    for (year, _state), n in cells.items():
-        counts[year] = counts.get(year, 0) + n
-    return counts
+    sums = SPEC.sums(reach, ["year"], **filters)
+    return None if sums is None else {year: n for (year,), n in sums.items()}
 
 
 # The yearly list's filters the tally can answer (its cells' columns), and the query parameters that page or

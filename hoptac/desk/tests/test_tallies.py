@@ -66,14 +66,14 @@ def test_the_migration_holds_the_sql_the_models_generate():
 
 
 def test_the_cells_are_the_organisation_scope_communes_and_every_queue_state_is_tallied():
-    assert tallies.cell_fields() == ("commune_legacy", "commune_current")
-    assert set(tallies.cell_fields()) <= {field.name for field in ReviewTally._meta.fields}
+    assert tallies.SPEC.cell_fields() == ("commune_legacy", "commune_current")
+    assert set(tallies.SPEC.cell_fields()) <= {field.name for field in ReviewTally._meta.fields}
     for steps in selectors._RATING_STEPS.values():
         assert {state for state, _stamp, _label in steps} <= set(tallies.TALLIED[TallyKind.RATING].states)
     assert tallies.TALLIED[TallyKind.YEARLY].states == (YearlyReportState.SUBMITTED,)
     assert list(tallies.SPEC.items) == [TallyKind.RATING]  # one tally of yearly reports: the registry's
-    assert registry_tallies.SPEC.cell_fields() == tallies.cell_fields()
-    assert set(tallies.cell_fields()) <= {field.name for field in ReportTally._meta.fields}
+    assert registry_tallies.SPEC.cell_fields() == tallies.SPEC.cell_fields()
+    assert set(tallies.SPEC.cell_fields()) <= {field.name for field in ReportTally._meta.fields}
 
 
 def cells() -> dict[tuple, int]:
@@ -330,7 +330,7 @@ def test_a_rebuild_and_the_migrations_fill_count_the_data_already_there():
     assert cells() == expected
     ReviewTally.objects.update(n=7)
     ReportTally.objects.update(n=7)
-    tallies.rebuild()
+    tallies.SPEC.rebuild()
     registry_tallies.SPEC.rebuild()
     assert cells() == expected
 

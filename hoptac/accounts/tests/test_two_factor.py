@@ -88,14 +88,16 @@ def test_sign_in_asks_for_the_code_after_the_password(client):
     assert wrong.status_code == 200 and not signed_in(client)
     assert "Mã không đúng hoặc đã hết hạn" in wrong.content.decode()
 
-    right = client.post(LOGIN_CODE, {"code": code_at(device)})
+    used = code_at(device)
+    right = client.post(LOGIN_CODE, {"code": used})
     assert right.status_code == 302 and right["Location"] == "/accounts/profile/"
     assert int(client.session["_auth_user_id"]) == user.pk
     assert AuditEvent.objects.filter(kind=AuditKind.LOGIN, username="quan.tri").count() == 1
-    # The same code is refused a second time (a code seen over a shoulder cannot be replayed).
+    # The same code is refused a second time (a code seen over a shoulder cannot be replayed): the code used
+    # above, not the one of the time step reached meanwhile (which would be a new code).
     client.logout()
     client.post(LOGIN, {"username": "quan.tri", "password": PASSWORD})
-    assert client.post(LOGIN_CODE, {"code": code_at(device)}).status_code == 200
+    assert client.post(LOGIN_CODE, {"code": used}).status_code == 200
     assert not signed_in(client)
 
 
